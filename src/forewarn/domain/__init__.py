@@ -1,0 +1,32 @@
+"""Plain typed records of forewarn; no I/O."""
+
+from forewarn.domain.artifacts import Artifact, ArtifactKind
+from forewarn.domain.cases import Case, CaseStatus, Cvss
+from forewarn.domain.evidence import ChannelEvidence, Observation, Suspect, TokenHit
+from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
+from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, Wave
+from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
+
+__all__ = [
+    "Artifact",
+    "ArtifactKind",
+    "Case",
+    "CaseStatus",
+    "ChannelEvidence",
+    "Cvss",
+    "Event",
+    "EventKind",
+    "Exclusion",
+    "Observation",
+    "Partner",
+    "PartnerStatus",
+    "Release",
+    "ReleasedArtifact",
+    "StatusChange",
+    "Suspect",
+    "Tier",
+    "TimePoint",
+    "TimePrecision",
+    "TokenHit",
+    "Wave",
+]

@@ -1,0 +1,65 @@
+"""What the fingerprinting engine reads back from a suspect and what it concludes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One code symbol read back from a suspect; erased positions are simply absent."""
+
+    channel: str
+    """`python_source`, `payload`, `text` or `tokens`."""
+    artifact: str
+    """Name of the artifact whose copy it was read from."""
+    position: int
+    """Index into the case codeword."""
+    symbol: int
+    """The symbol read (0 or 1)."""
+    confidence: float = 1.0
+    """How sure the reader is, 0 to 1; low-confidence symbols may be weighted down."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenHit:
+    """A canary token of one partner's copy found verbatim."""
+
+    token: str
+    """The token string found."""
+    partner: str
+    """The partner whose copy carries it."""
+    artifact: str
+    """The artifact it was planted in."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelEvidence:
+    """How one channel spoke about one partner."""
+
+    channel: str
+    """The channel."""
+    symbols_read: int
+    """Positions read in this channel."""
+    symbols_matching: int
+    """Of those, how many equal the partner's codeword."""
+    score: float
+    """This channel's part of the partner's accusation score."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """A partner with its accusation score and the decision at the program's threshold."""
+
+    partner: str
+    """Partner name."""
+    score: float
+    """Symmetric Tardos score summed over every channel read."""
+    accused: bool
+    """Whether the score passes the threshold that bounds false accusation."""
+    false_accusation_bound: float
+    """Upper bound on the chance that an innocent partner scores this high."""
+    evidence: tuple[ChannelEvidence, ...] = ()
+    """Per channel, what spoke."""
+    tokens: tuple[TokenHit, ...] = ()
+    """Canary tokens of this partner found in the suspect material."""

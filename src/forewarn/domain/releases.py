@@ -1,0 +1,64 @@
+"""Waves and releases: who receives which artifacts, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A partner left out of a wave, with the reason shown to the PSIRT."""
+
+    partner: str
+    """Partner name."""
+    reason: str
+    """Why, in one line (suspended, no key, country rule, …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    """One tier's notice for a case: when, to whom, with what."""
+
+    case_id: str
+    """The case."""
+    tier: str
+    """The tier notified in this wave."""
+    at: datetime
+    """Release time (UTC)."""
+    partners: tuple[str, ...]
+    """Eligible partners, by name."""
+    artifacts: dict[str, tuple[str, ...]]
+    """Per partner, the artifact names they receive (policy may withhold a PoC)."""
+    excluded: tuple[Exclusion, ...] = ()
+    """Partners of this tier left out, with reasons."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasedArtifact:
+    """One artifact as given to one partner: the marked copy's hash."""
+
+    name: str
+    """Artifact name within the case."""
+    kind: str
+    """Artifact kind."""
+    sha256: str
+    """Hex SHA-256 of the partner's marked copy."""
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What one partner was given for one case, recorded so it can be regenerated."""
+
+    id: str
+    """Release id, unique in the program."""
+    case_id: str
+    """The case."""
+    partner: str
+    """The partner."""
+    available_at: datetime
+    """When the partner may fetch it (the wave time)."""
+    embargo_end: datetime
+    """When the material becomes public (planned patch date)."""
+    artifacts: tuple[ReleasedArtifact, ...]
+    """The marked copies in the bundle."""

@@ -4,6 +4,7 @@ from forewarn.domain.artifacts import Artifact, ArtifactKind
 from forewarn.domain.cases import Case, CaseStatus, Cvss
 from forewarn.domain.evidence import ChannelEvidence, Observation, Suspect, TokenHit
 from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
+from forewarn.domain.program import ProgramInfo
 from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, Wave
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 
@@ -20,6 +21,7 @@ __all__ = [
     "Observation",
     "Partner",
     "PartnerStatus",
+    "ProgramInfo",
     "Release",
     "ReleasedArtifact",
     "StatusChange",

@@ -32,6 +32,8 @@ class Wave:
     """Per partner, the artifact names they receive (policy may withhold a PoC)."""
     excluded: tuple[Exclusion, ...] = ()
     """Partners of this tier left out, with reasons."""
+    adjusted: tuple[Exclusion, ...] = ()
+    """Partners included with less (an artifact withheld, notice delayed), with reasons."""
 
 
 @dataclass(frozen=True, slots=True)

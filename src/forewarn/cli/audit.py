@@ -1,0 +1,102 @@
+"""`forewarn audit …`: verify the log, prove a release, check a proof with the public key."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forewarn.cli import common
+from forewarn.errors import IntegrityError
+from forewarn.program import audit, release
+from forewarn.program.bundles import load_public_key, public_key_hex
+from forewarn.store.release_repo import ReleaseRepository
+
+app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+def _print_json(document: object) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    regenerate: Annotated[
+        bool, typer.Option("--regenerate", help="Also re-mark every delivered copy and compare.")
+    ] = False,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Recompute every leaf, root and signature; exit 3 on any change, removal or insertion."""
+    with common.open_program(ctx) as program, program.session() as session:
+        report = audit.verify_audit(session, program.keys.signing_key.public_key())
+        if regenerate:
+            for stored in ReleaseRepository(session).all_complete():
+                release.check_release(session, program.keys, stored.id)
+    common.emit(
+        ctx,
+        report,
+        lambda: common.say(
+            f"audit log OK: {report.leaves} leaves, {report.checkpoints} signed checkpoints, "
+            f"{report.releases} releases matched, root {report.root}"
+        ),
+        json_flag=json_out,
+    )
+
+
+@app.command("prove")
+def prove(
+    ctx: typer.Context, release_id: Annotated[str, typer.Argument(help="Release id.")]
+) -> None:
+    """Print an inclusion proof (JSON) for a release, checkable with the public key alone."""
+    with common.open_program(ctx) as program, program.session() as session:
+        document = audit.prove_release(session, release_id, program.keys)
+    _print_json(document)
+
+
+@app.command("consistency")
+def consistency(
+    ctx: typer.Context,
+    first: Annotated[int, typer.Argument(help="Size of the earlier signed checkpoint.")],
+    second: Annotated[
+        int | None, typer.Option("--second", help="Size of the later one (default: newest).")
+    ] = None,
+) -> None:
+    """Print a consistency proof (JSON) between two signed checkpoints."""
+    with common.open_program(ctx) as program, program.session() as session:
+        document = audit.prove_consistency(session, first, program.keys, second)
+    _print_json(document)
+
+
+@app.command("public-key")
+def public_key(ctx: typer.Context) -> None:
+    """Print the program's public key (hex), to publish for partners and auditors."""
+    with common.open_program(ctx) as program:
+        key = public_key_hex(program.keys.signing_key.public_key())
+    typer.echo(key)
+
+
+@app.command("verify-proof")
+def verify_proof(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Proof document from `audit prove`.")],
+    public_key: Annotated[str, typer.Option("--public-key", help="Program public key (hex).")],
+    json_out: common.JsonOption = False,
+) -> None:
+    """Check a proof offline, with no database: only the document and the public key."""
+    try:
+        document = json.loads(common.read_file(file))
+    except ValueError:
+        raise IntegrityError(f"{file} is not a proof document (JSON)") from None
+    if not isinstance(document, dict):
+        raise IntegrityError(f"{file} is not a proof document")
+    what = audit.verify_proof_document(document, load_public_key(public_key))
+    common.emit(
+        ctx,
+        {"valid": True, "proves": what},
+        lambda: common.say(f"proof OK: {what}"),
+        json_flag=json_out,
+    )

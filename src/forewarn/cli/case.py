@@ -1,0 +1,181 @@
+"""`forewarn case …`: create, list, show, add-artifact, event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forewarn.cli import common
+from forewarn.domain import Artifact, ArtifactKind, Case, Event, EventKind
+from forewarn.domain.validation import format_time_point, parse_time_point
+from forewarn.program import artifacts, cases, timeline
+
+app = typer.Typer(help="Vulnerability cases, their artifacts and timelines.", no_args_is_help=True)
+
+CaseId = Annotated[str, typer.Argument(help="Case id, e.g. FW-2021-0001.")]
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    case_id: CaseId,
+    title: Annotated[str, typer.Option("--title", help="One-line summary.")],
+    product: Annotated[str, typer.Option("--product", help="Affected product.")],
+    reported: Annotated[str, typer.Option("--reported", help="Report date, YYYY-MM-DD.")],
+    patch_planned: Annotated[
+        str, typer.Option("--patch-planned", help="Planned patch date, YYYY-MM-DD.")
+    ],
+    cve: Annotated[list[str] | None, typer.Option("--cve", help="CVE id (repeatable).")] = None,
+    cvss: Annotated[str | None, typer.Option("--cvss", help="CVSS v3.1 or v4.0 vector.")] = None,
+    finder: Annotated[str, typer.Option("--finder", help="Who reported it.")] = "",
+    json_out: common.JsonOption = False,
+) -> None:
+    """Open an embargoed case."""
+    reported_date = common.date_arg(reported, "--reported")
+    planned_date = common.date_arg(patch_planned, "--patch-planned")
+    with common.open_program(ctx) as program, program.session() as session:
+        case = cases.create_case(
+            session,
+            case_id=case_id,
+            title=title,
+            product=product,
+            reported=reported_date,
+            patch_planned=planned_date,
+            cves=cve or (),
+            cvss=cvss,
+            finder=finder,
+        )
+    common.emit(ctx, case, lambda: common.say(f"created case {case.id}"), json_flag=json_out)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
+    """List cases."""
+    with common.open_program(ctx) as program, program.session() as session:
+        found = cases.list_cases(session)
+    common.emit(
+        ctx,
+        found,
+        lambda: common.table(
+            "cases",
+            ("id", "title", "CVEs", "CVSS", "patch planned", "status"),
+            [
+                (
+                    c.id,
+                    c.title,
+                    " ".join(c.cves),
+                    c.cvss.base_score if c.cvss else "",
+                    c.patch_planned,
+                    c.status.value,
+                )
+                for c in found
+            ],
+        ),
+        json_flag=json_out,
+    )
+
+
+def _render_case(case: Case, files: list[Artifact], events: list[Event]) -> None:
+    cvss = case.cvss
+    common.fields(
+        f"{case.id}: {case.title}",
+        [
+            ("product", case.product),
+            ("CVEs", " ".join(case.cves) or "(none)"),
+            ("CVSS", f"{cvss.base_score} {cvss.severity} ({cvss.vector})" if cvss else "(none)"),
+            ("finder", case.finder or "(unknown)"),
+            ("reported", case.reported),
+            ("patch planned", case.patch_planned),
+            ("patch actual", case.patch_actual or "(not yet)"),
+            ("status", case.status.value),
+        ],
+    )
+    common.table(
+        "artifacts",
+        ("name", "kind", "min tier", "size", "sha256"),
+        [(a.name, a.kind.value, a.min_tier, a.size, a.sha256[:16]) for a in files],
+    )
+    common.table(
+        "timeline",
+        ("at", "kind", "note", "source"),
+        [(format_time_point(e.at), e.kind.value, e.note, e.source) for e in events],
+    )
+
+
+@app.command("show")
+def show(ctx: typer.Context, case_id: CaseId, json_out: common.JsonOption = False) -> None:
+    """Show a case with its artifacts and timeline."""
+    with common.open_program(ctx) as program, program.session() as session:
+        case = cases.get_case(session, case_id)
+        files = artifacts.list_artifacts(session, case_id)
+        events = timeline.list_events(session, case_id)
+    data = {"case": case, "artifacts": files, "events": events}
+    common.emit(ctx, data, lambda: _render_case(case, files, events), json_flag=json_out)
+
+
+@app.command("add-artifact")
+def add_artifact(
+    ctx: typer.Context,
+    case_id: CaseId,
+    file: Annotated[Path, typer.Argument(help="File to add; stored encrypted.")],
+    kind: Annotated[ArtifactKind, typer.Option("--kind", help="What the file is.")],
+    min_tier: Annotated[
+        str | None,
+        typer.Option("--min-tier", help="Lowest tier to receive it (default: lowest allowed)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Artifact name (default: the file name).")
+    ] = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Add a file to a case, encrypted at rest with the program key."""
+    content = common.read_file(file)
+    with common.open_program(ctx) as program, program.session() as session:
+        artifact = artifacts.add_artifact(
+            session,
+            program.keys,
+            case_id=case_id,
+            name=name or file.name,
+            content=content,
+            kind=kind,
+            min_tier=min_tier,
+        )
+    common.emit(
+        ctx,
+        artifact,
+        lambda: common.say(
+            f"added {artifact.kind.value} {artifact.name!r} to {case_id} "
+            f"({artifact.size} bytes, sha256 {artifact.sha256[:16]}…, min tier {artifact.min_tier})"
+        ),
+        json_flag=json_out,
+    )
+
+
+@app.command("event")
+def event(
+    ctx: typer.Context,
+    case_id: CaseId,
+    at: Annotated[
+        str, typer.Option("--at", help="YYYY-MM, YYYY-MM-DD or an ISO 8601 instant with zone.")
+    ],
+    kind: Annotated[EventKind, typer.Option("--kind", help="What happened.")],
+    note: Annotated[str, typer.Option("--note", help="What was seen.")] = "",
+    source: Annotated[str, typer.Option("--source", help="Where the fact comes from.")] = "",
+    json_out: common.JsonOption = False,
+) -> None:
+    """Record a timeline event with its time precision."""
+    point = parse_time_point(at)
+    with common.open_program(ctx) as program, program.session() as session:
+        recorded = timeline.add_event(
+            session, case_id=case_id, at=point, kind=kind, note=note, source=source
+        )
+    common.emit(
+        ctx,
+        recorded,
+        lambda: common.say(
+            f"recorded {recorded.kind.value} at {format_time_point(recorded.at)} on {case_id}"
+        ),
+        json_flag=json_out,
+    )

@@ -1,0 +1,156 @@
+"""Plumbing shared by every command module: settings, opening the program, time, output.
+
+A command module stays thin: parse with the `Annotated` options below, call a use case inside
+`open_program(ctx)` / `program.session()`, then `emit(ctx, data, table)` which prints JSON when
+`--json` was given and a Rich table otherwise. Only the CLI reads the wall clock (`now()`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from forewarn.domain.timeline import TimePoint
+from forewarn.domain.validation import (
+    format_duration,
+    format_instant,
+    format_time_point,
+    parse_date,
+    parse_instant,
+)
+from forewarn.errors import ValidationError
+from forewarn.program.service import Program
+from forewarn.program.service import open_program as _open_program
+from forewarn.settings import Settings
+
+console = Console(soft_wrap=True)
+"""Standard output for people."""
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+"""`--json` on a command that prints data (also accepted before the command)."""
+
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", help="Replay time: act as if it were this ISO 8601 instant (UTC)."),
+]
+"""`--now` on a command where time matters."""
+
+
+@dataclass(frozen=True, slots=True)
+class CliState:
+    """The global options, kept on the Typer context."""
+
+    database_url: str | None
+    """`--db`, when given."""
+    key_file: Path | None
+    """`--key-file`, when given."""
+    json: bool
+    """`--json` given before the command."""
+
+
+def state(ctx: typer.Context) -> CliState:
+    """The global options of this invocation."""
+    root = ctx.find_root()
+    if isinstance(root.obj, CliState):
+        return root.obj
+    return CliState(database_url=None, key_file=None, json=False)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """Settings from the global options and `FOREWARN_*` variables."""
+    current = state(ctx)
+    return Settings.from_environment(database_url=current.database_url, key_file=current.key_file)
+
+
+def open_program(ctx: typer.Context) -> Program:
+    """Open the program named by the settings (store, schema and key file checked)."""
+    return _open_program(settings(ctx))
+
+
+def now(text: str | None) -> datetime:
+    """`--now` parsed, or the wall clock: the only place the CLI reads it."""
+    if text is None:
+        return datetime.now(UTC)
+    return parse_instant(text)
+
+
+def date_arg(text: str, option: str) -> date:
+    """A `YYYY-MM-DD` option value, with the option named in the error."""
+    try:
+        return parse_date(text)
+    except ValidationError as exc:
+        raise ValidationError(f"{option}: {exc.message}", hint=exc.hint) from exc
+
+
+def read_file(path: Path) -> bytes:
+    """A user-named file's bytes, or a one-line `ValidationError`."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def jsonable(value: Any) -> Any:
+    """Domain records, enums, times and durations as JSON values."""
+    if isinstance(value, TimePoint):
+        return {"at": format_time_point(value), "precision": value.precision.value}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return format_instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(item) for item in value]
+        return sorted(items) if isinstance(value, set | frozenset) else items
+    return value
+
+
+def wants_json(ctx: typer.Context, flag: bool) -> bool:
+    """`--json` given on the command or before it."""
+    return flag or state(ctx).json
+
+
+def emit(ctx: typer.Context, data: Any, render: Callable[[], None], *, json_flag: bool) -> None:
+    """Print `data` as JSON for scripts, or call `render` for people."""
+    if wants_json(ctx, json_flag):
+        sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    else:
+        render()
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Print a Rich table."""
+    out = Table(title=title)
+    for column in columns:
+        out.add_column(column)
+    for row in rows:
+        out.add_row(*("" if cell is None else str(cell) for cell in row))
+    console.print(out)
+
+
+def fields(title: str, pairs: Sequence[tuple[str, object]]) -> None:
+    """Print a two-column key/value table."""
+    table(title, ("field", "value"), [(key, value) for key, value in pairs])
+
+
+def say(message: str) -> None:
+    """One line for people (suppressed from JSON output by callers)."""
+    console.print(message, highlight=False, markup=False)

@@ -1,0 +1,35 @@
+"""`forewarn demo`: replay Exchange 2021 end to end and write the investigation report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forewarn.cli import common
+from forewarn.investigate.demo import run_demo
+
+
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the database, evidence and report.")
+    ] = Path("demo-out"),
+) -> None:
+    """Build the program, release the Feb 23 wave, stage the leak, trace it and investigate."""
+    started = time.monotonic()
+    outcome = run_demo(out, say=common.say)
+    common.console.print()
+    common.console.print("[bold]Finding[/bold]")
+    common.say(outcome.result.headline)
+    common.console.print()
+    common.say(f"report:   {outcome.report}")
+    common.say(f"json:     {outcome.json}")
+    common.say(f"evidence: {outcome.evidence}")
+    common.say(
+        f"explore:  forewarn --db sqlite:///{outcome.database} --key-file {out / 'forewarn.key'} "
+        f"investigate {outcome.result.case.id} --now {outcome.result.as_of:%Y-%m-%dT%H:%M:%SZ} "
+        f"--evidence {outcome.evidence}"
+    )
+    common.say(f"done in {time.monotonic() - started:.1f} s")

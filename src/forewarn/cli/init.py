@@ -1,0 +1,37 @@
+"""`forewarn init`: create the program, its schema, default tiers and key file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from forewarn.cli import common
+from forewarn.program.service import DEFAULT_PROGRAM_NAME, init_program
+from forewarn.store.database import display_url
+
+
+def init(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="Program name.")] = DEFAULT_PROGRAM_NAME,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Create a program: database schema, default tiers and a 0600 key file outside the DB."""
+    settings = common.settings(ctx)
+    result = init_program(settings, now=common.now(now), name=name)
+    data = {
+        "program": result.info.name,
+        "database": display_url(settings.database_url),
+        "key_file": str(settings.key_file),
+        "key_created": result.key_created,
+        "key_fingerprint": result.info.key_fingerprint,
+    }
+
+    def render() -> None:
+        verb = "created" if result.key_created else "reused"
+        common.say(f"initialised {result.info.name!r} in {data['database']}")
+        common.say(f"key file {verb}: {settings.key_file} (fingerprint {data['key_fingerprint']})")
+        common.say("keep the key file safe: it cannot be recovered from the database")
+
+    common.emit(ctx, data, render, json_flag=json_out)

@@ -1,0 +1,87 @@
+"""`forewarn investigate ID`: who could have leaked, what explains each wave, what to do."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forewarn.cli import common
+from forewarn.domain.investigation import InvestigationResult, Verdict
+from forewarn.investigate.activity import describe_span
+from forewarn.investigate.report import to_json, write_report
+from forewarn.investigate.service import run_investigation
+
+
+def render(result: InvestigationResult) -> None:
+    """The conclusions for a person at a terminal."""
+    common.console.print(f"[bold]{result.case.id}[/bold] — {result.case.title}")
+    common.say(result.headline)
+    rows = []
+    for activity in result.activities:
+        best = next((h for h in activity.hypotheses if h.verdict is not Verdict.RULED_OUT), None)
+        p = activity.timing.probability_if_unrelated if activity.timing else None
+        rows.append(
+            (
+                activity.label,
+                describe_span(activity),
+                len(activity.exposed_partners),
+                "—" if p is None else f"{p:.3f}",
+                best.title if best else "nothing left",
+                best.verdict.value if best else "",
+            )
+        )
+    common.table(
+        "activity",
+        ("wave", "when", "partners exposed", "P(this soon | unrelated)", "best explanation", ""),
+        rows,
+    )
+    common.table(
+        "recommendations",
+        ("action", "command"),
+        [(r.title, r.command) for r in result.recommendations],
+    )
+
+
+def investigate(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(help="Case id, e.g. FW-2021-0001.")],
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence",
+            help="Material from the wild to trace: a file, folder or archive (repeatable). "
+            "Logs are dated by their lines, other files by their modification time.",
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML report to this file.")
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Append each accusation to the audit log.")
+    ] = False,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Weigh every wave of activity against who held what; name a leaker only on marks."""
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        result = run_investigation(
+            session,
+            program.keys,
+            case_id,
+            as_of=at,
+            evidence=evidence or (),
+            replay=now is not None,
+            record=record,
+        )
+    if html is not None:
+        write_report(result, html)
+    if common.wants_json(ctx, json_out):
+        sys.stdout.write(to_json(result) + "\n")
+        return
+    render(result)
+    if html is not None:
+        common.say(f"report: {html}")

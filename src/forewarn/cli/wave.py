@@ -1,0 +1,125 @@
+"""`forewarn wave …` (plan, release) and `forewarn case reschedule`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from forewarn.cli import common
+from forewarn.domain import Wave
+from forewarn.program import release, waves
+
+app = typer.Typer(help="Waves: who learns what, and when.", no_args_is_help=True)
+
+CaseArgument = Annotated[str, typer.Argument(help="Case id, e.g. FW-2021-0001.")]
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%MZ")
+
+
+def _render_plan(case_id: str, plan: list[Wave]) -> None:
+    rows = [
+        (
+            _when(wave.at),
+            wave.tier,
+            len(wave.partners),
+            ", ".join(sorted({name for names in wave.artifacts.values() for name in names})),
+            len(wave.excluded),
+        )
+        for wave in plan
+    ]
+    common.table(f"waves of {case_id}", ("when", "tier", "partners", "artifacts", "left out"), rows)
+    excluded = [(w.tier, e.partner, e.reason) for w in plan for e in w.excluded]
+    if excluded:
+        common.table("left out", ("tier", "partner", "why"), excluded)
+    notes = [(w.tier, a.partner, a.reason) for w in plan for a in w.adjusted]
+    if notes:
+        common.table("adjusted by policy rules", ("tier", "partner", "what"), notes)
+
+
+@app.command("plan")
+def plan(ctx: typer.Context, case_id: CaseArgument, json_out: common.JsonOption = False) -> None:
+    """Show the waves of a case: when, which tier, how many partners, what, who is left out."""
+    with common.open_program(ctx) as program, program.session() as session:
+        found = waves.plan_case(session, case_id)
+    common.emit(ctx, found, lambda: _render_plan(case_id, found), json_flag=json_out)
+
+
+@app.command("release")
+def release_(
+    ctx: typer.Context,
+    case_id: CaseArgument,
+    now: common.NowOption = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Marking processes (default: CPU count).")
+    ] = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Deliver every due wave: one signed, encrypted, marked bundle per partner."""
+    at = common.now(now)
+    quiet = common.wants_json(ctx, json_out)
+    with (
+        common.open_program(ctx) as program,
+        Progress(
+            TextColumn("releasing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=common.console,
+            disable=quiet,
+            transient=True,
+        ) as bar,
+    ):
+        task = bar.add_task("release", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = release.release_due(
+            program.session, program.keys, case_id, now=at, progress=step, workers=workers
+        )
+    common.emit(
+        ctx,
+        report,
+        lambda: common.say(
+            f"{case_id}: {len(report.released)} released now, {report.already} released "
+            f"earlier, {report.later} waiting for a later wave"
+        ),
+        json_flag=json_out,
+    )
+
+
+def reschedule(
+    ctx: typer.Context,
+    case_id: CaseArgument,
+    patch_planned: Annotated[
+        str, typer.Option("--patch-planned", help="New planned patch date, YYYY-MM-DD.")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why, recorded in the audit log.")],
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Move the planned patch date; unreleased waves follow, lost lead time is listed."""
+    day = common.date_arg(patch_planned, "--patch-planned")
+    with common.open_program(ctx) as program, program.session() as session:
+        result = waves.reschedule(
+            session, program.keys, case_id, patch_planned=day, reason=reason, now=common.now(now)
+        )
+
+    def render() -> None:
+        common.say(f"{case_id}: patch now planned for {result.case.patch_planned.isoformat()}")
+        _render_plan(case_id, list(result.waves))
+        common.table(
+            "partners now getting less lead time",
+            ("partner", "before", "after", "already released"),
+            [
+                (c.partner, common.jsonable(c.before), common.jsonable(c.after), c.released)
+                for c in result.less_lead_time
+            ],
+        )
+
+    common.emit(ctx, result, render, json_flag=json_out)

@@ -1,0 +1,41 @@
+"""Hunting: read material from the wild safely, scan it for canaries, compare it to shared
+artifacts, and hand what derives from them to the fingerprinting engine.
+
+A pure library: no database, no clock, no network (the Dask engine aside, by request).
+"""
+
+from forewarn.hunt.corpus import expand, hunt_corpus
+from forewarn.hunt.engines import DaskEngine, Engine, LocalEngine
+from forewarn.hunt.limits import Limits
+from forewarn.hunt.matchers import CanaryOwner, Hit, Matcher, ScanResult, build_matcher
+from forewarn.hunt.readers import Item, ItemKind, read_bytes, read_file, read_paths
+from forewarn.hunt.similarity import Region, SimilarityIndex, SimilarityMatch, fingerprint
+from forewarn.hunt.trace import Accuser, ArtifactMatch, Hunt, TokenFound, TraceResult
+
+__all__ = [
+    "Accuser",
+    "ArtifactMatch",
+    "CanaryOwner",
+    "DaskEngine",
+    "Engine",
+    "Hit",
+    "Hunt",
+    "Item",
+    "ItemKind",
+    "Limits",
+    "LocalEngine",
+    "Matcher",
+    "Region",
+    "ScanResult",
+    "SimilarityIndex",
+    "SimilarityMatch",
+    "TokenFound",
+    "TraceResult",
+    "build_matcher",
+    "expand",
+    "fingerprint",
+    "hunt_corpus",
+    "read_bytes",
+    "read_file",
+    "read_paths",
+]

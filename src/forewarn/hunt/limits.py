@@ -1,0 +1,50 @@
+"""Safety limits for reading material from the wild, as one value object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forewarn.errors import HuntError
+
+DEFAULT_MAX_TOTAL_BYTES = 2 * 1024**3
+DEFAULT_MAX_MEMBER_BYTES = 128 * 1024**2
+DEFAULT_MAX_DEPTH = 4
+DEFAULT_MAX_MEMBERS = 10_000
+DEFAULT_MAX_RATIO = 100.0
+DEFAULT_RATIO_GRACE_BYTES = 1024**2
+DEFAULT_CHUNK_BYTES = 1024**2
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much an input may expand to before it is refused; applies per top-level input."""
+
+    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES
+    """Bytes decompressed out of all archives of one input, summed."""
+    max_member_bytes: int = DEFAULT_MAX_MEMBER_BYTES
+    """Bytes of one archive member or decompressed stream (held in memory, never on disk)."""
+    max_depth: int = DEFAULT_MAX_DEPTH
+    """How many archives may be nested inside each other."""
+    max_members: int = DEFAULT_MAX_MEMBERS
+    """Archive members of one input, counted over every nesting level."""
+    max_ratio: float = DEFAULT_MAX_RATIO
+    """Largest decompressed / compressed size accepted for a member (zip bombs exceed it)."""
+    ratio_grace_bytes: int = DEFAULT_RATIO_GRACE_BYTES
+    """Output size under which the ratio is not checked: small runs of blanks compress well."""
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES
+    """Size of the chunks the canary scan streams over."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_total_bytes",
+            "max_member_bytes",
+            "max_members",
+            "ratio_grace_bytes",
+            "chunk_bytes",
+        ):
+            if getattr(self, name) <= 0:
+                raise HuntError(f"limit {name} must be positive")
+        if self.max_depth < 0:
+            raise HuntError("limit max_depth must be zero or more")
+        if self.max_ratio <= 1.0:
+            raise HuntError("limit max_ratio must be above 1")

@@ -1,0 +1,127 @@
+"""Binary or text, which encoding, and which kind: from the name and the first bytes only."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from forewarn.hunt.readers.interface import ItemKind
+
+SNIFF_BYTES = 64 * 1024
+"""How much of an item is looked at to classify it."""
+
+_EXTENSIONS: dict[str, str] = {
+    ".py": "python",
+    ".pyw": "python",
+    ".java": "java",
+    ".c": "c",
+    ".h": "c",
+    ".cc": "cpp",
+    ".cpp": "cpp",
+    ".cxx": "cpp",
+    ".hpp": "cpp",
+    ".hh": "cpp",
+    ".cs": "csharp",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".tsx": "typescript",
+    ".ps1": "powershell",
+    ".psm1": "powershell",
+    ".psd1": "powershell",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".zsh": "shell",
+}
+
+_SHEBANGS: tuple[tuple[str, str], ...] = (
+    ("python", "python"),
+    ("pwsh", "powershell"),
+    ("powershell", "powershell"),
+    ("node", "javascript"),
+    ("bash", "shell"),
+    ("zsh", "shell"),
+    ("/sh", "shell"),
+    ("env sh", "shell"),
+)
+
+_APACHE_LINE = re.compile(
+    r'^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" \d{3} (?:\d+|-)(?: "[^"]*" "[^"]*")?', re.MULTILINE
+)
+_PYTHON_HINTS = re.compile(
+    r"^(?:import \w[\w.]*|from [\w.]+ import |def \w+\(.*\):|class \w+.*:)\s*$", re.MULTILINE
+)
+
+
+def is_binary(head: bytes) -> bool:
+    """Text has no NUL bytes (UTF-16 with a BOM aside) and few control characters."""
+    if not head:
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(head) > 0.1
+
+
+def guess_encoding(head: bytes, *, truncated: bool = False) -> str:
+    """BOMs first, then strict UTF-8, else latin-1; when `head` is cut from a longer item, a
+    character cut at its end is no evidence against UTF-8."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=not truncated)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def language_of(name: str, text: str) -> str | None:
+    """Language from the file extension, else from a shebang, else Python by its shape."""
+    lowered = name.lower()
+    dot = lowered.rfind(".")
+    if dot > lowered.rfind("/"):
+        language = _EXTENSIONS.get(lowered[dot:])
+        if language is not None:
+            return language
+    if text.startswith("#!"):
+        first = text.split("\n", 1)[0]
+        for needle, language in _SHEBANGS:
+            if needle in first:
+                return language
+    if len(_PYTHON_HINTS.findall(text[:8192])) >= 2:
+        return "python"
+    return None
+
+
+def is_weblog(text: str) -> bool:
+    """W3C extended logs (IIS) declare `#Fields:`; Apache/nginx combined lines have a shape."""
+    start = text[:4096]
+    if "#Fields:" in start or start.startswith("#Software: Microsoft Internet Information"):
+        return True
+    lines = [line for line in start.splitlines()[:5] if line.strip()]
+    if not lines:
+        return False
+    return sum(1 for line in lines if _APACHE_LINE.match(line)) >= max(1, len(lines) - 1)
+
+
+def classify(name: str, head: bytes) -> tuple[ItemKind, str | None, str | None]:
+    """Kind, language and encoding of an item from its name and first bytes."""
+    if is_binary(head):
+        return ItemKind.BINARY, None, None
+    encoding = guess_encoding(head, truncated=len(head) >= SNIFF_BYTES)
+    text = head.decode(encoding, errors="replace")
+    if is_weblog(text):
+        return ItemKind.WEBLOG, None, encoding
+    language = language_of(name, text)
+    if language == "python":
+        return ItemKind.PYTHON, language, encoding
+    if language is not None:
+        return ItemKind.SOURCE, language, encoding
+    return ItemKind.TEXT, None, encoding

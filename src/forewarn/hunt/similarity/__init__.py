@@ -1,0 +1,25 @@
+"""Similarity of suspect material to shared artifacts, robust to disguise."""
+
+from forewarn.hunt.similarity.features import FeatureClass, Fingerprint, fingerprint
+from forewarn.hunt.similarity.index import (
+    DEFAULT_MIN_SCORE,
+    DEFAULT_WEIGHTS,
+    MATCH_THRESHOLD,
+    Region,
+    SimilarityIndex,
+    SimilarityMatch,
+)
+from forewarn.hunt.similarity.languages import LANGUAGES
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "DEFAULT_WEIGHTS",
+    "LANGUAGES",
+    "MATCH_THRESHOLD",
+    "FeatureClass",
+    "Fingerprint",
+    "Region",
+    "SimilarityIndex",
+    "SimilarityMatch",
+    "fingerprint",
+]

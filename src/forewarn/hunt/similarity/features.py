@@ -1,0 +1,214 @@
+"""Fingerprints of code and text: winnowed token k-grams plus order-insensitive tree features.
+
+Every feature is a 64-bit hash whose top three bits say its class, so one inverted index holds
+them all. Identifiers, string and number literals are abstracted and comments dropped, which
+makes renaming and reformatting invisible; statement blocks hash their children as a sorted
+multiset, so reordering statements or functions keeps block, function and statement features;
+inserted dead code or a split function leaves the other statements' and subtrees' features.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from tree_sitter import Node
+
+from forewarn.hunt.similarity.languages import (
+    DROPPED_TOKENS,
+    is_function,
+    is_sequence,
+    parser_for,
+    role,
+)
+
+KGRAM = 10
+"""Tokens per k-gram: long enough that shared k-grams are rarely coincidental."""
+WINDOW = 4
+"""Winnowing window: one fingerprint kept per `WINDOW` consecutive k-grams."""
+MIN_SUBTREE = 8
+"""Leaves a subtree needs to count: smaller ones (`x = 0`) occur in any program."""
+MIN_STATEMENT = 4
+"""Leaves a statement needs to count."""
+MAX_SOURCE_BYTES = 1024**2
+"""Only this much of a file is fingerprinted; leaked tools are small, logs are not parsed."""
+
+_CLASS_SHIFT = 61
+_LOW = (1 << _CLASS_SHIFT) - 1
+_U64 = (1 << 64) - 1
+_TEXT_TOKEN = re.compile(r"\w+|[^\w\s]")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+U64Array = npt.NDArray[np.uint64]
+
+
+class FeatureClass(enum.IntEnum):
+    """What a feature describes; each class is scored separately, then combined."""
+
+    KGRAM = 0
+    SUBTREE = 1
+    STATEMENT = 2
+    FUNCTION = 3
+    LITERAL = 4
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Fingerprint:
+    """The features of one text, ready to index or to query with."""
+
+    language: str | None
+    """Language parsed with, `None` for plain text."""
+    features: U64Array = field(repr=False)
+    """Unique class-tagged feature hashes, sorted."""
+    spans: dict[int, tuple[int, int]] = field(repr=False)
+    """First line range (0-based, inclusive) of k-gram and statement features, for regions."""
+    lines: int
+    """Lines of the text fingerprinted."""
+
+    def of_class(self, cls: FeatureClass) -> U64Array:
+        """Features of one class."""
+        chosen: U64Array = self.features[(self.features >> np.uint64(_CLASS_SHIFT)) == cls]
+        return chosen
+
+
+def feature_class(feature: int) -> FeatureClass:
+    """The class a feature hash carries in its top bits."""
+    return FeatureClass(feature >> _CLASS_SHIFT)
+
+
+def _tag(cls: FeatureClass, value: int) -> int:
+    return (value & _LOW) | (int(cls) << _CLASS_SHIFT)
+
+
+@functools.cache
+def _label(text: str) -> int:
+    # Stable across processes (unlike `hash(str)`), so workers build identical indexes.
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _bytes_hash(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+class _Collector:
+    """Features gathered while walking one text."""
+
+    def __init__(self) -> None:
+        self.tokens: list[int] = []
+        self.token_lines: list[int] = []
+        self.features: dict[int, tuple[int, int]] = {}
+
+    def add(self, cls: FeatureClass, value: int, lines: tuple[int, int]) -> None:
+        self.features.setdefault(_tag(cls, value), lines)
+
+    def token(self, label: int, line: int) -> None:
+        self.tokens.append(label)
+        self.token_lines.append(line)
+
+
+def fingerprint(text: str, language: str | None) -> Fingerprint:
+    """Fingerprint source code in a tree-sitter language, or any other text."""
+    raw = text.encode("utf-8", errors="replace")[:MAX_SOURCE_BYTES]
+    parser = parser_for(language) if language else None
+    collector = _Collector()
+    if parser is None:
+        _walk_text(raw.decode("utf-8", errors="replace"), collector)
+        language = None
+    else:
+        _walk_tree(parser.parse(raw).root_node, collector)
+    _winnow(collector)
+    features = np.fromiter(collector.features, dtype=np.uint64, count=len(collector.features))
+    features.sort()
+    spans = {
+        f: lines
+        for f, lines in collector.features.items()
+        if f >> _CLASS_SHIFT in (FeatureClass.KGRAM, FeatureClass.STATEMENT)
+    }
+    return Fingerprint(language, features, spans, raw.count(b"\n") + 1)
+
+
+def _walk_tree(root: Node, out: _Collector) -> None:
+    """Post-order walk with an explicit stack: hostile inputs can nest thousands deep."""
+    results: list[list[tuple[int, int, int, int]]] = [[]]  # (hash, leaves, first, last line)
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        kind: str = node.type
+        named: bool = node.is_named
+        first: int = node.start_point.row
+        if not leaving:
+            node_role = role(kind, named)
+            if node_role == "comment":
+                continue
+            if node_role != "other" or node.child_count == 0:
+                if kind in DROPPED_TOKENS:
+                    continue
+                label = _label(node_role.upper() if node_role != "other" else kind)
+                out.token(label, first)
+                if node_role == "string":
+                    content: bytes = node.text or b""
+                    if len(content) >= 6:
+                        out.add(FeatureClass.LITERAL, _bytes_hash(content), (first, first))
+                results[-1].append((label, 1, first, first))
+                continue
+            stack.append((node, True))
+            results.append([])
+            stack.extend((child, False) for child in reversed(node.children))
+            continue
+        children = results.pop()
+        last: int = node.end_point.row
+        hashes = [c[0] for c in children]
+        if is_sequence(kind):
+            hashes.sort()
+            for h, size, c_first, c_last in children:
+                if size >= MIN_STATEMENT:
+                    out.add(FeatureClass.STATEMENT, h, (c_first, c_last))
+        value = hash((_label(kind), *hashes)) & _U64
+        size = sum(c[1] for c in children)
+        if size >= MIN_SUBTREE:
+            out.add(FeatureClass.SUBTREE, value, (first, last))
+        if is_function(kind):
+            out.add(FeatureClass.FUNCTION, value, (first, last))
+        results[-1].append((value, size, first, last))
+
+
+def _walk_text(text: str, out: _Collector) -> None:
+    """Words and punctuation, numbers abstracted; normalised lines stand in for statements."""
+    number = _label("NUM")
+    for row, line in enumerate(text.splitlines()):
+        words = _TEXT_TOKEN.findall(line.lower())
+        for word in words:
+            out.token(number if _NUMBER.fullmatch(word) else _label(word), row)
+        if len(words) >= MIN_STATEMENT:
+            out.add(FeatureClass.STATEMENT, _label(" ".join(words)), (row, row))
+
+
+def _winnow(out: _Collector) -> None:
+    """Robust winnowing (Schleimer et al. 2003) of k-gram hashes, vectorised with numpy."""
+    count = len(out.tokens) - KGRAM + 1
+    if count <= 0:
+        return
+    tokens = np.array(out.tokens, dtype=np.uint64)
+    powers = np.array([pow(1_000_003, KGRAM - 1 - j, 1 << 64) for j in range(KGRAM)], np.uint64)
+    grams = np.lib.stride_tricks.sliding_window_view(tokens, KGRAM) @ powers
+    grams ^= grams >> np.uint64(29)
+    grams *= np.uint64(0xBF58476D1CE4E5B9)
+    grams ^= grams >> np.uint64(32)
+    if count <= WINDOW:
+        chosen = np.array([int(np.argmin(grams))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(grams, WINDOW)
+        # Rightmost minimum, as in the paper, so equal runs keep one fingerprint.
+        chosen = np.unique(
+            WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1) + np.arange(len(windows))
+        )
+    lines = out.token_lines
+    for position in chosen.tolist():
+        out.add(
+            FeatureClass.KGRAM, int(grams[position]), (lines[position], lines[position + KGRAM - 1])
+        )

@@ -1,0 +1,242 @@
+"""The pure orchestration `forewarn trace` calls: one result record per input item.
+
+For each item: a canary scan over its bytes (streamed, constant memory), a similarity query
+for code and text, then the injected `Accuser` (the fingerprinting engine) on each artifact
+the item derives from or carries canaries of. Nothing found is empty lists, not an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from forewarn.domain.evidence import Suspect
+from forewarn.errors import Error
+from forewarn.hunt.limits import Limits
+from forewarn.hunt.matchers.interface import Hit, Matcher
+from forewarn.hunt.readers import Item, ItemKind, read_paths
+from forewarn.hunt.similarity import MATCH_THRESHOLD, Region, SimilarityIndex
+
+logger = logging.getLogger(__name__)
+
+Accuser = Callable[[str, str, str, str], list[Suspect]]
+"""`(case, artifact, original_text, suspect_text) -> suspects`: extraction and accusation, kept
+outside `hunt` (the CLI passes the fingerprinting engine's). Must be picklable (a module-level
+function or a `functools.partial` of one) for the process and Dask engines."""
+
+MAX_SUSPECT_TEXT = 16 * 1024**2
+"""Bytes of an item handed to the accuser."""
+_SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactMatch:
+    """A shared artifact the item resembles."""
+
+    case: str
+    """Case id."""
+    artifact: str
+    """Artifact name within the case."""
+    similarity: float
+    """Score in [0, 1]."""
+    regions: tuple[Region, ...] = ()
+    """Matched line ranges."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenFound:
+    """A canary or payload mark found verbatim, with whose copy it belongs to."""
+
+    token: str
+    """The pattern as text (undecodable bytes escaped)."""
+    partner: str
+    """The partner whose copy carries it."""
+    case: str
+    """Its case."""
+    artifact: str
+    """The artifact it was planted in."""
+    channel: str
+    """Mark channel (`tokens`, `payload`, `detection`)."""
+    offset: int
+    """Byte offset of the first occurrence."""
+    count: int
+    """Occurrences in the item."""
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    """Everything found in one input item, as `forewarn trace --json` prints it."""
+
+    path: str
+    """Display path (`samples.zip!tools/x.py` for archive members)."""
+    kind: str
+    """`python`, `source`, `text`, `weblog` or `binary`."""
+    language: str | None = None
+    """Programming language, for code."""
+    archive: str | None = None
+    """Top-level archive, for archive members."""
+    matches: tuple[ArtifactMatch, ...] = ()
+    """Shared artifacts it resembles, best first."""
+    tokens: tuple[TokenFound, ...] = ()
+    """Canaries found."""
+    suspects: tuple[Suspect, ...] = ()
+    """Partners the marks point to."""
+    error: str | None = None
+    """Why the item was refused or only partly examined."""
+    notes: tuple[str, ...] = field(default=())
+    """Non-fatal remarks (hits beyond the kept maximum, an accuser failure)."""
+
+    def to_json(self) -> dict[str, object]:
+        """The issue's JSON shape (plain types only)."""
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "language": self.language,
+            "archive": self.archive,
+            "matches": [
+                {
+                    "case": m.case,
+                    "artifact": m.artifact,
+                    "similarity": m.similarity,
+                    "regions": [
+                        {"lines": list(r.query_lines), "artifact_lines": list(r.artifact_lines)}
+                        for r in m.regions
+                    ],
+                }
+                for m in self.matches
+            ],
+            "tokens": [
+                {
+                    "token": t.token,
+                    "partner": t.partner,
+                    "case": t.case,
+                    "artifact": t.artifact,
+                    "channel": t.channel,
+                    "offset": t.offset,
+                    "count": t.count,
+                }
+                for t in self.tokens
+            ],
+            "suspects": [_suspect_json(s) for s in self.suspects],
+            "error": self.error,
+            "notes": list(self.notes),
+        }
+
+
+def _suspect_json(suspect: Suspect) -> dict[str, object]:
+    return {
+        "partner": suspect.partner,
+        "score": suspect.score,
+        "accused": suspect.accused,
+        "false_accusation_bound": suspect.false_accusation_bound,
+        "evidence": [
+            {
+                "channel": e.channel,
+                "symbols_read": e.symbols_read,
+                "symbols_matching": e.symbols_matching,
+                "score": e.score,
+            }
+            for e in suspect.evidence
+        ],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Hunt:
+    """What one hunt looks for; built once, shipped to every worker."""
+
+    scanner: Matcher | None = None
+    """Canary matcher over everything released, or `None` to skip the scan."""
+    index: SimilarityIndex | None = None
+    """Similarity index of shared artifacts, or `None` to skip similarity."""
+    accuse: Accuser | None = None
+    """Extraction and accusation, or `None` to stop at matches and tokens."""
+    limits: Limits = field(default_factory=Limits)
+    """Safety limits for reading."""
+    threshold: float = MATCH_THRESHOLD
+    """Similarity from which the item is treated as derived and handed to `accuse`."""
+
+    def trace_paths(self, paths: Sequence[str | Path]) -> Iterator[TraceResult]:
+        """Every item under the paths (files, directories, archives), traced."""
+        for item in read_paths(paths, self.limits):
+            yield self.trace_item(item)
+
+    def trace_path(self, path: str) -> list[TraceResult]:
+        """One path's results as a list (the engines' unit of work)."""
+        return list(self.trace_paths([path]))
+
+    def trace_item(self, item: Item) -> TraceResult:
+        """Scan, compare and accuse one item."""
+        base = TraceResult(item.path, str(item.kind), item.language, item.archive)
+        if item.error is not None:
+            return dataclasses.replace(base, error=item.error)
+        notes: list[str] = []
+        tokens = self._scan(item, notes)
+        matches = self._similar(item)
+        suspects = self._accuse(item, matches, tokens, notes)
+        return dataclasses.replace(
+            base, matches=matches, tokens=tokens, suspects=suspects, notes=tuple(notes)
+        )
+
+    def _scan(self, item: Item, notes: list[str]) -> tuple[TokenFound, ...]:
+        if self.scanner is None:
+            return ()
+        result = self.scanner.scan(item.chunks(self.limits.chunk_bytes))
+        if result.truncated:
+            notes.append(f"{result.total_hits} canary hits, first {len(result.hits)} kept")
+        return _group_hits(result.hits)
+
+    def _similar(self, item: Item) -> tuple[ArtifactMatch, ...]:
+        if self.index is None or item.kind not in _SIMILAR_KINDS:
+            return ()
+        found = self.index.query(item.text(MAX_SUSPECT_TEXT), item.language)
+        return tuple(ArtifactMatch(m.case, m.artifact, m.score, m.regions) for m in found)
+
+    def _accuse(
+        self,
+        item: Item,
+        matches: tuple[ArtifactMatch, ...],
+        tokens: tuple[TokenFound, ...],
+        notes: list[str],
+    ) -> tuple[Suspect, ...]:
+        if self.accuse is None or self.index is None:
+            return ()
+        targets = [(m.case, m.artifact) for m in matches if m.similarity >= self.threshold]
+        targets += [(t.case, t.artifact) for t in tokens]
+        best: dict[str, Suspect] = {}
+        suspect_text: str | None = None
+        for case, artifact in dict.fromkeys(targets):
+            original = self.index.artifact_text(case, artifact)
+            if original is None:
+                continue
+            suspect_text = suspect_text or item.text(MAX_SUSPECT_TEXT)
+            try:
+                found = self.accuse(case, artifact, original, suspect_text)
+            except Error as exc:
+                notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
+                continue
+            for suspect in found:
+                if suspect.partner not in best or suspect.score > best[suspect.partner].score:
+                    best[suspect.partner] = suspect
+        ranked = sorted(best.values(), key=lambda s: (-s.score, s.partner))
+        return tuple(ranked)
+
+
+def _group_hits(hits: Sequence[Hit]) -> tuple[TokenFound, ...]:
+    first: dict[bytes, TokenFound] = {}
+    counts: dict[bytes, int] = {}
+    for hit in hits:
+        counts[hit.pattern] = counts.get(hit.pattern, 0) + 1
+        if hit.pattern not in first:
+            o = hit.owner
+            token = hit.pattern.decode("utf-8", errors="backslashreplace")
+            first[hit.pattern] = TokenFound(
+                token, o.partner, o.case, o.artifact, o.channel, hit.start, 0
+            )
+    return tuple(
+        TokenFound(t.token, t.partner, t.case, t.artifact, t.channel, t.offset, counts[p])
+        for p, t in first.items()
+    )

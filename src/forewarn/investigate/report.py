@@ -1,0 +1,177 @@
+"""The investigation as a self-contained HTML file (inline CSS, embedded picture) and as JSON."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+import json
+from datetime import date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from forewarn.domain.investigation import (
+    Activity,
+    ExposureEntry,
+    InvestigationResult,
+    PartyRole,
+    RecommendationKind,
+    Verdict,
+)
+from forewarn.errors import InvestigationError
+from forewarn.investigate.activity import describe_span
+from forewarn.investigate.hypotheses import (
+    DERIVED_SIMILARITY,
+    LEADING_MARGIN,
+    LEADING_MIN,
+    RULED_OUT_SCORE,
+    WEAK_SIMILARITY,
+)
+from forewarn.investigate.recommend import READINESS
+from forewarn.investigate.timeline_plot import timeline_png
+from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP
+
+TEMPLATE = "report.html.j2"
+"""The template's file name under `forewarn.investigate.templates`."""
+
+
+def _plain(value: object) -> object:
+    """JSON-ready form of domain records: dates as ISO strings, enums as their values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_json(result: InvestigationResult) -> str:
+    """The whole result as indented JSON; time points also carry their precision."""
+    data = _plain(result)
+    assert isinstance(data, dict)
+    data["activities_span"] = [describe_span(a) for a in result.activities]
+    return json.dumps(data, indent=2, sort_keys=False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ExposureRow:
+    """One party in the exposure table: what it held and since when."""
+
+    party: str
+    """Who."""
+    role: str
+    """Partner, finder or vendor."""
+    artifacts: str
+    """Artifacts held, comma separated."""
+    since: str
+    """When the exposure could first have started."""
+    fetched: str
+    """First fetch, or empty."""
+
+
+def exposure_rows(entries: tuple[ExposureEntry, ...]) -> list[ExposureRow]:
+    """One row per party, earliest first."""
+    by_party: dict[str, list[ExposureEntry]] = {}
+    for entry in entries:
+        by_party.setdefault(entry.party, []).append(entry)
+    rows = []
+    for party, held in by_party.items():
+        artifacts = sorted({e.artifact for e in held})
+        first = min(held, key=lambda e: e.since)
+        fetched = [e.since for e in held if e.basis == "fetched"]
+        if first.certain_from - first.since >= timedelta(days=28):
+            precision = "%Y-%m"
+        elif first.role is PartyRole.PARTNER:
+            precision = "%Y-%m-%d %H:%M"
+        else:
+            precision = "%Y-%m-%d"
+        rows.append(
+            ExposureRow(
+                party=party,
+                role=first.role.value,
+                artifacts=", ".join(artifacts),
+                since=f"{first.since:{precision}} ({first.basis})",
+                fetched=f"{min(fetched):%Y-%m-%d %H:%M}" if fetched else "",
+            )
+        )
+    return rows
+
+
+def _png_uri(result: InvestigationResult) -> str:
+    return "data:image/png;base64," + base64.b64encode(timeline_png(result)).decode("ascii")
+
+
+def _accusations(activity: Activity) -> list[dict[str, object]]:
+    """Accused or top suspects per finding, for the accusation section."""
+    rows: list[dict[str, object]] = []
+    for finding in activity.findings:
+        suspects = [s for s in finding.suspects if s.accused] or list(finding.suspects[:1])
+        rows.append({"finding": finding, "suspects": suspects})
+    return rows
+
+
+def render_html(result: InvestigationResult) -> str:
+    """The report as one HTML string with everything inline."""
+    text = (
+        resources.files("forewarn.investigate")
+        .joinpath("templates", TEMPLATE)
+        .read_text(encoding="utf-8")
+    )
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(text)
+    move = next(
+        (r for r in result.recommendations if r.kind is RecommendationKind.MOVE_PATCH), None
+    )
+    accused = sorted(
+        {
+            h.subject
+            for a in result.activities
+            for h in a.hypotheses
+            if h.subject and h.verdict is Verdict.LEADING
+        }
+    )
+    return template.render(
+        r=result,
+        case=result.case,
+        timeline=_png_uri(result),
+        exposure=exposure_rows(result.exposure),
+        partners_exposed=len({e.party for e in result.exposure if e.role is PartyRole.PARTNER}),
+        accused=accused,
+        move=move,
+        span=describe_span,
+        accusations=_accusations,
+        Verdict=Verdict,
+        method={
+            "prior_shape": DEFAULT_PRIOR.shape,
+            "prior_days": DEFAULT_PRIOR.days,
+            "timing_cap": TIMING_CAP,
+            "derived": DERIVED_SIMILARITY,
+            "weak": WEAK_SIMILARITY,
+            "ruled_out": RULED_OUT_SCORE,
+            "leading_min": LEADING_MIN,
+            "leading_margin": LEADING_MARGIN,
+            "readiness": READINESS.days,
+        },
+    )
+
+
+def write_report(result: InvestigationResult, path: Path) -> Path:
+    """Write the HTML report to `path`; a clear error when the place is not writable."""
+    try:
+        path.write_text(render_html(result), encoding="utf-8")
+    except OSError as exc:
+        raise InvestigationError(
+            f"cannot write the report to {path}: {exc.strerror}",
+            hint="choose a writable path with --html",
+        ) from exc
+    return path
+
+
+__all__ = ["ExposureRow", "exposure_rows", "render_html", "to_json", "write_report"]

@@ -1,0 +1,130 @@
+"""Trace material from the wild against one case: the hunt, wired to the program's records.
+
+The hunt library is pure; this module gives it what the program knows about the case: the
+original artifacts (for similarity), every canary planted in a delivered copy (for the scan) and
+the fingerprinting engine keyed with the program secret (for accusation against the partners who
+actually received each artifact). Material is read, never executed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
+from forewarn.errors import InvestigationError
+from forewarn.hunt import CanaryOwner, Hunt, SimilarityIndex, TraceResult, build_matcher
+from forewarn.hunt.readers import is_weblog
+from forewarn.marks.engine import CodeSpec, Marker
+from forewarn.program.artifacts import list_artifacts, read_artifact
+from forewarn.program.keys import ProgramKeys
+from forewarn.program.release import MARKS_PURPOSE, code_partners
+from forewarn.store.release_repo import ReleaseRepository
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = {".py": "python", ".ps1": "powershell", ".sh": "bash", ".js": "javascript"}
+"""Artifact file suffixes the similarity index parses as code; anything else is text."""
+
+_W3C_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}", re.MULTILINE)
+_COMBINED_DATE = re.compile(r"\[(\d{2}/[A-Z][a-z]{2}/\d{4}):")
+LOG_HEAD = 1 << 20
+"""Bytes of a log read to find its first timestamp."""
+
+
+def _accuse(
+    secret: bytes,
+    n_partners: int,
+    kinds: Mapping[str, ArtifactKind],
+    recipients: Mapping[str, tuple[str, ...]],
+    case: str,
+    artifact: str,
+    original: str,
+    suspect: str,
+) -> list[Suspect]:
+    """The hunt's `Accuser`: extraction, canaries and accusation among the artifact's recipients."""
+    if artifact not in kinds or not recipients.get(artifact):
+        return []
+    marker = Marker(secret, case, CodeSpec(n_partners=n_partners))
+    verdict = marker.trace(
+        artifact,
+        kinds[artifact],
+        original.encode("utf-8"),
+        suspect.encode("utf-8"),
+        recipients[artifact],
+    )
+    return list(verdict.suspects)
+
+
+def case_hunt(session: Session, keys: ProgramKeys, case_id: str) -> Hunt:
+    """A hunt that looks for this case's artifacts, canaries and marks."""
+    artifacts = list_artifacts(session, case_id)
+    index = SimilarityIndex()
+    for artifact in artifacts:
+        text = read_artifact(session, keys, case_id, artifact.name).decode("utf-8", "replace")
+        language = LANGUAGES.get(Path(artifact.name).suffix.lower())
+        index.add(
+            f"{case_id}/{artifact.name}", text, case=case_id, name=artifact.name, language=language
+        )
+    repo = ReleaseRepository(session)
+    patterns: dict[bytes, CanaryOwner] = {}
+    recipients: dict[str, list[str]] = {}
+    for release in repo.for_case(case_id, "complete"):
+        for item in release.items:
+            recipients.setdefault(item.name, []).append(release.partner)
+        for artifact_name, tokens in repo.tokens(release.id).items():
+            for token in tokens:
+                patterns[token.encode("utf-8")] = CanaryOwner(
+                    release.partner, case_id, artifact_name
+                )
+    accuser = functools.partial(
+        _accuse,
+        keys.derive(MARKS_PURPOSE),
+        code_partners(session, case_id),
+        {a.name: a.kind for a in artifacts},
+        {name: tuple(sorted(set(who))) for name, who in recipients.items()},
+    )
+    scanner = build_matcher(patterns) if patterns else None
+    return Hunt(scanner=scanner, index=index, accuse=accuser)
+
+
+def trace(hunt: Hunt, paths: Sequence[Path]) -> list[TraceResult]:
+    """Every item under `paths`, traced."""
+    return list(hunt.trace_paths(list(paths)))
+
+
+def seen_at(path: Path) -> TimePoint:
+    """When material was seen: a web log's first timestamp, else the file's modification day.
+
+    Investigators set a file's time to when it was recovered; for logs the lines say it.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(LOG_HEAD).decode("utf-8", "replace")
+        if is_weblog(head):
+            found = [_day(m) for m in _W3C_DATE.findall(head)]
+            found += [_combined_day(m) for m in _COMBINED_DATE.findall(head)]
+            if found:
+                return TimePoint(min(found), TimePrecision.DAY)
+        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    except OSError as exc:
+        raise InvestigationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    day = stamp.replace(hour=0, minute=0, second=0, microsecond=0)
+    return TimePoint(day, TimePrecision.DAY)
+
+
+def _day(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+
+
+def _combined_day(text: str) -> datetime:
+    return datetime.strptime(text, "%d/%b/%Y").replace(tzinfo=UTC)
+
+
+__all__ = ["LANGUAGES", "case_hunt", "seen_at", "trace"]

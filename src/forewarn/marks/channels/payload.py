@@ -1,0 +1,187 @@
+"""The payload channel: bits in the values a PoC puts on the wire.
+
+A leaked PoC may be rewritten from scratch, yet keep sending the same requests; the finder of
+MS12-020 recognised his own packet that way. Bits sit in header order and header-name casing, query
+parameter order, the low bit of long digit runs in wire strings (user agent build numbers, ids,
+file names) and padding lengths. `embed` rewrites those literals in the PoC source; `extract` reads
+them from a suspect that is Python source, W3C/IIS or Apache log lines, or raw HTTP requests. What
+a form does not show (logs keep no header order) reads as erased.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+
+import libcst as cst
+
+from forewarn.errors import MarkError
+from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect, template
+from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites
+from forewarn.marks.channels.pysource_kinds import arrange
+from forewarn.marks.channels.pysource_rewrite import SourceMap
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=32)
+def _sites(original: str) -> tuple[PayloadSite, ...]:
+    try:
+        return tuple(find_sites(original))
+    except (SyntaxError, ValueError, RecursionError):
+        return ()
+
+
+class PayloadChannel:
+    """Carries bits in wire values; survives rewrites of the code that keep the requests."""
+
+    name = "payload"
+
+    def capacity(self, original: str) -> int:
+        """How many wire-value choice points the PoC offers."""
+        return len(_sites(original))
+
+    def embed(self, original: str, bits: Sequence[int]) -> str:
+        """The PoC with its wire literals set to `bits`, every other byte unchanged."""
+        sites = _sites(original)
+        if len(bits) != len(sites):
+            raise MarkError(f"payload offers {len(sites)} choice points, got {len(bits)} bits")
+        if any(b not in (0, 1) for b in bits):
+            raise MarkError("payload bits must be 0 or 1")
+        if not sites:
+            return original
+        source_map = SourceMap(original)
+        edits = _Edits()
+        for site, bit in zip(sites, bits, strict=True):
+            edits.add(source_map, site, bit)
+        try:
+            marked = source_map.wrapper.module.visit(edits).code
+        except (cst.CSTValidationError, ValueError) as error:
+            raise MarkError(f"cannot write payload marks: {error}") from error
+        if self.extract(original, marked) != list(bits):
+            raise MarkError("the marked payload does not read back as written")
+        return marked
+
+    def extract(self, original: str, suspect: str) -> list[int | None]:
+        """Per choice point, the bit the suspect's wire values show, or `None`."""
+        sites = _sites(original)
+        if not sites:
+            return []
+        seen = read_suspect(suspect)
+        out = [_read(site, seen) for site in sites]
+        logger.debug(
+            "payload (%s): %d of %d choice points read",
+            seen.form,
+            len(out) - out.count(None),
+            len(out),
+        )
+        return out
+
+
+def _agree(readings: list[int | None]) -> int | None:
+    values = {r for r in readings if r is not None}
+    return values.pop() if len(values) == 1 else None
+
+
+def _read(site: PayloadSite, seen: Suspect) -> int | None:
+    if site.kind in ("header_order", "header_case", "query_order"):
+        folded = site.kind != "query_order"
+        want = {k.lower() if folded else k for k in site.keys}
+        blocks = seen.header_blocks if folded else seen.query_blocks
+        readings: list[int | None] = []
+        for block in blocks:
+            names = [n.lower() if folded else n for n in block]
+            if not want <= set(names):
+                continue
+            if site.kind == "header_case":
+                written = block[names.index(site.detail[0].lower())]
+                readings.append(site.detail.index(written) if written in site.detail else None)
+            else:
+                pivot, other = site.detail
+                readings.append(int(names.index(other) < names.index(pivot)))
+        return _agree(readings)
+    low = base(site.number)
+    if site.kind == "padding":
+        unit = site.detail[0]
+        counts = [c for u, c in seen.paddings if u == unit] or padding_runs(
+            seen.text, unit, site.number
+        )
+        return _agree([c - low if c in (low, low + 1) else None for c in counts])
+    spans = sorted(m.span() for m in DIGITS.finditer(site.detail[0]))
+    pattern = template(site.detail[0], spans)
+    group = spans.index(site.span) + 1
+    readings = []
+    for match in pattern.finditer(seen.text):
+        value = int(match.group(group))
+        readings.append(value - low if value in (low, low + 1) else None)
+    return _agree(readings) if None not in readings else None
+
+
+class _Edits(cst.CSTTransformer):
+    """libcst rewrite of string, integer and dict literals."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings: dict[int, list[tuple[PayloadSite, int]]] = {}
+        self.integers: dict[int, int] = {}
+        self.orders: dict[int, tuple[list[str], dict[str, int]]] = {}
+
+    def add(self, source_map: SourceMap, site: PayloadSite, bit: int) -> None:
+        if site.kind in ("header_order", "query_order"):
+            node = source_map.find(site.node, cst.Dict)
+            if node is None:
+                raise MarkError("a payload dict cannot be located in the source")
+            folded = site.kind == "header_order"
+            items = [k.lower() if folded else k for k in site.keys]
+            entry = self.orders.setdefault(id(node), (items, {}))
+            entry[1][site.detail[1]] = bit
+            return
+        kind = cst.Integer if site.kind == "padding" else cst.SimpleString
+        found = source_map.find(site.node, kind)
+        if found is None:
+            raise MarkError("a payload literal cannot be located in the source")
+        if site.kind == "padding":
+            self.integers[id(found)] = base(site.number) + bit
+        else:
+            self.strings.setdefault(id(found), []).append((site, bit))
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        edits = self.strings.get(id(original_node))
+        if not edits:
+            return updated_node
+        token = updated_node.value
+        head = len(updated_node.prefix) + len(updated_node.quote)
+        body = list(token[head : len(token) - len(updated_node.quote)])
+        for site, bit in edits:
+            if site.kind == "header_case":
+                body = list(site.detail[bit])
+            else:
+                start, end = site.span
+                body[start:end] = list(str(base(site.number) + bit).zfill(end - start))
+        return updated_node.with_changes(
+            value=token[:head] + "".join(body) + token[len(token) - len(updated_node.quote) :]
+        )
+
+    def leave_Integer(
+        self, original_node: cst.Integer, updated_node: cst.Integer
+    ) -> cst.BaseExpression:
+        value = self.integers.get(id(original_node))
+        return updated_node if value is None else updated_node.with_changes(value=str(value))
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        order = self.orders.get(id(original_node))
+        if order is None:
+            return updated_node
+        items, bits = order
+        slots = list(updated_node.elements)
+        wanted = arrange(items, bits)
+        moved = [slots[items.index(name)] for name in wanted]
+        return updated_node.with_changes(
+            elements=[m.with_changes(comma=s.comma) for m, s in zip(moved, slots, strict=True)]
+        )
+
+
+__all__ = ["PayloadChannel"]

@@ -1,0 +1,152 @@
+"""Reading wire values back from a suspect: Python source, web-server logs or raw HTTP.
+
+The suspect's form is detected, never assumed. Each form yields *blocks* (ordered header names of
+one request or dict, ordered query keys of one URL or dict) and a text in which wire strings are
+searched with templates that tolerate the encodings logs use (`+` for spaces, `%XX`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+
+from forewarn.marks.channels.payload_sites import module_constants, resolve, str_keys
+
+REQUEST_LINE = re.compile(r"^([A-Z]{3,10}) (\S+) HTTP/\d(?:\.\d)?\r?$", re.MULTILINE)
+"""The first line of a raw HTTP request."""
+
+HEADER_LINE = re.compile(r"^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)\r?$")
+"""One header line of a raw HTTP request."""
+
+APACHE_LINE = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "[A-Z]+ \S+ [^"]*" \d{3} \S+', re.MULTILINE)
+"""An Apache common or combined log line."""
+
+QUERY = re.compile(r"(?:\?|\s)([^\s&=?#\"]+=[^\s&#\"]*(?:&[^\s&=?#\"]+=[^\s&#\"]*)+)")
+"""A query string with at least two parameters, after `?` (URLs) or a space (W3C logs)."""
+
+MAX_SUSPECT_CHARS = 20_000_000
+"""Larger suspects are cut to this many characters before reading."""
+
+
+@dataclass(slots=True)
+class Suspect:
+    """What a suspect shows of wire values."""
+
+    form: str
+    """`python`, `w3c`, `apache`, `http` or `text`."""
+    text: str
+    """The suspect text, to search wire strings in."""
+    header_blocks: list[list[str]] = field(default_factory=list)
+    """Header names per request or per header-like dict, in order, as written."""
+    query_blocks: list[list[str]] = field(default_factory=list)
+    """Query keys per URL or per `urlencode`-like dict, in order."""
+    paddings: list[tuple[str, int]] = field(default_factory=list)
+    """`(unit, count)` of every `"unit" * count` a Python suspect writes."""
+
+
+def detect_form(text: str) -> str:
+    """Which kind of material `text` is."""
+    head = text[:200_000]
+    if re.search(r"^#Fields:", head, re.MULTILINE):
+        return "w3c"
+    if APACHE_LINE.search(head):
+        return "apache"
+    if REQUEST_LINE.search(head):
+        return "http"
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "text"
+    return "python"
+
+
+def read_suspect(text: str) -> Suspect:
+    """Blocks and paddings of `text` in its detected form."""
+    text = text[:MAX_SUSPECT_CHARS]
+    form = detect_form(text)
+    suspect = Suspect(form, text)
+    if form == "python":
+        _read_python(suspect)
+    else:
+        if form == "http":
+            suspect.header_blocks = _http_headers(text)
+        suspect.query_blocks = [
+            [urllib.parse.unquote_plus(p.split("=", 1)[0]) for p in m.group(1).split("&")]
+            for m in QUERY.finditer(text)
+        ]
+    return suspect
+
+
+def _http_headers(text: str) -> list[list[str]]:
+    blocks = []
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if REQUEST_LINE.match(line):
+            names = []
+            for follow in lines[index + 1 :]:
+                header = HEADER_LINE.match(follow)
+                if header is None:
+                    break
+                names.append(header.group(1))
+            blocks.append(names)
+    return blocks
+
+
+def _read_python(suspect: Suspect) -> None:
+    try:
+        tree = ast.parse(suspect.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    consts = module_constants(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = str_keys(node, consts)
+            if keys:
+                names = [str(k.value) for k in keys]
+                suspect.header_blocks.append(names)
+                suspect.query_blocks.append(names)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            left, right = resolve(node.left, consts), resolve(node.right, consts)
+            for unit, count in ((left, right), (right, left)):
+                if unit is not None and count is not None and isinstance(unit.value, str):
+                    if type(count.value) is int:
+                        suspect.paddings.append((unit.value, count.value))
+
+
+def template(original: str, spans: list[tuple[int, int]]) -> re.Pattern[str]:
+    """A pattern for `original` with each span's digits free, tolerant of URL and log encodings."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        parts.extend(_literal(c) for c in original[cursor:start])
+        parts.append(r"(\d{%d})" % (end - start))
+        cursor = end
+    parts.extend(_literal(c) for c in original[cursor:])
+    return re.compile(r"(?<![0-9])" + "".join(parts) + r"(?![0-9])")
+
+
+def _literal(char: str) -> str:
+    if char.isalnum() or char in "-._~":
+        return re.escape(char)
+    quoted = "%{:02X}".format(ord(char)) if ord(char) < 128 else re.escape(char)
+    options = [re.escape(char), quoted, quoted.lower()]
+    if char == " ":
+        options.append(r"\+")
+    return "(?:" + "|".join(options) + ")"
+
+
+def padding_runs(text: str, unit: str, near: int) -> list[int]:
+    """Lengths (in units) of maximal runs of `unit` in `text` within one of `near`."""
+    if not unit:
+        return []
+    pattern = re.compile("(?:" + re.escape(unit) + "){%d,%d}" % (max(near - 1, 1), near + 1))
+    found = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        before = text[max(0, start - len(unit)) : start]
+        after = text[end : end + len(unit)]
+        if before != unit and after != unit:
+            found.append((end - start) // len(unit))
+    return found

@@ -1,0 +1,434 @@
+"""Write chosen forms into Python source with libcst, keeping every other byte as it was.
+
+`pysource_canon` finds choice points on the `ast`; this module finds the matching libcst node by
+source position and rewrites it, so comments, layout and quoting of the partner's copy stay those of
+the original file.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from forewarn.errors import MarkError
+from forewarn.marks.channels.pysource_canon import Site
+from forewarn.marks.channels.pysource_kinds import arrange
+
+_CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
+    ast.Compare: cst.Comparison,
+    ast.UnaryOp: cst.UnaryOperation,
+    ast.AugAssign: cst.AugAssign,
+    ast.Assign: cst.Assign,
+    ast.Dict: cst.Dict,
+    ast.List: cst.List,
+    ast.Tuple: cst.Tuple,
+    ast.Call: cst.Call,
+    ast.If: cst.If,
+    ast.IfExp: cst.IfExp,
+}
+
+_NEGATE_OP: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
+    cst.NotEqual: cst.Equal,
+    cst.Equal: cst.NotEqual,
+    cst.IsNot: cst.Is,
+    cst.Is: cst.IsNot,
+    cst.NotIn: cst.In,
+    cst.In: cst.NotIn,
+}
+_MIRROR_OP: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
+    cst.LessThan: cst.GreaterThan,
+    cst.GreaterThan: cst.LessThan,
+    cst.LessThanEqual: cst.GreaterThanEqual,
+    cst.GreaterThanEqual: cst.LessThanEqual,
+}
+_BIN_FOR_AUG: dict[type[cst.BaseAugOp], type[cst.BaseBinaryOp]] = {
+    cst.AddAssign: cst.Add,
+    cst.SubtractAssign: cst.Subtract,
+}
+_AUG_FOR_BIN = {v: k for k, v in _BIN_FOR_AUG.items()}
+_BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A choice point of the original and the libcst node(s) that carry it."""
+
+    site: Site
+    """The choice point as the analysis saw it."""
+    nodes: tuple[cst.CSTNode, ...]
+    """Its libcst node, or the two statement lines of a statement pair."""
+
+
+class SourceMap:
+    """Finds libcst nodes of an `ast` node of the same source."""
+
+    def __init__(self, source: str) -> None:
+        self.wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+        self.lines = source.splitlines()
+        self.index: dict[tuple[type[cst.CSTNode], int, int, int, int], cst.CSTNode] = {}
+        for node, where in self.wrapper.resolve(PositionProvider).items():
+            self.index[(type(node), *_corners(where))] = node
+        self.bound = _bound_names(ast.parse(source))
+
+    def char_col(self, line: int, byte_col: int) -> int:
+        text = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def find(self, node: ast.AST, kind: type[cst.CSTNode] | None = None) -> cst.CSTNode | None:
+        wanted = kind or _CST_CLASS.get(type(node))
+        line, end_line = getattr(node, "lineno", 0), getattr(node, "end_lineno", 0)
+        if wanted is None or not line or end_line is None:
+            return None
+        col = self.char_col(line, getattr(node, "col_offset", 0))
+        end = self.char_col(end_line, getattr(node, "end_col_offset", 0) or 0)
+        found = self.index.get((wanted, line, col, end_line, end))
+        if found is None and wanted is cst.Tuple:
+            found = self.index.get((wanted, line, col + 1, end_line, end - 1))
+        return found
+
+    def locate(self, site: Site) -> Located | None:
+        """The libcst nodes of `site`, or `None` when the rewriter cannot honour it safely."""
+        if any(name in self.bound for name in _BUILTINS_USED.get(site.kind, ())):
+            return None
+        if site.kind == "stmtorder":
+            lines = [self.find(n, cst.SimpleStatementLine) for n in site.nodes]
+            if any(
+                not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
+                for line in lines
+            ):
+                return None
+            return Located(site, tuple(line for line in lines if line is not None))
+        found = self.find(site.nodes[0])
+        if found is None or not _honourable(site, found):
+            return None
+        return Located(site, (found,))
+
+
+def _corners(where: CodeRange) -> tuple[int, int, int, int]:
+    return (where.start.line, where.start.column, where.end.line, where.end.column)
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    """Every name the file binds: a builtin it rebinds is no longer the builtin."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound.update(node.names)
+    return bound
+
+
+def _honourable(site: Site, node: cst.CSTNode) -> bool:
+    if site.kind == "nestedif":
+        assert isinstance(node, cst.If)
+        if site.bit == 1:
+            body = node.body
+            return isinstance(body, cst.IndentedBlock) and len(body.body) == 1
+        return isinstance(node.test, cst.BooleanOperation)
+    if site.kind == "ifswap":
+        return isinstance(node, cst.If) and isinstance(node.orelse, cst.Else)
+    return True
+
+
+# -- the rewriter ----------------------------------------------------------------------------------
+
+
+def rewrite(source_map: SourceMap, plan: list[tuple[Located, int]]) -> str:
+    """Source with every located choice point set to its bit."""
+    edits: dict[int, list[tuple[Site, int]]] = defaultdict(list)
+    swaps: dict[int, int] = {}
+    for located, bit in plan:
+        site = located.site
+        if site.kind == "stmtorder":
+            if bit != site.bit:
+                first, second = located.nodes
+                swaps[id(first)] = id(second)
+            continue
+        edits[id(located.nodes[0])].append((site, bit))
+    try:
+        module = source_map.wrapper.module.visit(_Rewriter(edits, swaps))
+    except (cst.CSTValidationError, ValueError) as error:
+        raise MarkError(f"cannot write the marks into the source: {error}") from error
+    return module.code
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, edits: dict[int, list[tuple[Site, int]]], swaps: dict[int, int]) -> None:
+        super().__init__()
+        self.edits = edits
+        self.swaps = swaps
+
+    def _wanted(self, original: cst.CSTNode) -> list[tuple[Site, int]]:
+        return self.edits.get(id(original), [])
+
+    def leave_Comparison(
+        self, original_node: cst.Comparison, updated_node: cst.Comparison
+    ) -> cst.BaseExpression:
+        node: cst.BaseExpression = updated_node
+        for site, bit in self._wanted(original_node):
+            if bit == site.bit or not isinstance(node, cst.Comparison):
+                continue
+            target = node.comparisons[0]
+            if site.kind == "cmporder":
+                op = target.operator
+                new_op = _MIRROR_OP[type(op)]() if type(op) in _MIRROR_OP else op
+                node = node.with_changes(
+                    left=target.comparator,
+                    comparisons=[target.with_changes(operator=new_op, comparator=node.left)],
+                )
+            elif site.kind == "negcmp":
+                inner = node.with_changes(
+                    comparisons=[target.with_changes(operator=_NEGATE_OP[type(target.operator)]())],
+                    lpar=[],
+                    rpar=[],
+                )
+                node = cst.UnaryOperation(
+                    operator=cst.Not(), expression=inner, lpar=node.lpar, rpar=node.rpar
+                )
+        return node
+
+    def leave_UnaryOperation(
+        self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation
+    ) -> cst.BaseExpression:
+        for site, bit in self._wanted(original_node):
+            inner = updated_node.expression
+            if site.kind == "negcmp" and bit != site.bit and isinstance(inner, cst.Comparison):
+                target = inner.comparisons[0]
+                op = _NEGATE_OP[type(target.operator)]()
+                lpar, rpar = (
+                    (updated_node.lpar, updated_node.rpar)
+                    if updated_node.lpar
+                    else (inner.lpar, inner.rpar)
+                )
+                return inner.with_changes(
+                    comparisons=[target.with_changes(operator=op)], lpar=lpar, rpar=rpar
+                )
+        return updated_node
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.BaseSmallStatement:
+        for site, bit in self._wanted(original_node):
+            if bit != site.bit and isinstance(updated_node.target, cst.Name):
+                binop = _BIN_FOR_AUG[type(updated_node.operator)]()
+                value = cst.BinaryOperation(
+                    left=cst.Name(updated_node.target.value),
+                    operator=binop,
+                    right=updated_node.value,
+                )
+                return cst.Assign(
+                    targets=[cst.AssignTarget(updated_node.target)],
+                    value=value,
+                    semicolon=updated_node.semicolon,
+                )
+        return updated_node
+
+    def leave_Assign(
+        self, original_node: cst.Assign, updated_node: cst.Assign
+    ) -> cst.BaseSmallStatement:
+        for site, bit in self._wanted(original_node):
+            value = updated_node.value
+            if bit != site.bit and isinstance(value, cst.BinaryOperation):
+                return cst.AugAssign(
+                    target=updated_node.targets[0].target,
+                    operator=_AUG_FOR_BIN[type(value.operator)](),
+                    value=value.right,
+                    semicolon=updated_node.semicolon,
+                )
+        return updated_node
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        for site, bit in self._wanted(original_node):
+            if bit != site.bit:
+                return _call("dict", updated_node.lpar, updated_node.rpar)
+        return updated_node
+
+    def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.BaseExpression:
+        node: cst.BaseExpression = updated_node
+        for site, bit in self._wanted(original_node):
+            if site.kind == "empty" and bit != site.bit:
+                return _call("list", updated_node.lpar, updated_node.rpar)
+        return self._sequence(original_node, node)
+
+    def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.BaseExpression:
+        return self._sequence(original_node, updated_node)
+
+    def _sequence(self, original: cst.CSTNode, node: cst.BaseExpression) -> cst.BaseExpression:
+        wanted = self._wanted(original)
+        order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "tupleorder"}
+        if order_bits and isinstance(node, cst.Tuple | cst.List):
+            items = [_item_key(s) for s, _ in wanted if s.kind == "tupleorder"][0]
+            order = arrange(items, order_bits)
+            slots = list(node.elements)
+            moved = [slots[items.index(name)] for name in order]
+            node = node.with_changes(
+                elements=[m.with_changes(comma=s.comma) for m, s in zip(moved, slots, strict=True)]
+            )
+        for site, bit in wanted:
+            if site.kind == "seqkind" and bit != site.bit:
+                node = _toggle_sequence(node)
+        return node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        wanted = self._wanted(original_node)
+        node = updated_node
+        order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "kwargorder"}
+        if order_bits:
+            positional = [a for a in node.args if a.keyword is None]
+            slots = [a for a in node.args if a.keyword is not None]
+            names = [a.keyword.value for a in slots if a.keyword is not None]
+            by_name = dict(zip(names, slots, strict=True))
+            order = arrange(names, order_bits)
+            moved = [
+                by_name[n].with_changes(comma=s.comma, whitespace_after_arg=s.whitespace_after_arg)
+                for n, s in zip(order, slots, strict=True)
+            ]
+            node = node.with_changes(args=[*positional, *moved])
+        for site, bit in wanted:
+            if bit == site.bit:
+                continue
+            if site.kind == "empty":
+                empty = cst.Dict([]) if site.key == "DICT0" else cst.List([])
+                return empty.with_changes(lpar=node.lpar, rpar=node.rpar)
+            if site.kind == "range":
+                if site.bit == 0:
+                    zero = cst.Arg(
+                        cst.Integer("0"),
+                        comma=cst.Comma(cst.SimpleWhitespace(""), cst.SimpleWhitespace(" ")),
+                    )
+                    node = node.with_changes(args=[zero, *node.args])
+                else:
+                    node = node.with_changes(args=node.args[1:])
+        return node
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement:
+        node = updated_node
+        for site, bit in self._wanted(original_node):
+            if bit == site.bit:
+                continue
+            if site.kind == "ifswap" and isinstance(node.orelse, cst.Else):
+                node = node.with_changes(
+                    test=_negate(node.test),
+                    whitespace_before_test=cst.SimpleWhitespace(" "),
+                    body=node.orelse.body,
+                    orelse=node.orelse.with_changes(body=node.body),
+                )
+            elif site.kind == "nestedif":
+                node = _merge(node) if site.bit == 1 else _split(node)
+        return node
+
+    def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
+        for site, bit in self._wanted(original_node):
+            if site.kind == "ternary" and bit != site.bit:
+                return updated_node.with_changes(
+                    test=_negate(updated_node.test),
+                    body=updated_node.orelse,
+                    orelse=updated_node.body,
+                    whitespace_after_if=cst.SimpleWhitespace(" "),
+                )
+        return updated_node
+
+    def _reorder(
+        self, original: list[cst.CSTNode], updated: list[cst.CSTNode]
+    ) -> list[cst.CSTNode]:
+        out = list(updated)
+        ids = [id(n) for n in original]
+        for i, ident in enumerate(ids):
+            partner = self.swaps.get(ident)
+            if partner is not None and i + 1 < len(ids) and ids[i + 1] == partner:
+                out[i], out[i + 1] = out[i + 1], out[i]
+        return out
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.BaseSuite:
+        body = self._reorder(list(original_node.body), list(updated_node.body))
+        return updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._reorder(list(original_node.body), list(updated_node.body))
+        return updated_node.with_changes(body=body)
+
+
+def _item_key(site: Site) -> list[str]:
+    node = site.nodes[0]
+    assert isinstance(node, ast.Tuple | ast.List)
+    if site.key.startswith("IN<"):
+        return [ast.dump(e) for e in node.elts]
+    return [ast.unparse(e) for e in node.elts]
+
+
+def _call(name: str, lpar: object, rpar: object) -> cst.Call:
+    return cst.Call(func=cst.Name(name)).with_changes(lpar=lpar, rpar=rpar)
+
+
+def _toggle_sequence(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, cst.Tuple):
+        opening = node.lpar[0].whitespace_after if node.lpar else cst.SimpleWhitespace("")
+        closing = node.rpar[0].whitespace_before if node.rpar else cst.SimpleWhitespace("")
+        return cst.List(
+            elements=node.elements,
+            lbracket=cst.LeftSquareBracket(whitespace_after=opening),
+            rbracket=cst.RightSquareBracket(whitespace_before=closing),
+        )
+    assert isinstance(node, cst.List)
+    return cst.Tuple(
+        elements=node.elements,
+        lpar=[cst.LeftParen(whitespace_after=node.lbracket.whitespace_after)],
+        rpar=[cst.RightParen(whitespace_before=node.rbracket.whitespace_before)],
+    )
+
+
+def _needs_parens(node: cst.BaseExpression) -> bool:
+    loose = (cst.BooleanOperation, cst.IfExp, cst.Lambda, cst.NamedExpr)
+    return isinstance(node, loose) and not node.lpar
+
+
+def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
+    if _needs_parens(node):
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
+def _negate(test: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = test.expression
+        if test.lpar and not inner.lpar:
+            return inner.with_changes(lpar=test.lpar, rpar=test.rpar)
+        return inner
+    return cst.UnaryOperation(operator=cst.Not(), expression=_paren(test))
+
+
+def _merge(node: cst.If) -> cst.If:
+    body = node.body
+    assert isinstance(body, cst.IndentedBlock)
+    inner = body.body[0]
+    assert isinstance(inner, cst.If)
+    test = cst.BooleanOperation(
+        left=_or_parens(node.test), operator=cst.And(), right=_or_parens(inner.test)
+    )
+    return node.with_changes(test=test, body=inner.body)
+
+
+def _or_parens(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, cst.BooleanOperation | cst.IfExp | cst.Lambda | cst.NamedExpr):
+        return _paren(node)
+    return node
+
+
+def _split(node: cst.If) -> cst.If:
+    test = node.test
+    assert isinstance(test, cst.BooleanOperation)
+    inner = cst.If(test=test.right, body=node.body)
+    return node.with_changes(test=test.left, body=cst.IndentedBlock(body=[inner]))

@@ -1,0 +1,150 @@
+"""The Python source channel: bits in semantics-preserving choices of PoC code.
+
+Kinds of choice point (form 0 / form 1), each proven equivalent by the rules in `pysource_kinds`:
+
+| kind | form 0 | form 1 |
+|---|---|---|
+| `negcmp` | `a != b`, `a is not b`, `a not in b` | `not a == b`, `not a is b`, `not a in b` |
+| `cmporder` | `x < 5`, `x == "GET"`, `x is None` | `5 > x`, `"GET" == x`, `None is x` |
+| `augassign` | `n += 1` | `n = n + 1` (names and number literals only) |
+| `empty` | `{}`, `[]` | `dict()`, `list()` (when the file never rebinds them) |
+| `range` | `range(n)` | `range(0, n)` |
+| `kwargorder` | keyword order of known stdlib calls with name/literal values | another order |
+| `ifswap` | `if c: A else: B` | `if not c: B else: A` |
+| `ternary` | `x if c else y` | `y if not c else x` |
+| `nestedif` | `if a and b:` | `if a:` / `if b:` (no `else` anywhere) |
+| `seqkind` | `x in (1, 2)`, `for x in (1, 2)` | `x in [1, 2]`, `for x in [1, 2]` |
+| `tupleorder` | order inside `except (A, B)`, `isinstance(x, (A, B))`, `x in (1, 2)` | |
+| `stmtorder` | order of adjacent `name = literal` statements | |
+
+Left out as unsafe or fragile: `import a.b` / `from a import b` (breaks code that patches through
+the module attribute), positional/keyword argument switches (callees rename or override
+parameters), reordering statements that call or read anything (dependencies through object state),
+`+=` on non-number operands (`list += str` extends, `list = list + str` raises), keyword reordering
+for unknown callees (`**kwargs` keeps order), `x < y` operand swaps without a number literal,
+quote styles and literal spellings (die under any formatter), identifier names (die under renaming).
+`a += 1` is not equivalent for objects with an in-place `__iadd__` (numpy arrays): the number-literal
+rule keeps that risk to counters, where PoC code uses it.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from forewarn.errors import MarkError
+from forewarn.marks.channels.pysource_canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
+from forewarn.marks.channels.pysource_rewrite import Located, SourceMap, rewrite
+
+logger = logging.getLogger(__name__)
+
+MAX_SOURCE_CHARS = 2_000_000
+"""Suspects larger than this are not parsed (they are not a copied PoC)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    located: tuple[Located, ...]
+    """The choice points of the original, in channel order."""
+    source_map: SourceMap | None
+    """libcst view of the original, for embedding."""
+
+
+def _parse(text: str) -> Analysis | None:
+    if len(text) > MAX_SOURCE_CHARS:
+        return None
+    try:
+        return analyse(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _trusted(analysis: Analysis, site: Site, pairs: Counter[tuple[str, ...]]) -> bool:
+    """May `site` be read back? Its unit must be unique and big enough to be this file's."""
+    if site.kind == "stmtorder":
+        return pairs[site.detail] == 1
+    return (
+        analysis.unit_counts[site.unit] == 1
+        and analysis.unit_weight.get(site.unit, 0) >= MIN_UNIT_WEIGHT
+    )
+
+
+def _pair_counts(analysis: Analysis) -> Counter[tuple[str, ...]]:
+    return Counter(s.detail for s in analysis.sites if s.kind == "stmtorder")
+
+
+@lru_cache(maxsize=32)
+def _plan(original: str) -> _Plan:
+    analysis = _parse(original)
+    if analysis is None:
+        return _Plan((), None)
+    source_map = SourceMap(original)
+    pairs = _pair_counts(analysis)
+    located = []
+    for site in analysis.sites:
+        if _trusted(analysis, site, pairs):
+            found = source_map.locate(site)
+            if found is not None:
+                located.append(found)
+    return _Plan(tuple(located), source_map)
+
+
+class PythonSourceChannel:
+    """Carries bits in equivalent forms of Python code; survives formatters and renaming."""
+
+    name = "python_source"
+
+    def capacity(self, original: str) -> int:
+        """How many choice points the original's code offers."""
+        return len(_plan(original).located)
+
+    def embed(self, original: str, bits: Sequence[int]) -> str:
+        """The original with choice point `k` in form `bits[k]`, otherwise byte for byte."""
+        plan = _plan(original)
+        if len(bits) != len(plan.located):
+            raise MarkError(
+                f"python source offers {len(plan.located)} choice points, got {len(bits)} bits"
+            )
+        if any(b not in (0, 1) for b in bits):
+            raise MarkError("python source bits must be 0 or 1")
+        if plan.source_map is None:
+            return original
+        marked = rewrite(plan.source_map, list(zip(plan.located, bits, strict=True)))
+        if self.extract(original, marked) != list(bits):
+            raise MarkError(
+                "the marked source does not read back as written",
+                hint="the original may use a construct the rewriter does not handle",
+            )
+        return marked
+
+    def extract(self, original: str, suspect: str) -> list[int | None]:
+        """Per choice point of the original, the form `suspect` shows, or `None`."""
+        plan = _plan(original)
+        if not plan.located:
+            return []
+        seen = _parse(suspect)
+        if seen is None:
+            return [None] * len(plan.located)
+        by_anchor: dict[tuple[str, str, str, int], Site] = {}
+        for site in seen.sites:
+            if site.kind != "stmtorder" and seen.unit_counts[site.unit] == 1:
+                by_anchor[site.anchor] = site
+        pairs = _pair_counts(seen)
+        by_pair = {
+            s.detail: s for s in seen.sites if s.kind == "stmtorder" and pairs[s.detail] == 1
+        }
+        out: list[int | None] = []
+        for located in plan.located:
+            site = located.site
+            found = (
+                by_pair.get(site.detail) if site.kind == "stmtorder" else by_anchor.get(site.anchor)
+            )
+            out.append(None if found is None else found.bit)
+        logger.debug(
+            "python source: %d of %d choice points read", len(out) - out.count(None), len(out)
+        )
+        return out

@@ -1,0 +1,139 @@
+"""Canary tokens: strings unique to one partner's copy of one artifact, found exactly.
+
+Each (case, artifact, partner) gets a reference id (`FWR-7K3Q-9XM2-4HPA`, 60 bits), a host name
+(`edge-7k3q9xm24h.canary.invalid`, 50 bits in the label) and a URL path (`/r/7k3q9xm24hpa`, 60
+bits), all HMAC-derived. Advisory and detection text carry the reference id on a closing
+"Partner reference" line; a Python PoC carries the reference id and a callback URL as two unused
+module-level constants, inserted after the docstring and `__future__` imports where they cannot
+change behaviour. Finding any of them names the partner: an innocent's token appears by chance
+with probability about `2^-50` per token.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from forewarn.domain import ArtifactKind, TokenHit
+from forewarn.marks.keyed import derive_key
+
+TOKEN_BITS = 50
+"""Fewest secret bits in any token; a chance hit on an innocent's token has odds `2^-TOKEN_BITS`."""
+
+DEFAULT_CANARY_DOMAIN = "canary.invalid"
+"""Domain of canary host names; a program with a DNS canary service sets its own."""
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_REFERENCE = re.compile(r"\bFWR-([0-9A-Z]{4})-([0-9A-Z]{4})-([0-9A-Z]{4})\b", re.IGNORECASE)
+_HOST = re.compile(r"\bedge-[0-9a-z]{10}\b", re.IGNORECASE)
+_PATH = re.compile(r"/r/[0-9a-z]{13}\b", re.IGNORECASE)
+TOKEN_PATTERNS = (_REFERENCE, _HOST, _PATH)
+"""Shapes of every token kind (case-insensitive), for scanners and for simulated attackers."""
+
+
+def _base32(key: bytes, chars: int) -> str:
+    """`chars` Crockford base-32 characters from the leading bits of `key`."""
+    value = int.from_bytes(key, "big") >> (len(key) * 8 - 5 * chars)
+    return "".join(_CROCKFORD[(value >> (5 * (chars - 1 - k))) & 31] for k in range(chars))
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSet:
+    """The canary tokens of one partner's copy of one artifact."""
+
+    reference: str
+    """Reference id such as `FWR-7K3Q-9XM2-4HPA`."""
+    host: str
+    """Host label such as `edge-7k3q9xm24h` (the domain is appended where it is planted)."""
+    path: str
+    """URL path such as `/r/7k3q9xm24hpa1`."""
+
+    def all(self) -> tuple[str, ...]:
+        """Every token, in the form the scanner looks for."""
+        return (self.reference, self.host, self.path)
+
+
+def token_set(secret: bytes, case_id: str, artifact: str, partner: str) -> TokenSet:
+    """The tokens of `partner`'s copy of `artifact` in `case_id`."""
+    ref = _base32(derive_key(secret, "token-reference", case_id, artifact, partner), 12)
+    host = _base32(derive_key(secret, "token-host", case_id, artifact, partner), 10).lower()
+    path = _base32(derive_key(secret, "token-path", case_id, artifact, partner), 13).lower()
+    return TokenSet(
+        reference=f"FWR-{ref[:4]}-{ref[4:8]}-{ref[8:]}", host=f"edge-{host}", path=f"/r/{path}"
+    )
+
+
+def all_tokens(
+    secret: bytes, case_id: str, artifacts: Iterable[str], partners: Iterable[str]
+) -> dict[str, TokenHit]:
+    """Every token of the case, mapped to the hit it would make; feeds the hunt's scanner."""
+    table: dict[str, TokenHit] = {}
+    for artifact in artifacts:
+        for partner in partners:
+            for token in token_set(secret, case_id, artifact, partner).all():
+                table[token] = TokenHit(token=token, partner=partner, artifact=artifact)
+    return table
+
+
+def _python_insertion_line(source: str) -> int | None:
+    """Line index after the module docstring and `__future__` imports; `None` if not Python."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    line = 0
+    for node in tree.body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        if not (docstring and line == 0) and not future:
+            break
+        line = node.end_lineno or node.lineno
+    return line
+
+
+def plant(
+    content: str, kind: ArtifactKind, tokens: TokenSet, domain: str = DEFAULT_CANARY_DOMAIN
+) -> tuple[str, tuple[str, ...]]:
+    """`content` with the tokens planted, and the tokens actually planted."""
+    if kind is ArtifactKind.POC:
+        line = _python_insertion_line(content)
+        if line is None:
+            return content, ()
+        lines = content.splitlines(keepends=True)
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        added = [
+            f'BUILD_REFERENCE = "{tokens.reference}"\n',
+            f'DEFAULT_CALLBACK = "http://{tokens.host}.{domain}{tokens.path}"\n',
+        ]
+        spacer = ["\n"] if line > 0 else []
+        body = lines[line:]
+        if body and body[0].strip():
+            body = ["\n", *body]
+        return "".join([*lines[:line], *spacer, *added, *body]), tokens.all()
+    text = content.rstrip()
+    return f"{text}\n\nPartner reference: {tokens.reference}\n", (tokens.reference,)
+
+
+def candidates(suspect: str) -> set[str]:
+    """Every substring of `suspect` shaped like a token, normalised as tokens are generated."""
+    found = {
+        "FWR-" + "-".join(m.groups()).upper().translate(_CONFUSABLE)
+        for m in _REFERENCE.finditer(suspect)
+    }
+    found |= {m.group(0).lower() for m in _HOST.finditer(suspect)}
+    found |= {m.group(0).lower() for m in _PATH.finditer(suspect)}
+    return found
+
+
+def find(suspect: str, table: Mapping[str, TokenHit]) -> tuple[TokenHit, ...]:
+    """The planted tokens `suspect` contains, exactly, in a stable order."""
+    return tuple(table[token] for token in sorted(candidates(suspect)) if token in table)
+
+
+def chance_bound(table_size: int, hits: Sequence[TokenHit]) -> float:
+    """Bound on the chance that the hits are coincidences: `table_size · 2^-TOKEN_BITS`."""
+    return min(1.0, table_size * 2.0**-TOKEN_BITS) if hits else 1.0

@@ -1,0 +1,226 @@
+"""The fingerprinting engine: the small surface the rest of forewarn calls.
+
+```python
+spec = CodeSpec(n_partners=80)                       # c = 3, ε = 1e-3 by default
+marker = Marker(secret, "CASE-2021-0001", spec)
+copy = marker.mark("poc.py", ArtifactKind.POC, original, "Acme AV")   # MarkedCopy
+obs = marker.extract("poc.py", ArtifactKind.POC, original, suspect)   # Observations
+hits = marker.find_tokens(suspect, ["poc.py"], recipients)            # TokenHits
+verdict = marker.accuse(obs, recipients, token_hits=hits)             # Accusation
+```
+
+Everything derives from `(secret, case_id)`: codewords, the layout of code positions over the
+choice points of every artifact and channel, and the canary tokens. Nothing needs storing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from forewarn.domain import ArtifactKind, Observation, TokenHit
+from forewarn.errors import MarkError
+from forewarn.marks import code, layout
+from forewarn.marks.accusation import Accusation, accuse
+from forewarn.marks.channels import tokens as canary
+from forewarn.marks.channels.interface import Channel
+from forewarn.marks.registry import ChannelRegistry, default_registry
+from forewarn.marks.threshold import DEFAULT_DRAWS
+
+logger = logging.getLogger(__name__)
+
+TOKEN_KINDS_PER_ARTIFACT = 3
+"""Tokens planted per copy at most (reference id, host, path), for the chance bound of a hit."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpec:
+    """What the code of a case must withstand; its length follows."""
+
+    n_partners: int
+    """Partners who may receive the case (the union bound of ε runs over them)."""
+    max_colluders: int = 3
+    """Largest coalition merging copies that the code is sized against."""
+    epsilon: float = 1e-3
+    """Chance that any innocent partner is accused in one investigation."""
+    lengths: code.CodeLengths = field(init=False, repr=False, compare=False)
+    """Code lengths from the literature for these parameters."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "lengths", code.code_length(self.n_partners, self.max_colluders, self.epsilon)
+        )
+
+    @property
+    def length(self) -> int:
+        """Code length `m` (Škorić symmetric, provable); see docs/fingerprinting.md."""
+        return self.lengths.used
+
+    @property
+    def cutoff(self) -> float:
+        """Bias cutoff `t` of the code."""
+        return code.cutoff(self.max_colluders)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedCopy:
+    """One partner's copy of one artifact."""
+
+    content: bytes
+    """The marked bytes to ship."""
+    tokens: tuple[str, ...]
+    """Canary tokens planted in it, for the hunt's scanner."""
+
+
+def _text(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MarkError(f"{what} is not UTF-8 text", hint="only text artifacts are marked") from exc
+
+
+class Marker:
+    """Marks, reads and accuses for one case under one program secret."""
+
+    def __init__(
+        self,
+        secret: bytes,
+        case_id: str,
+        spec: CodeSpec,
+        channels: ChannelRegistry | None = None,
+        *,
+        canary_domain: str = canary.DEFAULT_CANARY_DOMAIN,
+        draws: int = DEFAULT_DRAWS,
+    ) -> None:
+        self._secret = secret
+        self.case_id = case_id
+        self.spec = spec
+        self.channels = channels if channels is not None else default_registry()
+        self._domain = canary_domain
+        self._draws = draws
+        self._codewords: dict[str, npt.NDArray[np.uint8]] = {}
+        self._tables: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, TokenHit]] = {}
+
+    @cached_property
+    def bias(self) -> npt.NDArray[np.float64]:
+        """The case's per-position biases `p_i`."""
+        return code.bias_vector(self._secret, self.case_id, self.spec.length, self.spec.cutoff)
+
+    def codeword(self, partner: str) -> npt.NDArray[np.uint8]:
+        """`partner`'s codeword for this case (length `spec.length`, bits 0/1)."""
+        if partner not in self._codewords:
+            word = code.codeword(self._secret, self.case_id, partner, self.bias)
+            word.setflags(write=False)
+            self._codewords[partner] = word
+        return self._codewords[partner]
+
+    def capacity(self, artifact: str, kind: ArtifactKind, original: bytes) -> dict[str, int]:
+        """Choice points per channel that `original` offers."""
+        text = _text(original, artifact)
+        return {ch.name: ch.capacity(text) for ch in self.channels.for_kind(kind)}
+
+    def _positions(self, artifact: str, channel: Channel, count: int) -> npt.NDArray[np.int64]:
+        return layout.positions(
+            self._secret, self.case_id, artifact, channel.name, count, self.spec.length
+        )
+
+    def tokens(
+        self, artifact: str, kind: ArtifactKind, original: bytes, partner: str
+    ) -> tuple[str, ...]:
+        """The canary tokens `mark` plants in `partner`'s copy."""
+        return self.mark(artifact, kind, original, partner).tokens
+
+    def mark(self, artifact: str, kind: ArtifactKind, original: bytes, partner: str) -> MarkedCopy:
+        """`partner`'s copy of `artifact`: every channel's symbols, then canary tokens."""
+        source = _text(original, artifact)
+        word = self.codeword(partner)
+        content = source
+        for channel in self.channels.for_kind(kind):
+            count = channel.capacity(source)
+            if channel.capacity(content) != count:
+                raise MarkError(
+                    f"channel {channel.name} finds other choice points after earlier channels",
+                    hint="channels of one kind must not change each other's choice points",
+                )
+            bits = word[self._positions(artifact, channel, count)]
+            content = channel.embed(content, [int(b) for b in bits])
+        planted = canary.token_set(self._secret, self.case_id, artifact, partner)
+        content, placed = canary.plant(content, kind, planted, self._domain)
+        return MarkedCopy(content=content.encode("utf-8"), tokens=placed)
+
+    def extract(
+        self, artifact: str, kind: ArtifactKind, original: bytes, suspect: bytes
+    ) -> tuple[Observation, ...]:
+        """Symbols `suspect` shows at the choice points of `artifact`; erased ones are left out."""
+        source = _text(original, artifact)
+        seen = suspect.decode("utf-8", errors="replace")
+        found: list[Observation] = []
+        for channel in self.channels.for_kind(kind):
+            try:
+                bits = channel.extract(source, seen)
+            except MarkError as exc:
+                logger.debug("channel %s read nothing: %s", channel.name, exc.message)
+                continue
+            where = self._positions(artifact, channel, len(bits))
+            for k, bit in enumerate(bits):
+                if bit is None:
+                    continue
+                if bit not in (0, 1):
+                    raise MarkError(f"channel {channel.name} returned symbol {bit!r}")
+                found.append(Observation(channel.name, artifact, int(where[k]), bit))
+        return tuple(found)
+
+    def token_table(self, artifacts: Iterable[str], partners: Iterable[str]) -> dict[str, TokenHit]:
+        """Every canary token of these artifacts and partners (see `channels.tokens.all_tokens`)."""
+        key = (tuple(sorted(set(artifacts))), tuple(sorted(set(partners))))
+        if key not in self._tables:
+            self._tables[key] = canary.all_tokens(self._secret, self.case_id, *key)
+        return self._tables[key]
+
+    def find_tokens(
+        self, suspect: bytes, artifacts: Iterable[str], partners: Iterable[str]
+    ) -> tuple[TokenHit, ...]:
+        """Canary tokens of these artifacts and partners that `suspect` contains exactly."""
+        table = self.token_table(artifacts, partners)
+        return canary.find(suspect.decode("utf-8", errors="replace"), table)
+
+    def accuse(
+        self,
+        observations: Sequence[Observation],
+        partners: Sequence[str],
+        token_hits: Sequence[TokenHit] = (),
+    ) -> Accusation:
+        """Score every recipient; accuse at the thresholds that bound false accusation by ε."""
+        if len(set(partners)) != len(partners):
+            raise MarkError("a partner is listed twice among the recipients")
+        words = np.stack([self.codeword(p) for p in partners]) if partners else np.zeros((0, 0))
+        artifacts = {hit.artifact for hit in token_hits}
+        table_size = TOKEN_KINDS_PER_ARTIFACT * len(partners) * max(1, len(artifacts))
+        return accuse(
+            observations,
+            partners,
+            words.astype(np.uint8),
+            self.bias,
+            epsilon=self.spec.epsilon,
+            token_hits=token_hits,
+            token_bound=canary.chance_bound(table_size, token_hits),
+            draws=self._draws,
+        )
+
+    def trace(
+        self,
+        artifact: str,
+        kind: ArtifactKind,
+        original: bytes,
+        suspect: bytes,
+        partners: Sequence[str],
+    ) -> Accusation:
+        """`extract`, `find_tokens` and `accuse` in one call for one artifact."""
+        observations = self.extract(artifact, kind, original, suspect)
+        hits = self.find_tokens(suspect, [artifact], partners)
+        return self.accuse(observations, partners, hits)

@@ -1,0 +1,352 @@
+"""The tamper-evident audit log: append, verify, prove.
+
+Every release, fetch, acknowledgement, suspension, reschedule and accusation is a leaf of an
+RFC 6962 Merkle tree. Each append writes, in the caller's transaction, the leaf and a checkpoint
+signed with the program key, so every committed leaf is covered by a signature; a row inserted,
+changed, removed or reordered in the database afterwards breaks a leaf hash or a signed root.
+Proof documents (JSON) let a partner or an auditor check a leaf with the public key alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy.orm import Session
+
+from forewarn.errors import IntegrityError, NotFoundError, ValidationError
+from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex
+from forewarn.program.keys import ProgramKeys
+from forewarn.program.merkle import (
+    EMPTY_ROOT,
+    Checkpoint,
+    ConsistencyProof,
+    InclusionProof,
+    MerkleTree,
+    leaf_hash,
+    node_hash,
+    sign_checkpoint,
+    verify_checkpoint,
+    verify_consistency,
+    verify_inclusion,
+)
+from forewarn.store.release_repo import (
+    AuditRepository,
+    ReleaseRepository,
+    StoredCheckpoint,
+    StoredLeaf,
+)
+
+logger = logging.getLogger(__name__)
+
+LEAF_KINDS = frozenset(
+    {"release", "release-cancelled", "fetch", "ack", "suspension", "reschedule", "accusation"}
+)
+"""What a leaf may record."""
+
+PROOF_FORMAT = "forewarn-audit-proof/1"
+"""Format tag of inclusion proof documents."""
+
+CONSISTENCY_FORMAT = "forewarn-audit-consistency/1"
+"""Format tag of consistency proof documents."""
+
+
+def stamp(at: datetime) -> str:
+    """A UTC instant with microseconds, the one way times are written into leaves."""
+    if at.tzinfo is None:
+        raise ValidationError("audit times must carry a time zone")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def leaf_data(index: int, kind: str, at: datetime, subject: str, payload: str) -> bytes:
+    """The bytes a leaf hash covers; the index is inside, so moving a row breaks its hash."""
+    head = canonical_json({"at": stamp(at), "index": index, "kind": kind, "subject": subject})
+    return head[:-1] + b',"payload":' + payload.encode() + b"}"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One thing to record."""
+
+    kind: str
+    """One of `LEAF_KINDS`."""
+    payload: Mapping[str, Any]
+    """JSON-serialisable details (never embargoed content)."""
+    subject: str = ""
+    """What it is about, for look-ups: a release id, a partner name, a case id."""
+
+
+def append_audit(
+    session: Session,
+    kind: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+    *,
+    keys: ProgramKeys,
+    subject: str = "",
+) -> StoredLeaf:
+    """Append one leaf and a signed checkpoint in the caller's transaction."""
+    return append_audit_many(session, [AuditEntry(kind, payload, subject)], now, keys=keys)[0]
+
+
+def append_audit_many(
+    session: Session, entries: Sequence[AuditEntry], now: datetime, *, keys: ProgramKeys
+) -> list[StoredLeaf]:
+    """Append several leaves under one signed checkpoint (O(log n) each, whatever the size)."""
+    repo = AuditRepository(session)
+    head = repo.head()
+    size = 0 if head is None else head.size
+    frontier = [] if head is None else [bytes.fromhex(h) for h in head.frontier]
+    leaves: list[StoredLeaf] = []
+    for entry in entries:
+        if entry.kind not in LEAF_KINDS:
+            raise ValidationError(f"unknown audit leaf kind {entry.kind!r}")
+        payload = canonical_json(entry.payload).decode()
+        hashed = leaf_hash(leaf_data(size, entry.kind, now, entry.subject, payload))
+        leaf = StoredLeaf(size, entry.kind, now, entry.subject, payload, hashed.hex())
+        repo.add_leaf(leaf)
+        leaves.append(leaf)
+        frontier = _extend(frontier, size, hashed)
+        size += 1
+    if leaves:
+        root = _root_of(frontier)
+        signed = sign_checkpoint(keys.signing_key, size, root, now)
+        repo.add_checkpoint(
+            StoredCheckpoint(
+                size, root.hex(), now, signed.signature, tuple(h.hex() for h in frontier)
+            )
+        )
+    return leaves
+
+
+def _extend(frontier: list[bytes], size: int, leaf: bytes) -> list[bytes]:
+    """Perfect-subtree roots after appending `leaf` to a tree of `size` leaves."""
+    out = [*frontier, leaf]
+    while size & 1:
+        out[-2:] = [node_hash(out[-2], out[-1])]
+        size >>= 1
+    return out
+
+
+def _root_of(frontier: Sequence[bytes]) -> bytes:
+    if not frontier:
+        return EMPTY_ROOT
+    root = frontier[-1]
+    for left in reversed(frontier[:-1]):
+        root = node_hash(left, root)
+    return root
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """What `audit verify` checked."""
+
+    leaves: int
+    """Leaves in the log."""
+    checkpoints: int
+    """Signed checkpoints checked."""
+    root: str
+    """Hex root of the whole log."""
+    releases: int
+    """Completed releases matched to their leaves."""
+
+
+def _tree(session: Session) -> tuple[list[StoredLeaf], MerkleTree]:
+    """Every leaf, with its hash recomputed and compared, and the tree over them."""
+    leaves = AuditRepository(session).leaves()
+    hashes: list[bytes] = []
+    for position, leaf in enumerate(leaves):
+        if leaf.index != position:
+            raise IntegrityError(
+                f"audit log: leaf {position} is missing (found index {leaf.index} in its place)",
+                hint="a row was removed or renumbered",
+            )
+        hashed = leaf_hash(leaf_data(leaf.index, leaf.kind, leaf.at, leaf.subject, leaf.payload))
+        if hashed.hex() != leaf.leaf_hash:
+            raise IntegrityError(f"audit log: leaf {position} ({leaf.kind}) was changed")
+        hashes.append(hashed)
+    return leaves, MerkleTree(hashes)
+
+
+def verify_audit(session: Session, public_key: Ed25519PublicKey) -> AuditReport:
+    """Recompute the whole log; raise `IntegrityError` on the first thing that does not hold."""
+    leaves, tree = _tree(session)
+    checkpoints = AuditRepository(session).checkpoints()
+    for stored in checkpoints:
+        checkpoint = _checkpoint(stored)
+        verify_checkpoint(checkpoint, public_key)
+        if stored.size > tree.size:
+            raise IntegrityError(
+                f"audit log: a signed checkpoint covers {stored.size} leaves, "
+                f"only {tree.size} remain",
+                hint="rows were removed",
+            )
+        if tree.root(stored.size) != checkpoint.root:
+            raise IntegrityError(
+                f"audit log: the first {stored.size} leaves no longer hash to their signed root",
+                hint="rows were changed, reordered or inserted",
+            )
+    signed = checkpoints[-1].size if checkpoints else 0
+    if signed != tree.size:
+        raise IntegrityError(
+            f"audit log: leaves {signed} to {tree.size - 1} are covered by no signed checkpoint",
+            hint="rows were inserted",
+        )
+    releases = _cross_check(session, leaves)
+    return AuditReport(len(leaves), len(checkpoints), tree.root().hex(), releases)
+
+
+def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
+    """Every delivered release, fetch and ack in the tables has its leaf, and agrees with it."""
+    by_release = {leaf.subject: leaf for leaf in leaves if leaf.kind == "release"}
+    repo = ReleaseRepository(session)
+    count = 0
+    for release in repo.all_complete():
+        leaf = by_release.get(release.id)
+        if leaf is None:
+            raise IntegrityError(f"release {release.id} is in the database but not in the log")
+        manifest_sha256, bundle_sha256 = repo.hashes(release.id)
+        recorded = json.loads(leaf.payload)
+        actual = release_payload(release.as_release(), release.tier, manifest_sha256, bundle_sha256)
+        if recorded != json.loads(canonical_json(actual)):
+            raise IntegrityError(f"release {release.id} differs from what the log recorded")
+        count += 1
+    fetches, acks = repo.count_fetches_and_acks()
+    logged = {k: sum(1 for leaf in leaves if leaf.kind == k) for k in ("fetch", "ack")}
+    if (fetches, acks) != (logged["fetch"], logged["ack"]):
+        raise IntegrityError("fetch or acknowledgement rows do not match the log")
+    return count
+
+
+def release_payload(
+    release: Any, tier: str, manifest_sha256: str | None, bundle_sha256: str | None
+) -> dict[str, Any]:
+    """The details a release leaf records."""
+    return {
+        "release_id": release.id,
+        "case": release.case_id,
+        "partner": release.partner,
+        "tier": tier,
+        "available_at": stamp(release.available_at),
+        "embargo_end": stamp(release.embargo_end),
+        "artifacts": [
+            {"name": a.name, "kind": a.kind, "sha256": a.sha256}
+            for a in sorted(release.artifacts, key=lambda a: a.name)
+        ],
+        "manifest_sha256": manifest_sha256,
+        "bundle_sha256": bundle_sha256,
+    }
+
+
+def _checkpoint(stored: StoredCheckpoint) -> Checkpoint:
+    return Checkpoint(stored.size, bytes.fromhex(stored.root), stored.at, stored.signature)
+
+
+def _checkpoint_json(checkpoint: StoredCheckpoint) -> dict[str, Any]:
+    return {
+        "size": checkpoint.size,
+        "root": checkpoint.root,
+        "at": stamp(checkpoint.at),
+        "signature": base64.b64encode(checkpoint.signature).decode(),
+    }
+
+
+def prove_release(session: Session, release_id: str, keys: ProgramKeys) -> dict[str, Any]:
+    """An inclusion proof document for a release's leaf under the newest signed checkpoint."""
+    leaf = AuditRepository(session).find("release", release_id)
+    if leaf is None:
+        raise NotFoundError(f"no release {release_id!r} in the audit log")
+    return prove_leaf(session, leaf, keys)
+
+
+def prove_leaf(session: Session, leaf: StoredLeaf, keys: ProgramKeys) -> dict[str, Any]:
+    """An inclusion proof document for one leaf."""
+    _, tree = _tree(session)
+    head = AuditRepository(session).head()
+    if head is None:
+        raise NotFoundError("the audit log is empty")
+    proof = tree.inclusion_proof(leaf.index, head.size)
+    return {
+        "format": PROOF_FORMAT,
+        "public_key": public_key_hex(keys.signing_key.public_key()),
+        "leaf": {
+            "index": leaf.index,
+            "kind": leaf.kind,
+            "at": stamp(leaf.at),
+            "subject": leaf.subject,
+            "payload": json.loads(leaf.payload),
+        },
+        "path": [h.hex() for h in proof.path],
+        "checkpoint": _checkpoint_json(head),
+    }
+
+
+def prove_consistency(
+    session: Session, first: int, keys: ProgramKeys, second: int | None = None
+) -> dict[str, Any]:
+    """A consistency proof document between two signed checkpoints."""
+    _, tree = _tree(session)
+    by_size = {c.size: c for c in AuditRepository(session).checkpoints()}
+    second = max(by_size, default=0) if second is None else second
+    if first not in by_size or second not in by_size:
+        raise NotFoundError(f"no signed checkpoints of {first} and {second} leaves")
+    proof = tree.consistency_proof(first, second)
+    return {
+        "format": CONSISTENCY_FORMAT,
+        "public_key": public_key_hex(keys.signing_key.public_key()),
+        "first": _checkpoint_json(by_size[first]),
+        "second": _checkpoint_json(by_size[second]),
+        "path": [h.hex() for h in proof.path],
+    }
+
+
+def _parse_checkpoint(raw: Mapping[str, Any]) -> Checkpoint:
+    at = datetime.fromisoformat(str(raw["at"]))
+    return Checkpoint(
+        int(raw["size"]),
+        bytes.fromhex(str(raw["root"])),
+        at,
+        base64.b64decode(str(raw["signature"]), validate=True),
+    )
+
+
+def verify_proof_document(document: Mapping[str, Any], public_key: Ed25519PublicKey) -> str:
+    """Check a proof document with the program's public key alone; return what it proves."""
+    try:
+        if public_key_hex(load_public_key(str(document["public_key"]))) != public_key_hex(
+            public_key
+        ):
+            raise IntegrityError("the proof was made for another program key")
+        path = tuple(bytes.fromhex(str(h)) for h in document["path"])
+        if document["format"] == PROOF_FORMAT:
+            checkpoint = _parse_checkpoint(document["checkpoint"])
+            raw = document["leaf"]
+            at = datetime.fromisoformat(str(raw["at"]))
+            payload = canonical_json(raw["payload"]).decode()
+            data = leaf_data(int(raw["index"]), str(raw["kind"]), at, str(raw["subject"]), payload)
+            verify_checkpoint(checkpoint, public_key)
+            proof = InclusionProof(int(raw["index"]), checkpoint.size, path)
+            verify_inclusion(proof, leaf_hash(data), checkpoint.root)
+            what = f"leaf {raw['index']} ({raw['kind']} {raw['subject']})"
+            return f"{what} is in the signed log of {checkpoint.size} leaves"
+        if document["format"] == CONSISTENCY_FORMAT:
+            first, second = (
+                _parse_checkpoint(document["first"]),
+                _parse_checkpoint(document["second"]),
+            )
+            verify_checkpoint(first, public_key)
+            verify_checkpoint(second, public_key)
+            verify_consistency(
+                ConsistencyProof(first.size, second.size, path), first.root, second.root
+            )
+            return f"the signed log of {first.size} leaves is a prefix of the one of {second.size}"
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        raise IntegrityError("the proof document is malformed") from None
+    raise IntegrityError(f"unknown proof format {document.get('format')!r}")

@@ -1,0 +1,156 @@
+"""Partner use cases: add, list, show, suspend, reinstate, remove.
+
+A partner's status changes are appended to its history with a time and a reason and never
+rewritten: `removed` is final, and a change cannot be dated before the previous one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from forewarn.domain import Partner, PartnerStatus, StatusChange
+from forewarn.domain.validation import (
+    require_name,
+    validate_age_recipient,
+    validate_country,
+    validate_email,
+)
+from forewarn.errors import ConflictError, NotFoundError, ValidationError
+from forewarn.program.tiers import get_tier
+from forewarn.store import PartnerRepository
+
+JOINED_REASON = "joined the program"
+"""Reason recorded for a new partner's first history entry."""
+
+_ALLOWED: dict[PartnerStatus, frozenset[PartnerStatus]] = {
+    PartnerStatus.ACTIVE: frozenset({PartnerStatus.SUSPENDED, PartnerStatus.REMOVED}),
+    PartnerStatus.SUSPENDED: frozenset({PartnerStatus.ACTIVE, PartnerStatus.REMOVED}),
+    PartnerStatus.REMOVED: frozenset(),
+}
+
+
+def _require_aware(now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValidationError("a time without a zone was given", hint="use UTC")
+
+
+def validate_partner(session: Session, partner: Partner) -> Partner:
+    """Check every field of a complete partner record and return it in canonical form."""
+    get_tier(session, partner.tier)
+    if not partner.history:
+        raise ValidationError(f"partner {partner.name!r} has no status history")
+    for change in partner.history:
+        _require_aware(change.at)
+        require_name(change.reason, "reason")
+    for earlier, later in zip(partner.history, partner.history[1:], strict=False):
+        if later.at < earlier.at:
+            raise ValidationError(f"partner {partner.name!r} has a history out of order")
+        if later.status not in _ALLOWED[earlier.status]:
+            raise ValidationError(
+                f"partner {partner.name!r} cannot go from {earlier.status} to {later.status}"
+            )
+    return Partner(
+        name=require_name(partner.name, "partner name"),
+        country=validate_country(partner.country),
+        tier=partner.tier,
+        emails=tuple(validate_email(email) for email in partner.emails),
+        age_recipient=(
+            None if partner.age_recipient is None else validate_age_recipient(partner.age_recipient)
+        ),
+        nda_date=partner.nda_date,
+        status=partner.history[-1].status,
+        history=tuple(
+            StatusChange(at=c.at, status=c.status, reason=c.reason.strip()) for c in partner.history
+        ),
+    )
+
+
+def save_partner(session: Session, partner: Partner) -> Partner:
+    """Store a complete partner record (history included), e.g. from a program file."""
+    checked = validate_partner(session, partner)
+    repo = PartnerRepository(session)
+    if repo.id_of(checked.name) is not None:
+        raise ConflictError(f"partner {checked.name!r} exists already")
+    return repo.add(checked)
+
+
+def add_partner(
+    session: Session,
+    *,
+    name: str,
+    country: str,
+    tier: str,
+    now: datetime,
+    emails: Sequence[str] = (),
+    age_recipient: str | None = None,
+    nda_date: date | None = None,
+) -> Partner:
+    """Add an active partner; its history starts with `joined the program` at `now`."""
+    _require_aware(now)
+    partner = Partner(
+        name=name,
+        country=country,
+        tier=tier,
+        emails=tuple(emails),
+        age_recipient=age_recipient,
+        nda_date=nda_date,
+        history=(StatusChange(at=now, status=PartnerStatus.ACTIVE, reason=JOINED_REASON),),
+    )
+    return save_partner(session, partner)
+
+
+def get_partner(session: Session, name: str) -> Partner:
+    """One partner, or `NotFoundError`."""
+    partner = PartnerRepository(session).get(name)
+    if partner is None:
+        raise NotFoundError(f"unknown partner {name!r}", hint="see `forewarn partner list`")
+    return partner
+
+
+def list_partners(session: Session, *, status: PartnerStatus | None = None) -> list[Partner]:
+    """Partners in the order they joined, optionally filtered by status."""
+    return PartnerRepository(session).all(status)
+
+
+def change_status(
+    session: Session, name: str, status: PartnerStatus, *, reason: str, now: datetime
+) -> Partner:
+    """Append a status change after checking it is allowed and not back-dated."""
+    _require_aware(now)
+    reason = require_name(reason, "reason")
+    partner = get_partner(session, name)
+    if status not in _ALLOWED[partner.status]:
+        raise ConflictError(f"partner {name!r} is {partner.status}; it cannot become {status}")
+    if partner.history and now < partner.history[-1].at:
+        raise ValidationError(
+            f"{now.isoformat()} is before the partner's last status change",
+            hint="history is never rewritten",
+        )
+    return PartnerRepository(session).append_status(
+        name, StatusChange(at=now, status=status, reason=reason)
+    )
+
+
+def suspend_partner(session: Session, name: str, *, reason: str, now: datetime) -> Partner:
+    """Stop sending anything to a partner until reinstated."""
+    return change_status(session, name, PartnerStatus.SUSPENDED, reason=reason, now=now)
+
+
+def reinstate_partner(session: Session, name: str, *, reason: str, now: datetime) -> Partner:
+    """Make a suspended partner active again."""
+    return change_status(session, name, PartnerStatus.ACTIVE, reason=reason, now=now)
+
+
+def remove_partner(session: Session, name: str, *, reason: str, now: datetime) -> Partner:
+    """Remove a partner for good; its records stay for investigations."""
+    return change_status(session, name, PartnerStatus.REMOVED, reason=reason, now=now)
+
+
+class StatusAction(Protocol):
+    """Signature shared by `suspend_partner`, `reinstate_partner` and `remove_partner`."""
+
+    def __call__(self, session: Session, name: str, *, reason: str, now: datetime) -> Partner: ...

@@ -1,0 +1,381 @@
+"""The program file (YAML, docs/program-file.md): a whole program in and out.
+
+Pydantic validates the document at this edge; the use cases then apply every domain rule, all
+inside the caller's transaction, so a bad file writes nothing. Export writes the canonical form
+(every field, artifact files at `<case id>/<name>` next to the YAML), and importing that form
+and exporting again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+from pydantic import BaseModel, ConfigDict, field_validator
+from sqlalchemy.orm import Session
+
+from forewarn.domain import (
+    ArtifactKind,
+    CaseStatus,
+    EventKind,
+    Partner,
+    PartnerStatus,
+    StatusChange,
+    Tier,
+)
+from forewarn.domain.validation import (
+    format_duration,
+    format_instant,
+    format_time_point,
+    parse_duration,
+    parse_instant,
+    parse_time_point,
+    require_name,
+)
+from forewarn.errors import ValidationError
+from forewarn.program import artifacts, cases, partners, tiers, timeline
+from forewarn.program.keys import ProgramKeys
+from forewarn.program.partners import JOINED_REASON
+from forewarn.store import CaseRepository, ProgramRepository
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _time_text(value: object) -> object:
+    """YAML turns unquoted dates and timestamps into objects; keep our text forms."""
+    if isinstance(value, datetime):
+        return format_instant(value) if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class TierEntry(_Model):
+    """A tier as written in the file."""
+
+    name: str
+    rank: int
+    lead_time: str
+    artifact_kinds: list[ArtifactKind]
+
+
+class ProgramSection(_Model):
+    """The `program:` mapping."""
+
+    name: str
+    tiers: list[TierEntry]
+    rules: list[dict[str, Any]] = []
+
+
+class HistoryEntry(_Model):
+    """One status change of a partner."""
+
+    at: str
+    status: PartnerStatus
+    reason: str
+
+    _at = field_validator("at", mode="before")(_time_text)
+
+
+class PartnerEntry(_Model):
+    """A partner as written in the file."""
+
+    name: str
+    country: str
+    tier: str
+    emails: list[str] = []
+    age_recipient: str | None = None
+    nda_date: date | None = None
+    history: list[HistoryEntry] = []
+
+
+class ArtifactEntry(_Model):
+    """An artifact and the file holding its content, relative to the YAML."""
+
+    name: str
+    kind: ArtifactKind
+    min_tier: str
+    file: str
+
+
+class EventEntry(_Model):
+    """A timeline event; `at` keeps its precision (`2020-12`, `2021-02-27`, an instant)."""
+
+    at: str
+    kind: EventKind
+    note: str = ""
+    source: str = ""
+
+    _at = field_validator("at", mode="before")(_time_text)
+
+
+class CaseEntry(_Model):
+    """A case with its artifacts and events."""
+
+    id: str
+    title: str
+    product: str
+    cves: list[str] = []
+    cvss: str | None = None
+    finder: str = ""
+    reported: date
+    patch_planned: date
+    patch_actual: date | None = None
+    status: CaseStatus = CaseStatus.EMBARGOED
+    artifacts: list[ArtifactEntry] = []
+    events: list[EventEntry] = []
+
+
+class ProgramFile(_Model):
+    """The whole document."""
+
+    program: ProgramSection
+    partners: list[PartnerEntry] = []
+    cases: list[CaseEntry] = []
+
+
+@dataclass(frozen=True, slots=True)
+class TransferSummary:
+    """What an import or export moved."""
+
+    tiers: int
+    """Tiers."""
+    partners: int
+    """Partners."""
+    cases: int
+    """Cases."""
+    artifacts: int
+    """Artifacts (files)."""
+    events: int
+    """Timeline events."""
+
+
+def _summary(document: ProgramFile) -> TransferSummary:
+    return TransferSummary(
+        tiers=len(document.program.tiers),
+        partners=len(document.partners),
+        cases=len(document.cases),
+        artifacts=sum(len(case.artifacts) for case in document.cases),
+        events=sum(len(case.events) for case in document.cases),
+    )
+
+
+def parse_program_file(text: str, *, source: str = "program file") -> ProgramFile:
+    """Parse and validate YAML text into a `ProgramFile`."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"{source} is not valid YAML: {exc}") from exc
+    try:
+        document = ProgramFile.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise ValidationError(f"{source}: {where}: {first['msg']}") from exc
+    for index, rule in enumerate(document.program.rules):
+        try:
+            json.dumps(rule)
+        except TypeError as exc:
+            raise ValidationError(
+                f"{source}: program.rules.{index}: {exc}", hint="quote dates and times in rules"
+            ) from exc
+    return document
+
+
+def read_program_file(path: Path) -> ProgramFile:
+    """Read and validate a program file from disk."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"cannot read program file {path}: {exc}") from exc
+    return parse_program_file(text, source=str(path))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def dump_program_file(document: ProgramFile) -> str:
+    """The canonical YAML text of a document."""
+    data = _plain(document.model_dump(mode="python"))
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def import_program(
+    session: Session, keys: ProgramKeys, path: Path, *, now: datetime
+) -> TransferSummary:
+    """Load a whole program from `path` into an initialised program without partners or cases."""
+    document = read_program_file(path)
+    base = path.parent
+    tiers.configure_tiers(
+        session,
+        [
+            Tier(
+                name=entry.name,
+                rank=entry.rank,
+                lead_time=parse_duration(entry.lead_time),
+                artifact_kinds=frozenset(entry.artifact_kinds),
+            )
+            for entry in document.program.tiers
+        ],
+    )
+    ProgramRepository(session).update(
+        name=require_name(document.program.name, "program name"), rules=document.program.rules
+    )
+    for entry in document.partners:
+        history = tuple(
+            StatusChange(at=parse_instant(change.at), status=change.status, reason=change.reason)
+            for change in entry.history
+        ) or (StatusChange(at=now, status=PartnerStatus.ACTIVE, reason=JOINED_REASON),)
+        partners.save_partner(
+            session,
+            Partner(
+                name=entry.name,
+                country=entry.country,
+                tier=entry.tier,
+                emails=tuple(entry.emails),
+                age_recipient=entry.age_recipient,
+                nda_date=entry.nda_date,
+                history=history,
+            ),
+        )
+    for case in document.cases:
+        _import_case(session, keys, case, base)
+    return _summary(document)
+
+
+def _import_case(session: Session, keys: ProgramKeys, case: CaseEntry, base: Path) -> None:
+    cases.create_case(
+        session,
+        case_id=case.id,
+        title=case.title,
+        product=case.product,
+        reported=case.reported,
+        patch_planned=case.patch_planned,
+        cves=case.cves,
+        cvss=case.cvss,
+        finder=case.finder,
+        patch_actual=case.patch_actual,
+        status=case.status,
+    )
+    for item in case.artifacts:
+        file = base / item.file
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            raise ValidationError(f"cannot read artifact file {file}: {exc.strerror}") from exc
+        artifacts.add_artifact(
+            session,
+            keys,
+            case_id=case.id,
+            name=item.name,
+            content=content,
+            kind=item.kind,
+            min_tier=item.min_tier,
+        )
+    for event in case.events:
+        timeline.add_event(
+            session,
+            case_id=case.id,
+            at=parse_time_point(event.at),
+            kind=event.kind,
+            note=event.note,
+            source=event.source,
+        )
+
+
+def build_program_file(session: Session) -> ProgramFile:
+    """The program's current state as a document (artifact contents not included)."""
+    info = ProgramRepository(session).get()
+    if info is None:
+        raise ValidationError("the database holds no program", hint="run `forewarn init` first")
+    repo = CaseRepository(session)
+    return ProgramFile(
+        program=ProgramSection(
+            name=info.name,
+            tiers=[
+                TierEntry(
+                    name=tier.name,
+                    rank=tier.rank,
+                    lead_time=format_duration(tier.lead_time),
+                    artifact_kinds=[kind for kind in ArtifactKind if kind in tier.artifact_kinds],
+                )
+                for tier in tiers.list_tiers(session)
+            ],
+            rules=list(info.rules),
+        ),
+        partners=[
+            PartnerEntry(
+                name=partner.name,
+                country=partner.country,
+                tier=partner.tier,
+                emails=list(partner.emails),
+                age_recipient=partner.age_recipient,
+                nda_date=partner.nda_date,
+                history=[
+                    HistoryEntry(at=format_instant(c.at), status=c.status, reason=c.reason)
+                    for c in partner.history
+                ],
+            )
+            for partner in partners.list_partners(session)
+        ],
+        cases=[
+            CaseEntry(
+                id=case.id,
+                title=case.title,
+                product=case.product,
+                cves=list(case.cves),
+                cvss=case.cvss.vector if case.cvss else None,
+                finder=case.finder,
+                reported=case.reported,
+                patch_planned=case.patch_planned,
+                patch_actual=case.patch_actual,
+                status=case.status,
+                artifacts=[
+                    ArtifactEntry(
+                        name=a.name, kind=a.kind, min_tier=a.min_tier, file=f"{case.id}/{a.name}"
+                    )
+                    for a in repo.artifacts(case.id)
+                ],
+                events=[
+                    EventEntry(
+                        at=format_time_point(e.at), kind=e.kind, note=e.note, source=e.source
+                    )
+                    for e in repo.events(case.id, chronological=False)
+                ],
+            )
+            for case in cases.list_cases(session)
+        ],
+    )
+
+
+def export_program(session: Session, keys: ProgramKeys, path: Path) -> TransferSummary:
+    """Write the program to `path` and its decrypted artifacts to `<case id>/<name>` beside it."""
+    document = build_program_file(session)
+    base = path.parent
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for case in document.cases:
+            for item in case.artifacts:
+                content = artifacts.read_artifact(session, keys, case.id, item.name)
+                target = base / item.file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        path.write_text(dump_program_file(document), encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot write program file {path}: {exc.strerror}") from exc
+    return _summary(document)

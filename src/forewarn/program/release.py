@@ -1,0 +1,323 @@
+"""Release use cases: deliver due waves, fetch, acknowledge, regenerate and check a copy.
+
+`release_due` is crash-safe and idempotent. Planning writes `pending` rows in one transaction;
+then each partner's release is one transaction that flips its row `pending → complete` (only if
+still pending), stores the age-encrypted bundle and items and appends the audit leaf. A process
+killed at any point leaves each partner either untouched (pending, no bundle) or complete, and
+running it again completes the rest; two runs at once cannot both complete the same row.
+Marking (the costly part) runs in a process pool for large waves, outside any transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from forewarn.domain import Artifact, CaseStatus, PartnerStatus, Release, ReleasedArtifact
+from forewarn.errors import (
+    AuthorizationError,
+    EmbargoError,
+    IntegrityError,
+    NotFoundError,
+    ReleaseError,
+)
+from forewarn.marks.engine import CodeSpec, MarkedCopy, Marker
+from forewarn.program.artifacts import list_artifacts, read_artifact
+from forewarn.program.audit import append_audit, release_payload
+from forewarn.program.bundles import build_bundle, manifest_of, seal
+from forewarn.program.cases import get_case
+from forewarn.program.keys import ProgramKeys
+from forewarn.program.partners import get_partner
+from forewarn.program.waves import sync_plan
+from forewarn.store import PartnerRepository
+from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
+
+logger = logging.getLogger(__name__)
+
+MARKS_PURPOSE = "marks"
+"""HKDF purpose of the secret the fingerprinting engine is keyed with."""
+
+MIN_CODE_PARTNERS = 64
+"""Smallest population a case's code is sized for, so a growing program keeps one code."""
+
+POOL_THRESHOLD = 64
+"""Waves with more partners than this are marked in a process pool."""
+
+Sessions = Callable[[], AbstractContextManager[Session]]
+"""A factory of transactions, e.g. `Program.session`."""
+
+
+def code_partners(session: Session, case_id: str) -> int:
+    """The population the case's code is sized for: fixed by its first delivered release."""
+    recorded = ReleaseRepository(session).code_partners(case_id)
+    if recorded is not None:
+        return recorded
+    count = max(PartnerRepository(session).count(), MIN_CODE_PARTNERS)
+    return 1 << (count - 1).bit_length()
+
+
+def marker_for_case(session: Session, keys: ProgramKeys, case_id: str) -> Marker:
+    """The engine exactly as the case's copies were marked (investigation uses this too)."""
+    return Marker(keys.derive(MARKS_PURPOSE), case_id, CodeSpec(code_partners(session, case_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseReport:
+    """What one `release_due` run did."""
+
+    case_id: str
+    """The case."""
+    released: tuple[str, ...]
+    """Release ids delivered by this run."""
+    already: int
+    """Releases of due waves delivered by an earlier run."""
+    later: int
+    """Pending releases whose wave is not due yet."""
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(secret: bytes, case_id: str, n: int, originals: dict[str, Artifact]) -> None:
+    _WORKER["marker"] = Marker(secret, case_id, CodeSpec(n))
+    _WORKER["originals"] = originals
+
+
+def _mark_one(job: tuple[str, tuple[str, ...], dict[str, bytes]]) -> dict[str, MarkedCopy]:
+    partner, names, contents = job
+    marker = _WORKER["marker"]
+    originals = _WORKER["originals"]
+    assert isinstance(marker, Marker) and isinstance(originals, dict)
+    return {n: marker.mark(n, originals[n].kind, contents[n], partner) for n in names}
+
+
+def _copies(
+    secret: bytes,
+    case_id: str,
+    n: int,
+    originals: dict[str, Artifact],
+    contents: dict[str, bytes],
+    due: Sequence[StoredRelease],
+    workers: int | None,
+) -> Iterator[dict[str, MarkedCopy]]:
+    """Each due release's marked copies, in order; a pool when the wave is large."""
+    jobs = [
+        (r.partner, r.planned_artifacts, {n: contents[n] for n in r.planned_artifacts}) for r in due
+    ]
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if len(due) <= POOL_THRESHOLD or count <= 1:
+        _init_worker(secret, case_id, n, originals)
+        yield from map(_mark_one, jobs)
+        return
+    with ProcessPoolExecutor(
+        count, initializer=_init_worker, initargs=(secret, case_id, n, originals)
+    ) as pool:
+        yield from pool.map(_mark_one, jobs, chunksize=16)
+
+
+def release_due(
+    sessions: Sessions,
+    keys: ProgramKeys,
+    case_id: str,
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> ReleaseReport:
+    """Deliver every release of `case_id` whose wave time is at or before `now`."""
+    with sessions() as session:
+        case = get_case(session, case_id)
+        if case.status is CaseStatus.PUBLISHED:
+            raise ReleaseError(f"case {case_id} is published; there is nothing to pre-release")
+        sync_plan(session, case_id, now)
+        releases = ReleaseRepository(session).for_case(case_id)
+        due = [r for r in releases if r.state == "pending" and r.available_at <= now]
+        already = sum(1 for r in releases if r.state == "complete" and r.available_at <= now)
+        later = sum(1 for r in releases if r.state == "pending" and r.available_at > now)
+        names = sorted({n for r in due for n in r.planned_artifacts})
+        originals = {a.name: a for a in list_artifacts(session, case_id) if a.name in names}
+        contents = {n: read_artifact(session, keys, case_id, n) for n in names}
+        n = code_partners(session, case_id)
+    released: list[str] = []
+    copies = _copies(keys.derive(MARKS_PURPOSE), case_id, n, originals, contents, due, workers)
+    for done, (pending, marked) in enumerate(zip(due, copies, strict=True), start=1):
+        if _deliver(sessions, keys, pending, originals, marked, n, now):
+            released.append(pending.id)
+        else:
+            already += 1
+        if progress is not None:
+            progress(done, len(due))
+    logger.info("case %s: %d releases delivered", case_id, len(released))
+    return ReleaseReport(case_id, tuple(released), already, later)
+
+
+def _deliver(
+    sessions: Sessions,
+    keys: ProgramKeys,
+    pending: StoredRelease,
+    originals: dict[str, Artifact],
+    marked: dict[str, MarkedCopy],
+    n: int,
+    now: datetime,
+) -> bool:
+    """One partner's release in one transaction; `False` when another run delivered it."""
+    items = [
+        ItemRecord(
+            name,
+            originals[name].kind.value,
+            originals[name].sha256,
+            hashlib.sha256(copy.content).hexdigest(),
+            len(copy.content),
+            copy.tokens,
+        )
+        for name, copy in sorted(marked.items())
+    ]
+    release = Release(
+        pending.id,
+        pending.case_id,
+        pending.partner,
+        pending.available_at,
+        pending.embargo_end,
+        tuple(ReleasedArtifact(i.name, i.kind, i.sha256) for i in items),
+    )
+    contents = {name: copy.content for name, copy in marked.items()}
+    bundle = build_bundle(release, contents, keys.signing_key)
+    sizes = {name: len(data) for name, data in contents.items()}
+    manifest_sha = hashlib.sha256(manifest_of(release, sizes, keys.signing_key.public_key()))
+    bundle_sha = hashlib.sha256(bundle).hexdigest()
+    with sessions() as session:
+        partner = get_partner(session, pending.partner)
+        if partner.age_recipient is None or partner.status is not PartnerStatus.ACTIVE:
+            return False
+        sealed = seal(bundle, partner.age_recipient)
+        repo = ReleaseRepository(session)
+        if not repo.complete(
+            pending.id,
+            items=items,
+            sealed=sealed,
+            sealed_sha256=hashlib.sha256(sealed).hexdigest(),
+            manifest_sha256=manifest_sha.hexdigest(),
+            bundle_sha256=bundle_sha,
+            code_partners=n,
+            now=now,
+        ):
+            return False
+        payload = release_payload(release, pending.tier, manifest_sha.hexdigest(), bundle_sha)
+        append_audit(session, "release", payload, now, keys=keys, subject=pending.id)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedBundle:
+    """A partner's encrypted bundle, as handed over."""
+
+    release: Release
+    """What it contains."""
+    sealed: bytes
+    """The age-encrypted tar."""
+
+
+def _own_release(
+    session: Session, case_id: str, partner: str, now: datetime, release_id: str | None
+) -> StoredRelease:
+    """The partner's delivered release of the case; raise unless it is theirs and due."""
+    found = get_partner(session, partner)
+    get_case(session, case_id)
+    repo = ReleaseRepository(session)
+    if release_id is not None:
+        chosen = repo.get(release_id)
+        if chosen is None or chosen.case_id != case_id:
+            raise NotFoundError(f"case {case_id} has no release {release_id!r}")
+        if chosen.partner != partner:
+            raise AuthorizationError(f"release {release_id} is not {partner!r}'s copy")
+        candidates = [chosen]
+    else:
+        candidates = [r for r in repo.for_case(case_id) if r.partner == partner]
+    if found.status is not PartnerStatus.ACTIVE:
+        raise AuthorizationError(f"partner {partner!r} is {found.status.value}; nothing is sent")
+    complete = [r for r in candidates if r.state == "complete"]
+    if not complete:
+        waiting = [r for r in candidates if r.state == "pending"]
+        if waiting:
+            when = waiting[0].available_at
+            raise EmbargoError(
+                f"{partner!r} may not have {case_id} before {when:%Y-%m-%dT%H:%M:%SZ}"
+            )
+        raise NotFoundError(f"nothing of {case_id} was released to {partner!r}")
+    release = complete[-1]
+    if release.available_at > now:
+        raise EmbargoError(
+            f"{partner!r} may not have {case_id} before {release.available_at:%Y-%m-%dT%H:%M:%SZ}"
+        )
+    return release
+
+
+def fetch_bundle(
+    session: Session,
+    keys: ProgramKeys,
+    case_id: str,
+    *,
+    partner: str,
+    now: datetime,
+    release_id: str | None = None,
+    channel: str = "cli",
+) -> FetchedBundle:
+    """Hand a partner its own encrypted bundle, once due, and log the download."""
+    release = _own_release(session, case_id, partner, now, release_id)
+    repo = ReleaseRepository(session)
+    stored = repo.sealed_bundle(release.id)
+    if stored is None:
+        raise IntegrityError(f"release {release.id} is complete but has no bundle")
+    sealed, recorded = stored
+    if hashlib.sha256(sealed).hexdigest() != recorded:
+        raise IntegrityError(f"the stored bundle of release {release.id} was changed")
+    repo.add_fetch(release.id, now, channel)
+    payload = {"release_id": release.id, "case": case_id, "partner": partner, "channel": channel}
+    append_audit(session, "fetch", payload, now, keys=keys, subject=release.id)
+    return FetchedBundle(release.as_release(), sealed)
+
+
+def ack_bundle(
+    session: Session,
+    keys: ProgramKeys,
+    case_id: str,
+    *,
+    partner: str,
+    now: datetime,
+    note: str = "",
+) -> Release:
+    """Record that a partner acknowledged its bundle."""
+    release = _own_release(session, case_id, partner, now, None)
+    ReleaseRepository(session).add_ack(release.id, now, note)
+    payload = {"release_id": release.id, "case": case_id, "partner": partner, "note": note}
+    append_audit(session, "ack", payload, now, keys=keys, subject=release.id)
+    return release.as_release()
+
+
+def check_release(session: Session, keys: ProgramKeys, release_id: str) -> Release:
+    """Regenerate a delivered copy from the originals and raise unless it matches the record."""
+    repo = ReleaseRepository(session)
+    release = repo.get(release_id)
+    if release is None or release.state != "complete":
+        raise NotFoundError(f"no delivered release {release_id!r}")
+    marker = marker_for_case(session, keys, release.case_id)
+    originals = {a.name: a for a in list_artifacts(session, release.case_id)}
+    contents: dict[str, bytes] = {}
+    for item in release.items:
+        original = read_artifact(session, keys, release.case_id, item.name)
+        copy = marker.mark(item.name, originals[item.name].kind, original, release.partner)
+        if hashlib.sha256(copy.content).hexdigest() != item.sha256:
+            raise IntegrityError(f"release {release_id}: {item.name} does not regenerate")
+        contents[item.name] = copy.content
+    bundle = build_bundle(release.as_release(), contents, keys.signing_key)
+    if hashlib.sha256(bundle).hexdigest() != repo.hashes(release_id)[1]:
+        raise IntegrityError(f"release {release_id}: the bundle does not regenerate")
+    return release.as_release()

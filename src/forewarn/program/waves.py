@@ -1,0 +1,235 @@
+"""Wave use cases: plan a case's waves, keep pending releases in step, reschedule, suspend.
+
+The plan is computed from the policy (`program.policy`) and is never stored as such; what is
+stored are release rows. `sync_plan` makes the `pending` rows match the plan: new partners get a
+row, moved waves move their rows, partners the plan drops (suspended, no key, a rule) have theirs
+cancelled with the reason. Delivered (`complete`) releases are history and never move.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from forewarn.domain import Case, Wave
+from forewarn.domain.validation import require_name, validate_case_dates
+from forewarn.errors import NotFoundError, ReleaseError, ValidationError
+from forewarn.program.artifacts import list_artifacts
+from forewarn.program.audit import append_audit, stamp
+from forewarn.program.cases import get_case
+from forewarn.program.keys import ProgramKeys
+from forewarn.program.partners import list_partners
+from forewarn.program.policy import embargo_end, parse_rules, plan_waves
+from forewarn.program.tiers import list_tiers
+from forewarn.store import PartnerRepository, ProgramRepository
+from forewarn.store.models import CaseRow
+from forewarn.store.release_repo import ReleaseRepository, StoredRelease
+
+logger = logging.getLogger(__name__)
+
+
+def _aware(now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValidationError("a time without a zone was given", hint="use UTC")
+
+
+def plan_case(session: Session, case_id: str) -> list[Wave]:
+    """The waves of a case under the current policy, delivered releases kept as they were."""
+    case = get_case(session, case_id)
+    program = ProgramRepository(session).get()
+    if program is None:
+        raise NotFoundError("no program in this database", hint="run `forewarn init` first")
+    complete = ReleaseRepository(session).for_case(case_id, "complete")
+    return plan_waves(
+        case,
+        list_tiers(session),
+        list_partners(session),
+        list_artifacts(session, case_id),
+        parse_rules(program.rules),
+        released=[r.as_release() for r in complete],
+    )
+
+
+def sync_plan(session: Session, case_id: str, now: datetime) -> list[Wave]:
+    """Make the case's pending releases match its plan; return the plan."""
+    _aware(now)
+    waves = plan_case(session, case_id)
+    repo = ReleaseRepository(session)
+    partners = PartnerRepository(session)
+    existing = repo.for_case(case_id)
+    done = {r.partner for r in existing if r.state == "complete"}
+    pending = {r.partner: r for r in existing if r.state == "pending"}
+    reasons = {e.partner: e.reason for w in waves for e in w.excluded}
+    planned = {p: w for w in waves for p in w.partners if p not in done}
+    end = embargo_end(get_case(session, case_id))
+    for name, release in pending.items():
+        wave = planned.get(name)
+        if wave is None:
+            repo.cancel(release.id, reason=reasons.get(name, "no longer in the plan"), now=now)
+        elif (release.available_at, release.embargo_end, release.planned_artifacts) != (
+            wave.at,
+            end,
+            wave.artifacts[name],
+        ):
+            _move(repo, existing, release, wave, end, now)
+    for name, wave in planned.items():
+        if name in pending:
+            continue
+        partner_id = partners.id_of(name)
+        if partner_id is None:
+            raise NotFoundError(f"unknown partner {name!r}")
+        repo.add_pending(
+            release_id=uuid.uuid4().hex,
+            case_id=case_id,
+            partner_id=partner_id,
+            tier=wave.tier,
+            available_at=wave.at,
+            embargo_end=end,
+            artifacts=wave.artifacts[name],
+            now=now,
+        )
+    return waves
+
+
+def _move(
+    repo: ReleaseRepository,
+    existing: list[StoredRelease],
+    release: StoredRelease,
+    wave: Wave,
+    end: datetime,
+    now: datetime,
+) -> None:
+    """Move a pending release; a cancelled row at the new time is left as history."""
+    clash = any(
+        r.partner == release.partner and r.available_at == wave.at and r.id != release.id
+        for r in existing
+    )
+    if clash:
+        repo.cancel(release.id, reason="replaced by a new plan", now=now)
+        raise ReleaseError(
+            f"partner {release.partner!r} already has a cancelled release at {stamp(wave.at)}",
+            hint="run the command again to plan a fresh release",
+        )
+    repo.replan(
+        release.id, available_at=wave.at, embargo_end=end, artifacts=wave.artifacts[release.partner]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTimeChange:
+    """A partner that will have less time to prepare than before a reschedule."""
+
+    partner: str
+    """Partner name."""
+    before: timedelta
+    """Lead time before the reschedule."""
+    after: timedelta
+    """Lead time after it (negative: the patch is already out when they learn of it)."""
+    released: bool
+    """Whether the partner already had its bundle."""
+
+
+@dataclass(frozen=True, slots=True)
+class RescheduleResult:
+    """What a reschedule changed."""
+
+    case: Case
+    """The case with its new planned patch date."""
+    waves: tuple[Wave, ...]
+    """The recomputed plan."""
+    less_lead_time: tuple[LeadTimeChange, ...]
+    """Partners now getting less lead time, by partner name."""
+
+
+def _lead(release: StoredRelease, end: datetime, now: datetime) -> timedelta:
+    sent = release.available_at if release.state == "complete" else max(release.available_at, now)
+    return end - sent
+
+
+def reschedule(
+    session: Session,
+    keys: ProgramKeys,
+    case_id: str,
+    *,
+    patch_planned: date,
+    reason: str,
+    now: datetime,
+) -> RescheduleResult:
+    """Move the planned patch date, recompute unreleased waves, log it, report lost lead time."""
+    _aware(now)
+    reason = require_name(reason, "reason")
+    case = get_case(session, case_id)
+    validate_case_dates(case.reported, patch_planned, case.patch_actual)
+    old_end = embargo_end(case)
+    repo = ReleaseRepository(session)
+    before = {
+        r.partner: _lead(r, old_end, now) for r in repo.for_case(case_id) if r.state != "cancelled"
+    }
+    session.execute(
+        update(CaseRow).where(CaseRow.id == case_id).values(patch_planned=patch_planned)
+    )
+    session.expire_all()
+    waves = sync_plan(session, case_id, now)
+    case = get_case(session, case_id)
+    new_end = embargo_end(case)
+    changes = [
+        LeadTimeChange(r.partner, before[r.partner], _lead(r, new_end, now), r.state == "complete")
+        for r in repo.for_case(case_id)
+        if r.state != "cancelled"
+        and r.partner in before
+        and _lead(r, new_end, now) < before[r.partner]
+    ]
+    append_audit(
+        session,
+        "reschedule",
+        {
+            "case": case_id,
+            "patch_planned_before": old_end.date().isoformat(),
+            "patch_planned_after": patch_planned.isoformat(),
+            "reason": reason,
+        },
+        now,
+        keys=keys,
+        subject=case_id,
+    )
+    logger.info("case %s rescheduled; %d partners lose lead time", case_id, len(changes))
+    return RescheduleResult(case, tuple(waves), tuple(sorted(changes, key=lambda c: c.partner)))
+
+
+def on_partner_status(
+    session: Session, keys: ProgramKeys, partner: str, *, status: str, reason: str, now: datetime
+) -> list[str]:
+    """After a suspension or removal: cancel the partner's pending releases and log it all."""
+    _aware(now)
+    partner_id = PartnerRepository(session).id_of(partner)
+    if partner_id is None:
+        raise NotFoundError(f"unknown partner {partner!r}")
+    repo = ReleaseRepository(session)
+    cancelled = [
+        r.id
+        for r in repo.for_partner(partner_id, "pending")
+        if repo.cancel(r.id, reason=f"partner {status}: {reason}", now=now)
+    ]
+    append_audit(
+        session,
+        "suspension",
+        {"partner": partner, "status": status, "reason": reason, "cancelled": cancelled},
+        now,
+        keys=keys,
+        subject=partner,
+    )
+    for release_id in cancelled:
+        append_audit(
+            session,
+            "release-cancelled",
+            {"release_id": release_id, "partner": partner, "reason": f"partner {status}"},
+            now,
+            keys=keys,
+            subject=release_id,
+        )
+    return cancelled

@@ -1,0 +1,74 @@
+"""Local processes and Dask give the same per-item results as a plain loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forewarn.errors import HuntError
+from forewarn.hunt import (
+    CanaryOwner,
+    DaskEngine,
+    Hunt,
+    LocalEngine,
+    SimilarityIndex,
+    build_matcher,
+    expand,
+    hunt_corpus,
+)
+
+from .fakes import fake_accuse
+from .samples import DISGUISED, INDEPENDENT, POC
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Hunt]:
+    root = tmp_path_factory.mktemp("corpus")
+    for i in range(6):
+        (root / f"d{i % 2}").mkdir(exist_ok=True)
+        text = (DISGUISED, INDEPENDENT, f"GET /?t=tok-{i} 200\n")[i % 3]
+        (root / f"d{i % 2}" / f"f{i}.py").write_text(text)
+    index = SimilarityIndex()
+    index.add("poc", POC, case="FW-1", name="poc.py", language="python")
+    owners = {f"tok-{i}".encode(): CanaryOwner(f"P{i}", "FW-1", "poc.py") for i in range(6)}
+    return root, Hunt(scanner=build_matcher(owners), index=index, accuse=fake_accuse)
+
+
+def _signature(results: list[object]) -> list[dict[str, object]]:
+    return [r.to_json() for r in results]  # type: ignore[attr-defined]
+
+
+def test_expand_is_sorted_and_complete(corpus: tuple[Path, Hunt]) -> None:
+    root, _ = corpus
+    files = expand([root])
+    assert [Path(f).name for f in files] == ["f0.py", "f2.py", "f4.py", "f1.py", "f3.py", "f5.py"]
+
+
+def test_local_processes_match_serial(corpus: tuple[Path, Hunt]) -> None:
+    root, hunt = corpus
+    serial = list(hunt_corpus([root], hunt, LocalEngine(workers=1)))
+    parallel = list(hunt_corpus([root], hunt, LocalEngine(workers=2)))
+    assert _signature(parallel) == _signature(serial)
+    assert sum(1 for r in serial if r.matches) == 2 and sum(1 for r in serial if r.tokens) == 2
+
+
+def test_dask_local_cluster_matches_serial(corpus: tuple[Path, Hunt]) -> None:
+    root, hunt = corpus
+    serial = list(hunt_corpus([root], hunt, LocalEngine(workers=1)))
+    engine = DaskEngine(workers=2, processes=False)
+    assert _signature(list(hunt_corpus([root], hunt, engine))) == _signature(serial)
+
+
+def test_engines_refuse_zero_workers() -> None:
+    with pytest.raises(HuntError):
+        LocalEngine(workers=0)
+    with pytest.raises(HuntError):
+        DaskEngine(workers=0)
+
+
+def test_unreachable_scheduler_is_a_hunt_error(corpus: tuple[Path, Hunt]) -> None:
+    root, hunt = corpus
+    engine = DaskEngine("tcp://127.0.0.1:1", connect_timeout=0.5)
+    with pytest.raises(HuntError, match="cannot reach the Dask scheduler"):
+        list(hunt_corpus([root], hunt, engine))

@@ -1,0 +1,166 @@
+"""`forewarn demo` end to end: the conclusions come from the evidence, and they are right."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forewarn.cli.app import app
+from forewarn.domain.investigation import HypothesisKind, RecommendationKind, Verdict
+from forewarn.investigate.demo import DemoOutcome, load_attack, run_demo, scenario_dir
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOutcome, float]:
+    started = time.monotonic()
+    outcome = run_demo(tmp_path_factory.mktemp("demo"))
+    return outcome, time.monotonic() - started
+
+
+def test_the_demo_runs_in_under_a_minute(demo: tuple[DemoOutcome, float]) -> None:
+    outcome, seconds = demo
+    assert seconds < 60
+    assert outcome.report.read_text().startswith("<!DOCTYPE html>")
+    assert json.loads(outcome.json.read_text())["case"]["id"] == "FW-2021-0001"
+
+
+def test_wave_1_predates_every_notice_and_no_partner_explains_it(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    wave1 = demo[0].result.activities[0]
+    assert str(wave1.start) == "2021-01-03"
+    assert wave1.exposed_partners == () and wave1.timing is None
+    for hypothesis in wave1.hypotheses:
+        if hypothesis.kind is HypothesisKind.PARTNER_LEAK:
+            assert hypothesis.verdict is Verdict.RULED_OUT
+
+
+def test_wave_2_is_a_leak_by_the_partner_whose_copy_escaped(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    outcome = demo[0]
+    with scenario_dir() as folder:
+        leaker = load_attack(folder / "attack.yaml").leak.partner
+    wave2 = outcome.result.activities[1]
+    assert str(wave2.start) == "2021-02-27"
+    assert wave2.timing is not None and round(wave2.timing.delta_days) == 5
+    assert len(wave2.exposed_partners) == 16  # the early-access tier only
+    top = wave2.hypotheses[0]
+    assert (top.kind, top.subject, top.verdict) == (
+        HypothesisKind.PARTNER_LEAK,
+        leaker,
+        Verdict.LEADING,
+    )
+    tool = next(f for f in wave2.findings if f.kind == "python")
+    assert [m.artifact for m in tool.matches] == ["poc.py"]  # it derives from the shared PoC…
+    assert [s.partner for s in tool.suspects if s.accused] == [leaker]  # …and carries its marks
+    accused = [s for f in wave2.findings for s in f.suspects if s.accused]
+    assert {s.partner for s in accused} == {leaker}
+    assert all(s.false_accusation_bound <= 1e-3 for s in accused)
+    assert leaker in outcome.result.headline and "false-accusation bound" in outcome.result.headline
+
+
+def test_the_patch_should_move_earlier_and_the_leaker_be_suspended(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    result = demo[0].result
+    by_kind = {r.kind: r for r in result.recommendations}
+    move = by_kind[RecommendationKind.MOVE_PATCH]
+    assert move.target_date is not None and move.target_date < result.case.patch_planned
+    assert "--now 2021-03-01T12:00:00Z" in move.command
+    assert by_kind[RecommendationKind.SUSPEND_PARTNER].partner in result.headline
+
+
+def test_investigate_command_on_the_demo_database(demo: tuple[DemoOutcome, float]) -> None:
+    outcome = demo[0]
+    html = outcome.report.parent / "again.html"
+    argv = [
+        "--db",
+        f"sqlite:///{outcome.database}",
+        "--key-file",
+        str(outcome.database.parent / "forewarn.key"),
+        "investigate",
+        "FW-2021-0001",
+        "--now",
+        "2021-03-01T12:00:00Z",
+        "--evidence",
+        str(outcome.evidence),
+        "--html",
+        str(html),
+        "--json",
+    ]
+    run = CliRunner().invoke(app, argv)
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert data["headline"] == outcome.result.headline
+    assert html.read_text().count("<h3>Wave") == 2
+
+
+def test_investigate_without_evidence_names_nobody(demo: tuple[DemoOutcome, float]) -> None:
+    outcome = demo[0]
+    argv = [
+        "--db",
+        f"sqlite:///{outcome.database}",
+        "--key-file",
+        str(outcome.database.parent / "forewarn.key"),
+        "investigate",
+        "FW-2021-0001",
+        "--now",
+        "2021-03-01T12:00:00Z",
+    ]
+    run = CliRunner().invoke(app, argv)
+    assert run.exit_code == 0, run.output
+    assert "Kittiwake" not in run.output.split("recommendations")[0]
+
+
+def test_investigate_unknown_case_is_one_line_and_exit_2(demo: tuple[DemoOutcome, float]) -> None:
+    outcome = demo[0]
+    argv = [
+        "--db",
+        f"sqlite:///{outcome.database}",
+        "--key-file",
+        str(outcome.database.parent / "forewarn.key"),
+        "investigate",
+        "FW-1999-0001",
+    ]
+    run = CliRunner().invoke(app, argv)
+    assert run.exit_code == 2
+    assert "Traceback" not in run.output
+
+
+def test_missing_evidence_is_a_clear_error(demo: tuple[DemoOutcome, float], tmp_path: Path) -> None:
+    outcome = demo[0]
+    argv = [
+        "--db",
+        f"sqlite:///{outcome.database}",
+        "--key-file",
+        str(outcome.database.parent / "forewarn.key"),
+        "investigate",
+        "FW-2021-0001",
+        "--evidence",
+        str(tmp_path / "nope"),
+    ]
+    run = CliRunner().invoke(app, argv)
+    assert run.exit_code == 2
+    assert "does not exist" in run.output
+
+
+def test_the_accusation_is_recorded_in_a_verifying_audit_log(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    outcome = demo[0]
+    argv = [
+        "--db",
+        f"sqlite:///{outcome.database}",
+        "--key-file",
+        str(outcome.database.parent / "forewarn.key"),
+        "audit",
+        "verify",
+    ]
+    run = CliRunner().invoke(app, argv)
+    assert run.exit_code == 0, run.output
+    assert "audit log OK" in run.output

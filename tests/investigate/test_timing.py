@@ -1,0 +1,59 @@
+"""Timing: the chance of an unrelated onset so soon after a notice."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from inv_records import at, day
+
+from forewarn.investigate.timing import (
+    DEFAULT_PRIOR,
+    TIMING_CAP,
+    assess_timing,
+    probability_of_onset,
+    timing_weight,
+)
+
+deltas = st.floats(min_value=0.01, max_value=365)
+counts = st.integers(min_value=0, max_value=50)
+windows = st.floats(min_value=0, max_value=3650)
+
+
+@given(deltas, deltas, counts, windows)
+def test_probability_is_a_probability_growing_with_the_gap(
+    a: float, b: float, k: int, window: float
+) -> None:
+    low, high = sorted((a, b))
+    p_low = probability_of_onset(low, k, window, DEFAULT_PRIOR)
+    p_high = probability_of_onset(high, k, window, DEFAULT_PRIOR)
+    assert 0.0 <= p_low <= p_high <= 1.0
+
+
+@given(deltas, counts, windows)
+def test_more_background_activity_makes_an_onset_less_surprising(
+    delta: float, k: int, window: float
+) -> None:
+    assert probability_of_onset(delta, k, window, DEFAULT_PRIOR) <= probability_of_onset(
+        delta, k + 1, window, DEFAULT_PRIOR
+    )
+
+
+def test_exchange_timing_with_one_prior_wave() -> None:
+    timing = assess_timing(
+        day("2021-02-27"),
+        [at("2021-02-23T09:00:00")],
+        [day("2021-01-03")],
+        at("2020-12-01T00:00:00"),
+    )
+    assert timing is not None
+    assert timing.background_events == 1
+    assert round(timing.delta_days, 3) == 4.625  # to the end of Feb 27, conservatively
+    # Gamma(0.5 + 1, 30 + 84.375) posterior predictive over 4.625 days
+    assert abs(timing.probability_if_unrelated - (1 - (114.375 / 119.0) ** 1.5)) < 1e-12
+    assert 0 < timing_weight(timing) <= TIMING_CAP
+
+
+def test_no_notice_before_the_onset_means_no_timing() -> None:
+    assert (
+        assess_timing(day("2021-01-03"), [at("2021-02-23T09:00:00")], [], at("2020-12-01")) is None
+    )

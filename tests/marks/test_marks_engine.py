@@ -1,0 +1,158 @@
+"""The engine: mark a copy per partner, read it back, accuse the right partner and nobody else."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from fake_channel import FlagChannel, flag_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_marks_text import ADVISORY
+
+from forewarn.domain import ArtifactKind
+from forewarn.errors import MarkError
+from forewarn.marks import ChannelRegistry, CodeSpec, Marker, default_registry
+from forewarn.marks.channels.text import TextChannel
+
+SECRET = b"program-secret-0123456789abcdef"
+PARTNERS = [f"partner-{k:04d}" for k in range(1000)]
+POC = flag_file(120).encode()
+ADV = ADVISORY.encode()
+
+
+def _marker(draws: int = 20_000) -> Marker:
+    registry = ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (TextChannel(),),
+            ArtifactKind.DETECTION: (TextChannel(),),
+            ArtifactKind.POC: (FlagChannel(),),
+        }
+    )
+    return Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), registry, draws=draws)
+
+
+MARKER = _marker()
+
+
+def test_code_spec_derives_its_length_and_refuses_nonsense() -> None:
+    spec = CodeSpec(1000)
+    assert spec.length == spec.lengths.skoric_symmetric == 1228
+    assert spec.cutoff == pytest.approx(0.2)
+    with pytest.raises(MarkError):
+        CodeSpec(0)
+
+
+def test_codewords_derive_from_secret_case_and_partner_only() -> None:
+    again = Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), default_registry())
+    assert np.array_equal(MARKER.codeword("partner-0001"), again.codeword("partner-0001"))
+    assert not np.array_equal(MARKER.codeword("partner-0001"), MARKER.codeword("partner-0002"))
+    other_case = Marker(SECRET, "CASE-2021-0002", CodeSpec(1000))
+    assert not np.array_equal(MARKER.codeword("partner-0001"), other_case.codeword("partner-0001"))
+
+
+@given(
+    st.sampled_from(PARTNERS),
+    st.sampled_from(
+        [
+            ("poc.py", ArtifactKind.POC, POC),
+            ("advisory.md", ArtifactKind.ADVISORY, ADV),
+            ("rules.md", ArtifactKind.DETECTION, ADV),
+        ]
+    ),
+)
+@settings(max_examples=25, deadline=None)
+def test_an_untouched_copy_reads_back_the_partners_codeword(
+    partner: str, artifact: tuple[str, ArtifactKind, bytes]
+) -> None:
+    name, kind, original = artifact
+    copy = MARKER.mark(name, kind, original, partner)
+    observations = MARKER.extract(name, kind, original, copy.content)
+    assert len(observations) == sum(MARKER.capacity(name, kind, original).values())
+    word = MARKER.codeword(partner)
+    assert all(word[o.position] == o.symbol for o in observations)
+    assert MARKER.mark(name, kind, original, partner) == copy
+
+
+def test_a_leaked_poc_names_its_partner_by_code_and_by_token() -> None:
+    copy = MARKER.mark("poc.py", ArtifactKind.POC, POC, "partner-0042")
+    assert len(copy.tokens) == 3 and copy.content.count(b"BUILD_REFERENCE") == 1
+    verdict = MARKER.trace("poc.py", ArtifactKind.POC, POC, copy.content, PARTNERS)
+    assert verdict.accused == ("partner-0042",)
+    assert {h.token for h in verdict.suspects[0].tokens} == set(copy.tokens)
+    stripped = b"\n".join(
+        ln for ln in copy.content.splitlines() if b"http" not in ln and b"FWR" not in ln
+    )
+    by_code = MARKER.trace("poc.py", ArtifactKind.POC, POC, stripped, PARTNERS)
+    assert by_code.accused == ("partner-0042",) and by_code.suspects[0].tokens == ()
+    assert by_code.suspects[0].false_accusation_bound < 1e-3
+    assert dict(by_code.symbols_read) == {"flags": 120}
+    assert by_code.empirical_threshold <= by_code.threshold
+
+
+def test_the_advisory_names_its_partner_by_its_reference_line_and_by_wording_alone() -> None:
+    copy = MARKER.mark("advisory.md", ArtifactKind.ADVISORY, ADV, "partner-0007")
+    hits = MARKER.find_tokens(copy.content, ["advisory.md"], PARTNERS)
+    assert [h.partner for h in hits] == ["partner-0007"]
+    verdict = MARKER.trace("advisory.md", ArtifactKind.ADVISORY, ADV, copy.content, PARTNERS)
+    assert verdict.accused == ("partner-0007",) and verdict.suspects[0].tokens == hits
+    without = copy.content.split(b"Partner reference")[0]
+    by_words = MARKER.trace("advisory.md", ArtifactKind.ADVISORY, ADV, without, PARTNERS)
+    assert by_words.accused == ("partner-0007",) and by_words.suspects[0].tokens == ()
+
+
+def test_two_artifacts_of_one_leak_add_up() -> None:
+    poc_copy = MARKER.mark("poc.py", ArtifactKind.POC, POC, "partner-0500")
+    half = b"".join(poc_copy.content.splitlines(keepends=True)[:15])
+    adv_copy = MARKER.mark("advisory.md", ArtifactKind.ADVISORY, ADV, "partner-0500")
+    adv = adv_copy.content.split(b"Partner reference")[0]
+    observations = MARKER.extract("poc.py", ArtifactKind.POC, POC, half)
+    observations += MARKER.extract("advisory.md", ArtifactKind.ADVISORY, ADV, adv)
+    verdict = MARKER.accuse(observations, PARTNERS)
+    assert verdict.accused == ("partner-0500",)
+    assert {e.channel for e in verdict.suspects[0].evidence} == {"flags", "text"}
+
+
+def test_the_unmarked_original_and_unrelated_files_accuse_nobody() -> None:
+    rnd = random.Random(4)
+    suspects = [POC, ADV, b"", b"lorem ipsum " * 300]
+    suspects += [
+        "".join(f"flag{k}={rnd.choice(['on', 'off'])}\n" for k in range(120)).encode()
+        for _ in range(5)
+    ]
+    for suspect in suspects:
+        for name, kind, original in (
+            ("poc.py", ArtifactKind.POC, POC),
+            ("advisory.md", ArtifactKind.ADVISORY, ADV),
+        ):
+            assert MARKER.trace(name, kind, original, suspect, PARTNERS).accused == ()
+
+
+def test_a_two_partner_merge_accuses_only_colluders() -> None:
+    one = MARKER.mark(
+        "poc.py", ArtifactKind.POC, flag_file(400).encode(), "partner-0001"
+    ).content.splitlines()
+    two = MARKER.mark(
+        "poc.py", ArtifactKind.POC, flag_file(400).encode(), "partner-0002"
+    ).content.splitlines()
+    merged = b"\n".join(a if k % 2 else b for k, (a, b) in enumerate(zip(one, two, strict=True)))
+    verdict = MARKER.trace("poc.py", ArtifactKind.POC, flag_file(400).encode(), merged, PARTNERS)
+    assert verdict.accused and set(verdict.accused) <= {"partner-0001", "partner-0002"}
+
+
+def test_errors_a_user_can_cause_are_mark_errors() -> None:
+    with pytest.raises(MarkError):
+        MARKER.mark("poc.py", ArtifactKind.POC, b"\xff\xfe", "partner-0001")
+    with pytest.raises(MarkError):
+        MARKER.accuse([], ["partner-0001", "partner-0001"])
+    with pytest.raises(MarkError):
+        Marker(b"short", "C", CodeSpec(10)).codeword("p")
+
+
+def test_the_default_registry_marks_text_kinds_with_the_text_channel() -> None:
+    registry = default_registry()
+    assert [c.name for c in registry.for_kind(ArtifactKind.ADVISORY)] == ["text"]
+    assert "text" in registry.names()
+    with pytest.raises(ValueError, match="unique"):
+        ChannelRegistry({ArtifactKind.POC: (TextChannel(), TextChannel())})

@@ -1,10 +1,12 @@
 """Attribution benchmark: who leaked, after what an attacker does to the copy.
 
-Run: `.venv/bin/python bench/attribution.py [--trials N] [--collusion-trials N]`
+Run: `.venv/bin/python bench/attribution.py [--trials 60] [--collusion-trials 40] [--pool 100]`
 
 n = 1000 partners receive the shipped benign PoC and advisory of the Exchange 2021 scenario, each
 marked for them. Each trial picks a leaker (or a coalition) at random, transforms the leaked copy,
-and runs the engine's extraction and accusation against all 1000 partners. Two settings:
+and runs the engine's extraction and accusation against all 1000 partners. Leakers are drawn
+from a pool of partners whose copies are marked once (marking costs about a second a copy); the
+999 others are the innocents of each trial. Two settings:
 *code only*, where the attacker also deletes everything shaped like a canary token, and *with
 canaries*, where they survive as the transformation leaves them. Writes bench/out/attribution.json
 and prints a Markdown table (pasted into bench/RESULTS.md).
@@ -49,6 +51,7 @@ class Row:
     innocents_accused: int = 0
     symbols: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: float = 0.0
+    canaries: bool = False
 
     def add(self, verdict: Accusation, guilty: set[str]) -> None:
         self.trials += 1
@@ -62,6 +65,7 @@ class Row:
     def as_dict(self) -> dict[str, object]:
         return {
             "transformation": self.name,
+            "canaries": "kept as the transformation leaves them" if self.canaries else "scrubbed",
             "trials": self.trials,
             "top_suspect_rate": self.top / self.trials,
             "accused_rate": self.accused / self.trials,
@@ -73,113 +77,135 @@ class Row:
 
 
 class Bench:
-    """The marker, the originals and a cache of marked copies."""
+    """The marker, the originals and the marked copies of a pool of partners."""
 
     def __init__(self) -> None:
         self.marker = Marker(SECRET, "FW-2021-0001", CodeSpec(len(PARTNERS)))
-        self.poc = (SCENARIO / POC).read_bytes()
-        self.advisory = (SCENARIO / ADVISORY).read_bytes()
+        self.originals = {
+            POC: (SCENARIO / POC).read_bytes(),
+            ADVISORY: (SCENARIO / ADVISORY).read_bytes(),
+        }
+        self.kinds = {POC: ArtifactKind.POC, ADVISORY: ArtifactKind.ADVISORY}
+        self._copies: dict[tuple[str, str], str] = {}
 
     def copy(self, artifact: str, partner: str) -> str:
-        kind = ArtifactKind.POC if artifact == POC else ArtifactKind.ADVISORY
-        original = self.poc if artifact == POC else self.advisory
-        return self.marker.mark(artifact, kind, original, partner).content.decode()
+        """`partner`'s marked copy (marked once, then reused by every row)."""
+        key = (artifact, partner)
+        if key not in self._copies:
+            original = self.originals[artifact]
+            marked = self.marker.mark(artifact, self.kinds[artifact], original, partner)
+            self._copies[key] = marked.content.decode()
+        return self._copies[key]
 
-    def judge(self, suspects: dict[str, str], canaries: bool) -> Accusation:
+    def judge(self, leaked: dict[str, str]) -> tuple[Accusation, Accusation]:
+        """Verdicts without canaries (the attacker scrubbed them) and with them as they survive."""
         observations: list[Observation] = []
         hits: list[TokenHit] = []
-        for artifact, text in suspects.items():
-            kind = ArtifactKind.POC if artifact == POC else ArtifactKind.ADVISORY
-            original = self.poc if artifact == POC else self.advisory
-            seen = text if canaries else attacks.scrub_tokens(text)
-            observations += self.marker.extract(artifact, kind, original, seen.encode())
-            if canaries:
-                hits += self.marker.find_tokens(seen.encode(), [POC, ADVISORY], PARTNERS)
-        return self.marker.accuse(observations, PARTNERS, hits)
+        for artifact, text in leaked.items():
+            scrubbed = attacks.scrub_tokens(text).encode()
+            original = self.originals[artifact]
+            observations += self.marker.extract(artifact, self.kinds[artifact], original, scrubbed)
+            hits += self.marker.find_tokens(text.encode(), [POC, ADVISORY], PARTNERS)
+        return (
+            self.marker.accuse(observations, PARTNERS),
+            self.marker.accuse(observations, PARTNERS, hits),
+        )
 
 
-Attack = Callable[[list[str], random.Random], dict[str, str]]
+Attack = Callable[[Bench, list[str], random.Random], dict[str, str]]
 
 
-def single(transform: Callable[[str], str]) -> Attack:
-    return lambda copies, rng: {POC: transform(copies[0])}
+def single(artifact: str, transform: Callable[[str], str]) -> Attack:
+    return lambda bench, guilty, rng: {artifact: transform(bench.copy(artifact, guilty[0]))}
 
 
-def scenarios(bench: Bench) -> list[tuple[str, int, Attack]]:
-    """`(name, colluders, attack)`; an attack maps the colluders' PoC copies to leaked texts."""
+def merged(with_advisory: bool) -> Attack:
+    """Colluders merge their PoCs by definition (and their advisories by paragraph)."""
+
+    def attack(bench: Bench, guilty: list[str], rng: random.Random) -> dict[str, str]:
+        leaked = {POC: attacks.merge([bench.copy(POC, p) for p in guilty], rng)}
+        if with_advisory:
+            copies = [bench.copy(ADVISORY, p) for p in guilty]
+            leaked[ADVISORY] = attacks.merge_paragraphs(copies, rng)
+        return leaked
+
+    return attack
+
+
+def partial(bench: Bench, guilty: list[str], rng: random.Random) -> dict[str, str]:
+    return {POC: attacks.partial_third(bench.copy(POC, guilty[0]), rng)}
+
+
+def scenarios() -> list[tuple[str, int, Attack]]:
+    """`(name, colluders, attack)`; an attack maps the guilty partners to the leaked texts."""
     rows: list[tuple[str, int, Attack]] = [
-        (f"PoC, {name}", 1, single(fn)) for name, fn in attacks.SINGLE.items()
+        (f"PoC, {name}", 1, single(POC, fn)) for name, fn in attacks.SINGLE.items()
     ]
     rows += [
-        ("PoC, a third of the functions", 1, lambda c, r: {POC: attacks.partial_third(c[0], r)}),
-        ("PoC, 2 colluders merge by definition", 2, lambda c, r: {POC: attacks.merge(c, r)}),
-        ("PoC, 3 colluders merge by definition", 3, lambda c, r: {POC: attacks.merge(c, r)}),
+        ("PoC, a third of the functions", 1, partial),
+        ("advisory, verbatim", 1, single(ADVISORY, attacks.verbatim)),
+        ("advisory, plain text re-wrapped", 1, single(ADVISORY, attacks.plain_text)),
+        ("PoC, 2 colluders merge by definition", 2, merged(False)),
+        ("PoC, 3 colluders merge by definition", 3, merged(False)),
+        ("PoC + advisory, 2 colluders merge", 2, merged(True)),
+        ("PoC + advisory, 3 colluders merge", 3, merged(True)),
     ]
     return rows
 
 
-def advisory_rows(bench: Bench, trials: int, rng: random.Random) -> list[Row]:
-    """The advisory alone: verbatim and pasted as plain text."""
-    result = []
-    for name, fn in (
-        ("advisory, verbatim", attacks.verbatim),
-        ("advisory, plain text", attacks.plain_text),
-    ):
-        for canaries in (False, True):
-            row = Row(f"{name} ({'with canaries' if canaries else 'code only'})")
-            start = time.perf_counter()
-            for _ in range(trials):
-                leaker = rng.choice(PARTNERS)
-                verdict = bench.judge({ADVISORY: fn(bench.copy(ADVISORY, leaker))}, canaries)
-                row.add(verdict, {leaker})
-            row.seconds = time.perf_counter() - start
-            result.append(row)
-    return result
-
-
-def run(trials: int, collusion_trials: int) -> list[Row]:
-    bench, rng, rows = Bench(), random.Random(2021), []
-    for name, colluders, attack in scenarios(bench):
+def run(trials: int, collusion_trials: int, pool: int) -> list[tuple[Row, Row]]:
+    """Every scenario; leakers are drawn from a pool of `pool` partners whose copies are cached."""
+    bench, rng = Bench(), random.Random(2021)
+    rows: list[tuple[Row, Row]] = []
+    leakers = rng.sample(PARTNERS, pool)
+    for name, colluders, attack in scenarios():
         count = trials if colluders == 1 else collusion_trials
-        for canaries in (False, True):
-            row = Row(f"{name} ({'with canaries' if canaries else 'code only'})")
-            start = time.perf_counter()
-            for _ in range(count):
-                guilty = rng.sample(PARTNERS, colluders)
-                leaked = attack([bench.copy(POC, p) for p in guilty], rng)
-                row.add(bench.judge(leaked, canaries), set(guilty))
-            row.seconds = time.perf_counter() - start
-            rows.append(row)
-            print(f"{row.name}: {row.accused}/{row.trials} in {row.seconds:.0f} s", file=sys.stderr)
-    rows += advisory_rows(bench, trials, rng)
+        blind, seen = Row(f"{name}"), Row(f"{name}")
+        start = time.perf_counter()
+        for _ in range(count):
+            guilty = rng.sample(leakers, colluders)
+            without, with_canaries = bench.judge(attack(bench, guilty, rng))
+            blind.add(without, set(guilty))
+            seen.add(with_canaries, set(guilty))
+        blind.seconds = seen.seconds = time.perf_counter() - start
+        blind.canaries, seen.canaries = False, True
+        rows.append((blind, seen))
+        print(
+            f"{name}: {blind.accused}/{count} code only in {blind.seconds:.0f} s", file=sys.stderr
+        )
     return rows
 
 
-def table(rows: list[Row]) -> str:
-    channels = sorted({c for row in rows for c in row.symbols})
-    head = ["transformation", "trials", "top suspect", "accused", "innocents accused / trials"]
+def table(rows: list[tuple[Row, Row]]) -> str:
+    """One line per leak: attribution without and with canaries, innocents, symbols read."""
+    channels = sorted({c for blind, _ in rows for c in blind.symbols})
+    head = ["leak", "trials", "top suspect", "accused (code only)", "accused (with canaries)"]
+    head += ["innocents accused / innocent-partner trials (code only; with canaries)"]
     head += [f"{c} symbols" for c in channels]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for row in rows:
+    for blind, seen in rows:
         cells = [
-            row.name,
-            str(row.trials),
-            f"{100 * row.top / row.trials:.0f} %",
-            f"{100 * row.accused / row.trials:.0f} %",
-            f"{row.innocents_accused} / {row.innocent_trials:,}",
+            blind.name,
+            str(blind.trials),
+            f"{100 * blind.top / blind.trials:.0f} %",
+            f"{100 * blind.accused / blind.trials:.0f} %",
+            f"{100 * seen.accused / seen.trials:.0f} %",
+            f"{blind.innocents_accused} / {blind.innocent_trials:,}; "
+            f"{seen.innocents_accused} / {seen.innocent_trials:,}",
         ]
-        cells += [f"{row.symbols.get(c, 0) / row.trials:.0f}" for c in channels]
+        cells += [f"{blind.symbols.get(c, 0) / blind.trials:.0f}" for c in channels]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=30, help="single-leaker trials per row")
-    parser.add_argument("--collusion-trials", type=int, default=30, help="trials per coalition row")
+    parser.add_argument("--trials", type=int, default=60, help="single-leaker trials per row")
+    parser.add_argument("--collusion-trials", type=int, default=40, help="trials per coalition row")
+    parser.add_argument("--pool", type=int, default=100, help="partners whose copies are marked")
     args = parser.parse_args()
     start = time.perf_counter()
-    rows = run(args.trials, args.collusion_trials)
+    rows = run(args.trials, args.collusion_trials, args.pool)
     spec = CodeSpec(len(PARTNERS))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     report = {
@@ -188,7 +214,9 @@ def main() -> None:
         "epsilon": spec.epsilon,
         "code_length": spec.length,
         "cutoff": spec.cutoff,
-        "rows": [row.as_dict() for row in rows],
+        "empirical_draws": 100_000,
+        "leaker_pool": args.pool,
+        "rows": [row.as_dict() for pair in rows for row in pair],
         "seconds": round(time.perf_counter() - start, 1),
     }
     OUT.write_text(json.dumps(report, indent=2) + "\n")

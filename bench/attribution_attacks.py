@@ -151,6 +151,12 @@ def merge(copies: Sequence[str], rng: random.Random) -> str:
     return "\n\n\n".join(merged) + "\n"
 
 
+def merge_paragraphs(copies: Sequence[str], rng: random.Random) -> str:
+    """Colluders merge advisory copies paragraph by paragraph."""
+    split = [c.split("\n\n") for c in copies]
+    return "\n\n".join(rng.choice(options) for options in zip(*split, strict=False))
+
+
 def scrub_tokens(text: str) -> str:
     """A careful attacker deletes anything shaped like a canary token."""
     for pattern in TOKEN_PATTERNS:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus.weblog import tokens, write_log  # noqa: E402
-
 from forewarn.hunt import CanaryOwner, Hunt, build_matcher, read_paths  # noqa: E402
 
 
@@ -58,8 +57,10 @@ def main() -> None:
         pats = all_tokens[:count]
         pattern_file = work / f"patterns-{count}.txt"
         pattern_file.write_text("\n".join(pats) + "\n")
-        owners = {t.encode(): CanaryOwner(f"partner-{i % 80}", "FW-1", "poc.py") for i, t in
-                  enumerate(pats)}
+        owners = {
+            t.encode(): CanaryOwner(f"partner-{i % 80}", "FW-1", "poc.py")
+            for i, t in enumerate(pats)
+        }
         start = time.perf_counter()
         matcher = build_matcher(owners)
         compile_s = time.perf_counter() - start
@@ -74,14 +75,20 @@ def main() -> None:
         grep_s = _timed(["grep", "-F", "-f", str(pattern_file), str(log)], work / "grep.out")
         grep_lines = _line_count(work / "grep.out")
         row = {
-            "patterns": count, "size_bytes": size, "compile_s": round(compile_s, 2),
-            "hits": result.total_hits, "trace_tokens": tokens_found, "grep_lines": grep_lines,
-            "forewarn_trace_MBps": round(mb / e2e_s), "matcher_MBps": round(mb / matcher_s),
+            "patterns": count,
+            "size_bytes": size,
+            "compile_s": round(compile_s, 2),
+            "hits": result.total_hits,
+            "trace_tokens": tokens_found,
+            "grep_lines": grep_lines,
+            "forewarn_trace_MBps": round(mb / e2e_s),
+            "matcher_MBps": round(mb / matcher_s),
             "grep_MBps": round(mb / grep_s),
         }
         if shutil.which("rg"):
-            rg_s = _timed(["rg", "-j1", "--no-mmap", "-F", "-f", str(pattern_file), str(log)],
-                          work / "rg.out")
+            rg_s = _timed(
+                ["rg", "-j1", "--no-mmap", "-F", "-f", str(pattern_file), str(log)], work / "rg.out"
+            )
             row["rg_MBps"] = round(mb / rg_s)
             row["rg_lines"] = _line_count(work / "rg.out")
         row["trace_vs_grep"] = round(row["forewarn_trace_MBps"] / row["grep_MBps"], 2)

@@ -61,7 +61,7 @@ def make(u, m):
 """
 
 # Independent code for the same job: different structure, library and flow.
-INDEPENDENT = '''import http.client
+INDEPENDENT = """import http.client
 
 
 class Checker:
@@ -77,7 +77,7 @@ class Checker:
 
 if __name__ == "__main__":
     print(Checker().check("/", "t"))
-'''
+"""
 
 JAVA = """public class Probe {
     static String build(String path, String marker) {

@@ -40,7 +40,7 @@ def test_all_matchers_find_every_occurrence(
     patterns: list[bytes], data: bytes, cuts: list[int]
 ) -> None:
     unique = list(dict.fromkeys(patterns))
-    mapping = {p: OWNER for p in unique}
+    mapping = dict.fromkeys(unique, OWNER)
     expected = _naive(unique, data)
     for prefer in ("hyperscan", "python"):
         result = build_matcher(mapping, prefer=prefer).scan(_split(data, cuts))

@@ -86,10 +86,19 @@ def test_artifact_text_lookup(index: SimilarityIndex) -> None:
     [
         ("c", "int main(void) { int x = 0; for (int i = 0; i < 10; i++) { x += i; } return x; }"),
         ("cpp", "int f(int a) { std::vector<int> v{1,2,3}; for (auto x : v) a += x; return a; }"),
-        ("csharp", "class A { int F(int a) { var s = 0; foreach (var x in xs) s += x; return s; } }"),
+        (
+            "csharp",
+            "class A { int F(int a) { var s = 0; foreach (var x in xs) s += x; return s; } }",
+        ),
         ("javascript", "function f(a) { let s = 0; for (const x of a) { s += x * 2; } return s; }"),
-        ("typescript", "function f(a: number[]): number { let s = 0; for (const x of a) { s += x; } return s; }"),
-        ("powershell", "function Get-Sum($a) { $s = 0; foreach ($x in $a) { $s += $x * 2 }; return $s }"),
+        (
+            "typescript",
+            "function f(a: number[]): number { let s = 0; for (const x of a) s += x; return s; }",
+        ),
+        (
+            "powershell",
+            "function Get-Sum($a) { $s = 0; foreach ($x in $a) { $s += $x * 2 }; return $s }",
+        ),
         ("shell", 'for f in *.log; do grep -c "POST /ecp" "$f" >> counts.txt; done\necho done\n'),
     ],
 )
@@ -97,3 +106,25 @@ def test_every_grammar_gives_tree_features(language: str, source: str) -> None:
     print_ = fingerprint(source, language)
     assert print_.language == language
     assert len(print_.of_class(FeatureClass.SUBTREE)) > 0
+
+
+def test_public_names_are_exactly_all() -> None:
+    import forewarn.hunt as hunt
+
+    public = {
+        n
+        for n in vars(hunt)
+        if not n.startswith("_")
+        and n[0].isupper()
+        or n
+        in {
+            "build_matcher",
+            "expand",
+            "fingerprint",
+            "hunt_corpus",
+            "read_bytes",
+            "read_file",
+            "read_paths",
+        }
+    }
+    assert set(hunt.__all__) == public

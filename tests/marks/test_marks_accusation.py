@@ -177,3 +177,17 @@ def test_bad_inputs_are_refused() -> None:
         accuse([], partners[:3], words, bias, epsilon=1e-3)
     with pytest.raises(MarkError):
         accuse([], partners, words, bias, epsilon=1e-3, token_hits=[TokenHit("t", "nobody", "a")])
+
+
+def test_low_confidence_symbols_weigh_less_and_zero_confidence_ones_not_at_all() -> None:
+    words, bias, partners = _code(50, 200, 2)
+    sure = [Observation("a", "x", i, int(words[4][i])) for i in range(200)]
+    unsure = [Observation("a", "x", i, int(words[4][i]), confidence=0.3) for i in range(200)]
+    nothing = [Observation("a", "x", i, int(words[4][i]), confidence=0.0) for i in range(200)]
+    strong = accuse(sure, partners, words, bias, epsilon=1e-3, draws=5_000).suspects[0]
+    weak = accuse(unsure, partners, words, bias, epsilon=1e-3, draws=5_000).suspects[0]
+    assert strong.partner == weak.partner == "p4"
+    assert weak.score == pytest.approx(0.3 * strong.score)
+    assert accuse(nothing, partners, words, bias, epsilon=1e-3).positions_read == 0
+    with pytest.raises(MarkError):
+        accuse([Observation("a", "x", 0, 2)], partners, words, bias, epsilon=1e-3)

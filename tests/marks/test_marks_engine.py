@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_marks_text import ADVISORY
 
+import forewarn
 from forewarn.domain import ArtifactKind
 from forewarn.errors import MarkError
 from forewarn.marks import ChannelRegistry, CodeSpec, Marker, default_registry
@@ -156,3 +159,42 @@ def test_the_default_registry_marks_text_kinds_with_the_text_channel() -> None:
     assert "text" in registry.names()
     with pytest.raises(ValueError, match="unique"):
         ChannelRegistry({ArtifactKind.POC: (TextChannel(), TextChannel())})
+
+
+def test_the_shipped_poc_reads_back_through_every_registered_channel() -> None:
+    """The real PoC channels (payload, then Python source) under the engine, tokens planted last."""
+    poc = (Path(forewarn.__file__).parent / "data/scenarios/exchange-2021/poc.py").read_bytes()
+    marker = Marker(SECRET, "FW-2021-0001", CodeSpec(1000))
+    capacity = marker.capacity("poc.py", ArtifactKind.POC, poc)
+    assert [c.name for c in marker.channels.for_kind(ArtifactKind.POC)] == list(capacity)
+    for partner in ("partner-0003", "partner-0777"):
+        copy = marker.mark("poc.py", ArtifactKind.POC, poc, partner)
+        compile(copy.content, "poc.py", "exec")  # parsed, never run
+        observations = marker.extract("poc.py", ArtifactKind.POC, poc, copy.content)
+        assert len(observations) == sum(capacity.values())
+        word = marker.codeword(partner)
+        assert all(word[o.position] == o.symbol for o in observations)
+        verdict = marker.accuse(observations, PARTNERS)
+        assert verdict.accused == (partner,)
+    assert marker.trace("poc.py", ArtifactKind.POC, poc, poc, PARTNERS).accused == ()
+
+
+def test_unrelated_python_files_accuse_nobody_for_the_shipped_poc() -> None:
+    """Standard-library modules, read as text (never run), as suspects."""
+    poc = (Path(forewarn.__file__).parent / "data/scenarios/exchange-2021/poc.py").read_bytes()
+    marker = Marker(SECRET, "FW-2021-0001", CodeSpec(1000), draws=20_000)
+    library = Path(json.__file__).parent.parent
+    for name in ("json/encoder.py", "textwrap.py", "urllib/parse.py", "smtplib.py"):
+        suspect = (library / name).read_bytes()
+        assert marker.trace("poc.py", ArtifactKind.POC, poc, suspect, PARTNERS).accused == ()
+
+
+def test_tokens_are_known_without_marking_and_match_the_marked_copy() -> None:
+    for name, kind, original in (
+        ("poc.py", ArtifactKind.POC, POC),
+        ("advisory.md", ArtifactKind.ADVISORY, ADV),
+    ):
+        planted = MARKER.tokens(name, kind, original, "partner-0099")
+        assert planted == MARKER.mark(name, kind, original, "partner-0099").tokens
+        table = MARKER.token_table([name], PARTNERS)
+        assert all(table[t].partner == "partner-0099" for t in planted)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from forewarn.cli import audit, bundle, case, partner, program, wave
+from forewarn.cli import audit, bundle, case, partner, program, trace, wave
 from forewarn.cli.common import CliState
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
@@ -76,6 +76,8 @@ app.add_typer(bundle.app, name="bundle")
 app.add_typer(audit.app, name="audit")
 case.app.command("reschedule")(wave.reschedule)
 app.command("investigate")(investigate)
+app.command("trace")(trace.trace)
+app.command("hunt")(trace.hunt)
 app.command("demo")(demo)
 
 

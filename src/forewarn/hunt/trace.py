@@ -158,6 +158,9 @@ class Hunt:
     """Safety limits for reading."""
     threshold: float = MATCH_THRESHOLD
     """Similarity from which the item is treated as derived and handed to `accuse`."""
+    wire_artifacts: tuple[tuple[str, str], ...] = ()
+    """`(case, artifact)` pairs whose payload marks are read from every web log: a log shows a
+    tool's requests, never its code, so similarity cannot point to them."""
 
     def trace_paths(self, paths: Sequence[str | Path]) -> Iterator[TraceResult]:
         """Every item under the paths (files, directories, archives), traced."""
@@ -206,6 +209,8 @@ class Hunt:
             return ()
         targets = [(m.case, m.artifact) for m in matches if m.similarity >= self.threshold]
         targets += [(t.case, t.artifact) for t in tokens]
+        if item.kind is ItemKind.WEBLOG:
+            targets += self.wire_artifacts
         best: dict[str, Suspect] = {}
         suspect_text: str | None = None
         for case, artifact in dict.fromkeys(targets):

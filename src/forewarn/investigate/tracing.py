@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
 from forewarn.errors import InvestigationError
-from forewarn.hunt import CanaryOwner, Hunt, SimilarityIndex, TraceResult, build_matcher
+from forewarn.hunt import (
+    Accuser,
+    CanaryOwner,
+    Hunt,
+    SimilarityIndex,
+    TraceResult,
+    build_matcher,
+)
 from forewarn.hunt.readers import is_weblog
 from forewarn.marks.engine import CodeSpec, Marker
 from forewarn.program.artifacts import list_artifacts, read_artifact
@@ -64,8 +71,26 @@ def _accuse(
 
 def case_hunt(session: Session, keys: ProgramKeys, case_id: str) -> Hunt:
     """A hunt that looks for this case's artifacts, canaries and marks."""
-    artifacts = list_artifacts(session, case_id)
     index = SimilarityIndex()
+    patterns: dict[bytes, CanaryOwner] = {}
+    accuser = add_case(session, keys, case_id, index, patterns)
+    scanner = build_matcher(patterns) if patterns else None
+    return Hunt(scanner=scanner, index=index, accuse=accuser)
+
+
+def add_case(
+    session: Session,
+    keys: ProgramKeys,
+    case_id: str,
+    index: SimilarityIndex,
+    patterns: dict[bytes, CanaryOwner],
+) -> Accuser:
+    """Add the case's originals to `index` and its canaries to `patterns`; its accuser.
+
+    Split from `case_hunt` so that a program-wide hunt can merge every case into one index and
+    one matcher.
+    """
+    artifacts = list_artifacts(session, case_id)
     for artifact in artifacts:
         text = read_artifact(session, keys, case_id, artifact.name).decode("utf-8", "replace")
         language = LANGUAGES.get(Path(artifact.name).suffix.lower())
@@ -73,7 +98,6 @@ def case_hunt(session: Session, keys: ProgramKeys, case_id: str) -> Hunt:
             f"{case_id}/{artifact.name}", text, case=case_id, name=artifact.name, language=language
         )
     repo = ReleaseRepository(session)
-    patterns: dict[bytes, CanaryOwner] = {}
     recipients: dict[str, list[str]] = {}
     for release in repo.for_case(case_id, "complete"):
         for item in release.items:
@@ -83,15 +107,13 @@ def case_hunt(session: Session, keys: ProgramKeys, case_id: str) -> Hunt:
                 patterns[token.encode("utf-8")] = CanaryOwner(
                     release.partner, case_id, artifact_name
                 )
-    accuser = functools.partial(
+    return functools.partial(
         _accuse,
         keys.derive(MARKS_PURPOSE),
         code_partners(session, case_id),
         {a.name: a.kind for a in artifacts},
         {name: tuple(sorted(set(who))) for name, who in recipients.items()},
     )
-    scanner = build_matcher(patterns) if patterns else None
-    return Hunt(scanner=scanner, index=index, accuse=accuser)
 
 
 def trace(hunt: Hunt, paths: Sequence[Path]) -> list[TraceResult]:
@@ -127,4 +149,4 @@ def _combined_day(text: str) -> datetime:
     return datetime.strptime(text, "%d/%b/%Y").replace(tzinfo=UTC)
 
 
-__all__ = ["LANGUAGES", "case_hunt", "seen_at", "trace"]
+__all__ = ["LANGUAGES", "add_case", "case_hunt", "seen_at", "trace"]

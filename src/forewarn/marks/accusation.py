@@ -60,18 +60,21 @@ class _Merged:
     """Observations merged per code position."""
 
     positions: npt.NDArray[np.int64]
+    """Code positions read, ascending."""
     symbols: npt.NDArray[np.uint8]
+    """The symbol that won the vote at each position."""
     weights: npt.NDArray[np.float64]
+    """Vote margin times the best confidence, in (0, 1]."""
     index: dict[int, int]
+    """Position → its index in `positions`."""
     copies: npt.NDArray[np.float64]
+    """How many observations fell on each position (to share its score between channels)."""
 
 
 def _merge(observations: Sequence[Observation]) -> _Merged:
     """One symbol per position: confidence-weighted vote; a tie erases the position."""
     votes: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for obs in observations:
-        if obs.symbol not in (0, 1) or not 0.0 < obs.confidence <= 1.0:
-            continue
         vote = votes[obs.position]
         vote[obs.symbol] += obs.confidence
         vote[2] = max(vote[2], obs.confidence)
@@ -124,6 +127,9 @@ def accuse(
         )
     if any(not 0 <= obs.position < len(bias) for obs in observations):
         raise MarkError("an observation lies outside the code", hint="use this case's marker")
+    if any(obs.symbol not in (0, 1) or not 0.0 <= obs.confidence <= 1.0 for obs in observations):
+        raise MarkError("observations must be bits with a confidence between 0 and 1")
+    observations = [obs for obs in observations if obs.confidence > 0.0]
     merged = _merge(observations)
     law = innocent_law(merged, bias)
     bits = codewords[:, merged.positions].astype(np.float64)

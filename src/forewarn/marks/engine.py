@@ -132,8 +132,9 @@ class Marker:
     def tokens(
         self, artifact: str, kind: ArtifactKind, original: bytes, partner: str
     ) -> tuple[str, ...]:
-        """The canary tokens `mark` plants in `partner`'s copy."""
-        return self.mark(artifact, kind, original, partner).tokens
+        """The canary tokens `mark` plants in `partner`'s copy (without marking it)."""
+        planted = canary.token_set(self._secret, self.case_id, artifact, partner)
+        return canary.plant(_text(original, artifact), kind, planted, self._domain)[1]
 
     def mark(self, artifact: str, kind: ArtifactKind, original: bytes, partner: str) -> MarkedCopy:
         """`partner`'s copy of `artifact`: every channel's symbols, then canary tokens."""

@@ -17,8 +17,8 @@ from functools import lru_cache
 import libcst as cst
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect, template
-from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites
+from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect
+from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites, template
 from forewarn.marks.channels.pysource_kinds import arrange
 from forewarn.marks.channels.pysource_rewrite import SourceMap
 

@@ -115,33 +115,11 @@ def _read_python(suspect: Suspect) -> None:
                         suspect.paddings.append((unit.value, count.value))
 
 
-def template(original: str, spans: list[tuple[int, int]]) -> re.Pattern[str]:
-    """A pattern for `original` with each span's digits free, tolerant of URL and log encodings."""
-    parts: list[str] = []
-    cursor = 0
-    for start, end in sorted(spans):
-        parts.extend(_literal(c) for c in original[cursor:start])
-        parts.append(r"(\d{%d})" % (end - start))
-        cursor = end
-    parts.extend(_literal(c) for c in original[cursor:])
-    return re.compile(r"(?<![0-9])" + "".join(parts) + r"(?![0-9])")
-
-
-def _literal(char: str) -> str:
-    if char.isalnum() or char in "-._~":
-        return re.escape(char)
-    quoted = "%{:02X}".format(ord(char)) if ord(char) < 128 else re.escape(char)
-    options = [re.escape(char), quoted, quoted.lower()]
-    if char == " ":
-        options.append(r"\+")
-    return "(?:" + "|".join(options) + ")"
-
-
 def padding_runs(text: str, unit: str, near: int) -> list[int]:
     """Lengths (in units) of maximal runs of `unit` in `text` within one of `near`."""
     if not unit:
         return []
-    pattern = re.compile("(?:" + re.escape(unit) + "){%d,%d}" % (max(near - 1, 1), near + 1))
+    pattern = re.compile(f"(?:{re.escape(unit)}){{{max(near - 1, 1)},{near + 1}}}")
     found = []
     for match in pattern.finditer(text):
         start, end = match.span()

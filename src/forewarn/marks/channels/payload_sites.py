@@ -177,34 +177,40 @@ def find_sites(source: str) -> list[PayloadSite]:
             found = resolve(value, consts)
             if found is not None:
                 wire[id(found)] = found
-    for node in queries:
-        keys = str_keys(node, consts)
-        if keys is not None and len(keys) >= 2:
-            names = tuple(str(k.value) for k in keys)
-            for pivot, other, _ in pivot_pairs(list(names)):
-                sites.append(PayloadSite("query_order", node, names, (pivot, other)))
-        for value in node.values:
+    for query in queries:
+        query_keys = str_keys(query, consts)
+        if query_keys is not None and len(query_keys) >= 2:
+            names = tuple(str(k.value) for k in query_keys)
+            sites.extend(
+                PayloadSite("query_order", query, names, (pivot, other))
+                for pivot, other, _ in pivot_pairs(list(names))
+            )
+        for value in query.values:
             found = resolve(value, consts)
             if found is not None:
                 wire[id(found)] = found
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and callee_name(node) in ("dumps", "dump") and node.args:
-            if isinstance(node.args[0], ast.Dict):
-                for value in node.args[0].values:
+    for item in ast.walk(tree):
+        if isinstance(item, ast.Call) and callee_name(item) in ("dumps", "dump") and item.args:
+            if isinstance(item.args[0], ast.Dict):
+                for value in item.args[0].values:
                     if isinstance(value, ast.Constant):
                         wire[id(value)] = value
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if PATHLIKE.match(node.value) and not node.value.startswith("//"):
-                wire[id(node)] = node
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            sites.extend(_padding(node, consts))
+        elif isinstance(item, ast.Constant) and isinstance(item.value, str):
+            if PATHLIKE.match(item.value) and not item.value.startswith("//"):
+                wire[id(item)] = item
+        elif isinstance(item, ast.BinOp) and isinstance(item.op, ast.Mult):
+            sites.extend(_padding(item, consts))
     for const in sorted(wire.values(), key=lambda n: (n.lineno, n.col_offset)):
-        value = const.value
-        if isinstance(value, str) and _body_is_value(lines, const) and not HOSTLIKE.search(value):
-            for run in DIGITS.finditer(const.value):
-                sites.append(
-                    PayloadSite("digits", const, (), (const.value,), run.span(), int(run.group()))
-                )
+        text = const.value
+        if not isinstance(text, str) or not DIGITS.search(text):
+            continue
+        spans = [m.span() for m in DIGITS.finditer(text)]
+        alone = len(template(text, spans).findall(source)) == 1
+        if alone and _body_is_value(lines, const) and not HOSTLIKE.search(text):
+            sites.extend(
+                PayloadSite("digits", const, (), (text,), run.span(), int(run.group()))
+                for run in DIGITS.finditer(text)
+            )
     return sites
 
 
@@ -216,3 +222,25 @@ def _padding(node: ast.BinOp, consts: dict[str, ast.Constant]) -> list[PayloadSi
         if type(count.value) is int and count.value >= 8 and 1 <= len(unit.value) <= 4:
             return [PayloadSite("padding", count, (), (unit.value,), number=count.value)]
     return []
+
+
+def template(original: str, spans: list[tuple[int, int]]) -> re.Pattern[str]:
+    """A pattern for `original` with each span's digits free, tolerant of URL and log encodings."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        parts.extend(_literal(c) for c in original[cursor:start])
+        parts.append(r"(\d{" + str(end - start) + "})")
+        cursor = end
+    parts.extend(_literal(c) for c in original[cursor:])
+    return re.compile(r"(?<![0-9])" + "".join(parts) + r"(?![0-9])")
+
+
+def _literal(char: str) -> str:
+    if char.isalnum() or char in "-._~":
+        return re.escape(char)
+    quoted = f"%{ord(char):02X}" if ord(char) < 128 else re.escape(char)
+    options = [re.escape(char), quoted, quoted.lower()]
+    if char == " ":
+        options.append(r"\+")
+    return "(?:" + "|".join(options) + ")"

@@ -25,6 +25,10 @@ from forewarn.marks.channels.pysource_kinds import (
     MIRROR,
     NEGATED,
     POSITIVE,
+    default_keyword,
+    default_site,
+    format_call_args,
+    fstring_args,
     is_and,
     is_literalish,
     kwarg_pairs,
@@ -35,6 +39,9 @@ from forewarn.marks.channels.pysource_kinds import (
 )
 
 _DIGIT_RUN = re.compile(r"\d{3,}")
+
+_HOISTED = "Assign([_],_)"
+"""Canonical text of `name = name` and `name = "text"`, the lines minifiers hoist."""
 
 MIN_UNIT_WEIGHT = 20
 """Units with fewer AST nodes are too common in unrelated code to anchor a choice point."""
@@ -86,19 +93,12 @@ class Analysis:
     """AST node count per unit hash."""
 
 
+def _first(item: tuple[str, list[_Raw]]) -> str:
+    return item[0]
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def _hoistable(stmt: ast.stmt) -> bool:
-    """A leading `name = name` or `name = "str"`: the kind of line a minifier inserts."""
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
-        return False
-    value = stmt.value
-    return isinstance(stmt.targets[0], ast.Name) and (
-        isinstance(value, ast.Name)
-        or (isinstance(value, ast.Constant) and type(value.value) is str)
-    )
 
 
 class _Walker:
@@ -142,7 +142,7 @@ class _Walker:
                 continue
             if run:
                 with self.capture():
-                    text = ";".join(self.run_pairs(run))
+                    text = ";".join(self.run_pairs(run)[0])
                     self.unit("RUN", ast.Module(body=run, type_ignores=[]), text)
                 run = []
             if stmt is None or _skipped(stmt):
@@ -171,39 +171,49 @@ class _Walker:
     # -- blocks --------------------------------------------------------------------------------
 
     def block(self, stmts: list[ast.stmt], *, top: bool = False, pairs: bool = True) -> str:
+        """Statements in order, swappable pairs sorted.
+
+        The leading run of `name = literal` / `name = name` statements of a body is written as a
+        sorted multiset without its string, name and constant members: that is where a minifier
+        inserts the literals and aliases it hoists, and where statement-order marks sit.
+        """
         kept = [s for s in stmts if not _skipped(s)]
-        if not top:
-            while kept and _hoistable(kept[0]):
-                with self.capture():
-                    self.c(kept.pop(0))
         out: list[str] = []
+        start = 0
+        if pairs and not top:
+            while start < len(kept) and _pairable(kept[start]):
+                start += 1
+            _, texts = self.run_pairs(kept[:start])
+            out.append("LEAD(" + ",".join(sorted(t for t in texts if t != _HOISTED)) + ")")
         run: list[ast.stmt] = []
-        for stmt in [*kept, None]:
+        for stmt in [*kept[start:], None]:
             if pairs and stmt is not None and _pairable(stmt):
                 run.append(stmt)
                 continue
-            out.extend(self.run_pairs(run))
+            out.extend(self.run_pairs(run)[0])
             run = []
             if stmt is not None:
                 out.append(self.c(stmt))
         return "[" + ";".join(out) + "]"
 
-    def run_pairs(self, run: list[ast.stmt]) -> list[str]:
+    def run_pairs(self, run: list[ast.stmt]) -> tuple[list[str], list[str]]:
+        """Canonical text of a run of pairable statements, and of each statement."""
         out: list[str] = []
+        texts = [self.c(stmt) for stmt in run]
         for i in range(0, len(run) - 1, 2):
             first, second = run[i], run[i + 1]
-            a, b = self.c(first), self.c(second)
-            out.append("PAIR(" + ",".join(sorted((a, b))) + ")")
+            out.append("PAIR(" + ",".join(sorted(texts[i : i + 2])) + ")")
+            assert isinstance(first, ast.Assign) and isinstance(second, ast.Assign)
             values = (_literal_key(first), _literal_key(second))
             names = (_target(first), _target(second))
-            literal = is_literalish(first.value) and is_literalish(second.value)
+            literal = _literal_value(first.value) and _literal_value(second.value)
             if literal and names[0] != names[1] and values[0] != values[1]:
                 low, high = sorted(values)
                 bit = 0 if values[0] == low else 1
                 self.sink.append(_Raw("stmtorder", "PAIR", bit, (first, second), (low, high)))
         if len(run) % 2:
-            out.append(self.c(run[-1]))
-        return out
+            out.append(texts[-1])
+        return out, texts
 
     # -- the serialiser -------------------------------------------------------------------------
 
@@ -238,13 +248,11 @@ class _Walker:
             return "ARG"
         if isinstance(node, ast.arguments):
             every = [*node.posonlyargs, *node.args]
-            return "ARGS(%d,%s,%d,%s,%s,%s)" % (
-                len(every),
-                ",".join(self.c(d) for d in node.defaults),
-                len(node.kwonlyargs),
-                ",".join("-" if d is None else self.c(d) for d in node.kw_defaults),
-                node.vararg is not None,
-                node.kwarg is not None,
+            defaults = ",".join(self.c(d) for d in node.defaults)
+            kw_defaults = ",".join("-" if d is None else self.c(d) for d in node.kw_defaults)
+            return (
+                f"ARGS({len(every)},{defaults},{len(node.kwonlyargs)},{kw_defaults},"
+                f"{node.vararg is not None},{node.kwarg is not None})"
             )
         if isinstance(node, ast.Import | ast.ImportFrom | ast.Pass):
             return ""
@@ -276,12 +284,12 @@ class _Walker:
             return self.compare(node)
         if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             if type(node.op) in (ast.Add, ast.Sub) and num_const(node.value):
-                text = "AUG(%s,%s)" % (type(node.op).__name__, self.c(node.value))
+                text = f"AUG({type(node.op).__name__},{self.c(node.value)})"
                 self.sink.append(_Raw("augassign", text, 0, (node,)))
                 return text
         if isinstance(node, ast.Assign) and _aug_form(node):
             assert isinstance(node.value, ast.BinOp)
-            text = "AUG(%s,%s)" % (type(node.value.op).__name__, self.c(node.value.right))
+            text = f"AUG({type(node.value.op).__name__},{self.c(node.value.right)})"
             self.sink.append(_Raw("augassign", text, 1, (node,)))
             return text
         if isinstance(node, ast.Dict | ast.List) and not _elements(node):
@@ -291,7 +299,7 @@ class _Walker:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Tuple | ast.List) and isinstance(node.ctx, ast.Load):
-            parts = sorted(self.part(e) for e in node.elts)
+            parts = sorted((self.part(e) for e in node.elts), key=_first)
             for _, sites in parts:
                 self.sink.extend(sites)
             return "SEQ(" + ",".join(t for t, _ in parts) + ")"
@@ -303,10 +311,17 @@ class _Walker:
                 bit = 0 if isinstance(node.iter, ast.Tuple) else 1
                 self.sink.append(_Raw("seqkind", "FOR", bit, (node.iter,)))
         if isinstance(node, ast.Dict):
-            parts = sorted(self.entry(k, v) for k, v in zip(node.keys, node.values, strict=True))
+            parts = sorted(
+                (self.entry(k, v) for k, v in zip(node.keys, node.values, strict=True)),
+                key=_first,
+            )
             for _, sites in parts:
                 self.sink.extend(sites)
             return "DICT(" + ",".join(t for t, _ in parts) + ")"
+        if isinstance(node, ast.JoinedStr):
+            values = fstring_args(node)
+            if values is not None:
+                return self.fmt(node, values, 1)
         if isinstance(node, ast.If):
             return self.if_(node)
         if isinstance(node, ast.IfExp):
@@ -357,7 +372,7 @@ class _Walker:
 
     def unordered(self, seq: ast.Tuple) -> str:
         """A tuple whose element order cannot matter (exception types, `isinstance` classes)."""
-        parts = sorted(self.part(e) for e in seq.elts)
+        parts = sorted((self.part(e) for e in seq.elts), key=_first)
         for _, sites in parts:
             self.sink.extend(sites)
         text = "SET(" + ",".join(t for t, _ in parts) + ")"
@@ -415,11 +430,22 @@ class _Walker:
                 text = "RANGE(" + self.c(args[-1]) + ")"
                 self.sink.append(_Raw("range", text, len(args) - 1, (node,)))
                 return text
+        format_args = format_call_args(node)
+        if format_args is not None:
+            return self.fmt(node, format_args, 0)
         if builtin in ("isinstance", "issubclass") and plain and len(node.args) == 2:
             if isinstance(node.args[1], ast.Tuple):
                 return "ISI(" + self.c(node.args[0]) + "," + self.unordered(node.args[1]) + ")"
-        head = self.c(func) + "(" + ",".join(self.c(a) for a in node.args)
-        kws = sorted(self.part(k) for k in node.keywords)
+        site = default_site(node)
+        positional = list(node.args)
+        spelled = default_keyword(node)
+        if site is not None:
+            self.sink.append(_Raw("defaultarg", site[0], site[1], (node,)))
+            if site == ("open", 1):
+                positional = positional[:1]
+        head = self.c(func) + "(" + ",".join(self.c(a) for a in positional)
+        keywords = [k for k in node.keywords if k is not spelled]
+        kws = sorted((self.part(k) for k in keywords), key=_first)
         for _, sites in kws:
             self.sink.extend(sites)
         text = head + "|" + ",".join(k for k, _ in kws) + ")"
@@ -427,6 +453,11 @@ class _Walker:
             self.sink.append(
                 _Raw("kwargorder", text + f"<{first},{second}>", bit, (node,), (first, second))
             )
+        return text
+
+    def fmt(self, node: ast.expr, args: list[ast.expr], bit: int) -> str:
+        text = "FMT(" + ",".join(self.c(a) for a in args) + ")"
+        self.sink.append(_Raw("fstring", text, bit, (node,)))
         return text
 
     def if_(self, node: ast.If) -> str:
@@ -438,16 +469,19 @@ class _Walker:
                 test, body, other, bit = test.operand, orelse, node.body, 1
             text = self.c(test, swappable_test=True)
             text = "IFE(" + text + "|" + self.block(body) + "|" + self.block(other) + ")"
-            if not _double_not(node.test):
+            lone_if = len(node.body) == 1 and isinstance(node.body[0], ast.If)
+            idle = all(isinstance(s, ast.Pass) for s in node.body)
+            if not _double_not(node.test) and not lone_if and not idle:
                 self.sink.append(_Raw("ifswap", text, bit, (node,)))
             return text
         if orelse:
-            return "IF(" + self.c(node.test) + "|" + self.block(node.body) + "|"
-            +self.block(orelse) + ")"
+            test, body = self.c(node.test), self.block(node.body)
+            return "IF(" + test + "|" + body + "|" + self.block(orelse) + ")"
         tests: list[ast.expr] = []
         inner = node
         while True:
-            tests.extend(inner.test.values if is_and(inner.test) else [inner.test])
+            test = inner.test
+            tests.extend(test.values if isinstance(test, ast.BoolOp) and is_and(test) else [test])
             nested = _sole_if(inner.body)
             if nested is None:
                 break
@@ -567,7 +601,21 @@ def _pairable(stmt: ast.stmt) -> bool:
     target = stmt.targets[0]
     if not isinstance(target, ast.Name) or target.id.startswith("__"):
         return False
-    return isinstance(stmt.value, ast.Name) or is_literalish(stmt.value)
+    return isinstance(stmt.value, ast.Name) or _literal_value(stmt.value)
+
+
+def _empty(node: ast.expr) -> str | None:
+    """`LIST0` / `DICT0` for `[]`, `list()`, `{}`, `dict()` (both forms of an `empty` choice)."""
+    if isinstance(node, ast.List | ast.Dict) and not _elements(node):
+        return "LIST0" if isinstance(node, ast.List) else "DICT0"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id in ("list", "dict") and not node.args and not node.keywords:
+            return "LIST0" if node.func.id == "list" else "DICT0"
+    return None
+
+
+def _literal_value(node: ast.expr) -> bool:
+    return _empty(node) is not None or is_literalish(node)
 
 
 def _target(stmt: ast.stmt) -> str:
@@ -578,6 +626,9 @@ def _target(stmt: ast.stmt) -> str:
 def _literal_key(stmt: ast.stmt) -> str:
     """The statement's value, blind to the low bits the payload channel may set in it."""
     assert isinstance(stmt, ast.Assign)
+    empty = _empty(stmt.value)
+    if empty is not None:
+        return empty
     parts: list[str] = []
     for node in ast.walk(stmt.value):
         if isinstance(node, ast.Constant):
@@ -585,7 +636,9 @@ def _literal_key(stmt: ast.stmt) -> str:
             if type(value) is int:
                 value = value - (value & 1)
             elif isinstance(value, str):
-                value = _DIGIT_RUN.sub(lambda m: str(int(m.group()) & ~1).zfill(len(m.group())), value)
+                value = _DIGIT_RUN.sub(
+                    lambda m: str(int(m.group()) & ~1).zfill(len(m.group())), value
+                )
             parts.append(type(node.value).__name__ + ":" + repr(value))
         else:
             parts.append(type(node).__name__)

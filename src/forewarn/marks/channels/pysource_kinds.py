@@ -8,6 +8,7 @@ only when both forms provably evaluate the same way. The rules are deliberately 
 from __future__ import annotations
 
 import ast
+import string
 
 NEGATED: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.NotEq: ast.Eq,
@@ -108,6 +109,8 @@ def is_literalish(node: ast.expr | None) -> bool:
         return True
     if isinstance(node, ast.UnaryOp):
         return num_const(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in ("list", "dict") and not node.args and not node.keywords
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return all(is_literalish(e) for e in node.elts)
     if isinstance(node, ast.Dict):
@@ -140,18 +143,77 @@ def callee_name(call: ast.Call) -> str | None:
     return None
 
 
+DEFAULT_KEYWORDS: dict[str, tuple[str, object]] = {
+    "enumerate": ("start", 0),
+    "print": ("sep", " "),
+    "sorted": ("reverse", False),
+}
+"""Builtins whose keyword, spelled out with its default value, changes nothing."""
+
+
+def default_keyword(call: ast.Call) -> ast.keyword | None:
+    """The keyword of `call` that only restates a builtin's default (`sep=" "` of `print`)."""
+    func = call.func
+    if not isinstance(func, ast.Name) or func.id not in DEFAULT_KEYWORDS:
+        return None
+    name, value = DEFAULT_KEYWORDS[func.id]
+    for keyword in call.keywords:
+        const = keyword.value
+        if keyword.arg == name and isinstance(const, ast.Constant):
+            if type(const.value) is type(value) and const.value == value:
+                return keyword
+    return None
+
+
+def default_site(call: ast.Call) -> tuple[str, int] | None:
+    """`(builtin, form)` when `call` may spell out a default or not: form 1 spells it out.
+
+    `print(x)` / `print(x, sep=" ")`, `enumerate(x)` / `enumerate(x, start=0)`, `sorted(x)` /
+    `sorted(x, reverse=False)`, `open(p)` / `open(p, "r")`; only with at most one other keyword,
+    so that keyword order marks on the same call never depend on it.
+    """
+    func = call.func
+    if not isinstance(func, ast.Name):
+        return None
+    if any(isinstance(a, ast.Starred | ast.GeneratorExp) for a in call.args):
+        return None  # `f(x for x in y, k=v)` is a syntax error: a bare generator stays alone
+    if any(k.arg is None for k in call.keywords):
+        return None
+    if func.id == "open" and call.args:
+        if any(k.arg == "mode" for k in call.keywords) or len(call.keywords) > 1:
+            return None
+        second = call.args[1] if len(call.args) > 1 else None
+        if second is None:
+            return ("open", 0)
+        if len(call.args) == 2 and isinstance(second, ast.Constant) and second.value == "r":
+            return ("open", 1)
+        return None
+    if func.id not in DEFAULT_KEYWORDS:
+        return None
+    spelled = default_keyword(call)
+    others = [k for k in call.keywords if k is not spelled]
+    if len(others) > 1 or any(k.arg == DEFAULT_KEYWORDS[func.id][0] for k in others):
+        return None
+    if func.id != "print" and len(call.args) != 1:
+        return None
+    return (func.id, 0 if spelled is None else 1)
+
+
 def kwarg_pairs(call: ast.Call) -> list[tuple[str, str, int]]:
     """Keyword pairs of `call` whose order is a choice point: `(first, other, bit)`.
 
     With keywords sorted by name `n0 < n1 < ...`, choice `j` is whether `nj` comes before `n0`
     (bit 1) or after it (bit 0): every combination of the `k - 1` bits is one order of the call.
+    A keyword restating a default (`default_keyword`) takes no part.
     """
-    if callee_name(call) not in ALLOWED_CALLEES or len(call.keywords) < 2:
+    spelled = default_keyword(call)
+    keywords = [k for k in call.keywords if k is not spelled]
+    if callee_name(call) not in ALLOWED_CALLEES or len(keywords) < 2:
         return []
     if any(isinstance(a, ast.Starred) for a in call.args):
         return []
     names: list[str] = []
-    for keyword in call.keywords:
+    for keyword in keywords:
         if keyword.arg is None or not side_effect_free(keyword.value):
             return []
         names.append(keyword.arg)
@@ -174,3 +236,76 @@ def arrange(items: list[str], bits: dict[str, int]) -> list[str]:
     before = [o for o in others if bits.get(o, 0) == 1]
     after = [o for o in others if bits.get(o, 0) == 0]
     return [*before, pivot, *after]
+
+
+_NOT_IN_FSTRING = (
+    ast.Dict,
+    ast.Set,
+    ast.DictComp,
+    ast.SetComp,
+    ast.Lambda,
+    ast.JoinedStr,
+    ast.NamedExpr,
+    ast.Starred,
+    ast.Slice,
+    ast.Await,
+    ast.Yield,
+    ast.YieldFrom,
+)
+
+
+def fstring_safe(node: ast.expr) -> bool:
+    """Can `node` sit inside `{...}` of an f-string, quote- and brace-free (Python 3.11)?"""
+    for inner in ast.walk(node):
+        if isinstance(inner, _NOT_IN_FSTRING):
+            return False
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str | bytes):
+            return False
+    return True
+
+
+def format_fields(text: str) -> list[tuple[str | None, str]] | None:
+    """`(conversion, spec)` of each field of a `str.format` template using only `{}` fields."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    fields: list[tuple[str | None, str]] = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name != "" or "{" in (spec or "") or "}" in (spec or ""):
+            return None
+        fields.append((conversion, spec or ""))
+    return fields
+
+
+def format_call_args(call: ast.Call) -> list[ast.expr] | None:
+    """The arguments of `"...".format(a, b)` when it equals an f-string, else `None`."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "format"):
+        return None
+    if not (isinstance(func.value, ast.Constant) and type(func.value.value) is str):
+        return None
+    if call.keywords or not call.args or not all(fstring_safe(a) for a in call.args):
+        return None
+    fields = format_fields(func.value.value)
+    if fields is None or len(fields) != len(call.args):
+        return None
+    return list(call.args)
+
+
+def fstring_args(node: ast.JoinedStr) -> list[ast.expr] | None:
+    """The expressions of an f-string when it equals a `str.format` call, else `None`."""
+    args: list[ast.expr] = []
+    for part in node.values:
+        if isinstance(part, ast.FormattedValue):
+            spec = part.format_spec
+            if not (spec is None or isinstance(spec, ast.JoinedStr)):
+                return None
+            if spec is not None and not all(isinstance(v, ast.Constant) for v in spec.values):
+                return None
+            if not fstring_safe(part.value):
+                return None
+            args.append(part.value)
+    return args or None

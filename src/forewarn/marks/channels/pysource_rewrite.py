@@ -8,6 +8,7 @@ the original file.
 from __future__ import annotations
 
 import ast
+import string
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.pysource_canon import Site
-from forewarn.marks.channels.pysource_kinds import arrange
+from forewarn.marks.channels.pysource_kinds import arrange, format_fields
 
 _CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
     ast.Compare: cst.Comparison,
@@ -29,6 +30,7 @@ _CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
     ast.Call: cst.Call,
     ast.If: cst.If,
     ast.IfExp: cst.IfExp,
+    ast.JoinedStr: cst.FormattedString,
 }
 
 _NEGATE_OP: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
@@ -51,6 +53,12 @@ _BIN_FOR_AUG: dict[type[cst.BaseAugOp], type[cst.BaseBinaryOp]] = {
 }
 _AUG_FOR_BIN = {v: k for k, v in _BIN_FOR_AUG.items()}
 _BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
+_DEFAULT_VALUES: dict[str, tuple[str | None, str]] = {
+    "enumerate": ("start", "0"),
+    "print": ("sep", '" "'),
+    "sorted": ("reverse", "False"),
+    "open": (None, '"r"'),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +102,17 @@ class SourceMap:
         """The libcst nodes of `site`, or `None` when the rewriter cannot honour it safely."""
         if any(name in self.bound for name in _BUILTINS_USED.get(site.kind, ())):
             return None
+        if site.kind == "defaultarg" and site.key in self.bound:
+            return None
         if site.kind == "stmtorder":
+            called = {
+                n.func.id
+                for stmt in site.nodes
+                for n in ast.walk(stmt)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            }
+            if called & self.bound:
+                return None
             lines = [self.find(n, cst.SimpleStatementLine) for n in site.nodes]
             if any(
                 not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1
@@ -138,7 +156,92 @@ def _honourable(site: Site, node: cst.CSTNode) -> bool:
         return isinstance(node.test, cst.BooleanOperation)
     if site.kind == "ifswap":
         return isinstance(node, cst.If) and isinstance(node.orelse, cst.Else)
+    if site.kind == "fstring":
+        if isinstance(node, cst.Call):
+            return _to_fstring(node) is not None
+        return isinstance(node, cst.FormattedString) and _to_format(node) is not None
     return True
+
+
+_EXPRESSION_TROUBLE = frozenset("'\"\\\n#{}!:")
+"""Characters an expression may not contain to move in or out of an f-string (3.11)."""
+
+
+def _plain(node: cst.CSTNode) -> str | None:
+    text = cst.Module([]).code_for_node(node)
+    return None if _EXPRESSION_TROUBLE & set(text) else text
+
+
+def _to_fstring(call: cst.Call) -> cst.FormattedString | None:
+    """`"a{}b".format(x)` as `f"a{x}b"`, or `None` when not exactly expressible."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.SimpleString)):
+        return None
+    literal = func.value
+    prefix = literal.prefix.lower()
+    body = literal.value[len(literal.prefix) + len(literal.quote) : -len(literal.quote)]
+    if prefix not in ("", "r") or "\\" in body or func.value.lpar:
+        return None
+    fields = format_fields(body)
+    args = [a.value for a in call.args]
+    if fields is None or len(fields) != len(args) or any(a.keyword or a.star for a in call.args):
+        return None
+    if any(_plain(a) is None for a in args):
+        return None
+    parts: list[cst.BaseFormattedStringContent] = []
+    values = iter(args)
+    for text, name, spec, conversion in string.Formatter().parse(body):
+        if text:
+            parts.append(cst.FormattedStringText(text.replace("{", "{{").replace("}", "}}")))
+        if name is not None:
+            parts.append(
+                cst.FormattedStringExpression(
+                    expression=next(values),
+                    conversion=conversion,
+                    format_spec=[cst.FormattedStringText(spec)] if spec else None,
+                )
+            )
+    start = "f" + literal.prefix + literal.quote
+    return cst.FormattedString(
+        parts=parts, start=start, end=literal.quote, lpar=call.lpar, rpar=call.rpar
+    )
+
+
+def _to_format(node: cst.FormattedString) -> cst.Call | None:
+    """`f"a{x}b"` as `"a{}b".format(x)`, or `None` when not exactly expressible."""
+    prefix = node.start[: -len(node.end)].lower()
+    if prefix not in ("f", "rf", "fr"):
+        return None
+    text: list[str] = []
+    args: list[cst.Arg] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            if "\\" in part.value:
+                return None
+            text.append(part.value)
+            continue
+        assert isinstance(part, cst.FormattedStringExpression)
+        if part.equal is not None or _plain(part.expression) is None:
+            return None
+        spec = ""
+        for piece in part.format_spec or []:
+            if not isinstance(piece, cst.FormattedStringText):
+                return None
+            spec += piece.value
+        field = "{" + (f"!{part.conversion}" if part.conversion else "")
+        text.append(field + (f":{spec}" if spec else "") + "}")
+        args.append(cst.Arg(part.expression))
+    if not args:
+        return None
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    args = [a.with_changes(comma=comma) for a in args[:-1]] + args[-1:]
+    literal = cst.SimpleString(prefix.replace("f", "") + node.end + "".join(text) + node.end)
+    return cst.Call(
+        func=cst.Attribute(value=literal, attr=cst.Name("format")),
+        args=args,
+        lpar=node.lpar,
+        rpar=node.rpar,
+    )
 
 
 # -- the rewriter ----------------------------------------------------------------------------------
@@ -283,21 +386,29 @@ class _Rewriter(cst.CSTTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         wanted = self._wanted(original_node)
         node = updated_node
-        order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "kwargorder"}
-        if order_bits:
-            positional = [a for a in node.args if a.keyword is None]
-            slots = [a for a in node.args if a.keyword is not None]
-            names = [a.keyword.value for a in slots if a.keyword is not None]
-            by_name = dict(zip(names, slots, strict=True))
-            order = arrange(names, order_bits)
-            moved = [
-                by_name[n].with_changes(comma=s.comma, whitespace_after_arg=s.whitespace_after_arg)
-                for n, s in zip(order, slots, strict=True)
-            ]
-            node = node.with_changes(args=[*positional, *moved])
+        order_sites = [s for s, _ in wanted if s.kind == "kwargorder"]
+        if order_sites:
+            order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "kwargorder"}
+            taking = {order_sites[0].detail[0], *order_bits}
+            args = list(node.args)
+            places = [i for i, a in enumerate(args) if a.keyword and a.keyword.value in taking]
+            by_name = {a.keyword.value: a for a in args if a.keyword and a.keyword.value in taking}
+            order = arrange(list(by_name), order_bits)
+            for place, name in zip(places, order, strict=True):
+                slot = args[place]
+                args[place] = by_name[name].with_changes(
+                    comma=slot.comma, whitespace_after_arg=slot.whitespace_after_arg
+                )
+            node = node.with_changes(args=args)
         for site, bit in wanted:
             if bit == site.bit:
                 continue
+            if site.kind == "fstring":
+                converted = _to_fstring(node)
+                assert converted is not None
+                return converted
+            if site.kind == "defaultarg":
+                node = _toggle_default(node, site.key, spell=bit == 1)
             if site.kind == "empty":
                 empty = cst.Dict([]) if site.key == "DICT0" else cst.List([])
                 return empty.with_changes(lpar=node.lpar, rpar=node.rpar)
@@ -311,6 +422,16 @@ class _Rewriter(cst.CSTTransformer):
                 else:
                     node = node.with_changes(args=node.args[1:])
         return node
+
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.BaseExpression:
+        for site, bit in self._wanted(original_node):
+            if site.kind == "fstring" and bit != site.bit:
+                converted = _to_format(updated_node)
+                assert converted is not None
+                return converted
+        return updated_node
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement:
         node = updated_node
@@ -359,6 +480,38 @@ class _Rewriter(cst.CSTTransformer):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = self._reorder(list(original_node.body), list(updated_node.body))
         return updated_node.with_changes(body=body)
+
+
+def _toggle_default(node: cst.Call, builtin: str, *, spell: bool) -> cst.Call:
+    """Spell out (or drop) the default argument of `builtin` in `node`."""
+    keyword, value = _DEFAULT_VALUES[builtin]
+    args = list(node.args)
+    if not spell:
+        index = (
+            1
+            if keyword is None
+            else next(i for i, a in enumerate(args) if a.keyword and a.keyword.value == keyword)
+        )
+        removed = args.pop(index)
+        if index == len(args) and args:
+            args[-1] = args[-1].with_changes(comma=removed.comma)
+        return node.with_changes(args=args)
+    expression = cst.parse_expression(value)
+    if keyword is None:
+        args.insert(1, cst.Arg(expression))
+        return node.with_changes(args=args)
+    spelled = cst.Arg(
+        expression,
+        keyword=cst.Name(keyword),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+    trailing = args[-1].comma if args else cst.MaybeSentinel.DEFAULT
+    if args:
+        args[-1] = args[-1].with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+    args.append(spelled.with_changes(comma=trailing))
+    return node.with_changes(args=args)
 
 
 def _item_key(site: Site) -> list[str]:

@@ -23,8 +23,8 @@ parameters), reordering statements that call or read anything (dependencies thro
 `+=` on non-number operands (`list += str` extends, `list = list + str` raises), keyword reordering
 for unknown callees (`**kwargs` keeps order), `x < y` operand swaps without a number literal,
 quote styles and literal spellings (die under any formatter), identifier names (die under renaming).
-`a += 1` is not equivalent for objects with an in-place `__iadd__` (numpy arrays): the number-literal
-rule keeps that risk to counters, where PoC code uses it.
+`a += 1` is not equivalent for objects with an in-place `__iadd__` (numpy arrays): the
+number-literal rule keeps that risk to counters, where PoC code uses it.
 """
 
 from __future__ import annotations

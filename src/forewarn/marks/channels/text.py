@@ -63,7 +63,10 @@ def _pattern(items: list[str | int], at: int, points: Sequence[ChoicePoint]) -> 
 
     left = "".join(render(i) for i in items[max(0, at - CONTEXT) : at])
     right = "".join(render(i) for i in items[at + 1 : at + 1 + CONTEXT])
-    zero, one = (_alternatives([form]) for form in points[items[at]].spoken)  # type: ignore[index]
+    center = items[at]
+    if not isinstance(center, int):
+        raise MarkError("internal: a text pattern must be centred on a choice point")
+    zero, one = (_alternatives([form]) for form in points[center].spoken)
     return f" {left}(?:(?P<zero>{zero})|(?P<one>{one})){right}"
 
 

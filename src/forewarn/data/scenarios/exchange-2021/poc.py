@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
+# ruff: noqa: E501, PERF401, UP032
 """Benign look-alike of a pre-auth mail-server request chain, for forewarn's demo scenario.
 
 THIS PROGRAM IS HARMLESS. It imitates only the *shape* of the requests of a 2021 mail-server
 exploit chain (a crafted cookie to an autodiscover-like path, a backend-routing header, a "write a
-file" step) so that forewarn can fingerprint and trace it. It exploits nothing: it sends a handful of
-plain HTTP requests carrying harmless strings to the host given on the command line (default
+file" step) so that forewarn can fingerprint and trace it. It exploits nothing: it sends a handful
+of plain HTTP requests carrying harmless strings to the host given on the command line (default
 127.0.0.1, meant for forewarn's local toy server) and prints what came back.
 """
 
@@ -14,7 +15,7 @@ import json
 import sys
 import urllib.parse
 
-USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.190 Safari/537.36"  # noqa: E501
+USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.190 Safari/537.36"
 DISCOVER_PATH = "/autodiscover/autodiscover.json"
 BACKEND_SUFFIX = "/ews/exchange.asmx?a=~1942062522"
 NOTE_DIR = "/aspnet_client/system_web/"
@@ -74,6 +75,21 @@ def send(conn, method, path, headers, body=None):
     raise SystemExit("no answer after {} attempts: {}".format(attempts, last_error))
 
 
+def classify(status, data):
+    """Name the outcome of a step the way the chain's operators logged it."""
+    if status >= 500:
+        verdict = "backend error"
+    elif status in (401, 403, 407):
+        verdict = "blocked"
+    elif status == 404:
+        verdict = "missing"
+    else:
+        verdict = "answered" if len(data) > 0 else "empty"
+    if data.find(b"S-1-5") != -1:
+        verdict = verdict + ", identifier seen"
+    return verdict
+
+
 def probe(conn, args):
     """Step 1: the pre-auth probe with the crafted cookie."""
     headers = dict(BASE_HEADERS)
@@ -81,7 +97,7 @@ def probe(conn, args):
     status, data = send(conn, "GET", discover_query(args.mailbox), headers)
     reachable = status < 500
     if not status == 200:
-        print("probe answered", status, file=sys.stderr)
+        print("probe:", classify(status, data), file=sys.stderr, flush=True)
     return reachable, data
 
 
@@ -93,7 +109,9 @@ def fetch_identity(conn, args):
         "X-BEResource": "{}@{}/ecp/proxyLogon.ecp".format(args.target, args.domain),
         "msExchLogonMailbox": "S-1-5-20",
     }
-    body = json.dumps({"mailbox": args.mailbox, "requestKind": "identity", "seq": 1}, sort_keys=True)
+    body = json.dumps(
+        {"mailbox": args.mailbox, "requestKind": "identity", "seq": 1}, sort_keys=True
+    )
     status, data = send(conn, "POST", "/ecp/proxyLogon.ecp", headers, body=body)
     identity = data.decode("utf-8", "replace").strip() if status == 200 else ""
     if identity == "":
@@ -129,13 +147,17 @@ def check_note(conn):
 
 def parse_args(argv):
     """Command line: everything defaults to the local toy server."""
-    parser = argparse.ArgumentParser(description="Benign request-chain look-alike (toy server only).")
+    parser = argparse.ArgumentParser(
+        description="Benign request-chain look-alike (toy server only)."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="toy server address")
     parser.add_argument("--port", type=int, default=8080, help="toy server port")
     parser.add_argument("--target", default="localhost", help="backend name put in the cookie")
     parser.add_argument("--domain", default="lab.invalid", help="mail domain of the lab")
     parser.add_argument("--mailbox", default="administrator@lab.invalid", help="mailbox to probe")
-    parser.add_argument("--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds per request")
+    parser.add_argument(
+        "--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds per request"
+    )
     parser.add_argument("--lines", type=int, default=3, help="lines in the harmless note")
     parser.add_argument("--skip-check", action="store_true", help="do not read the note back")
     return parser.parse_args(argv)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_engine import exchange_like
+from test_inv_engine import exchange_like
 
 from forewarn.errors import InvestigationError
 from forewarn.investigate.report import exposure_rows, render_html, to_json, write_report

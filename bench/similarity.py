@@ -1,0 +1,179 @@
+"""Similarity benchmark: ROC AUC and precision/recall per disguise level, vs copydetect;
+queries per second against a 10,000-artifact index.
+
+    .venv/bin/python bench/similarity.py [--seeds 3] [--index-size 10000]
+
+Corpus (bench/corpus/): independent implementations of the same tasks (4 Python tasks x 3,
+3 Java tasks x 3), and disguised copies of each at cumulative levels. Positives: a copy vs its
+origin. Negatives: the same copy vs the other implementations of the same task (independent
+code for the same job, the hard case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import sys
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import programs_java, programs_python  # noqa: E402
+from corpus.disguise import LEVELS, disguise_java, disguise_python  # noqa: E402
+from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerprint  # noqa: E402
+
+LANGS = {
+    "python": (programs_python.TASKS, disguise_python, "x.py"),
+    "java": (programs_java.TASKS, disguise_java, "X.java"),
+}
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """Probability that a random positive outscores a random negative (ties count half)."""
+    p, n = np.array(pos)[:, None], np.array(neg)[None, :]
+    return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
+
+
+def copydetect_score(a: str, b: str, filename: str) -> float:
+    import copydetect
+
+    fa = copydetect.CodeFingerprint(filename, 25, 6, fp=io.StringIO(a))
+    fb = copydetect.CodeFingerprint(filename, 25, 6, fp=io.StringIO(b))
+    _, sims, _ = copydetect.compare_files(fa, fb)
+    return float(max(sims))
+
+
+def pr(pos: list[float], neg: list[float], threshold: float) -> tuple[float, float]:
+    tp = sum(s >= threshold for s in pos)
+    fp = sum(s >= threshold for s in neg)
+    return (tp / (tp + fp) if tp + fp else 1.0), tp / len(pos)
+
+
+def accuracy(seeds: int) -> list[dict[str, object]]:
+    rows = []
+    for language, (tasks, disguise, filename) in LANGS.items():
+        index = SimilarityIndex()
+        originals = {}
+        for task, impls in tasks.items():
+            for i, source in enumerate(impls):
+                key = f"{task}/{i}"
+                originals[key] = source
+                index.add(key, source, case=task, name=str(i), language=language)
+        for level in range(0, len(LEVELS) + 1):
+            ours: tuple[list[float], list[float]] = ([], [])
+            theirs: tuple[list[float], list[float]] = ([], [])
+            for key, source in originals.items():
+                task = key.split("/")[0]
+                copies = (
+                    [source]
+                    if level == 0
+                    else [disguise(source, level, seed) for seed in range(seeds)]
+                )
+                for copy in copies:
+                    scores = index.scores(fingerprint(copy, language))
+                    for other, score in scores.items():
+                        if other.split("/")[0] != task:
+                            continue
+                        label = 0 if other == key else 1
+                        ours[label].append(score)
+                        theirs[label].append(copydetect_score(copy, originals[other], filename))
+            if level == 0:
+                # Level 0: only independent pairs are informative (a file vs itself is 1).
+                rows.append(
+                    {
+                        "language": language,
+                        "level": "independent only",
+                        "median_independent": round(float(np.median(ours[1])), 3),
+                        "copydetect_median_independent": round(float(np.median(theirs[1])), 3),
+                    }
+                )
+                continue
+            precision, recall = pr(ours[0], ours[1], MATCH_THRESHOLD)
+            rows.append(
+                {
+                    "language": language,
+                    "level": f"{level} {LEVELS[level - 1]}",
+                    "positives": len(ours[0]),
+                    "negatives": len(ours[1]),
+                    "auc": round(auc(ours[0], ours[1]), 3),
+                    "precision": round(precision, 3),
+                    "recall": round(recall, 3),
+                    "precision@0.3": round(pr(ours[0], ours[1], 0.3)[0], 3),
+                    "recall@0.3": round(pr(ours[0], ours[1], 0.3)[1], 3),
+                    "median_copy": round(float(np.median(ours[0])), 3),
+                    "median_independent": round(float(np.median(ours[1])), 3),
+                    "copydetect_auc": round(auc(theirs[0], theirs[1]), 3),
+                    "copydetect_median_copy": round(float(np.median(theirs[0])), 3),
+                }
+            )
+            print(json.dumps(rows[-1]))
+    return rows
+
+
+def _variant(args: tuple[int, int]) -> tuple[str, str, object]:
+    i, seed = args
+    rng = random.Random(seed)
+    language = "python" if i % 2 else "java"
+    tasks, disguise, _ = LANGS[language]
+    source = rng.choice(rng.choice(list(tasks.values())))
+    text = disguise(source, rng.randrange(1, len(LEVELS) + 1), seed)
+    return text, language, fingerprint(text, language)
+
+
+def throughput(size: int, queries: int) -> dict[str, object]:
+    start = time.perf_counter()
+    with Pool(2) as pool:
+        made = pool.map(_variant, [(i, 1000 + i) for i in range(size)], chunksize=64)
+    build_fp = time.perf_counter() - start
+    index = SimilarityIndex()
+    for i, (text, _, print_) in enumerate(made):
+        index.add_fingerprint(f"a{i}", print_, text, case=f"C{i % 500}", name=f"a{i}")
+    start = time.perf_counter()
+    index.scores(made[0][2])  # builds the inverted index
+    freeze = time.perf_counter() - start
+    probes = [_variant((i, 900_000 + i)) for i in range(queries)]
+    start = time.perf_counter()
+    for _, _, print_ in probes:
+        index.query_fingerprint(print_, regions=False)  # type: ignore[arg-type]
+    lookup = time.perf_counter() - start
+    start = time.perf_counter()
+    for text, language, _ in probes:
+        index.query(text, language, limit=5)
+    full = time.perf_counter() - start
+    row = {
+        "artifacts": size,
+        "fingerprint_build_s_2procs": round(build_fp, 1),
+        "index_freeze_s": round(freeze, 2),
+        "queries": queries,
+        "lookup_qps": round(queries / lookup),
+        "end_to_end_qps": round(queries / full),
+    }
+    print(json.dumps(row))
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--index-size", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "out" / "similarity.json"
+    )
+    args = parser.parse_args()
+    rows = accuracy(args.seeds)
+    speed = throughput(args.index_size, args.queries)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps({"threshold": MATCH_THRESHOLD, "accuracy": rows, "throughput": speed}, indent=2)
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""`forewarn trace` and `forewarn hunt`: is this material ours, from which case, whose copy?
+
+`trace` reads files, directories and archives (never executing them) in this process, with a
+progress bar on stderr when there are many; `hunt` runs a retro-hunt over a corpus on an
+engine (local processes, or Dask). Both print one record per item found: the issue's JSON shape
+with `--json`, a Rich table otherwise. Finding nothing is empty lists and exit code 0.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from forewarn.cli import common
+from forewarn.errors import ValidationError
+from forewarn.hunt import DaskEngine, Engine, Hunt, LocalEngine, TraceResult, expand, hunt_corpus
+from forewarn.investigate.program_hunt import program_hunt
+
+PROGRESS_FROM = 8
+"""Inputs from which `trace` shows a progress bar on stderr."""
+
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Files, directories or archives (zip, tar, gzip; nested) to examine."),
+]
+CaseOption = Annotated[
+    str | None, typer.Option("--case", help="Look only for this case (default: every case).")
+]
+
+
+class EngineName(enum.StrEnum):
+    """Where `forewarn hunt` runs."""
+
+    LOCAL = "local"
+    DASK = "dask"
+
+
+def _check_paths(paths: Sequence[Path]) -> None:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise ValidationError(
+            f"no such file or directory: {', '.join(missing)}", hint="check the paths given"
+        )
+
+
+def _build(ctx: typer.Context, case_id: str | None) -> Hunt:
+    with common.open_program(ctx) as program, program.session() as session:
+        return program_hunt(session, program.keys, case_id=case_id)
+
+
+def _traced(hunt: Hunt, files: Sequence[str]) -> Iterator[TraceResult]:
+    """Each file's items, with a progress bar on stderr when there are many files."""
+    if len(files) < PROGRESS_FROM:
+        for path in files:
+            yield from hunt.trace_path(path)
+        return
+    columns = (
+        TextColumn("tracing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    err = Console(stderr=True)
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("tracing", total=len(files))
+        for path in files:
+            yield from hunt.trace_path(path)
+            progress.advance(task)
+
+
+def _similarity(result: TraceResult) -> str:
+    return "\n".join(f"{m.case}/{m.artifact} {m.similarity:.2f}" for m in result.matches)
+
+
+def _tokens(result: TraceResult) -> str:
+    per_partner: dict[str, int] = {}
+    for token in result.tokens:
+        per_partner[token.partner] = per_partner.get(token.partner, 0) + 1
+    return "\n".join(f"{partner} ({n} canaries)" for partner, n in per_partner.items())
+
+
+def _whose(result: TraceResult) -> str:
+    accused = [
+        f"{s.partner} (score {s.score:.1f}, P(innocent) ≤ {s.false_accusation_bound:.1e})"
+        for s in result.suspects
+        if s.accused
+    ]
+    if accused or not result.suspects or result.suspects[0].score <= 0:
+        return "\n".join(accused)
+    lead = result.suspects[0]
+    return f"{lead.partner}? (score {lead.score:.1f}, too little to accuse)"
+
+
+def render(results: Sequence[TraceResult]) -> None:
+    """One row per item for a person; refused items say why."""
+    rows = [
+        (
+            r.path,
+            r.kind,
+            _similarity(r),
+            _tokens(r),
+            _whose(r),
+            r.error or "; ".join(r.notes),
+        )
+        for r in results
+    ]
+    common.table(
+        "trace",
+        ("item", "kind", "derives from", "canaries of", "whose copy", "notes"),
+        rows,
+    )
+    found = sum(1 for r in results if r.matches or r.tokens or any(s.accused for s in r.suspects))
+    common.say(f"{found} of {len(results)} item(s) carry the program's material")
+
+
+def _print(ctx: typer.Context, results: Sequence[TraceResult], json_out: bool) -> None:
+    if common.wants_json(ctx, json_out):
+        payload = [r.to_json() for r in results]
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    render(results)
+
+
+def trace(
+    ctx: typer.Context,
+    paths: PathsArgument,
+    case_id: CaseOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Which case and artifact each item derives from, which canaries it carries, whose copy."""
+    _check_paths(paths)
+    hunt = _build(ctx, case_id)
+    results = list(_traced(hunt, expand(paths)))
+    _print(ctx, results, json_out)
+
+
+def _engine(name: EngineName, scheduler: str | None, workers: int | None) -> Engine:
+    if name is EngineName.LOCAL:
+        if scheduler is not None:
+            raise ValidationError(
+                "--scheduler needs --engine dask", hint="add `--engine dask` or drop --scheduler"
+            )
+        return LocalEngine(workers)
+    return DaskEngine(scheduler, workers=workers or 2)
+
+
+def hunt(
+    ctx: typer.Context,
+    paths: PathsArgument,
+    case_id: CaseOption = None,
+    engine: Annotated[
+        EngineName,
+        typer.Option("--engine", help="local: processes on this machine; dask: a Dask cluster."),
+    ] = EngineName.LOCAL,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler (tcp://host:8786); without it a local cluster is started.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Local processes, or local Dask workers (default: cores; 2 for Dask).",
+        ),
+    ] = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Retro-hunt over a corpus: the same results as `trace`, spread over an engine."""
+    _check_paths(paths)
+    runner = _engine(engine, scheduler, workers)
+    results = list(hunt_corpus(paths, _build(ctx, case_id), runner))
+    _print(ctx, results, json_out)
+
+
+__all__ = ["EngineName", "hunt", "render", "trace"]

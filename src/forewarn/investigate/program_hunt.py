@@ -1,0 +1,95 @@
+"""One hunt over every case of the program: what `forewarn trace` and `forewarn hunt` run.
+
+`tracing.add_case` knows what one case contributes (its originals, its canaries, its accuser);
+this module merges every case into one similarity index and one canary matcher, built once, and
+routes each accusation to the accuser of the case the material matched. Accusation therefore
+stays among the partners who received that case's artifact: a trace never names, nor shows the
+copy of, a partner who did not get it. Web logs show a tool's requests, not its code, so every
+PoC in scope is also read for payload marks in each log.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from forewarn.domain import ArtifactKind, Suspect
+from forewarn.hunt import Accuser, CanaryOwner, Hunt, Limits, SimilarityIndex, build_matcher
+from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
+from forewarn.investigate.tracing import add_case
+from forewarn.program.artifacts import list_artifacts
+from forewarn.program.cases import get_case, list_cases
+from forewarn.program.keys import ProgramKeys
+
+logger = logging.getLogger(__name__)
+
+WIRE_KINDS = frozenset({ArtifactKind.POC})
+"""Artifact kinds that put marks on the wire (payload channel), read back from web logs."""
+
+ACCUSE_FROM = DEFAULT_MIN_SCORE
+"""Similarity from which an item goes to the fingerprinting engine: every reported match.
+
+A partner's own marked PoC scores only 0.5-0.65 against the original (the marks rewrite its
+constructs), so the "derived" threshold would drop lightly disguised copies whose canaries were
+stripped. Similarity never accuses by itself; the engine's false-accusation bound still holds.
+"""
+
+
+def _route(
+    accusers: Mapping[str, Accuser],
+    case: str,
+    artifact: str,
+    original: str,
+    suspect: str,
+) -> list[Suspect]:
+    """The merged hunt's `Accuser`: the accuser of the case the material matched.
+
+    Recipients the material says nothing about (no channel read, not accused) are left out, so
+    a harmless log lists nobody rather than every recipient at score zero.
+    """
+    accuser = accusers.get(case)
+    if accuser is None:
+        return []
+    found = accuser(case, artifact, original, suspect)
+    return [s for s in found if s.evidence or s.accused]
+
+
+def program_hunt(
+    session: Session,
+    keys: ProgramKeys,
+    *,
+    case_id: str | None = None,
+    limits: Limits | None = None,
+) -> Hunt:
+    """A hunt for every case of the program, or only `case_id` (which must exist).
+
+    The result is picklable, so the local and Dask engines can ship it to their workers.
+    """
+    case_ids = [get_case(session, case_id).id] if case_id else [c.id for c in list_cases(session)]
+    index = SimilarityIndex()
+    patterns: dict[bytes, CanaryOwner] = {}
+    accusers: dict[str, Accuser] = {}
+    wire: list[tuple[str, str]] = []
+    for cid in case_ids:
+        accusers[cid] = add_case(session, keys, cid, index, patterns)
+        wire += [(cid, a.name) for a in list_artifacts(session, cid) if a.kind in WIRE_KINDS]
+    logger.info(
+        "hunt over %d case(s): %d artifact(s), %d canary pattern(s)",
+        len(case_ids),
+        len(index),
+        len(patterns),
+    )
+    return Hunt(
+        scanner=build_matcher(patterns) if patterns else None,
+        index=index if len(index) else None,
+        accuse=functools.partial(_route, accusers),
+        limits=limits or Limits(),
+        threshold=ACCUSE_FROM,
+        wire_artifacts=tuple(wire),
+    )
+
+
+__all__ = ["ACCUSE_FROM", "WIRE_KINDS", "program_hunt"]

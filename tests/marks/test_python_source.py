@@ -1,0 +1,117 @@
+"""The Python source channel: round trips, attacker transformations, unrelated code."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pysupport import INDEPENDENT_CLIENT, TRANSFORMS, poc_source, random_bits, stdlib_sources
+
+from forewarn.errors import MarkError
+from forewarn.marks.channels.interface import Channel
+from forewarn.marks.channels.python_source import PythonSourceChannel
+
+CHANNEL = PythonSourceChannel()
+POC = poc_source()
+CAPACITY = CHANNEL.capacity(POC)
+
+
+def _survival(bits: list[int], got: list[int | None]) -> tuple[int, int]:
+    right = sum(1 for b, g in zip(bits, got, strict=True) if g == b)
+    wrong = sum(1 for b, g in zip(bits, got, strict=True) if g is not None and g != b)
+    return right, wrong
+
+
+def test_channel_satisfies_the_protocol() -> None:
+    channel: Channel = CHANNEL
+    assert channel.name == "python_source"
+
+
+def test_poc_offers_many_choice_points_of_many_kinds() -> None:
+    from forewarn.marks.channels.python_source import _plan
+
+    kinds = {located.site.kind for located in _plan(POC).located}
+    assert CAPACITY >= 45
+    assert len(kinds) >= 8
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 1), min_size=CAPACITY, max_size=CAPACITY))
+def test_embed_then_extract_returns_the_bits(bits: list[int]) -> None:
+    marked = CHANNEL.embed(POC, bits)
+    ast.parse(marked)
+    assert CHANNEL.extract(POC, marked) == bits
+
+
+def test_marks_change_only_choice_points() -> None:
+    zeros, ones = CHANNEL.embed(POC, [0] * CAPACITY), CHANNEL.embed(POC, [1] * CAPACITY)
+    assert zeros != ones
+    assert CHANNEL.embed(POC, CHANNEL.extract(POC, POC)) == POC
+    assert "THIS PROGRAM IS HARMLESS" in zeros
+
+
+MINIMUM_SURVIVAL = {
+    "verbatim": 1.0,
+    "black": 1.0,
+    "ruff_format": 1.0,
+    "strip_comments": 1.0,
+    "ast_unparse": 1.0,
+    "minify": 0.9,
+    "rename_all": 1.0,
+    "shuffle_functions": 0.85,
+    "partial_copy": 0.2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(MINIMUM_SURVIVAL))
+def test_bits_survive_attacker_transformations(name: str) -> None:
+    transform = TRANSFORMS[name]
+    for seed in range(3):
+        bits = random_bits(CAPACITY, seed)
+        suspect = transform(CHANNEL.embed(POC, bits))
+        right, wrong = _survival(bits, CHANNEL.extract(POC, suspect))
+        assert wrong == 0, name
+        assert right >= MINIMUM_SURVIVAL[name] * CAPACITY, (name, right, CAPACITY)
+
+
+def test_combined_transformations_still_read() -> None:
+    bits = random_bits(CAPACITY, 11)
+    suspect = CHANNEL.embed(POC, bits)
+    for name in ("rename_all", "strip_comments", "black", "ast_unparse"):
+        suspect = TRANSFORMS[name](suspect)
+    right, wrong = _survival(bits, CHANNEL.extract(POC, suspect))
+    assert wrong == 0 and right == CAPACITY
+
+
+def test_unrelated_python_reads_as_erasures() -> None:
+    bits = random_bits(CAPACITY, 5)
+    read = 0
+    for source in stdlib_sources(50):
+        got = CHANNEL.extract(POC, source)
+        read += sum(g is not None for g in got)
+        _, wrong = _survival(bits, got)
+        assert wrong <= 1
+    assert read <= 3
+
+
+def test_independent_client_reads_as_erasures() -> None:
+    assert CHANNEL.extract(POC, INDEPENDENT_CLIENT) == [None] * CAPACITY
+
+
+@pytest.mark.parametrize("suspect", ["", "not python at all (", "\x00", "x = 1\n" * 3])
+def test_unreadable_or_empty_suspects_read_as_erasures(suspect: str) -> None:
+    assert CHANNEL.extract(POC, suspect) == [None] * CAPACITY
+
+
+def test_non_python_original_offers_nothing() -> None:
+    assert CHANNEL.capacity("Advisory: upgrade now.") == 0
+    assert CHANNEL.extract("Advisory: upgrade now.", POC) == []
+    assert CHANNEL.embed("Advisory: upgrade now.", []) == "Advisory: upgrade now."
+
+
+@pytest.mark.parametrize("bits", [[], [0], [2] * CAPACITY])
+def test_embed_rejects_wrong_bits(bits: list[int]) -> None:
+    with pytest.raises(MarkError):
+        CHANNEL.embed(POC, bits)

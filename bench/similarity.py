@@ -23,13 +23,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import programs_java, programs_python  # noqa: E402
+from corpus import programs_java, programs_python, toyflaw_java, toyflaw_python  # noqa: E402
 from corpus.disguise import LEVELS, disguise_java, disguise_python  # noqa: E402
 from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerprint  # noqa: E402
 
 LANGS = {
-    "python": (programs_python.TASKS, disguise_python, "x.py"),
-    "java": (programs_java.TASKS, disguise_java, "X.java"),
+    "python": (
+        {**programs_python.TASKS, "toyflaw": toyflaw_python.CLIENTS},
+        disguise_python,
+        "x.py",
+    ),
+    "java": ({**programs_java.TASKS, "toyflaw": toyflaw_java.CLIENTS}, disguise_java, "X.java"),
 }
 
 
@@ -89,6 +93,7 @@ def accuracy(seeds: int) -> list[dict[str, object]]:
                         "language": language,
                         "level": "independent only",
                         "median_independent": round(float(np.median(ours[1])), 3),
+                        "max_independent": round(float(np.max(ours[1])), 3),
                         "copydetect_median_independent": round(float(np.median(theirs[1])), 3),
                     }
                 )
@@ -107,6 +112,8 @@ def accuracy(seeds: int) -> list[dict[str, object]]:
                     "recall@0.3": round(pr(ours[0], ours[1], 0.3)[1], 3),
                     "median_copy": round(float(np.median(ours[0])), 3),
                     "median_independent": round(float(np.median(ours[1])), 3),
+                    "max_independent": round(float(np.max(ours[1])), 3),
+                    "recall@0.25": round(pr(ours[0], ours[1], 0.25)[1], 3),
                     "copydetect_auc": round(auc(theirs[0], theirs[1]), 3),
                     "copydetect_median_copy": round(float(np.median(theirs[0])), 3),
                 }

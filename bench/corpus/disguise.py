@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import random
 import re
 
@@ -31,6 +32,12 @@ class _Rename(ast.NodeTransformer):
 
     def visit_arg(self, node: ast.arg) -> ast.arg:
         node.arg = self.names.get(node.arg, node.arg)
+        return node
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.ExceptHandler:  # noqa: N802
+        if node.name:
+            node.name = self.names.get(node.name, node.name)
+        self.generic_visit(node)
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:  # noqa: N802
@@ -91,6 +98,120 @@ def _shuffle_defs(body: list[ast.stmt], rng: random.Random) -> list[ast.stmt]:
     return out
 
 
+def _names(node: ast.AST) -> tuple[set[str], set[str]]:
+    """Names a statement writes (stores, and objects whose methods it calls) and reads."""
+    writes, reads = set(), set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            (writes if isinstance(sub.ctx, ast.Store) else reads).add(sub.id)
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
+            if isinstance(sub.func.value, ast.Name):
+                writes.add(sub.func.value.id)
+    return writes, reads
+
+
+_SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)
+
+
+def _reorder_block(body: list[ast.stmt], rng: random.Random) -> list[ast.stmt]:
+    """Swap adjacent simple statements that do not touch each other's names."""
+    out = list(body)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if not (isinstance(a, _SIMPLE) and isinstance(b, _SIMPLE)) or rng.random() < 0.3:
+            continue
+        if isinstance(a, ast.Expr) and isinstance(a.value, ast.Constant):
+            continue  # a docstring stays first
+        wa, ra = _names(a)
+        wb, rb = _names(b)
+        if not (wa & (wb | rb)) and not (wb & ra):
+            out[i], out[i + 1] = b, a
+    for stmt in out:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(stmt, field, _reorder_block(inner, rng))
+    return out
+
+
+def _split_functions(tree: ast.Module, rng: random.Random) -> None:
+    """Move the second half of long functions into a new module-level helper."""
+    added = []
+    for node in list(ast.walk(tree)):
+        if not isinstance(node, ast.FunctionDef) or len(node.body) < 4:
+            continue
+        if any(isinstance(s, ast.Global | ast.Nonlocal | ast.Yield) for s in ast.walk(node)):
+            continue
+        cut = len(node.body) // 2
+        head, tail = node.body[:cut], node.body[cut:]
+        if any(isinstance(s, ast.Return) for h in head for s in ast.walk(h)):
+            continue
+        known = {a.arg for a in node.args.args}
+        for stmt in head:
+            known |= _names(stmt)[0]
+        used = set()
+        for stmt in tail:
+            used |= _names(stmt)[1] | _names(stmt)[0]
+        params = sorted(known & used)
+        name = _name(rng) + "_rest"
+        helper = ast.FunctionDef(
+            name,
+            ast.arguments([], [ast.arg(p) for p in params], None, [], [], None, []),
+            tail,
+            [],
+            None,
+            lineno=0,
+        )
+        call = ast.Call(ast.Name(name, ast.Load()), [ast.Name(p, ast.Load()) for p in params], [])
+        node.body = [*head, ast.Return(call)]
+        added.append(helper)
+    tree.body.extend(added)
+
+
+class _Inline(ast.NodeTransformer):
+    """Replace calls of one-line `return expr` functions by the expression."""
+
+    def __init__(self, small: dict[str, ast.FunctionDef]) -> None:
+        self.small = small
+        self.used: set[str] = set()
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:  # noqa: N802
+        self.generic_visit(node)
+        if not isinstance(node.func, ast.Name) or node.func.id not in self.small or node.keywords:
+            return node
+        func = self.small[node.func.id]
+        params = [a.arg for a in func.args.args]
+        if len(params) != len(node.args) or func.args.defaults:
+            return node
+        mapping = dict(zip(params, node.args, strict=True))
+
+        class _Sub(ast.NodeTransformer):
+            def visit_Name(self, n: ast.Name) -> ast.AST:  # noqa: N802
+                return copy.deepcopy(mapping[n.id]) if n.id in mapping else n
+
+        body = func.body[-1]
+        assert isinstance(body, ast.Return) and body.value is not None
+        self.used.add(func.name)
+        return _Sub().visit(copy.deepcopy(body.value))
+
+
+def _inline_small(tree: ast.Module) -> None:
+    small = {
+        s.name: s
+        for s in tree.body
+        if isinstance(s, ast.FunctionDef)
+        and isinstance(s.body[-1], ast.Return)
+        and s.body[-1].value is not None
+        and all(isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant) for b in s.body[:-1])
+        and not s.args.vararg
+        and not s.args.kwarg
+        and not s.args.kwonlyargs
+        and not any(isinstance(n, ast.Name) and n.id == s.name for n in ast.walk(s.body[-1]))
+    }
+    if small:
+        _Inline(small).visit(tree)
+
+
 def _dead(rng: random.Random) -> list[ast.stmt]:
     name = _name(rng)
     return ast.parse(
@@ -106,8 +227,9 @@ def disguise_python(source: str, level: int, seed: int) -> str:
         names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         names |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
         names |= {f.name for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)}
+        names |= {h.name for h in ast.walk(tree) if isinstance(h, ast.ExceptHandler) and h.name}
         imported = {
-            a.asname or a.name
+            (a.asname or a.name).split(".")[0]
             for n in ast.walk(tree)
             if isinstance(n, ast.Import | ast.ImportFrom)
             for a in n.names
@@ -115,15 +237,20 @@ def disguise_python(source: str, level: int, seed: int) -> str:
         keep = _BUILTINS | imported | {"__init__", "__name__"}
         tree = _Rename({n: _name(rng) for n in sorted(names - keep)}).visit(tree)
     if level >= 3:
-        tree.body = _shuffle_defs(tree.body, rng)
+        tree.body = _reorder_block(_shuffle_defs(tree.body, rng), rng)
     if level >= 4:
+        _inline_small(tree)
+        _split_functions(tree, rng)
         tree = _Restructure().visit(tree)
         tree.body.insert(0, ast.parse("_END = object()").body[0])
     if level >= 5:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef):
-                node.body[0:0] = _dead(rng)
-        tree.body.append(ast.parse(f"def {_name(rng)}(a):\n    return [a] * 2\n").body[0])
+                at = rng.randrange(len(node.body))
+                node.body[at:at] = _dead(rng)
+        helper = f"def {_name(rng)}(a, n=3):\n    out = []\n    for i in range(n):\n"
+        helper += "        out.append(a * i if i % 2 else -a)\n    return out\n"
+        tree.body.insert(rng.randrange(len(tree.body) + 1), ast.parse(helper).body[0])
     text = ast.unparse(ast.fix_missing_locations(tree))
     lines = text.splitlines()
     spaced = [line + ("\n" if rng.random() < 0.2 else "") for line in lines]

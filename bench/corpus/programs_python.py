@@ -241,3 +241,46 @@ def matches(buf, value):
 ]
 
 TASKS = {"wordfreq": WORDFREQ, "httpreq": HTTPREQ, "rle": RLE, "checksum": CHECKSUM}
+
+ADLER32 = [
+    """MOD = 65521
+
+
+def adler32(data):
+    a, b = 1, 0
+    for byte in data:
+        a = (a + byte) % MOD
+        b = (b + a) % MOD
+    return (b << 16) | a
+""",
+    """def adler32(buf, value=1):
+    low = value & 0xFFFF
+    high = (value >> 16) & 0xFFFF
+    i = 0
+    while i < len(buf):
+        low += buf[i]
+        high += low
+        if i % 5552 == 5551:
+            low %= 65521
+            high %= 65521
+        i += 1
+    return ((high % 65521) << 16) | (low % 65521)
+""",
+    """import functools
+
+
+def adler32(data):
+    def fold(acc, byte):
+        s1 = (acc[0] + byte) % 65521
+        return s1, (acc[1] + s1) % 65521
+
+    s1, s2 = functools.reduce(fold, data, (1, 0))
+    return s2 * 65536 + s1
+
+
+def check(data, expected):
+    return adler32(data) == expected
+""",
+]
+
+TASKS["adler32"] = ADLER32

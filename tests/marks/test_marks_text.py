@@ -155,3 +155,25 @@ def test_an_ambiguous_duplicate_copy_reads_nothing_for_the_repeated_part() -> No
     other = CHANNEL.embed(ADVISORY, [0] * len(bits))
     read = CHANNEL.extract(ADVISORY, marked + "\n" + other)
     assert all(r is None for r, p in zip(read, bits, strict=True) if p is not None)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [*'abc -*#\n\r\t`,."1', "allows ", "e.g. ", "2021-03-02", "## x\n", "\nT\n===\n"]
+            + [
+                "Allows a remote attacker, ",
+                "\n- item one two\n",
+                "\n1. step one\n",
+                "x, y, and z ",
+            ]
+        ),
+        max_size=150,
+    ).map("".join),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_text_round_trips_and_never_misreads_itself(text: str, rnd: random.Random) -> None:
+    bits = [rnd.randint(0, 1) for _ in range(CHANNEL.capacity(text))]
+    marked = CHANNEL.embed(text, bits)
+    assert CHANNEL.extract(text, marked) == bits

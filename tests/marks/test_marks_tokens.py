@@ -93,3 +93,19 @@ def test_chance_bound_is_tiny_for_a_hit_and_one_without() -> None:
     hit = TokenHit("t", "p", "a")
     assert tokens.chance_bound(6000, [hit]) < 1e-11
     assert tokens.chance_bound(6000, []) == 1.0
+
+
+@given(
+    st.text(min_size=1, max_size=30),
+    st.sampled_from(["advisory.md", "detection.md", "poc.py"]),
+    st.sampled_from(list(ArtifactKind)),
+)
+def test_planted_tokens_are_found_and_name_their_partner(
+    partner: str, artifact: str, kind: ArtifactKind
+) -> None:
+    planted = tokens.token_set(SECRET, "C1", artifact, partner)
+    marked, placed = tokens.plant(POC, kind, planted)
+    table = tokens.all_tokens(SECRET, "C1", [artifact], [partner, "someone else"])
+    found = tokens.find(marked, table)
+    assert placed and {h.token for h in found} == set(placed)
+    assert {h.partner for h in found} == {partner}

@@ -11,7 +11,7 @@ from pysupport import INDEPENDENT_CLIENT, TRANSFORMS, poc_source, random_bits, s
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Channel
-from forewarn.marks.channels.python_source import PythonSourceChannel
+from forewarn.marks.channels.python_source import PythonSourceChannel, _plan
 
 CHANNEL = PythonSourceChannel()
 POC = poc_source()
@@ -30,11 +30,9 @@ def test_channel_satisfies_the_protocol() -> None:
 
 
 def test_poc_offers_many_choice_points_of_many_kinds() -> None:
-    from forewarn.marks.channels.python_source import _plan
-
     kinds = {located.site.kind for located in _plan(POC).located}
-    assert CAPACITY >= 45
-    assert len(kinds) >= 8
+    assert ROBUST >= 50 and CAPACITY >= 80
+    assert len(kinds) >= 10
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,20 +46,25 @@ def test_embed_then_extract_returns_the_bits(bits: list[int]) -> None:
 def test_marks_change_only_choice_points() -> None:
     zeros, ones = CHANNEL.embed(POC, [0] * CAPACITY), CHANNEL.embed(POC, [1] * CAPACITY)
     assert zeros != ones
-    assert CHANNEL.embed(POC, CHANNEL.extract(POC, POC)) == POC
+    kinds = [located.site.kind for located in _plan(POC).located]
+    reading = CHANNEL.extract(POC, POC)
+    assert all(bit is not None for bit, kind in zip(reading, kinds, strict=True) if kind != "quote")
     assert "THIS PROGRAM IS HARMLESS" in zeros
 
 
+ROBUST = sum(located.site.kind != "quote" for located in _plan(POC).located)
+"""Choice points in structure; the rest is the fragile quote layer that formatters erase."""
+
 MINIMUM_SURVIVAL = {
-    "verbatim": 1.0,
-    "black": 1.0,
-    "ruff_format": 1.0,
-    "strip_comments": 1.0,
-    "ast_unparse": 1.0,
-    "minify": 0.9,
-    "rename_all": 1.0,
-    "shuffle_functions": 0.85,
-    "partial_copy": 0.2,
+    "verbatim": CAPACITY,
+    "black": ROBUST,
+    "ruff_format": ROBUST,
+    "strip_comments": CAPACITY,
+    "ast_unparse": ROBUST,
+    "minify": ROBUST - 2,
+    "rename_all": CAPACITY,
+    "shuffle_functions": CAPACITY,
+    "partial_copy": CAPACITY // 5,
 }
 
 
@@ -73,7 +76,7 @@ def test_bits_survive_attacker_transformations(name: str) -> None:
         suspect = transform(CHANNEL.embed(POC, bits))
         right, wrong = _survival(bits, CHANNEL.extract(POC, suspect))
         assert wrong == 0, name
-        assert right >= MINIMUM_SURVIVAL[name] * CAPACITY, (name, right, CAPACITY)
+        assert right >= MINIMUM_SURVIVAL[name], (name, right, CAPACITY)
 
 
 def test_combined_transformations_still_read() -> None:
@@ -82,7 +85,7 @@ def test_combined_transformations_still_read() -> None:
     for name in ("rename_all", "strip_comments", "black", "ast_unparse"):
         suspect = TRANSFORMS[name](suspect)
     right, wrong = _survival(bits, CHANNEL.extract(POC, suspect))
-    assert wrong == 0 and right == CAPACITY
+    assert wrong == 0 and right == ROBUST
 
 
 def test_unrelated_python_reads_as_erasures() -> None:

@@ -87,6 +87,7 @@ def test_sample_offers_every_kind() -> None:
         "kwargorder",
         "negcmp",
         "nestedif",
+        "quote",
         "range",
         "seqkind",
         "stmtorder",
@@ -122,7 +123,8 @@ def test_rebound_builtins_are_never_marked(snippet: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "code",
     [
-        "def f(x, lst):\n    lst += 'ab'\n    lst = lst + [x]\n    y = x\n    y *= 2\n    return lst, y\n",
+        "def f(x, lst):\n    lst += 'ab'\n    lst = lst + [x]\n    y = x\n    y *= 2\n"
+        "    return lst, y\n",
         "def f(a):\n    b = a.c\n    a.c = 1\n    return b\n",
         "def f(x):\n    print(x for x in 'abc')\n    return sorted(i for i in x)\n",
     ],

@@ -33,7 +33,7 @@ class Accusation:
     """The outcome of scoring a suspect's symbols against every recipient's codeword."""
 
     suspects: tuple[Suspect, ...]
-    """Every recipient, highest score first (token hits first among equals)."""
+    """Every recipient, highest code score first (token hits first among equal scores)."""
     threshold: float
     """Provable threshold: score at which the Chernoff bound on any innocent reaching it is `ε`."""
     empirical_threshold: float
@@ -51,7 +51,7 @@ class Accusation:
 
     @property
     def accused(self) -> tuple[str, ...]:
-        """Names of the accused partners, highest score first."""
+        """Names of the accused partners (by code score or by a canary token), highest first."""
         return tuple(s.partner for s in self.suspects if s.accused)
 
 
@@ -160,7 +160,6 @@ def accuse(
             )
         )
     suspects.sort(key=lambda s: (-s.score, -len(s.tokens), s.partner))
-    suspects.sort(key=lambda s: not s.accused)
     counts: dict[str, int] = defaultdict(int)
     for obs in observations:
         counts[obs.channel] += 1

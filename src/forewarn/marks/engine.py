@@ -167,6 +167,8 @@ class Marker:
             except MarkError as exc:
                 logger.debug("channel %s read nothing: %s", channel.name, exc.message)
                 continue
+            if len(bits) != channel.capacity(source):
+                raise MarkError(f"channel {channel.name} read back a different number of points")
             where = self._positions(artifact, channel, len(bits))
             for k, bit in enumerate(bits):
                 if bit is None:

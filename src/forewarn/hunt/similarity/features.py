@@ -19,13 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from tree_sitter import Node
 
-from forewarn.hunt.similarity.languages import (
-    DROPPED_TOKENS,
-    is_function,
-    is_sequence,
-    parser_for,
-    role,
-)
+from forewarn.hunt.similarity.canon import canonical_tree
+from forewarn.hunt.similarity.languages import is_sequence, parser_for
 
 KGRAM = 10
 """Tokens per k-gram: long enough that shared k-grams are rarely coincidental."""
@@ -133,48 +128,28 @@ def fingerprint(text: str, language: str | None) -> Fingerprint:
 
 
 def _walk_tree(root: Node, out: _Collector) -> None:
-    """Post-order walk with an explicit stack: hostile inputs can nest thousands deep."""
-    results: list[list[tuple[int, int, int, int]]] = [[]]  # (hash, leaves, first, last line)
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    """Features of the canonical tree; tokens in its (canonical) pre-order."""
+    tree = canonical_tree(root)
+    if tree is None:
+        return
+    stack = [tree]
     while stack:
-        node, leaving = stack.pop()
-        kind: str = node.type
-        named: bool = node.is_named
-        first: int = node.start_point.row
-        if not leaving:
-            node_role = role(kind, named)
-            if node_role == "comment":
-                continue
-            if node_role != "other" or node.child_count == 0:
-                if kind in DROPPED_TOKENS:
-                    continue
-                label = _label(node_role.upper() if node_role != "other" else kind)
-                out.token(label, first)
-                if node_role == "string":
-                    content: bytes = node.text or b""
-                    if len(content) >= 6:
-                        out.add(FeatureClass.LITERAL, _bytes_hash(content), (first, first))
-                results[-1].append((label, 1, first, first))
-                continue
-            stack.append((node, True))
-            results.append([])
-            stack.extend((child, False) for child in reversed(node.children))
+        node = stack.pop()
+        if not node.kids:
+            out.token(node.value, node.first)
+            if node.kind == "STRING" and len(node.text) >= 6:
+                out.add(FeatureClass.LITERAL, _bytes_hash(node.text), (node.first,) * 2)
             continue
-        children = results.pop()
-        last: int = node.end_point.row
-        hashes = [c[0] for c in children]
-        if is_sequence(kind):
-            hashes.sort()
-            for h, size, c_first, c_last in children:
-                if size >= MIN_STATEMENT:
-                    out.add(FeatureClass.STATEMENT, h, (c_first, c_last))
-        value = hash((_label(kind), *hashes)) & _U64
-        size = sum(c[1] for c in children)
-        if size >= MIN_SUBTREE:
-            out.add(FeatureClass.SUBTREE, value, (first, last))
-        if is_function(kind):
-            out.add(FeatureClass.FUNCTION, value, (first, last))
-        results[-1].append((value, size, first, last))
+        lines = (node.first, node.last)
+        if node.size >= MIN_SUBTREE:
+            out.add(FeatureClass.SUBTREE, node.value, lines)
+        if node.function:
+            out.add(FeatureClass.FUNCTION, node.value, lines)
+        if is_sequence(node.kind):
+            for kid in node.kids:
+                if kid.size >= MIN_STATEMENT:
+                    out.add(FeatureClass.STATEMENT, kid.value, (kid.first, kid.last))
+        stack.extend(reversed(node.kids))
 
 
 def _walk_text(text: str, out: _Collector) -> None:
@@ -207,8 +182,10 @@ def _winnow(out: _Collector) -> None:
         chosen = np.unique(
             WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1) + np.arange(len(windows))
         )
-    lines = out.token_lines
+    # Canonical order may move tokens across lines: a k-gram spans its extreme lines.
+    rows = np.lib.stride_tricks.sliding_window_view(np.array(out.token_lines), KGRAM)
+    first, last = rows.min(axis=1), rows.max(axis=1)
     for position in chosen.tolist():
         out.add(
-            FeatureClass.KGRAM, int(grams[position]), (lines[position], lines[position + KGRAM - 1])
+            FeatureClass.KGRAM, int(grams[position]), (int(first[position]), int(last[position]))
         )

@@ -57,7 +57,7 @@ _SEQUENCES = (
 )
 _FUNCTIONS = ("function_definition", "method_declaration", "function_declaration")
 _FUNCTIONS_MORE = ("constructor_declaration", "method_definition", "function_statement")
-DROPPED_TOKENS = frozenset({"(", ")", "{", "}", ";", ",", ":", "\n"})
+DROPPED_TOKENS = frozenset({"(", ")", "{", "}", "[", "]", ";", ",", ":", "\n"})
 """Punctuation that only layout or style choices add or remove."""
 
 

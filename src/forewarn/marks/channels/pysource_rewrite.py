@@ -8,7 +8,6 @@ the original file.
 from __future__ import annotations
 
 import ast
-import string
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,8 +16,24 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.pysource_canon import Site
-from forewarn.marks.channels.pysource_kinds import arrange, format_fields
+from forewarn.marks.channels.pysource_edits import (
+    AUG_FOR_BIN,
+    BIN_FOR_AUG,
+    MIRROR_OP,
+    NEGATE_OP,
+    call,
+    item_key,
+    merge,
+    negate,
+    split,
+    to_format,
+    to_fstring,
+    toggle_default,
+    toggle_sequence,
+)
+from forewarn.marks.channels.pysource_kinds import arrange
 
+_BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
 _CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
     ast.Compare: cst.Comparison,
     ast.UnaryOp: cst.UnaryOperation,
@@ -31,33 +46,6 @@ _CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
     ast.If: cst.If,
     ast.IfExp: cst.IfExp,
     ast.JoinedStr: cst.FormattedString,
-}
-
-_NEGATE_OP: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
-    cst.NotEqual: cst.Equal,
-    cst.Equal: cst.NotEqual,
-    cst.IsNot: cst.Is,
-    cst.Is: cst.IsNot,
-    cst.NotIn: cst.In,
-    cst.In: cst.NotIn,
-}
-_MIRROR_OP: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
-    cst.LessThan: cst.GreaterThan,
-    cst.GreaterThan: cst.LessThan,
-    cst.LessThanEqual: cst.GreaterThanEqual,
-    cst.GreaterThanEqual: cst.LessThanEqual,
-}
-_BIN_FOR_AUG: dict[type[cst.BaseAugOp], type[cst.BaseBinaryOp]] = {
-    cst.AddAssign: cst.Add,
-    cst.SubtractAssign: cst.Subtract,
-}
-_AUG_FOR_BIN = {v: k for k, v in _BIN_FOR_AUG.items()}
-_BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
-_DEFAULT_VALUES: dict[str, tuple[str | None, str]] = {
-    "enumerate": ("start", "0"),
-    "print": ("sep", '" "'),
-    "sorted": ("reverse", "False"),
-    "open": (None, '"r"'),
 }
 
 
@@ -120,6 +108,11 @@ class SourceMap:
             ):
                 return None
             return Located(site, tuple(line for line in lines if line is not None))
+        if site.kind == "quote":
+            strings = [self.find(n, cst.SimpleString) for n in site.nodes]
+            if any(not isinstance(s, cst.SimpleString) for s in strings):
+                return None
+            return Located(site, tuple(s for s in strings if s is not None))
         found = self.find(site.nodes[0])
         if found is None or not _honourable(site, found):
             return None
@@ -158,101 +151,22 @@ def _honourable(site: Site, node: cst.CSTNode) -> bool:
         return isinstance(node, cst.If) and isinstance(node.orelse, cst.Else)
     if site.kind == "fstring":
         if isinstance(node, cst.Call):
-            return _to_fstring(node) is not None
-        return isinstance(node, cst.FormattedString) and _to_format(node) is not None
+            return to_fstring(node) is not None
+        return isinstance(node, cst.FormattedString) and to_format(node) is not None
     return True
-
-
-_EXPRESSION_TROUBLE = frozenset("'\"\\\n#{}!:")
-"""Characters an expression may not contain to move in or out of an f-string (3.11)."""
-
-
-def _plain(node: cst.CSTNode) -> str | None:
-    text = cst.Module([]).code_for_node(node)
-    return None if _EXPRESSION_TROUBLE & set(text) else text
-
-
-def _to_fstring(call: cst.Call) -> cst.FormattedString | None:
-    """`"a{}b".format(x)` as `f"a{x}b"`, or `None` when not exactly expressible."""
-    func = call.func
-    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.SimpleString)):
-        return None
-    literal = func.value
-    prefix = literal.prefix.lower()
-    body = literal.value[len(literal.prefix) + len(literal.quote) : -len(literal.quote)]
-    if prefix not in ("", "r") or "\\" in body or func.value.lpar:
-        return None
-    fields = format_fields(body)
-    args = [a.value for a in call.args]
-    if fields is None or len(fields) != len(args) or any(a.keyword or a.star for a in call.args):
-        return None
-    if any(_plain(a) is None for a in args):
-        return None
-    parts: list[cst.BaseFormattedStringContent] = []
-    values = iter(args)
-    for text, name, spec, conversion in string.Formatter().parse(body):
-        if text:
-            parts.append(cst.FormattedStringText(text.replace("{", "{{").replace("}", "}}")))
-        if name is not None:
-            parts.append(
-                cst.FormattedStringExpression(
-                    expression=next(values),
-                    conversion=conversion,
-                    format_spec=[cst.FormattedStringText(spec)] if spec else None,
-                )
-            )
-    start = "f" + literal.prefix + literal.quote
-    return cst.FormattedString(
-        parts=parts, start=start, end=literal.quote, lpar=call.lpar, rpar=call.rpar
-    )
-
-
-def _to_format(node: cst.FormattedString) -> cst.Call | None:
-    """`f"a{x}b"` as `"a{}b".format(x)`, or `None` when not exactly expressible."""
-    prefix = node.start[: -len(node.end)].lower()
-    if prefix not in ("f", "rf", "fr"):
-        return None
-    text: list[str] = []
-    args: list[cst.Arg] = []
-    for part in node.parts:
-        if isinstance(part, cst.FormattedStringText):
-            if "\\" in part.value:
-                return None
-            text.append(part.value)
-            continue
-        assert isinstance(part, cst.FormattedStringExpression)
-        if part.equal is not None or _plain(part.expression) is None:
-            return None
-        spec = ""
-        for piece in part.format_spec or []:
-            if not isinstance(piece, cst.FormattedStringText):
-                return None
-            spec += piece.value
-        field = "{" + (f"!{part.conversion}" if part.conversion else "")
-        text.append(field + (f":{spec}" if spec else "") + "}")
-        args.append(cst.Arg(part.expression))
-    if not args:
-        return None
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    args = [a.with_changes(comma=comma) for a in args[:-1]] + args[-1:]
-    literal = cst.SimpleString(prefix.replace("f", "") + node.end + "".join(text) + node.end)
-    return cst.Call(
-        func=cst.Attribute(value=literal, attr=cst.Name("format")),
-        args=args,
-        lpar=node.lpar,
-        rpar=node.rpar,
-    )
-
-
-# -- the rewriter ----------------------------------------------------------------------------------
 
 
 def rewrite(source_map: SourceMap, plan: list[tuple[Located, int]]) -> str:
     """Source with every located choice point set to its bit."""
     edits: dict[int, list[tuple[Site, int]]] = defaultdict(list)
     swaps: dict[int, int] = {}
+    quotes: dict[int, str] = {}
     for located, bit in plan:
         site = located.site
+        if site.kind == "quote":
+            first, second = located.nodes
+            quotes[id(first)], quotes[id(second)] = ('"', "'") if bit == 0 else ("'", '"')
+            continue
         if site.kind == "stmtorder":
             if bit != site.bit:
                 first, second = located.nodes
@@ -260,17 +174,34 @@ def rewrite(source_map: SourceMap, plan: list[tuple[Located, int]]) -> str:
             continue
         edits[id(located.nodes[0])].append((site, bit))
     try:
-        module = source_map.wrapper.module.visit(_Rewriter(edits, swaps))
+        module = source_map.wrapper.module.visit(_Rewriter(edits, swaps, quotes))
     except (cst.CSTValidationError, ValueError) as error:
         raise MarkError(f"cannot write the marks into the source: {error}") from error
     return module.code
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, edits: dict[int, list[tuple[Site, int]]], swaps: dict[int, int]) -> None:
+    def __init__(
+        self,
+        edits: dict[int, list[tuple[Site, int]]],
+        swaps: dict[int, int],
+        quotes: dict[int, str],
+    ) -> None:
         super().__init__()
         self.edits = edits
         self.swaps = swaps
+        self.quotes = quotes
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        quote = self.quotes.get(id(original_node))
+        if quote is None:
+            return updated_node
+        token = updated_node.value
+        prefix = updated_node.prefix
+        body = token[len(prefix) + 1 : -1]
+        return updated_node.with_changes(value=prefix + quote + body + quote)
 
     def _wanted(self, original: cst.CSTNode) -> list[tuple[Site, int]]:
         return self.edits.get(id(original), [])
@@ -285,14 +216,14 @@ class _Rewriter(cst.CSTTransformer):
             target = node.comparisons[0]
             if site.kind == "cmporder":
                 op = target.operator
-                new_op = _MIRROR_OP[type(op)]() if type(op) in _MIRROR_OP else op
+                new_op = MIRROR_OP[type(op)]() if type(op) in MIRROR_OP else op
                 node = node.with_changes(
                     left=target.comparator,
                     comparisons=[target.with_changes(operator=new_op, comparator=node.left)],
                 )
             elif site.kind == "negcmp":
                 inner = node.with_changes(
-                    comparisons=[target.with_changes(operator=_NEGATE_OP[type(target.operator)]())],
+                    comparisons=[target.with_changes(operator=NEGATE_OP[type(target.operator)]())],
                     lpar=[],
                     rpar=[],
                 )
@@ -308,7 +239,7 @@ class _Rewriter(cst.CSTTransformer):
             inner = updated_node.expression
             if site.kind == "negcmp" and bit != site.bit and isinstance(inner, cst.Comparison):
                 target = inner.comparisons[0]
-                op = _NEGATE_OP[type(target.operator)]()
+                op = NEGATE_OP[type(target.operator)]()
                 lpar, rpar = (
                     (updated_node.lpar, updated_node.rpar)
                     if updated_node.lpar
@@ -324,7 +255,7 @@ class _Rewriter(cst.CSTTransformer):
     ) -> cst.BaseSmallStatement:
         for site, bit in self._wanted(original_node):
             if bit != site.bit and isinstance(updated_node.target, cst.Name):
-                binop = _BIN_FOR_AUG[type(updated_node.operator)]()
+                binop = BIN_FOR_AUG[type(updated_node.operator)]()
                 value = cst.BinaryOperation(
                     left=cst.Name(updated_node.target.value),
                     operator=binop,
@@ -345,7 +276,7 @@ class _Rewriter(cst.CSTTransformer):
             if bit != site.bit and isinstance(value, cst.BinaryOperation):
                 return cst.AugAssign(
                     target=updated_node.targets[0].target,
-                    operator=_AUG_FOR_BIN[type(value.operator)](),
+                    operator=AUG_FOR_BIN[type(value.operator)](),
                     value=value.right,
                     semicolon=updated_node.semicolon,
                 )
@@ -354,14 +285,14 @@ class _Rewriter(cst.CSTTransformer):
     def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
             if bit != site.bit:
-                return _call("dict", updated_node.lpar, updated_node.rpar)
+                return call("dict", updated_node.lpar, updated_node.rpar)
         return updated_node
 
     def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.BaseExpression:
         node: cst.BaseExpression = updated_node
         for site, bit in self._wanted(original_node):
             if site.kind == "empty" and bit != site.bit:
-                return _call("list", updated_node.lpar, updated_node.rpar)
+                return call("list", updated_node.lpar, updated_node.rpar)
         return self._sequence(original_node, node)
 
     def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.BaseExpression:
@@ -371,7 +302,7 @@ class _Rewriter(cst.CSTTransformer):
         wanted = self._wanted(original)
         order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "tupleorder"}
         if order_bits and isinstance(node, cst.Tuple | cst.List):
-            items = [_item_key(s) for s, _ in wanted if s.kind == "tupleorder"][0]
+            items = [item_key(s) for s, _ in wanted if s.kind == "tupleorder"][0]
             order = arrange(items, order_bits)
             slots = list(node.elements)
             moved = [slots[items.index(name)] for name in order]
@@ -380,7 +311,7 @@ class _Rewriter(cst.CSTTransformer):
             )
         for site, bit in wanted:
             if site.kind == "seqkind" and bit != site.bit:
-                node = _toggle_sequence(node)
+                node = toggle_sequence(node)
         return node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -404,11 +335,11 @@ class _Rewriter(cst.CSTTransformer):
             if bit == site.bit:
                 continue
             if site.kind == "fstring":
-                converted = _to_fstring(node)
+                converted = to_fstring(node)
                 assert converted is not None
                 return converted
             if site.kind == "defaultarg":
-                node = _toggle_default(node, site.key, spell=bit == 1)
+                node = toggle_default(node, site.key, spell=bit == 1)
             if site.kind == "empty":
                 empty = cst.Dict([]) if site.key == "DICT0" else cst.List([])
                 return empty.with_changes(lpar=node.lpar, rpar=node.rpar)
@@ -428,7 +359,7 @@ class _Rewriter(cst.CSTTransformer):
     ) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
             if site.kind == "fstring" and bit != site.bit:
-                converted = _to_format(updated_node)
+                converted = to_format(updated_node)
                 assert converted is not None
                 return converted
         return updated_node
@@ -440,20 +371,20 @@ class _Rewriter(cst.CSTTransformer):
                 continue
             if site.kind == "ifswap" and isinstance(node.orelse, cst.Else):
                 node = node.with_changes(
-                    test=_negate(node.test),
+                    test=negate(node.test),
                     whitespace_before_test=cst.SimpleWhitespace(" "),
                     body=node.orelse.body,
                     orelse=node.orelse.with_changes(body=node.body),
                 )
             elif site.kind == "nestedif":
-                node = _merge(node) if site.bit == 1 else _split(node)
+                node = merge(node) if site.bit == 1 else split(node)
         return node
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
             if site.kind == "ternary" and bit != site.bit:
                 return updated_node.with_changes(
-                    test=_negate(updated_node.test),
+                    test=negate(updated_node.test),
                     body=updated_node.orelse,
                     orelse=updated_node.body,
                     whitespace_after_if=cst.SimpleWhitespace(" "),
@@ -480,108 +411,3 @@ class _Rewriter(cst.CSTTransformer):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = self._reorder(list(original_node.body), list(updated_node.body))
         return updated_node.with_changes(body=body)
-
-
-def _toggle_default(node: cst.Call, builtin: str, *, spell: bool) -> cst.Call:
-    """Spell out (or drop) the default argument of `builtin` in `node`."""
-    keyword, value = _DEFAULT_VALUES[builtin]
-    args = list(node.args)
-    if not spell:
-        index = (
-            1
-            if keyword is None
-            else next(i for i, a in enumerate(args) if a.keyword and a.keyword.value == keyword)
-        )
-        removed = args.pop(index)
-        if index == len(args) and args:
-            args[-1] = args[-1].with_changes(comma=removed.comma)
-        return node.with_changes(args=args)
-    expression = cst.parse_expression(value)
-    if keyword is None:
-        args.insert(1, cst.Arg(expression))
-        return node.with_changes(args=args)
-    spelled = cst.Arg(
-        expression,
-        keyword=cst.Name(keyword),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-    )
-    trailing = args[-1].comma if args else cst.MaybeSentinel.DEFAULT
-    if args:
-        args[-1] = args[-1].with_changes(
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        )
-    args.append(spelled.with_changes(comma=trailing))
-    return node.with_changes(args=args)
-
-
-def _item_key(site: Site) -> list[str]:
-    node = site.nodes[0]
-    assert isinstance(node, ast.Tuple | ast.List)
-    if site.key.startswith("IN<"):
-        return [ast.dump(e) for e in node.elts]
-    return [ast.unparse(e) for e in node.elts]
-
-
-def _call(name: str, lpar: object, rpar: object) -> cst.Call:
-    return cst.Call(func=cst.Name(name)).with_changes(lpar=lpar, rpar=rpar)
-
-
-def _toggle_sequence(node: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(node, cst.Tuple):
-        opening = node.lpar[0].whitespace_after if node.lpar else cst.SimpleWhitespace("")
-        closing = node.rpar[0].whitespace_before if node.rpar else cst.SimpleWhitespace("")
-        return cst.List(
-            elements=node.elements,
-            lbracket=cst.LeftSquareBracket(whitespace_after=opening),
-            rbracket=cst.RightSquareBracket(whitespace_before=closing),
-        )
-    assert isinstance(node, cst.List)
-    return cst.Tuple(
-        elements=node.elements,
-        lpar=[cst.LeftParen(whitespace_after=node.lbracket.whitespace_after)],
-        rpar=[cst.RightParen(whitespace_before=node.rbracket.whitespace_before)],
-    )
-
-
-def _needs_parens(node: cst.BaseExpression) -> bool:
-    loose = (cst.BooleanOperation, cst.IfExp, cst.Lambda, cst.NamedExpr)
-    return isinstance(node, loose) and not node.lpar
-
-
-def _paren(node: cst.BaseExpression) -> cst.BaseExpression:
-    if _needs_parens(node):
-        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    return node
-
-
-def _negate(test: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = test.expression
-        if test.lpar and not inner.lpar:
-            return inner.with_changes(lpar=test.lpar, rpar=test.rpar)
-        return inner
-    return cst.UnaryOperation(operator=cst.Not(), expression=_paren(test))
-
-
-def _merge(node: cst.If) -> cst.If:
-    body = node.body
-    assert isinstance(body, cst.IndentedBlock)
-    inner = body.body[0]
-    assert isinstance(inner, cst.If)
-    test = cst.BooleanOperation(
-        left=_or_parens(node.test), operator=cst.And(), right=_or_parens(inner.test)
-    )
-    return node.with_changes(test=test, body=inner.body)
-
-
-def _or_parens(node: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(node, cst.BooleanOperation | cst.IfExp | cst.Lambda | cst.NamedExpr):
-        return _paren(node)
-    return node
-
-
-def _split(node: cst.If) -> cst.If:
-    test = node.test
-    assert isinstance(test, cst.BooleanOperation)
-    inner = cst.If(test=test.right, body=node.body)
-    return node.with_changes(test=test.left, body=cst.IndentedBlock(body=[inner]))

@@ -58,7 +58,7 @@ def _parse(text: str) -> Analysis | None:
     if len(text) > MAX_SOURCE_CHARS:
         return None
     try:
-        return analyse(ast.parse(text))
+        return analyse(ast.parse(text), text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

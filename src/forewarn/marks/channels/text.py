@@ -67,7 +67,8 @@ def _pattern(items: list[str | int], at: int, points: Sequence[ChoicePoint]) -> 
     if not isinstance(center, int):
         raise MarkError("internal: a text pattern must be centred on a choice point")
     zero, one = (_alternatives([form]) for form in points[center].spoken)
-    return f" {left}(?:(?P<zero>{zero})|(?P<one>{one})){right}"
+    # A lookahead, so that overlapping occurrences (repeated sentences) are all counted.
+    return f"(?= {left}(?:(?P<zero>{zero})|(?P<one>{one})){right})"
 
 
 def _joined(text: str) -> str:
@@ -101,11 +102,11 @@ def plan(original: str) -> _Plan:
             continue
         context = min(at, CONTEXT) + min(len(items) - at - 1, CONTEXT)
         pattern = re.compile(_pattern(items, at, spoken))
-        if context >= _MIN_CONTEXT and len(pattern.findall(joined)) == 1:
+        if context >= _MIN_CONTEXT and sum(1 for _ in pattern.finditer(joined)) == 1:
             patterns[id(spoken[item])] = pattern
     variable = frozenset(w for p in spoken for form in p.spoken for w in form)
     draft = _Plan((), variable)
-    lines = Counter(draft.key(words(line)) for line in original.splitlines())
+    lines = Counter(draft.key(words(line)) for line in original.split("\n"))
     kept = []
     for point in points:
         if point.spoken[0]:
@@ -187,7 +188,7 @@ class TextChannel:
         """Per choice of `original`, the form `suspect` shows, or `None` when not found once."""
         joined = _joined(suspect)
         layout_plan = plan(original)
-        lines = suspect.splitlines()
+        lines = suspect.split("\n")
         where: dict[tuple[str, ...], list[int]] = {}
         for index, line in enumerate(lines):
             where.setdefault(layout_plan.key(words(line)), []).append(index)

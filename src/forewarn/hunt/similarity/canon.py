@@ -1,0 +1,285 @@
+"""A canonical syntax tree: equivalent forms of one construct become the same tree.
+
+Copies are disguised (and partners' copies are marked) by switching between forms that behave
+alike: `x != y` / `not x == y`, `a += 1` / `a = a + 1` / `a++`, `dict()` / `{}`, `5 < x` /
+`x > 5`, operand and keyword-argument order, `if not c: A else: B` / `if c: B else: A`,
+`"{}".format(x)` / `f"{x}"`, `import a.b` / `from a import b`. Fingerprints are taken over this
+tree, so none of these choices moves a feature. The rules read tree-sitter node types and
+operator tokens, so they apply to every grammar that has the construct.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from tree_sitter import Node
+
+from forewarn.hunt.similarity.languages import DROPPED_TOKENS, is_function, is_sequence, role
+
+_U64 = (1 << 64) - 1
+_AUGMENTED = frozenset(
+    {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", ">>>=", "//=", "**=", "@="}
+)
+_ASSIGN = frozenset({"=", ":="})
+_MIRROR = {">": "<", ">=": "<="}
+_NEGATED = {"!=": "==", "not in": "in", "is not": "is", "!==": "==="}
+_COMMUTATIVE = frozenset(
+    {"+", "*", "==", "===", "&", "|", "^", "and", "or", "&&", "||", "is", "-and", "-or", "-eq"}
+)
+_OPERATORS = frozenset(
+    {"-", "/", "//", "%", "**", "<", "<=", "<<", ">>", ">>>", "in", "@", "-ne", "-lt", "-gt"}
+    | _COMMUTATIVE
+    | set(_MIRROR)
+    | set(_NEGATED)
+)
+_NOT = frozenset({"not", "!", "-not"})
+_IMPORTS = frozenset(
+    {"import_statement", "import_from_statement", "future_import_statement", "import_declaration"}
+)
+_EMPTY_CONSTRUCTORS = {b"dict": "dictionary", b"list": "list", b"tuple": "tuple"}
+_UNORDERED = frozenset({"dictionary", "set", "tuple", "list", "object", "array", "pattern_list"})
+_DOTTED = frozenset({"attribute", "field_access", "scoped_identifier", "member_expression"})
+_LEAF_ROLES = frozenset({"identifier", "string", "number"})
+_ALIASES = {
+    "expression_list": "tuple",
+    "tuple_pattern": "pattern_list",
+    "list_pattern": "pattern_list",
+}
+_FIELDS = re.compile(rb"\{[^{}]*\}")
+_QUOTES = re.compile(rb"^[rRbBuUfF@$]*(\"\"\"|'''|[\"'`])|(\"\"\"|'''|[\"'`])$")
+
+
+@functools.cache
+def label(text: str) -> int:
+    """A stable 64-bit hash of a label (unlike `hash(str)`, the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+class CNode:
+    """One node of the canonical tree, with its order-aware structural hash."""
+
+    __slots__ = ("first", "function", "kids", "kind", "last", "operator", "size", "text", "value")
+
+    def __init__(
+        self,
+        kind: str,
+        kids: tuple[CNode, ...],
+        lines: tuple[int, int],
+        *,
+        unordered: bool = False,
+        function: bool = False,
+        operator: bool = False,
+        text: bytes = b"",
+    ) -> None:
+        if unordered:
+            kids = tuple(sorted(kids, key=lambda k: k.value))
+        self.kind: str = kind
+        """Node type, canonical label (`BIN`, `NOT`, `ASSIGN`...) or token text."""
+        self.kids: tuple[CNode, ...] = kids
+        """Children in canonical order."""
+        self.first: int = lines[0]
+        self.last: int = lines[1]
+        self.function: bool = function
+        self.operator: bool = operator
+        self.text: bytes = text
+        """Content of string literals (for literal features)."""
+        self.size: int = sum(k.size for k in kids) if kids else 1
+        """Leaves below."""
+        self.value: int = (
+            hash((label(kind), *(k.value for k in kids))) & _U64 if kids else label(kind)
+        )
+
+
+def canonical_tree(root: Node) -> CNode | None:
+    """The canonical tree of a parse, built bottom-up with an explicit stack (deep inputs)."""
+    results: list[list[CNode | None]] = [[]]
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if not leaving:
+            leaf = _leaf(node)
+            if not isinstance(leaf, bool):
+                results[-1].append(leaf)
+                continue
+            stack.append((node, True))
+            results.append([])
+            stack.extend((child, False) for child in reversed(node.children))
+            continue
+        aligned = results.pop()
+        results[-1].append(_interior(node, aligned))
+    top = results[0]
+    return top[0] if top else None
+
+
+def _leaf(node: Node) -> CNode | None | bool:
+    """The leaf a node becomes, `None` to drop it, `False` when it has children to walk."""
+    kind: str = node.type
+    node_role = role(kind, node.is_named)
+    if node_role == "comment":
+        return None
+    row: int = node.start_point.row
+    if node_role in _LEAF_ROLES:
+        text = _literal(node.text) if node_role == "string" else b""
+        return CNode(node_role.upper(), (), (row, row), text=text)
+    if node.child_count == 0 or not node.is_named:
+        if kind in DROPPED_TOKENS:
+            return None
+        return CNode(kind, (), (row, row), operator=not node.is_named)
+    if kind in _IMPORTS:
+        return CNode("IMPORT", (), (row, node.end_point.row))
+    return False
+
+
+def _interior(node: Node, aligned: list[CNode | None]) -> CNode | None:
+    kids = [k for k in aligned if k is not None]
+    kind: str = _ALIASES.get(node.type, node.type)
+    lines = (node.start_point.row, node.end_point.row)
+    if not kids:
+        return CNode(kind, (), lines)
+    if kind == "parenthesized_expression" and len(kids) == 1:
+        return kids[0]
+    if kind == "call":
+        special = _python_call(node, lines)
+        if special is not None:
+            return special
+    if kind in _DOTTED and all(k.kind == "IDENTIFIER" or k.operator for k in kids):
+        return CNode("IDENTIFIER", (), lines)
+    if len(kids) == 3 and kids[1].operator:
+        rewritten = _binary(kids[0], kids[1], kids[2], lines)
+        if rewritten is not None:
+            return rewritten
+    if len(kids) == 2 and kids[0].operator and kids[0].kind in _NOT:
+        return _negate(kids[1], lines)
+    if kind in ("update_expression", "postfix_unary_expression", "prefix_unary_expression"):
+        rewritten = _update(kids, lines)
+        if rewritten is not None:
+            return rewritten
+    if kind == "if_statement":
+        return _if(node, aligned, kids, lines)
+    if kind in ("conditional_expression", "ternary_expression"):
+        return _ternary(kind, kids, lines)
+    if kind == "argument_list":
+        return CNode(kind, _keywords_sorted(kids), lines)
+    return CNode(
+        kind,
+        tuple(kids),
+        lines,
+        unordered=kind in _UNORDERED or is_sequence(kind),
+        function=is_function(kind),
+    )
+
+
+def _literal(text: bytes | None) -> bytes:
+    """A string literal's content: quotes, prefixes, case and interpolated fields dropped."""
+    return _FIELDS.sub(b"{}", _QUOTES.sub(b"", text or b"").lower())
+
+
+def _op(text: str, row: int) -> CNode:
+    return CNode(text, (), (row, row), operator=True)
+
+
+def _bin(left: CNode, op: str, right: CNode, lines: tuple[int, int]) -> CNode:
+    if op in _MIRROR:
+        left, op, right = right, _MIRROR[op], left
+    if op in _NEGATED:
+        return _negate(_bin(left, _NEGATED[op], right, lines), lines)
+    pair = (left, right)
+    if op in _COMMUTATIVE and right.value < left.value:
+        pair = (right, left)
+    return CNode("BIN", (pair[0], _op(op, lines[0]), pair[1]), lines)
+
+
+def _negate(inner: CNode, lines: tuple[int, int]) -> CNode:
+    if inner.kind == "NOT":
+        return inner.kids[1]
+    return CNode("NOT", (_op("not", lines[0]), inner), lines)
+
+
+def _binary(left: CNode, op: CNode, right: CNode, lines: tuple[int, int]) -> CNode | None:
+    text = op.kind
+    if text in _ASSIGN:
+        return CNode("ASSIGN", (left, _op("=", lines[0]), right), lines)
+    if text in _AUGMENTED:
+        value = _bin(left, text[:-1], right, lines)
+        return CNode("ASSIGN", (left, _op("=", lines[0]), value), lines)
+    if text in _OPERATORS:
+        return _bin(left, text, right, lines)
+    return None
+
+
+def _update(kids: list[CNode], lines: tuple[int, int]) -> CNode | None:
+    """`i++`, `++i`: `i = i + 1`."""
+    ops = [k for k in kids if k.operator and k.kind in ("++", "--")]
+    targets = [k for k in kids if not k.operator]
+    if len(ops) != 1 or len(targets) != 1:
+        return None
+    one = CNode("NUMBER", (), lines)
+    value = _bin(targets[0], ops[0].kind[0], one, lines)
+    return CNode("ASSIGN", (targets[0], _op("=", lines[0]), value), lines)
+
+
+def _if(
+    node: Node, aligned: list[CNode | None], kids: list[CNode], lines: tuple[int, int]
+) -> CNode:
+    """`if not c: A else: B` reads as `if c: B else: A`."""
+    fields: dict[str, list[tuple[Node, CNode]]] = {}
+    for i, (child, kid) in enumerate(zip(node.children, aligned, strict=True)):
+        name = node.field_name_for_child(i)
+        if kid is not None and name is not None:
+            fields.setdefault(name, []).append((child, kid))
+    conditions, bodies = fields.get("condition", []), fields.get("consequence", [])
+    alternatives = fields.get("alternative", [])
+    if len(conditions) != 1 or len(bodies) != 1 or len(alternatives) != 1:
+        return CNode("if_statement", tuple(kids), lines)
+    cond, body = conditions[0][1], bodies[0][1]
+    other_node, other = alternatives[0]
+    if other_node.type == "else_clause":
+        other = other.kids[-1]
+    elif other_node.type in ("if_statement", "elif_clause"):
+        return CNode("if_statement", tuple(kids), lines)
+    if cond.kind == "NOT":
+        cond, body, other = cond.kids[1], other, body
+    row = lines[0]
+    return CNode("IF_ELSE", (_op("if", row), cond, body, _op("else", row), other), lines)
+
+
+def _ternary(kind: str, kids: list[CNode], lines: tuple[int, int]) -> CNode:
+    named = [k for k in kids if not k.operator]
+    if len(named) != 3:
+        return CNode(kind, tuple(kids), lines)
+    if kind == "conditional_expression":  # Python: `a if c else b`
+        yes, cond, no = named
+    else:
+        cond, yes, no = named
+    if cond.kind == "NOT":
+        cond, yes, no = cond.kids[1], no, yes
+    return CNode("TERNARY", (cond, _op("?", lines[0]), yes, no), lines)
+
+
+def _keywords_sorted(kids: list[CNode]) -> tuple[CNode, ...]:
+    """Keyword arguments bind by name: sort them among their own slots."""
+    slots = [i for i, k in enumerate(kids) if k.kind == "ASSIGN"]
+    ordered = sorted((kids[i] for i in slots), key=lambda k: k.value)
+    out = list(kids)
+    for i, kid in zip(slots, ordered, strict=True):
+        out[i] = kid
+    return tuple(out)
+
+
+def _python_call(node: Node, lines: tuple[int, int]) -> CNode | None:
+    """`dict()` is `{}`; `"...".format(x)` is a string like `f"..."`."""
+    func = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if func is None or args is None:
+        return None
+    if func.type == "identifier" and args.named_child_count == 0:
+        literal = _EMPTY_CONSTRUCTORS.get(func.text or b"")
+        return CNode(literal, (), lines) if literal else None
+    if func.type == "attribute":
+        target = func.child_by_field_name("object")
+        name = func.child_by_field_name("attribute")
+        if target is not None and target.type == "string" and name and name.text == b"format":
+            return CNode("STRING", (), lines, text=_literal(target.text))
+    return None

@@ -59,7 +59,7 @@ def test_text_carries_a_reference_line_found_exactly_even_after_case_changes() -
     assert tokens.find(marked.lower().replace("0", "o"), table) == (table[planted.reference],)
 
 
-def test_python_poc_gets_unused_constants_after_the_docstring_and_imports() -> None:
+def test_python_poc_gets_unused_constants_after_docstring_and_future_imports() -> None:
     planted = tokens.token_set(SECRET, "C1", "poc.py", "Acme")
     marked, placed = tokens.plant(POC, ArtifactKind.POC, planted, "canary.example")
     assert placed == planted.all()
@@ -67,7 +67,9 @@ def test_python_poc_gets_unused_constants_after_the_docstring_and_imports() -> N
     assert isinstance(tree.body[1], ast.ImportFrom) and tree.body[1].module == "__future__"
     assigned = [n.targets[0].id for n in tree.body if isinstance(n, ast.Assign)]  # type: ignore[attr-defined]
     assert assigned[:2] == ["BUILD_REFERENCE", "DEFAULT_CALLBACK"]
-    assert marked.index("import sys") < marked.index("BUILD_REFERENCE") < marked.index("TARGET")
+    assert (
+        marked.index("annotations") < marked.index("BUILD_REFERENCE") < marked.index("import sys")
+    )
     assert f"http://{planted.host}.canary.example{planted.path}" in marked
     rest = [ln for ln in marked.splitlines() if not ln.startswith(("BUILD_REF", "DEFAULT_CALL"))]
     assert ast.dump(ast.parse("\n".join(rest))) == ast.dump(ast.parse(POC))

@@ -118,3 +118,14 @@ def test_non_python_original_offers_nothing() -> None:
 def test_embed_rejects_wrong_bits(bits: list[int]) -> None:
     with pytest.raises(MarkError):
         CHANNEL.embed(POC, bits)
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_real_modules_mark_and_read_back(index: int) -> None:
+    source = stdlib_sources(12, max_bytes=40_000)[index]
+    capacity = CHANNEL.capacity(source)
+    bits = random_bits(capacity, index)
+    marked = CHANNEL.embed(source, bits)
+    ast.parse(marked)
+    assert CHANNEL.extract(source, marked) == bits
+    assert CHANNEL.extract(source, TRANSFORMS["rename_all"](marked)) == bits

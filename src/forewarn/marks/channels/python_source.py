@@ -16,6 +16,14 @@ Kinds of choice point (form 0 / form 1), each proven equivalent by the rules in 
 | `seqkind` | `x in (1, 2)`, `for x in (1, 2)` | `x in [1, 2]`, `for x in [1, 2]` |
 | `tupleorder` | order inside `except (A, B)`, `isinstance(x, (A, B))`, `x in (1, 2)` | |
 | `stmtorder` | order of adjacent `name = literal` statements | |
+| `fstring` | `"{}@{}".format(a, b)` | `f"{a}@{b}"` (quote-free expressions only) |
+| `defaultarg` | `print(x)`, `enumerate(x)`, `open(p)` | `print(x, sep=" ")`, `open(p, "r")` |
+| `quote` (fragile) | a pair of plain literals quoted `"` then `'` | `'` then `"` |
+
+The `quote` layer dies under `black`, `ruff format`, `ast.unparse` and minifiers; because each of
+its bits is a *pair* of literals quoted differently, a normalised pair reads as erased, never as a
+wrong bit. Everything else is structural and survives formatters, comment stripping, minifying
+with local renaming and renaming of every identifier.
 
 Left out as unsafe or fragile: `import a.b` / `from a import b` (breaks code that patches through
 the module attribute), positional/keyword argument switches (callees rename or override

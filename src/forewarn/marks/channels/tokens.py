@@ -4,9 +4,9 @@ Each (case, artifact, partner) gets a reference id (`FWR-7K3Q-9XM2-4HPA`, 60 bit
 (`edge-7k3q9xm24h.canary.invalid`, 50 bits in the label) and a URL path (`/r/7k3q9xm24hpa`, 60
 bits), all HMAC-derived. Advisory and detection text carry the reference id on a closing
 "Partner reference" line; a Python PoC carries the reference id and a callback URL as two unused
-module-level constants, inserted after the docstring and the leading imports, where constants
-usually sit and where they cannot change behaviour. Finding any of them names the partner: an
-innocent's token appears by chance with probability about `2^-50` per token.
+module-level constants, inserted after the docstring and `__future__` imports, where they cannot
+change behaviour. Finding any of them names the partner: an innocent's token appears by chance
+with probability about `2^-50` per token.
 """
 
 from __future__ import annotations
@@ -79,7 +79,11 @@ def all_tokens(
 
 
 def _python_insertion_line(source: str) -> int | None:
-    """Line index after the module docstring and the leading imports; `None` if not Python."""
+    """Line index after the module docstring and `__future__` imports; `None` if not Python.
+
+    Not after the other imports: the Python source channel treats a run of module-level
+    constants as one unit, and a canary joining that run would erase its choice points.
+    """
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -89,7 +93,8 @@ def _python_insertion_line(source: str) -> int | None:
         docstring = (
             index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         )
-        if not docstring and not isinstance(node, ast.Import | ast.ImportFrom):
+        future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        if not docstring and not future:
             break
         line = node.end_lineno or node.lineno
     return line

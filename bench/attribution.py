@@ -1,6 +1,6 @@
 """Attribution benchmark: who leaked, after what an attacker does to the copy.
 
-Run: `.venv/bin/python bench/attribution.py [--trials 60] [--collusion-trials 40] [--pool 100]`
+Run: `.venv/bin/python bench/attribution.py [--trials 100] [--collusion-trials 60] [--pool 100]`
 
 n = 1000 partners receive the shipped benign PoC and advisory of the Exchange 2021 scenario, each
 marked for them. Each trial picks a leaker (or a coalition) at random, transforms the leaked copy,
@@ -200,8 +200,8 @@ def table(rows: list[tuple[Row, Row]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=60, help="single-leaker trials per row")
-    parser.add_argument("--collusion-trials", type=int, default=40, help="trials per coalition row")
+    parser.add_argument("--trials", type=int, default=100, help="single-leaker trials per row")
+    parser.add_argument("--collusion-trials", type=int, default=60, help="trials per coalition row")
     parser.add_argument("--pool", type=int, default=100, help="partners whose copies are marked")
     args = parser.parse_args()
     start = time.perf_counter()

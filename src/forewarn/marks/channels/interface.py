@@ -1,11 +1,12 @@
 """What every mark channel does: find choice points, embed bits, read bits back with erasures.
 
-A channel works on one artifact's original (unmarked) text. It finds the artifact's *choice points*:
-places where two equivalent forms exist (`x != y` / `not x == y`, two header orders, two synonyms). The
-engine (`forewarn.marks.engine`) decides which code position each choice point carries and hands the
-channel one bit per choice point; the channel writes the marked copy. Reading back, the channel gets
-the original and a suspect text and returns, per choice point, the bit it sees or `None` (erased:
-the place is gone or ambiguous). A channel never guesses: an unrelated suspect yields only `None`s.
+A channel works on one artifact's original (unmarked) text. It finds the artifact's *choice
+points*: places where two equivalent forms exist (`x != y` / `not x == y`, two header orders, two
+synonyms). The engine (`forewarn.marks.engine`) decides which code position each choice point
+carries and hands the channel one bit per choice point; the channel writes the marked copy.
+Reading back, the channel gets the original and a suspect text and returns, per choice point, the
+bit it sees or `None` (erased: the place is gone or ambiguous). A channel never guesses: an
+unrelated suspect yields only `None`s.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ class Channel(Protocol):
     """A way of carrying code symbols inside one kind of material."""
 
     name: str
-    """Stable name used in observations and reports (`python_source`, `payload`, `text`, `tokens`)."""
+    """Stable name used in observations (`python_source`, `payload`, `text`, `tokens`)."""
 
     def capacity(self, original: str) -> int:
         """How many binary choice points `original` offers to this channel."""

@@ -19,8 +19,7 @@ import libcst as cst
 from forewarn.errors import MarkError
 from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect
 from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites, template
-from forewarn.marks.channels.pysource_kinds import arrange
-from forewarn.marks.channels.pysource_rewrite import SourceMap
+from forewarn.marks.channels.payload_write import PayloadLayout
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +30,15 @@ def _sites(original: str) -> tuple[PayloadSite, ...]:
         return tuple(find_sites(original))
     except (SyntaxError, ValueError, RecursionError):
         return ()
+
+
+@lru_cache(maxsize=8)
+def _layout(original: str) -> PayloadLayout:
+    """Where the sites are written, once per original (partners differ only in their bits)."""
+    try:
+        return PayloadLayout(original, _sites(original))
+    except (cst.ParserSyntaxError, cst.CSTValidationError, ValueError) as error:
+        raise MarkError(f"cannot write payload marks: {error}") from error
 
 
 class PayloadChannel:
@@ -51,14 +59,7 @@ class PayloadChannel:
             raise MarkError("payload bits must be 0 or 1")
         if not sites:
             return original
-        source_map = SourceMap(original)
-        edits = _Edits()
-        for site, bit in zip(sites, bits, strict=True):
-            edits.add(source_map, site, bit)
-        try:
-            marked = source_map.wrapper.module.visit(edits).code
-        except (cst.CSTValidationError, ValueError) as error:
-            raise MarkError(f"cannot write payload marks: {error}") from error
+        marked = _layout(original).write(bits)
         if self.extract(original, marked) != list(bits):
             raise MarkError("the marked payload does not read back as written")
         return marked
@@ -116,72 +117,6 @@ def _read(site: PayloadSite, seen: Suspect) -> int | None:
         value = int(match.group(group))
         readings.append(value - low if value in (low, low + 1) else None)
     return _agree(readings) if None not in readings else None
-
-
-class _Edits(cst.CSTTransformer):
-    """libcst rewrite of string, integer and dict literals."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.strings: dict[int, list[tuple[PayloadSite, int]]] = {}
-        self.integers: dict[int, int] = {}
-        self.orders: dict[int, tuple[list[str], dict[str, int]]] = {}
-
-    def add(self, source_map: SourceMap, site: PayloadSite, bit: int) -> None:
-        if site.kind in ("header_order", "query_order"):
-            node = source_map.find(site.node, cst.Dict)
-            if node is None:
-                raise MarkError("a payload dict cannot be located in the source")
-            folded = site.kind == "header_order"
-            items = [k.lower() if folded else k for k in site.keys]
-            entry = self.orders.setdefault(id(node), (items, {}))
-            entry[1][site.detail[1]] = bit
-            return
-        kind = cst.Integer if site.kind == "padding" else cst.SimpleString
-        found = source_map.find(site.node, kind)
-        if found is None:
-            raise MarkError("a payload literal cannot be located in the source")
-        if site.kind == "padding":
-            self.integers[id(found)] = base(site.number) + bit
-        else:
-            self.strings.setdefault(id(found), []).append((site, bit))
-
-    def leave_SimpleString(
-        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
-    ) -> cst.BaseExpression:
-        edits = self.strings.get(id(original_node))
-        if not edits:
-            return updated_node
-        token = updated_node.value
-        head = len(updated_node.prefix) + len(updated_node.quote)
-        body = list(token[head : len(token) - len(updated_node.quote)])
-        for site, bit in edits:
-            if site.kind == "header_case":
-                body = list(site.detail[bit])
-            else:
-                start, end = site.span
-                body[start:end] = list(str(base(site.number) + bit).zfill(end - start))
-        return updated_node.with_changes(
-            value=token[:head] + "".join(body) + token[len(token) - len(updated_node.quote) :]
-        )
-
-    def leave_Integer(
-        self, original_node: cst.Integer, updated_node: cst.Integer
-    ) -> cst.BaseExpression:
-        value = self.integers.get(id(original_node))
-        return updated_node if value is None else updated_node.with_changes(value=str(value))
-
-    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
-        order = self.orders.get(id(original_node))
-        if order is None:
-            return updated_node
-        items, bits = order
-        slots = list(updated_node.elements)
-        wanted = arrange(items, bits)
-        moved = [slots[items.index(name)] for name in wanted]
-        return updated_node.with_changes(
-            elements=[m.with_changes(comma=s.comma) for m, s in zip(moved, slots, strict=True)]
-        )
 
 
 __all__ = ["PayloadChannel"]

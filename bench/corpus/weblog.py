@@ -1,66 +1,144 @@
-"""Generate a synthetic IIS-style web log of a given size with planted canary tokens."""
+"""Generated IIS W3C web logs of a given size, with a known number of planted canaries.
+
+Two pattern sets: `program_tokens` are the canaries forewarn really plants (reference ids, host
+labels and URL paths from `marks.channels.tokens.all_tokens`, for many fictional cases and
+partners); `tokens` are the older synthetic host names sharing long suffixes. Background lines
+carry near misses (`/r/` short links, `edge-` hosts, ticket ids) so that a matcher pays for
+verification as it would on a real server's log.
+"""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from pathlib import Path
+
+from forewarn.hunt import CanaryOwner
+from forewarn.marks.channels.tokens import DEFAULT_CANARY_DOMAIN, all_tokens
 
 PATHS = [
     "/owa/auth/logon.aspx",
+    "/owa/auth/15.2.1118/themes/resources/favicon.ico",
+    "/owa/service.svc",
     "/ecp/default.aspx",
+    "/ecp/DDI/DDIService.svc/GetList",
     "/autodiscover/autodiscover.xml",
     "/mapi/emsmdb/",
     "/EWS/Exchange.asmx",
-    "/owa/service.svc",
     "/rpc/rpcproxy.dll",
+    "/Microsoft-Server-ActiveSync",
+    "/_layouts/15/start.aspx",
+    "/api/v2/orders/search",
+    "/static/js/main.4f2a9c1e.chunk.js",
+    "/r/promo-spring",
+    "/images/edge-banner.png",
 ]
 AGENTS = [
-    "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)",
-    "Microsoft+Office/16.0",
+    "Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64)+AppleWebKit/537.36+(KHTML,+like+Gecko)"
+    "+Chrome/88.0.4324.190+Safari/537.36",
+    "Mozilla/5.0+(Macintosh;+Intel+Mac+OS+X+11_2_1)+AppleWebKit/605.1.15+(KHTML,+like+Gecko)"
+    "+Version/14.0.3+Safari/605.1.15",
+    "Microsoft+Office/16.0+(Windows+NT+10.0;+Microsoft+Outlook+16.0.13628;+Pro)",
+    "Microsoft+Edge/88.0.705.74",
     "curl/7.68.0",
     "python-requests/2.25.1",
     "ExchangeServicesClient/15.01.2176.009",
+    "Apple-iPhone12C1/1803.89",
 ]
+REFERERS = [
+    "-",
+    "https://mail.example.com/owa/",
+    "https://edge-cdn01.example.net/r/landing",
+    "https://portal.example.com/r/abc123?utm_source=mail",
+]
+FIELDS = (
+    "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+    "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
+)
+PLANT_RATE = 0.0005
+"""Share of lines carrying a canary (one line in 2,000)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogStats:
+    """What was written: the ground truth every tool must find."""
+
+    size: int
+    """Bytes written."""
+    hits: int
+    """Canary occurrences planted."""
+    lines: int
+    """Lines carrying at least one canary (what `grep -c` counts)."""
 
 
 def tokens(count: int, seed: int) -> list[str]:
-    """Canary strings like the ones the tokens channel plants (hostnames, query values)."""
+    """Synthetic canary host names sharing long suffixes (the first benchmark's set)."""
     rng = random.Random(seed)
     return [f"cnry{rng.getrandbits(64):016x}.fw{rng.randrange(100)}.example" for _ in range(count)]
 
 
-def _block(rng: random.Random, size: int, plant: list[str]) -> bytes:
-    lines = [
-        "#Software: Microsoft Internet Information Services 10.0",
-        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "
-        "c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken",
-    ]
-    total = 0
+def program_tokens(count: int, secret: bytes = b"bench-scan-secret-32-bytes......") -> dict[str, CanaryOwner]:
+    """`count` canaries as forewarn plants them: per case, 1,000 fictional partners each get an
+    advisory (its reference id) and a PoC (reference id, host label, URL path)."""
+    partners = [f"Partner {i:04d} Security" for i in range(1000)]
+    table: dict[str, CanaryOwner] = {}
+    case = 0
+    while len(table) < count:
+        case_id = f"FW-2021-{case:04d}"
+        for artifact in ("advisory.md", "poc.py"):
+            for token, hit in all_tokens(secret, case_id, [artifact], partners).items():
+                if artifact == "poc.py" or token.startswith("FWR-"):
+                    table[token] = CanaryOwner(hit.partner, case_id, artifact)
+        case += 1
+    return dict(list(table.items())[:count])
+
+
+def _planted(rng: random.Random, token: str) -> tuple[str, str, str, int]:
+    """Where a canary shows in a log line: (stem, query, user agent, occurrences)."""
+    if token.startswith("/r/"):
+        return token, "-", rng.choice(AGENTS), 1
+    if token.startswith("edge-"):
+        query = f"cb=http://{token}.{DEFAULT_CANARY_DOMAIN}/r/x&t={rng.getrandbits(32):x}"
+        return "/owa/auth/logon.aspx", query, rng.choice(AGENTS), 1
+    if token.startswith("FWR-"):
+        return "/ecp/default.aspx", "-", f"poc-client/1.0+(ref+{token})", 1
+    return "/owa/auth/logon.aspx", f"h={token}", rng.choice(AGENTS), 1
+
+
+def _block(rng: random.Random, size: int, plant: list[str]) -> tuple[bytes, int, int]:
+    lines = ["#Software: Microsoft Internet Information Services 10.0", FIELDS]
+    total = hits = planted_lines = 0
     while total < size:
+        stem = rng.choice(PATHS)
+        agent = rng.choice(AGENTS)
         query = "-" if rng.random() < 0.6 else f"id={rng.getrandbits(48):x}&v={rng.randrange(99)}"
-        if plant and rng.random() < 0.001:
-            query = f"h={rng.choice(plant)}"
+        if plant and rng.random() < PLANT_RATE:
+            stem, query, agent, found = _planted(rng, rng.choice(plant))
+            hits += found
+            planted_lines += 1
         line = (
             f"2021-02-{rng.randrange(23, 29)} {rng.randrange(24):02d}:{rng.randrange(60):02d}:"
-            f"{rng.randrange(60):02d} 10.0.0.5 {rng.choice(['GET', 'POST'])} "
-            f"{rng.choice(PATHS)} {query} 443 - 192.0.2.{rng.randrange(255)} "
-            f"{rng.choice(AGENTS)} {rng.choice([200, 302, 401, 404])} 0 0 {rng.randrange(900)}"
+            f"{rng.randrange(60):02d} 10.0.0.5 {rng.choice(['GET', 'POST'])} {stem} {query} 443 "
+            f"- 192.0.2.{rng.randrange(255)} {agent} {rng.choice(REFERERS)} "
+            f"{rng.choice([200, 302, 401, 404])} 0 0 {rng.randrange(900)}"
         )
         lines.append(line)
         total += len(line) + 1
-    return ("\n".join(lines) + "\n").encode()
+    return ("\n".join(lines) + "\n").encode(), hits, planted_lines
 
 
-def write_log(path: Path, size: int, plant: list[str], seed: int = 7) -> int:
+def write_log(path: Path, size: int, plant: list[str], seed: int = 7) -> LogStats:
     """Write about `size` bytes: 8 MB distinct blocks repeated (generation stays fast)."""
     rng = random.Random(seed)
     blocks = [_block(rng, 8 * 1024**2, plant) for _ in range(4)]
-    written = 0
+    written = hits = lines = 0
     with open(path, "wb") as handle:
         i = 0
         while written < size:
-            block = blocks[i % len(blocks)]
+            block, block_hits, block_lines = blocks[i % len(blocks)]
             handle.write(block)
             written += len(block)
+            hits += block_hits
+            lines += block_lines
             i += 1
-    return written
+    return LogStats(written, hits, lines)

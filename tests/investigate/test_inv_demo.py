@@ -47,7 +47,10 @@ def test_wave_2_is_a_leak_by_the_partner_whose_copy_escaped(
         leaker = load_attack(folder / "attack.yaml").leak.partner
     wave2 = outcome.result.activities[1]
     assert str(wave2.start) == "2021-02-27"
-    assert wave2.timing is not None and round(wave2.timing.delta_days) == 5
+    assert wave2.timing is not None and wave2.timing.delta_days == 4  # Feb 23 → Feb 27
+    assert "4 days after the notice" in outcome.result.headline
+    assert "onset 4 days after the notice of 2021-02-23" in outcome.report.read_text()
+    assert json.loads(outcome.json.read_text())["activities"][1]["timing"]["delta_days"] == 4
     assert len(wave2.exposed_partners) == 16  # the early-access tier only
     top = wave2.hypotheses[0]
     assert (top.kind, top.subject, top.verdict) == (
@@ -62,6 +65,22 @@ def test_wave_2_is_a_leak_by_the_partner_whose_copy_escaped(
     assert {s.partner for s in accused} == {leaker}
     assert all(s.false_accusation_bound <= 1e-3 for s in accused)
     assert leaker in outcome.result.headline and "false-accusation bound" in outcome.result.headline
+
+
+def test_the_web_log_of_the_tools_runs_points_to_the_leaker_without_accusing(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    outcome = demo[0]
+    with scenario_dir() as folder:
+        leaker = load_attack(folder / "attack.yaml").leak.partner
+    wave2 = outcome.result.activities[1]
+    log = next(f for f in wave2.findings if f.label.endswith("u_ex210228.log"))
+    top = max(s.score for s in log.suspects)
+    assert leaker in {s.partner for s in log.suspects if s.score >= top}
+    assert all(c.channel == "payload" for s in log.suspects for c in s.evidence)
+    leading = wave2.hypotheses[0]
+    assert any(log.label in e.statement and e.supports for e in leading.evidence)
+    assert "not enough to accuse" in outcome.report.read_text()
 
 
 def test_the_patch_should_move_earlier_and_the_leaker_be_suspended(

@@ -6,10 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from inv_records import at, day
 
+from forewarn.domain.timeline import TimePoint, TimePrecision
 from forewarn.investigate.timing import (
     DEFAULT_PRIOR,
     TIMING_CAP,
     assess_timing,
+    days_after,
+    describe,
     probability_of_onset,
     timing_weight,
 )
@@ -47,10 +50,19 @@ def test_exchange_timing_with_one_prior_wave() -> None:
     )
     assert timing is not None
     assert timing.background_events == 1
-    assert round(timing.delta_days, 3) == 4.625  # to the end of Feb 27, conservatively
-    # Gamma(0.5 + 1, 30 + 84.375) posterior predictive over 4.625 days
+    assert timing.delta_days == 4  # Feb 23 → Feb 27, from the onset's earliest start
+    assert "onset 4 days after the notice of 2021-02-23" in describe(timing)
+    # the probability still runs to the end of Feb 27, conservatively: Gamma(0.5 + 1,
+    # 30 + 84.375) posterior predictive over 4.625 days
     assert abs(timing.probability_if_unrelated - (1 - (114.375 / 119.0) ** 1.5)) < 1e-12
     assert 0 < timing_weight(timing) <= TIMING_CAP
+
+
+def test_an_instant_onset_counts_elapsed_days_and_whole_days_read_whole() -> None:
+    onset = TimePoint(at("2021-02-24T21:00:00"), TimePrecision.INSTANT)
+    timing = assess_timing(onset, [at("2021-02-23T09:00:00")], [], at("2020-12-01"))
+    assert timing is not None and timing.delta_days == 1.5
+    assert [days_after(d) for d in (1.0, 4.0, 1.5)] == ["1 day", "4 days", "1.5 days"]
 
 
 def test_no_notice_before_the_onset_means_no_timing() -> None:

@@ -21,6 +21,7 @@ from forewarn.cli.demo import demo
 from forewarn.cli.init import init
 from forewarn.cli.investigate import investigate
 from forewarn.errors import Error
+from forewarn.settings import Settings
 
 
 class ForewarnGroup(TyperGroup):
@@ -83,5 +84,9 @@ app.command("demo")(demo)
 
 def main() -> None:
     """Entry point of the installed `forewarn` script."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    level = Settings.from_environment().log_level
+    logging.basicConfig(
+        level=getattr(logging, level, logging.WARNING),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     app(prog_name="forewarn")

@@ -26,7 +26,7 @@ from forewarn.investigate.activity import cluster_activity, describe_span
 from forewarn.investigate.exposure import build_exposure, notices_before
 from forewarn.investigate.hypotheses import weigh
 from forewarn.investigate.recommend import recommend
-from forewarn.investigate.timing import DEFAULT_PRIOR, GammaPrior, assess_timing
+from forewarn.investigate.timing import DEFAULT_PRIOR, GammaPrior, assess_timing, days_after
 
 
 def investigate(
@@ -128,7 +128,7 @@ def _sentence(activity: Activity) -> str:
         if bound is not None:
             text += f" (false-accusation bound {bound:.1e})"
     if activity.timing is not None:
-        text += f", {activity.timing.delta_days:.0f} days after the notice"
+        text += f", {days_after(activity.timing.delta_days)} after the notice"
     return text + "."
 
 

@@ -44,6 +44,12 @@ LEADING_MIN = 1.0
 """A leading hypothesis scores at least this much…"""
 LEADING_MARGIN = 1.0
 """…and at least this much more than the runner-up."""
+HINT_WEIGHT = 0.5
+"""Bans for marks read from material that point to partners without reaching accusation.
+
+Weak on purpose: below the threshold the false-accusation bound does not hold, so such marks
+support a hypothesis already named by stronger evidence, and never name a partner themselves.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,49 @@ def _named_partners(activity: Activity) -> list[_Named]:
     return sorted(named, key=lambda n: (-n.weight, n.partner))
 
 
+@dataclass(frozen=True, slots=True)
+class _Hint:
+    """Marks read from one finding that point to partners without accusing anyone."""
+
+    finding: str
+    """The finding's label."""
+    leaders: tuple[str, ...]
+    """The partners with the top score (several on a tie), sorted."""
+    best: Suspect
+    """One of the leaders, for its score and per-channel evidence."""
+
+    def statement(self, *, named: bool) -> str:
+        channels = ", ".join(
+            f"{c.channel} {c.symbols_matching}/{c.symbols_read}" for c in self.best.evidence
+        )
+        if not named:
+            return (
+                f"marks of the shared PoC were read in {self.finding} ({channels}); they lean "
+                "to an exposed partner but are not enough to accuse anyone"
+            )
+        who = " and ".join(self.leaders) if len(self.leaders) > 1 else self.leaders[0]
+        equally = " equally" if len(self.leaders) > 1 else ""
+        return (
+            f"marks in {self.finding} point{equally} to {who} ({channels}, score "
+            f"{self.best.score:.1f}), not enough to accuse by themselves"
+        )
+
+
+def _hints(activity: Activity) -> list[_Hint]:
+    """Findings whose marks were read but accuse nobody (a web log's few payload symbols)."""
+    hints = []
+    for finding in activity.findings:
+        if any(s.accused for s in finding.suspects):
+            continue
+        read = [s for s in finding.suspects if s.evidence and s.score > 0]
+        if not read:
+            continue
+        best = max(read, key=lambda s: s.score)
+        leaders = tuple(sorted(s.partner for s in read if s.score >= best.score))
+        hints.append(_Hint(finding.label, leaders, best))
+    return hints
+
+
 def _best_match(activity: Activity) -> tuple[str, str, float] | None:
     """(finding, artifact, similarity) of the closest resemblance to anything shared."""
     pairs = [(f.label, m.artifact, m.similarity) for f in activity.findings for m in f.matches]
@@ -124,6 +173,7 @@ class _Context:
     vendor_held: tuple[ExposureEntry, ...]
     named: tuple[_Named, ...]
     match: tuple[str, str, float] | None
+    hints: tuple[_Hint, ...]
 
     @property
     def onset(self) -> str:
@@ -135,8 +185,21 @@ class _Context:
 
     @property
     def weak(self) -> bool:
-        found = bool(self.activity.findings)
+        found = bool(self.activity.findings) and not self.hints
         return found and (self.match is None or self.match[2] < WEAK_SIMILARITY)
+
+    def hinted(self, partner: str | None, *, supports: bool) -> list[Evidence]:
+        """Marks below the threshold: for `partner` when it leads them, else unnamed."""
+        return [
+            Evidence(
+                EvidenceKind.FINGERPRINT,
+                h.statement(named=partner is not None),
+                supports,
+                HINT_WEIGHT / len(h.leaders),
+            )
+            for h in self.hints
+            if partner is None or partner in h.leaders
+        ]
 
     def timing(self, *, supports: bool) -> list[Evidence]:
         timing = self.activity.timing
@@ -191,6 +254,7 @@ def weigh(activity: Activity, exposure: Sequence[ExposureEntry], case: Case) -> 
         vendor_held=tuple(e for e in before if e.role is PartyRole.VENDOR),
         named=tuple(_named_partners(activity)),
         match=_best_match(activity),
+        hints=tuple(_hints(activity)),
     )
     hypotheses = [_named_leak(ctx, item, before) for item in ctx.named]
     hypotheses += [_other_partners(ctx), _finder(ctx), _independent(ctx), _insider(ctx)]
@@ -213,6 +277,7 @@ def _named_leak(ctx: _Context, item: _Named, before: Sequence[ExposureEntry]) ->
     else:
         statement = f"{item.partner} held nothing of this case before the onset ({ctx.onset})"
         evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, False, decisive=True))
+    evidence += ctx.hinted(item.partner, supports=True)
     evidence += ctx.timing(supports=True)
     return Hypothesis(
         HypothesisKind.PARTNER_LEAK,
@@ -238,6 +303,9 @@ def _other_partners(ctx: _Context) -> Hypothesis:
         evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, True))
         evidence += ctx.timing(supports=True)
         evidence += ctx.resemblance(supports=True, weight=1.0)
+        named = {n.partner for n in ctx.named}
+        if not any(named & set(h.leaders) for h in ctx.hints):
+            evidence += ctx.hinted(None, supports=True)
         if ctx.named:
             statement = (
                 f"the marks name {', '.join(n.partner for n in ctx.named)}; "
@@ -284,6 +352,7 @@ def _independent(ctx: _Context) -> Hypothesis:
     evidence += ctx.timing(supports=False)
     evidence += ctx.resemblance(supports=False, weight=2.0)
     evidence += ctx.weakness(supports=True, weight=0.5)
+    evidence += ctx.hinted(None, supports=False)
     evidence += ctx.marks_against("an independent discoverer")
     return Hypothesis(
         HypothesisKind.INDEPENDENT_DISCOVERY,
@@ -320,6 +389,7 @@ def _insider(ctx: _Context) -> Hypothesis:
 def _not_derived(ctx: _Context) -> Hypothesis:
     evidence = ctx.weakness(supports=True, weight=1.5)
     evidence += ctx.resemblance(supports=False, weight=3.0)
+    evidence += ctx.hinted(None, supports=False)
     for item in ctx.named:
         kind = EvidenceKind.FINGERPRINT if item.best is not None else EvidenceKind.TOKEN
         evidence.append(
@@ -371,6 +441,7 @@ def verdicts(hypotheses: Sequence[Hypothesis]) -> tuple[Hypothesis, ...]:
 __all__ = [
     "DERIVED_SIMILARITY",
     "FINGERPRINT_CAP",
+    "HINT_WEIGHT",
     "LEADING_MARGIN",
     "LEADING_MIN",
     "RULED_OUT_SCORE",

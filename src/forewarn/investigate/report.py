@@ -31,7 +31,7 @@ from forewarn.investigate.hypotheses import (
 )
 from forewarn.investigate.recommend import READINESS
 from forewarn.investigate.timeline_plot import timeline_png
-from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP
+from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after
 
 TEMPLATE = "report.html.j2"
 """The template's file name under `forewarn.investigate.templates`."""
@@ -109,10 +109,13 @@ def _png_uri(result: InvestigationResult) -> str:
 
 
 def _accusations(activity: Activity) -> list[dict[str, object]]:
-    """Accused or top suspects per finding, for the accusation section."""
+    """Accused suspects per finding, else its top suspects (all of them on a tie)."""
     rows: list[dict[str, object]] = []
     for finding in activity.findings:
-        suspects = [s for s in finding.suspects if s.accused] or list(finding.suspects[:1])
+        suspects = [s for s in finding.suspects if s.accused]
+        if not suspects and finding.suspects:
+            top = max(s.score for s in finding.suspects)
+            suspects = [s for s in finding.suspects if s.score >= top]
         rows.append({"finding": finding, "suspects": suspects})
     return rows
 
@@ -146,6 +149,7 @@ def render_html(result: InvestigationResult) -> str:
         accused=accused,
         move=move,
         span=describe_span,
+        days_after=days_after,
         accusations=_accusations,
         Verdict=Verdict,
         method={

@@ -25,7 +25,8 @@ from forewarn.domain.investigation import (
 from forewarn.errors import InvestigationError
 from forewarn.hunt import TraceResult
 from forewarn.investigate.engine import investigate
-from forewarn.investigate.tracing import case_hunt, seen_at, trace
+from forewarn.investigate.program_hunt import program_hunt
+from forewarn.investigate.tracing import seen_at, trace
 from forewarn.program.audit import append_audit
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
@@ -71,11 +72,15 @@ def finding_of(result: TraceResult, seen: TimePoint, case_id: str) -> Finding:
 def trace_evidence(
     session: Session, keys: ProgramKeys, case_id: str, paths: Sequence[Path]
 ) -> list[Finding]:
-    """Trace files, directories and archives; each finding is dated by `tracing.seen_at`."""
+    """Trace files, directories and archives; each finding is dated by `tracing.seen_at`.
+
+    The hunt is the one `forewarn trace --case` runs, so web logs are read for the payload marks
+    of the case's PoCs too: an investigation never sees less than a trace of the same file.
+    """
     for path in paths:
         if not path.exists():
             raise InvestigationError(f"evidence {path} does not exist")
-    hunt = case_hunt(session, keys, case_id)
+    hunt = program_hunt(session, keys, case_id=case_id)
     findings = []
     for result in trace(hunt, paths):
         if result.error is not None:

@@ -9,8 +9,10 @@ Gamma(α + k, β + T). The chance of at least one unrelated onset within `Δ` da
 then the posterior predictive `1 − (β' / (β' + Δ))^α'` (a Lomax tail), which accounts for our
 uncertainty about `λ` instead of plugging in a point estimate.
 
-`Δ` runs from the notice to the *end* of the onset's precision (a day-precision scan on Feb 27
-counts as late as Feb 28 00:00), so the probability is never understated. Timing is evidence about
+The onset is reported from its earliest start: a day-precision scan on Feb 27 after a notice on
+Feb 23 is "4 days after" (calendar days; an instant onset counts elapsed time). The probability
+alone takes `Δ` to the *end* of the onset's precision (the scan may be as late as Feb 28 00:00),
+so it is never understated. Timing is evidence about
 "some exposed party", never about a named partner: it weighs at most `TIMING_CAP` bans.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from forewarn.domain.investigation import TimingAssessment
-from forewarn.domain.timeline import TimePoint
+from forewarn.domain.timeline import TimePoint, TimePrecision
 
 DAY = timedelta(days=1)
 
@@ -71,11 +73,15 @@ def assess_timing(
     if not before:
         return None
     notice = max(before)
-    delta = (onset.end - notice) / DAY
+    if onset.precision is TimePrecision.INSTANT:
+        delta = (onset.start - notice) / DAY
+    else:
+        delta = float((onset.start.date() - notice.date()).days)
+    latest = (onset.end - notice) / DAY
     start = min(window_start, notice)
     window = (notice - start) / DAY
     k = sum(1 for p in prior_onsets if start <= p.start < notice)
-    probability = probability_of_onset(delta, k, window, prior)
+    probability = probability_of_onset(latest, k, window, prior)
     return TimingAssessment(
         notice_at=notice,
         delta_days=delta,
@@ -92,10 +98,18 @@ def timing_weight(timing: TimingAssessment) -> float:
     return min(TIMING_CAP, -math.log10(p))
 
 
+def days_after(delta_days: float) -> str:
+    """`4 days`, `1 day`, `0.4 days`: whole days as whole numbers, the same everywhere."""
+    if delta_days == round(delta_days):
+        whole = round(delta_days)
+        return f"{whole} day" if whole == 1 else f"{whole} days"
+    return f"{delta_days:.1f} days"
+
+
 def describe(timing: TimingAssessment) -> str:
     """One sentence for people."""
     return (
-        f"onset {timing.delta_days:.1f} days after the notice of "
+        f"onset {days_after(timing.delta_days)} after the notice of "
         f"{timing.notice_at:%Y-%m-%d}; with {timing.background_events} unrelated onset(s) in the "
         f"{timing.window_days:.0f} days before it, an unrelated onset this soon has probability "
         f"{timing.probability_if_unrelated:.3f}"
@@ -107,6 +121,7 @@ __all__ = [
     "TIMING_CAP",
     "GammaPrior",
     "assess_timing",
+    "days_after",
     "describe",
     "probability_of_onset",
     "timing_weight",

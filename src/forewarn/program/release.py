@@ -194,11 +194,14 @@ def _deliver(
     manifest_sha = hashlib.sha256(manifest_of(release, sizes, keys.signing_key.public_key()))
     bundle_sha = hashlib.sha256(bundle).hexdigest()
     with sessions() as session:
-        partner = get_partner(session, pending.partner)
-        if partner.age_recipient is None or partner.status is not PartnerStatus.ACTIVE:
-            return False
-        sealed = seal(bundle, partner.age_recipient)
         repo = ReleaseRepository(session)
+        found = repo.recipient(pending.partner)
+        if found is None:
+            raise NotFoundError(f"unknown partner {pending.partner!r}")
+        status, recipient = found
+        if recipient is None or status != PartnerStatus.ACTIVE.value:
+            return False
+        sealed = seal(bundle, recipient)
         if not repo.complete(
             pending.id,
             items=items,

@@ -252,6 +252,14 @@ class ReleaseRepository:
         self.session.expire_all()
         return True
 
+    def recipient(self, partner: str) -> tuple[str, str | None] | None:
+        """A partner's status and age recipient, read in the delivering transaction (one query)."""
+        query = select(PartnerRow.status, PartnerRow.age_recipient).where(
+            PartnerRow.name == partner
+        )
+        row = self.session.execute(query).one_or_none()
+        return None if row is None else (row[0], row[1])
+
     def code_partners(self, case_id: str) -> int | None:
         """The code size the case's copies were marked with, once any was delivered."""
         query = select(ReleaseRow.code_partners).where(

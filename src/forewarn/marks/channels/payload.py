@@ -17,6 +17,7 @@ from functools import lru_cache
 import libcst as cst
 
 from forewarn.errors import MarkError
+from forewarn.marks.channels.payload_derived import remember
 from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect
 from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites, template
 from forewarn.marks.channels.payload_write import PayloadLayout
@@ -59,9 +60,11 @@ class PayloadChannel:
             raise MarkError("payload bits must be 0 or 1")
         if not sites:
             return original
-        marked = _layout(original).write(bits)
+        layout = _layout(original)
+        marked = layout.write(bits)
         if self.extract(original, marked) != list(bits):
             raise MarkError("the marked payload does not read back as written")
+        remember(marked, layout, bits)
         return marked
 
     def extract(self, original: str, suspect: str) -> list[int | None]:

@@ -10,7 +10,7 @@ moved dict element keeping the comma and spacing of the slot it lands in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -19,11 +19,11 @@ from libcst.metadata import CodeRange, PositionProvider
 from forewarn.errors import MarkError
 from forewarn.marks.channels.payload_sites import PayloadSite, base
 from forewarn.marks.channels.pysource_kinds import arrange
-from forewarn.marks.channels.pysource_rewrite import SourceMap
+from forewarn.marks.channels.pysource_rewrite import source_map_of
 
 
 @dataclass(frozen=True, slots=True)
-class _Literal:
+class LiteralEdit:
     """A string or integer token the payload rewrites."""
 
     start: int
@@ -39,7 +39,7 @@ class _Literal:
 
 
 @dataclass(frozen=True, slots=True)
-class _Dict:
+class DictEdit:
     """A dict display whose element order carries bits."""
 
     start: int
@@ -60,7 +60,9 @@ class PayloadLayout:
     def __init__(self, original: str, sites: Sequence[PayloadSite]) -> None:
         self.original = original
         self.sites = tuple(sites)
-        source_map = SourceMap(original)
+        source_map = source_map_of(original)
+        self.module = source_map.wrapper.module
+        """The original's libcst tree (shared, never changed)."""
         positions = source_map.wrapper.resolve(PositionProvider)
         starts = _line_starts(original)
         literals: dict[int, tuple[cst.CSTNode, list[int]]] = {}
@@ -87,14 +89,18 @@ class PayloadLayout:
         self._dicts = [
             self._dict(node, indexes, positions, starts) for node, indexes in dicts.values()
         ]
+        self.literal_nodes = dict(zip(literals, self._literals, strict=True))
+        """Each edited literal by the `id` of its node in `module`."""
+        self.dict_nodes = dict(zip(dicts, self._dicts, strict=True))
+        """Each reordered dict by the `id` of its node in `module`."""
 
     def _dict(
         self,
         node: cst.Dict,
         indexes: list[int],
-        positions: dict[cst.CSTNode, CodeRange],
+        positions: Mapping[cst.CSTNode, CodeRange],
         starts: list[int],
-    ) -> _Dict:
+    ) -> DictEdit:
         elements = tuple(_span(positions[e], starts) for e in node.elements)
         for (start, end), element in zip(elements, node.elements, strict=True):
             bare = element.with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -104,7 +110,7 @@ class PayloadLayout:
         items = tuple(k.lower() if folded else k for k in first.keys)
         if len(items) != len(elements):
             raise MarkError("a payload dict's keys do not match its elements")
-        return _Dict(elements[0][0], elements[-1][1], elements, items, tuple(indexes))
+        return DictEdit(elements[0][0], elements[-1][1], elements, items, tuple(indexes))
 
     def _check(self, start: int, end: int, expected: str) -> None:
         """Refuse spans that do not hold the node's own text (odd line endings, say)."""
@@ -116,7 +122,7 @@ class PayloadLayout:
         pieces: list[tuple[int, int, str]] = []
         inside: list[list[tuple[int, int, str]]] = [[] for _ in self._dicts]
         for literal in self._literals:
-            piece = (literal.start, literal.end, self._literal_text(literal, bits))
+            piece = (literal.start, literal.end, self.literal_text(literal, bits))
             owner = next(
                 (k for k, d in enumerate(self._dicts) if d.start <= literal.start < d.end), None
             )
@@ -125,7 +131,7 @@ class PayloadLayout:
             pieces.append((found.start, found.end, self._dict_text(found, bits, nested)))
         return _splice(self.original, 0, len(self.original), pieces)
 
-    def _literal_text(self, literal: _Literal, bits: Sequence[int]) -> str:
+    def literal_text(self, literal: LiteralEdit, bits: Sequence[int]) -> str:
         token = self.original[literal.start : literal.end]
         if literal.head == 0:
             index = literal.sites[0]
@@ -140,11 +146,14 @@ class PayloadLayout:
                 body[start:end] = list(str(base(site.number) + bit).zfill(end - start))
         return token[: literal.head] + "".join(body) + token[len(token) - literal.tail :]
 
+    def order(self, found: DictEdit, bits: Sequence[int]) -> list[str]:
+        """The dict's element names in the order `bits` ask for."""
+        return arrange(list(found.items), {self.sites[k].detail[1]: bits[k] for k in found.sites})
+
     def _dict_text(
-        self, found: _Dict, bits: Sequence[int], nested: list[tuple[int, int, str]]
+        self, found: DictEdit, bits: Sequence[int], nested: list[tuple[int, int, str]]
     ) -> str:
-        order = {self.sites[k].detail[1]: bits[k] for k in found.sites}
-        wanted = arrange(list(found.items), order)
+        wanted = self.order(found, bits)
         texts = [
             _splice(self.original, start, end, [p for p in nested if start <= p[0] < end])
             for start, end in found.elements
@@ -157,10 +166,12 @@ class PayloadLayout:
         return "".join(out)
 
 
-def _literal(node: cst.CSTNode, indexes: list[int], span: tuple[int, int]) -> _Literal:
+def _literal(node: cst.CSTNode, indexes: list[int], span: tuple[int, int]) -> LiteralEdit:
     if isinstance(node, cst.SimpleString):
-        return _Literal(*span, len(node.prefix) + len(node.quote), len(node.quote), tuple(indexes))
-    return _Literal(*span, 0, 0, tuple(indexes))
+        return LiteralEdit(
+            *span, len(node.prefix) + len(node.quote), len(node.quote), tuple(indexes)
+        )
+    return LiteralEdit(*span, 0, 0, tuple(indexes))
 
 
 def _line_starts(text: str) -> list[int]:

@@ -44,9 +44,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import libcst as cst
+
 from forewarn.errors import MarkError
+from forewarn.marks.channels.payload_derived import derivation, derived_tree
+from forewarn.marks.channels.payload_write import PayloadLayout
 from forewarn.marks.channels.pysource_canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
-from forewarn.marks.channels.pysource_rewrite import Located, SourceMap, rewrite
+from forewarn.marks.channels.pysource_edits import ancestors
+from forewarn.marks.channels.pysource_rewrite import Located, rewrite, source_map_of
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +63,12 @@ MAX_SOURCE_CHARS = 2_000_000
 class _Plan:
     located: tuple[Located, ...]
     """The choice points of the original, in channel order."""
-    source_map: SourceMap | None
-    """libcst view of the original, for embedding."""
+    module: cst.Module | None
+    """libcst tree of the original, for embedding."""
+    signature: tuple[object, ...]
+    """Kind, anchor, form and detail of every readable choice point, in order."""
+    above: frozenset[int]
+    """`id`s of the nodes of `module` with a choice point below them (the rewrite's path)."""
 
 
 def _parse(text: str) -> Analysis | None:
@@ -85,12 +94,19 @@ def _pair_counts(analysis: Analysis) -> Counter[tuple[str, ...]]:
     return Counter(s.detail for s in analysis.sites if s.kind == "stmtorder")
 
 
+def _signature(analysis: Analysis) -> tuple[object, ...]:
+    pairs = _pair_counts(analysis)
+    return tuple(
+        (s.kind, s.anchor, s.bit, s.detail) for s in analysis.sites if _trusted(analysis, s, pairs)
+    )
+
+
 @lru_cache(maxsize=32)
 def _plan(original: str) -> _Plan:
     analysis = _parse(original)
     if analysis is None:
-        return _Plan((), None)
-    source_map = SourceMap(original)
+        return _Plan((), None, (), frozenset())
+    source_map = source_map_of(original)
     pairs = _pair_counts(analysis)
     located = []
     for site in analysis.sites:
@@ -98,7 +114,36 @@ def _plan(original: str) -> _Plan:
             found = source_map.locate(site)
             if found is not None:
                 located.append(found)
-    return _Plan(tuple(located), source_map)
+    module = source_map.wrapper.module
+    targets = {id(node) for found in located for node in found.nodes}
+    return _Plan(tuple(located), module, _signature(analysis), ancestors(module, targets))
+
+
+def _plan_of(text: str) -> _Plan:
+    """The plan of `text`, from its original's when it is a payload copy of a known original."""
+    derived = derivation(text)
+    return _plan(text) if derived is None else _derived_plan(text, *derived)
+
+
+@lru_cache(maxsize=8)
+def _derived_plan(text: str, layout: PayloadLayout, bits: tuple[int, ...]) -> _Plan:
+    """`_plan(text)` without parsing `text` with libcst again.
+
+    The payload channel changed only literals and dict element order, so when `text` shows the
+    same readable choice points as its original (checked on the `ast`, ~4 ms), they sit on the
+    same libcst nodes, rebuilt where an edit lies below them; otherwise `text` is planned afresh.
+    The rebuilt tree's code is `text` itself (`PayloadLayout.write` and `derived_tree` make the
+    same edits; tests/marks/test_payload_write.py checks it on random bits).
+    """
+    base = _plan(layout.original)
+    analysis = _parse(text)
+    if base.module is None or analysis is None or _signature(analysis) != base.signature:
+        return _plan(text)
+    tree = derived_tree(layout, bits)
+    located = tuple(
+        Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located
+    )
+    return _Plan(located, tree.module, base.signature, tree.ids(base.above))
 
 
 class PythonSourceChannel:
@@ -108,20 +153,20 @@ class PythonSourceChannel:
 
     def capacity(self, original: str) -> int:
         """How many choice points the original's code offers."""
-        return len(_plan(original).located)
+        return len(_plan_of(original).located)
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """The original with choice point `k` in form `bits[k]`, otherwise byte for byte."""
-        plan = _plan(original)
+        plan = _plan_of(original)
         if len(bits) != len(plan.located):
             raise MarkError(
                 f"python source offers {len(plan.located)} choice points, got {len(bits)} bits"
             )
         if any(b not in (0, 1) for b in bits):
             raise MarkError("python source bits must be 0 or 1")
-        if plan.source_map is None:
+        if plan.module is None:
             return original
-        marked = rewrite(plan.source_map, list(zip(plan.located, bits, strict=True)))
+        marked = rewrite(plan.module, list(zip(plan.located, bits, strict=True)), plan.above)
         if self.extract(original, marked) != list(bits):
             raise MarkError(
                 "the marked source does not read back as written",
@@ -131,7 +176,7 @@ class PythonSourceChannel:
 
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice point of the original, the form `suspect` shows, or `None`."""
-        plan = _plan(original)
+        plan = _plan_of(original)
         if not plan.located:
             return []
         seen = _parse(suspect)

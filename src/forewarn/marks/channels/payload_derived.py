@@ -1,0 +1,127 @@
+"""Which texts the payload channel wrote from which original, and their libcst trees.
+
+The Python source channel runs on the payload channel's output. Parsing that output again with
+positions and locating every choice point in it (~40 ms for a 200-line PoC) would happen once per
+partner, yet the output is the original with a few literals changed and a few dict elements
+reordered: its libcst tree is the original's cached tree with those nodes replaced. `remember`
+records what `PayloadChannel.embed` wrote (a few recent copies per process); `derived_tree`
+rebuilds the copy's tree by visiting only the paths down to the edited nodes, and says which node
+of the copy each node of the original became.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import libcst as cst
+
+from forewarn.marks.channels.payload_write import PayloadLayout
+from forewarn.marks.channels.pysource_edits import ancestors
+
+RECENT = 16
+"""Copies remembered per process; the engine hands one to the next channel straight away."""
+
+_recent: OrderedDict[str, tuple[PayloadLayout, tuple[int, ...]]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def remember(marked: str, layout: PayloadLayout, bits: Sequence[int]) -> None:
+    """Record that `marked` is `layout.original` with the payload sites set to `bits`."""
+    with _lock:
+        _recent[marked] = (layout, tuple(bits))
+        _recent.move_to_end(marked)
+        while len(_recent) > RECENT:
+            _recent.popitem(last=False)
+
+
+def derivation(text: str) -> tuple[PayloadLayout, tuple[int, ...]] | None:
+    """The layout and bits `text` was written from, if it is a recent payload copy."""
+    with _lock:
+        return _recent.get(text)
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedTree:
+    """A payload copy's libcst tree, built from the original's."""
+
+    module: cst.Module
+    """The copy's tree; its code is the copy's text."""
+    moved: dict[int, cst.CSTNode]
+    """Node of the copy for the `id` of each original node that was rebuilt."""
+
+    def node(self, original: cst.CSTNode) -> cst.CSTNode:
+        """The copy's node for `original` (itself when nothing under it changed)."""
+        return self.moved.get(id(original), original)
+
+    def ids(self, originals: frozenset[int]) -> frozenset[int]:
+        """The `id`s in the copy of the original nodes with these `id`s."""
+        moved = self.moved
+        return frozenset(id(moved[k]) if k in moved else k for k in originals)
+
+
+def derived_tree(layout: PayloadLayout, bits: Sequence[int]) -> DerivedTree:
+    """The tree of `layout.write(bits)`, sharing every untouched subtree with the original."""
+    edits = _TreeEdits(layout, bits, _ancestors(layout))
+    module = layout.module.visit(edits)
+    return DerivedTree(module, edits.moved)
+
+
+@lru_cache(maxsize=8)
+def _ancestors(layout: PayloadLayout) -> frozenset[int]:
+    """`id`s of the nodes above an edited literal or dict: the only ones worth visiting."""
+    return ancestors(layout.module, set(layout.literal_nodes) | set(layout.dict_nodes))
+
+
+class _TreeEdits(cst.CSTTransformer):
+    """The payload edits as a libcst rewrite: the same bytes as `PayloadLayout.write`."""
+
+    def __init__(
+        self, layout: PayloadLayout, bits: Sequence[int], ancestors: frozenset[int]
+    ) -> None:
+        super().__init__()
+        self.layout = layout
+        self.bits = bits
+        self.ancestors = ancestors
+        self.moved: dict[int, cst.CSTNode] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.ancestors
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        result = super().on_leave(original_node, updated_node)
+        if result is not original_node and isinstance(result, cst.CSTNode):
+            self.moved[id(original_node)] = result
+        return result
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        literal = self.layout.literal_nodes.get(id(original_node))
+        if literal is None:
+            return updated_node
+        return updated_node.with_changes(value=self.layout.literal_text(literal, self.bits))
+
+    def leave_Integer(
+        self, original_node: cst.Integer, updated_node: cst.Integer
+    ) -> cst.BaseExpression:
+        literal = self.layout.literal_nodes.get(id(original_node))
+        if literal is None:
+            return updated_node
+        return updated_node.with_changes(value=self.layout.literal_text(literal, self.bits))
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        found = self.layout.dict_nodes.get(id(original_node))
+        if found is None:
+            return updated_node
+        slots = list(updated_node.elements)
+        order = [found.items.index(name) for name in self.layout.order(found, self.bits)]
+        elements = [slots[j].with_changes(comma=slots[k].comma) for k, j in enumerate(order)]
+        for element, j in zip(elements, order, strict=True):
+            self.moved[id(original_node.elements[j])] = element
+        return updated_node.with_changes(elements=elements)

@@ -1,45 +1,151 @@
 """Canary scan throughput: forewarn (end to end and matcher only) vs grep -F and ripgrep.
 
-    .venv/bin/python bench/scan.py --size-mb 1024 --patterns 10000 100000
+    .venv/bin/python bench/scan.py --size-mb 1024 --patterns 10000 100000 --program demo-out
 
-One core: forewarn runs in this process; grep and rg are pinned with `taskset -c 0` when
-available (rg also gets `-j1`). Every tool reads the same file with the same patterns.
+One core: this process pins itself to CPU 0; grep and rg run under `taskset -c 0` (rg with
+`-j1`). Every tool reads the same cached file with the same patterns and must find the planted
+ground truth: forewarn every occurrence, grep and rg every line (asserted). Throughput is given
+by wall clock and by CPU time (user + sys), the latter being steadier on a loaded machine.
+
+Pattern sets: `program` are the canaries forewarn plants (`marks.channels.tokens.all_tokens`
+for many cases x 1,000 fictional partners); `synthetic` are host names sharing long suffixes.
+With `--program DIR` (a `forewarn demo --out DIR` folder) the real `forewarn trace` path is
+timed too: the hunt `program_hunt` builds (with its accuser and wire artifacts) with the
+scanner swapped for one over the benchmark's patterns, and the CLI itself as a subprocess.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus.weblog import tokens, write_log  # noqa: E402
-from forewarn.hunt import CanaryOwner, Hunt, build_matcher, read_paths  # noqa: E402
+from corpus.weblog import LogStats, program_tokens, tokens, write_log  # noqa: E402
+from forewarn.hunt import CanaryOwner, Hunt, Matcher, build_matcher, read_paths  # noqa: E402
+
+T = TypeVar("T")
+PIN = ["taskset", "-c", "0"] if shutil.which("taskset") else []
 
 
-def _timed(command: list[str], out: Path) -> float:
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    start = time.perf_counter()
-    with open(out, "wb") as sink:
-        subprocess.run(pin + command, stdout=sink, check=False)
-    return time.perf_counter() - start
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def _line_count(path: Path) -> int:
-    with open(path, "rb") as handle:
-        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds and stdout of a pinned subprocess."""
+    cpu, start = _children_cpu(), time.perf_counter()
+    done = subprocess.run(PIN + command, capture_output=True, text=True, check=False, env=env)
+    return time.perf_counter() - start, _children_cpu() - cpu, done.stdout
+
+
+def _timed(work: Callable[[], T]) -> tuple[float, float, T]:
+    cpu, start = time.process_time(), time.perf_counter()
+    value = work()
+    return time.perf_counter() - start, time.process_time() - cpu, value
+
+
+def _owners(kind: str, count: int) -> dict[bytes, CanaryOwner]:
+    if kind == "program":
+        return {t.encode(): o for t, o in program_tokens(count).items()}
+    return {
+        t.encode(): CanaryOwner(f"partner-{i % 80}", "FW-1", "poc.py")
+        for i, t in enumerate(tokens(count, seed=1))
+    }
+
+
+def _cli_hunt(program: Path, scanner: Matcher) -> Hunt:
+    """The hunt `forewarn trace` builds for the program, scanning for the benchmark's patterns."""
+    from forewarn.investigate.program_hunt import program_hunt
+    from forewarn.program.service import open_program
+    from forewarn.settings import Settings
+
+    settings = Settings(
+        database_url=f"sqlite:///{program / 'forewarn.db'}", key_file=program / "forewarn.key"
+    )
+    with open_program(settings) as opened, opened.session() as session:
+        hunt = program_hunt(session, opened.keys)
+    return dataclasses.replace(hunt, scanner=scanner)
+
+
+def _row(
+    kind: str, count: int, log: Path, stats: LogStats, pattern_file: Path, program: Path | None
+) -> dict[str, object]:
+    owners = _owners(kind, count)
+    pattern_file.write_bytes(b"\n".join(owners) + b"\n")
+    mb = stats.size / 1024**2
+    compile_s, _, matcher = _timed(lambda: build_matcher(owners))
+    item = next(iter(read_paths([log])))
+    m_wall, m_cpu, result = _timed(lambda: matcher.scan(item.chunks()))
+    t_wall, t_cpu, traced = _timed(lambda: list(Hunt(scanner=matcher).trace_paths([log])))
+    found = sum(t.count for t in traced[0].tokens)
+    assert result.total_hits == stats.hits == found, (result.total_hits, stats.hits, found)
+    g_wall, g_cpu, g_out = _run(["grep", "-c", "-F", "-f", str(pattern_file), str(log)])
+    assert int(g_out) == stats.lines, (g_out, stats.lines)
+    row: dict[str, object] = {
+        "set": kind,
+        "patterns": count,
+        "size_bytes": stats.size,
+        "planted_hits": stats.hits,
+        "compile_s": round(compile_s, 2),
+        "trace_MBps": round(mb / t_wall),
+        "trace_cpu_MBps": round(mb / t_cpu),
+        "matcher_MBps": round(mb / m_wall),
+        "matcher_cpu_MBps": round(mb / m_cpu),
+        "grep_MBps": round(mb / g_wall),
+        "grep_cpu_MBps": round(mb / g_cpu),
+    }
+    if shutil.which("rg"):
+        r_wall, r_cpu, r_out = _run(
+            ["rg", "-j1", "--no-mmap", "-c", "-F", "-f", str(pattern_file), str(log)]
+        )
+        assert int(r_out) == stats.lines, (r_out, stats.lines)
+        row |= {"rg_MBps": round(mb / r_wall), "rg_cpu_MBps": round(mb / r_cpu)}
+    if program is not None and kind == "program":
+        hunt = _cli_hunt(program, matcher)
+        c_wall, c_cpu, c_traced = _timed(lambda: list(hunt.trace_paths([log])))
+        assert sum(t.count for t in c_traced[0].tokens) == stats.hits
+        row |= {"cli_hunt_s": round(c_wall, 2), "cli_hunt_MBps": round(mb / c_wall)}
+    row["trace_vs_grep"] = round(mb / t_wall / (mb / g_wall), 2)
+    row["trace_vs_grep_cpu"] = round(g_cpu / t_cpu, 2)
+    if "rg_MBps" in row:
+        row["trace_vs_rg"] = round(r_wall / t_wall, 2)
+    row["load"] = os.getloadavg()[0]
+    return row
+
+
+def _cli(program: Path, log: Path) -> dict[str, object]:
+    """`forewarn trace --json big.log` as a user runs it (the demo program's own canaries)."""
+    forewarn = Path(sys.executable).parent / "forewarn"
+    command = [str(forewarn), "--db", f"sqlite:///{program / 'forewarn.db'}"]
+    command += ["--key-file", str(program / "forewarn.key"), "trace", "--json", str(log)]
+    wall, cpu, out = _run(command)
+    mb = log.stat().st_size / 1024**2
+    return {
+        "cli_s": round(wall, 2),
+        "cli_cpu_s": round(cpu, 2),
+        "cli_MBps": round(mb / wall),
+        "items": len(json.loads(out)),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--patterns", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sets", nargs="+", default=["program", "synthetic"])
+    parser.add_argument("--program", type=Path, default=None, help="a `forewarn demo` folder")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "scan.json")
     args = parser.parse_args()
@@ -47,57 +153,25 @@ def main() -> None:
         os.sched_setaffinity(0, {0})
     work = args.workdir or Path(tempfile.mkdtemp(prefix="forewarn-scan-"))
     work.mkdir(parents=True, exist_ok=True)
-    all_tokens = tokens(max(args.patterns), seed=1)
-    log = work / "u_ex210228.log"
-    size = write_log(log, args.size_mb * 1024**2, all_tokens[::997])
-    mb = size / 1024**2
-    print(f"log: {size:,} bytes ({mb:.0f} MB) at {log}")
-    rows = []
-    for count in args.patterns:
-        pats = all_tokens[:count]
-        pattern_file = work / f"patterns-{count}.txt"
-        pattern_file.write_text("\n".join(pats) + "\n")
-        owners = {
-            t.encode(): CanaryOwner(f"partner-{i % 80}", "FW-1", "poc.py")
-            for i, t in enumerate(pats)
-        }
-        start = time.perf_counter()
-        matcher = build_matcher(owners)
-        compile_s = time.perf_counter() - start
-        item = next(iter(read_paths([log])))
-        start = time.perf_counter()
-        result = matcher.scan(item.chunks())
-        matcher_s = time.perf_counter() - start
-        start = time.perf_counter()
-        traced = list(Hunt(scanner=matcher).trace_paths([log]))
-        e2e_s = time.perf_counter() - start
-        tokens_found = sum(t.count for t in traced[0].tokens)
-        grep_s = _timed(["grep", "-F", "-f", str(pattern_file), str(log)], work / "grep.out")
-        grep_lines = _line_count(work / "grep.out")
-        row = {
-            "patterns": count,
-            "size_bytes": size,
-            "compile_s": round(compile_s, 2),
-            "hits": result.total_hits,
-            "trace_tokens": tokens_found,
-            "grep_lines": grep_lines,
-            "forewarn_trace_MBps": round(mb / e2e_s),
-            "matcher_MBps": round(mb / matcher_s),
-            "grep_MBps": round(mb / grep_s),
-        }
-        if shutil.which("rg"):
-            rg_s = _timed(
-                ["rg", "-j1", "--no-mmap", "-F", "-f", str(pattern_file), str(log)], work / "rg.out"
-            )
-            row["rg_MBps"] = round(mb / rg_s)
-            row["rg_lines"] = _line_count(work / "rg.out")
-        row["trace_vs_grep"] = round(row["forewarn_trace_MBps"] / row["grep_MBps"], 2)
-        if "rg_MBps" in row:
-            row["trace_vs_rg"] = round(row["forewarn_trace_MBps"] / row["rg_MBps"], 2)
-        print(json.dumps(row))
-        rows.append(row)
+    rows: list[dict[str, object]] = []
+    cli: dict[str, object] = {}
+    for kind in args.sets:
+        # Planted canaries are drawn from the smallest set, so every size must find them all.
+        plant = [p.decode() for p in _owners(kind, min(args.patterns))][::97]
+        log = work / f"u_ex210228-{kind}.log"
+        stats = write_log(log, args.size_mb * 1024**2, plant)
+        print(f"{kind}: {stats}", flush=True)
+        for count in args.patterns:
+            row = _row(kind, count, log, stats, work / f"patterns-{count}.txt", args.program)
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+        if args.program is not None and kind == "program":
+            cli = _cli(args.program, log)
+            print(json.dumps(cli), flush=True)
+        log.unlink()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"size_bytes": size, "rows": rows}, indent=2) + "\n")
+    report = {"size_mb": args.size_mb, "rows": rows, "cli": cli, "uname": os.uname().machine}
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
     if args.workdir is None:
         shutil.rmtree(work)
 

@@ -47,9 +47,9 @@ AGENTS = [
 ]
 REFERERS = [
     "-",
-    "https://mail.example.com/owa/",
-    "https://edge-cdn01.example.net/r/landing",
-    "https://portal.example.com/r/abc123?utm_source=mail",
+    "https://mail.contoso.com/owa/",
+    "https://edge-cdn01.fabrikam.net/r/landing",
+    "https://portal.contoso.com/r/abc123?utm_source=mail",
 ]
 FIELDS = (
     "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
@@ -77,14 +77,16 @@ def tokens(count: int, seed: int) -> list[str]:
     return [f"cnry{rng.getrandbits(64):016x}.fw{rng.randrange(100)}.example" for _ in range(count)]
 
 
-def program_tokens(count: int, secret: bytes = b"bench-scan-secret-32-bytes......") -> dict[str, CanaryOwner]:
+def program_tokens(
+    count: int, secret: bytes = b"bench-scan-secret-32-bytes......"
+) -> dict[str, CanaryOwner]:
     """`count` canaries as forewarn plants them: per case, 1,000 fictional partners each get an
     advisory (its reference id) and a PoC (reference id, host label, URL path)."""
     partners = [f"Partner {i:04d} Security" for i in range(1000)]
     table: dict[str, CanaryOwner] = {}
     case = 0
     while len(table) < count:
-        case_id = f"FW-2021-{case:04d}"
+        case_id = f"FW-2099-{case:04d}"  # no clash with a demo program's cases
         for artifact in ("advisory.md", "poc.py"):
             for token, hit in all_tokens(secret, case_id, [artifact], partners).items():
                 if artifact == "poc.py" or token.startswith("FWR-"):

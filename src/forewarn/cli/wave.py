@@ -110,16 +110,23 @@ def reschedule(
             session, program.keys, case_id, patch_planned=day, reason=reason, now=common.now(now)
         )
 
-    def render() -> None:
-        common.say(f"{case_id}: patch now planned for {result.case.patch_planned.isoformat()}")
-        _render_plan(case_id, list(result.waves))
-        common.table(
-            "partners now getting less lead time",
-            ("partner", "before", "after", "already released"),
-            [
-                (c.partner, common.jsonable(c.before), common.jsonable(c.after), c.released)
-                for c in result.less_lead_time
-            ],
-        )
+    common.emit(ctx, result, lambda: render_reschedule(case_id, result), json_flag=json_out)
 
-    common.emit(ctx, result, render, json_flag=json_out)
+
+def render_reschedule(case_id: str, result: waves.RescheduleResult) -> None:
+    """The new plan and who now gets less lead time (released: yes or no)."""
+    common.say(f"{case_id}: patch now planned for {result.case.patch_planned.isoformat()}")
+    _render_plan(case_id, list(result.waves))
+    common.table(
+        "partners now getting less lead time",
+        ("partner", "before", "after", "already released"),
+        [
+            (
+                c.partner,
+                common.jsonable(c.before),
+                common.jsonable(c.after),
+                "yes" if c.released else "no",
+            )
+            for c in result.less_lead_time
+        ],
+    )

@@ -78,7 +78,8 @@ def recommend(
         before_patch = activity.start.start.date() < case.patch_planned
         if leads:
             reasons.append(
-                f"{activity.label} ({activity.start}): {leads[0]} is the leading explanation"
+                f"{activity.label} ({activity.start}): {_lower(leads[0])} is the leading "
+                "explanation"
             )
             triggers.append(activity.start.start)
         if _exploited(activity) and before_patch:
@@ -89,10 +90,11 @@ def recommend(
         trigger = min(triggers)
         new_date = max((trigger + READINESS).date(), (as_of + shortest_lead).date())
         if new_date < case.patch_planned:
+            lead = shortest_lead / timedelta(days=1)
             rule = (
-                f"earliest feasible date = max(first trigger {trigger:%Y-%m-%d} + "
-                f"{READINESS.days} days to ship, now {as_of:%Y-%m-%d} + shortest tier lead time "
-                f"{shortest_lead / timedelta(days=1):g} day(s))"
+                f"{new_date} is the earliest the patch can ship: {READINESS.days} days after the "
+                f"first trigger on {trigger:%Y-%m-%d}, and no sooner than the shortest tier lead "
+                f"time ({lead:g} {'day' if lead == 1 else 'days'}) from now ({as_of:%Y-%m-%d})"
             )
             reason = f"exploitation or leak of {case.id} seen before the patch"
             found.append(
@@ -142,9 +144,10 @@ def recommend(
         found.append(
             Recommendation(
                 RecommendationKind.NOTIFY_PARTNERS,
-                f"Notify the {len(remaining)} remaining partners now",
+                f"Notify the {_count(len(remaining), 'remaining partner')} now",
                 (
-                    f"{len(remaining)} active partners have not been notified yet",
+                    f"{_count(len(remaining), 'active partner')} "
+                    f"{'has' if len(remaining) == 1 else 'have'} not been notified yet",
                     f"with the patch on {new_date} their wave falls due now; "
                     "rescheduling recomputes it",
                 ),
@@ -167,6 +170,15 @@ def _accused(activities: Sequence[Activity]) -> dict[str, str]:
                 first = hypothesis.evidence[0].statement if hypothesis.evidence else ""
                 named.setdefault(hypothesis.subject, f"{activity.label}: {first}")
     return named
+
+
+def _lower(title: str) -> str:
+    """`Leak by partner Kestrel` → `leak by partner Kestrel`, for use mid-sentence."""
+    return title[:1].lower() + title[1:]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _cmd(*argv: str) -> str:

@@ -10,8 +10,6 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-import jinja2
-
 from forewarn.domain.investigation import (
     Activity,
     ExposureEntry,
@@ -104,6 +102,11 @@ def exposure_rows(entries: tuple[ExposureEntry, ...]) -> list[ExposureRow]:
     return rows
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 finding`, `2 findings`, `3 fetches`: a count with its noun agreeing."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def _png_uri(result: InvestigationResult) -> str:
     return "data:image/png;base64," + base64.b64encode(timeline_png(result)).decode("ascii")
 
@@ -122,6 +125,8 @@ def _accusations(activity: Activity) -> list[dict[str, object]]:
 
 def render_html(result: InvestigationResult) -> str:
     """The report as one HTML string with everything inline."""
+    import jinja2  # only the commands that write a report pay for the template engine
+
     text = (
         resources.files("forewarn.investigate")
         .joinpath("templates", TEMPLATE)
@@ -144,7 +149,8 @@ def render_html(result: InvestigationResult) -> str:
         r=result,
         case=result.case,
         timeline=_png_uri(result),
-        exposure=exposure_rows(result.exposure),
+        exposure=sorted(exposure_rows(result.exposure), key=lambda row: row.party not in accused),
+        plural=plural,
         partners_exposed=len({e.party for e in result.exposure if e.role is PartyRole.PARTNER}),
         accused=accused,
         move=move,
@@ -178,4 +184,4 @@ def write_report(result: InvestigationResult, path: Path) -> Path:
     return path
 
 
-__all__ = ["ExposureRow", "exposure_rows", "render_html", "to_json", "write_report"]
+__all__ = ["ExposureRow", "exposure_rows", "plural", "render_html", "to_json", "write_report"]

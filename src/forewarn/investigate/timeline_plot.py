@@ -135,16 +135,26 @@ def _partners(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
                 color=COLOURS["notice"],
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
             )
-    fetches = [_x(f.at) for f in result.fetches]
+    fetches = sorted(_x(f.at) for f in result.fetches)
     ax.scatter(
         fetches,
         [_y("Partners") - 0.2] * len(fetches),
         marker="|",
-        s=120,
-        lw=1.5,
+        s=140,
+        linewidths=0.8,
         color=COLOURS["fetch"],
         zorder=3,
     )
+    if labels and fetches:
+        noun = "fetch" if len(fetches) == 1 else "fetches"
+        ax.annotate(
+            f"{len(fetches)} {noun}",
+            (fetches[-1], _y("Partners") - 0.28),
+            xytext=(6, 0),
+            textcoords="offset points",
+            fontsize=7,
+            color=COLOURS["fetch"],
+        )
 
 
 def _patches(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:

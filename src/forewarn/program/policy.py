@@ -182,8 +182,12 @@ def plan_waves(
         base_at = end - tier.lead_time
         release = given.get(partner.name)
         if release is not None:
+            # what the rules did to this delivery stays explained after it went out
             names = tuple(a.name for a in release.artifacts)
-            draft(tier, release.available_at).take(partner.name, names)
+            given_draft = draft(tier, release.available_at)
+            given_draft.take(partner.name, names)
+            for note in _notes([r for r in rules if r.matches(partner, release.available_at)]):
+                given_draft.adjust(partner.name, note)
             continue
         base = draft(tier, base_at)
         problem = _status_problem(partner) or key_problem(partner)
@@ -194,7 +198,6 @@ def plan_waves(
         if excluding := [r.name for r in matched if r.exclude]:
             base.leave_out(partner.name, f"excluded by {', '.join(excluding)}")
             continue
-        notes: list[str] = []
         withheld = {k: r.name for r in matched for k in r.withhold}
         names = tuple(
             a.name
@@ -203,13 +206,8 @@ def plan_waves(
             and a.kind not in withheld
             and _rank(by_tier, a.min_tier) <= tier.rank
         )
-        notes += [f"{k.value} withheld by {n}" for k, n in sorted(withheld.items())]
-        delay = sum((r.delay for r in matched), timedelta(0))
-        at = base_at + delay
-        if delay:
-            notes.append(
-                f"notice delayed {_span(delay)} by {', '.join(r.name for r in matched if r.delay)}"
-            )
+        notes = _notes(matched)
+        at = base_at + sum((r.delay for r in matched), timedelta(0))
         if at >= end:
             base.leave_out(partner.name, "delay leaves no lead time before the embargo ends")
             continue
@@ -221,6 +219,7 @@ def plan_waves(
         for note in notes:
             target.adjust(partner.name, note)
 
+    _fold_orphans(waves)
     result = [
         Wave(
             case_id=case.id,
@@ -235,6 +234,34 @@ def plan_waves(
         if d.partners or d.excluded
     ]
     return sorted(result, key=lambda w: (w.at, -by_tier[w.tier].rank, w.tier))
+
+
+def _notes(matched: Sequence[Rule]) -> list[str]:
+    """What the matching rules do to a partner's notice, in words."""
+    withheld = {k: r.name for r in matched for k in r.withhold}
+    notes = [f"{k.value} withheld by {n}" for k, n in sorted(withheld.items())]
+    delay = sum((r.delay for r in matched), timedelta(0))
+    if delay:
+        notes.append(
+            f"notice delayed {_span(delay)} by {', '.join(r.name for r in matched if r.delay)}"
+        )
+    return notes
+
+
+def _fold_orphans(waves: dict[tuple[str, datetime], _WaveDraft]) -> None:
+    """Move a tier's left-out partners into its real wave when their own slot has nobody.
+
+    After a reschedule the tier's policy time moves while its delivered wave stays put; partners
+    left out (suspended, no key) would otherwise show as a phantom wave of nobody.
+    """
+    for (tier, at), orphan in list(waves.items()):
+        if orphan.partners or not orphan.excluded:
+            continue
+        homes = [when for (name, when), d in waves.items() if name == tier and d.partners]
+        if homes:
+            home = waves[(tier, min(homes, key=lambda when: abs(when - at)))]
+            home.excluded.extend(orphan.excluded)
+            del waves[(tier, at)]
 
 
 def due_waves(waves: Iterable[Wave], now: datetime) -> list[Wave]:

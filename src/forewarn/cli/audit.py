@@ -11,9 +11,6 @@ import typer
 
 from forewarn.cli import common
 from forewarn.errors import IntegrityError
-from forewarn.program import audit, release
-from forewarn.program.bundles import load_public_key, public_key_hex
-from forewarn.store.release_repo import ReleaseRepository
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
@@ -31,6 +28,9 @@ def verify(
     json_out: common.JsonOption = False,
 ) -> None:
     """Recompute every leaf, root and signature; exit 3 on any change, removal or insertion."""
+    from forewarn.program import audit, release
+    from forewarn.store.release_repo import ReleaseRepository
+
     with common.open_program(ctx) as program, program.session() as session:
         report = audit.verify_audit(session, program.keys.signing_key.public_key())
         if regenerate:
@@ -52,6 +52,8 @@ def prove(
     ctx: typer.Context, release_id: Annotated[str, typer.Argument(help="Release id.")]
 ) -> None:
     """Print an inclusion proof (JSON) for a release, checkable with the public key alone."""
+    from forewarn.program import audit
+
     with common.open_program(ctx) as program, program.session() as session:
         document = audit.prove_release(session, release_id, program.keys)
     _print_json(document)
@@ -66,6 +68,8 @@ def consistency(
     ] = None,
 ) -> None:
     """Print a consistency proof (JSON) between two signed checkpoints."""
+    from forewarn.program import audit
+
     with common.open_program(ctx) as program, program.session() as session:
         document = audit.prove_consistency(session, first, program.keys, second)
     _print_json(document)
@@ -74,6 +78,8 @@ def consistency(
 @app.command("public-key")
 def public_key(ctx: typer.Context) -> None:
     """Print the program's public key (hex), to publish for partners and auditors."""
+    from forewarn.program.bundles import public_key_hex
+
     with common.open_program(ctx) as program:
         key = public_key_hex(program.keys.signing_key.public_key())
     typer.echo(key)
@@ -87,6 +93,9 @@ def verify_proof(
     json_out: common.JsonOption = False,
 ) -> None:
     """Check a proof offline, with no database: only the document and the public key."""
+    from forewarn.program import audit
+    from forewarn.program.bundles import load_public_key
+
     try:
         document = json.loads(common.read_file(file))
     except ValueError:

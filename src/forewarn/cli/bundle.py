@@ -9,8 +9,6 @@ import typer
 
 from forewarn.cli import common
 from forewarn.errors import ValidationError
-from forewarn.program import release
-from forewarn.program.bundles import load_public_key, unseal, verify_bundle
 
 app = typer.Typer(help="Partner bundles: fetch, verify, acknowledge.", no_args_is_help=True)
 
@@ -31,6 +29,8 @@ def fetch(
     json_out: common.JsonOption = False,
 ) -> None:
     """Write the partner's own encrypted bundle (CASE.bundle.age) once its wave is due."""
+    from forewarn.program import release
+
     with common.open_program(ctx) as program, program.session() as session:
         fetched = release.fetch_bundle(
             session,
@@ -70,6 +70,8 @@ def verify(
     json_out: common.JsonOption = False,
 ) -> None:
     """Check a bundle's signature and every file hash; exit 3 if anything is off."""
+    from forewarn.program.bundles import load_public_key, unseal, verify_bundle
+
     data = common.read_file(file)
     if data.startswith(AGE_HEADER):
         if identity is None:
@@ -111,6 +113,8 @@ def ack(
     json_out: common.JsonOption = False,
 ) -> None:
     """Record the partner's acknowledgement of its bundle."""
+    from forewarn.program import release
+
     with common.open_program(ctx) as program, program.session() as session:
         acked = release.ack_bundle(
             session, program.keys, case_id, partner=partner, now=common.now(now), note=note

@@ -10,7 +10,6 @@ import typer
 from forewarn.cli import common
 from forewarn.domain import Artifact, ArtifactKind, Case, Event, EventKind
 from forewarn.domain.validation import format_time_point, parse_time_point
-from forewarn.program import artifacts, cases, timeline
 
 app = typer.Typer(help="Vulnerability cases, their artifacts and timelines.", no_args_is_help=True)
 
@@ -33,6 +32,8 @@ def create(
     json_out: common.JsonOption = False,
 ) -> None:
     """Open an embargoed case."""
+    from forewarn.program import cases
+
     reported_date = common.date_arg(reported, "--reported")
     planned_date = common.date_arg(patch_planned, "--patch-planned")
     with common.open_program(ctx) as program, program.session() as session:
@@ -53,6 +54,8 @@ def create(
 @app.command("list")
 def list_(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
     """List cases."""
+    from forewarn.program import cases
+
     with common.open_program(ctx) as program, program.session() as session:
         found = cases.list_cases(session)
     common.emit(
@@ -107,6 +110,8 @@ def _render_case(case: Case, files: list[Artifact], events: list[Event]) -> None
 @app.command("show")
 def show(ctx: typer.Context, case_id: CaseId, json_out: common.JsonOption = False) -> None:
     """Show a case with its artifacts and timeline."""
+    from forewarn.program import artifacts, cases, timeline
+
     with common.open_program(ctx) as program, program.session() as session:
         case = cases.get_case(session, case_id)
         files = artifacts.list_artifacts(session, case_id)
@@ -131,6 +136,8 @@ def add_artifact(
     json_out: common.JsonOption = False,
 ) -> None:
     """Add a file to a case, encrypted at rest with the program key."""
+    from forewarn.program import artifacts
+
     content = common.read_file(file)
     with common.open_program(ctx) as program, program.session() as session:
         artifact = artifacts.add_artifact(
@@ -166,6 +173,8 @@ def event(
     json_out: common.JsonOption = False,
 ) -> None:
     """Record a timeline event with its time precision."""
+    from forewarn.program import timeline
+
     point = parse_time_point(at)
     with common.open_program(ctx) as program, program.session() as session:
         recorded = timeline.add_event(

@@ -3,6 +3,10 @@
 A command module stays thin: parse with the `Annotated` options below, call a use case inside
 `open_program(ctx)` / `program.session()`, then `emit(ctx, data, table)` which prints JSON when
 `--json` was given and a Rich table otherwise. Only the CLI reads the wall clock (`now()`).
+
+Start-up stays fast because command modules import use cases (SQLAlchemy, numpy, libcst, …)
+inside the command that needs them; at module level they import only Typer, Rich, `domain`,
+`errors`, `settings` and this module (`tests/cli/test_startup.py` holds them to it).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,9 +34,10 @@ from forewarn.domain.validation import (
     parse_instant,
 )
 from forewarn.errors import ValidationError
-from forewarn.program.service import Program
-from forewarn.program.service import open_program as _open_program
 from forewarn.settings import Settings
+
+if TYPE_CHECKING:
+    from forewarn.program.service import Program
 
 console = Console(soft_wrap=True)
 """Standard output for people."""
@@ -74,8 +79,14 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 def open_program(ctx: typer.Context) -> Program:
-    """Open the program named by the settings (store, schema and key file checked)."""
-    return _open_program(settings(ctx))
+    """Open the program named by the settings (store, schema and key file checked).
+
+    The store (SQLAlchemy, alembic) is imported here, not at start-up, so that `--help` and
+    commands that need no database start fast.
+    """
+    from forewarn.program.service import open_program as open_service
+
+    return open_service(settings(ctx))
 
 
 def now(text: str | None) -> datetime:

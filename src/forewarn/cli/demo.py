@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
-from forewarn.investigate.demo import run_demo
 
 
 def demo(
@@ -18,6 +17,8 @@ def demo(
     ] = Path("demo-out"),
 ) -> None:
     """Build the program, release the Feb 23 wave, stage the leak, trace it and investigate."""
+    from forewarn.investigate.demo import run_demo
+
     started = time.monotonic()
     outcome = run_demo(out, say=common.say)
     common.console.print()

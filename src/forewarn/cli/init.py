@@ -7,17 +7,22 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
-from forewarn.program.service import DEFAULT_PROGRAM_NAME, init_program
-from forewarn.store.database import display_url
+
+DEFAULT_NAME = "Pre-disclosure Partner Program"
+"""`program.service.DEFAULT_PROGRAM_NAME`, spelled out so `--help` need not import the store
+(`tests/cli/test_startup.py` checks the two agree)."""
 
 
 def init(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help="Program name.")] = DEFAULT_PROGRAM_NAME,
+    name: Annotated[str, typer.Option("--name", help="Program name.")] = DEFAULT_NAME,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Create a program: database schema, default tiers and a 0600 key file outside the DB."""
+    from forewarn.program.service import init_program
+    from forewarn.store.database import display_url
+
     settings = common.settings(ctx)
     result = init_program(settings, now=common.now(now), name=name)
     data = {

@@ -10,13 +10,12 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain.investigation import InvestigationResult, Verdict
-from forewarn.investigate.activity import describe_span
-from forewarn.investigate.report import to_json, write_report
-from forewarn.investigate.service import run_investigation
 
 
 def render(result: InvestigationResult) -> None:
     """The conclusions for a person at a terminal."""
+    from forewarn.investigate.activity import describe_span
+
     common.console.print(f"[bold]{result.case.id}[/bold] — {result.case.title}")
     common.say(result.headline)
     rows = []
@@ -66,6 +65,9 @@ def investigate(
     json_out: common.JsonOption = False,
 ) -> None:
     """Weigh every wave of activity against who held what; name a leaker only on marks."""
+    from forewarn.investigate.report import to_json, write_report
+    from forewarn.investigate.service import run_investigation
+
     at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         result = run_investigation(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from forewarn.cli import common
 from forewarn.domain import Partner
-from forewarn.program import partners, waves
+
+if TYPE_CHECKING:
+    from forewarn.program.partners import StatusAction
 
 app = typer.Typer(help="Partners of the program.", no_args_is_help=True)
 
@@ -53,6 +55,8 @@ def add(
     json_out: common.JsonOption = False,
 ) -> None:
     """Add an active partner."""
+    from forewarn.program import partners
+
     nda = None if nda_date is None else common.date_arg(nda_date, "--nda-date")
     with common.open_program(ctx) as program, program.session() as session:
         partner = partners.add_partner(
@@ -73,6 +77,8 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
     """List partners in the order they joined."""
+    from forewarn.program import partners
+
     with common.open_program(ctx) as program, program.session() as session:
         found = partners.list_partners(session)
     common.emit(
@@ -97,12 +103,26 @@ def show(
     json_out: common.JsonOption = False,
 ) -> None:
     """Show a partner with its status history."""
+    from forewarn.program import partners
+
     with common.open_program(ctx) as program, program.session() as session:
         partner = partners.get_partner(session, name)
     common.emit(ctx, partner, lambda: _render_partner(partner), json_flag=json_out)
 
 
-def _status_command(verb: str, action: partners.StatusAction) -> None:
+def _status_action(verb: str) -> StatusAction:
+    """The use case behind `partner suspend|reinstate|remove`, imported when it runs."""
+    from forewarn.program import partners
+
+    actions: dict[str, StatusAction] = {
+        "suspend": partners.suspend_partner,
+        "reinstate": partners.reinstate_partner,
+        "remove": partners.remove_partner,
+    }
+    return actions[verb]
+
+
+def _status_command(verb: str) -> None:
     def command(
         ctx: typer.Context,
         name: Annotated[str, typer.Argument(help="Partner name.")],
@@ -110,7 +130,10 @@ def _status_command(verb: str, action: partners.StatusAction) -> None:
         now: common.NowOption = None,
         json_out: common.JsonOption = False,
     ) -> None:
+        from forewarn.program import waves
+
         at = common.now(now)
+        action = _status_action(verb)
         with common.open_program(ctx) as program, program.session() as session:
             partner = action(session, name, reason=reason, now=at)
             if verb in ("suspend", "remove"):  # cancel pending releases, log it (issue 4)
@@ -132,6 +155,6 @@ def _status_command(verb: str, action: partners.StatusAction) -> None:
     app.command(verb)(command)
 
 
-_status_command("suspend", partners.suspend_partner)
-_status_command("reinstate", partners.reinstate_partner)
-_status_command("remove", partners.remove_partner)
+_status_command("suspend")
+_status_command("reinstate")
+_status_command("remove")

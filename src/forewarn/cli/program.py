@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from forewarn.cli import common
-from forewarn.program import programfile
-from forewarn.program.service import migrate_program
+
+if TYPE_CHECKING:
+    from forewarn.program.programfile import TransferSummary
 
 app = typer.Typer(help="The whole program as a YAML file; schema upgrades.", no_args_is_help=True)
 
 FileArg = Annotated[Path, typer.Argument(help="Program file (YAML, see docs/program-file.md).")]
 
 
-def _summary_line(verb: str, path: Path, summary: programfile.TransferSummary) -> None:
+def _summary_line(verb: str, path: Path, summary: TransferSummary) -> None:
     common.say(
         f"{verb} {path}: {summary.tiers} tiers, {summary.partners} partners, "
         f"{summary.cases} cases, {summary.artifacts} artifacts, {summary.events} events"
@@ -31,6 +32,8 @@ def import_(
     json_out: common.JsonOption = False,
 ) -> None:
     """Load tiers, partners, cases, artifacts and events into a freshly initialised program."""
+    from forewarn.program import programfile
+
     with common.open_program(ctx) as program, program.session() as session:
         summary = programfile.import_program(session, program.keys, file, now=common.now(now))
     common.emit(ctx, summary, lambda: _summary_line("imported", file, summary), json_flag=json_out)
@@ -39,6 +42,8 @@ def import_(
 @app.command("export")
 def export(ctx: typer.Context, file: FileArg, json_out: common.JsonOption = False) -> None:
     """Write the program and its decrypted artifacts (beside the file) in canonical form."""
+    from forewarn.program import programfile
+
     with common.open_program(ctx) as program, program.session() as session:
         summary = programfile.export_program(session, program.keys, file)
     common.emit(ctx, summary, lambda: _summary_line("exported", file, summary), json_flag=json_out)
@@ -47,5 +52,7 @@ def export(ctx: typer.Context, file: FileArg, json_out: common.JsonOption = Fals
 @app.command("migrate")
 def migrate(ctx: typer.Context) -> None:
     """Upgrade the database schema to what this forewarn needs."""
+    from forewarn.program.service import migrate_program
+
     revision = migrate_program(common.settings(ctx))
     common.say(f"database at schema revision {revision}")

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,8 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from forewarn.cli import common
 from forewarn.errors import ValidationError
-from forewarn.hunt import DaskEngine, Engine, Hunt, LocalEngine, TraceResult, expand, hunt_corpus
-from forewarn.investigate.program_hunt import program_hunt
+
+if TYPE_CHECKING:
+    from forewarn.hunt import Engine, Hunt, TraceResult
 
 PROGRESS_FROM = 8
 """Inputs from which `trace` shows a progress bar on stderr."""
@@ -52,6 +53,9 @@ def _check_paths(paths: Sequence[Path]) -> None:
 
 
 def _build(ctx: typer.Context, case_id: str | None) -> Hunt:
+    """The program's hunt (every case, or one), built from the store."""
+    from forewarn.investigate.program_hunt import program_hunt
+
     with common.open_program(ctx) as program, program.session() as session:
         return program_hunt(session, program.keys, case_id=case_id)
 
@@ -136,6 +140,8 @@ def trace(
     json_out: common.JsonOption = False,
 ) -> None:
     """Which case and artifact each item derives from, which canaries it carries, whose copy."""
+    from forewarn.hunt import expand
+
     _check_paths(paths)
     hunt = _build(ctx, case_id)
     results = list(_traced(hunt, expand(paths)))
@@ -143,6 +149,8 @@ def trace(
 
 
 def _engine(name: EngineName, scheduler: str | None, workers: int | None) -> Engine:
+    from forewarn.hunt import DaskEngine, LocalEngine
+
     if name is EngineName.LOCAL:
         if scheduler is not None:
             raise ValidationError(
@@ -179,6 +187,8 @@ def hunt(
     json_out: common.JsonOption = False,
 ) -> None:
     """Retro-hunt over a corpus: the same results as `trace`, spread over an engine."""
+    from forewarn.hunt import hunt_corpus
+
     _check_paths(paths)
     runner = _engine(engine, scheduler, workers)
     results = list(hunt_corpus(paths, _build(ctx, case_id), runner))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from forewarn.cli import common
 from forewarn.domain import Wave
-from forewarn.program import release, waves
+
+if TYPE_CHECKING:
+    from forewarn.program.waves import RescheduleResult
 
 app = typer.Typer(help="Waves: who learns what, and when.", no_args_is_help=True)
 
@@ -44,6 +46,8 @@ def _render_plan(case_id: str, plan: list[Wave]) -> None:
 @app.command("plan")
 def plan(ctx: typer.Context, case_id: CaseArgument, json_out: common.JsonOption = False) -> None:
     """Show the waves of a case: when, which tier, how many partners, what, who is left out."""
+    from forewarn.program import waves
+
     with common.open_program(ctx) as program, program.session() as session:
         found = waves.plan_case(session, case_id)
     common.emit(ctx, found, lambda: _render_plan(case_id, found), json_flag=json_out)
@@ -60,6 +64,8 @@ def release_(
     json_out: common.JsonOption = False,
 ) -> None:
     """Deliver every due wave: one signed, encrypted, marked bundle per partner."""
+    from forewarn.program import release
+
     at = common.now(now)
     quiet = common.wants_json(ctx, json_out)
     with (
@@ -104,6 +110,8 @@ def reschedule(
     json_out: common.JsonOption = False,
 ) -> None:
     """Move the planned patch date; unreleased waves follow, lost lead time is listed."""
+    from forewarn.program import waves
+
     day = common.date_arg(patch_planned, "--patch-planned")
     with common.open_program(ctx) as program, program.session() as session:
         result = waves.reschedule(
@@ -113,7 +121,7 @@ def reschedule(
     common.emit(ctx, result, lambda: render_reschedule(case_id, result), json_flag=json_out)
 
 
-def render_reschedule(case_id: str, result: waves.RescheduleResult) -> None:
+def render_reschedule(case_id: str, result: RescheduleResult) -> None:
     """The new plan and who now gets less lead time (released: yes or no)."""
     common.say(f"{case_id}: patch now planned for {result.case.patch_planned.isoformat()}")
     _render_plan(case_id, list(result.waves))

@@ -2,8 +2,8 @@
 
 Each fact is a piece of `Evidence` worth some bans (decimal log-odds) for or against a hypothesis;
 a hypothesis's score is the sum. A partner is named only when a fingerprint accusation or a canary
-token names it; timing and exposure alone speak of "some exposed partner". Verdicts follow one
-documented rule (`verdicts`), so the same evidence always gives the same conclusion.
+token names it (`attribution`); timing and exposure alone speak of "some exposed partner". Verdicts
+follow one documented rule (`verdicts`), so the same evidence always gives the same conclusion.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from forewarn.domain.cases import Case
-from forewarn.domain.evidence import Suspect
 from forewarn.domain.investigation import (
     Activity,
     Evidence,
@@ -25,6 +24,14 @@ from forewarn.domain.investigation import (
     Verdict,
 )
 from forewarn.hunt.similarity import MATCH_THRESHOLD
+from forewarn.investigate.attribution import (
+    FINGERPRINT_CAP,
+    TOKEN_WEIGHT,
+    MarkHint,
+    NamedPartner,
+    mark_hints,
+    named_partners,
+)
 from forewarn.investigate.exposure import exposed_before, finder_name, parties
 from forewarn.investigate.timing import describe, timing_weight
 
@@ -32,10 +39,6 @@ DERIVED_SIMILARITY = MATCH_THRESHOLD
 """Similarity at or above which material is taken to derive from a shared artifact (the hunt's)."""
 WEAK_SIMILARITY = 0.3
 """Best similarity below which material is taken not to derive from anything shared."""
-FINGERPRINT_CAP = 9.0
-"""Most bans one accusation contributes (`-log10` of its false-accusation bound, capped)."""
-TOKEN_WEIGHT = 3.0
-"""Bans for a partner's canary token found verbatim in one finding."""
 RULED_OUT_SCORE = -3.0
 """At or below this score (a thousand to one against) a hypothesis is ruled out."""
 UNLIKELY_SCORE = -1.0
@@ -52,114 +55,10 @@ support a hypothesis already named by stronger evidence, and never name a partne
 """
 
 
-@dataclass(frozen=True, slots=True)
-class _Named:
-    """A partner named by the material, with the strongest accusation and token findings."""
-
-    partner: str
-    best: Suspect | None
-    accusing: tuple[str, ...]
-    token_findings: tuple[str, ...]
-
-    @property
-    def weight(self) -> float:
-        fingerprint = 0.0
-        if self.best is not None:
-            bound = max(self.best.false_accusation_bound, 1e-300)
-            fingerprint = min(FINGERPRINT_CAP, -math.log10(bound))
-        return fingerprint + TOKEN_WEIGHT * len(self.token_findings)
-
-
-def _named_partners(activity: Activity) -> list[_Named]:
-    """Partners accused by a fingerprint or named by a canary token, strongest first."""
-    best: dict[str, Suspect] = {}
-    accusing: dict[str, list[str]] = {}
-    tokens: dict[str, list[str]] = {}
-    for finding in activity.findings:
-        for suspect in finding.suspects:
-            if not suspect.accused:
-                continue
-            accusing.setdefault(suspect.partner, []).append(finding.label)
-            held = best.get(suspect.partner)
-            if held is None or suspect.false_accusation_bound < held.false_accusation_bound:
-                best[suspect.partner] = suspect
-        hits = {t.partner for t in finding.tokens}
-        hits |= {t.partner for s in finding.suspects for t in s.tokens}
-        for partner in hits:
-            tokens.setdefault(partner, []).append(finding.label)
-    names = sorted(set(accusing) | set(tokens))
-    named = [
-        _Named(p, best.get(p), tuple(accusing.get(p, ())), tuple(tokens.get(p, ()))) for p in names
-    ]
-    return sorted(named, key=lambda n: (-n.weight, n.partner))
-
-
-@dataclass(frozen=True, slots=True)
-class _Hint:
-    """Marks read from one finding that point to partners without accusing anyone."""
-
-    finding: str
-    """The finding's label."""
-    leaders: tuple[str, ...]
-    """The partners with the top score (several on a tie), sorted."""
-    best: Suspect
-    """One of the leaders, for its score and per-channel evidence."""
-
-    def statement(self, *, named: bool) -> str:
-        channels = ", ".join(
-            f"{c.channel} {c.symbols_matching}/{c.symbols_read}" for c in self.best.evidence
-        )
-        if not named:
-            return (
-                f"marks of the shared PoC were read in {self.finding} ({channels}); they lean "
-                "to an exposed partner but are not enough to accuse anyone"
-            )
-        who = " and ".join(self.leaders) if len(self.leaders) > 1 else self.leaders[0]
-        equally = " equally" if len(self.leaders) > 1 else ""
-        return (
-            f"marks in {self.finding} point{equally} to {who} ({channels}, score "
-            f"{self.best.score:.1f}), not enough to accuse by themselves"
-        )
-
-
-def _hints(activity: Activity) -> list[_Hint]:
-    """Findings whose marks were read but accuse nobody (a web log's few payload symbols)."""
-    hints = []
-    for finding in activity.findings:
-        if any(s.accused for s in finding.suspects):
-            continue
-        read = [s for s in finding.suspects if s.evidence and s.score > 0]
-        if not read:
-            continue
-        best = max(read, key=lambda s: s.score)
-        leaders = tuple(sorted(s.partner for s in read if s.score >= best.score))
-        hints.append(_Hint(finding.label, leaders, best))
-    return hints
-
-
 def _best_match(activity: Activity) -> tuple[str, str, float] | None:
     """(finding, artifact, similarity) of the closest resemblance to anything shared."""
     pairs = [(f.label, m.artifact, m.similarity) for f in activity.findings for m in f.matches]
     return max(pairs, key=lambda p: p[2]) if pairs else None
-
-
-def _fingerprint_statement(named: _Named) -> str:
-    parts = []
-    if named.best is not None:
-        channels = ", ".join(
-            f"{c.channel} {c.symbols_matching}/{c.symbols_read}" for c in named.best.evidence
-        )
-        parts.append(
-            f"the fingerprint in {', '.join(named.accusing)} accuses {named.partner} "
-            f"(false-accusation bound {named.best.false_accusation_bound:.1e}"
-            + (f"; symbols matching per channel: {channels}" if channels else "")
-            + ")"
-        )
-    if named.token_findings:
-        parts.append(
-            f"canary tokens of {named.partner}'s copy found in {', '.join(named.token_findings)}"
-        )
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +70,9 @@ class _Context:
     partners: tuple[str, ...]
     finder_held: tuple[ExposureEntry, ...]
     vendor_held: tuple[ExposureEntry, ...]
-    named: tuple[_Named, ...]
+    named: tuple[NamedPartner, ...]
     match: tuple[str, str, float] | None
-    hints: tuple[_Hint, ...]
+    hints: tuple[MarkHint, ...]
 
     @property
     def onset(self) -> str:
@@ -252,9 +151,9 @@ def weigh(activity: Activity, exposure: Sequence[ExposureEntry], case: Case) -> 
         partners=parties(e for e in before if e.role is PartyRole.PARTNER),
         finder_held=tuple(e for e in before if e.role is PartyRole.FINDER),
         vendor_held=tuple(e for e in before if e.role is PartyRole.VENDOR),
-        named=tuple(_named_partners(activity)),
+        named=tuple(named_partners(activity)),
         match=_best_match(activity),
-        hints=tuple(_hints(activity)),
+        hints=tuple(mark_hints(activity)),
     )
     hypotheses = [_named_leak(ctx, item, before) for item in ctx.named]
     hypotheses += [_other_partners(ctx), _finder(ctx), _independent(ctx), _insider(ctx)]
@@ -263,8 +162,8 @@ def weigh(activity: Activity, exposure: Sequence[ExposureEntry], case: Case) -> 
     return replace(activity, exposed_partners=ctx.partners, hypotheses=verdicts(hypotheses))
 
 
-def _named_leak(ctx: _Context, item: _Named, before: Sequence[ExposureEntry]) -> Hypothesis:
-    evidence = [Evidence(EvidenceKind.FINGERPRINT, _fingerprint_statement(item), True, item.weight)]
+def _named_leak(ctx: _Context, item: NamedPartner, before: Sequence[ExposureEntry]) -> Hypothesis:
+    evidence = [Evidence(EvidenceKind.FINGERPRINT, item.statement(), True, item.weight)]
     held = [e for e in before if e.party == item.partner and e.role is PartyRole.PARTNER]
     if held:
         matched = [e for e in held if ctx.match is not None and e.artifact == ctx.match[1]]
@@ -395,7 +294,7 @@ def _not_derived(ctx: _Context) -> Hypothesis:
         evidence.append(
             Evidence(
                 kind,
-                _fingerprint_statement(item),
+                item.statement(),
                 False,
                 item.weight,
                 decisive=bool(item.token_findings),

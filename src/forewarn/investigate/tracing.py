@@ -1,6 +1,6 @@
-"""Trace material from the wild against one case: the hunt, wired to the program's records.
+"""Trace material from the wild: what one case gives the hunt, and when material was seen.
 
-The hunt library is pure; this module gives it what the program knows about the case: the
+The hunt library is pure; `add_case` gives it what the program knows about a case: the
 original artifacts (for similarity), every canary planted in a delivered copy (for the scan) and
 the fingerprinting engine keyed with the program secret (for accusation against the partners who
 actually received each artifact). Material is read, never executed.
@@ -19,14 +19,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
 from forewarn.errors import InvestigationError
-from forewarn.hunt import (
-    Accuser,
-    CanaryOwner,
-    Hunt,
-    SimilarityIndex,
-    TraceResult,
-    build_matcher,
-)
+from forewarn.hunt import Accuser, CanaryOwner, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog
 from forewarn.marks.engine import CodeSpec, Marker
 from forewarn.program.artifacts import list_artifacts, read_artifact
@@ -69,15 +62,6 @@ def _accuse(
     return list(verdict.suspects)
 
 
-def case_hunt(session: Session, keys: ProgramKeys, case_id: str) -> Hunt:
-    """A hunt that looks for this case's artifacts, canaries and marks."""
-    index = SimilarityIndex()
-    patterns: dict[bytes, CanaryOwner] = {}
-    accuser = add_case(session, keys, case_id, index, patterns)
-    scanner = build_matcher(patterns) if patterns else None
-    return Hunt(scanner=scanner, index=index, accuse=accuser)
-
-
 def add_case(
     session: Session,
     keys: ProgramKeys,
@@ -87,8 +71,8 @@ def add_case(
 ) -> Accuser:
     """Add the case's originals to `index` and its canaries to `patterns`; its accuser.
 
-    Split from `case_hunt` so that a program-wide hunt can merge every case into one index and
-    one matcher.
+    The caller owns `index` and `patterns`, so that `program_hunt` can merge every case into one
+    index and one matcher.
     """
     artifacts = list_artifacts(session, case_id)
     for artifact in artifacts:
@@ -149,4 +133,4 @@ def _combined_day(text: str) -> datetime:
     return datetime.strptime(text, "%d/%b/%Y").replace(tzinfo=UTC)
 
 
-__all__ = ["LANGUAGES", "add_case", "case_hunt", "seen_at", "trace"]
+__all__ = ["LANGUAGES", "add_case", "seen_at", "trace"]

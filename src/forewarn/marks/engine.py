@@ -29,6 +29,7 @@ from forewarn.marks import code, layout
 from forewarn.marks.accusation import Accusation, accuse
 from forewarn.marks.channels import tokens as canary
 from forewarn.marks.channels.interface import Channel
+from forewarn.marks.channels.payload_read import is_wire_capture
 from forewarn.marks.registry import ChannelRegistry, default_registry
 from forewarn.marks.threshold import DEFAULT_DRAWS
 
@@ -36,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 TOKEN_KINDS_PER_ARTIFACT = 3
 """Tokens planted per copy at most (reference id, host, path), for the chance bound of a hit."""
+
+WIRE_CHANNELS = frozenset({"payload"})
+"""Channels that read requests on the wire: the only ones run over a web log or raw HTTP, which
+show a tool's requests but never an artifact's text or code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +166,10 @@ class Marker:
         source = _text(original, artifact)
         seen = suspect.decode("utf-8", errors="replace")
         found: list[Observation] = []
-        for channel in self.channels.for_kind(kind):
+        channels = self.channels.for_kind(kind)
+        if channels and is_wire_capture(seen):
+            channels = tuple(ch for ch in channels if ch.name in WIRE_CHANNELS)
+        for channel in channels:
             try:
                 bits = channel.extract(source, seen)
             except MarkError as exc:

@@ -18,6 +18,7 @@ import libcst as cst
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.payload_derived import remember
+from forewarn.marks.channels.payload_lines import RequestPath, request_paths
 from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect
 from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites, template
 from forewarn.marks.channels.payload_write import PayloadLayout
@@ -31,6 +32,11 @@ def _sites(original: str) -> tuple[PayloadSite, ...]:
         return tuple(find_sites(original))
     except (SyntaxError, ValueError, RecursionError):
         return ()
+
+
+@lru_cache(maxsize=32)
+def _paths(original: str) -> tuple[RequestPath, ...]:
+    return request_paths(original)
 
 
 @lru_cache(maxsize=8)
@@ -72,7 +78,7 @@ class PayloadChannel:
         sites = _sites(original)
         if not sites:
             return []
-        seen = read_suspect(suspect)
+        seen = read_suspect(suspect, _paths(original))
         out = [_read(site, seen) for site in sites]
         logger.debug(
             "payload (%s): %d of %d choice points read",

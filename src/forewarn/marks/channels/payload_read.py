@@ -2,7 +2,8 @@
 
 The suspect's form is detected, never assumed. Each form yields *blocks* (ordered header names of
 one request or dict, ordered query keys of one URL or dict) and a text in which wire strings are
-searched with templates that tolerate the encodings logs use (`+` for spaces, `%XX`).
+searched with templates that tolerate the encodings logs use (`+` for spaces, `%XX`). Of a log
+or raw HTTP capture, only the requests to the PoC's own paths are read (`payload_lines`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import ast
 import re
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from forewarn.marks.channels.payload_lines import RequestPath, select_requests
 from forewarn.marks.channels.payload_sites import module_constants, resolve, str_keys
 
 REQUEST_LINE = re.compile(r"^([A-Z]{3,10}) (\S+) HTTP/\d(?:\.\d)?\r?$", re.MULTILINE)
@@ -28,6 +31,9 @@ QUERY = re.compile(r"(?:\?|\s)([^\s&=?#\"]+=[^\s&#\"]*(?:&[^\s&=?#\"]+=[^\s&#\"]
 
 MAX_SUSPECT_CHARS = 20_000_000
 """Larger suspects are cut to this many characters before reading."""
+
+WIRE_FORMS = frozenset({"w3c", "apache", "http"})
+"""Forms that show requests on the wire, not any artifact's text or code."""
 
 
 @dataclass(slots=True)
@@ -46,8 +52,8 @@ class Suspect:
     """`(unit, count)` of every `"unit" * count` a Python suspect writes."""
 
 
-def detect_form(text: str) -> str:
-    """Which kind of material `text` is."""
+def wire_form(text: str) -> str | None:
+    """`w3c`, `apache` or `http` when `text` is a web log or raw HTTP, from its head only."""
     head = text[:200_000]
     if re.search(r"^#Fields:", head, re.MULTILINE):
         return "w3c"
@@ -55,6 +61,25 @@ def detect_form(text: str) -> str:
         return "apache"
     if REQUEST_LINE.search(head):
         return "http"
+    return None
+
+
+def is_wire_capture(text: str) -> bool:
+    """Whether `text` is a web log or raw HTTP capture (and not Python quoting log lines)."""
+    if wire_form(text) is None:
+        return False
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    return False
+
+
+def detect_form(text: str) -> str:
+    """Which kind of material `text` is."""
+    wire = wire_form(text)
+    if wire is not None:
+        return wire
     try:
         ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -62,10 +87,16 @@ def detect_form(text: str) -> str:
     return "python"
 
 
-def read_suspect(text: str) -> Suspect:
-    """Blocks and paddings of `text` in its detected form."""
+def read_suspect(text: str, paths: Sequence[RequestPath] = ()) -> Suspect:
+    """Blocks and paddings of `text` in its detected form.
+
+    With `paths` (the PoC's own), a log or raw HTTP suspect is cut to its requests to them:
+    other traffic never speaks for the PoC. Without, every request is read.
+    """
     text = text[:MAX_SUSPECT_CHARS]
     form = detect_form(text)
+    if form in WIRE_FORMS and paths:
+        text = select_requests(text, form, paths)
     suspect = Suspect(form, text)
     if form == "python":
         _read_python(suspect)

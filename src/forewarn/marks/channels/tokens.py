@@ -32,6 +32,13 @@ _HOST = re.compile(r"\bedge-[0-9a-z]{10}\b", re.IGNORECASE)
 _PATH = re.compile(r"/r/[0-9a-z]{13}\b", re.IGNORECASE)
 TOKEN_PATTERNS = (_REFERENCE, _HOST, _PATH)
 """Shapes of every token kind (case-insensitive), for scanners and for simulated attackers."""
+_LOWER_PATTERNS = (
+    re.compile(r"fwr-(?<![0-9a-z_]fwr-)([0-9a-z]{4})-([0-9a-z]{4})-([0-9a-z]{4})\b"),
+    re.compile(r"edge-(?<![0-9a-z_]edge-)[0-9a-z]{10}\b"),
+    re.compile(r"/r/[0-9a-z]{13}\b"),
+)
+"""The same shapes over lower-cased ASCII text, each starting with a literal so that `re` skips
+ahead fast (the word boundary before it is a lookbehind after it)."""
 
 
 def _base32(key: bytes, chars: int) -> str:
@@ -125,7 +132,26 @@ def plant(
 
 
 def candidates(suspect: str) -> set[str]:
-    """Every substring of `suspect` shaped like a token, normalised as tokens are generated."""
+    """Every substring of `suspect` shaped like a token, normalised as tokens are generated.
+
+    ASCII text (nearly every log) is lower-cased once and searched case-sensitively: the same
+    matches, several times faster on megabytes than the case-insensitive patterns.
+    """
+    if suspect.isascii():
+        lowered = suspect.lower()
+        reference, host, path = _LOWER_PATTERNS
+        found = {
+            "FWR-" + "-".join(m.groups()).upper().translate(_CONFUSABLE)
+            for m in reference.finditer(lowered)
+        }
+        found |= {m.group(0) for m in host.finditer(lowered)}
+        found |= {m.group(0) for m in path.finditer(lowered)}
+        return found
+    return _candidates_any(suspect)
+
+
+def _candidates_any(suspect: str) -> set[str]:
+    """`candidates` for any text, with the case-insensitive patterns."""
     found = {
         "FWR-" + "-".join(m.groups()).upper().translate(_CONFUSABLE)
         for m in _REFERENCE.finditer(suspect)

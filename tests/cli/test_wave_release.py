@@ -217,8 +217,8 @@ def test_suspension_cancels_pending_and_reschedule_reports_lead_time(program_env
     assert audit.exit_code == 0, audit.stderr
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="the age binary is not installed")
 def test_standard_age_and_tar_open_a_fetched_bundle(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert shutil.which("age"), "the age binary is missing: run `make system-deps`"
     world = populate(program_env, early=1, standard=0)
     args = program_env.cli_args()
     cli([*args, "wave", "release", CASE, "--now", _iso(NOTICE)])

@@ -160,8 +160,8 @@ def test_wrong_identity_and_bad_recipient() -> None:
         seal(b"bundle", "age1nope")
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="the age binary is not installed")
 def test_the_standard_age_tool_opens_a_bundle(tmp_path: Path) -> None:
+    assert shutil.which("age"), "the age binary is missing: run `make system-deps`"
     key_file = tmp_path / "northwind.key"
     key_file.write_text(f"{IDENTITY}\n")
     sealed_file = tmp_path / "FW-2021-0001.bundle.age"

@@ -7,6 +7,7 @@ node is a choice point, in which form) read separately; `_Walker` combines them.
 from __future__ import annotations
 
 import ast
+from abc import ABC, abstractmethod
 
 from forewarn.marks.channels.pysource_kinds import (
     MIRROR,
@@ -29,27 +30,27 @@ from forewarn.marks.channels.pysource_shapes import (
 from forewarn.marks.channels.pysource_types import Raw, first
 
 
-class KindWalker:
+class KindWalker(ABC):
     """Choice-point recognisers; the serialiser they call back into lives in `_Walker`."""
 
     sink: list[Raw]
     """Where recognised choice points of the current unit go."""
 
+    @abstractmethod
     def c(self, node: ast.AST, *, swappable_test: bool = False) -> str:
-        """Canonical text of `node` (implemented by the walker)."""
-        raise NotImplementedError
+        """Canonical text of `node`."""
 
+    @abstractmethod
     def block(self, stmts: list[ast.stmt], *, top: bool = False, pairs: bool = True) -> str:
-        """Canonical text of a statement list (implemented by the walker)."""
-        raise NotImplementedError
+        """Canonical text of a statement list."""
 
+    @abstractmethod
     def part(self, node: ast.AST, *, swappable_test: bool = False) -> tuple[str, list[Raw]]:
-        """Canonical text of `node` and the choice points inside it (implemented by the walker)."""
-        raise NotImplementedError
+        """Canonical text of `node` and the choice points inside it."""
 
+    @abstractmethod
     def generic(self, node: ast.AST) -> str:
-        """Canonical text of a node no kind cares about (implemented by the walker)."""
-        raise NotImplementedError
+        """Canonical text of a node no kind cares about."""
 
     def negcmp(self, outer: ast.AST, compare: ast.Compare, *, negated: bool) -> str:
         op = type(compare.ops[0])

@@ -82,7 +82,7 @@ def test_other_texts_are_planned_afresh() -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.lists(st.integers(0, 1), min_size=15, max_size=15))
+@given(st.lists(st.integers(0, 1), min_size=16, max_size=16))
 def test_nested_header_literals_move_with_their_elements(bits: list[int]) -> None:
     count = PAYLOAD.capacity(HEADERS)
     assert count == 10

@@ -85,6 +85,7 @@ def test_sample_offers_every_kind() -> None:
         "fstring",
         "ifswap",
         "kwargorder",
+        "name",
         "negcmp",
         "nestedif",
         "quote",

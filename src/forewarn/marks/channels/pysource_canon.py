@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from forewarn.marks.channels.pysource_kinds import NEGATED, fstring_args, num_const
+from forewarn.marks.channels.pysource_names import name_raws
 from forewarn.marks.channels.pysource_shapes import (
     HOISTED,
     aug_form,
@@ -95,6 +96,8 @@ class _Walker(KindWalker):
         self.sink: list[Raw] = []
         self.analysis = Analysis()
         self.units: list[tuple[str, list[Raw], int]] = []
+        self.defs: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
+        self.marked: frozenset[int] = frozenset()
 
     @contextmanager
     def capture(self) -> Iterator[list[Raw]]:
@@ -216,6 +219,7 @@ class _Walker(KindWalker):
             with self.capture():
                 text = self.block(body)
                 digest = self.unit("DEF", node, f"{type(node).__name__}({deco}|{args}|{text})")
+            self.defs.append((node, digest))
             return "DEF#" + digest
         if isinstance(node, ast.ClassDef):
             bases = ",".join(
@@ -226,7 +230,7 @@ class _Walker(KindWalker):
                 digest = self.unit("CLS", node, f"CLS({bases}|{text})")
             return "CLS#" + digest
         if isinstance(node, ast.Name):
-            return "_"
+            return "@" if id(node) in self.marked else "_"
         if isinstance(node, ast.Constant):
             style = None if self.in_fstring else quote_style(node, self.lines)
             if style is not None:
@@ -349,13 +353,25 @@ class _Walker(KindWalker):
                 parts.append(str(value))
         return type(node).__name__ + "(" + ",".join(parts) + ")"
 
-    # -- kinds ---------------------------------------------------------------------------------
+    def marked_block(self, body: list[ast.stmt], marked: frozenset[int]) -> str:
+        """Canonical text of `body` with the names in `marked` singled out (the name layer's
+        anchor of one variable)."""
+        self.marked = marked
+        try:
+            with self.capture():
+                return self.block(body)
+        finally:
+            self.marked = frozenset()
 
 
 def analyse(tree: ast.Module, source: str) -> Analysis:
     """All choice points of a parsed file (`source` is its text), anchored."""
     walker = _Walker([line.encode() for line in source.splitlines()])
     walker.module(tree)
+    for digest, raw in name_raws(list(walker.defs), walker.marked_block):
+        walker.analysis.sites.append(
+            Site(raw.kind, digest, raw.key, 0, raw.bit, raw.nodes, raw.detail)
+        )
     return walker.analysis
 
 

@@ -33,6 +33,7 @@ from forewarn.marks.channels.pysource_edits import (
     toggle_sequence,
 )
 from forewarn.marks.channels.pysource_kinds import arrange
+from forewarn.marks.channels.pysource_names import NameGuard
 
 _BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
 _CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
@@ -69,7 +70,9 @@ class SourceMap:
         self.index: dict[tuple[type[cst.CSTNode], int, int, int, int], cst.CSTNode] = {}
         for node, where in self.wrapper.resolve(PositionProvider).items():
             self.index[(type(node), *_corners(where))] = node
-        self.bound = _bound_names(ast.parse(source))
+        tree = ast.parse(source)
+        self.bound = _bound_names(tree)
+        self.guard = NameGuard.of(tree)
 
     def char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if line - 1 < len(self.lines) else ""
@@ -109,6 +112,14 @@ class SourceMap:
             ):
                 return None
             return Located(site, tuple(line for line in lines if line is not None))
+        if site.kind == "name":
+            names = [self.find(n, cst.Name) for n in site.nodes]
+            old, new = site.detail[site.bit or 0], site.detail[1 - (site.bit or 0)]
+            if not self.guard.allows(old, new) or any(
+                not isinstance(n, cst.Name) or n.value != old for n in names
+            ):
+                return None
+            return Located(site, tuple(n for n in names if n is not None))
         if site.kind == "quote":
             strings = [self.find(n, cst.SimpleString) for n in site.nodes]
             if any(not isinstance(s, cst.SimpleString) for s in strings):
@@ -174,8 +185,12 @@ def rewrite(
     edits: dict[int, list[tuple[Site, int]]] = defaultdict(list)
     swaps: dict[int, int] = {}
     quotes: dict[int, str] = {}
+    names: dict[int, str] = {}
     for located, bit in plan:
         site = located.site
+        if site.kind == "name":
+            names.update((id(node), site.detail[bit]) for node in located.nodes)
+            continue
         if site.kind == "quote":
             first, second = located.nodes
             quotes[id(first)], quotes[id(second)] = ('"', "'") if bit == 0 else ("'", '"')
@@ -187,7 +202,7 @@ def rewrite(
             continue
         edits[id(located.nodes[0])].append((site, bit))
     try:
-        module = module.visit(_Rewriter(edits, swaps, quotes, above))
+        module = module.visit(_Rewriter(edits, swaps, quotes, above, names))
     except (cst.CSTValidationError, ValueError) as error:
         raise MarkError(f"cannot write the marks into the source: {error}") from error
     return module.code
@@ -200,8 +215,10 @@ class _Rewriter(cst.CSTTransformer):
         swaps: dict[int, int],
         quotes: dict[int, str],
         above: frozenset[int] | None,
+        names: dict[int, str] | None = None,
     ) -> None:
         super().__init__()
+        self.names = names or {}
         self.edits = edits
         self.swaps = swaps
         self.quotes = quotes
@@ -209,6 +226,10 @@ class _Rewriter(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         return self.above is None or id(node) in self.above
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        spelling = self.names.get(id(original_node))
+        return updated_node if spelling is None else updated_node.with_changes(value=spelling)
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString

@@ -19,6 +19,7 @@ Kinds of choice point (form 0 / form 1), each proven equivalent by the rules in 
 | `fstring` | `"{}@{}".format(a, b)` | `f"{a}@{b}"` (quote-free expressions only) |
 | `defaultarg` | `print(x)`, `enumerate(x)`, `open(p)` | `print(x, sep=" ")`, `open(p, "r")` |
 | `quote` (fragile) | a pair of plain literals quoted `"` then `'` | `'` then `"` |
+| `name` (fragile) | a safe local spelled `resp`, `hdrs`, ... | `response`, `headers`, ... |
 
 The `quote` layer dies under `black`, `ruff format`, `ast.unparse` and minifiers; because each of
 its bits is a *pair* of literals quoted differently, a normalised pair reads as erased, never as a
@@ -30,7 +31,8 @@ the module attribute), positional/keyword argument switches (callees rename or o
 parameters), reordering statements that call or read anything (dependencies through object state),
 `+=` on non-number operands (`list += str` extends, `list = list + str` raises), keyword reordering
 for unknown callees (`**kwargs` keeps order), `x < y` operand swaps without a number literal,
-quote styles and literal spellings (die under any formatter), identifier names (die under renaming).
+quote styles and literal spellings (die under any formatter). Names are only the fragile `name`
+layer (`pysource_names`): renamers erase it unless they pick the pair's other spelling.
 `a += 1` is not equivalent for objects with an in-place `__iadd__` (numpy arrays): the
 number-literal rule keeps that risk to counters, where PoC code uses it.
 """

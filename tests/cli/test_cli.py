@@ -108,80 +108,24 @@ def test_issue_commands_in_process(cli: CliRun, program_env: ProgramEnv) -> None
     assert "CVE-2021-26855" in out.read_text()
 
 
+def _create(reported: str, patch_planned: str, *extra: str) -> list[str]:
+    """`case create C1` with a fixed title and product, plus the options under test."""
+    return [
+        *("case", "create", "C1", "--title", "t", "--product", "p", *extra),
+        *("--reported", reported, "--patch-planned", patch_planned),
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["partner", "show", "Nobody"], "unknown partner 'Nobody'"),
         (["partner", "add", "X", "--country", "ZZ", "--tier", "standard"], "unknown country"),
         (["partner", "add", "X", "--country", "US", "--tier", "gold"], "unknown tier"),
-        (
-            [
-                "case",
-                "create",
-                "C1",
-                "--title",
-                "t",
-                "--product",
-                "p",
-                "--cve",
-                "CVE-1",
-                "--reported",
-                "2021-01-05",
-                "--patch-planned",
-                "2021-03-09",
-            ],
-            "bad CVE id",
-        ),
-        (
-            [
-                "case",
-                "create",
-                "C1",
-                "--title",
-                "t",
-                "--product",
-                "p",
-                "--cvss",
-                "CVSS:3.1/AV:N",
-                "--reported",
-                "2021-01-05",
-                "--patch-planned",
-                "2021-03-09",
-            ],
-            "bad CVSS vector",
-        ),
-        (
-            [
-                "case",
-                "create",
-                "C1",
-                "--title",
-                "t",
-                "--product",
-                "p",
-                "--reported",
-                "2021-01-05",
-                "--patch-planned",
-                "2021-01-01",
-            ],
-            "before the report date",
-        ),
-        (
-            [
-                "case",
-                "create",
-                "C1",
-                "--title",
-                "t",
-                "--product",
-                "p",
-                "--reported",
-                "2021-13-05",
-                "--patch-planned",
-                "2021-01-01",
-            ],
-            "--reported: bad date",
-        ),
+        (_create("2021-01-05", "2021-03-09", "--cve", "CVE-1"), "bad CVE id"),
+        (_create("2021-01-05", "2021-03-09", "--cvss", "CVSS:3.1/AV:N"), "bad CVSS vector"),
+        (_create("2021-01-05", "2021-01-01"), "before the report date"),
+        (_create("2021-13-05", "2021-01-01"), "--reported: bad date"),
         (["case", "add-artifact", "C1", "/nonexistent/poc.py", "--kind", "poc"], "cannot read"),
         (["program", "import", "/nonexistent/p.yaml"], "cannot read program file"),
     ],

@@ -5,34 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-import pyrage
-
 from forewarn.cli import wave as wave_cli
-from forewarn.domain import (
-    Artifact,
-    ArtifactKind,
-    Case,
-    Partner,
-    PartnerStatus,
-    Release,
-    ReleasedArtifact,
-    Tier,
-)
+from forewarn.domain import ArtifactKind, Partner, PartnerStatus, Release, ReleasedArtifact, Tier
 from forewarn.program.policy import Rule, embargo_end, plan_waves
 from forewarn.program.waves import LeadTimeChange, RescheduleResult
+from policy_world import ALL_KINDS, CASE, KEY, artifact
 
-KEY = str(pyrage.x25519.Identity.generate().to_public())
-CASE = Case(
-    id="FW-2021-0001",
-    title="Mail server pre-auth request chain",
-    product="Mail Server 2019",
-    reported=date(2021, 1, 5),
-    patch_planned=date(2021, 3, 9),
-)
-EARLY = Tier("early-access", 3, timedelta(days=14), frozenset(ArtifactKind))
+EARLY = Tier("early-access", 3, timedelta(days=14), ALL_KINDS)
 ARTIFACTS = (
-    Artifact(CASE.id, "advisory.md", ArtifactKind.ADVISORY, "early-access", "0" * 64, 10),
-    Artifact(CASE.id, "poc.py", ArtifactKind.POC, "early-access", "2" * 64, 10),
+    artifact("advisory.md", ArtifactKind.ADVISORY, "early-access", "0"),
+    artifact("poc.py", ArtifactKind.POC, "early-access", "2"),
 )
 NO_POC_IN_ZZ = Rule(
     "no-poc-zz", countries=frozenset({"ZZ"}), withhold=frozenset({ArtifactKind.POC})

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from forewarn.cli.app import app
 from forewarn.domain.investigation import HypothesisKind, RecommendationKind, Verdict
@@ -19,6 +19,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOutcome, float]:
     started = time.monotonic()
     outcome = run_demo(tmp_path_factory.mktemp("demo"))
     return outcome, time.monotonic() - started
+
+
+def _invoke(outcome: DemoOutcome, *args: str) -> Result:
+    """Run the CLI against the demo's database and key."""
+    key = outcome.database.parent / "forewarn.key"
+    argv = ["--db", f"sqlite:///{outcome.database}", "--key-file", str(key), *args]
+    return CliRunner().invoke(app, argv)
 
 
 def test_the_demo_runs_in_under_a_minute(demo: tuple[DemoOutcome, float]) -> None:
@@ -97,11 +104,8 @@ def test_the_patch_should_move_earlier_and_the_leaker_be_suspended(
 def test_investigate_command_on_the_demo_database(demo: tuple[DemoOutcome, float]) -> None:
     outcome = demo[0]
     html = outcome.report.parent / "again.html"
-    argv = [
-        "--db",
-        f"sqlite:///{outcome.database}",
-        "--key-file",
-        str(outcome.database.parent / "forewarn.key"),
+    run = _invoke(
+        outcome,
         "investigate",
         "FW-2021-0001",
         "--now",
@@ -111,8 +115,7 @@ def test_investigate_command_on_the_demo_database(demo: tuple[DemoOutcome, float
         "--html",
         str(html),
         "--json",
-    ]
-    run = CliRunner().invoke(app, argv)
+    )
     assert run.exit_code == 0, run.output
     data = json.loads(run.output)
     assert data["headline"] == outcome.result.headline
@@ -121,49 +124,21 @@ def test_investigate_command_on_the_demo_database(demo: tuple[DemoOutcome, float
 
 def test_investigate_without_evidence_names_nobody(demo: tuple[DemoOutcome, float]) -> None:
     outcome = demo[0]
-    argv = [
-        "--db",
-        f"sqlite:///{outcome.database}",
-        "--key-file",
-        str(outcome.database.parent / "forewarn.key"),
-        "investigate",
-        "FW-2021-0001",
-        "--now",
-        "2021-03-01T12:00:00Z",
-    ]
-    run = CliRunner().invoke(app, argv)
+    run = _invoke(outcome, "investigate", "FW-2021-0001", "--now", "2021-03-01T12:00:00Z")
     assert run.exit_code == 0, run.output
     assert "Kittiwake" not in run.output.split("recommendations")[0]
 
 
 def test_investigate_unknown_case_is_one_line_and_exit_2(demo: tuple[DemoOutcome, float]) -> None:
     outcome = demo[0]
-    argv = [
-        "--db",
-        f"sqlite:///{outcome.database}",
-        "--key-file",
-        str(outcome.database.parent / "forewarn.key"),
-        "investigate",
-        "FW-1999-0001",
-    ]
-    run = CliRunner().invoke(app, argv)
+    run = _invoke(outcome, "investigate", "FW-1999-0001")
     assert run.exit_code == 2
     assert "Traceback" not in run.output
 
 
 def test_missing_evidence_is_a_clear_error(demo: tuple[DemoOutcome, float], tmp_path: Path) -> None:
     outcome = demo[0]
-    argv = [
-        "--db",
-        f"sqlite:///{outcome.database}",
-        "--key-file",
-        str(outcome.database.parent / "forewarn.key"),
-        "investigate",
-        "FW-2021-0001",
-        "--evidence",
-        str(tmp_path / "nope"),
-    ]
-    run = CliRunner().invoke(app, argv)
+    run = _invoke(outcome, "investigate", "FW-2021-0001", "--evidence", str(tmp_path / "nope"))
     assert run.exit_code == 2
     assert "does not exist" in run.output
 
@@ -172,14 +147,6 @@ def test_the_accusation_is_recorded_in_a_verifying_audit_log(
     demo: tuple[DemoOutcome, float],
 ) -> None:
     outcome = demo[0]
-    argv = [
-        "--db",
-        f"sqlite:///{outcome.database}",
-        "--key-file",
-        str(outcome.database.parent / "forewarn.key"),
-        "audit",
-        "verify",
-    ]
-    run = CliRunner().invoke(app, argv)
+    run = _invoke(outcome, "audit", "verify")
     assert run.exit_code == 0, run.output
     assert "audit log OK" in run.output

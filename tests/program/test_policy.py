@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-import pyrage
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forewarn.domain import (
-    Artifact,
     ArtifactKind,
-    Case,
     Partner,
     PartnerStatus,
     Release,
@@ -22,16 +19,8 @@ from forewarn.domain import (
 )
 from forewarn.errors import ReleaseError, ValidationError
 from forewarn.program.policy import embargo_end, parse_duration, parse_rules, plan_waves
+from policy_world import ALL_KINDS, CASE, KEY, artifact
 
-KEY = str(pyrage.x25519.Identity.generate().to_public())
-CASE = Case(
-    id="FW-2021-0001",
-    title="Mail server pre-auth request chain",
-    product="Mail Server 2019",
-    reported=date(2021, 1, 5),
-    patch_planned=date(2021, 3, 9),
-)
-ALL_KINDS = frozenset(ArtifactKind)
 MAPP = (
     Tier("early-access", 3, timedelta(days=5), ALL_KINDS),
     Tier(
@@ -43,9 +32,9 @@ MAPP = (
 )
 EXCHANGE = (Tier("standard", 1, timedelta(days=14), ALL_KINDS),)
 ARTIFACTS = (
-    Artifact(CASE.id, "advisory.md", ArtifactKind.ADVISORY, "standard", "0" * 64, 10),
-    Artifact(CASE.id, "detection.md", ArtifactKind.DETECTION, "standard", "1" * 64, 10),
-    Artifact(CASE.id, "poc.py", ArtifactKind.POC, "early-access", "2" * 64, 10),
+    artifact("advisory.md", ArtifactKind.ADVISORY, "standard", "0"),
+    artifact("detection.md", ArtifactKind.DETECTION, "standard", "1"),
+    artifact("poc.py", ArtifactKind.POC, "early-access", "2"),
 )
 JOINED = StatusChange(datetime(2019, 1, 1, tzinfo=UTC), PartnerStatus.ACTIVE, "joined")
 

@@ -19,7 +19,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from forewarn.errors import MarkError
 from forewarn.marks.channels.payload_sites import PayloadSite, base
 from forewarn.marks.channels.pysource_kinds import arrange
-from forewarn.marks.channels.pysource_rewrite import source_map_of
+from forewarn.marks.channels.pysource_locate import source_map_of
 
 
 @dataclass(frozen=True, slots=True)

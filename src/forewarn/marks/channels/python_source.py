@@ -53,7 +53,8 @@ from forewarn.marks.channels.payload_derived import derivation, derived_tree
 from forewarn.marks.channels.payload_write import PayloadLayout
 from forewarn.marks.channels.pysource_canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource_edits import ancestors
-from forewarn.marks.channels.pysource_rewrite import Located, rewrite, source_map_of
+from forewarn.marks.channels.pysource_locate import Located, source_map_of
+from forewarn.marks.channels.pysource_rewrite import rewrite
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,12 @@
-# The entry point for people: `make demo`, `make test`, `make lint`, `make format`, `make bench`.
+# The entry point for people: `make demo`, `make test`, `make lint`, `make format`, `make bench`
+# (the canary-scan benchmark needs a demo program: see bench/RESULTS.md for its command).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint format typecheck bench serve system-deps install clean
+.PHONY: demo test lint format typecheck bench system-deps install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,9 +46,8 @@ test: $(STAMP) system-deps lint typecheck
 bench: $(STAMP)
 	$(BIN)/python bench/attribution.py
 	$(BIN)/python bench/release.py
-
-serve: $(STAMP)
-	$(BIN)/forewarn serve
+	$(BIN)/python bench/similarity.py
+	$(BIN)/python bench/dask_scaling.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage demo-out

@@ -1,1 +1,0 @@
-"""forewarn.exchange."""

@@ -7,8 +7,10 @@ from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
 from forewarn.domain.program import ProgramInfo
 from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, Wave
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
+from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 
 __all__ = [
+    "ALL_FEATURES",
     "Artifact",
     "ArtifactKind",
     "Case",
@@ -18,6 +20,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Exclusion",
+    "HttpRequest",
     "Observation",
     "Partner",
     "PartnerStatus",
@@ -31,4 +34,5 @@ __all__ = [
     "TimePrecision",
     "TokenHit",
     "Wave",
+    "WireFeature",
 ]

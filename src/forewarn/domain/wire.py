@@ -1,0 +1,73 @@
+"""HTTP requests as they go on the wire: the one form that code and captures are both read into.
+
+A PoC's source (evaluated statically, never run) and a capture of its traffic (raw HTTP, pcap,
+HAR, Suricata or Zeek logs, web-server logs) describe the same thing: the ordered requests the tool
+sends. Wire marks are read from this form whatever it came from. Each form shows only part of a
+request (a Zeek log has no header order, a W3C log no header casing), so a request says which
+features it shows; a feature it does not show reads as erased, never as a wrong bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class WireFeature(StrEnum):
+    """A part of a request that a source of evidence may or may not show."""
+
+    METHOD = "method"
+    PATH = "path"
+    QUERY = "query"
+    QUERY_ORDER = "query-order"
+    HEADER_NAMES = "header-names"
+    HEADER_ORDER = "header-order"
+    HEADER_CASE = "header-case"
+    HEADER_VALUES = "header-values"
+    USER_AGENT = "user-agent"
+    COOKIES = "cookies"
+    BODY = "body"
+
+
+ALL_FEATURES = frozenset(WireFeature)
+"""What a full capture of the bytes (raw HTTP, pcap) or a static evaluation shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """One request, with its parts in the order they are sent and as they are spelt."""
+
+    method: str
+    """`GET`, `POST`, … in upper case."""
+    path: str
+    """The request path without the query, percent-encoding kept as sent."""
+    query: tuple[tuple[str, str], ...] = ()
+    """Query pairs in order, decoded (`+` and `%XX`)."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Header `(name, value)` pairs in order, names spelt as sent."""
+    body: bytes = b""
+    """The request body as sent."""
+    host: str | None = None
+    """The `Host` the request went to, when known (from the header or the capture)."""
+    source: str = ""
+    """Where it was read from: `python`, `http`, `pcap`, `har`, `suricata`, `zeek`, `w3c`, …"""
+    shows: frozenset[WireFeature] = field(default=ALL_FEATURES)
+    """The features this source of evidence shows; the others read as erased."""
+
+    def header(self, name: str) -> str | None:
+        """The value of the first header called `name` (any case), or `None`."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+    @property
+    def cookies(self) -> tuple[tuple[str, str], ...]:
+        """Cookie `(name, value)` pairs in the order of the `Cookie` headers."""
+        pairs: list[tuple[str, str]] = []
+        for name, value in self.headers:
+            if name.lower() != "cookie":
+                continue
+            for part in value.split(";"):
+                key, sep, val = part.strip().partition("=")
+                if sep and key:
+                    pairs.append((key, val))
+        return tuple(pairs)

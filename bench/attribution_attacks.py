@@ -20,7 +20,7 @@ from pathlib import Path
 import black
 import python_minifier
 
-from forewarn.marks.channels.tokens import TOKEN_PATTERNS
+from forewarn.marks.tokens import TOKEN_PATTERNS
 
 RUFF = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "ruff"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forewarn.hunt import CanaryOwner
-from forewarn.marks.channels.tokens import DEFAULT_CANARY_DOMAIN, all_tokens
+from forewarn.marks.tokens import DEFAULT_CANARY_DOMAIN, all_tokens
 
 PATHS = [
     "/owa/auth/logon.aspx",

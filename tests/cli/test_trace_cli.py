@@ -15,8 +15,8 @@ from pathlib import Path
 
 import black
 
+from forewarn.demo.weblog import Request, run_poc, w3c_line, w3c_log
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
-from forewarn.investigate.weblog import Request, run_poc, w3c_line, w3c_log
 from release_world import CASE
 from trace_world import LEAKER, OTHER, Released, release_and_fetch
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from forewarn.demo import attacker, weblog
+from forewarn.demo.scenario import scenario_dir
 from forewarn.errors import InvestigationError
 from forewarn.hunt.readers import is_weblog
-from forewarn.investigate import attacker, weblog
-from forewarn.investigate.demo import scenario_dir
 from forewarn.investigate.tracing import seen_at
 
 STEPS = ["reformat", "rename", "strip-docstrings"]

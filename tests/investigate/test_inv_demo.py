@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from forewarn.cli.app import app
+from forewarn.demo.scenario import DemoOutcome, load_attack, run_demo, scenario_dir
 from forewarn.domain.investigation import HypothesisKind, RecommendationKind, Verdict
-from forewarn.investigate.demo import DemoOutcome, load_attack, run_demo, scenario_dir
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
 from conftest import FOREWARN_BIN
-from forewarn.investigate.demo import load_attack, scenario_dir
+from forewarn.demo.scenario import load_attack, scenario_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -20,6 +20,9 @@ class FlagChannel:
                 seen.append(m.group(1))
         return seen
 
+    def reads_capture(self, suspect: str) -> bool:
+        return False
+
     def capacity(self, original: str) -> int:
         return len(self._numbers(original))
 

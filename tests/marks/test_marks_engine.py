@@ -17,7 +17,7 @@ import forewarn
 from forewarn.domain import ArtifactKind
 from forewarn.errors import MarkError
 from forewarn.marks import ChannelRegistry, CodeSpec, Marker, default_registry
-from forewarn.marks.channels.text import TextChannel
+from forewarn.marks.channels.text.channel import TextChannel
 
 SECRET = b"program-secret-0123456789abcdef"
 PARTNERS = [f"partner-{k:04d}" for k in range(1000)]

@@ -9,8 +9,8 @@ import textwrap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forewarn.marks.channels.text import TextChannel
-from forewarn.marks.channels.text_points import choice_points
+from forewarn.marks.channels.text.channel import TextChannel
+from forewarn.marks.channels.text.points import choice_points
 
 ADVISORY = """\
 # Exchange Server remote code execution

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forewarn.domain import ArtifactKind, TokenHit
-from forewarn.marks.channels import tokens
+from forewarn.marks import tokens
 
 SECRET = b"k" * 32
 POC = '''"""Benign look-alike PoC."""

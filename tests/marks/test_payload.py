@@ -20,8 +20,8 @@ from pysupport import (
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Channel
-from forewarn.marks.channels.payload import PayloadChannel, _sites
-from forewarn.marks.channels.payload_read import detect_form
+from forewarn.marks.channels.payload.channel import PayloadChannel, _sites
+from forewarn.marks.channels.payload.read import detect_form
 
 CHANNEL = PayloadChannel()
 POC = poc_source()

@@ -12,11 +12,10 @@ from pysupport import poc_source, random_bits, raw_http, run_against_toy
 from test_marks_text import ADVISORY
 
 from forewarn.domain import ArtifactKind
-from forewarn.marks import CodeSpec, Marker
-from forewarn.marks.channels import tokens
-from forewarn.marks.channels.payload import PayloadChannel
-from forewarn.marks.channels.payload_lines import request_paths, select_requests
-from forewarn.marks.channels.payload_read import is_wire_capture, read_suspect
+from forewarn.marks import CodeSpec, Marker, tokens
+from forewarn.marks.channels.payload.channel import PayloadChannel
+from forewarn.marks.channels.payload.lines import request_paths, select_requests
+from forewarn.marks.channels.payload.read import is_wire_capture, read_suspect
 
 CHANNEL = PayloadChannel()
 POC = poc_source()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pysupport import poc_source
+from pysupport import poc_source, stdlib_sources
 
-from forewarn.marks.channels import python_source
-from forewarn.marks.channels.payload import PayloadChannel, _layout
-from forewarn.marks.channels.payload_derived import derivation, derived_tree
-from forewarn.marks.channels.pysource_rewrite import rewrite
+from forewarn.marks.channels._python.source_map import source_map_of
+from forewarn.marks.channels.payload.channel import PayloadChannel, _layout
+from forewarn.marks.channels.payload.derived import derivation, derived_tree
+from forewarn.marks.channels.pysource import channel as python_source
+from forewarn.marks.channels.pysource.rewrite import rewrite
 
 POC = poc_source()
 PAYLOAD = PayloadChannel()
@@ -96,3 +97,19 @@ def test_nested_header_literals_move_with_their_elements(bits: list[int]) -> Non
     marked = SOURCE.embed(content, source_bits)
     assert marked == _slow_source_embed(content, source_bits)
     assert SOURCE.extract(HEADERS, marked) == source_bits
+
+
+def test_marking_still_works_after_the_source_map_cache_let_the_original_go() -> None:
+    """A long-running process marks many originals: the shared source-map cache evicts the PoC's
+    map while the payload layout built on it is still cached. The source channel must not carry
+    the plan of one tree over to another (it once wrote the original back unchanged)."""
+    _layout(POC)
+    python_source._plan.cache_clear()
+    source_map_of.cache_clear()
+    for other in stdlib_sources(10, max_bytes=20_000):
+        source_map_of(other)
+    content = PAYLOAD.embed(POC, [1, 0] * (PAYLOAD_BITS // 2) + [1] * (PAYLOAD_BITS % 2))
+    bits = [k % 2 for k in range(SOURCE_BITS)]
+    marked = SOURCE.embed(content, bits)
+    assert marked != content
+    assert SOURCE.extract(POC, marked) == bits

@@ -11,7 +11,7 @@ from pysupport import INDEPENDENT_CLIENT, TRANSFORMS, poc_source, random_bits, s
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Channel
-from forewarn.marks.channels.python_source import PythonSourceChannel, _plan
+from forewarn.marks.channels.pysource.channel import PythonSourceChannel, _plan
 
 CHANNEL = PythonSourceChannel()
 POC = poc_source()

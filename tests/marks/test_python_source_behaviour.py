@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pysupport import poc_source, random_bits, run_against_toy
 
-from forewarn.marks.channels.payload import PayloadChannel
-from forewarn.marks.channels.python_source import PythonSourceChannel
+from forewarn.marks.channels.payload.channel import PayloadChannel
+from forewarn.marks.channels.pysource.channel import PythonSourceChannel
 
 SOURCE = PythonSourceChannel()
 PAYLOAD = PayloadChannel()

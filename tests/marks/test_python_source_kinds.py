@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from pysupport import random_bits
 
-from forewarn.marks.channels.python_source import PythonSourceChannel, _plan
+from forewarn.marks.channels.pysource.channel import PythonSourceChannel, _plan
 
 CHANNEL = PythonSourceChannel()
 

@@ -23,8 +23,8 @@ from pysupport import (
     stdlib_sources,
 )
 
-from forewarn.marks.channels.pysource_names import PAIRS, SPELLINGS
-from forewarn.marks.channels.python_source import PythonSourceChannel, _plan
+from forewarn.marks.channels.pysource.channel import PythonSourceChannel, _plan
+from forewarn.marks.channels.pysource.names import PAIRS, SPELLINGS
 
 CHANNEL = PythonSourceChannel()
 POC = poc_source()

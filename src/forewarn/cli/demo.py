@@ -17,7 +17,7 @@ def demo(
     ] = Path("demo-out"),
 ) -> None:
     """Build the program, release the Feb 23 wave, stage the leak, trace it and investigate."""
-    from forewarn.investigate.demo import run_demo
+    from forewarn.demo.scenario import run_demo
 
     started = time.monotonic()
     outcome = run_demo(out, say=common.say)

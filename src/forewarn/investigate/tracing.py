@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
 from forewarn.errors import InvestigationError
 from forewarn.hunt import Accuser, CanaryOwner, Hunt, SimilarityIndex, TraceResult
-from forewarn.hunt.readers import is_weblog
+from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import CodeSpec, Marker
 from forewarn.program.artifacts import list_artifacts, read_artifact
 from forewarn.program.keys import ProgramKeys
@@ -28,9 +28,6 @@ from forewarn.program.release import MARKS_PURPOSE, code_partners
 from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
-
-LANGUAGES = {".py": "python", ".ps1": "powershell", ".sh": "bash", ".js": "javascript"}
-"""Artifact file suffixes the similarity index parses as code; anything else is text."""
 
 _W3C_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}", re.MULTILINE)
 _COMBINED_DATE = re.compile(r"\[(\d{2}/[A-Z][a-z]{2}/\d{4}):")
@@ -77,7 +74,7 @@ def add_case(
     artifacts = list_artifacts(session, case_id)
     for artifact in artifacts:
         text = read_artifact(session, keys, case_id, artifact.name).decode("utf-8", "replace")
-        language = LANGUAGES.get(Path(artifact.name).suffix.lower())
+        language = language_of(artifact.name, text)
         index.add(
             f"{case_id}/{artifact.name}", text, case=case_id, name=artifact.name, language=language
         )
@@ -133,4 +130,4 @@ def _combined_day(text: str) -> datetime:
     return datetime.strptime(text, "%d/%b/%Y").replace(tzinfo=UTC)
 
 
-__all__ = ["LANGUAGES", "add_case", "seen_at", "trace"]
+__all__ = ["add_case", "seen_at", "trace"]

@@ -26,10 +26,9 @@ import numpy.typing as npt
 from forewarn.domain import ArtifactKind, Observation, TokenHit
 from forewarn.errors import MarkError
 from forewarn.marks import code, layout
+from forewarn.marks import tokens as canary
 from forewarn.marks.accusation import Accusation, accuse
-from forewarn.marks.channels import tokens as canary
 from forewarn.marks.channels.interface import Channel
-from forewarn.marks.channels.payload_read import is_wire_capture
 from forewarn.marks.registry import ChannelRegistry, default_registry
 from forewarn.marks.threshold import DEFAULT_DRAWS
 
@@ -37,10 +36,6 @@ logger = logging.getLogger(__name__)
 
 TOKEN_KINDS_PER_ARTIFACT = 3
 """Tokens planted per copy at most (reference id, host, path), for the chance bound of a hit."""
-
-WIRE_CHANNELS = frozenset({"payload"})
-"""Channels that read requests on the wire: the only ones run over a web log or raw HTTP, which
-show a tool's requests but never an artifact's text or code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +162,9 @@ class Marker:
         seen = suspect.decode("utf-8", errors="replace")
         found: list[Observation] = []
         channels = self.channels.for_kind(kind)
-        if channels and is_wire_capture(seen):
-            channels = tuple(ch for ch in channels if ch.name in WIRE_CHANNELS)
+        if any(ch.reads_capture(seen) for ch in self.channels.all()):
+            # Traffic shows a tool's requests, never an artifact's text or code.
+            channels = tuple(ch for ch in channels if ch.reads_capture(seen))
         for channel in channels:
             try:
                 bits = channel.extract(source, seen)

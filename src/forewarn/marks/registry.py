@@ -9,21 +9,13 @@ tokens are planted last by the engine itself.
 
 from __future__ import annotations
 
-import importlib
-import logging
 from collections.abc import Mapping, Sequence
 
 from forewarn.domain import ArtifactKind
 from forewarn.marks.channels.interface import Channel
+from forewarn.marks.channels.payload import PayloadChannel
+from forewarn.marks.channels.pysource import PythonSourceChannel
 from forewarn.marks.channels.text import TextChannel
-
-logger = logging.getLogger(__name__)
-
-_OPTIONAL = (
-    ("forewarn.marks.channels.payload", "PayloadChannel"),
-    ("forewarn.marks.channels.python_source", "PythonSourceChannel"),
-)
-"""PoC channels in application order, loaded when their modules are installed."""
 
 
 class ChannelRegistry:
@@ -40,24 +32,17 @@ class ChannelRegistry:
         """The channels for `kind`, in the order they are applied; empty if none."""
         return self._by_kind.get(kind, ())
 
+    def all(self) -> tuple[Channel, ...]:
+        """Every registered channel once, in the order first registered."""
+        seen: dict[str, Channel] = {}
+        for channels in self._by_kind.values():
+            for channel in channels:
+                seen.setdefault(channel.name, channel)
+        return tuple(seen.values())
+
     def names(self) -> tuple[str, ...]:
         """Every registered channel name, sorted."""
         return tuple(sorted({c.name for cs in self._by_kind.values() for c in cs}))
-
-
-def _load_poc_channels() -> list[Channel]:
-    """Instances of the PoC channels whose modules exist, in application order."""
-    found: list[Channel] = []
-    for module_name, class_name in _OPTIONAL:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            logger.debug("mark channel %s is not installed", module_name)
-            continue
-        found.append(getattr(module, class_name)())
-    return found
 
 
 def default_registry() -> ChannelRegistry:
@@ -67,6 +52,6 @@ def default_registry() -> ChannelRegistry:
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
-            ArtifactKind.POC: tuple(_load_poc_channels()),
+            ArtifactKind.POC: (PayloadChannel(), PythonSourceChannel()),
         }
     )

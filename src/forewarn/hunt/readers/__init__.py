@@ -3,6 +3,7 @@
 from forewarn.hunt.readers.classify import classify, guess_encoding, is_binary, is_weblog
 from forewarn.hunt.readers.files import read_bytes, read_file, read_paths
 from forewarn.hunt.readers.interface import ContainerReader, Item, ItemKind
+from forewarn.hunt.readers.languages import language_of
 
 __all__ = [
     "ContainerReader",
@@ -12,6 +13,7 @@ __all__ = [
     "guess_encoding",
     "is_binary",
     "is_weblog",
+    "language_of",
     "read_bytes",
     "read_file",
     "read_paths",

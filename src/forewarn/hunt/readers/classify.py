@@ -6,52 +6,13 @@ import codecs
 import re
 
 from forewarn.hunt.readers.interface import ItemKind
+from forewarn.hunt.readers.languages import language_of
 
 SNIFF_BYTES = 64 * 1024
 """How much of an item is looked at to classify it."""
 
-_EXTENSIONS: dict[str, str] = {
-    ".py": "python",
-    ".pyw": "python",
-    ".java": "java",
-    ".c": "c",
-    ".h": "c",
-    ".cc": "cpp",
-    ".cpp": "cpp",
-    ".cxx": "cpp",
-    ".hpp": "cpp",
-    ".hh": "cpp",
-    ".cs": "csharp",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".tsx": "typescript",
-    ".ps1": "powershell",
-    ".psm1": "powershell",
-    ".psd1": "powershell",
-    ".sh": "shell",
-    ".bash": "shell",
-    ".zsh": "shell",
-}
-
-_SHEBANGS: tuple[tuple[str, str], ...] = (
-    ("python", "python"),
-    ("pwsh", "powershell"),
-    ("powershell", "powershell"),
-    ("node", "javascript"),
-    ("bash", "shell"),
-    ("zsh", "shell"),
-    ("/sh", "shell"),
-    ("env sh", "shell"),
-)
-
 _APACHE_LINE = re.compile(
     r'^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" \d{3} (?:\d+|-)(?: "[^"]*" "[^"]*")?', re.MULTILINE
-)
-_PYTHON_HINTS = re.compile(
-    r"^(?:import \w[\w.]*|from [\w.]+ import |def \w+\(.*\):|class \w+.*:)\s*$", re.MULTILINE
 )
 
 
@@ -80,24 +41,6 @@ def guess_encoding(head: bytes, *, truncated: bool = False) -> str:
     except UnicodeDecodeError:
         return "latin-1"
     return "utf-8"
-
-
-def language_of(name: str, text: str) -> str | None:
-    """Language from the file extension, else from a shebang, else Python by its shape."""
-    lowered = name.lower()
-    dot = lowered.rfind(".")
-    if dot > lowered.rfind("/"):
-        language = _EXTENSIONS.get(lowered[dot:])
-        if language is not None:
-            return language
-    if text.startswith("#!"):
-        first = text.split("\n", 1)[0]
-        for needle, language in _SHEBANGS:
-            if needle in first:
-                return language
-    if len(_PYTHON_HINTS.findall(text[:8192])) >= 2:
-        return "python"
-    return None
 
 
 def is_weblog(text: str) -> bool:

@@ -21,6 +21,14 @@ class Channel(Protocol):
     name: str
     """Stable name used in observations (`python_source`, `payload`, `text`, `tokens`)."""
 
+    def reads_capture(self, suspect: str) -> bool:
+        """Whether `suspect` is captured traffic (a web log, raw HTTP) that this channel reads.
+
+        On such a suspect the engine runs only the channels that read it: traffic shows what a
+        tool sent, never an artifact's text or code, so other channels would read noise.
+        """
+        ...
+
     def capacity(self, original: str) -> int:
         """How many binary choice points `original` offers to this channel."""
         ...

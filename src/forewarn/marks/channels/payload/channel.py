@@ -17,11 +17,16 @@ from functools import lru_cache
 import libcst as cst
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.payload_derived import remember
-from forewarn.marks.channels.payload_lines import RequestPath, request_paths
-from forewarn.marks.channels.payload_read import Suspect, padding_runs, read_suspect
-from forewarn.marks.channels.payload_sites import DIGITS, PayloadSite, base, find_sites, template
-from forewarn.marks.channels.payload_write import PayloadLayout
+from forewarn.marks.channels.payload.derived import remember
+from forewarn.marks.channels.payload.lines import RequestPath, request_paths
+from forewarn.marks.channels.payload.read import (
+    Suspect,
+    is_wire_capture,
+    padding_runs,
+    read_suspect,
+)
+from forewarn.marks.channels.payload.sites import DIGITS, PayloadSite, base, find_sites, template
+from forewarn.marks.channels.payload.write import PayloadLayout
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +57,10 @@ class PayloadChannel:
     """Carries bits in wire values; survives rewrites of the code that keep the requests."""
 
     name = "payload"
+
+    def reads_capture(self, suspect: str) -> bool:
+        """Web logs and raw HTTP show what the PoC sent: this channel reads them."""
+        return is_wire_capture(suspect)
 
     def capacity(self, original: str) -> int:
         """How many wire-value choice points the PoC offers."""

@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from forewarn.marks.channels.pysource_kinds import callee_name, pivot_pairs
+from forewarn.marks.channels._python.calls import callee_name
+from forewarn.marks.channels._python.order import pivot_pairs
 
 HEADER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 """What a header name looks like."""

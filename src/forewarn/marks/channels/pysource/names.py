@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from forewarn.marks.channels.pysource_types import Raw
+from forewarn.marks.channels.pysource.raw import Raw
 
 PAIRS: tuple[tuple[str, str], ...] = (
     ("resp", "response"),

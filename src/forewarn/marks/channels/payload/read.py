@@ -3,7 +3,7 @@
 The suspect's form is detected, never assumed. Each form yields *blocks* (ordered header names of
 one request or dict, ordered query keys of one URL or dict) and a text in which wire strings are
 searched with templates that tolerate the encodings logs use (`+` for spaces, `%XX`). Of a log
-or raw HTTP capture, only the requests to the PoC's own paths are read (`payload_lines`).
+or raw HTTP capture, only the requests to the PoC's own paths are read (`lines`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from forewarn.marks.channels.payload_lines import RequestPath, select_requests
-from forewarn.marks.channels.payload_sites import module_constants, resolve, str_keys
+from forewarn.marks.channels.payload.lines import RequestPath, select_requests
+from forewarn.marks.channels.payload.sites import module_constants, resolve, str_keys
 
 REQUEST_LINE = re.compile(r"^([A-Z]{3,10}) (\S+) HTTP/\d(?:\.\d)?\r?$", re.MULTILINE)
 """The first line of a raw HTTP request."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.text_points import ChoicePoint, choice_points, words
+from forewarn.marks.channels.text.points import ChoicePoint, choice_points, words
 
 CONTEXT = 4
 """Canonical words (or neighbouring choices) taken on each side of a word-level choice."""
@@ -161,6 +161,10 @@ class TextChannel:
     """Carries code symbols in the wording and layout of advisory or detection text."""
 
     name = "text"
+
+    def reads_capture(self, suspect: str) -> bool:
+        """Traffic never shows an artifact's source or text."""
+        return False
 
     def capacity(self, original: str) -> int:
         """How many choices of `original` carry a symbol."""

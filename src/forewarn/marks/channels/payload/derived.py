@@ -19,8 +19,8 @@ from functools import lru_cache
 
 import libcst as cst
 
-from forewarn.marks.channels.payload_write import PayloadLayout
-from forewarn.marks.channels.pysource_edits import ancestors
+from forewarn.marks.channels._python.cst_tree import ancestors
+from forewarn.marks.channels.payload.write import PayloadLayout
 
 RECENT = 16
 """Copies remembered per process; the engine hands one to the next channel straight away."""

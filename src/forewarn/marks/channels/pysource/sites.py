@@ -1,6 +1,6 @@
 """The choice-point kinds of the canonical walker, one method per kind family.
 
-Split from `pysource_canon` so that the walk (units, blocks, the serialiser) and the kinds (which
+Split from `canon` so that the walk (units, blocks, the serialiser) and the kinds (which
 node is a choice point, in which form) read separately; `_Walker` combines them.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 import ast
 from abc import ABC, abstractmethod
 
-from forewarn.marks.channels.pysource_kinds import (
+from forewarn.marks.channels._python.order import pivot_pairs
+from forewarn.marks.channels.pysource.kinds import (
     MIRROR,
     POSITIVE,
     default_keyword,
@@ -17,17 +18,16 @@ from forewarn.marks.channels.pysource_kinds import (
     format_call_args,
     is_and,
     kwarg_pairs,
-    pivot_pairs,
     side_effect_free,
     sym_const,
 )
-from forewarn.marks.channels.pysource_shapes import (
+from forewarn.marks.channels.pysource.raw import Raw, first
+from forewarn.marks.channels.pysource.shapes import (
     const_seq,
     double_not,
     nested_if_form,
     sole_if,
 )
-from forewarn.marks.channels.pysource_types import Raw, first
 
 
 class KindWalker(ABC):

@@ -18,7 +18,7 @@ import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forewarn.marks.channels.payload_sites import DIGITS, PATHLIKE, template
+from forewarn.marks.channels.payload.sites import DIGITS, PATHLIKE, template
 
 MIN_HEAD = 4
 """Shortest literal head worth searching; shorter paths (`/`, `/a`) would select every line."""
@@ -27,7 +27,7 @@ _HEAD = re.compile(r"[A-Za-z/._~-]*")
 """Characters a client writes as they are in a path, digits excepted (they carry bits)."""
 
 _REQUEST = re.compile(r"^([A-Z]{3,10}) (\S+) HTTP/\d(?:\.\d)?\r?$", re.MULTILINE)
-"""The first line of a raw HTTP request (as `payload_read.REQUEST_LINE`)."""
+"""The first line of a raw HTTP request (as `read.REQUEST_LINE`)."""
 
 
 @dataclass(frozen=True, slots=True)

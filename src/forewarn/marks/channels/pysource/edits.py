@@ -1,7 +1,7 @@
 """libcst rewrites of single choice points: the two forms of each kind, written out.
 
 Each function takes the libcst node in one form and returns it in the other, keeping layout and
-comments; `pysource_rewrite` decides which node gets which form.
+comments; `rewrite` decides which node gets which form.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import string
 
 import libcst as cst
 
-from forewarn.marks.channels.pysource_canon import Site
-from forewarn.marks.channels.pysource_kinds import format_fields
+from forewarn.marks.channels.pysource.canon import Site
+from forewarn.marks.channels.pysource.kinds import format_fields
 
 NEGATE_OP: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
     cst.NotEqual: cst.Equal,
@@ -239,24 +239,3 @@ def _bracket(node: cst.BaseExpression) -> cst.BaseExpression:
     if node.lpar:
         return node
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-
-
-def ancestors(module: cst.Module, targets: set[int]) -> frozenset[int]:
-    """`id`s of the nodes of `module` that have a node with an `id` in `targets` below them.
-
-    A rewrite need not visit any other node: nothing below it changes.
-    """
-    parents: dict[int, int] = {}
-    stack: list[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        for child in node.children:
-            parents[id(child)] = id(node)
-            stack.append(child)
-    found: set[int] = set()
-    for target in targets:
-        above = parents.get(target)
-        while above is not None and above not in found:
-            found.add(above)
-            above = parents.get(above)
-    return frozenset(found)

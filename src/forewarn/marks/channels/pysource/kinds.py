@@ -2,13 +2,16 @@
 
 Each predicate here is a safety rule of the Python source channel: a construct is a choice point
 only when both forms provably evaluate the same way. The rules are deliberately narrow (see
-`docs` in `python_source.py` for what was left out and why).
+the docstring of `pysource/channel.py` for what was left out and why).
 """
 
 from __future__ import annotations
 
 import ast
 import string
+
+from forewarn.marks.channels._python.calls import callee_name
+from forewarn.marks.channels._python.order import pivot_pairs
 
 NEGATED: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.NotEq: ast.Eq,
@@ -133,16 +136,6 @@ def side_effect_free(node: ast.expr) -> bool:
     return False
 
 
-def callee_name(call: ast.Call) -> str | None:
-    """`f` for `f(...)` and `x.f(...)`."""
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
-
-
 DEFAULT_KEYWORDS: dict[str, tuple[str, object]] = {
     "enumerate": ("start", 0),
     "print": ("sep", " "),
@@ -218,24 +211,6 @@ def kwarg_pairs(call: ast.Call) -> list[tuple[str, str, int]]:
             return []
         names.append(keyword.arg)
     return pivot_pairs(names)
-
-
-def pivot_pairs(items: list[str]) -> list[tuple[str, str, int]]:
-    """The `k - 1` order bits of distinct `items` against their smallest element."""
-    if len(set(items)) != len(items) or len(items) < 2:
-        return []
-    ordered = sorted(items)
-    pivot = ordered[0]
-    return [(pivot, other, int(items.index(other) < items.index(pivot))) for other in ordered[1:]]
-
-
-def arrange(items: list[str], bits: dict[str, int]) -> list[str]:
-    """The order of `items` that shows `bits` (by other item) for every pair of `pivot_pairs`."""
-    ordered = sorted(items)
-    pivot, others = ordered[0], ordered[1:]
-    before = [o for o in others if bits.get(o, 0) == 1]
-    after = [o for o in others if bits.get(o, 0) == 0]
-    return [*before, pivot, *after]
 
 
 _NOT_IN_FSTRING = (

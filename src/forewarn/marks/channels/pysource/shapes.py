@@ -10,8 +10,8 @@ import ast
 import re
 from collections import Counter
 
-from forewarn.marks.channels.pysource_kinds import is_and, is_literalish, num_const
-from forewarn.marks.channels.pysource_types import Raw
+from forewarn.marks.channels.pysource.kinds import is_and, is_literalish, num_const
+from forewarn.marks.channels.pysource.raw import Raw
 
 DIGIT_RUN = re.compile(r"\d{3,}")
 

@@ -20,27 +20,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from forewarn.marks.channels.pysource_kinds import NEGATED, fstring_args, num_const
-from forewarn.marks.channels.pysource_names import name_raws
-from forewarn.marks.channels.pysource_shapes import (
+from forewarn.marks.channels.pysource.names import name_raws
+from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
+from forewarn.marks.channels.pysource.raw import Raw
+from forewarn.marks.channels.pysource.shapes import (
     HOISTED,
-    aug_form,
-    bare_return,
-    const_seq,
-    const_tag,
-    elements,
-    is_none,
     literal_key,
     literal_value,
     pairable,
-    quote_key,
     quote_pairs,
-    quote_style,
     skipped,
     target,
 )
-from forewarn.marks.channels.pysource_sites import KindWalker
-from forewarn.marks.channels.pysource_types import Raw, first
 
 MIN_UNIT_WEIGHT = 20
 """Units with fewer AST nodes are too common in unrelated code to anchor a choice point."""
@@ -87,7 +78,7 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-class _Walker(KindWalker):
+class _Walker(NodeSerialiser):
     """Serialises a tree canonically and records choice points on the way."""
 
     def __init__(self, lines: list[bytes]) -> None:
@@ -210,125 +201,12 @@ class _Walker(KindWalker):
     # -- the serialiser -------------------------------------------------------------------------
 
     def c(self, node: ast.AST, *, swappable_test: bool = False) -> str:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            deco = ",".join(self.c(d) for d in node.decorator_list)
-            args = self.c(node.args)
-            body = list(node.body)
-            while body and (skipped(body[-1]) or bare_return(body[-1])):
-                body.pop()
-            with self.capture():
-                text = self.block(body)
-                digest = self.unit("DEF", node, f"{type(node).__name__}({deco}|{args}|{text})")
-            self.defs.append((node, digest))
-            return "DEF#" + digest
-        if isinstance(node, ast.ClassDef):
-            bases = ",".join(
-                self.c(b) for b in node.bases if not (isinstance(b, ast.Name) and b.id == "object")
-            )
-            with self.capture():
-                text = self.block(node.body, pairs=False)
-                digest = self.unit("CLS", node, f"CLS({bases}|{text})")
-            return "CLS#" + digest
-        if isinstance(node, ast.Name):
-            return "@" if id(node) in self.marked else "_"
-        if isinstance(node, ast.Constant):
-            style = None if self.in_fstring else quote_style(node, self.lines)
-            if style is not None:
-                self.sink.append(Raw("quote", quote_key(node.value), style, (node,)))
-            return const_tag(node.value)
-        if isinstance(node, ast.Attribute):
-            return "A(" + self.c(node.value) + ")"
-        if isinstance(node, ast.keyword):
-            return "K(" + self.c(node.value) + ")"
-        if isinstance(node, ast.arg):
-            return "ARG"
-        if isinstance(node, ast.arguments):
-            every = [*node.posonlyargs, *node.args]
-            defaults = ",".join(self.c(d) for d in node.defaults)
-            kw_defaults = ",".join("-" if d is None else self.c(d) for d in node.kw_defaults)
-            return (
-                f"ARGS({len(every)},{defaults},{len(node.kwonlyargs)},{kw_defaults},"
-                f"{node.vararg is not None},{node.kwarg is not None})"
-            )
-        if isinstance(node, ast.Import | ast.ImportFrom | ast.Pass):
-            return ""
-        if isinstance(node, ast.Return):
-            if node.value is None or is_none(node.value):
-                return "RET"
-            return "RET(" + self.c(node.value) + ")"
-        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-            call = node.exc
-            if not call.args and not call.keywords and node.cause is None:
-                return "RAISE(" + self.c(call.func) + ")"
-        if isinstance(node, ast.AnnAssign):
-            if node.value is None:
-                return ""
-            return "ASG(" + self.c(node.target) + "," + self.c(node.value) + ")"
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            inner = node.operand
-            if (
-                not swappable_test
-                and isinstance(inner, ast.Compare)
-                and len(inner.ops) == 1
-                and type(inner.ops[0]) in NEGATED.values()
-            ):
-                return self.negcmp(node, inner, negated=True)
-            return "NOT(" + self.c(inner) + ")"
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            if type(node.ops[0]) in NEGATED and not swappable_test:
-                return self.negcmp(node, node, negated=False)
-            return self.compare(node)
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            if type(node.op) in (ast.Add, ast.Sub) and num_const(node.value):
-                text = f"AUG({type(node.op).__name__},{self.c(node.value)})"
-                self.sink.append(Raw("augassign", text, 0, (node,)))
+        """The canonical text of `node`; choice points met on the way go to the sink."""
+        handler = SERIALISERS.get(type(node))
+        if handler is not None:
+            text = handler(self, node, swappable_test)
+            if text is not None:
                 return text
-        if isinstance(node, ast.Assign) and aug_form(node):
-            assert isinstance(node.value, ast.BinOp)
-            text = f"AUG({type(node.value.op).__name__},{self.c(node.value.right)})"
-            self.sink.append(Raw("augassign", text, 1, (node,)))
-            return text
-        if isinstance(node, ast.Dict | ast.List) and not elements(node):
-            text = "DICT0" if isinstance(node, ast.Dict) else "LIST0"
-            self.sink.append(Raw("empty", text, 0, (node,)))
-            return text
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        if isinstance(node, ast.Tuple | ast.List) and isinstance(node.ctx, ast.Load):
-            parts = sorted((self.part(e) for e in node.elts), key=first)
-            for _, sites in parts:
-                self.sink.extend(sites)
-            return "SEQ(" + ",".join(t for t, _ in parts) + ")"
-        if isinstance(node, ast.ExceptHandler) and isinstance(node.type, ast.Tuple):
-            text = self.unordered(node.type)
-            return "EXC(" + text + "|" + self.block(node.body) + ")"
-        if isinstance(node, ast.For | ast.AsyncFor) and not node.orelse:
-            if isinstance(node.iter, ast.Tuple | ast.List) and const_seq(node.iter):
-                bit = 0 if isinstance(node.iter, ast.Tuple) else 1
-                self.sink.append(Raw("seqkind", "FOR", bit, (node.iter,)))
-        if isinstance(node, ast.Dict):
-            parts = sorted(
-                (self.entry(k, v) for k, v in zip(node.keys, node.values, strict=True)),
-                key=first,
-            )
-            for _, sites in parts:
-                self.sink.extend(sites)
-            return "DICT(" + ",".join(t for t, _ in parts) + ")"
-        if isinstance(node, ast.JoinedStr):
-            values = fstring_args(node)
-            if values is not None:
-                return self.fmt(node, values, 1)
-            self.in_fstring += 1
-            try:
-                return self.generic(node)
-            finally:
-                self.in_fstring -= 1
-        if isinstance(node, ast.If):
-            return self.if_(node)
-        if isinstance(node, ast.IfExp):
-            return self.ifexp(node)
-        if isinstance(node, ast.BinOp) and num_const(node.left) and num_const(node.right):
-            return "N"
         return self.generic(node)
 
     def generic(self, node: ast.AST) -> str:

@@ -1,6 +1,6 @@
 """The Python source channel: bits in semantics-preserving choices of PoC code.
 
-Kinds of choice point (form 0 / form 1), each proven equivalent by the rules in `pysource_kinds`:
+Kinds of choice point (form 0 / form 1), each proven equivalent by the rules in `kinds`:
 
 | kind | form 0 | form 1 |
 |---|---|---|
@@ -32,7 +32,7 @@ parameters), reordering statements that call or read anything (dependencies thro
 `+=` on non-number operands (`list += str` extends, `list = list + str` raises), keyword reordering
 for unknown callees (`**kwargs` keeps order), `x < y` operand swaps without a number literal,
 quote styles and literal spellings (die under any formatter). Names are only the fragile `name`
-layer (`pysource_names`): renamers erase it unless they pick the pair's other spelling.
+layer (`names`): renamers erase it unless they pick the pair's other spelling.
 `a += 1` is not equivalent for objects with an in-place `__iadd__` (numpy arrays): the
 number-literal rule keeps that risk to counters, where PoC code uses it.
 """
@@ -49,12 +49,13 @@ from functools import lru_cache
 import libcst as cst
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.payload_derived import derivation, derived_tree
-from forewarn.marks.channels.payload_write import PayloadLayout
-from forewarn.marks.channels.pysource_canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
-from forewarn.marks.channels.pysource_edits import ancestors
-from forewarn.marks.channels.pysource_locate import Located, source_map_of
-from forewarn.marks.channels.pysource_rewrite import rewrite
+from forewarn.marks.channels._python.cst_tree import ancestors
+from forewarn.marks.channels._python.source_map import source_map_of
+from forewarn.marks.channels.payload.derived import derivation, derived_tree
+from forewarn.marks.channels.payload.write import PayloadLayout
+from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
+from forewarn.marks.channels.pysource.locate import Located, locate
+from forewarn.marks.channels.pysource.rewrite import rewrite
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def _plan(original: str) -> _Plan:
     located = []
     for site in analysis.sites:
         if _trusted(analysis, site, pairs):
-            found = source_map.locate(site)
+            found = locate(source_map, site)
             if found is not None:
                 located.append(found)
     module = source_map.wrapper.module
@@ -139,6 +140,10 @@ def _derived_plan(text: str, layout: PayloadLayout, bits: tuple[int, ...]) -> _P
     same edits; tests/marks/test_payload_write.py checks it on random bits).
     """
     base = _plan(layout.original)
+    if base.module is not layout.module:
+        # The layout was built on a tree that the source-map cache has since let go: its
+        # nodes are not the plan's, so nothing could be carried over.
+        return _plan(text)
     analysis = _parse(text)
     if base.module is None or analysis is None or _signature(analysis) != base.signature:
         return _plan(text)
@@ -153,6 +158,10 @@ class PythonSourceChannel:
     """Carries bits in equivalent forms of Python code; survives formatters and renaming."""
 
     name = "python_source"
+
+    def reads_capture(self, suspect: str) -> bool:
+        """Traffic never shows an artifact's source or text."""
+        return False
 
     def capacity(self, original: str) -> int:
         """How many choice points the original's code offers."""

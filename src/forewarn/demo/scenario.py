@@ -23,11 +23,11 @@ from pathlib import Path
 import pydantic
 import yaml
 
+from forewarn.demo import attacker, weblog
 from forewarn.domain import ArtifactKind
 from forewarn.domain.investigation import InvestigationResult
 from forewarn.domain.validation import parse_duration, parse_instant
 from forewarn.errors import InvestigationError
-from forewarn.investigate import attacker, weblog
 from forewarn.investigate.report import to_json, write_report
 from forewarn.investigate.service import run_investigation
 from forewarn.program.artifacts import read_artifact

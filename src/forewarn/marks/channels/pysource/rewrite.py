@@ -1,6 +1,6 @@
 """Write chosen forms into Python source with libcst, keeping every other byte as it was.
 
-`pysource_locate` finds the libcst node of each choice point; this module rewrites those nodes, so
+`locate` finds the libcst node of each choice point; this module rewrites those nodes, so
 comments, layout and quoting of the partner's copy stay those of the original file.
 """
 
@@ -11,8 +11,9 @@ from collections import defaultdict
 import libcst as cst
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.pysource_canon import Site
-from forewarn.marks.channels.pysource_edits import (
+from forewarn.marks.channels._python.order import arrange
+from forewarn.marks.channels.pysource.canon import Site
+from forewarn.marks.channels.pysource.edits import (
     AUG_FOR_BIN,
     BIN_FOR_AUG,
     MIRROR_OP,
@@ -27,8 +28,7 @@ from forewarn.marks.channels.pysource_edits import (
     toggle_default,
     toggle_sequence,
 )
-from forewarn.marks.channels.pysource_kinds import arrange
-from forewarn.marks.channels.pysource_locate import Located
+from forewarn.marks.channels.pysource.locate import Located
 
 
 def rewrite(

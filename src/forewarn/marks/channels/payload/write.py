@@ -17,9 +17,9 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.payload_sites import PayloadSite, base
-from forewarn.marks.channels.pysource_kinds import arrange
-from forewarn.marks.channels.pysource_locate import source_map_of
+from forewarn.marks.channels._python.order import arrange
+from forewarn.marks.channels._python.source_map import source_map_of
+from forewarn.marks.channels.payload.sites import PayloadSite, base
 
 
 @dataclass(frozen=True, slots=True)

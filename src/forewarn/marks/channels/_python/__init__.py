@@ -1,0 +1,1 @@
+"""Helpers both Python PoC channels (`payload`, `pysource`) share; private to `channels`."""

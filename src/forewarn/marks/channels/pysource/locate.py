@@ -1,0 +1,96 @@
+"""Find the libcst node(s) that carry each choice point, and refuse the ones unsafe to rewrite.
+
+`canon` finds choice points on the `ast`; this module maps each to the matching libcst node
+by source position, so `rewrite` can change just that node.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import lru_cache
+
+import libcst as cst
+
+from forewarn.marks.channels._python.source_map import SourceMap
+from forewarn.marks.channels.pysource.canon import Site
+from forewarn.marks.channels.pysource.edits import to_format, to_fstring
+from forewarn.marks.channels.pysource.names import NameGuard
+
+_BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A choice point of the original and the libcst node(s) that carry it."""
+
+    site: Site
+    """The choice point as the analysis saw it."""
+    nodes: tuple[cst.CSTNode, ...]
+    """Its libcst node, or the two statement lines of a statement pair."""
+
+
+def locate(source_map: SourceMap, site: Site) -> Located | None:
+    """The libcst nodes of `site`, or `None` when the rewriter cannot honour it safely."""
+    if any(name in source_map.bound for name in _BUILTINS_USED.get(site.kind, ())):
+        return None
+    if site.kind == "defaultarg" and site.key in source_map.bound:
+        return None
+    if site.kind == "stmtorder":
+        called = {
+            n.func.id
+            for stmt in site.nodes
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        if called & source_map.bound:
+            return None
+        lines = [source_map.find(n, cst.SimpleStatementLine) for n in site.nodes]
+        if any(
+            not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 for line in lines
+        ):
+            return None
+        return Located(site, tuple(line for line in lines if line is not None))
+    if site.kind == "name":
+        names = [source_map.find(n, cst.Name) for n in site.nodes]
+        old, new = site.detail[site.bit or 0], site.detail[1 - (site.bit or 0)]
+        if not name_guard_of(source_map).allows(old, new) or any(
+            not isinstance(n, cst.Name) or n.value != old for n in names
+        ):
+            return None
+        return Located(site, tuple(n for n in names if n is not None))
+    if site.kind == "quote":
+        strings = [source_map.find(n, cst.SimpleString) for n in site.nodes]
+        if any(not isinstance(s, cst.SimpleString) for s in strings):
+            return None
+        return Located(site, tuple(s for s in strings if s is not None))
+    found = source_map.find(site.nodes[0])
+    if found is None or not _honourable(site, found):
+        return None
+    return Located(site, (found,))
+
+
+@lru_cache(maxsize=8)
+def _name_guard(source: str) -> NameGuard:
+    return NameGuard.of(ast.parse(source))
+
+
+def name_guard_of(source_map: SourceMap) -> NameGuard:
+    """The identifier-name guard of the map's source, built once per original."""
+    return _name_guard(source_map.source)
+
+
+def _honourable(site: Site, node: cst.CSTNode) -> bool:
+    if site.kind == "nestedif":
+        assert isinstance(node, cst.If)
+        if site.bit == 1:
+            body = node.body
+            return isinstance(body, cst.IndentedBlock) and len(body.body) == 1
+        return isinstance(node.test, cst.BooleanOperation)
+    if site.kind == "ifswap":
+        return isinstance(node, cst.If) and isinstance(node.orelse, cst.Else)
+    if site.kind == "fstring":
+        if isinstance(node, cst.Call):
+            return to_fstring(node) is not None
+        return isinstance(node, cst.FormattedString) and to_format(node) is not None
+    return True

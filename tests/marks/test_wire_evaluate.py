@@ -105,23 +105,47 @@ def test_unknown_values_are_never_guessed() -> None:
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("source", "paths", "note"),
     [
-        "def f(:\n",
-        "x = " + "(" * 5000 + ")" * 5000 + "\n",
-        "s = 'A' * 10**12\nimport requests\nrequests.get('http://h/' + s)\n",
-        "def f(n):\n    return f(n + 1)\nf(0)\n",
-        "while True:\n    pass\n",
-        "x = '{:999999999}'.format(1)\nimport requests\nrequests.get('http://h/' + x)\n",
+        ("x = " + "(" * 5000 + ")" * 5000 + "\n", [], "parse"),
+        ("s = 'A' * 10**12\nimport requests\nrequests.get('http://h/' + s)\n", ["/\ufffd"], ""),
+        ("def f(n):\n    return f(n + 1)\nf(0)\n", [], "nested deeper"),
+        ("while True:\n    pass\n", [], "loop stopped"),
+        ("x = 'a'\nwhile True:\n    x = x + x\n", [], "longer than the limit"),
+        ("import requests\nrequests.get('http://h/{:999999999}'.format(1))\n", ["/\ufffd"], ""),
+        (
+            "import requests\nfor i in range(60):\n  for j in range(60):\n"
+            "    requests.get('http://h/%d/%d' % (i, j))\n",
+            ["/0/0", "/0/1"],
+            "more requests than the limit",
+        ),
     ],
 )
-def test_bad_or_adversarial_input_ends_with_a_note(source: str) -> None:
-    result = evaluate(source, limits=Limits(max_steps=20_000))
-    assert all(PLACEHOLDER in r.path or r.path.startswith("/") for r in result.requests)
-    assert result.notes or result.requests or source.startswith("while")
+def test_bad_or_adversarial_input_ends_with_a_note(
+    source: str, paths: list[str], note: str
+) -> None:
+    result = evaluate(source, limits=Limits(max_steps=50_000))
+    assert [r.path for r in result.requests][:2] == paths
+    assert any(note in n for n in result.notes) if note else result.notes == ()
 
 
 def test_syntax_error_gives_no_request_and_a_note() -> None:
     result = evaluate("def f(:\n")
     assert result.sites == ()
     assert "parse" in result.notes[0]
+
+
+def test_aiohttp_shows_no_header_order_and_lone_functions_are_read() -> None:
+    source = (
+        "import aiohttp, asyncio\n"
+        "async def go(base):\n"
+        "    async with aiohttp.ClientSession(headers={'X-S': 's'}) as session:\n"
+        "        async with session.post(base + '/p', json={'b': 1, 'a': 2}) as answer:\n"
+        "            return await answer.text()\n"
+    )
+    result = evaluate(source)
+    (request,) = result.requests
+    assert (request.method, request.path, request.body) == ("POST", "/p", b'{"b": 1, "a": 2}')
+    assert request.header("X-S") == "s"
+    assert WireFeature.HEADER_ORDER not in request.shows
+    assert "function go read on its own" in result.notes

@@ -216,12 +216,14 @@ def percent_format(template: str, args: Any) -> str:
 
 
 def repeat(value: Any, count: Any, limits: Limits) -> Any:
-    """`value * count` for strings, bytes and lists, refusing results over the size limit."""
+    """`value * count` for strings, bytes and lists; a result over the size limit is unknown."""
     if not isinstance(count, int) or isinstance(count, bool):
         return UNKNOWN
     size = len(value.items) if isinstance(value, ListV) else len(value)
     if size * max(count, 0) > limits.max_string:
-        raise Stop("a repeated string is longer than the limit")
+        if isinstance(value, str):
+            return PLACEHOLDER
+        return PLACEHOLDER_BYTES if isinstance(value, bytes) else UNKNOWN
     if isinstance(value, ListV):
         return ListV(value.items * count)
     return value * count

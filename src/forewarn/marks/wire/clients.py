@@ -1,0 +1,343 @@
+"""The client libraries: how each turns a call into header lines, in its own order and casing.
+
+Modelled from each library's own request path (read in their sources, not copied):
+
+- `requests` (functions and `Session`): `Host` first, then the session's headers
+  (`User-Agent`, `Accept-Encoding`, `Accept`, `Connection` by default) merged case-insensitively
+  with the call's (a name keeps its first position and takes its last spelling; `None` removes
+  it), then `Cookie`, `Content-Length`, `Content-Type`;
+- `httpx` (functions, `Client`, `AsyncClient`): `Host`, then the client's defaults (`Accept`,
+  `Accept-Encoding`, `Connection`, `User-Agent`) merged the same way, then `Content-Length`,
+  `Content-Type`; the JSON body form changed between releases, so a `json=` body is not shown;
+- `http.client`: `Host` and `Accept-Encoding: identity` from `putrequest` unless given,
+  `Content-Length` when a body (or a method that expects one) is sent, then the headers as
+  written; `putheader` sequences are sent exactly as written;
+- `urllib.request`: names are `capitalize()`d by `Request` and `title()`d by the handler, and
+  its own headers (`Content-type`, `Content-length`, `Host`, `User-agent`) come before the
+  code's; the spelling never reaches the wire, so `HEADER_CASE` is not shown;
+- `aiohttp` (`ClientSession`): names as written, but its default and automatic headers are
+  placed in an order that varies by release, so `HEADER_ORDER` is not shown;
+- raw sockets: the bytes given to `send`/`sendall` are parsed as an HTTP request.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from forewarn.domain.wire import WireFeature
+from forewarn.marks.wire.draft import Draft, parse_raw, split_target
+from forewarn.marks.wire.spellings import concrete, encode, pairs_of, raw, text
+from forewarn.marks.wire.values import PLACEHOLDER, PLACEHOLDER_BYTES, UNKNOWN, ClientV, DictV
+
+_VERBS = ("get", "post", "put", "delete", "head", "patch", "options")
+_VERSION = PLACEHOLDER
+_REQUESTS_DEFAULTS = (
+    ("User-Agent", "python-requests/" + _VERSION),
+    ("Accept-Encoding", "gzip, deflate" + _VERSION),
+    ("Accept", "*/*"),
+    ("Connection", "keep-alive"),
+)
+_HTTPX_DEFAULTS = (
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip, deflate" + _VERSION),
+    ("Connection", "keep-alive"),
+    ("User-Agent", "python-httpx/" + _VERSION),
+)
+_AIOHTTP_DEFAULTS = (
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip, deflate" + _VERSION),
+    ("User-Agent", "Python/" + _VERSION),
+)
+_LIBRARY_VALUES = {v for _, v in _REQUESTS_DEFAULTS + _HTTPX_DEFAULTS + _AIOHTTP_DEFAULTS}
+
+CONSTRUCTORS = {
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "requests.sessions.Session": "requests.Session",
+    "httpx.Client": "httpx.Client",
+    "httpx.AsyncClient": "httpx.Client",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "http.client.HTTPConnection": "http.client.HTTPConnection",
+    "http.client.HTTPSConnection": "http.client.HTTPConnection",
+    "urllib.request.Request": "urllib.request.Request",
+    "urllib.request.build_opener": "urllib.request.OpenerDirector",
+    "socket.socket": "socket.socket",
+    "socket.create_connection": "socket.socket",
+}
+"""Library constructors, by dotted name, and the kind of client object they make."""
+
+
+def construct(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> ClientV:
+    """The client object a constructor call makes."""
+    kind = CONSTRUCTORS[name]
+    client = ClientV(kind)
+    if kind == "requests.Session":
+        client.state["headers"] = DictV(_REQUESTS_DEFAULTS)
+    elif kind in ("httpx.Client", "aiohttp.ClientSession"):
+        defaults = _HTTPX_DEFAULTS if kind == "httpx.Client" else _AIOHTTP_DEFAULTS
+        client.state["headers"] = _pairs_value(kwargs.get("headers"), DictV(defaults))
+        client.state["base_url"] = kwargs.get("base_url", args[0] if args else "")
+        client.state["params"] = kwargs.get("params")
+    elif kind == "http.client.HTTPConnection":
+        host = kwargs.get("host", args[0] if args else UNKNOWN)
+        port = kwargs.get("port", args[1] if len(args) > 1 else None)
+        default = 443 if name.endswith("HTTPSConnection") else 80
+        client.state["host"] = text(host) if port in (None, default) else _host_port(host, port)
+    elif kind == "urllib.request.Request":
+        client.state["url"] = text(kwargs.get("url", args[0] if args else UNKNOWN))
+        client.state["data"] = kwargs.get("data", args[1] if len(args) > 1 else None)
+        client.state["headers"] = []
+        client.state["unredirected"] = []
+        client.state["method"] = kwargs.get("method", args[4] if len(args) > 4 else None)
+        given = kwargs.get("headers", args[2] if len(args) > 2 else DictV(()))
+        pairs = pairs_of(given) if isinstance(given, DictV) else None
+        client.state["headers_known"] = pairs is not None
+        for key, value in pairs or ():
+            _urllib_add(client.state["headers"], text(key), value)
+    elif kind == "urllib.request.OpenerDirector":
+        client.state["addheaders"] = [("User-agent", "Python-urllib/" + _VERSION)]
+    elif kind == "socket.socket" and name == "socket.create_connection" and args:
+        client.state["address"] = args[0]
+    return client
+
+
+def _length(body: bytes) -> str:
+    """The `Content-Length` of a body, unknown when part of the body is."""
+    return PLACEHOLDER if PLACEHOLDER_BYTES in body else str(len(body))
+
+
+def _host_port(host: Any, port: Any) -> str:
+    return text(host) + (":" + text(port) if port is not UNKNOWN else PLACEHOLDER)
+
+
+def _pairs_value(value: Any, base: DictV) -> DictV:
+    pairs = pairs_of(value) if value is not None else ()
+    return base.merge(pairs) if pairs is not None else base.merge((("", UNKNOWN),))
+
+
+def _merge_ci(lines: list[tuple[str, Any, bool]], pairs: tuple[tuple[Any, Any], ...]) -> None:
+    """Merge `pairs` into `lines` as a case-insensitive dict does: position kept, last spelling."""
+    for key, value in pairs:
+        name = text(key)
+        index = next((i for i, (n, _, _) in enumerate(lines) if n.lower() == name.lower()), None)
+        if value is None:
+            if index is not None:
+                del lines[index]
+            continue
+        line = (name, value, False)
+        if index is None:
+            lines.append(line)
+        else:
+            lines[index] = line
+
+
+def _finalise(lines: list[tuple[str, Any, bool]]) -> list[tuple[str, str, bool]]:
+    out = []
+    for name, value, auto in lines:
+        shown = text(value)
+        out.append((name, shown, auto or (shown in _LIBRARY_VALUES)))
+    return out
+
+
+def _body(kwargs: dict[str, Any]) -> tuple[bytes, str | None, bool]:
+    """`(body, implied Content-Type, body form certain)` from `data=`, `json=`, `content=`."""
+    if kwargs.get("json") is not None:
+        try:
+            body = json.dumps(concrete(kwargs["json"])).replace("\\ufffd", PLACEHOLDER)
+        except (TypeError, ValueError):
+            return PLACEHOLDER_BYTES, "application/json", False
+        return body.encode("utf-8"), "application/json", True
+    for key in ("content", "data"):
+        value = kwargs.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str | bytes):
+            return raw(value), None, True
+        pairs = pairs_of(value)
+        if pairs is None:
+            return PLACEHOLDER_BYTES, None, False
+        encoded = urllib.parse.urlencode([(concrete(k), concrete(v)) for k, v in pairs])
+        return encoded.encode("ascii"), "application/x-www-form-urlencoded", True
+    return b"", None, True
+
+
+def _with_params(url: str, params: Any) -> tuple[str, bool]:
+    if params is None:
+        return url, True
+    pairs = pairs_of(params) if not isinstance(params, str) else None
+    if isinstance(params, str):
+        extra = params
+    elif pairs is None:
+        return url + ("&" if "?" in url else "?") + PLACEHOLDER, False
+    else:
+        extra = urllib.parse.urlencode([(concrete(k), concrete(v)) for k, v in pairs], doseq=True)
+    if not extra:
+        return url, True
+    return url + ("&" if "?" in url else "?") + extra, True
+
+
+def high_level(
+    library: str,
+    client: ClientV | None,
+    method: Any,
+    url: Any,
+    kwargs: dict[str, Any],
+) -> Draft:
+    """A request from `requests`, `httpx` or `aiohttp`, session or module function."""
+    state = client.state if client is not None else {}
+    verb = text(method).upper()
+    base = text(state.get("base_url", "")) if state.get("base_url") else ""
+    target = text(url)
+    if base and "://" not in target and not target.startswith(PLACEHOLDER):
+        target = base.rstrip("/") + "/" + target.lstrip("/")
+    target, _ = _with_params(target, state.get("params"))
+    target, params_known = _with_params(target, kwargs.get("params"))
+    draft = Draft(client=f"{library}.{verb.lower()}", method=verb, url=target)
+    defaults = {"requests": _REQUESTS_DEFAULTS, "httpx": _HTTPX_DEFAULTS}.get(
+        library, _AIOHTTP_DEFAULTS
+    )
+    lines: list[tuple[str, Any, bool]] = []
+    session = state.get("headers")
+    session_pairs = session.pairs if isinstance(session, DictV) else defaults
+    _merge_ci(lines, tuple(session_pairs))
+    lines = [(n, v, v in _LIBRARY_VALUES) for n, v, _ in lines]
+    given = kwargs.get("headers")
+    pairs = pairs_of(given) if given is not None else ()
+    if pairs is None or any(v is UNKNOWN and k == "" for k, v in session_pairs):
+        draft.headers_known = False
+    _merge_ci(lines, pairs or ())
+    body, content_type, body_sure = _body(kwargs)
+    if not body_sure or (library == "httpx" and kwargs.get("json") is not None):
+        draft.hidden.add(WireFeature.BODY)
+    cookies = kwargs.get("cookies")
+    if cookies is not None:
+        cookie_pairs = pairs_of(cookies)
+        value = "; ".join(f"{text(k)}={text(v)}" for k, v in cookie_pairs or ((PLACEHOLDER, ""),))
+        _merge_ci(lines, (("Cookie", value),))
+        draft.hidden.add(WireFeature.HEADER_ORDER)
+    names = {n.lower() for n, _, _ in lines}
+    if "content-length" not in names and (body or verb not in ("GET", "HEAD")):
+        lines.append(("Content-Length", _length(body), True))
+    if content_type and "content-type" not in names:
+        lines.append(("Content-Type", content_type, True))
+    host = split_target(target)[0]
+    if "host" not in names:
+        lines.insert(0, ("Host", host or PLACEHOLDER, True))
+    if library == "aiohttp":
+        draft.hidden.add(WireFeature.HEADER_ORDER)
+    if not params_known:
+        draft.hidden.add(WireFeature.QUERY)
+    draft.headers = _finalise(lines)
+    draft.body = body
+    return draft
+
+
+def http_client_request(conn: ClientV, method: Any, url: Any, body: Any, headers: Any) -> Draft:
+    """`HTTPConnection.request(method, url, body, headers)`."""
+    verb = text(method).upper()
+    draft = Draft(client="http.client.request", method=verb, url=text(url))
+    pairs = pairs_of(headers) if headers is not None else ()
+    if pairs is None:
+        draft.headers_known = False
+        pairs = ()
+    names = {text(k).lower() for k, _ in pairs}
+    if "host" not in names:
+        draft.headers.append(("Host", text(conn.state.get("host", UNKNOWN)), True))
+    if "accept-encoding" not in names:
+        draft.headers.append(("Accept-Encoding", "identity", True))
+    data = b"" if body is None else raw(body)
+    if isinstance(body, str):
+        encoded = encode(body, "latin-1")
+        data = encoded if isinstance(encoded, bytes) else PLACEHOLDER_BYTES
+    if "content-length" not in names and "transfer-encoding" not in names:
+        if body is not None or verb in ("POST", "PUT", "PATCH"):
+            draft.headers.append(("Content-Length", _length(data), True))
+    for key, value in pairs:
+        draft.headers.append((text(key), text(value), False))
+    draft.body = data
+    if body is not None and not isinstance(body, str | bytes):
+        draft.hidden.add(WireFeature.BODY)
+    return draft
+
+
+def http_client_putrequest(conn: ClientV, method: Any, url: Any, kwargs: dict[str, Any]) -> Draft:
+    """`HTTPConnection.putrequest`: the request line and the headers it adds itself."""
+    draft = Draft(client="http.client.putrequest", method=text(method).upper(), url=text(url))
+    if not kwargs.get("skip_host"):
+        draft.headers.append(("Host", text(conn.state.get("host", UNKNOWN)), True))
+    if not kwargs.get("skip_accept_encoding"):
+        draft.headers.append(("Accept-Encoding", "identity", True))
+    return draft
+
+
+def _urllib_add(lines: list[tuple[str, Any]], key: str, value: Any) -> None:
+    name = key.capitalize()
+    for index, (existing, _) in enumerate(lines):
+        if existing == name:
+            lines[index] = (name, value)
+            return
+    lines.append((name, value))
+
+
+def urllib_add_header(request: ClientV, key: Any, value: Any, *, unredirected: bool) -> None:
+    """`Request.add_header` / `add_unredirected_header`: the name is capitalised."""
+    _urllib_add(request.state["unredirected" if unredirected else "headers"], text(key), value)
+
+
+def urllib_open(request: ClientV, data: Any, opener: ClientV | None) -> Draft:
+    """`urlopen(request)`: urllib's own headers, then the code's, names title-cased."""
+    body_value = data if data is not None else request.state.get("data")
+    verb = request.state.get("method") or ("POST" if body_value is not None else "GET")
+    url = text(request.state["url"])
+    draft = Draft(client="urllib.request.urlopen", method=text(verb).upper(), url=url)
+    user: list[tuple[str, Any]] = list(request.state["headers"])
+    own: list[tuple[str, Any]] = list(request.state["unredirected"])
+    names = {n for n, _ in user} | {n for n, _ in own}
+    body = b"" if body_value is None else raw(body_value)
+    if body_value is not None:
+        if "Content-type" not in names:
+            own.append(("Content-type", "application/x-www-form-urlencoded"))
+        if "Content-length" not in names:
+            own.append(("Content-length", _length(body)))
+    if "Host" not in names:
+        own.append(("Host", urllib.parse.urlsplit(url).netloc or PLACEHOLDER))
+    additions = (
+        opener.state["addheaders"]
+        if opener is not None
+        else [("User-agent", "Python-urllib/" + _VERSION)]
+    )
+    for key, value in additions:
+        if text(key).capitalize() not in names:
+            own.append((text(key).capitalize(), value))
+    merged: dict[str, tuple[Any, bool]] = {n: (v, True) for n, v in own}
+    for name, value in user:
+        merged.setdefault(name, (value, False))
+    merged["Connection"] = ("close", True)
+    wire = [(n.title(), text(v), auto or n == "Host") for n, (v, auto) in merged.items()]
+    if "accept-encoding" not in {n.lower() for n, _, _ in wire}:
+        wire.insert(0, ("Accept-Encoding", "identity", True))
+    draft.headers = [(n, v, auto or v in _LIBRARY_VALUES) for n, v, auto in wire]
+    draft.headers_known = bool(request.state.get("headers_known", True))
+    draft.body = body
+    draft.hidden.add(WireFeature.HEADER_CASE)
+    return draft
+
+
+def socket_send(sock: ClientV, data: Any) -> Draft | None:
+    """Bytes written to a socket, read as an HTTP request when they look like one."""
+    if not isinstance(data, bytes | str):
+        return None
+    return parse_raw(raw(data), "socket.send")
+
+
+SENDING_FUNCTIONS = frozenset(
+    [f"requests.{verb}" for verb in _VERBS]
+    + [f"httpx.{verb}" for verb in _VERBS]
+    + ["requests.request", "httpx.request", "urllib.request.urlopen"]
+)
+"""Module-level functions that send a request."""
+
+VERBS = _VERBS
+"""Method names that send a request of that verb."""

@@ -1,0 +1,257 @@
+"""The abstract interpreter: walks the suspect's syntax tree and computes what it would send.
+
+Nothing of the suspect runs: statements are interpreted over `values`' stand-ins, calls to the
+suspect's own functions are inlined with their arguments bound (depth-capped), loops over known
+items are unrolled (bounded), and conditions that cannot be known follow both branches and join.
+Calls into client libraries are handed to `calls`, which records the requests.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from forewarn.marks.wire import spellings
+from forewarn.marks.wire.environment import (
+    Break,
+    Continue,
+    Raise,
+    Return,
+    Scope,
+    Signal,
+    branch,
+)
+from forewarn.marks.wire.expressions import Expressions
+from forewarn.marks.wire.values import (
+    UNKNOWN,
+    ClassV,
+    DictV,
+    FuncV,
+    InstanceV,
+    ModuleV,
+    truth,
+)
+
+
+class Interpreter(Expressions):
+    """Statements and inlined calls of the suspect's own functions."""
+
+    # statements ---------------------------------------------------------------------------
+
+    def block(self, body: list[ast.stmt], scope: Scope) -> None:
+        """Run statements in order."""
+        for statement in body:
+            self.statement(statement, scope)
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        """Run one statement."""
+        self.tick()
+        if isinstance(node, ast.Expr):
+            self.expr(node.value, scope)
+        elif isinstance(node, ast.Assign):
+            value = self.expr(node.value, scope)
+            for target in node.targets:
+                self.assign(target, value, scope)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self.assign(node.target, self.expr(node.value, scope), scope)
+        elif isinstance(node, ast.AugAssign):
+            current = self.expr(node.target, scope)
+            value = self.expr(node.value, scope)
+            if isinstance(node.op, ast.BitOr) and isinstance(current, DictV):
+                pairs = spellings.pairs_of(value)
+                result = current.merge(pairs) if pairs is not None else UNKNOWN
+            else:
+                result = spellings.binary(node.op, current, value, self.limits)
+            self.assign(node.target, result, scope)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            scope.names[node.name] = FuncV(node, scope)
+        elif isinstance(node, ast.ClassDef):
+            self.class_def(node, scope)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.names[alias.asname] = ModuleV(alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    scope.names[top] = ModuleV(top)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                name = f"{node.module or ''}.{alias.name}".lstrip(".")
+                scope.names[alias.asname or alias.name] = ModuleV(name)
+        elif isinstance(node, ast.If):
+            self.if_(node, scope)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self.for_(node, scope)
+        elif isinstance(node, ast.While):
+            self.while_(node, scope)
+        elif isinstance(node, ast.Try | ast.TryStar):
+            self.try_(node, scope)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                value = self.expr(item.context_expr, scope)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, scope)
+            self.block(node.body, scope)
+        elif isinstance(node, ast.Return):
+            raise Return(self.expr(node.value, scope) if node.value is not None else None)
+        elif isinstance(node, ast.Raise):
+            raise Raise()
+        elif isinstance(node, ast.Break):
+            raise Break()
+        elif isinstance(node, ast.Continue):
+            raise Continue()
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                self.delete(target, scope)
+
+    def class_def(self, node: ast.ClassDef, scope: Scope) -> None:
+        """Bind a class: its body runs once, its names become attributes."""
+        body = Scope(scope)
+        self.block(node.body, body)
+        bases = tuple(b for b in (self.expr(x, scope) for x in node.bases) if isinstance(b, ClassV))
+        scope.names[node.name] = ClassV(node.name, body.names, bases)
+
+    def if_(self, node: ast.If, scope: Scope) -> None:
+        """`if`: the known branch, or both joined."""
+        known = truth(self.expr(node.test, scope))
+        if known is True:
+            self.block(node.body, scope)
+        elif known is False:
+            self.block(node.orelse, scope)
+        else:
+            left = branch(
+                scope, lambda: self.block(node.body, scope), lambda: self.block(node.orelse, scope)
+            )
+            self.maybe_left = self.maybe_left or left
+
+    def for_(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        """`for`: unrolled over known items (bounded), else the body once, joined."""
+        items = spellings.sequence(self.expr(node.iter, scope))
+        if items is None or len(items) > self.limits.max_unroll:
+            if items is not None:
+                self.note(f"line {node.lineno}: a loop of {len(items)} items read once")
+
+            def once() -> None:
+                self.assign(node.target, UNKNOWN, scope)
+                try:
+                    self.block(node.body, scope)
+                except (Break, Continue):
+                    pass
+
+            branch(scope, once, lambda: None)
+            return
+        for item in items:
+            self.assign(node.target, item, scope)
+            try:
+                self.block(node.body, scope)
+            except Break:
+                return
+            except Continue:
+                continue
+        self.block(node.orelse, scope)
+
+    def while_(self, node: ast.While, scope: Scope) -> None:
+        """`while`: followed while the condition is known and no path may leave, bounded."""
+        for _ in range(self.limits.max_unroll):
+            known = truth(self.expr(node.test, scope))
+            if known is False:
+                self.block(node.orelse, scope)
+                return
+            if known is None:
+                branch(scope, lambda: self._loop_body(node.body, scope), lambda: None)
+                return
+            outer, self.maybe_left = self.maybe_left, False
+            try:
+                self.block(node.body, scope)
+            except Break:
+                self.maybe_left = outer
+                return
+            except Continue:
+                pass
+            left, self.maybe_left = self.maybe_left, outer
+            if left:
+                return
+        self.note(f"line {node.lineno}: a loop stopped after {self.limits.max_unroll} turns")
+
+    def _loop_body(self, body: list[ast.stmt], scope: Scope) -> None:
+        try:
+            self.block(body, scope)
+        except (Break, Continue):
+            pass
+
+    def try_(self, node: ast.Try | ast.TryStar, scope: Scope) -> None:
+        """`try`: the body; an exception it raises ends it (handlers are not followed)."""
+        try:
+            try:
+                self.block(node.body, scope)
+            except Raise:
+                self.maybe_left = True
+            else:
+                self.block(node.orelse, scope)
+        finally:
+            self.block(node.finalbody, scope)
+
+    def invoke(self, func: FuncV, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Inline one of the suspect's functions with its arguments bound."""
+        if self.depth >= self.limits.max_depth:
+            self.note(f"line {func.node.lineno}: calls nested deeper than {self.limits.max_depth}")
+            return UNKNOWN
+        self.reached.add(func.node)
+        frame = Scope(func.scope)
+        self.bind(func, frame, args, kwargs)
+        self.depth += 1
+        try:
+            if isinstance(func.node, ast.Lambda):
+                return self.expr(func.node.body, frame)
+            self.block(func.node.body, frame)
+        except Return as done:
+            return done.value
+        except (Break, Continue):
+            return UNKNOWN
+        finally:
+            self.depth -= 1
+        return None
+
+    def bind(
+        self, func: FuncV, frame: Scope, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Bind parameters as Python does; defaults are evaluated in the defining scope."""
+        spec = func.node.args
+        positional = [*spec.posonlyargs, *spec.args]
+        given = ((func.bound,) if func.bound is not None else ()) + args
+        defaults = [self.expr(d, func.scope) for d in spec.defaults]
+        first_default = len(positional) - len(defaults)
+        for index, param in enumerate(positional):
+            if index < len(given):
+                frame.names[param.arg] = given[index]
+            elif param.arg in kwargs:
+                frame.names[param.arg] = kwargs[param.arg]
+            elif index >= first_default:
+                frame.names[param.arg] = defaults[index - first_default]
+            else:
+                frame.names[param.arg] = UNKNOWN
+        for param, default in zip(spec.kwonlyargs, spec.kw_defaults, strict=True):
+            fallback = self.expr(default, func.scope) if default is not None else UNKNOWN
+            frame.names[param.arg] = kwargs.get(param.arg, fallback)
+        if spec.vararg is not None:
+            frame.names[spec.vararg.arg] = tuple(given[len(positional) :])
+        if spec.kwarg is not None:
+            named = {p.arg for p in positional} | {p.arg for p in spec.kwonlyargs}
+            frame.names[spec.kwarg.arg] = DictV(
+                tuple((k, v) for k, v in kwargs.items() if k not in named)
+            )
+
+    def instantiate(self, cls: ClassV, args: tuple[Any, ...], kwargs: dict[str, Any]) -> InstanceV:
+        """`Cls(...)`: a new instance, `__init__` inlined."""
+        instance = InstanceV(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, FuncV):
+            self.invoke(FuncV(init.node, init.scope, instance), args, kwargs)
+        return instance
+
+    def run_signal_safe(self, body: list[ast.stmt], scope: Scope) -> None:
+        """Run a block, a `return`/`raise` ending it quietly (module level, lone functions)."""
+        try:
+            self.block(body, scope)
+        except Signal:
+            pass

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import programs_python  # noqa: E402
 from corpus.disguise import disguise_python  # noqa: E402
 from corpus.weblog import tokens, write_log  # noqa: E402
+from forewarn.encoding import encode  # noqa: E402
 from forewarn.hunt import (  # noqa: E402
     CanaryOwner,
     DaskEngine,
@@ -71,7 +72,7 @@ def main() -> None:
         ("dask 2 workers", DaskEngine(workers=2)),
     ]:
         start = time.perf_counter()
-        results = [r.to_json() for r in hunt_corpus([work], hunt, engine)]
+        results = [encode(r) for r in hunt_corpus([work], hunt, engine)]
         seconds = time.perf_counter() - start
         reference = reference or results
         row = {

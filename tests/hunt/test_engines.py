@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from forewarn.encoding import encode
 from forewarn.errors import HuntError
 from forewarn.hunt import (
     CanaryOwner,
@@ -35,8 +36,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Hunt]:
     return root, Hunt(scanner=build_matcher(owners), index=index, accuse=fake_accuse)
 
 
-def _signature(results: list[object]) -> list[dict[str, object]]:
-    return [r.to_json() for r in results]  # type: ignore[attr-defined]
+def _signature(results: list[object]) -> object:
+    return encode(results)
 
 
 def test_expand_is_sorted_and_complete(corpus: tuple[Path, Hunt]) -> None:

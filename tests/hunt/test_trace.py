@@ -1,4 +1,4 @@
-"""`Hunt.trace_*`: per-input records in the JSON shape `forewarn trace --json` prints."""
+"""`Hunt.trace_*`: per-input records, read in the JSON `forewarn trace --json` prints."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from forewarn.encoding import dumps
 from forewarn.hunt import CanaryOwner, Hunt, SimilarityIndex, build_matcher
 
 from .fakes import fake_accuse
@@ -34,7 +35,7 @@ def test_disguised_tool_traced_to_case_artifact_and_partner(hunt: Hunt, tmp_path
     tool = tmp_path / "tool.py"
     tool.write_text(DISGUISED)
     (result,) = hunt.trace_paths([tool])
-    data = json.loads(json.dumps(result.to_json()))
+    data = json.loads(dumps(result))
     assert data["kind"] == "python" and data["path"] == str(tool)
     (match,) = data["matches"]
     assert (match["case"], match["artifact"]) == ("FW-2021-0001", "poc.py")
@@ -54,7 +55,7 @@ def test_weblog_canaries_name_their_partner(hunt: Hunt, tmp_path: Path) -> None:
     log.write_text(line.format("x") * 50 + line.format(CANARY) * 3)
     (result,) = hunt.trace_paths([log])
     assert result.kind == "weblog" and result.matches == ()
-    (token,) = result.to_json()["tokens"]  # type: ignore[misc]
+    (token,) = json.loads(dumps(result))["tokens"]
     assert token["token"] == CANARY and token["partner"] == "Contoso Labs"
     assert token["count"] == 3 and token["offset"] == 50 * len(line.format("x")) + line.index("{")
     assert result.suspects == ()  # the log lacks the PoC's user agent: the accuser found none
@@ -64,7 +65,7 @@ def test_independent_code_gives_empty_lists_not_errors(hunt: Hunt) -> None:
     from forewarn.hunt import read_bytes
 
     (item,) = read_bytes("other.py", INDEPENDENT.encode())
-    data = hunt.trace_item(item).to_json()
+    data = json.loads(dumps(hunt.trace_item(item)))
     assert (data["matches"], data["tokens"], data["suspects"], data["error"]) == ([], [], [], None)
 
 
@@ -92,4 +93,5 @@ def test_accuser_failure_becomes_a_note(hunt: Hunt) -> None:
 def test_hunt_without_index_or_scanner_reads_only(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("hello\n")
     (result,) = Hunt().trace_paths([tmp_path])
-    assert result.to_json()["kind"] == "text" and result.matches == () and result.tokens == ()
+    assert json.loads(dumps(result))["kind"] == "text"
+    assert result.matches == () and result.tokens == ()

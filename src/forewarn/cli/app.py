@@ -2,17 +2,22 @@
 
 Command groups live in their own modules and are registered below with one line each:
 `app.add_typer(module.app, name="...")` for a group, `app.command("name")(module.function)` for a
-single command. `ForewarnGroup.invoke` turns any `forewarn.errors.Error` into one line on stderr
-and the error's exit code, for the installed entry point and for in-process tests alike.
+single command. `ForewarnGroup` turns any `forewarn.errors.Error` into one line on stderr and the
+error's exit code, for the installed entry point and for in-process tests alike; with `--json`
+anywhere on the command line, that line (and a usage error's) is `{"error": …, "hint": …}`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from forewarn.cli import audit, bundle, case, partner, program, trace, wave
@@ -23,16 +28,66 @@ from forewarn.cli.investigate import investigate
 from forewarn.errors import Error
 from forewarn.settings import Settings
 
+_JSON_ERRORS = "forewarn.json_errors"
+"""`Context.meta` key: whether this invocation asked for JSON, so errors are JSON too."""
+
+
+def _asks_for_json(args: Sequence[str]) -> bool:
+    """`--json` among the options, before the command or after it (not after `--`)."""
+    for arg in args:
+        if arg == "--":
+            return False
+        if arg == "--json":
+            return True
+    return False
+
+
+def _json_error(message: str, hint: str | None, exit_code: int) -> typer.Exit:
+    """Write `{"error": …, "hint": …}` on one line of stderr; the exit to raise."""
+    typer.echo(json.dumps({"error": message, "hint": hint}, ensure_ascii=False), err=True)
+    return typer.Exit(exit_code)
+
+
+def _usage_error(exc: UsageError, *, as_json: bool) -> typer.Exit | None:
+    """A usage error as JSON when asked for, else `None` (Click prints it as usual)."""
+    if not as_json or isinstance(exc, NoArgsIsHelpError):
+        return None
+    where = exc.ctx.command_path if exc.ctx is not None else "forewarn"
+    return _json_error(exc.format_message(), f"see `{where} --help`", exc.exit_code)
+
 
 class ForewarnGroup(TyperGroup):
     """Root group: catches `Error` once for every command below it."""
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        as_json = _asks_for_json(args)
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            raise _usage_error(exc, as_json=as_json) or exc from None
+        ctx.meta[_JSON_ERRORS] = as_json
+        return ctx
+
     def invoke(self, ctx: Any) -> Any:
+        as_json = bool(ctx.meta.get(_JSON_ERRORS))
         try:
             return super().invoke(ctx)
         except Error as exc:
+            if as_json:
+                raise _json_error(exc.message, exc.hint, exc.exit_code) from None
             typer.echo(f"error: {exc.diagnostics()}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except UsageError as exc:
+            raise _usage_error(exc, as_json=as_json) or exc from None
+
+
+def _print_version(value: bool) -> None:
+    """`--version`: the installed package's version, then exit 0."""
+    if value:
+        typer.echo(f"forewarn {package_version('forewarn')}")
+        raise typer.Exit()
 
 
 app = typer.Typer(
@@ -42,6 +97,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain Click help: Typer's Rich panels print `<bool>` after every flag (typer 0.29.2).
+    rich_markup_mode=None,
 )
 
 
@@ -63,6 +120,12 @@ def root(
         ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Global options, valid before any command."""
     ctx.obj = CliState(database_url=db, key_file=key_file, json=json_out)

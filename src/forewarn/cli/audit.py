@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
+from forewarn.encoding import dumps
 from forewarn.errors import IntegrityError
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
 
 def _print_json(document: object) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps(document) + "\n")
 
 
 @app.command("verify")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
+from forewarn.encoding import encode
 from forewarn.errors import ValidationError
 
 app = typer.Typer(help="Partner bundles: fetch, verify, acknowledge.", no_args_is_help=True)
@@ -94,9 +95,7 @@ def verify(
     def render() -> None:
         r = verified.release
         common.say(f"bundle OK: {r.case_id} for {r.partner}, release {r.id}")
-        common.say(
-            f"embargo ends {common.jsonable(r.embargo_end)}; signed by {verified.public_key}"
-        )
+        common.say(f"embargo ends {encode(r.embargo_end)}; signed by {verified.public_key}")
         if pinned is None:
             common.say("key not pinned: compare it with the program's published key (--public-key)")
 

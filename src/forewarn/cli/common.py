@@ -11,13 +11,10 @@ inside the command that needs them; at module level they import only Typer, Rich
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,14 +22,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from forewarn.domain.timeline import TimePoint
-from forewarn.domain.validation import (
-    format_duration,
-    format_instant,
-    format_time_point,
-    parse_date,
-    parse_instant,
-)
+from forewarn.domain.validation import parse_date, parse_instant
+from forewarn.encoding import dumps
 from forewarn.errors import ValidationError
 from forewarn.settings import Settings
 
@@ -112,37 +103,15 @@ def read_file(path: Path) -> bytes:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def jsonable(value: Any) -> Any:
-    """Domain records, enums, times and durations as JSON values."""
-    if isinstance(value, TimePoint):
-        return {"at": format_time_point(value), "precision": value.precision.value}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return format_instant(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return format_duration(value)
-    if isinstance(value, dict):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [jsonable(item) for item in value]
-        return sorted(items) if isinstance(value, set | frozenset) else items
-    return value
-
-
 def wants_json(ctx: typer.Context, flag: bool) -> bool:
     """`--json` given on the command or before it."""
     return flag or state(ctx).json
 
 
 def emit(ctx: typer.Context, data: Any, render: Callable[[], None], *, json_flag: bool) -> None:
-    """Print `data` as JSON for scripts, or call `render` for people."""
+    """Print `data` as JSON for scripts (`forewarn.encoding`, docs/json.md), or call `render`."""
     if wants_json(ctx, json_flag):
-        sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(data) + "\n")
     else:
         render()
 

@@ -8,6 +8,7 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain import Partner
+from forewarn.encoding import encode
 
 if TYPE_CHECKING:
     from forewarn.program.partners import StatusAction
@@ -32,7 +33,7 @@ def _render_partner(partner: Partner) -> None:
     common.table(
         "status history",
         ("at", "status", "reason"),
-        [(common.jsonable(c.at), c.status.value, c.reason) for c in partner.history],
+        [(encode(c.at), c.status.value, c.reason) for c in partner.history],
     )
 
 

@@ -2,14 +2,13 @@
 
 `trace` reads files, directories and archives (never executing them) in this process, with a
 progress bar on stderr when there are many; `hunt` runs a retro-hunt over a corpus on an
-engine (local processes, or Dask). Both print one record per item found: the issue's JSON shape
+engine (local processes, or Dask). Both print one record per item found: the shapes of docs/json.md
 with `--json`, a Rich table otherwise. Finding nothing is empty lists and exit code 0.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from forewarn.cli import common
+from forewarn.encoding import dumps
 from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -127,8 +127,7 @@ def render(results: Sequence[TraceResult]) -> None:
 
 def _print(ctx: typer.Context, results: Sequence[TraceResult], json_out: bool) -> None:
     if common.wants_json(ctx, json_out):
-        payload = [r.to_json() for r in results]
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(results) + "\n")
         return
     render(results)
 

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from forewarn.cli import common
 from forewarn.domain import Wave
+from forewarn.encoding import encode
 
 if TYPE_CHECKING:
     from forewarn.program.waves import RescheduleResult
@@ -131,8 +132,8 @@ def render_reschedule(case_id: str, result: RescheduleResult) -> None:
         [
             (
                 c.partner,
-                common.jsonable(c.before),
-                common.jsonable(c.after),
+                encode(c.before),
+                encode(c.after),
                 "yes" if c.released else "no",
             )
             for c in result.less_lead_time

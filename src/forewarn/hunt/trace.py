@@ -68,7 +68,8 @@ class TokenFound:
 
 @dataclass(frozen=True, slots=True)
 class TraceResult:
-    """Everything found in one input item, as `forewarn trace --json` prints it."""
+    """Everything found in one input item; `forewarn trace --json` prints it through
+    `forewarn.encoding` (docs/json.md)."""
 
     path: str
     """Display path (`samples.zip!tools/x.py` for archive members)."""
@@ -88,60 +89,6 @@ class TraceResult:
     """Why the item was refused or only partly examined."""
     notes: tuple[str, ...] = field(default=())
     """Non-fatal remarks (hits beyond the kept maximum, an accuser failure)."""
-
-    def to_json(self) -> dict[str, object]:
-        """The issue's JSON shape (plain types only)."""
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "language": self.language,
-            "archive": self.archive,
-            "matches": [
-                {
-                    "case": m.case,
-                    "artifact": m.artifact,
-                    "similarity": m.similarity,
-                    "regions": [
-                        {"lines": list(r.query_lines), "artifact_lines": list(r.artifact_lines)}
-                        for r in m.regions
-                    ],
-                }
-                for m in self.matches
-            ],
-            "tokens": [
-                {
-                    "token": t.token,
-                    "partner": t.partner,
-                    "case": t.case,
-                    "artifact": t.artifact,
-                    "channel": t.channel,
-                    "offset": t.offset,
-                    "count": t.count,
-                }
-                for t in self.tokens
-            ],
-            "suspects": [_suspect_json(s) for s in self.suspects],
-            "error": self.error,
-            "notes": list(self.notes),
-        }
-
-
-def _suspect_json(suspect: Suspect) -> dict[str, object]:
-    return {
-        "partner": suspect.partner,
-        "score": suspect.score,
-        "accused": suspect.accused,
-        "false_accusation_bound": suspect.false_accusation_bound,
-        "evidence": [
-            {
-                "channel": e.channel,
-                "symbols_read": e.symbols_read,
-                "symbols_matching": e.symbols_matching,
-                "score": e.score,
-            }
-            for e in suspect.evidence
-        ],
-    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import enum
-import json
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from forewarn.domain.investigation import (
     RecommendationKind,
     Verdict,
 )
+from forewarn.encoding import dumps, encode
 from forewarn.errors import InvestigationError
 from forewarn.investigate.activity import describe_span
 from forewarn.investigate.hypotheses import (
@@ -31,31 +30,22 @@ from forewarn.investigate.recommend import READINESS
 from forewarn.investigate.timeline_plot import timeline_png
 from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after
 
+SCHEMA = "forewarn.investigation/1"
+"""report.json's `schema` field: bumped when a field changes meaning or goes away."""
 TEMPLATE = "report.html.j2"
 """The template's file name under `forewarn.investigate.templates`."""
 
 
-def _plain(value: object) -> object:
-    """JSON-ready form of domain records: dates as ISO strings, enums as their values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | frozenset | set):
-        return [_plain(v) for v in value]
-    return value
-
-
 def to_json(result: InvestigationResult) -> str:
-    """The whole result as indented JSON; time points also carry their precision."""
-    data = _plain(result)
-    assert isinstance(data, dict)
-    data["activities_span"] = [describe_span(a) for a in result.activities]
-    return json.dumps(data, indent=2, sort_keys=False)
+    """The whole result as indented JSON (docs/json.md), under a `schema` version field."""
+    body = encode(result)
+    assert isinstance(body, dict)
+    document = {
+        "schema": SCHEMA,
+        **body,
+        "activities_span": [describe_span(a) for a in result.activities],
+    }
+    return dumps(document)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -184,4 +174,12 @@ def write_report(result: InvestigationResult, path: Path) -> Path:
     return path
 
 
-__all__ = ["ExposureRow", "exposure_rows", "plural", "render_html", "to_json", "write_report"]
+__all__ = [
+    "SCHEMA",
+    "ExposureRow",
+    "exposure_rows",
+    "plural",
+    "render_html",
+    "to_json",
+    "write_report",
+]

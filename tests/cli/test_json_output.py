@@ -1,0 +1,182 @@
+"""Every command that takes `--json` prints JSON in the shapes of docs/json.md.
+
+The commands are listed from the Typer app itself, so a new `--json` command without a run
+below fails `test_every_json_command_is_exercised`. One tour drives them all through the CLI
+in an order a program goes through (partners, cases, a released wave, a leak traced and
+investigated, the audit log, a reschedule, an export imported into a fresh program).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+from typer.core import TyperGroup, TyperOption
+
+from conftest import CliRun, ProgramEnv
+from forewarn.cli.app import app
+from forewarn.investigate.report import SCHEMA
+from forewarn.program.bundles import unseal, verify_bundle
+from release_world import CASE, NOTICE, populate
+from trace_world import iso
+
+_INSTANT_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+_UNENCODED = re.compile(
+    r"object at 0x|^[A-Z]\w*\(|^\d+ days?, \d+:\d{2}:\d{2}|^\d+:\d{2}:\d{2}$|^b'|^b\""
+)
+"""`repr`s and `str`s of objects the encoder should have turned into JSON values."""
+_PRECISIONS = {"month", "day", "instant"}
+
+
+def json_commands() -> set[tuple[str, ...]]:
+    """Every command path of the app whose command has a `--json` option."""
+
+    def walk(command: object, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        if isinstance(command, TyperGroup):
+            for name, sub in command.commands.items():
+                yield from walk(sub, (*path, name))
+            return
+        options = [p for p in getattr(command, "params", []) if isinstance(p, TyperOption)]
+        if any("--json" in option.opts for option in options):
+            yield path
+
+    return set(walk(typer.main.get_command(app), ()))
+
+
+def check_shapes(value: object, where: str = "$") -> None:
+    """Raise `AssertionError` at the first value that breaks docs/json.md."""
+    if isinstance(value, dict):
+        assert not {"start", "precision"} <= value.keys(), f"{where}: old time-point shape"
+        if "precision" in value and value["precision"] in _PRECISIONS:
+            assert set(value) == {"at", "precision"}, f"{where}: time point {value}"
+            assert isinstance(value["at"], str), where
+        for key, item in value.items():
+            check_shapes(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_shapes(item, f"{where}[{i}]")
+    elif isinstance(value, str):
+        assert "+00:00" not in value or not _INSTANT_LIKE.match(value), f"{where}: {value}"
+        if _INSTANT_LIKE.match(value):
+            assert _INSTANT.match(value), f"{where}: instant {value!r} is not ...Z"
+        assert not _UNENCODED.search(value), f"{where}: unencoded {value!r}"
+    else:
+        assert value is None or isinstance(value, bool | int | float), f"{where}: {value!r}"
+
+
+class Tour:
+    """Runs commands with `--json` and keeps what each printed, parsed."""
+
+    def __init__(self, cli: CliRun, args: list[str]) -> None:
+        self.cli = cli
+        self.args = args
+        self.outputs: dict[tuple[str, ...], object] = {}
+
+    def run(self, path: tuple[str, ...], *rest: str, args: list[str] | None = None) -> Any:
+        """`forewarn [GLOBAL] PATH REST --json`, which must succeed and print only JSON."""
+        result = self.cli([*(self.args if args is None else args), *path, *rest, "--json"])
+        assert result.exit_code == 0, (path, result.stderr)
+        document = json.loads(result.stdout)
+        check_shapes(document, " ".join(path))
+        self.outputs[path] = document
+        return document
+
+
+def test_every_json_command_is_exercised(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    world = populate(program_env)
+    tour = Tour(cli, program_env.cli_args())
+    day = "2021-01-{:02d}T09:00:00Z".format
+
+    tour.run(
+        ("partner", "add"), "Newcomer", "--country", "FR", "--tier", "standard", "--now", day(3)
+    )
+    tour.run(("partner", "suspend"), "Keyless Ltd", "--reason", "audit", "--now", day(10))
+    tour.run(("partner", "reinstate"), "Keyless Ltd", "--reason", "cleared", "--now", day(11))
+    tour.run(("partner", "remove"), "Newcomer", "--reason", "left", "--now", day(12))
+    assert [p["name"] for p in tour.run(("partner", "list"))][:1] == ["Early 0000"]
+    shown = tour.run(("partner", "show"), "Keyless Ltd")
+    assert [h["at"] for h in shown["history"]][-1] == day(11)
+
+    note = tmp_path / "note.md"
+    note.write_text("# Second case\n")
+    tour.run(
+        ("case", "create"),
+        *("FW-2021-0002", "--title", "t", "--product", "p", "--reported", "2021-01-05"),
+        *("--patch-planned", "2021-04-01"),
+    )
+    tour.run(("case", "add-artifact"), "FW-2021-0002", str(note), "--kind", "advisory")
+    tour.run(("case", "event"), CASE, "--at", "2021-02-27", "--kind", "scanning")
+    assert len(tour.run(("case", "list"))) == 2
+    shown = tour.run(("case", "show"), CASE)
+    assert shown["events"][0]["at"] == {"at": "2021-02-27", "precision": "day"}
+
+    plan = tour.run(("wave", "plan"), CASE)
+    assert plan[0]["at"] == "2021-02-23T00:00:00Z"
+    released = tour.run(("wave", "release"), CASE, "--now", iso(NOTICE))
+    release_id = released["released"][0]
+    out = tmp_path / "early"
+    leaker = ("--partner", "Early 0000")
+    tour.run(("bundle", "fetch"), CASE, *leaker, "--out", str(out), "--now", iso(NOTICE))
+    sealed = out / f"{CASE}.bundle.age"
+    identity = tmp_path / "early.key"
+    identity.write_text(world.identities["Early 0000"] + "\n")
+    tour.run(("bundle", "verify"), str(sealed), "-i", str(identity), args=[])
+    tour.run(("bundle", "ack"), CASE, *leaker, "--now", iso(NOTICE))
+
+    copy = verify_bundle(unseal(sealed.read_bytes(), world.identities["Early 0000"]))
+    wild = tmp_path / "wild"
+    wild.mkdir()
+    (wild / "tool.py").write_bytes(copy.contents["poc.py"])
+    traced = tour.run(("trace",), str(wild / "tool.py"))
+    assert traced[0]["matches"][0]["artifact"] == "poc.py"
+    tour.run(("hunt",), str(wild), "--workers", "1")
+    report = tour.run(("investigate",), CASE, "--evidence", str(wild), "--now", day(30))
+    assert report["schema"] == SCHEMA
+
+    tour.run(("audit", "verify"))
+    proof = cli([*tour.args, "audit", "prove", str(release_id)])
+    assert proof.exit_code == 0, proof.stderr
+    check_shapes(json.loads(proof.stdout), "audit prove")
+    (tmp_path / "proof.json").write_text(proof.stdout)
+    key = cli([*tour.args, "audit", "public-key"]).stdout.strip()
+    proves = ("audit", "verify-proof")
+    tour.run(proves, str(tmp_path / "proof.json"), "--public-key", key, args=[])
+
+    moved = tour.run(
+        ("case", "reschedule"),
+        *(CASE, "--patch-planned", "2021-03-02", "--reason", "exploited"),
+        *("--now", "2021-03-01T12:00:00Z"),
+    )
+    lead = moved["less_lead_time"]
+    assert lead and all(re.fullmatch(r"\d+[dhms]", c["after"]) for c in lead)
+
+    exported = tmp_path / "export" / "program.yaml"
+    tour.run(("program", "export"), str(exported))
+    fresh = ["--db", f"sqlite:///{tmp_path / 'fresh.db'}", "--key-file", str(tmp_path / "f.key")]
+    tour.run(("init",), "--now", day(1), args=fresh)
+    tour.run(("program", "import"), str(exported), args=fresh)
+
+    assert set(tour.outputs) == json_commands()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"at": {"start": "2021-02-27T00:00:00+00:00", "precision": "day"}},
+        {"when": "2021-02-23T09:00:00+00:00"},
+        {"lead": "14 days, 0:00:00"},
+        {"thing": "<forewarn.domain.X object at 0x7f>"},
+        {"at": {"at": "2021-02", "precision": "month", "start": "2021-02-01"}},
+    ],
+)
+def test_the_shape_check_catches_the_old_encoders(value: object) -> None:
+    with pytest.raises(AssertionError):
+        check_shapes(value)

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from forewarn.cli import common
+from forewarn.domain.evidence import lead_statement
 from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -97,10 +98,11 @@ def _whose(result: TraceResult) -> str:
         for s in result.suspects
         if s.accused
     ]
-    if accused or not result.suspects or result.suspects[0].score <= 0:
-        return "\n".join(accused)
-    lead = result.suspects[0]
-    return f"{lead.partner}? (score {lead.score:.1f}, too little to accuse)"
+    leads = [f"{s.partner}? (lead: canary tokens only)" for s in result.suspects if s.lead]
+    if accused or leads or not result.suspects or result.suspects[0].score <= 0:
+        return "\n".join(accused + leads)
+    top = result.suspects[0]
+    return f"{top.partner}? (score {top.score:.1f}, too little to accuse)"
 
 
 def render(results: Sequence[TraceResult]) -> None:
@@ -121,6 +123,10 @@ def render(results: Sequence[TraceResult]) -> None:
         ("item", "kind", "derives from", "canaries of", "whose copy", "notes"),
         rows,
     )
+    for r in results:
+        for s in r.suspects:
+            if s.lead:
+                common.say(f"{r.path}: {lead_statement(s.partner)}")
     found = sum(1 for r in results if r.matches or r.tokens or any(s.accused for s in r.suspects))
     common.say(f"{found} of {len(results)} item(s) carry the program's material")
 

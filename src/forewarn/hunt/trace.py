@@ -131,6 +131,7 @@ def _suspect_json(suspect: Suspect) -> dict[str, object]:
         "partner": suspect.partner,
         "score": suspect.score,
         "accused": suspect.accused,
+        "lead": suspect.lead,
         "false_accusation_bound": suspect.false_accusation_bound,
         "evidence": [
             {

@@ -7,6 +7,7 @@ copy = marker.mark("poc.py", ArtifactKind.POC, original, "Acme AV")   # MarkedCo
 obs = marker.extract("poc.py", ArtifactKind.POC, original, suspect)   # Observations
 hits = marker.find_tokens(suspect, ["poc.py"], recipients)            # TokenHits
 verdict = marker.accuse(obs, recipients, token_hits=hits)             # Accusation
+verdict.accused, verdict.leads      # fingerprint accusations; partners only tokens point to
 ```
 
 Everything derives from `(secret, case_id)`: codewords, the layout of code positions over the
@@ -34,9 +35,6 @@ from forewarn.marks.registry import ChannelRegistry, default_registry
 from forewarn.marks.threshold import DEFAULT_DRAWS
 
 logger = logging.getLogger(__name__)
-
-TOKEN_KINDS_PER_ARTIFACT = 3
-"""Tokens planted per copy at most (reference id, host, path), for the chance bound of a hit."""
 
 WIRE_CHANNELS = frozenset({"payload"})
 """Channels that read requests on the wire: the only ones run over a web log or raw HTTP, which
@@ -206,12 +204,13 @@ class Marker:
         partners: Sequence[str],
         token_hits: Sequence[TokenHit] = (),
     ) -> Accusation:
-        """Score every recipient; accuse at the thresholds that bound false accusation by ε."""
+        """Score every recipient; accuse at the thresholds that bound false accusation by ε.
+
+        Token hits alone make a partner a lead (`Suspect.lead`), never an accused one.
+        """
         if len(set(partners)) != len(partners):
             raise MarkError("a partner is listed twice among the recipients")
         words = np.stack([self.codeword(p) for p in partners]) if partners else np.zeros((0, 0))
-        artifacts = {hit.artifact for hit in token_hits}
-        table_size = TOKEN_KINDS_PER_ARTIFACT * len(partners) * max(1, len(artifacts))
         return accuse(
             observations,
             partners,
@@ -219,7 +218,6 @@ class Marker:
             self.bias,
             epsilon=self.spec.epsilon,
             token_hits=token_hits,
-            token_bound=canary.chance_bound(table_size, token_hits),
             draws=self._draws,
         )
 

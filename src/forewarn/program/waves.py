@@ -1,4 +1,4 @@
-"""Wave use cases: plan a case's waves, keep pending releases in step, reschedule, suspend.
+"""Wave use cases: plan a case's waves, keep pending releases in step, reschedule.
 
 The plan is computed from the policy (`program.policy`) and is never stored as such; what is
 stored are release rows. `sync_plan` makes the `pending` rows match the plan: new partners get a
@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import Case, Wave
@@ -26,8 +25,7 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
 from forewarn.program.policy import embargo_end, parse_rules, plan_waves
 from forewarn.program.tiers import list_tiers
-from forewarn.store import PartnerRepository, ProgramRepository
-from forewarn.store.models import CaseRow
+from forewarn.store import CaseRepository, PartnerRepository, ProgramRepository
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 
 logger = logging.getLogger(__name__)
@@ -170,12 +168,8 @@ def reschedule(
     before = {
         r.partner: _lead(r, old_end, now) for r in repo.for_case(case_id) if r.state != "cancelled"
     }
-    session.execute(
-        update(CaseRow).where(CaseRow.id == case_id).values(patch_planned=patch_planned)
-    )
-    session.expire_all()
+    case = CaseRepository(session).set_patch_planned(case_id, patch_planned)
     waves = sync_plan(session, case_id, now)
-    case = get_case(session, case_id)
     new_end = embargo_end(case)
     changes = [
         LeadTimeChange(r.partner, before[r.partner], _lead(r, new_end, now), r.state == "complete")
@@ -199,37 +193,3 @@ def reschedule(
     )
     logger.info("case %s rescheduled; %d partners lose lead time", case_id, len(changes))
     return RescheduleResult(case, tuple(waves), tuple(sorted(changes, key=lambda c: c.partner)))
-
-
-def on_partner_status(
-    session: Session, keys: ProgramKeys, partner: str, *, status: str, reason: str, now: datetime
-) -> list[str]:
-    """After a suspension or removal: cancel the partner's pending releases and log it all."""
-    _aware(now)
-    partner_id = PartnerRepository(session).id_of(partner)
-    if partner_id is None:
-        raise NotFoundError(f"unknown partner {partner!r}")
-    repo = ReleaseRepository(session)
-    cancelled = [
-        r.id
-        for r in repo.for_partner(partner_id, "pending")
-        if repo.cancel(r.id, reason=f"partner {status}: {reason}", now=now)
-    ]
-    append_audit(
-        session,
-        "suspension",
-        {"partner": partner, "status": status, "reason": reason, "cancelled": cancelled},
-        now,
-        keys=keys,
-        subject=partner,
-    )
-    for release_id in cancelled:
-        append_audit(
-            session,
-            "release-cancelled",
-            {"release_id": release_id, "partner": partner, "reason": f"partner {status}"},
-            now,
-            keys=keys,
-            subject=release_id,
-        )
-    return cancelled

@@ -36,7 +36,7 @@ from forewarn.program.bundles import build_bundle, manifest_of, seal
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import get_partner
-from forewarn.program.waves import sync_plan
+from forewarn.program.waves import LeftOut, left_out, sync_plan
 from forewarn.store import PartnerRepository
 from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
 
@@ -81,6 +81,8 @@ class ReleaseReport:
     """Releases of due waves delivered by an earlier run."""
     later: int
     """Pending releases whose wave is not due yet."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Every partner this run gives nothing (or less), with the reason (`waves.left_out`)."""
 
 
 _WORKER: dict[str, object] = {}
@@ -137,8 +139,9 @@ def release_due(
         case = get_case(session, case_id)
         if case.status is CaseStatus.PUBLISHED:
             raise ReleaseError(f"case {case_id} is published; there is nothing to pre-release")
-        sync_plan(session, case_id, now)
+        plan = sync_plan(session, case_id, now)
         releases = ReleaseRepository(session).for_case(case_id)
+        skipped = left_out(plan, releases, now)
         due = [r for r in releases if r.state == "pending" and r.available_at <= now]
         already = sum(1 for r in releases if r.state == "complete" and r.available_at <= now)
         later = sum(1 for r in releases if r.state == "pending" and r.available_at > now)
@@ -156,7 +159,7 @@ def release_due(
         if progress is not None:
             progress(done, len(due))
     logger.info("case %s: %d releases delivered", case_id, len(released))
-    return ReleaseReport(case_id, tuple(released), already, later)
+    return ReleaseReport(case_id, tuple(released), already, later, skipped)
 
 
 def _deliver(

@@ -89,3 +89,15 @@ def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:  # 
     assert unknown.exit_code != 0 and "unknown case" in unknown.stderr
     nothing = cli([*args, "hunt", str(corpus), "--json"])
     assert nothing.exit_code == 0 and json.loads(nothing.stdout) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "x.py").write_text("print(1)\n")
+    args = [*program_env.cli_args(), "hunt", str(tmp_path / "x.py"), "--engine", "dask"]
+    refused = cli([*args, "--scheduler", "tcp://scheduler.invalid:8786"])
+    assert refused.exit_code == 2
+    assert "must be tls://" in refused.stderr
+    half = cli([*args, "--scheduler", "tls://scheduler.invalid:8786", "--tls-ca-file", __file__])
+    assert half.exit_code == 2
+    assert "go together" in half.stderr

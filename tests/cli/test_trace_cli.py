@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import black
 
 from forewarn.demo.weblog import Request, run_poc, w3c_line, w3c_log
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
+from forewarn.store.release_repo import AuditRepository
 from release_world import CASE
 from trace_world import LEAKER, OTHER, Released, release_and_fetch
 
@@ -194,7 +196,68 @@ def test_web_log_lines_are_attributed(program_env, cli, tmp_path: Path) -> None:
 
     canary = by_name[with_canary.name]
     assert canary["tokens"] and {t["partner"] for t in canary["tokens"]} == {LEAKER}
-    assert _accused(canary) == [LEAKER]
+    assert set(_accused(canary)) <= {LEAKER}  # the token adds a lead, never an accusation
+    (named,) = [s for s in canary["suspects"] if s["partner"] == LEAKER]
+    assert named["lead"] is not named["accused"]
+
+
+def test_only_a_partners_canary_tokens_make_a_lead_not_an_accusation(  # type: ignore[no-untyped-def]
+    program_env, cli, tmp_path: Path
+) -> None:
+    released = release_and_fetch(program_env, cli, tmp_path, (LEAKER, OTHER))
+    exact = tmp_path / "exact.py"
+    exact.write_bytes(released.copies[LEAKER]["poc.py"])
+    canaries = sorted({t["token"] for t in _trace(cli, released, exact)[0]["tokens"]})
+    assert canaries
+    pasted = tmp_path / "pastebin.txt"  # someone pasted the strings, nothing else of the copy
+    pasted.write_text("seen on a forum:\n" + "\n".join(canaries) + "\n")
+
+    (item,) = _trace(cli, released, pasted)
+    assert {t["partner"] for t in item["tokens"]} == {LEAKER}
+    assert _accused(item) == []
+    (suspect,) = item["suspects"]
+    assert (suspect["partner"], suspect["lead"], suspect["accused"]) == (LEAKER, True, False)
+    assert suspect["score"] <= 0.0 and suspect["false_accusation_bound"] == 1.0
+    table = cli([*released.args, "trace", str(pasted)])
+    assert table.exit_code == 0
+    assert f"{pasted}: canary token of {LEAKER} found: a lead to check, not proof" in table.stdout
+    assert "P(innocent)" not in table.stdout
+
+
+def test_investigate_shows_a_token_lead_and_suspends_or_records_nobody(  # type: ignore[no-untyped-def]
+    program_env, cli, tmp_path: Path
+) -> None:
+    released = release_and_fetch(program_env, cli, tmp_path, (LEAKER, OTHER))
+    exact = tmp_path / "exact.py"
+    exact.write_bytes(released.copies[LEAKER]["poc.py"])
+    canaries = sorted({t["token"] for t in _trace(cli, released, exact)[0]["tokens"]})
+    pasted = tmp_path / "pastebin.txt"
+    pasted.write_text("\n".join(canaries) + "\n")
+    seen = datetime(2021, 2, 28, tzinfo=UTC).timestamp()
+    os.utime(pasted, (seen, seen))
+    args = [*released.args, "investigate", CASE, "--evidence", str(pasted)]
+    args += ["--now", "2021-03-01T12:00:00Z", "--record"]
+
+    result = cli([*args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    suspects = [s for a in data["activities"] for f in a["findings"] for s in f["suspects"]]
+    assert [(s["partner"], s["lead"], s["accused"]) for s in suspects] == [(LEAKER, True, False)]
+    assert "suspend-partner" not in {r["kind"] for r in data["recommendations"]}
+    statements = [
+        e["statement"] for a in data["activities"] for h in a["hypotheses"] for e in h["evidence"]
+    ]
+    assert any(f"canary token of {LEAKER} found in" in s and "not proof" in s for s in statements)
+    with program_env.open() as program, program.session() as session:
+        kinds = [leaf.kind for leaf in AuditRepository(session).leaves()]
+    assert "accusation" not in kinds
+
+    table = cli(args)
+    assert table.exit_code == 0
+    assert f"pastebin.txt: canary token of {LEAKER} found: a lead to check, not proof" in (
+        table.stdout
+    )
+    assert f"Suspend partner {LEAKER}" not in table.stdout
 
 
 def test_trace_refuses_missing_paths(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pyrage
 import pytest
 
 from forewarn.program.bundles import unseal, verify_bundle
+from forewarn.store import ProgramRepository
 from release_world import CASE, LATER, NOTICE, populate, sql
 
 
@@ -251,3 +253,56 @@ def test_standard_age_and_tar_open_a_fetched_bundle(program_env, cli, tmp_path: 
         "artifacts/detection.md",
         "artifacts/poc.py",
     ]
+
+
+def test_release_says_who_it_left_out_and_why(program_env, cli) -> None:  # type: ignore[no-untyped-def]
+    populate(program_env)
+    args = program_env.cli_args()
+    key = str(pyrage.x25519.Identity.generate().to_public())
+    added = cli(
+        [*args, "partner", "add", "Rhine Labs", "--country", "DE", "--tier", "early-access"]
+        + ["--age-recipient", key, "--now", "2021-01-03T00:00:00Z"]
+    )
+    assert added.exit_code == 0, added.stderr
+    with program_env.open() as program, program.session() as session:
+        rule = {"name": "no-poc-in-de", "countries": ["DE"], "withhold": ["poc"]}
+        ProgramRepository(session).update(rules=[rule])
+    suspended = cli(
+        [*args, "partner", "suspend", "Early 0001", "--reason", "NDA breach"]
+        + ["--now", "2021-02-01T00:00:00Z"]
+    )
+    assert suspended.exit_code == 0, suspended.stderr
+
+    early = cli([*args, "wave", "release", CASE, "--now", "2021-02-01T00:00:00Z"])
+    assert early.exit_code == 0, early.stderr
+    assert "0 released now" in early.stdout
+    assert (
+        "nothing was due at 2021-02-01 00:00Z; the next wave is due at 2021-02-23 00:00Z"
+        in early.stdout
+    )
+
+    first = cli([*args, "wave", "release", CASE, "--now", _iso(NOTICE), "--json"])
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert len(report["released"]) == 2
+    assert sorted((o["partner"], o["kind"], o["reason"]) for o in report["left_out"]) == [
+        ("Early 0001", "excluded", "suspended since 2021-02-01: NDA breach"),
+        ("Keyless Ltd", "excluded", "no age recipient key"),
+        ("Rhine Labs", "adjusted", "poc withheld by no-poc-in-de"),
+        ("Standard 0000", "not-due", "not yet due until 2021-03-06T00:00:00Z"),
+    ]
+    (later,) = [o for o in report["left_out"] if o["kind"] == "not-due"]
+    assert later["at"] == "2021-03-06T00:00:00Z"
+
+    again = cli([*args, "wave", "release", CASE, "--now", _iso(NOTICE)])
+    assert again.exit_code == 0, again.stderr
+    assert "0 released now, 2 released earlier, 1 waiting for a later wave" in again.stdout
+    assert "the next wave is due at 2021-03-06 00:00Z" in again.stdout
+    for line in (
+        "Early 0000",
+        "already released at 2021-02-23T00:00:00Z",
+        "suspended since 2021-02-01: NDA breach",
+        "no age recipient key",
+        "not yet due until 2021-03-06T00:00:00Z",
+    ):
+        assert line in again.stdout

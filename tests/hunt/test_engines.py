@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from forewarn.hunt import (
     expand,
     hunt_corpus,
 )
+from forewarn.hunt.engines.dask import TlsFiles, require_private_channel
+from forewarn.hunt.readers import read_paths
 
 from .fakes import fake_accuse
 from .samples import DISGUISED, INDEPENDENT, POC
@@ -73,3 +76,45 @@ def test_unreachable_scheduler_is_a_hunt_error(corpus: tuple[Path, Hunt]) -> Non
     engine = DaskEngine("tcp://127.0.0.1:1", connect_timeout=0.5)
     with pytest.raises(HuntError, match="cannot reach the Dask scheduler"):
         list(hunt_corpus([root], hunt, engine))
+
+
+def test_workers_get_neither_the_originals_nor_the_accuser(corpus: tuple[Path, Hunt]) -> None:
+    root, hunt = corpus
+    shipped = hunt.for_workers()
+    assert shipped.accuse is None
+    assert shipped.index is not None and shipped.index.artifact_text("FW-1", "poc.py") is None
+    blob = pickle.dumps(shipped)
+    for line in (ln for ln in POC.splitlines() if len(ln.strip()) > 12):
+        assert line.strip().encode() not in blob
+    # the client alone accuses, and gets what tracing in one process gets
+    serial = [hunt.trace_item(item) for item in read_paths([root])]
+    assert _signature(list(hunt_corpus([root], hunt, LocalEngine(workers=2)))) == _signature(serial)
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("tcp://127.0.0.1:8786", True),
+        ("tcp://localhost:8786", True),
+        ("tcp://[::1]:8786", True),
+        ("127.0.0.2:8786", True),
+        ("inproc://127.0.0.1/1/2", True),
+        ("tcp://scheduler.invalid:8786", False),
+        ("tcp://198.51.100.7:8786", False),
+        ("ws://127.0.0.1:8786", False),
+        ("scheduler.invalid:8786", False),
+    ],
+)
+def test_a_plain_scheduler_off_this_machine_is_refused(address: str, allowed: bool) -> None:
+    if allowed:
+        require_private_channel(address, None)
+    else:
+        with pytest.raises(HuntError, match="must be tls://"):
+            DaskEngine(address)
+
+
+def test_a_tls_scheduler_needs_the_client_files(tmp_path: Path) -> None:
+    with pytest.raises(HuntError, match="needs this client's TLS files"):
+        DaskEngine("tls://scheduler.invalid:8786")
+    files = TlsFiles(tmp_path / "ca.pem", tmp_path / "me.pem", tmp_path / "me.key")
+    assert DaskEngine("tls://scheduler.invalid:8786", tls=files).tls == files

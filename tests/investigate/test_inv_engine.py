@@ -170,7 +170,7 @@ def test_accused_partner_without_prior_exposure_is_ruled_out() -> None:
     assert named.verdict is Verdict.RULED_OUT
 
 
-def test_a_canary_token_names_the_partner_and_rules_out_unrelated_origin() -> None:
+def test_a_canary_token_alone_is_a_lead_rules_out_unrelated_origin_and_suspends_nobody() -> None:
     rel = release("Tamarack Security", "2021-02-23T09:00:00")
     hit = TokenHit("x-req-7f3a", "Tamarack Security", "poc.py")
     result = investigate(
@@ -182,9 +182,18 @@ def test_a_canary_token_names_the_partner_and_rules_out_unrelated_origin() -> No
         as_of=at("2021-03-01T00:00:00"),
     )
     wave = result.activities[0]
-    assert wave.hypotheses[0].subject == "Tamarack Security"
+    lead = wave.hypotheses[0]
+    assert lead.subject == "Tamarack Security"
+    assert "a lead" in lead.title
+    assert (
+        "canary token of Tamarack Security found in IIS log of mail01: a lead to check, not "
+        "proof" in lead.evidence[0].statement
+    )
     unrelated = next(h for h in wave.hypotheses if h.kind is HypothesisKind.NOT_DERIVED)
     assert unrelated.verdict is Verdict.RULED_OUT
+    kinds = {r.kind for r in result.recommendations}
+    assert RecommendationKind.SUSPEND_PARTNER not in kinds
+    assert "false-accusation bound" not in result.headline
 
 
 @pytest.mark.parametrize("gap", [timedelta(days=0), timedelta(days=2)])

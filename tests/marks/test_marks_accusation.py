@@ -152,14 +152,25 @@ def test_explanation_splits_the_score_by_channel() -> None:
     )
 
 
-def test_a_token_hit_accuses_its_partner_with_a_tiny_bound() -> None:
+def test_a_token_hit_alone_is_a_lead_never_an_accusation() -> None:
     words, bias, partners = _code(20, 100, 8)
     hit = TokenHit("FWR-AAAA-BBBB-CCCC", "p3", "advisory.md")
-    verdict = accuse([], partners, words, bias, epsilon=1e-3, token_hits=[hit], token_bound=1e-12)
-    assert verdict.accused == ("p3",)
-    assert (
-        verdict.suspects[0].tokens == (hit,) and verdict.suspects[0].false_accusation_bound == 1e-12
-    )
+    verdict = accuse([], partners, words, bias, epsilon=1e-3, token_hits=[hit])
+    assert verdict.accused == () and verdict.leads == ("p3",)
+    (lead,) = [s for s in verdict.suspects if s.partner == "p3"]
+    assert lead.tokens == (hit,) and lead.lead and not lead.accused
+    assert lead.false_accusation_bound == 1.0  # the fingerprint's bound: nothing was read
+    assert not any(s.lead for s in verdict.suspects if s.partner != "p3")
+
+
+def test_a_partner_the_fingerprint_accuses_keeps_its_tokens_and_is_no_lead() -> None:
+    words, bias, partners = _code(50, 300, 6)
+    obs = [Observation("a", "x", i, int(words[7][i])) for i in range(300)]
+    hits = [TokenHit("FWR-AAAA-BBBB-CCCC", "p7", "x"), TokenHit("FWR-DDDD-EEEE-FFFF", "p2", "x")]
+    verdict = accuse(obs, partners, words, bias, epsilon=1e-3, token_hits=hits)
+    assert verdict.accused == ("p7",) and verdict.leads == ("p2",)
+    top = verdict.suspects[0]
+    assert top.partner == "p7" and top.tokens == (hits[0],) and not top.lead
 
 
 def test_conflicting_reads_of_one_position_weaken_or_erase_it() -> None:

@@ -147,7 +147,7 @@ def test_ascii_token_search_matches_the_case_insensitive_one(parts: list[str]) -
     assert tokens.candidates(text) == tokens._candidates_any(text)
 
 
-def test_a_web_log_is_not_read_for_text_marks_yet_its_canary_names_the_partner() -> None:
+def test_a_web_log_is_not_read_for_text_marks_yet_its_canary_is_a_lead_to_the_partner() -> None:
     marker = Marker(b"program-secret-0123456789abcdef", "CASE-2021-0009", CodeSpec(20))
     partners = [f"partner-{k:02d}" for k in range(20)]
     copy = marker.mark("advisory.md", ArtifactKind.ADVISORY, ADVISORY.encode(), partners[3])
@@ -156,7 +156,7 @@ def test_a_web_log_is_not_read_for_text_marks_yet_its_canary_names_the_partner()
     assert is_wire_capture(log.decode())
     assert marker.extract("advisory.md", ArtifactKind.ADVISORY, ADVISORY.encode(), log) == ()
     verdict = marker.trace("advisory.md", ArtifactKind.ADVISORY, ADVISORY.encode(), log, partners)
-    assert [s.partner for s in verdict.suspects if s.accused] == [partners[3]]
+    assert verdict.accused == () and verdict.leads == (partners[3],)
 
 
 def test_python_quoting_a_request_is_still_python() -> None:

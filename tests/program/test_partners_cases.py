@@ -43,16 +43,20 @@ def test_partner_lifecycle_keeps_history(program_env: ProgramEnv) -> None:
             age_recipient=key,
         )
         assert (added.country, added.status) == ("US", PartnerStatus.ACTIVE)
-        partners.suspend_partner(session, "Northwind Labs", reason="NDA breach", now=T0)
+        partners.suspend_partner(
+            session, program.keys, "Northwind Labs", reason="NDA breach", now=T0
+        )
         later = T0 + timedelta(days=3)
-        partners.reinstate_partner(session, "Northwind Labs", reason="cleared", now=later)
+        partners.reinstate_partner(
+            session, program.keys, "Northwind Labs", reason="cleared", now=later
+        )
         with pytest.raises(ValidationError, match="before the partner.s last status change"):
-            partners.remove_partner(session, "Northwind Labs", reason="x", now=T0)
-        partners.remove_partner(session, "Northwind Labs", reason="left", now=later)
+            partners.remove_partner(session, program.keys, "Northwind Labs", reason="x", now=T0)
+        partners.remove_partner(session, program.keys, "Northwind Labs", reason="left", now=later)
     with program_env.open() as program, program.session() as session:
         shown = partners.get_partner(session, "Northwind Labs")
         with pytest.raises(ConflictError, match="cannot become"):
-            partners.suspend_partner(session, "Northwind Labs", reason="x", now=later)
+            partners.suspend_partner(session, program.keys, "Northwind Labs", reason="x", now=later)
     assert shown.status is PartnerStatus.REMOVED
     assert [c.status for c in shown.history] == [
         PartnerStatus.ACTIVE,
@@ -88,7 +92,7 @@ def test_duplicate_partner_and_unknown_partner(program_env: ProgramEnv) -> None:
         with pytest.raises(ConflictError):
             partners.add_partner(session, name="Contoso", country="FR", tier="standard", now=T0)
         with pytest.raises(NotFoundError, match="unknown partner"):
-            partners.suspend_partner(session, "Fabrikam", reason="x", now=T0)
+            partners.suspend_partner(session, program.keys, "Fabrikam", reason="x", now=T0)
 
 
 def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:

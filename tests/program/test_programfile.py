@@ -168,7 +168,13 @@ def _round_trip(template: Path, document: pf.ProgramFile, files: dict[str, bytes
         (base / "in" / "program.yaml").write_text(text, encoding="utf-8")
         with open_program(settings_) as program:
             with program.session() as session:
-                pf.import_program(session, program.keys, base / "in" / "program.yaml", now=T0)
+                pf.import_program(
+                    session,
+                    program.keys,
+                    base / "in" / "program.yaml",
+                    now=T0,
+                    private=program.private_files(),
+                )
             with program.session() as session:
                 pf.export_program(session, program.keys, base / "out" / "program.yaml")
         assert (base / "out" / "program.yaml").read_text(encoding="utf-8") == text
@@ -202,7 +208,13 @@ def test_the_documented_example_imports_on_both_databases(program_env: ProgramEn
     (folder / "program.yaml").write_text(_docs_yaml())
     with program_env.open() as program:
         with program.session() as session:
-            summary = pf.import_program(session, program.keys, folder / "program.yaml", now=T0)
+            summary = pf.import_program(
+                session,
+                program.keys,
+                folder / "program.yaml",
+                now=T0,
+                private=program.private_files(),
+            )
         with program.session() as session:
             pf.export_program(session, program.keys, program_env.dir / "out" / "program.yaml")
     assert (summary.tiers, summary.partners, summary.cases, summary.events) == (2, 1, 1, 2)
@@ -230,7 +242,13 @@ def test_import_refuses_missing_artifact_files_and_writes_nothing(program_env: P
     with program_env.open() as program:
         with pytest.raises(ValidationError, match="cannot read artifact file"):
             with program.session() as session:
-                pf.import_program(session, program.keys, program_env.dir / "program.yaml", now=T0)
+                pf.import_program(
+                    session,
+                    program.keys,
+                    program_env.dir / "program.yaml",
+                    now=T0,
+                    private=program.private_files(),
+                )
         with program.session() as session:
             document = pf.build_program_file(session)
     assert document.partners == [] and document.cases == []

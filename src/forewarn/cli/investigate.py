@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
+from forewarn.domain.evidence import lead_statement
 from forewarn.domain.investigation import InvestigationResult, Verdict
 
 
@@ -37,6 +38,11 @@ def render(result: InvestigationResult) -> None:
         ("wave", "when", "partners exposed", "P(this soon | unrelated)", "best explanation", ""),
         rows,
     )
+    for activity in result.activities:
+        for finding in activity.findings:
+            for suspect in finding.suspects:
+                if suspect.lead:
+                    common.say(f"{finding.label}: {lead_statement(suspect.partner)}")
     common.table(
         "recommendations",
         ("action", "command"),

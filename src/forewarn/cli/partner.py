@@ -131,16 +131,9 @@ def _status_command(verb: str) -> None:
         now: common.NowOption = None,
         json_out: common.JsonOption = False,
     ) -> None:
-        from forewarn.program import waves
-
-        at = common.now(now)
         action = _status_action(verb)
         with common.open_program(ctx) as program, program.session() as session:
-            partner = action(session, name, reason=reason, now=at)
-            if verb in ("suspend", "remove"):  # cancel pending releases, log it (issue 4)
-                waves.on_partner_status(
-                    session, program.keys, name, status=partner.status.value, reason=reason, now=at
-                )
+            partner = action(session, program.keys, name, reason=reason, now=common.now(now))
         common.emit(
             ctx,
             partner,

@@ -35,7 +35,9 @@ def import_(
     from forewarn.program import programfile
 
     with common.open_program(ctx) as program, program.session() as session:
-        summary = programfile.import_program(session, program.keys, file, now=common.now(now))
+        summary = programfile.import_program(
+            session, program.keys, file, now=common.now(now), private=program.private_files()
+        )
     common.emit(ctx, summary, lambda: _summary_line("imported", file, summary), json_flag=json_out)
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from forewarn.cli import common
+from forewarn.domain.evidence import lead_statement
 from forewarn.encoding import dumps
 from forewarn.errors import ValidationError
 
@@ -97,10 +98,11 @@ def _whose(result: TraceResult) -> str:
         for s in result.suspects
         if s.accused
     ]
-    if accused or not result.suspects or result.suspects[0].score <= 0:
-        return "\n".join(accused)
-    lead = result.suspects[0]
-    return f"{lead.partner}? (score {lead.score:.1f}, too little to accuse)"
+    leads = [f"{s.partner}? (lead: canary tokens only)" for s in result.suspects if s.lead]
+    if accused or leads or not result.suspects or result.suspects[0].score <= 0:
+        return "\n".join(accused + leads)
+    top = result.suspects[0]
+    return f"{top.partner}? (score {top.score:.1f}, too little to accuse)"
 
 
 def render(results: Sequence[TraceResult]) -> None:
@@ -121,6 +123,10 @@ def render(results: Sequence[TraceResult]) -> None:
         ("item", "kind", "derives from", "canaries of", "whose copy", "notes"),
         rows,
     )
+    for r in results:
+        for s in r.suspects:
+            if s.lead:
+                common.say(f"{r.path}: {lead_statement(s.partner)}")
     found = sum(1 for r in results if r.matches or r.tokens or any(s.accused for s in r.suspects))
     common.say(f"{found} of {len(results)} item(s) carry the program's material")
 
@@ -147,16 +153,26 @@ def trace(
     _print(ctx, results, json_out)
 
 
-def _engine(name: EngineName, scheduler: str | None, workers: int | None) -> Engine:
+def _engine(
+    name: EngineName, scheduler: str | None, workers: int | None, tls: list[Path | None]
+) -> Engine:
     from forewarn.hunt import DaskEngine, LocalEngine
+    from forewarn.hunt.engines.dask import TlsFiles
 
     if name is EngineName.LOCAL:
-        if scheduler is not None:
+        if scheduler is not None or any(tls):
             raise ValidationError(
-                "--scheduler needs --engine dask", hint="add `--engine dask` or drop --scheduler"
+                "--scheduler and --tls-* need --engine dask",
+                hint="add `--engine dask` or drop them",
             )
         return LocalEngine(workers)
-    return DaskEngine(scheduler, workers=workers or 2)
+    ca_file, cert, key = tls
+    if any(tls) and not all(tls):
+        raise ValidationError(
+            "--tls-ca-file, --tls-cert and --tls-key go together", hint="give all three"
+        )
+    files = TlsFiles(ca_file, cert, key) if ca_file and cert and key else None
+    return DaskEngine(scheduler, workers=workers or 2, tls=files)
 
 
 def hunt(
@@ -172,8 +188,21 @@ def hunt(
         typer.Option(
             "--scheduler",
             metavar="ADDRESS",
-            help="Dask scheduler (tcp://host:8786); without it a local cluster is started.",
+            help="Dask scheduler: tls://host:8786 (tcp:// only on this machine); "
+            "without it a local cluster is started.",
         ),
+    ] = None,
+    tls_ca_file: Annotated[
+        Path | None,
+        typer.Option("--tls-ca-file", exists=True, dir_okay=False, help="CA of the cluster (PEM)."),
+    ] = None,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option("--tls-cert", exists=True, dir_okay=False, help="This client's certificate."),
+    ] = None,
+    tls_key: Annotated[
+        Path | None,
+        typer.Option("--tls-key", exists=True, dir_okay=False, help="This client's private key."),
     ] = None,
     workers: Annotated[
         int | None,
@@ -189,7 +218,7 @@ def hunt(
     from forewarn.hunt import hunt_corpus
 
     _check_paths(paths)
-    runner = _engine(engine, scheduler, workers)
+    runner = _engine(engine, scheduler, workers, [tls_ca_file, tls_cert, tls_key])
     results = list(hunt_corpus(paths, _build(ctx, case_id), runner))
     _print(ctx, results, json_out)
 

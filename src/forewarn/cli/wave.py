@@ -13,6 +13,7 @@ from forewarn.domain import Wave
 from forewarn.encoding import encode
 
 if TYPE_CHECKING:
+    from forewarn.program.release import ReleaseReport
     from forewarn.program.waves import RescheduleResult
 
 app = typer.Typer(help="Waves: who learns what, and when.", no_args_is_help=True)
@@ -89,15 +90,31 @@ def release_(
         report = release.release_due(
             program.session, program.keys, case_id, now=at, progress=step, workers=workers
         )
-    common.emit(
-        ctx,
-        report,
-        lambda: common.say(
-            f"{case_id}: {len(report.released)} released now, {report.already} released "
-            f"earlier, {report.later} waiting for a later wave"
-        ),
-        json_flag=json_out,
+    common.emit(ctx, report, lambda: render_release(report, at), json_flag=json_out)
+
+
+def render_release(report: ReleaseReport, at: datetime) -> None:
+    """What was released, then every partner left out and why; nothing due is said plainly."""
+    from forewarn.program.waves import LeftOutKind
+
+    common.say(
+        f"{report.case_id}: {len(report.released)} released now, {report.already} released "
+        f"earlier, {report.later} waiting for a later wave"
     )
+    if not report.released:
+        due = [o.at for o in report.left_out if o.kind is LeftOutKind.NOT_DUE and o.at]
+        if due:
+            common.say(f"nothing was due at {_when(at)}; the next wave is due at {_when(min(due))}")
+        elif report.left_out:
+            common.say(f"nothing was due at {_when(at)}: every partner is left out or released")
+        else:
+            common.say(f"nothing was due at {_when(at)}: the case has no partner to release to")
+    if report.left_out:
+        common.table(
+            "left out of this release",
+            ("partner", "why"),
+            [(o.partner, o.reason) for o in report.left_out],
+        )
 
 
 def reschedule(

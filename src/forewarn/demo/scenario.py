@@ -147,7 +147,13 @@ def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> 
     init_program(settings, now=intake)
     program = open_program(settings)
     with program.session() as session:
-        import_program(session, program.keys, scenario / "scenario.yaml", now=intake)
+        import_program(
+            session,
+            program.keys,
+            scenario / "scenario.yaml",
+            now=intake,
+            private=program.private_files(),
+        )
     release_due(program.session, program.keys, script.case, now=parse_instant(script.release_at))
     with program.session() as session:
         delivered = ReleaseRepository(session).for_case(script.case, "complete")

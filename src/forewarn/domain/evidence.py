@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LEAD_NOTE = "a lead to check, not proof"
+"""What a partner named by its canary tokens alone is called wherever it is shown."""
+
+
+def lead_statement(partner: str) -> str:
+    """The one sentence every output uses for a lead (`Suspect.lead`)."""
+    return f"canary token of {partner} found: {LEAD_NOTE}"
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -56,10 +64,14 @@ class Suspect:
     score: float
     """Symmetric Tardos score summed over every channel read."""
     accused: bool
-    """Whether the score passes the threshold that bounds false accusation."""
+    """Whether the fingerprint score passes the threshold that bounds false accusation."""
     false_accusation_bound: float
     """Upper bound on the chance that an innocent partner scores this high."""
     evidence: tuple[ChannelEvidence, ...] = ()
     """Per channel, what spoke."""
     tokens: tuple[TokenHit, ...] = ()
     """Canary tokens of this partner found in the suspect material."""
+    lead: bool = False
+    """Its canary tokens were found but its fingerprint does not pass the threshold: a lead to
+    check, not proof. Tokens are plain strings that anyone who saw them can paste, so they never
+    accuse by themselves (`accused` stays `False` and the bound is the fingerprint's alone)."""

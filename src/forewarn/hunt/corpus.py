@@ -8,7 +8,7 @@ from pathlib import Path
 
 from forewarn.hunt.engines.interface import Engine
 from forewarn.hunt.engines.local import LocalEngine
-from forewarn.hunt.trace import Hunt, TraceResult
+from forewarn.hunt.trace import Examined, Hunt, TraceResult
 
 
 def expand(paths: Iterable[str | Path]) -> list[str]:
@@ -28,14 +28,19 @@ def expand(paths: Iterable[str | Path]) -> list[str]:
     return files
 
 
-def _trace_one(hunt: Hunt, path: str) -> list[TraceResult]:
-    return hunt.trace_path(path)
+def _examine_one(hunt: Hunt, path: str) -> list[Examined]:
+    return hunt.examine_path(path)
 
 
 def hunt_corpus(
     paths: Iterable[str | Path], hunt: Hunt, engine: Engine | None = None
 ) -> Iterator[TraceResult]:
-    """Per-item results for every file under `paths`, in a stable order whatever the engine."""
+    """Per-item results for every file under `paths`, in a stable order whatever the engine.
+
+    Workers get `hunt.for_workers()`: the canary matcher and the artifacts' fingerprints, never
+    the originals or the marker key. Marks are read and partners accused here, on the client.
+    """
     runner = engine if engine is not None else LocalEngine()
-    for results in runner.map(_trace_one, hunt, expand(paths)):
-        yield from results
+    for examined in runner.map(_examine_one, hunt.for_workers(), expand(paths)):
+        for item in examined:
+            yield hunt.conclude(item)

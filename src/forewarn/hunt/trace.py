@@ -92,6 +92,18 @@ class TraceResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Examined:
+    """What a worker found in one item; the client then reads marks and accuses (`conclude`)."""
+
+    result: TraceResult
+    """Everything but the suspects."""
+    targets: tuple[tuple[str, str], ...] = ()
+    """`(case, artifact)` pairs whose marks the item may carry, in the order found."""
+    text: str | None = None
+    """The item's text, when there are targets to read marks against."""
+
+
+@dataclass(frozen=True, slots=True)
 class Hunt:
     """What one hunt looks for; built once, shipped to every worker."""
 
@@ -120,16 +132,43 @@ class Hunt:
 
     def trace_item(self, item: Item) -> TraceResult:
         """Scan, compare and accuse one item."""
+        return self.conclude(self.examine_item(item))
+
+    def for_workers(self) -> Hunt:
+        """This hunt without what only the client may hold: the fingerprinting engine (keyed
+        with the program secret) and the embargoed originals. Workers scan and compare; the
+        client reads marks and accuses (`conclude`)."""
+        index = self.index.without_texts() if self.index is not None else None
+        return dataclasses.replace(self, accuse=None, index=index)
+
+    def examine_path(self, path: str) -> list[Examined]:
+        """One path's items scanned and compared, not yet accused (the engines' unit of work)."""
+        return [self.examine_item(item) for item in read_paths([path], self.limits)]
+
+    def examine_item(self, item: Item) -> Examined:
+        """Scan and compare one item, and say which artifacts' marks to read in it."""
         base = TraceResult(item.path, str(item.kind), item.language, item.archive)
         if item.error is not None:
-            return dataclasses.replace(base, error=item.error)
+            return Examined(dataclasses.replace(base, error=item.error))
         notes: list[str] = []
         tokens = self._scan(item, notes)
         matches = self._similar(item)
-        suspects = self._accuse(item, matches, tokens, notes)
-        return dataclasses.replace(
-            base, matches=matches, tokens=tokens, suspects=suspects, notes=tuple(notes)
-        )
+        result = dataclasses.replace(base, matches=matches, tokens=tokens, notes=tuple(notes))
+        targets = [(m.case, m.artifact) for m in matches if m.similarity >= self.threshold]
+        targets += [(t.case, t.artifact) for t in tokens]
+        if item.kind is ItemKind.WEBLOG:
+            targets += self.wire_artifacts
+        unique = tuple(dict.fromkeys(targets))
+        text = item.text(MAX_SUSPECT_TEXT) if unique else None
+        return Examined(result, unique, text)
+
+    def conclude(self, examined: Examined) -> TraceResult:
+        """Read marks and accuse for one examined item (needs the accuser and the originals)."""
+        if self.accuse is None or self.index is None or examined.text is None:
+            return examined.result
+        notes = list(examined.result.notes)
+        suspects = self._accuse(examined.targets, examined.text, notes)
+        return dataclasses.replace(examined.result, suspects=suspects, notes=tuple(notes))
 
     def _scan(self, item: Item, notes: list[str]) -> tuple[TokenFound, ...]:
         if self.scanner is None:
@@ -146,25 +185,14 @@ class Hunt:
         return tuple(ArtifactMatch(m.case, m.artifact, m.score, m.regions) for m in found)
 
     def _accuse(
-        self,
-        item: Item,
-        matches: tuple[ArtifactMatch, ...],
-        tokens: tuple[TokenFound, ...],
-        notes: list[str],
+        self, targets: Sequence[tuple[str, str]], suspect_text: str, notes: list[str]
     ) -> tuple[Suspect, ...]:
-        if self.accuse is None or self.index is None:
-            return ()
-        targets = [(m.case, m.artifact) for m in matches if m.similarity >= self.threshold]
-        targets += [(t.case, t.artifact) for t in tokens]
-        if item.kind is ItemKind.WEBLOG:
-            targets += self.wire_artifacts
+        assert self.accuse is not None and self.index is not None
         best: dict[str, Suspect] = {}
-        suspect_text: str | None = None
-        for case, artifact in dict.fromkeys(targets):
+        for case, artifact in targets:
             original = self.index.artifact_text(case, artifact)
             if original is None:
                 continue
-            suspect_text = suspect_text or item.text(MAX_SUSPECT_TEXT)
             try:
                 found = self.accuse(case, artifact, original, suspect_text)
             except Error as exc:

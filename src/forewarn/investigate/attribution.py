@@ -1,9 +1,11 @@
 """Whom the marks in an activity's findings point to: partners named, partners only hinted at.
 
 A partner is *named* when a fingerprint accusation (whose false-accusation bound holds) or a
-canary token of its copy is found; its weight in bans follows from that evidence alone. Marks
-read below the accusation threshold are *hints*: they lean to some partners without naming any.
-`hypotheses` weighs both against everything else known about the activity.
+canary token of its copy is found; its weight in bans follows from that evidence alone. A partner
+named by tokens alone is a *lead* (`NamedPartner.lead`): tokens are plain strings anyone who saw
+them can paste, so a lead is weighed and reported, but never accused, recorded as an accusation
+or suspended on. Marks read below the accusation threshold are *hints*: they lean to some
+partners without naming any. `hypotheses` weighs all three against everything else known.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from forewarn.domain.evidence import Suspect
+from forewarn.domain.evidence import LEAD_NOTE, Suspect
 from forewarn.domain.investigation import Activity
 
 FINGERPRINT_CAP = 9.0
@@ -32,6 +34,11 @@ class NamedPartner:
     """Labels of the findings whose fingerprint accuses it."""
     token_findings: tuple[str, ...]
     """Labels of the findings carrying one of its canary tokens."""
+
+    @property
+    def lead(self) -> bool:
+        """Only its canary tokens name it: a lead to check, not proof."""
+        return self.best is None
 
     @property
     def weight(self) -> float:
@@ -55,11 +62,26 @@ class NamedPartner:
                 + (f"; symbols matching per channel: {channels}" if channels else "")
                 + ")"
             )
-        if self.token_findings:
-            parts.append(
-                f"canary tokens of {self.partner}'s copy found in {', '.join(self.token_findings)}"
-            )
+        where = ", ".join(self.token_findings)
+        if self.lead:
+            parts.append(f"canary token of {self.partner} found in {where}: {LEAD_NOTE}")
+        elif self.token_findings:
+            parts.append(f"canary tokens of {self.partner}'s copy found in {where}")
         return "; ".join(parts)
+
+
+def fingerprint_bound(activity: Activity, partner: str) -> float | None:
+    """The smallest false-accusation bound of a fingerprint accusation of `partner`, if any.
+
+    `None` means nothing accuses it: it may still be a lead, but is never suspended on.
+    """
+    bounds = [
+        s.false_accusation_bound
+        for f in activity.findings
+        for s in f.suspects
+        if s.partner == partner and s.accused
+    ]
+    return min(bounds) if bounds else None
 
 
 def named_partners(activity: Activity) -> list[NamedPartner]:
@@ -136,6 +158,7 @@ __all__ = [
     "TOKEN_WEIGHT",
     "MarkHint",
     "NamedPartner",
+    "fingerprint_bound",
     "mark_hints",
     "named_partners",
 ]

@@ -23,6 +23,7 @@ from forewarn.domain.investigation import (
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 from forewarn.investigate.activity import cluster_activity, describe_span
+from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.exposure import build_exposure, notices_before
 from forewarn.investigate.hypotheses import weigh
 from forewarn.investigate.recommend import recommend
@@ -124,22 +125,12 @@ def _sentence(activity: Activity) -> str:
         return f"{activity.label} ({span}): no single explanation leads ({', '.join(open_)})."
     text = f"{activity.label} ({span}): {_lower(leading.title)} is the leading explanation"
     if leading.subject:
-        bound = _bound(activity, leading.subject)
+        bound = fingerprint_bound(activity, leading.subject)
         if bound is not None:
             text += f" (false-accusation bound {bound:.1e})"
     if activity.timing is not None:
         text += f", {days_after(activity.timing.delta_days)} after the notice"
     return text + "."
-
-
-def _bound(activity: Activity, partner: str) -> float | None:
-    bounds = [
-        s.false_accusation_bound
-        for f in activity.findings
-        for s in f.suspects
-        if s.partner == partner and s.accused
-    ]
-    return min(bounds) if bounds else None
 
 
 def headline(activities: Sequence[Activity], action: str) -> str:

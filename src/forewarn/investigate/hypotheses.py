@@ -178,9 +178,12 @@ def _named_leak(ctx: _Context, item: NamedPartner, before: Sequence[ExposureEntr
         evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, False, decisive=True))
     evidence += ctx.hinted(item.partner, supports=True)
     evidence += ctx.timing(supports=True)
+    title = f"Leak by partner {item.partner}"
+    if item.lead:
+        title += " (a lead: only its canary tokens were found)"
     return Hypothesis(
         HypothesisKind.PARTNER_LEAK,
-        f"Leak by partner {item.partner}",
+        title,
         subject=item.partner,
         evidence=tuple(evidence),
     )

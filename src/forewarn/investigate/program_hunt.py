@@ -47,14 +47,14 @@ def _route(
 ) -> list[Suspect]:
     """The merged hunt's `Accuser`: the accuser of the case the material matched.
 
-    Recipients the material says nothing about (no channel read, not accused) are left out, so
-    a harmless log lists nobody rather than every recipient at score zero.
+    Recipients the material says nothing about (no channel read, not accused, no lead) are left
+    out, so a harmless log lists nobody rather than every recipient at score zero.
     """
     accuser = accusers.get(case)
     if accuser is None:
         return []
     found = accuser(case, artifact, original, suspect)
-    return [s for s in found if s.evidence or s.accused]
+    return [s for s in found if s.evidence or s.accused or s.lead]
 
 
 def program_hunt(

@@ -6,7 +6,8 @@ Rules (each recommendation states the facts that triggered it):
   (by a partner, the finder or an insider) leads for some activity. The new date is the earliest
   feasible one: `max(trigger + READINESS, as_of + shortest tier lead time)`, where the trigger is
   the first such activity's onset; the second term leaves every tier at least its minimum notice.
-- **Suspend** each partner named by a fingerprint or token accusation whose leak hypothesis leads.
+- **Suspend** each partner accused by a fingerprint whose leak hypothesis leads; never a partner
+  named by its canary tokens alone (a lead to check, not proof).
 - **Notify the remaining partners** not yet notified when the patch moves, so that their
   protections still ship on the new patch day.
 """
@@ -27,6 +28,7 @@ from forewarn.domain.investigation import (
 )
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import EventKind
+from forewarn.investigate.attribution import fingerprint_bound
 
 READINESS = timedelta(days=2)
 """Time the vendor needs from the trigger to ship a validated build early."""
@@ -158,7 +160,7 @@ def recommend(
 
 
 def _accused(activities: Sequence[Activity]) -> dict[str, str]:
-    """Partners whose named leak leads, with the sentence that names them."""
+    """Partners a fingerprint accuses whose leak leads, with the sentence that names them."""
     named: dict[str, str] = {}
     for activity in activities:
         for hypothesis in activity.hypotheses:
@@ -166,6 +168,7 @@ def _accused(activities: Sequence[Activity]) -> dict[str, str]:
                 hypothesis.kind is HypothesisKind.PARTNER_LEAK
                 and hypothesis.subject
                 and hypothesis.verdict is Verdict.LEADING
+                and fingerprint_bound(activity, hypothesis.subject) is not None
             ):
                 first = hypothesis.evidence[0].statement if hypothesis.evidence else ""
                 named.setdefault(hypothesis.subject, f"{activity.label}: {first}")

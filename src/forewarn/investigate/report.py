@@ -8,6 +8,7 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
+from forewarn.domain.evidence import LEAD_NOTE
 from forewarn.domain.investigation import (
     Activity,
     ExposureEntry,
@@ -19,6 +20,7 @@ from forewarn.domain.investigation import (
 from forewarn.encoding import dumps, encode
 from forewarn.errors import InvestigationError
 from forewarn.investigate.activity import describe_span
+from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.hypotheses import (
     DERIVED_SIMILARITY,
     LEADING_MARGIN,
@@ -102,10 +104,10 @@ def _png_uri(result: InvestigationResult) -> str:
 
 
 def _accusations(activity: Activity) -> list[dict[str, object]]:
-    """Accused suspects per finding, else its top suspects (all of them on a tie)."""
+    """Accused suspects and leads per finding, else its top suspects (all of them on a tie)."""
     rows: list[dict[str, object]] = []
     for finding in activity.findings:
-        suspects = [s for s in finding.suspects if s.accused]
+        suspects = [s for s in finding.suspects if s.accused or s.lead]
         if not suspects and finding.suspects:
             top = max(s.score for s in finding.suspects)
             suspects = [s for s in finding.suspects if s.score >= top]
@@ -132,7 +134,9 @@ def render_html(result: InvestigationResult) -> str:
             h.subject
             for a in result.activities
             for h in a.hypotheses
-            if h.subject and h.verdict is Verdict.LEADING
+            if h.subject
+            and h.verdict is Verdict.LEADING
+            and fingerprint_bound(a, h.subject) is not None
         }
     )
     return template.render(
@@ -147,6 +151,7 @@ def render_html(result: InvestigationResult) -> str:
         span=describe_span,
         days_after=days_after,
         accusations=_accusations,
+        lead_note=LEAD_NOTE,
         Verdict=Verdict,
         method={
             "prior_shape": DEFAULT_PRIOR.shape,

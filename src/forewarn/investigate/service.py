@@ -24,6 +24,7 @@ from forewarn.domain.investigation import (
 )
 from forewarn.errors import InvestigationError
 from forewarn.hunt import TraceResult
+from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.engine import investigate
 from forewarn.investigate.program_hunt import program_hunt
 from forewarn.investigate.tracing import seen_at, trace
@@ -103,8 +104,8 @@ def run_investigation(
 ) -> InvestigationResult:
     """Investigate `case_id` as of `as_of`, on traced `evidence` and ready-made `findings`.
 
-    With `record`, each partner the investigation names is appended to the audit log as an
-    `accusation` leaf, with its false-accusation bound.
+    With `record`, each partner a fingerprint accuses (and whose leak leads) is appended to the
+    audit log as an `accusation` leaf, with its false-accusation bound; leads are not.
     """
     case = get_case(session, case_id)
     releases = [r.as_release() for r in ReleaseRepository(session).for_case(case_id, "complete")]
@@ -133,18 +134,15 @@ def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) ->
         for hypothesis in activity.hypotheses:
             if not hypothesis.subject or hypothesis.verdict is not Verdict.LEADING:
                 continue
-            bounds = [
-                s.false_accusation_bound
-                for f in activity.findings
-                for s in f.suspects
-                if s.partner == hypothesis.subject and s.accused
-            ]
+            bound = fingerprint_bound(activity, hypothesis.subject)
+            if bound is None:  # a lead (canary tokens alone) is never an accusation
+                continue
             payload = {
                 "case": result.case.id,
                 "partner": hypothesis.subject,
                 "activity": activity.label,
                 "onset": str(activity.start),
-                "false_accusation_bound": min(bounds) if bounds else None,
+                "false_accusation_bound": bound,
                 "score": hypothesis.score,
             }
             append_audit(

@@ -18,13 +18,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
+from forewarn.domain.marking import MarkingParams
 from forewarn.errors import InvestigationError
 from forewarn.hunt import Accuser, CanaryOwner, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
-from forewarn.marks.engine import CodeSpec, Marker
+from forewarn.marks.engine import Marker
 from forewarn.program.artifacts import list_artifacts, read_artifact
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import MARKS_PURPOSE, code_partners
+from forewarn.program.release import MARKS_PURPOSE, marking_for_case
 from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ LOG_HEAD = 1 << 20
 
 def _accuse(
     secret: bytes,
-    n_partners: int,
+    params: MarkingParams,
     kinds: Mapping[str, ArtifactKind],
     recipients: Mapping[str, tuple[str, ...]],
     case: str,
@@ -48,7 +49,7 @@ def _accuse(
     """The hunt's `Accuser`: extraction, canaries and accusation among the artifact's recipients."""
     if artifact not in kinds or not recipients.get(artifact):
         return []
-    marker = Marker(secret, case, CodeSpec(n_partners=n_partners))
+    marker = Marker.for_case(secret, case, params)
     verdict = marker.trace(
         artifact,
         kinds[artifact],
@@ -91,7 +92,7 @@ def add_case(
     return functools.partial(
         _accuse,
         keys.derive(MARKS_PURPOSE),
-        code_partners(session, case_id),
+        marking_for_case(session, case_id),
         {a.name: a.kind for a in artifacts},
         {name: tuple(sorted(set(who))) for name, who in recipients.items()},
     )

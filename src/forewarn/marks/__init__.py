@@ -6,9 +6,11 @@ Pure: no database, no clock, no network. The entry point is `Marker` (see `engin
 from forewarn.marks.accusation import Accusation
 from forewarn.marks.code import CodeLengths, code_length
 from forewarn.marks.engine import CodeSpec, MarkedCopy, Marker
-from forewarn.marks.registry import ChannelRegistry, default_registry
+from forewarn.marks.registry import ChannelRegistry
+from forewarn.marks.schemes import CURRENT_SCHEME, default_registry, new_params
 
 __all__ = [
+    "CURRENT_SCHEME",
     "Accusation",
     "ChannelRegistry",
     "CodeLengths",
@@ -17,4 +19,5 @@ __all__ = [
     "Marker",
     "code_length",
     "default_registry",
+    "new_params",
 ]

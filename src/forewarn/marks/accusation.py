@@ -4,7 +4,9 @@
 punishes disagreement by `-sqrt(q/(1-q))`, `q` being the chance an innocent agrees; an innocent's
 term then has mean 0 and variance 1 whatever the leak shows. Erased positions are left out (weak
 marking assumption). A partner is accused only when its score passes the provable (Chernoff)
-threshold *and* the simulated innocent tail agrees, or when one of its canary tokens was found.
+threshold *and* the simulated innocent tail agrees. A canary token of its copy found in the
+material makes it a *lead* (`Suspect.lead`) when the fingerprint does not accuse it: tokens are
+plain strings anyone who saw them can paste, so they point somewhere to look, never prove.
 """
 
 from __future__ import annotations
@@ -51,8 +53,13 @@ class Accusation:
 
     @property
     def accused(self) -> tuple[str, ...]:
-        """Names of the accused partners (by code score or by a canary token), highest first."""
+        """Names of the partners the fingerprint accuses, highest score first."""
         return tuple(s.partner for s in self.suspects if s.accused)
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        """Names of the partners only their canary tokens point to (a lead, not proof)."""
+        return tuple(s.partner for s in self.suspects if s.lead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +119,12 @@ def accuse(
     *,
     epsilon: float,
     token_hits: Sequence[TokenHit] = (),
-    token_bound: float = 0.0,
     draws: int = DEFAULT_DRAWS,
 ) -> Accusation:
-    """Score every recipient (row `j` of `codewords` is `partners[j]`) and decide at `epsilon`."""
+    """Score every recipient (row `j` of `codewords` is `partners[j]`) and decide at `epsilon`.
+
+    `token_hits` are attached to their partners' suspects and make leads, never accusations.
+    """
     n = len(partners)
     if n == 0 or codewords.shape != (n, len(bias)):
         raise MarkError("accusation needs one codeword per recipient", hint="pass the recipients")
@@ -146,17 +155,15 @@ def accuse(
     for j, name in enumerate(partners):
         score = float(scores[j])
         by_code = score >= provable and n * float(simulated[j]) <= epsilon
-        bound = float(bounds[j])
-        if hits[name]:
-            bound = min(bound, token_bound)
         suspects.append(
             Suspect(
                 partner=name,
                 score=score,
-                accused=by_code or bool(hits[name]),
-                false_accusation_bound=bound,
+                accused=by_code,
+                false_accusation_bound=float(bounds[j]),
                 evidence=tuple(e[j] for e in evidence),
                 tokens=tuple(hits[name]),
+                lead=bool(hits[name]) and not by_code,
             )
         )
     suspects.sort(key=lambda s: (-s.score, -len(s.tokens), s.partner))

@@ -7,6 +7,7 @@ copy = marker.mark("poc.py", ArtifactKind.POC, original, "Acme AV")   # MarkedCo
 obs = marker.extract("poc.py", ArtifactKind.POC, original, suspect)   # Observations
 hits = marker.find_tokens(suspect, ["poc.py"], recipients)            # TokenHits
 verdict = marker.accuse(obs, recipients, token_hits=hits)             # Accusation
+verdict.accused, verdict.leads      # fingerprint accusations; partners only tokens point to
 ```
 
 Everything derives from `(secret, case_id)`: codewords, the layout of code positions over the
@@ -24,18 +25,17 @@ import numpy as np
 import numpy.typing as npt
 
 from forewarn.domain import ArtifactKind, Observation, TokenHit
+from forewarn.domain.marking import MarkingParams
 from forewarn.errors import MarkError
 from forewarn.marks import code, layout
 from forewarn.marks import tokens as canary
 from forewarn.marks.accusation import Accusation, accuse
 from forewarn.marks.channels.interface import Channel
-from forewarn.marks.registry import ChannelRegistry, default_registry
+from forewarn.marks.registry import ChannelRegistry
+from forewarn.marks.schemes import default_registry, registry_of
 from forewarn.marks.threshold import DEFAULT_DRAWS
 
 logger = logging.getLogger(__name__)
-
-TOKEN_KINDS_PER_ARTIFACT = 3
-"""Tokens planted per copy at most (reference id, host, path), for the chance bound of a hit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,13 @@ class Marker:
         self._draws = draws
         self._codewords: dict[str, npt.NDArray[np.uint8]] = {}
         self._tables: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, TokenHit]] = {}
+
+    @classmethod
+    def for_case(cls, secret: bytes, case_id: str, params: MarkingParams) -> Marker:
+        """The marker of a case exactly as its copies are (or were) marked: the one factory
+        every release, trace and investigation goes through."""
+        spec = CodeSpec(params.n_partners, params.max_colluders, params.epsilon)
+        return cls(secret, case_id, spec, registry_of(case_id, params))
 
     @cached_property
     def bias(self) -> npt.NDArray[np.float64]:
@@ -202,12 +209,13 @@ class Marker:
         partners: Sequence[str],
         token_hits: Sequence[TokenHit] = (),
     ) -> Accusation:
-        """Score every recipient; accuse at the thresholds that bound false accusation by ε."""
+        """Score every recipient; accuse at the thresholds that bound false accusation by ε.
+
+        Token hits alone make a partner a lead (`Suspect.lead`), never an accused one.
+        """
         if len(set(partners)) != len(partners):
             raise MarkError("a partner is listed twice among the recipients")
         words = np.stack([self.codeword(p) for p in partners]) if partners else np.zeros((0, 0))
-        artifacts = {hit.artifact for hit in token_hits}
-        table_size = TOKEN_KINDS_PER_ARTIFACT * len(partners) * max(1, len(artifacts))
         return accuse(
             observations,
             partners,
@@ -215,7 +223,6 @@ class Marker:
             self.bias,
             epsilon=self.spec.epsilon,
             token_hits=token_hits,
-            token_bound=canary.chance_bound(table_size, token_hits),
             draws=self._draws,
         )
 

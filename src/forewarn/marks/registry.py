@@ -13,9 +13,6 @@ from collections.abc import Mapping, Sequence
 
 from forewarn.domain import ArtifactKind
 from forewarn.marks.channels.interface import Channel
-from forewarn.marks.channels.payload import PayloadChannel
-from forewarn.marks.channels.pysource import PythonSourceChannel
-from forewarn.marks.channels.text import TextChannel
 
 
 class ChannelRegistry:
@@ -43,15 +40,3 @@ class ChannelRegistry:
     def names(self) -> tuple[str, ...]:
         """Every registered channel name, sorted."""
         return tuple(sorted({c.name for cs in self._by_kind.values() for c in cs}))
-
-
-def default_registry() -> ChannelRegistry:
-    """Text for advisories and detection guidance; payload and Python source for PoCs."""
-    text = TextChannel()
-    return ChannelRegistry(
-        {
-            ArtifactKind.ADVISORY: (text,),
-            ArtifactKind.DETECTION: (text,),
-            ArtifactKind.POC: (PayloadChannel(), PythonSourceChannel()),
-        }
-    )

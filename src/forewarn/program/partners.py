@@ -1,7 +1,10 @@
 """Partner use cases: add, list, show, suspend, reinstate, remove.
 
 A partner's status changes are appended to its history with a time and a reason and never
-rewritten: `removed` is final, and a change cannot be dated before the previous one.
+rewritten: `removed` is final, and a change cannot be dated before the previous one. Suspending
+or removing a partner also cancels its pending releases and writes the `suspension` audit leaf
+(and one `release-cancelled` leaf per release), in the same transaction: the rule lives here,
+so every caller, the CLI or any other, gets it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from forewarn.domain.validation import (
     validate_email,
 )
 from forewarn.errors import ConflictError, NotFoundError, ValidationError
+from forewarn.program.audit import append_audit
+from forewarn.program.keys import ProgramKeys
 from forewarn.program.tiers import get_tier
 from forewarn.store import PartnerRepository
+from forewarn.store.release_repo import ReleaseRepository
 
 JOINED_REASON = "joined the program"
 """Reason recorded for a new partner's first history entry."""
@@ -135,22 +141,82 @@ def change_status(
     )
 
 
-def suspend_partner(session: Session, name: str, *, reason: str, now: datetime) -> Partner:
-    """Stop sending anything to a partner until reinstated."""
-    return change_status(session, name, PartnerStatus.SUSPENDED, reason=reason, now=now)
+def _cancel_pending(
+    session: Session, keys: ProgramKeys, partner: Partner, *, reason: str, now: datetime
+) -> list[str]:
+    """After a suspension or removal: cancel the partner's pending releases and log it all."""
+    partner_id = PartnerRepository(session).id_of(partner.name)
+    if partner_id is None:
+        raise NotFoundError(f"unknown partner {partner.name!r}")
+    status = partner.status.value
+    repo = ReleaseRepository(session)
+    cancelled = [
+        r.id
+        for r in repo.for_partner(partner_id, "pending")
+        if repo.cancel(r.id, reason=f"partner {status}: {reason}", now=now)
+    ]
+    append_audit(
+        session,
+        "suspension",
+        {"partner": partner.name, "status": status, "reason": reason, "cancelled": cancelled},
+        now,
+        keys=keys,
+        subject=partner.name,
+    )
+    for release_id in cancelled:
+        append_audit(
+            session,
+            "release-cancelled",
+            {"release_id": release_id, "partner": partner.name, "reason": f"partner {status}"},
+            now,
+            keys=keys,
+            subject=release_id,
+        )
+    return cancelled
 
 
-def reinstate_partner(session: Session, name: str, *, reason: str, now: datetime) -> Partner:
-    """Make a suspended partner active again."""
+def _stop_sending(
+    session: Session,
+    keys: ProgramKeys,
+    name: str,
+    status: PartnerStatus,
+    *,
+    reason: str,
+    now: datetime,
+) -> Partner:
+    partner = change_status(session, name, status, reason=reason, now=now)
+    _cancel_pending(session, keys, partner, reason=partner.history[-1].reason, now=now)
+    return partner
+
+
+def suspend_partner(
+    session: Session, keys: ProgramKeys, name: str, *, reason: str, now: datetime
+) -> Partner:
+    """Stop sending anything to a partner until reinstated; pending releases are cancelled."""
+    return _stop_sending(session, keys, name, PartnerStatus.SUSPENDED, reason=reason, now=now)
+
+
+def reinstate_partner(
+    session: Session, keys: ProgramKeys, name: str, *, reason: str, now: datetime
+) -> Partner:
+    """Make a suspended partner active again (its next waves are planned as usual).
+
+    `keys` is taken so that every status action has one signature; reinstating logs no leaf.
+    """
+    del keys
     return change_status(session, name, PartnerStatus.ACTIVE, reason=reason, now=now)
 
 
-def remove_partner(session: Session, name: str, *, reason: str, now: datetime) -> Partner:
-    """Remove a partner for good; its records stay for investigations."""
-    return change_status(session, name, PartnerStatus.REMOVED, reason=reason, now=now)
+def remove_partner(
+    session: Session, keys: ProgramKeys, name: str, *, reason: str, now: datetime
+) -> Partner:
+    """Remove a partner for good; pending releases are cancelled, its records stay."""
+    return _stop_sending(session, keys, name, PartnerStatus.REMOVED, reason=reason, now=now)
 
 
 class StatusAction(Protocol):
     """Signature shared by `suspend_partner`, `reinstate_partner` and `remove_partner`."""
 
-    def __call__(self, session: Session, name: str, *, reason: str, now: datetime) -> Partner: ...
+    def __call__(
+        self, session: Session, keys: ProgramKeys, name: str, *, reason: str, now: datetime
+    ) -> Partner: ...

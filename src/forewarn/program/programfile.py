@@ -9,6 +9,7 @@ and exporting again gives the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -40,6 +41,7 @@ from forewarn.domain.validation import (
 )
 from forewarn.errors import ValidationError
 from forewarn.program import artifacts, cases, partners, tiers, timeline
+from forewarn.program.artifact_files import read_confined
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import JOINED_REASON
 from forewarn.store import CaseRepository, ProgramRepository
@@ -216,11 +218,24 @@ def dump_program_file(document: ProgramFile) -> str:
 
 
 def import_program(
-    session: Session, keys: ProgramKeys, path: Path, *, now: datetime
+    session: Session,
+    keys: ProgramKeys,
+    path: Path,
+    *,
+    now: datetime,
+    private: Mapping[str, Path],
 ) -> TransferSummary:
-    """Load a whole program from `path` into an initialised program without partners or cases."""
+    """Load a whole program from `path` into an initialised program without partners or cases.
+
+    Artifact files are read first, confined to the program file's folder and never one of the
+    `private` files (`Program.private_files()`), see `artifact_files`; a refusal writes nothing.
+    """
     document = read_program_file(path)
-    base = path.parent
+    contents = {
+        (case.id, item.name): read_confined(path.parent, item.file, private=private)
+        for case in document.cases
+        for item in case.artifacts
+    }
     tiers.configure_tiers(
         session,
         [
@@ -254,11 +269,13 @@ def import_program(
             ),
         )
     for case in document.cases:
-        _import_case(session, keys, case, base)
+        _import_case(session, keys, case, contents)
     return _summary(document)
 
 
-def _import_case(session: Session, keys: ProgramKeys, case: CaseEntry, base: Path) -> None:
+def _import_case(
+    session: Session, keys: ProgramKeys, case: CaseEntry, contents: Mapping[tuple[str, str], bytes]
+) -> None:
     cases.create_case(
         session,
         case_id=case.id,
@@ -273,17 +290,12 @@ def _import_case(session: Session, keys: ProgramKeys, case: CaseEntry, base: Pat
         status=case.status,
     )
     for item in case.artifacts:
-        file = base / item.file
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise ValidationError(f"cannot read artifact file {file}: {exc.strerror}") from exc
         artifacts.add_artifact(
             session,
             keys,
             case_id=case.id,
             name=item.name,
-            content=content,
+            content=contents[(case.id, item.name)],
             kind=item.kind,
             min_tier=item.min_tier,
         )

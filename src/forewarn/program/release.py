@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from forewarn.domain import Artifact, CaseStatus, PartnerStatus, Release, ReleasedArtifact
+from forewarn.domain.marking import MarkingParams
 from forewarn.errors import (
     AuthorizationError,
     EmbargoError,
@@ -29,14 +30,15 @@ from forewarn.errors import (
     NotFoundError,
     ReleaseError,
 )
-from forewarn.marks.engine import CodeSpec, MarkedCopy, Marker
+from forewarn.marks.engine import MarkedCopy, Marker
+from forewarn.marks.schemes import new_params
 from forewarn.program.artifacts import list_artifacts, read_artifact
 from forewarn.program.audit import append_audit, release_payload
 from forewarn.program.bundles import build_bundle, manifest_of, seal
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import get_partner
-from forewarn.program.waves import sync_plan
+from forewarn.program.waves import LeftOut, left_out, sync_plan
 from forewarn.store import PartnerRepository
 from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
 
@@ -55,18 +57,19 @@ Sessions = Callable[[], AbstractContextManager[Session]]
 """A factory of transactions, e.g. `Program.session`."""
 
 
-def code_partners(session: Session, case_id: str) -> int:
-    """The population the case's code is sized for: fixed by its first delivered release."""
-    recorded = ReleaseRepository(session).code_partners(case_id)
-    if recorded is not None:
-        return recorded
+def marking_for_case(session: Session, case_id: str) -> MarkingParams:
+    """How the case's copies are marked: as stored by its first delivered release, or, before
+    that, as the next release will mark them (the code sized for the program's population)."""
+    stored = ReleaseRepository(session).marking(case_id)
+    if stored is not None:
+        return stored
     count = max(PartnerRepository(session).count(), MIN_CODE_PARTNERS)
-    return 1 << (count - 1).bit_length()
+    return new_params(1 << (count - 1).bit_length())
 
 
 def marker_for_case(session: Session, keys: ProgramKeys, case_id: str) -> Marker:
-    """The engine exactly as the case's copies were marked (investigation uses this too)."""
-    return Marker(keys.derive(MARKS_PURPOSE), case_id, CodeSpec(code_partners(session, case_id)))
+    """The engine exactly as the case's copies were marked (tracing and investigation too)."""
+    return Marker.for_case(keys.derive(MARKS_PURPOSE), case_id, marking_for_case(session, case_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +84,17 @@ class ReleaseReport:
     """Releases of due waves delivered by an earlier run."""
     later: int
     """Pending releases whose wave is not due yet."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Every partner this run gives nothing (or less), with the reason (`waves.left_out`)."""
 
 
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(secret: bytes, case_id: str, n: int, originals: dict[str, Artifact]) -> None:
-    _WORKER["marker"] = Marker(secret, case_id, CodeSpec(n))
+def _init_worker(
+    secret: bytes, case_id: str, params: MarkingParams, originals: dict[str, Artifact]
+) -> None:
+    _WORKER["marker"] = Marker.for_case(secret, case_id, params)
     _WORKER["originals"] = originals
 
 
@@ -102,7 +109,7 @@ def _mark_one(job: tuple[str, tuple[str, ...], dict[str, bytes]]) -> dict[str, M
 def _copies(
     secret: bytes,
     case_id: str,
-    n: int,
+    params: MarkingParams,
     originals: dict[str, Artifact],
     contents: dict[str, bytes],
     due: Sequence[StoredRelease],
@@ -114,11 +121,11 @@ def _copies(
     ]
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if len(due) <= POOL_THRESHOLD or count <= 1:
-        _init_worker(secret, case_id, n, originals)
+        _init_worker(secret, case_id, params, originals)
         yield from map(_mark_one, jobs)
         return
     with ProcessPoolExecutor(
-        count, initializer=_init_worker, initargs=(secret, case_id, n, originals)
+        count, initializer=_init_worker, initargs=(secret, case_id, params, originals)
     ) as pool:
         yield from pool.map(_mark_one, jobs, chunksize=16)
 
@@ -137,26 +144,27 @@ def release_due(
         case = get_case(session, case_id)
         if case.status is CaseStatus.PUBLISHED:
             raise ReleaseError(f"case {case_id} is published; there is nothing to pre-release")
-        sync_plan(session, case_id, now)
+        plan = sync_plan(session, case_id, now)
         releases = ReleaseRepository(session).for_case(case_id)
+        skipped = left_out(plan, releases, now)
         due = [r for r in releases if r.state == "pending" and r.available_at <= now]
         already = sum(1 for r in releases if r.state == "complete" and r.available_at <= now)
         later = sum(1 for r in releases if r.state == "pending" and r.available_at > now)
         names = sorted({n for r in due for n in r.planned_artifacts})
         originals = {a.name: a for a in list_artifacts(session, case_id) if a.name in names}
         contents = {n: read_artifact(session, keys, case_id, n) for n in names}
-        n = code_partners(session, case_id)
+        params = marking_for_case(session, case_id)
     released: list[str] = []
-    copies = _copies(keys.derive(MARKS_PURPOSE), case_id, n, originals, contents, due, workers)
+    copies = _copies(keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, due, workers)
     for done, (pending, marked) in enumerate(zip(due, copies, strict=True), start=1):
-        if _deliver(sessions, keys, pending, originals, marked, n, now):
+        if _deliver(sessions, keys, pending, originals, marked, params, now):
             released.append(pending.id)
         else:
             already += 1
         if progress is not None:
             progress(done, len(due))
     logger.info("case %s: %d releases delivered", case_id, len(released))
-    return ReleaseReport(case_id, tuple(released), already, later)
+    return ReleaseReport(case_id, tuple(released), already, later, skipped)
 
 
 def _deliver(
@@ -165,7 +173,7 @@ def _deliver(
     pending: StoredRelease,
     originals: dict[str, Artifact],
     marked: dict[str, MarkedCopy],
-    n: int,
+    params: MarkingParams,
     now: datetime,
 ) -> bool:
     """One partner's release in one transaction; `False` when another run delivered it."""
@@ -209,10 +217,14 @@ def _deliver(
             sealed_sha256=hashlib.sha256(sealed).hexdigest(),
             manifest_sha256=manifest_sha.hexdigest(),
             bundle_sha256=bundle_sha,
-            code_partners=n,
             now=now,
         ):
             return False
+        if repo.fix_marking(pending.case_id, params, now) != params:
+            raise ReleaseError(
+                f"case {pending.case_id} was marked differently by another release run meanwhile",
+                hint="run `forewarn wave release` again: it marks with the stored parameters",
+            )
         payload = release_payload(release, pending.tier, manifest_sha.hexdigest(), bundle_sha)
         append_audit(session, "release", payload, now, keys=keys, subject=pending.id)
     return True

@@ -23,8 +23,12 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.tiers import DEFAULT_TIERS, configure_tiers
 from forewarn.settings import Settings
 from forewarn.store import ProgramRepository, Store, migrate
+from forewarn.store.database import sqlite_path
 
 logger = logging.getLogger(__name__)
+
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
+"""Files SQLite keeps beside a database file, as private as the database itself."""
 
 DEFAULT_PROGRAM_NAME = "Pre-disclosure Partner Program"
 """Name `forewarn init` gives a program when none is passed."""
@@ -48,6 +52,18 @@ class Program:
         """A unit of work: committed at the end of the block, rolled back on any error."""
         with self.store.session() as session:
             yield session
+
+    def private_files(self) -> dict[str, Path]:
+        """Files that must never leave as an artifact: the key file, the SQLite database."""
+        files = {"the program's key file": self.key_file}
+        database = sqlite_path(self.store.engine.url)
+        if database is not None:
+            files["the program's database"] = database
+            for suffix in SQLITE_SIDECARS:
+                files[f"the program's database {suffix} file"] = database.with_name(
+                    database.name + suffix
+                )
+        return files
 
     def close(self) -> None:
         """Release database connections."""

@@ -1,23 +1,25 @@
-"""Wave use cases: plan a case's waves, keep pending releases in step, reschedule, suspend.
+"""Wave use cases: plan a case's waves, keep pending releases in step, reschedule.
 
 The plan is computed from the policy (`program.policy`) and is never stored as such; what is
 stored are release rows. `sync_plan` makes the `pending` rows match the plan: new partners get a
 row, moved waves move their rows, partners the plan drops (suspended, no key, a rule) have theirs
 cancelled with the reason. Delivered (`complete`) releases are history and never move.
+`left_out` says, for a release run, who gets nothing (or less) now and why.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import Case, Wave
-from forewarn.domain.validation import require_name, validate_case_dates
+from forewarn.domain.validation import format_instant, require_name, validate_case_dates
 from forewarn.errors import NotFoundError, ReleaseError, ValidationError
 from forewarn.program.artifacts import list_artifacts
 from forewarn.program.audit import append_audit, stamp
@@ -26,8 +28,7 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
 from forewarn.program.policy import embargo_end, parse_rules, plan_waves
 from forewarn.program.tiers import list_tiers
-from forewarn.store import PartnerRepository, ProgramRepository
-from forewarn.store.models import CaseRow
+from forewarn.store import CaseRepository, PartnerRepository, ProgramRepository
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,59 @@ def sync_plan(session: Session, case_id: str, now: datetime) -> list[Wave]:
             now=now,
         )
     return waves
+
+
+class LeftOutKind(enum.StrEnum):
+    """Why a partner gets nothing, or less, from a release run."""
+
+    EXCLUDED = "excluded"
+    """The policy leaves it out of the case (suspended, no key, a rule)."""
+    ADJUSTED = "adjusted"
+    """Released with less: an artifact withheld or the notice delayed by a rule."""
+    NOT_DUE = "not-due"
+    """Its wave comes later."""
+    ALREADY_RELEASED = "already-released"
+    """An earlier run delivered it."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """One partner (or one artifact of a partner's) that a release run leaves out."""
+
+    partner: str
+    """Partner name."""
+    kind: LeftOutKind
+    """The kind of reason."""
+    reason: str
+    """Why, in one line (`suspended since …`, `poc withheld by rule 1`, `not yet due until …`)."""
+    at: datetime | None = None
+    """When its wave falls due (`not-due`) or was delivered (`already-released`)."""
+
+
+def left_out(
+    plan: Sequence[Wave], releases: Sequence[StoredRelease], now: datetime
+) -> tuple[LeftOut, ...]:
+    """What a release at `now` leaves out and why, read from the plan and the release rows.
+
+    `releases` are the rows before the run delivers anything: `pending` ones due at `now` are
+    what it delivers, so their rules' adjustments are listed; the rest say when or that it is done.
+    """
+    found = [LeftOut(e.partner, LeftOutKind.EXCLUDED, e.reason) for w in plan for e in w.excluded]
+    due = {r.partner for r in releases if r.state == "pending" and r.available_at <= now}
+    found += [
+        LeftOut(a.partner, LeftOutKind.ADJUSTED, a.reason)
+        for w in plan
+        for a in w.adjusted
+        if a.partner in due
+    ]
+    for r in releases:
+        if r.state == "pending" and r.available_at > now:
+            why = f"not yet due until {format_instant(r.available_at)}"
+            found.append(LeftOut(r.partner, LeftOutKind.NOT_DUE, why, r.available_at))
+        elif r.state == "complete":
+            why = f"already released at {format_instant(r.available_at)}"
+            found.append(LeftOut(r.partner, LeftOutKind.ALREADY_RELEASED, why, r.available_at))
+    return tuple(found)
 
 
 def _move(
@@ -170,12 +224,8 @@ def reschedule(
     before = {
         r.partner: _lead(r, old_end, now) for r in repo.for_case(case_id) if r.state != "cancelled"
     }
-    session.execute(
-        update(CaseRow).where(CaseRow.id == case_id).values(patch_planned=patch_planned)
-    )
-    session.expire_all()
+    case = CaseRepository(session).set_patch_planned(case_id, patch_planned)
     waves = sync_plan(session, case_id, now)
-    case = get_case(session, case_id)
     new_end = embargo_end(case)
     changes = [
         LeadTimeChange(r.partner, before[r.partner], _lead(r, new_end, now), r.state == "complete")
@@ -199,37 +249,3 @@ def reschedule(
     )
     logger.info("case %s rescheduled; %d partners lose lead time", case_id, len(changes))
     return RescheduleResult(case, tuple(waves), tuple(sorted(changes, key=lambda c: c.partner)))
-
-
-def on_partner_status(
-    session: Session, keys: ProgramKeys, partner: str, *, status: str, reason: str, now: datetime
-) -> list[str]:
-    """After a suspension or removal: cancel the partner's pending releases and log it all."""
-    _aware(now)
-    partner_id = PartnerRepository(session).id_of(partner)
-    if partner_id is None:
-        raise NotFoundError(f"unknown partner {partner!r}")
-    repo = ReleaseRepository(session)
-    cancelled = [
-        r.id
-        for r in repo.for_partner(partner_id, "pending")
-        if repo.cancel(r.id, reason=f"partner {status}: {reason}", now=now)
-    ]
-    append_audit(
-        session,
-        "suspension",
-        {"partner": partner, "status": status, "reason": reason, "cancelled": cancelled},
-        now,
-        keys=keys,
-        subject=partner,
-    )
-    for release_id in cancelled:
-        append_audit(
-            session,
-            "release-cancelled",
-            {"release_id": release_id, "partner": partner, "reason": f"partner {status}"},
-            now,
-            keys=keys,
-            subject=release_id,
-        )
-    return cancelled

@@ -132,6 +132,15 @@ class CaseRepository:
         self.session.flush()
         return case_from_row(row)
 
+    def set_patch_planned(self, case_id: str, patch_planned: date) -> Case:
+        """Move a case's planned patch date (the caller has checked the date order)."""
+        row = self.session.get(CaseRow, case_id)
+        if row is None:
+            raise LookupError(f"case {case_id!r} missing")
+        row.patch_planned = patch_planned
+        self.session.flush()
+        return case_from_row(row)
+
     def add_artifact(self, artifact: Artifact, sealed: SealedContent) -> Artifact:
         """Insert an artifact with its sealed content; its case and tier must exist."""
         tier = ProgramRepository(self.session).tier_row(artifact.min_tier)

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -30,6 +31,21 @@ from forewarn.store.models import PartnerRow
 
 RELEASE_STATES = ("pending", "complete", "cancelled")
 """Lifecycle of a release row."""
+
+
+class CaseMarkingRow(Base):
+    """How a case's copies are marked, fixed by its first delivered release (see
+    `forewarn.domain.marking`)."""
+
+    __tablename__ = "case_marking"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    scheme: Mapped[int] = mapped_column(Integer)
+    n_partners: Mapped[int] = mapped_column(Integer)
+    max_colluders: Mapped[int] = mapped_column(Integer)
+    epsilon: Mapped[float] = mapped_column(Float)
+    channels: Mapped[str] = mapped_column(Text)
+    fixed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ReleaseRow(Base):
@@ -55,7 +71,6 @@ class ReleaseRow(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     manifest_sha256: Mapped[str | None] = mapped_column(String(64))
     bundle_sha256: Mapped[str | None] = mapped_column(String(64))
-    code_partners: Mapped[int | None] = mapped_column(Integer)
 
     partner: Mapped[PartnerRow] = relationship(lazy="joined")
     items: Mapped[list[ReleaseItemRow]] = relationship(order_by="ReleaseItemRow.name")

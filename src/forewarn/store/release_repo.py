@@ -11,12 +11,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import Release, ReleasedArtifact
+from forewarn.domain.marking import MarkingParams
 from forewarn.store.models import PartnerRow
 from forewarn.store.release_models import (
     AckRow,
     AuditCheckpointRow,
     AuditLeafRow,
     BundleRow,
+    CaseMarkingRow,
     FetchRow,
     ReleaseItemRow,
     ReleaseRow,
@@ -216,7 +218,6 @@ class ReleaseRepository:
         sealed_sha256: str,
         manifest_sha256: str,
         bundle_sha256: str,
-        code_partners: int,
         now: datetime,
     ) -> bool:
         """Mark a pending release delivered with its items and bundle; `False` if not pending."""
@@ -228,7 +229,6 @@ class ReleaseRepository:
                 completed_at=now,
                 manifest_sha256=manifest_sha256,
                 bundle_sha256=bundle_sha256,
-                code_partners=code_partners,
             )
         )
         if not getattr(result, "rowcount", 0):
@@ -260,12 +260,37 @@ class ReleaseRepository:
         row = self.session.execute(query).one_or_none()
         return None if row is None else (row[0], row[1])
 
-    def code_partners(self, case_id: str) -> int | None:
-        """The code size the case's copies were marked with, once any was delivered."""
-        query = select(ReleaseRow.code_partners).where(
-            ReleaseRow.case_id == case_id, ReleaseRow.code_partners.is_not(None)
+    def marking(self, case_id: str) -> MarkingParams | None:
+        """How the case's copies are marked, once its first release fixed it."""
+        row = self.session.get(CaseMarkingRow, case_id)
+        if row is None:
+            return None
+        return MarkingParams(
+            scheme=row.scheme,
+            n_partners=row.n_partners,
+            max_colluders=row.max_colluders,
+            epsilon=row.epsilon,
+            channels=tuple(json.loads(row.channels)),
         )
-        return self.session.scalars(query.limit(1)).first()
+
+    def fix_marking(self, case_id: str, params: MarkingParams, now: datetime) -> MarkingParams:
+        """Store `params` for the case unless already stored; the stored ones either way."""
+        stored = self.marking(case_id)
+        if stored is not None:
+            return stored
+        self.session.add(
+            CaseMarkingRow(
+                case_id=case_id,
+                scheme=params.scheme,
+                n_partners=params.n_partners,
+                max_colluders=params.max_colluders,
+                epsilon=params.epsilon,
+                channels=json.dumps(list(params.channels)),
+                fixed_at=now,
+            )
+        )
+        self.session.flush()
+        return params
 
     def hashes(self, release_id: str) -> tuple[str | None, str | None]:
         """The recorded manifest and plaintext-bundle hashes of a release."""

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from forewarn.errors import HuntError
@@ -12,14 +16,70 @@ S = TypeVar("S")
 R = TypeVar("R")
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+"""Host names that always mean this machine."""
+
+
+@dataclass(frozen=True, slots=True)
+class TlsFiles:
+    """The client's TLS material for a `tls://` scheduler (PEM files)."""
+
+    ca_file: Path
+    """CA certificate that signed the scheduler's and workers' certificates."""
+    cert: Path
+    """This client's certificate."""
+    key: Path
+    """This client's private key."""
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a scheduler address names this machine (`tcp://127.0.0.1:8786`, `localhost`)."""
+    host = urllib.parse.urlsplit(address if "://" in address else f"tcp://{address}").hostname
+    if host is None:
+        return False
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_private_channel(address: str, tls: TlsFiles | None) -> None:
+    """Refuse a scheduler that workers could join unseen over plain TCP.
+
+    Workers receive the canary matcher and the artifacts' fingerprints; a plain `tcp://`
+    scheduler off this machine lets anyone who can reach it join as a worker. Such a scheduler
+    must be `tls://`, with this client's certificate.
+    """
+    scheme = address.split("://", 1)[0].lower() if "://" in address else "tcp"
+    if scheme == "tls":
+        if tls is None:
+            raise HuntError(
+                f"the tls:// scheduler {address} needs this client's TLS files",
+                hint="give --tls-ca-file, --tls-cert and --tls-key",
+            )
+        return
+    if scheme in ("tcp", "inproc") and is_loopback(address):
+        return
+    raise HuntError(
+        f"refusing the {scheme}:// scheduler {address}: it is not on this machine, so it must "
+        "be tls:// (workers that join a plain scheduler receive the hunt's matcher)",
+        hint="run the scheduler and workers with TLS (`dask scheduler --tls-…`) and give "
+        "--scheduler tls://HOST:PORT with --tls-ca-file, --tls-cert and --tls-key",
+    )
+
+
 def _apply(item: str, task: Callable[[Any, str], Any], shared: Any) -> Any:
     return task(shared, item)
 
 
 class DaskEngine:
-    """Runs on `dask.distributed`: `scheduler="tcp://host:8786"`, else a `LocalCluster`.
+    """Runs on `dask.distributed`: a scheduler address, else a `LocalCluster`.
 
-    The shared value is scattered to every worker once (`broadcast=True`); tasks then refer to
+    A scheduler off this machine must be `tls://` with `tls` files (`require_private_channel`);
+    the caller ships workers only what they need (`Hunt.for_workers`). The shared value is
+    scattered to every worker once (`broadcast=True`); tasks then refer to
     it by future, so a 100k-pattern matcher and a large index cross the network once.
     """
 
@@ -33,9 +93,13 @@ class DaskEngine:
         threads_per_worker: int = 1,
         processes: bool = True,
         connect_timeout: float = 10.0,
+        tls: TlsFiles | None = None,
     ) -> None:
         if scheduler is None and workers < 1:
             raise HuntError("a local Dask cluster needs at least one worker")
+        if scheduler is not None:
+            require_private_channel(scheduler, tls)
+        self.tls = tls
         self.scheduler = scheduler
         self.workers = workers
         self.threads_per_worker = threads_per_worker
@@ -49,10 +113,21 @@ class DaskEngine:
         # `distributed` is untyped; hold its classes as `Any` rather than silence each call.
         Client: Any = distributed.Client  # noqa: N806
         LocalCluster: Any = distributed.LocalCluster  # noqa: N806
+        Security: Any = distributed.Security  # noqa: N806
 
         if self.scheduler is not None:
+            security = None
+            if self.tls is not None:
+                security = Security(
+                    tls_ca_file=str(self.tls.ca_file),
+                    tls_client_cert=str(self.tls.cert),
+                    tls_client_key=str(self.tls.key),
+                    require_encryption=True,
+                )
             try:
-                client = Client(self.scheduler, timeout=f"{self.connect_timeout}s")
+                client = Client(
+                    self.scheduler, timeout=f"{self.connect_timeout}s", security=security
+                )
             except OSError as exc:
                 raise HuntError(
                     f"cannot reach the Dask scheduler at {self.scheduler}",

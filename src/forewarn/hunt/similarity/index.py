@@ -12,7 +12,7 @@ while a tiny snippet cannot match a large artifact on a few common features.
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,7 +83,8 @@ class _Entry:
     case: str
     name: str
     language: str | None
-    text: str
+    print_: Fingerprint
+    text: str | None
 
 
 class SimilarityIndex:
@@ -112,12 +113,25 @@ class SimilarityIndex:
         if artifact_id in self._ids:
             raise HuntError(f"artifact {artifact_id!r} is indexed already")
         self._ids[artifact_id] = len(self._entries)
-        self._entries.append(_Entry(artifact_id, case, name, print_.language, text))
+        self._entries.append(_Entry(artifact_id, case, name, print_.language, print_, text))
         self._features.append(print_.features)
         self._frozen = None
 
+    def without_texts(self) -> SimilarityIndex:
+        """A copy that scores and finds regions but holds no artifact's text.
+
+        What is shipped to workers that did not join as trusted: fingerprints are hashed
+        features and line spans, not the embargoed originals.
+        """
+        copy = SimilarityIndex()
+        copy._weights = self._weights
+        copy._entries = [dataclasses.replace(e, text=None) for e in self._entries]
+        copy._features = list(self._features)
+        copy._ids = dict(self._ids)
+        return copy
+
     def artifact_text(self, case: str, name: str) -> str | None:
-        """The original text of an indexed artifact, by case and name."""
+        """The original text of an indexed artifact, by case and name (`None` without texts)."""
         for entry in self._entries:
             if entry.case == case and entry.name == name:
                 return entry.text
@@ -255,14 +269,9 @@ class _Frozen:
         )
 
 
-@functools.lru_cache(maxsize=64)
-def _artifact_print(text: str, language: str | None) -> Fingerprint:
-    return fingerprint(text, language)
-
-
 def _regions(query: Fingerprint, entry: _Entry, most: int = 20) -> tuple[Region, ...]:
     """Pair k-gram and statement features' lines in both texts and merge the neighbours."""
-    artifact = _artifact_print(entry.text, entry.language)
+    artifact = entry.print_
     pairs = sorted(
         (q_span, artifact.spans[f])
         for f, q_span in query.spans.items()

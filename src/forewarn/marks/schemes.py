@@ -1,0 +1,114 @@
+"""Marking schemes: versioned channel sets, and the one function that builds a case's marker.
+
+A scheme fixes which channels carry the code in which kind of artifact. A new channel design
+(a new payload reader, say) is a new scheme; the old one stays here, so that a case released
+under it still decodes exactly as it was marked. Every `Marker` for a released case is built by
+`Marker.for_case` from the case's stored `MarkingParams`, never by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from forewarn.domain import ArtifactKind
+from forewarn.domain.marking import MarkingParams
+from forewarn.errors import MarkError
+from forewarn.marks.channels.payload import PayloadChannel
+from forewarn.marks.channels.pysource import PythonSourceChannel
+from forewarn.marks.channels.text import TextChannel
+from forewarn.marks.registry import ChannelRegistry
+
+CURRENT_SCHEME = 1
+"""The scheme new cases are marked with."""
+
+DEFAULT_MAX_COLLUDERS = 3
+"""Coalition size a new case's code withstands."""
+
+DEFAULT_EPSILON = 1e-3
+"""Chance of accusing any innocent partner in one investigation, for a new case."""
+
+
+def _scheme_1() -> ChannelRegistry:
+    """Text for advisories and detection guidance; payload, then Python source, for PoCs."""
+    text = TextChannel()
+    return ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (text,),
+            ArtifactKind.DETECTION: (text,),
+            ArtifactKind.POC: (PayloadChannel(), PythonSourceChannel()),
+        }
+    )
+
+
+SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
+    1: _scheme_1,
+}
+"""Scheme version → the channel registry it marks with."""
+
+
+def registry_for(scheme: int) -> ChannelRegistry:
+    """The channels of `scheme`; an unknown scheme is refused (this forewarn is too old)."""
+    factory = SCHEMES.get(scheme)
+    if factory is None:
+        raise MarkError(
+            f"marking scheme {scheme} is unknown to this forewarn",
+            hint="upgrade forewarn: the case was marked by a newer version",
+        )
+    return factory()
+
+
+def channel_set(registry: ChannelRegistry) -> tuple[str, ...]:
+    """`kind:channel` pairs of a registry in application order, as stored with a case."""
+    return tuple(
+        f"{kind.value}:{channel.name}"
+        for kind in ArtifactKind
+        for channel in registry.for_kind(kind)
+    )
+
+
+def new_params(
+    n_partners: int,
+    *,
+    max_colluders: int = DEFAULT_MAX_COLLUDERS,
+    epsilon: float = DEFAULT_EPSILON,
+) -> MarkingParams:
+    """The parameters a case not yet released will be marked with."""
+    return MarkingParams(
+        scheme=CURRENT_SCHEME,
+        n_partners=n_partners,
+        max_colluders=max_colluders,
+        epsilon=epsilon,
+        channels=channel_set(registry_for(CURRENT_SCHEME)),
+    )
+
+
+def default_registry() -> ChannelRegistry:
+    """The channels of the current scheme (what a new case is marked with)."""
+    return registry_for(CURRENT_SCHEME)
+
+
+def registry_of(case_id: str, params: MarkingParams) -> ChannelRegistry:
+    """The channels a case was marked with, checked against what it stored.
+
+    Fails closed: if the scheme's channels are not the ones stored with the case, decoding would
+    read the wrong choice points, so it refuses rather than reading noise.
+    """
+    registry = registry_for(params.scheme)
+    if channel_set(registry) != params.channels:
+        raise MarkError(
+            f"case {case_id} was marked with channels {', '.join(params.channels)}; "
+            f"scheme {params.scheme} here has {', '.join(channel_set(registry))}",
+            hint="the marking code changed without a new scheme version: restore it",
+        )
+    return registry
+
+
+__all__ = [
+    "CURRENT_SCHEME",
+    "SCHEMES",
+    "default_registry",
+    "channel_set",
+    "new_params",
+    "registry_for",
+    "registry_of",
+]

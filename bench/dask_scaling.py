@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import programs_python  # noqa: E402
 from corpus.disguise import disguise_python  # noqa: E402
 from corpus.weblog import tokens, write_log  # noqa: E402
+from forewarn.domain import TokenHit  # noqa: E402
 from forewarn.encoding import encode  # noqa: E402
 from forewarn.hunt import (  # noqa: E402
-    CanaryOwner,
     DaskEngine,
     Hunt,
     LocalEngine,
@@ -59,7 +59,10 @@ def main() -> None:
         index.add(f"a{i}", source, case="FW-1", name=f"poc{i}.py", language="python")
     hunt = Hunt(
         scanner=build_matcher(
-            {t.encode(): CanaryOwner(f"p{i % 80}", "FW-1", "poc0.py") for i, t in enumerate(pats)}
+            {
+                t.encode(): TokenHit(t, f"p{i % 80}", "poc0.py", case="FW-1")
+                for i, t in enumerate(pats)
+            }
         ),
         index=index,
     )

@@ -32,7 +32,8 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus.weblog import LogStats, program_tokens, tokens, write_log  # noqa: E402
-from forewarn.hunt import CanaryOwner, Hunt, Matcher, build_matcher, read_paths  # noqa: E402
+from forewarn.domain import TokenHit  # noqa: E402
+from forewarn.hunt import Hunt, Matcher, build_matcher, read_paths  # noqa: E402
 
 T = TypeVar("T")
 PIN = ["taskset", "-c", "0"] if shutil.which("taskset") else []
@@ -56,11 +57,11 @@ def _timed(work: Callable[[], T]) -> tuple[float, float, T]:
     return time.perf_counter() - start, time.process_time() - cpu, value
 
 
-def _owners(kind: str, count: int) -> dict[bytes, CanaryOwner]:
+def _owners(kind: str, count: int) -> dict[bytes, TokenHit]:
     if kind == "program":
         return {t.encode(): o for t, o in program_tokens(count).items()}
     return {
-        t.encode(): CanaryOwner(f"partner-{i % 80}", "FW-1", "poc.py")
+        t.encode(): TokenHit(t, f"partner-{i % 80}", "poc.py", case="FW-1")
         for i, t in enumerate(tokens(count, seed=1))
     }
 

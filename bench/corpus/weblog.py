@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from forewarn.hunt import CanaryOwner
+from forewarn.domain import TokenHit
 from forewarn.marks.tokens import DEFAULT_CANARY_DOMAIN, all_tokens
 
 PATHS = [
@@ -79,18 +79,18 @@ def tokens(count: int, seed: int) -> list[str]:
 
 def program_tokens(
     count: int, secret: bytes = b"bench-scan-secret-32-bytes......"
-) -> dict[str, CanaryOwner]:
+) -> dict[str, TokenHit]:
     """`count` canaries as forewarn plants them: per case, 1,000 fictional partners each get an
     advisory (its reference id) and a PoC (reference id, host label, URL path)."""
     partners = [f"Partner {i:04d} Security" for i in range(1000)]
-    table: dict[str, CanaryOwner] = {}
+    table: dict[str, TokenHit] = {}
     case = 0
     while len(table) < count:
         case_id = f"FW-2099-{case:04d}"  # no clash with a demo program's cases
         for artifact in ("advisory.md", "poc.py"):
             for token, hit in all_tokens(secret, case_id, [artifact], partners).items():
                 if artifact == "poc.py" or token.startswith("FWR-"):
-                    table[token] = CanaryOwner(hit.partner, case_id, artifact)
+                    table[token] = TokenHit(token, hit.partner, artifact, case=case_id)
         case += 1
     return dict(list(table.items())[:count])
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from forewarn.domain import TokenHit
 from forewarn.encoding import encode
 from forewarn.errors import HuntError
 from forewarn.hunt import (
-    CanaryOwner,
     DaskEngine,
     Hunt,
     LocalEngine,
@@ -35,7 +35,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Hunt]:
         (root / f"d{i % 2}" / f"f{i}.py").write_text(text)
     index = SimilarityIndex()
     index.add("poc", POC, case="FW-1", name="poc.py", language="python")
-    owners = {f"tok-{i}".encode(): CanaryOwner(f"P{i}", "FW-1", "poc.py") for i in range(6)}
+    owners = {
+        f"tok-{i}".encode(): TokenHit(f"tok-{i}", f"P{i}", "poc.py", case="FW-1") for i in range(6)
+    }
     return root, Hunt(scanner=build_matcher(owners), index=index, accuse=fake_accuse)
 
 

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forewarn.domain import TokenHit
 from forewarn.errors import HuntError
-from forewarn.hunt import CanaryOwner, build_matcher
+from forewarn.hunt import build_matcher
 from forewarn.hunt.matchers import LiteralMatcher
 
-OWNER = CanaryOwner("Contoso Labs", "FW-2021-0001", "poc.py")
+OWNER = TokenHit("canary", "Contoso Labs", "poc.py", case="FW-2021-0001")
 
 
 def _naive(patterns: list[bytes], data: bytes) -> list[tuple[int, bytes]]:
@@ -73,7 +74,7 @@ def test_matcher_survives_pickling(prefer: str) -> None:
 
 @pytest.mark.parametrize("patterns", [{}, {b"": OWNER}])
 @pytest.mark.parametrize("prefer", ["hyperscan", "python"])
-def test_empty_pattern_sets_refused(patterns: dict[bytes, CanaryOwner], prefer: str) -> None:
+def test_empty_pattern_sets_refused(patterns: dict[bytes, TokenHit], prefer: str) -> None:
     with pytest.raises(HuntError):
         build_matcher(patterns, prefer=prefer)
 

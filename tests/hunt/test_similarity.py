@@ -29,13 +29,13 @@ def index() -> SimilarityIndex:
 
 def test_exact_copy_scores_one(index: SimilarityIndex) -> None:
     (match,) = index.query(POC, "python")
-    assert (match.case, match.artifact, match.score) == ("FW-2021-0001", "poc.py", 1.0)
+    assert (match.case, match.artifact, match.similarity) == ("FW-2021-0001", "poc.py", 1.0)
     assert match.regions and match.regions[0].query_lines[0] >= 1
 
 
 def test_disguised_copy_still_matches(index: SimilarityIndex) -> None:
     (match,) = index.query(DISGUISED, "python")
-    assert match.artifact == "poc.py" and match.score >= MATCH_THRESHOLD
+    assert match.artifact == "poc.py" and match.similarity >= MATCH_THRESHOLD
 
 
 def test_independent_code_stays_apart(index: SimilarityIndex) -> None:
@@ -46,7 +46,7 @@ def test_independent_code_stays_apart(index: SimilarityIndex) -> None:
 
 def test_java_disguised_copy(index: SimilarityIndex) -> None:
     (match,) = index.query(JAVA_DISGUISED, "java")
-    assert match.artifact == "Probe.java" and match.score >= MATCH_THRESHOLD
+    assert match.artifact == "Probe.java" and match.similarity >= MATCH_THRESHOLD
 
 
 def test_text_fallback_and_partial_copy(index: SimilarityIndex) -> None:

@@ -121,7 +121,7 @@ def test_dead_code_padded_copy_stays_above_threshold(
 ) -> None:
     padded = pad_with_dead_code(rename(marked[0]))
     (match,) = index.query(padded, "python", min_score=MATCH_THRESHOLD)
-    assert match.artifact == "poc.py" and match.score >= 2 * MATCH_THRESHOLD
+    assert match.artifact == "poc.py" and match.similarity >= 2 * MATCH_THRESHOLD
 
 
 def test_independent_client_of_the_same_flaw_stays_below_threshold(

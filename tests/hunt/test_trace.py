@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from forewarn.domain import TokenHit
 from forewarn.encoding import dumps
-from forewarn.hunt import CanaryOwner, Hunt, SimilarityIndex, build_matcher
+from forewarn.hunt import Hunt, SimilarityIndex, build_matcher
 
 from .fakes import fake_accuse
 from .samples import DISGUISED, INDEPENDENT, POC
@@ -24,8 +25,10 @@ def hunt() -> Hunt:
     index.add("c1/poc.py", POC, case="FW-2021-0001", name="poc.py", language="python")
     scanner = build_matcher(
         {
-            CANARY.encode(): CanaryOwner("Contoso Labs", "FW-2021-0001", "poc.py"),
-            b"X-Probe: 77e1": CanaryOwner("Fabrikam Sec", "FW-2021-0001", "poc.py", "payload"),
+            CANARY.encode(): TokenHit(CANARY, "Contoso Labs", "poc.py", case="FW-2021-0001"),
+            b"X-Probe: 77e1": TokenHit(
+                "X-Probe: 77e1", "Fabrikam Sec", "poc.py", case="FW-2021-0001", channel="payload"
+            ),
         }
     )
     return Hunt(scanner=scanner, index=index, accuse=fake_accuse)

@@ -47,7 +47,7 @@ def test_all_tokens_maps_every_token_back_to_partner_and_artifact() -> None:
     table = tokens.all_tokens(SECRET, "C1", ["poc.py", "advisory.md"], partners)
     assert len(table) == 300 * 2 * 3
     ref = tokens.token_set(SECRET, "C1", "advisory.md", "partner-7").reference
-    assert table[ref] == TokenHit(ref, "partner-7", "advisory.md")
+    assert table[ref] == TokenHit(ref, "partner-7", "advisory.md", case="C1")
 
 
 def test_text_carries_a_reference_line_found_exactly_even_after_case_changes() -> None:

@@ -2,7 +2,14 @@
 
 from forewarn.domain.artifacts import Artifact, ArtifactKind
 from forewarn.domain.cases import Case, CaseStatus, Cvss
-from forewarn.domain.evidence import ChannelEvidence, Observation, Suspect, TokenHit
+from forewarn.domain.evidence import (
+    ArtifactMatch,
+    ChannelEvidence,
+    Observation,
+    Region,
+    Suspect,
+    TokenHit,
+)
 from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
 from forewarn.domain.program import ProgramInfo
 from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, Wave
@@ -12,6 +19,7 @@ from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 __all__ = [
     "ALL_FEATURES",
     "Artifact",
+    "ArtifactMatch",
     "ArtifactKind",
     "Case",
     "CaseStatus",
@@ -26,6 +34,7 @@ __all__ = [
     "PartnerStatus",
     "ProgramInfo",
     "Release",
+    "Region",
     "ReleasedArtifact",
     "StatusChange",
     "Suspect",

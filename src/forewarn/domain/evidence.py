@@ -31,14 +31,51 @@ class Observation:
 
 @dataclass(frozen=True, slots=True)
 class TokenHit:
-    """A canary token of one partner's copy found verbatim."""
+    """A canary token (or another verbatim pattern) of one partner's copy.
+
+    The one record for the idea: the scanner's pattern table maps each pattern to the token it
+    belongs to, and a hit in material from the wild is the same record with where and how often
+    it was found.
+    """
 
     token: str
-    """The token string found."""
+    """The token string (undecodable bytes escaped)."""
     partner: str
     """The partner whose copy carries it."""
     artifact: str
     """The artifact it was planted in."""
+    case: str = ""
+    """The case it belongs to."""
+    channel: str = "tokens"
+    """The mark channel: `tokens` for canaries, `payload` for wire values, `detection`."""
+    offset: int = 0
+    """Byte offset of its first occurrence in the material (0 in a pattern table)."""
+    count: int = 1
+    """Occurrences in the material."""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Lines (1-based, inclusive) of the suspect and of the artifact that match."""
+
+    query_lines: tuple[int, int]
+    """First and last line in the suspect."""
+    artifact_lines: tuple[int, int]
+    """First and last line in the shared artifact."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactMatch:
+    """Material from the wild resembling one shared artifact."""
+
+    case: str
+    """The case of the artifact."""
+    artifact: str
+    """Artifact name within the case."""
+    similarity: float
+    """Similarity in [0, 1] as the hunt scored it."""
+    regions: tuple[Region, ...] = ()
+    """Matched line ranges, when asked for."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from forewarn.domain.cases import Case
-from forewarn.domain.evidence import Suspect, TokenHit
+from forewarn.domain.evidence import ArtifactMatch, Suspect, TokenHit
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import Event, TimePoint
 
@@ -51,18 +51,6 @@ class ExposureEntry:
     """Moment by which the exposure had surely started (end of the time's precision)."""
     basis: str
     """How we know: `released`, `fetched`, `discovered`, `reported`."""
-
-
-@dataclass(frozen=True, slots=True)
-class ArtifactMatch:
-    """Material from the wild resembling one shared artifact."""
-
-    case_id: str
-    """The case of the artifact."""
-    artifact: str
-    """Artifact name within the case."""
-    similarity: float
-    """Similarity in [0, 1] as the hunt scored it."""
 
 
 @dataclass(frozen=True, slots=True)

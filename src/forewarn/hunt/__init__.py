@@ -7,17 +7,16 @@ A pure library: no database, no clock, no network (the Dask engine aside, by req
 from forewarn.hunt.corpus import expand, hunt_corpus
 from forewarn.hunt.engines import DaskEngine, Engine, LocalEngine
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.matchers import CanaryOwner, Hit, Matcher, ScanResult, build_matcher
+from forewarn.hunt.matchers import Hit, Matcher, ScanResult, build_matcher
 from forewarn.hunt.readers import Item, ItemKind, read_bytes, read_file, read_paths
-from forewarn.hunt.similarity import Region, SimilarityIndex, SimilarityMatch, fingerprint
-from forewarn.hunt.trace import Accuser, ArtifactMatch, Hunt, TokenFound, TraceResult
+from forewarn.hunt.similarity import SimilarityIndex, fingerprint
+from forewarn.hunt.trace import Accuser, Examined, Hunt, TraceResult
 
 __all__ = [
     "Accuser",
-    "ArtifactMatch",
-    "CanaryOwner",
     "DaskEngine",
     "Engine",
+    "Examined",
     "Hit",
     "Hunt",
     "Item",
@@ -25,11 +24,8 @@ __all__ = [
     "Limits",
     "LocalEngine",
     "Matcher",
-    "Region",
     "ScanResult",
     "SimilarityIndex",
-    "SimilarityMatch",
-    "TokenFound",
     "TraceResult",
     "build_matcher",
     "expand",

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from forewarn.domain.evidence import Suspect
+from forewarn.domain.evidence import ArtifactMatch, Suspect, TokenHit
 from forewarn.errors import Error
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.matchers.interface import Hit, Matcher
 from forewarn.hunt.readers import Item, ItemKind, read_paths
-from forewarn.hunt.similarity import MATCH_THRESHOLD, Region, SimilarityIndex
+from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex
 
 logger = logging.getLogger(__name__)
 
@@ -30,40 +30,6 @@ function or a `functools.partial` of one) for the process and Dask engines."""
 MAX_SUSPECT_TEXT = 16 * 1024**2
 """Bytes of an item handed to the accuser."""
 _SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
-
-
-@dataclass(frozen=True, slots=True)
-class ArtifactMatch:
-    """A shared artifact the item resembles."""
-
-    case: str
-    """Case id."""
-    artifact: str
-    """Artifact name within the case."""
-    similarity: float
-    """Score in [0, 1]."""
-    regions: tuple[Region, ...] = ()
-    """Matched line ranges."""
-
-
-@dataclass(frozen=True, slots=True)
-class TokenFound:
-    """A canary or payload mark found verbatim, with whose copy it belongs to."""
-
-    token: str
-    """The pattern as text (undecodable bytes escaped)."""
-    partner: str
-    """The partner whose copy carries it."""
-    case: str
-    """Its case."""
-    artifact: str
-    """The artifact it was planted in."""
-    channel: str
-    """Mark channel (`tokens`, `payload`, `detection`)."""
-    offset: int
-    """Byte offset of the first occurrence."""
-    count: int
-    """Occurrences in the item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +47,7 @@ class TraceResult:
     """Top-level archive, for archive members."""
     matches: tuple[ArtifactMatch, ...] = ()
     """Shared artifacts it resembles, best first."""
-    tokens: tuple[TokenFound, ...] = ()
+    tokens: tuple[TokenHit, ...] = ()
     """Canaries found."""
     suspects: tuple[Suspect, ...] = ()
     """Partners the marks point to."""
@@ -170,7 +136,7 @@ class Hunt:
         suspects = self._accuse(examined.targets, examined.text, notes)
         return dataclasses.replace(examined.result, suspects=suspects, notes=tuple(notes))
 
-    def _scan(self, item: Item, notes: list[str]) -> tuple[TokenFound, ...]:
+    def _scan(self, item: Item, notes: list[str]) -> tuple[TokenHit, ...]:
         if self.scanner is None:
             return ()
         result = self.scanner.scan(item.chunks(self.limits.chunk_bytes))
@@ -182,7 +148,7 @@ class Hunt:
         if self.index is None or item.kind not in _SIMILAR_KINDS:
             return ()
         found = self.index.query(item.text(MAX_SUSPECT_TEXT), item.language)
-        return tuple(ArtifactMatch(m.case, m.artifact, m.score, m.regions) for m in found)
+        return tuple(found)
 
     def _accuse(
         self, targets: Sequence[tuple[str, str]], suspect_text: str, notes: list[str]
@@ -205,18 +171,22 @@ class Hunt:
         return tuple(ranked)
 
 
-def _group_hits(hits: Sequence[Hit]) -> tuple[TokenFound, ...]:
-    first: dict[bytes, TokenFound] = {}
+def _group_hits(hits: Sequence[Hit]) -> tuple[TokenHit, ...]:
+    """One record per pattern found: its table record, where first and how often."""
+    first: dict[bytes, int] = {}
     counts: dict[bytes, int] = {}
+    owners: dict[bytes, TokenHit] = {}
     for hit in hits:
         counts[hit.pattern] = counts.get(hit.pattern, 0) + 1
         if hit.pattern not in first:
-            o = hit.owner
-            token = hit.pattern.decode("utf-8", errors="backslashreplace")
-            first[hit.pattern] = TokenFound(
-                token, o.partner, o.case, o.artifact, o.channel, hit.start, 0
-            )
+            first[hit.pattern] = hit.start
+            owners[hit.pattern] = hit.owner
     return tuple(
-        TokenFound(t.token, t.partner, t.case, t.artifact, t.channel, t.offset, counts[p])
-        for p, t in first.items()
+        dataclasses.replace(
+            owners[p],
+            token=p.decode("utf-8", errors="backslashreplace"),
+            offset=first[p],
+            count=counts[p],
+        )
+        for p in first
     )

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, Suspect
-from forewarn.hunt import Accuser, CanaryOwner, Hunt, Limits, SimilarityIndex, build_matcher
+from forewarn.domain import ArtifactKind, Suspect, TokenHit
+from forewarn.hunt import Accuser, Hunt, Limits, SimilarityIndex, build_matcher
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.investigate.tracing import add_case
 from forewarn.program.artifacts import list_artifacts
@@ -70,7 +70,7 @@ def program_hunt(
     """
     case_ids = [get_case(session, case_id).id] if case_id else [c.id for c in list_cases(session)]
     index = SimilarityIndex()
-    patterns: dict[bytes, CanaryOwner] = {}
+    patterns: dict[bytes, TokenHit] = {}
     accusers: dict[str, Accuser] = {}
     wire: list[tuple[str, str]] = []
     for cid in case_ids:

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import PartnerStatus, TimePoint, TokenHit
+from forewarn.domain import PartnerStatus, TimePoint
 from forewarn.domain.investigation import (
-    ArtifactMatch,
     Fetch,
     Finding,
     InvestigationResult,
@@ -58,15 +57,9 @@ def finding_of(result: TraceResult, seen: TimePoint, case_id: str) -> Finding:
         label=name,
         kind=result.kind,
         seen=seen,
-        matches=tuple(
-            ArtifactMatch(m.case, m.artifact, m.similarity)
-            for m in result.matches
-            if m.case == case_id
-        ),
+        matches=tuple(m for m in result.matches if m.case == case_id),
         suspects=result.suspects,
-        tokens=tuple(
-            TokenHit(t.token, t.partner, t.artifact) for t in result.tokens if t.case == case_id
-        ),
+        tokens=tuple(t for t in result.tokens if t.case == case_id),
     )
 
 

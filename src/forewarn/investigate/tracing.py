@@ -17,10 +17,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
+from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision, TokenHit
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import InvestigationError
-from forewarn.hunt import Accuser, CanaryOwner, Hunt, SimilarityIndex, TraceResult
+from forewarn.hunt import Accuser, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import Marker
 from forewarn.program.artifacts import list_artifacts, read_artifact
@@ -65,7 +65,7 @@ def add_case(
     keys: ProgramKeys,
     case_id: str,
     index: SimilarityIndex,
-    patterns: dict[bytes, CanaryOwner],
+    patterns: dict[bytes, TokenHit],
 ) -> Accuser:
     """Add the case's originals to `index` and its canaries to `patterns`; its accuser.
 
@@ -86,8 +86,8 @@ def add_case(
             recipients.setdefault(item.name, []).append(release.partner)
         for artifact_name, tokens in repo.tokens(release.id).items():
             for token in tokens:
-                patterns[token.encode("utf-8")] = CanaryOwner(
-                    release.partner, case_id, artifact_name
+                patterns[token.encode("utf-8")] = TokenHit(
+                    token, release.partner, artifact_name, case=case_id
                 )
     return functools.partial(
         _accuse,

@@ -81,7 +81,7 @@ def all_tokens(
     for artifact in artifacts:
         for partner in partners:
             for token in token_set(secret, case_id, artifact, partner).all():
-                table[token] = TokenHit(token=token, partner=partner, artifact=artifact)
+                table[token] = TokenHit(token, partner, artifact, case=case_id)
     return table
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from forewarn.domain.evidence import TokenHit
 from forewarn.hunt.matchers.interface import (
     DEFAULT_MAX_HITS,
-    CanaryOwner,
     Hit,
     Matcher,
     ScanResult,
@@ -18,7 +18,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MAX_HITS",
-    "CanaryOwner",
     "Hit",
     "LiteralMatcher",
     "Matcher",
@@ -27,7 +26,7 @@ __all__ = [
 ]
 
 
-def build_matcher(patterns: Mapping[bytes, CanaryOwner], *, prefer: str = "hyperscan") -> Matcher:
+def build_matcher(patterns: Mapping[bytes, TokenHit], *, prefer: str = "hyperscan") -> Matcher:
     """The fastest matcher available: Hyperscan, else the pure-Python one (logged)."""
     if prefer == "hyperscan":
         try:

@@ -8,8 +8,9 @@ from typing import Any
 
 import hyperscan
 
+from forewarn.domain.evidence import TokenHit
 from forewarn.errors import HuntError
-from forewarn.hunt.matchers.interface import DEFAULT_MAX_HITS, CanaryOwner, Hit, ScanResult
+from forewarn.hunt.matchers.interface import DEFAULT_MAX_HITS, Hit, ScanResult
 
 
 class HyperscanMatcher:
@@ -21,9 +22,9 @@ class HyperscanMatcher:
 
     engine = "hyperscan"
 
-    def __init__(self, patterns: Mapping[bytes, CanaryOwner]) -> None:
+    def __init__(self, patterns: Mapping[bytes, TokenHit]) -> None:
         self._patterns: tuple[bytes, ...] = tuple(patterns)
-        self._owners: tuple[CanaryOwner, ...] = tuple(patterns.values())
+        self._owners: tuple[TokenHit, ...] = tuple(patterns.values())
         if not self._patterns:
             raise HuntError("no canary patterns to scan for")
         if any(not p for p in self._patterns):
@@ -80,7 +81,7 @@ class HyperscanMatcher:
 _COMPILED: dict[str, HyperscanMatcher] = {}
 
 
-def _restore(patterns: tuple[bytes, ...], owners: tuple[CanaryOwner, ...]) -> HyperscanMatcher:
+def _restore(patterns: tuple[bytes, ...], owners: tuple[TokenHit, ...]) -> HyperscanMatcher:
     digest = hashlib.sha256()
     for pattern, owner in zip(patterns, owners, strict=True):
         digest.update(len(pattern).to_bytes(4, "big") + pattern + repr(owner).encode())

@@ -6,22 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from forewarn.domain.evidence import TokenHit
+
 DEFAULT_MAX_HITS = 10_000
 """Hits kept per scan; more are counted, not stored, so memory stays constant."""
-
-
-@dataclass(frozen=True, slots=True)
-class CanaryOwner:
-    """Whose released material a pattern was planted in."""
-
-    partner: str
-    """The partner whose copy carries the pattern."""
-    case: str
-    """The case the pattern belongs to."""
-    artifact: str
-    """The artifact it was planted in."""
-    channel: str = "tokens"
-    """The mark channel: `tokens` for canaries, `payload` for wire values, `detection`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +22,8 @@ class Hit:
     """Offset of its first byte in the stream."""
     end: int
     """Offset just past its last byte."""
-    owner: CanaryOwner
-    """Whose pattern it is."""
+    owner: TokenHit
+    """Whose pattern it is (the pattern table's record)."""
 
 
 @dataclass(frozen=True, slots=True)

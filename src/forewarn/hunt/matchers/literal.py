@@ -11,8 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from forewarn.domain.evidence import TokenHit
 from forewarn.errors import HuntError
-from forewarn.hunt.matchers.interface import DEFAULT_MAX_HITS, CanaryOwner, Hit, ScanResult
+from forewarn.hunt.matchers.interface import DEFAULT_MAX_HITS, Hit, ScanResult
 
 
 class LiteralMatcher:
@@ -20,7 +21,7 @@ class LiteralMatcher:
 
     engine = "python"
 
-    def __init__(self, patterns: Mapping[bytes, CanaryOwner]) -> None:
+    def __init__(self, patterns: Mapping[bytes, TokenHit]) -> None:
         if not patterns:
             raise HuntError("no canary patterns to scan for")
         if any(not p for p in patterns):

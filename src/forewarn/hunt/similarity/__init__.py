@@ -5,9 +5,7 @@ from forewarn.hunt.similarity.index import (
     DEFAULT_MIN_SCORE,
     DEFAULT_WEIGHTS,
     MATCH_THRESHOLD,
-    Region,
     SimilarityIndex,
-    SimilarityMatch,
 )
 from forewarn.hunt.similarity.languages import LANGUAGES
 
@@ -18,8 +16,6 @@ __all__ = [
     "MATCH_THRESHOLD",
     "FeatureClass",
     "Fingerprint",
-    "Region",
     "SimilarityIndex",
-    "SimilarityMatch",
     "fingerprint",
 ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from forewarn.domain.evidence import ArtifactMatch, Region
 from forewarn.errors import HuntError
 from forewarn.hunt.similarity.features import (
     FeatureClass,
@@ -49,32 +50,6 @@ PARTIAL_FLOOR = 0.5
 """A suspect holding half of an artifact's features can reach a full score."""
 _CLASSES = len(FeatureClass)
 _SHIFT = np.uint64(61)
-
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """Lines (1-based, inclusive) of the suspect and of the artifact that match."""
-
-    query_lines: tuple[int, int]
-    """First and last line in the suspect."""
-    artifact_lines: tuple[int, int]
-    """First and last line in the shared artifact."""
-
-
-@dataclass(frozen=True, slots=True)
-class SimilarityMatch:
-    """One shared artifact a suspect resembles."""
-
-    artifact_id: str
-    """The index key of the artifact."""
-    case: str
-    """The case it belongs to."""
-    artifact: str
-    """The artifact's name within the case."""
-    score: float
-    """Similarity in [0, 1]; `MATCH_THRESHOLD` and above reads as "derived from"."""
-    regions: tuple[Region, ...] = ()
-    """Matched regions, when asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +120,7 @@ class SimilarityIndex:
         min_score: float = DEFAULT_MIN_SCORE,
         limit: int = 10,
         regions: bool = True,
-    ) -> list[SimilarityMatch]:
+    ) -> list[ArtifactMatch]:
         """Artifacts the text resembles, best first."""
         return self.query_fingerprint(
             fingerprint(text, language), min_score=min_score, limit=limit, regions=regions
@@ -158,7 +133,7 @@ class SimilarityIndex:
         min_score: float = DEFAULT_MIN_SCORE,
         limit: int = 10,
         regions: bool = True,
-    ) -> list[SimilarityMatch]:
+    ) -> list[ArtifactMatch]:
         """Same as `query` for a fingerprint computed already."""
         if not self._entries or not len(query.features):
             return []
@@ -169,11 +144,7 @@ class SimilarityIndex:
         for doc in best.tolist():
             entry = self._entries[doc]
             found = _regions(query, entry) if regions else ()
-            out.append(
-                SimilarityMatch(
-                    entry.artifact_id, entry.case, entry.name, round(float(scores[doc]), 4), found
-                )
-            )
+            out.append(ArtifactMatch(entry.case, entry.name, round(float(scores[doc]), 4), found))
         return out
 
     def scores(self, query: Fingerprint) -> dict[str, float]:

@@ -18,9 +18,12 @@ from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature, split_t
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.wire.interface import NoteBook
 
-REQUEST_LINE = re.compile(rb"([A-Z][A-Z_-]{1,19}) +([!-~]+) +HTTP/(\d(?:\.\d)?)[ \t]*\r?\n")
-"""A request line at a given position: method, target, version."""
-_RESYNC = re.compile(rb"\n(?=[A-Z][A-Z_-]{1,19} +[!-~]+ +HTTP/\d(?:\.\d)?[ \t]*\r?\n)")
+REQUEST_LINE = re.compile(rb"([A-Z][A-Z_-]{1,19}) +([!-~]+) +HTTP/(1\.\d)[ \t]*\r?\n")
+"""An HTTP/1.x request line at a given position: method, target, version (not HTTP/2's
+`PRI * HTTP/2.0` preface)."""
+_REQUEST_START = re.compile(rb"[A-Z][A-Z_-]{1,19} [!-~]")
+"""How a request begins, even when the line is cut."""
+_RESYNC = re.compile(rb"\n(?=[A-Z][A-Z_-]{1,19} +[!-~]+ +HTTP/1\.\d[ \t]*\r?\n)")
 """The start of the next request line, to skip what is not a request."""
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """A header field name (RFC 9110 token)."""
@@ -34,6 +37,11 @@ _MAX_CHUNK_LINE = 1024
 def looks_like_request(head: bytes) -> bool:
     """Whether `head` starts (after blank lines) with a complete HTTP/1.x request line."""
     return REQUEST_LINE.match(head.lstrip(b"\r\n")) is not None
+
+
+def starts_like_request(data: bytes) -> bool:
+    """Whether `data` begins as a request does (a method and a space), even if cut short."""
+    return _REQUEST_START.match(data) is not None
 
 
 def parse_requests(
@@ -57,7 +65,12 @@ def parse_requests(
             break
         line = REQUEST_LINE.match(data, pos)
         if line is None:
-            pos = _skip(data, pos, where, notes, "not an HTTP request")
+            why = (
+                "request line cut or malformed"
+                if starts_like_request(data[pos : pos + 64])
+                else None
+            )
+            pos = _skip(data, pos, where, notes, why or "not an HTTP request")
             continue
         parsed = _one(
             data, pos, line, source, f"{where} request {len(found) + 1}".strip(), limits, notes

@@ -26,7 +26,7 @@ import dpkt
 
 from forewarn.domain.wire import HttpRequest
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.http import looks_like_request, parse_requests
+from forewarn.hunt.wire.http import parse_requests, starts_like_request
 from forewarn.hunt.wire.interface import NoteBook, refuse
 from forewarn.hunt.wire.tcp import Endpoint, Reassembler
 
@@ -124,7 +124,7 @@ def _requests(
     streams: Reassembler, source: str, limits: Limits, notes: NoteBook
 ) -> list[HttpRequest]:
     every = list(streams.streams())
-    asking = [s for s in every if looks_like_request(s.runs[0][: limits.max_header_bytes])]
+    asking = [s for s in every if starts_like_request(s.runs[0])]
     answered = {(s.dst, s.src) for s in asking}
     other = sum(1 for s in every if (s.src, s.dst) not in answered) - len(asking)
     found: list[HttpRequest] = []

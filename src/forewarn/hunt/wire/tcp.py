@@ -45,6 +45,8 @@ class _Stream:
     """Payload bytes held."""
     full: bool = False
     """Whether `Limits.max_stream_bytes` was reached (later data dropped)."""
+    synced: bool = False
+    """Whether `base` comes from a SYN (else from the first segment seen)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +84,14 @@ class Reassembler:
         key = (src, dst)
         stream = self._open.get(key)
         if flags & SYN:
-            if stream is not None and stream.segments and stream.base != (seq + 1) % _WRAP:
+            first = (seq + 1) % _WRAP
+            if stream is not None and stream.base != first and not _rebase(stream, first):
                 self._closed.append(self._open.pop(key))
                 stream = None
             stream = stream or self._new(key, order)
             if stream is None:
                 return
-            stream.base = (seq + 1) % _WRAP
+            stream.base, stream.synced = first, True
             seq += 1
         if not payload:
             return
@@ -131,6 +134,19 @@ class Reassembler:
         for stream in every:
             if stream.segments:
                 yield Stream(stream.src, stream.dst, _runs(stream))
+
+
+def _rebase(stream: _Stream, first: int) -> bool:
+    """Place a stream's segments after a SYN seen late (out of order); `False` when the SYN
+    opens another connection on the same addresses (port reuse)."""
+    if stream.synced or stream.base is None:
+        return not stream.segments
+    shift = (stream.base - first) % _WRAP
+    moved = {offset + shift: data for offset, data in stream.segments.items()}
+    if any(not 0 <= offset < _HALF for offset in moved):
+        return False
+    stream.segments = moved
+    return True
 
 
 def _runs(stream: _Stream) -> tuple[bytes, ...]:

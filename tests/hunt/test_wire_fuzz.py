@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 
 from forewarn.hunt import Limits, read_bytes
 from forewarn.hunt.wire import WireReading, read_requests
-
-from .conftest import Traffic
-from .wire_kit import pcap_records, write_pcapng
+from wire_world import Traffic, pcap_records, write_pcapng
 
 PREFIXES = [
     b"",

@@ -10,9 +10,7 @@ from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 from forewarn.hunt import Limits, read_bytes
 from forewarn.hunt.readers import ItemKind
 from forewarn.hunt.wire import detect, read_requests
-
-from .conftest import Traffic
-from .wire_kit import BODY, QUERY, Received
+from wire_world import BODY, QUERY, Received, Traffic
 
 
 def sent(received: Received) -> tuple[object, ...]:

@@ -20,10 +20,9 @@ from forewarn.hunt import read_bytes
 from forewarn.hunt.readers import ItemKind
 from forewarn.hunt.wire import detect, read_requests
 from forewarn.investigate.weblog import Request, w3c_line, w3c_log
+from wire_world import Received, Traffic
 
-from .conftest import Traffic
 from .test_wire_http import read, sent
-from .wire_kit import Received
 
 SHOWN_BY_LOGS = {WireFeature.METHOD, WireFeature.PATH, WireFeature.QUERY, WireFeature.QUERY_ORDER}
 

@@ -4,26 +4,39 @@ PoC is written with, tcpdump, and a small pcapng writer (tcpdump writes only pca
 The listener frames requests with its own few lines of code (not the product's parser), keeps
 the raw bytes it received per request and answers `200 ok` with keep-alive, so that clients that
 reuse a connection (http.client, requests, httpx, a raw socket sending pipelined requests) do.
+
+One recorded session of real traffic on the loopback, shared by the capture-reader tests.
+
+Every client of `wire_kit.CLIENTS` and the shipped benign PoC (unmarked, against the recording
+listener only) send their requests over IPv4; the raw socket and http.client do it again over
+IPv6 (`::1`) when the machine has it. tcpdump records the session three ways at once: on `lo`
+(Ethernet framing on Linux), on `any` (Linux cooked v2) and on `any` forced to cooked v1.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import http.client
+import os
 import select
 import shutil
 import socket
 import socketserver
 import struct
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
+
+from forewarn.investigate.demo import scenario_dir
 
 BODY = b"\x00\x01 probe=1&x=\x00\xff end\r\n"
 """A request body with NUL bytes and a CRLF in it: a capture of it is still a capture."""
@@ -277,21 +290,26 @@ def have_tcpdump() -> bool:
 def tcpdump(path: Path, ports: list[int], *options: str) -> Iterator[None]:
     """tcpdump writing the loopback traffic on `ports` to `path` while the block runs."""
     expression = " or ".join(f"tcp port {p}" for p in ports)
-    argv = ["tcpdump", "-U", "-s", "0", "-w", str(path), *options, expression]
+    argv = ["tcpdump", "--immediate-mode", "-U", "-s", "0", "-w", str(path), *options, expression]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     seen, deadline = b"", time.monotonic() + 15
     while b"listening on" not in seen:
-        ready, _, _ = select.select([proc.stderr], [], [], max(0.0, deadline - time.monotonic()))
-        line = proc.stderr.readline() if ready else b""
-        if not line:
+        wait = max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([proc.stderr.fileno()], [], [], wait)
+        chunk = os.read(proc.stderr.fileno(), 4096) if ready else b""
+        if not chunk:
             proc.kill()
+            proc.communicate()
             raise AssertionError(f"tcpdump did not start: {seen!r}")
-        seen += line
+        seen += chunk
     try:
         yield
     finally:
-        time.sleep(0.3)
+        size, deadline = -1, time.monotonic() + 10
+        while path.stat().st_size != size and time.monotonic() < deadline:
+            size = path.stat().st_size
+            time.sleep(0.3)
         proc.terminate()
         proc.communicate(timeout=10)
 
@@ -330,3 +348,70 @@ def write_pcapng(link: int, records: list[tuple[int, int, bytes]]) -> bytes:
         head = struct.pack("<IIIII", 0, stamp >> 32, stamp & 0xFFFFFFFF, len(frame), len(frame))
         out += _block(6, head + frame)
     return out
+
+
+DUMPS = {"lo": ("-i", "lo"), "sll2": ("-i", "any"), "sll": ("-i", "any", "-y", "LINUX_SLL")}
+"""tcpdump runs: name → options."""
+
+
+@dataclass
+class Traffic:
+    """What was sent and what recorded it."""
+
+    v4: Listener
+    v6: Listener | None
+    pcaps: dict[str, Path] = field(default_factory=dict)
+
+
+def _has_ipv6() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+def _run_poc(listener: Listener) -> None:
+    listener.client = "poc"
+    with scenario_dir() as folder:
+        argv = [sys.executable, "-I", str(folder / "poc.py"), "--host", "127.0.0.1"]
+        subprocess.run(
+            [*argv, "--port", str(listener.port), "--timeout", "5"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+
+
+def _until_recording(listener: Listener, pcaps: list[Path]) -> None:
+    """Knock (connect, send nothing, close) until every tcpdump has written a packet: `-y`
+    re-opens the capture after tcpdump says it is listening, and would miss the first ones."""
+    deadline = time.monotonic() + 15
+    while any(p.stat().st_size <= 24 if p.exists() else True for p in pcaps):
+        if time.monotonic() > deadline:
+            raise AssertionError("tcpdump records nothing")
+        socket.create_connection((listener.host, listener.port), timeout=5).close()
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traffic]:
+    folder = tmp_path_factory.mktemp("traffic")
+    with ExitStack() as stack:
+        v4 = stack.enter_context(listening())
+        v6 = stack.enter_context(listening(socket.AF_INET6)) if _has_ipv6() else None
+        ports = [v4.port] + ([v6.port] if v6 else [])
+        pcaps: dict[str, Path] = {}
+        if have_tcpdump():
+            for name, options in DUMPS.items():
+                pcaps[name] = folder / f"{name}.pcap"
+                stack.enter_context(tcpdump(pcaps[name], ports, *options))
+        _until_recording(v4, list(pcaps.values()))
+        run_clients(v4, CLIENTS)
+        _run_poc(v4)
+        if v6 is not None:
+            run_clients(v6, {k: CLIENTS[k] for k in ("socket", "http.client")})
+        traffic = Traffic(v4, v6)
+    traffic.pcaps = pcaps
+    yield traffic

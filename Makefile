@@ -21,6 +21,7 @@ system-deps:
 	@missing=""; \
 	command -v age >/dev/null 2>&1 || missing="$$missing age"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v tcpdump >/dev/null 2>&1 || missing="$$missing tcpdump"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing system packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

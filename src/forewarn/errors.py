@@ -12,6 +12,7 @@ Error                       exit 2 unless said otherwise
 ├── StoreError              the database does not answer or is not migrated
 ├── MarkError               the fingerprinting engine cannot embed or extract
 ├── HuntError               material from the wild cannot be read safely
+│   └── WireReadError       a capture of traffic (pcap, HAR, log) cannot be read as requests
 ├── ReleaseError            a wave or bundle cannot be produced
 ├── SecurityError           a security check failed
 │   ├── AuthorizationError  a party asked for what is not theirs
@@ -67,6 +68,10 @@ class MarkError(Error):
 
 class HuntError(Error):
     """Material from the wild cannot be read within the safety limits."""
+
+
+class WireReadError(HuntError):
+    """A capture of traffic cannot be read as HTTP requests (it then yields a note, not a crash)."""
 
 
 class ReleaseError(Error):

@@ -9,6 +9,7 @@ features it shows; a feature it does not show reads as erased, never as a wrong 
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -53,6 +54,9 @@ class HttpRequest:
     """Where it was read from: `python`, `http`, `pcap`, `har`, `suricata`, `zeek`, `w3c`, …"""
     shows: frozenset[WireFeature] = field(default=ALL_FEATURES)
     """The features this source of evidence shows; the others read as erased."""
+    origin: str = field(default="", compare=False)
+    """Where in its source the request was read (`line 12`, `entry 3`, `10.0.0.5:40112 ->
+    10.0.0.9:8080 #2`), for reports; not part of the request, so not compared."""
 
     def header(self, name: str) -> str | None:
         """The value of the first header called `name` (any case), or `None`."""
@@ -71,3 +75,19 @@ class HttpRequest:
                 if sep and key:
                     pairs.append((key, val))
         return tuple(pairs)
+
+
+def split_target(target: str) -> tuple[str, tuple[tuple[str, str], ...], str | None]:
+    """`(path, query pairs, host)` of a request target as sent: origin form (`/p?a=1`) or
+    absolute form (`http://h:8080/p?a=1`, whose host is returned); the path keeps its
+    percent-encoding, the query pairs are decoded (`+`, `%XX`) in order, blank values kept."""
+    target = target.partition("#")[0]
+    host: str | None = None
+    path, _, query = target.partition("?")
+    scheme, sep, rest = path.partition("://")
+    if sep and scheme.isalpha():
+        authority, slash, tail = rest.partition("/")
+        host = authority.rpartition("@")[2] or None
+        path = slash + tail or "/"
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    return path, tuple(pairs), host

@@ -13,6 +13,14 @@ DEFAULT_MAX_MEMBERS = 10_000
 DEFAULT_MAX_RATIO = 100.0
 DEFAULT_RATIO_GRACE_BYTES = 1024**2
 DEFAULT_CHUNK_BYTES = 1024**2
+DEFAULT_MAX_CAPTURE_BYTES = 256 * 1024**2
+DEFAULT_MAX_PACKETS = 2_000_000
+DEFAULT_MAX_STREAMS = 100_000
+DEFAULT_MAX_STREAM_BYTES = 64 * 1024**2
+DEFAULT_MAX_REQUESTS = 100_000
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+DEFAULT_MAX_HEADERS = 256
+DEFAULT_MAX_BODY_BYTES = 16 * 1024**2
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,22 @@ class Limits:
     """Output size under which the ratio is not checked: small runs of blanks compress well."""
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
     """Size of the chunks the canary scan streams over."""
+    max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
+    """Bytes of one captured-traffic item read into requests (pcap, HAR, logs); the rest is cut."""
+    max_packets: int = DEFAULT_MAX_PACKETS
+    """Packets read from one pcap or pcapng capture."""
+    max_streams: int = DEFAULT_MAX_STREAMS
+    """TCP streams (one direction of one connection) reassembled from one capture."""
+    max_stream_bytes: int = DEFAULT_MAX_STREAM_BYTES
+    """Bytes reassembled of one TCP stream; later data is dropped."""
+    max_requests: int = DEFAULT_MAX_REQUESTS
+    """HTTP requests read from one capture or log."""
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    """Bytes of one request's line and headers; a larger head is refused."""
+    max_headers: int = DEFAULT_MAX_HEADERS
+    """Header fields of one request; the rest are dropped and header features erased."""
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    """Bytes of one request body kept; a longer body is cut and reads as erased."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -41,6 +65,14 @@ class Limits:
             "max_members",
             "ratio_grace_bytes",
             "chunk_bytes",
+            "max_capture_bytes",
+            "max_packets",
+            "max_streams",
+            "max_stream_bytes",
+            "max_requests",
+            "max_header_bytes",
+            "max_headers",
+            "max_body_bytes",
         ):
             if getattr(self, name) <= 0:
                 raise HuntError(f"limit {name} must be positive")

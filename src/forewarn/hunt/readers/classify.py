@@ -7,6 +7,7 @@ import re
 
 from forewarn.hunt.readers.interface import ItemKind
 from forewarn.hunt.readers.languages import language_of
+from forewarn.hunt.wire.detect import WEBLOG_FORMATS, detect
 
 SNIFF_BYTES = 64 * 1024
 """How much of an item is looked at to classify it."""
@@ -56,6 +57,11 @@ def is_weblog(text: str) -> bool:
 
 def classify(name: str, head: bytes) -> tuple[ItemKind, str | None, str | None]:
     """Kind, language and encoding of an item from its name and first bytes."""
+    capture = detect(head, name)
+    if capture is not None and capture not in WEBLOG_FORMATS:
+        binary = is_binary(head)
+        encoding = None if binary else guess_encoding(head, truncated=len(head) >= SNIFF_BYTES)
+        return ItemKind.CAPTURE, None, encoding
     if is_binary(head):
         return ItemKind.BINARY, None, None
     encoding = guess_encoding(head, truncated=len(head) >= SNIFF_BYTES)

@@ -17,6 +17,8 @@ class ItemKind(enum.StrEnum):
     SOURCE = "source"
     TEXT = "text"
     WEBLOG = "weblog"
+    CAPTURE = "capture"
+    """Captured traffic (raw HTTP, pcap, pcapng, HAR, Suricata, Zeek): read by `hunt.wire`."""
     BINARY = "binary"
 
 

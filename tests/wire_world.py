@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from forewarn.investigate.demo import scenario_dir
+
+from forewarn.demo.scenario import scenario_dir
 
 BODY = b"\x00\x01 probe=1&x=\x00\xff end\r\n"
 """A request body with NUL bytes and a CRLF in it: a capture of it is still a capture."""

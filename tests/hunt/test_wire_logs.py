@@ -14,8 +14,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from forewarn.investigate.weblog import Request, w3c_line, w3c_log
 
+from forewarn.demo.weblog import Request, w3c_line, w3c_log
 from forewarn.domain.wire import ALL_FEATURES, WireFeature
 from forewarn.hunt import read_bytes
 from forewarn.hunt.readers import ItemKind

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
+from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
 from forewarn.program import cases, partners
 from forewarn.program.bundles import unseal, verify_bundle
 from poc_disguise import disguise
@@ -96,6 +96,7 @@ def test_renamed_bare_and_disguised_copies_trace_to_their_artifact(  # type: ign
         best = item["matches"][0]
         assert (best["case"], best["artifact"]) == (CASE, fixture.poc.name), name
         assert best["similarity"] > DEFAULT_MIN_SCORE, name
+        assert best["similarity"] >= MATCH_THRESHOLD, name  # read as "derived from"
     other = items["helper.txt"]
     assert other["language"] == fixture.language
     assert fixture.poc.name not in {m["artifact"] for m in other["matches"]}

@@ -100,16 +100,21 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
         (re.compile(r"\b(?:printf|fprintf|snprintf|malloc|memcpy|strcpy|strncpy)\("), 1),
         (re.compile(r"^#define \w+", _M), 1),
     ),
+    # Only what JavaScript never writes: type annotations and declarations. An ES module's
+    # `import … from` is JavaScript's, and TypeScript inherits it through `SUPERSETS`.
     "typescript": (
-        (re.compile(r"^import .+ from ['\"][^'\"]+['\"];?\s*$", _M), 1),
+        (re.compile(r"\b(?:const|let|var) \w+\s*:\s*[\w.]+(?:<[^=;]*>)?(?:\[\])?\s*="), 4),
+        (re.compile(r"^\s*(?:export )?(?:interface|type) \w+(?:<[^>]*>)?\s*(?:=|\{)", _M), 3),
         (
             re.compile(
-                r"\b(?:const|let|var) \w+\s*:\s*(?:string|number|boolean|any|unknown|Record<)"
+                r"\)\s*:\s*(?:Promise<[^>]*>|void|string|number|boolean|[A-Z]\w*(?:<[^>]*>)?)"
+                r"\s*(?:=>|\{)"
             ),
-            4,
+            3,
         ),
-        (re.compile(r"^\s*(?:export )?(?:interface|type) \w+(?:<[^>]*>)?\s*(?:=|\{)", _M), 3),
-        (re.compile(r"\)\s*:\s*(?:Promise<[^>]*>|void|string|number|boolean)\s*(?:=>|\{)"), 3),
+        (re.compile(r"\bfunction\s*\w*\s*\((?:[^()]*,\s*)?\w+\??\s*:\s*[A-Za-z]"), 3),
+        (re.compile(r"\(\w+\??\s*:\s*[A-Za-z][\w.]*(?:<[^>]*>)?(?:\[\])?\)\s*=>"), 3),
+        (re.compile(r"\(\w+ as (?:[A-Z]\w*|unknown|any|string|number)\)"), 2),
     ),
     "javascript": (
         (re.compile(r"\brequire\(['\"][\w@/.-]+['\"]\)"), 3),

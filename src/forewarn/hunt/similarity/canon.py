@@ -3,9 +3,10 @@
 Copies are disguised (and partners' copies are marked) by switching between forms that behave
 alike: `x != y` / `not x == y`, `a += 1` / `a = a + 1` / `a++`, `dict()` / `{}`, `5 < x` /
 `x > 5`, operand and keyword-argument order, `if not c: A else: B` / `if c: B else: A`,
-`"{}".format(x)` / `f"{x}"`, `import a.b` / `from a import b`. Fingerprints are taken over this
-tree, so none of these choices moves a feature. The rules read tree-sitter node types and
-operator tokens, so they apply to every grammar that has the construct.
+`"{}".format(x)` / `f"{x}"`, `import a.b` / `from a import b`, JavaScript's `{ host }` /
+`{ host: host }` (renaming the variable turns the first into `{ host: h }`). Fingerprints are
+taken over this tree, so none of these choices moves a feature. The rules read tree-sitter node
+types and operator tokens, so they apply to every grammar that has the construct.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ _ALIASES = {
     "tuple_pattern": "pattern_list",
     "list_pattern": "pattern_list",
 }
+_PAIRS = frozenset({"pair", "pair_pattern"})
 _FIELDS = re.compile(rb"\{[^{}]*\}")
+_VARIABLES = re.compile(rb"\$\w+")
+"""Shell and PowerShell interpolation without braces: `"sess-$id"` reads as `"sess-$"`."""
 _QUOTES = re.compile(rb"^[rRbBuUfF@$]*(\"\"\"|'''|[\"'`])|(\"\"\"|'''|[\"'`])$")
 
 
@@ -140,6 +144,8 @@ def _interior(node: Node, aligned: list[CNode | None]) -> CNode | None:
         return CNode(kind, (), lines)
     if kind == "parenthesized_expression" and len(kids) == 1:
         return kids[0]
+    if kind in _PAIRS and _is_shorthand(node, kids):
+        return CNode("IDENTIFIER", (), lines)
     if kind == "call":
         special = _python_call(node, lines)
         if special is not None:
@@ -171,9 +177,22 @@ def _interior(node: Node, aligned: list[CNode | None]) -> CNode | None:
     )
 
 
+def _is_shorthand(node: Node, kids: list[CNode]) -> bool:
+    """`key: name` in a JavaScript object or pattern, the long form of `{ name }`."""
+    key = node.child_by_field_name("key")
+    value = node.child_by_field_name("value")
+    return (
+        len(kids) == 2
+        and key is not None
+        and value is not None
+        and key.type == "property_identifier"
+        and value.type == "identifier"
+    )
+
+
 def _literal(text: bytes | None) -> bytes:
     """A string literal's content: quotes, prefixes, case and interpolated fields dropped."""
-    return _FIELDS.sub(b"{}", _QUOTES.sub(b"", text or b"").lower())
+    return _VARIABLES.sub(b"$", _FIELDS.sub(b"{}", _QUOTES.sub(b"", text or b"").lower()))
 
 
 def _op(text: str, row: int) -> CNode:

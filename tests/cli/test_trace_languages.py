@@ -1,0 +1,102 @@
+"""`forewarn trace` finds a partner's copy of a PoC in every language the hunt reads.
+
+Issue 10 item 1: an exact copy of a Java or shell PoC used to match nothing, because the index
+compared the suspect only with artifacts of "its" language and two tables disagreed on what that
+was. Here a case carries one PoC in each language in turn; the wave is released, the partner's
+bundle fetched and decrypted, and the copy traced as a leaker would leave it: renamed to `.txt`,
+with no name extension at all, and renamed-and-restyled. An unrelated program in the same
+language must not match the artifact.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyrage
+import pytest
+
+from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
+from forewarn.program import cases, partners
+from forewarn.program.bundles import unseal, verify_bundle
+from poc_disguise import disguise
+from poc_world import LANGUAGES, LanguageFixture
+from release_world import ADVISORY, NOTICE
+from trace_world import LEAKER, OTHER, iso
+
+CASE = "FW-2021-0042"
+
+
+def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:  # type: ignore[no-untyped-def]
+    """A case with `poc` released to two early partners; the leaker's decrypted copy."""
+    identities: dict[str, pyrage.x25519.Identity] = {}
+    with env.open() as program, program.session() as session:
+        for name in (LEAKER, OTHER):
+            identities[name] = pyrage.x25519.Identity.generate()
+            partners.add_partner(
+                session,
+                name=name,
+                country="US",
+                tier="early-access",
+                now=datetime(2021, 1, 2, tzinfo=UTC),
+                age_recipient=str(identities[name].to_public()),
+            )
+        cases.create_case(
+            session,
+            case_id=CASE,
+            title="Toy service probe",
+            product="Larkspur Toy Service 1.0",
+            reported=date(2021, 1, 5),
+            patch_planned=date(2021, 3, 9),
+        )
+    args: list[str] = env.cli_args()
+    advisory = out / "advisory.md"
+    advisory.write_bytes(ADVISORY)
+    for path, kind in ((advisory, "advisory"), (poc, "poc")):
+        added = cli([*args, "case", "add-artifact", CASE, str(path), "--kind", kind])
+        assert added.exit_code == 0, added.stderr
+    released = cli([*args, "wave", "release", CASE, "--now", iso(NOTICE)])
+    assert released.exit_code == 0, released.stderr
+    where = out / "bundle"
+    fetched = cli(
+        [*args, "bundle", "fetch", CASE, "--partner", LEAKER, "--out", str(where)]
+        + ["--now", iso(NOTICE)]
+    )
+    assert fetched.exit_code == 0, fetched.stderr
+    sealed = (where / f"{CASE}.bundle.age").read_bytes()
+    contents = dict(verify_bundle(unseal(sealed, str(identities[LEAKER]))).contents)
+    return args, contents[poc.name]
+
+
+@pytest.mark.parametrize("fixture", LANGUAGES, ids=[f.language for f in LANGUAGES])
+def test_renamed_bare_and_disguised_copies_trace_to_their_artifact(  # type: ignore[no-untyped-def]
+    program_env, cli, tmp_path: Path, fixture: LanguageFixture
+) -> None:
+    args, copy = _release_copy(program_env, cli, tmp_path, fixture.poc)
+    text = copy.decode()
+    found = tmp_path / "found"
+    found.mkdir()
+    renamed = found / "notes.txt"
+    renamed.write_text(text)
+    bare = found / "tool"
+    bare.write_text(text)
+    disguised = found / "scanner_v2.txt"
+    disguised.write_text(disguise(text, fixture.language, seed=5))
+    assert disguised.read_text() != text
+    unrelated = found / "helper.txt"
+    unrelated.write_bytes(fixture.unrelated.read_bytes())
+
+    result = cli([*args, "trace", *map(str, (renamed, bare, disguised, unrelated)), "--json"])
+    assert result.exit_code == 0, result.stderr
+    items = {Path(item["path"]).name: item for item in json.loads(result.stdout)}
+    for name in ("notes.txt", "tool", "scanner_v2.txt"):
+        item = items[name]
+        assert item["language"] == fixture.language, name
+        best = item["matches"][0]
+        assert (best["case"], best["artifact"]) == (CASE, fixture.poc.name), name
+        assert best["similarity"] > DEFAULT_MIN_SCORE, name
+        assert best["similarity"] >= MATCH_THRESHOLD, name  # read as "derived from"
+    other = items["helper.txt"]
+    assert other["language"] == fixture.language
+    assert fixture.poc.name not in {m["artifact"] for m in other["matches"]}

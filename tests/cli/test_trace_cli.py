@@ -189,7 +189,7 @@ def test_web_log_lines_are_attributed(program_env, cli, tmp_path: Path) -> None:
     assert (wire["kind"], wire["tokens"]) == ("weblog", [])
     top = wire["suspects"][0]
     assert top["partner"] == LEAKER and top["score"] > 0
-    assert [e["channel"] for e in top["evidence"]] == ["payload"]
+    assert [e["channel"] for e in top["evidence"]] == ["wire"]
     assert set(_accused(wire)) <= {LEAKER}
     table = cli([*released.args, "trace", str(payload_only)])
     assert table.exit_code == 0 and LEAKER in table.stdout

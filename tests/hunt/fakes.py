@@ -6,7 +6,14 @@ from forewarn.domain.evidence import ChannelEvidence, Suspect
 from forewarn.errors import MarkError
 
 
-def fake_accuse(case: str, artifact: str, original: str, suspect: str) -> list[Suspect]:
+def fake_accuse(
+    case: str,
+    artifact: str,
+    original: str,
+    suspect: str,
+    requests: object = None,
+    comparisons: int = 1,
+) -> list[Suspect]:
     """Accuses `Contoso Labs` when the suspect keeps the PoC's user agent (a payload mark)."""
     if "broken" in suspect:
         raise MarkError("cannot extract marks from this file")

@@ -84,7 +84,7 @@ def test_the_web_log_of_the_tools_runs_points_to_the_leaker_without_accusing(
     log = next(f for f in wave2.findings if f.label.endswith("u_ex210228.log"))
     top = max(s.score for s in log.suspects)
     assert leaker in {s.partner for s in log.suspects if s.score >= top}
-    assert all(c.channel == "payload" for s in log.suspects for c in s.evidence)
+    assert all(c.channel == "wire" for s in log.suspects for c in s.evidence)
     leading = wave2.hypotheses[0]
     assert any(log.label in e.statement and e.supports for e in leading.evidence)
     assert "not enough to accuse" in outcome.report.read_text()

@@ -23,6 +23,9 @@ class FlagChannel:
     def reads_capture(self, suspect: str) -> bool:
         return False
 
+    def extract_capture(self, original: str, capture: object) -> list[int | None]:
+        return [None] * self.capacity(original)
+
     def capacity(self, original: str) -> int:
         return len(self._numbers(original))
 

@@ -64,8 +64,7 @@ def _build(ctx: typer.Context, case_id: str | None) -> Hunt:
 def _traced(hunt: Hunt, files: Sequence[str]) -> Iterator[TraceResult]:
     """Each file's items, with a progress bar on stderr when there are many files."""
     if len(files) < PROGRESS_FROM:
-        for path in files:
-            yield from hunt.trace_path(path)
+        yield from hunt.conclude_all([e for path in files for e in hunt.examine_path(path)])
         return
     columns = (
         TextColumn("tracing"),
@@ -76,9 +75,11 @@ def _traced(hunt: Hunt, files: Sequence[str]) -> Iterator[TraceResult]:
     err = Console(stderr=True)
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("tracing", total=len(files))
+        examined = []
         for path in files:
-            yield from hunt.trace_path(path)
+            examined.extend(hunt.examine_path(path))
             progress.advance(task)
+    yield from hunt.conclude_all(examined)
 
 
 def _similarity(result: TraceResult) -> str:

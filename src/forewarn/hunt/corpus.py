@@ -41,6 +41,6 @@ def hunt_corpus(
     the originals or the marker key. Marks are read and partners accused here, on the client.
     """
     runner = engine if engine is not None else LocalEngine()
-    for examined in runner.map(_examine_one, hunt.for_workers(), expand(paths)):
-        for item in examined:
-            yield hunt.conclude(item)
+    shipped = hunt.for_workers()
+    examined = [e for found in runner.map(_examine_one, shipped, expand(paths)) for e in found]
+    yield from hunt.conclude_all(examined)

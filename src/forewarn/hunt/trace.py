@@ -14,22 +14,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from forewarn.domain.evidence import ArtifactMatch, Suspect, TokenHit
+from forewarn.domain.wire import HttpRequest
 from forewarn.errors import Error
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.matchers.interface import Hit, Matcher
 from forewarn.hunt.readers import Item, ItemKind, read_paths
 from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex
+from forewarn.hunt.wire import read_requests
 
 logger = logging.getLogger(__name__)
 
-Accuser = Callable[[str, str, str, str], list[Suspect]]
-"""`(case, artifact, original_text, suspect_text) -> suspects`: extraction and accusation, kept
-outside `hunt` (the CLI passes the fingerprinting engine's). Must be picklable (a module-level
-function or a `functools.partial` of one) for the process and Dask engines."""
+Accuser = Callable[[str, str, str, str, "tuple[HttpRequest, ...] | None", int], list[Suspect]]
+"""`(case, artifact, original_text, suspect_text, requests, comparisons) -> suspects`:
+extraction and accusation, kept outside `hunt` (the CLI passes the fingerprinting engine's).
+`requests` are the requests read from a capture (`None` for anything else); `comparisons` is
+how many accusations the whole run makes, for the union bound. Runs on the client only."""
 
 MAX_SUSPECT_TEXT = 16 * 1024**2
 """Bytes of an item handed to the accuser."""
 _SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
+_TRAFFIC_KINDS = frozenset({ItemKind.WEBLOG, ItemKind.CAPTURE})
+
+
+@dataclass(frozen=True, slots=True)
+class MarksRead:
+    """An artifact whose marks were read in an item, and why."""
+
+    case: str
+    """The artifact's case."""
+    artifact: str
+    """The artifact."""
+    why: str
+    """`similarity 0.83`, `canary token`, `captured traffic`, `code that may send its requests`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +67,8 @@ class TraceResult:
     """Canaries found."""
     suspects: tuple[Suspect, ...] = ()
     """Partners the marks point to."""
+    read: tuple[MarksRead, ...] = ()
+    """Whose marks were read in it and why (every comparison counts in the bound)."""
     error: str | None = None
     """Why the item was refused or only partly examined."""
     notes: tuple[str, ...] = field(default=())
@@ -62,11 +80,11 @@ class Examined:
     """What a worker found in one item; the client then reads marks and accuses (`conclude`)."""
 
     result: TraceResult
-    """Everything but the suspects."""
-    targets: tuple[tuple[str, str], ...] = ()
-    """`(case, artifact)` pairs whose marks the item may carry, in the order found."""
+    """Everything but the suspects; `result.read` lists the artifacts to read marks of."""
     text: str | None = None
     """The item's text, when there are targets to read marks against."""
+    requests: tuple[HttpRequest, ...] | None = None
+    """The requests a capture or web log shows, read here (`None` for other items)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +102,29 @@ class Hunt:
     threshold: float = MATCH_THRESHOLD
     """Similarity from which the item is treated as derived and handed to `accuse`."""
     wire_artifacts: tuple[tuple[str, str], ...] = ()
-    """`(case, artifact)` pairs whose payload marks are read from every web log: a log shows a
-    tool's requests, never its code, so similarity cannot point to them."""
+    """`(case, artifact)` pairs whose wire marks are read in all traffic and all code: a capture
+    shows a tool's requests, never its code, and a rewrite keeps the requests while similarity
+    fades, so similarity cannot be what decides whether they are read."""
 
     def trace_paths(self, paths: Sequence[str | Path]) -> Iterator[TraceResult]:
-        """Every item under the paths (files, directories, archives), traced."""
-        for item in read_paths(paths, self.limits):
-            yield self.trace_item(item)
+        """Every item under the paths (files, directories, archives), traced: all are examined
+        first, so that each accusation knows how many the run makes (the union bound)."""
+        examined = [self.examine_item(item) for item in read_paths(paths, self.limits)]
+        yield from self.conclude_all(examined)
 
     def trace_path(self, path: str) -> list[TraceResult]:
         """One path's results as a list (the engines' unit of work)."""
         return list(self.trace_paths([path]))
 
     def trace_item(self, item: Item) -> TraceResult:
-        """Scan, compare and accuse one item."""
-        return self.conclude(self.examine_item(item))
+        """Scan, compare and accuse one item (a run of its own)."""
+        return next(self.conclude_all([self.examine_item(item)]))
+
+    def conclude_all(self, examined: Sequence[Examined]) -> Iterator[TraceResult]:
+        """Accuse for every examined item of one run, each at ε over the run's comparisons."""
+        comparisons = max(1, sum(len(e.result.read) for e in examined))
+        for item in examined:
+            yield self.conclude(item, comparisons=comparisons)
 
     def for_workers(self) -> Hunt:
         """This hunt without what only the client may hold: the fingerprinting engine (keyed
@@ -119,21 +145,46 @@ class Hunt:
         notes: list[str] = []
         tokens = self._scan(item, notes)
         matches = self._similar(item)
-        result = dataclasses.replace(base, matches=matches, tokens=tokens, notes=tuple(notes))
-        targets = [(m.case, m.artifact) for m in matches if m.similarity >= self.threshold]
-        targets += [(t.case, t.artifact) for t in tokens]
-        if item.kind is ItemKind.WEBLOG:
-            targets += self.wire_artifacts
-        unique = tuple(dict.fromkeys(targets))
-        text = item.text(MAX_SUSPECT_TEXT) if unique else None
-        return Examined(result, unique, text)
+        requests = self._requests(item, notes)
+        read = self._targets(item, matches, tokens)
+        result = dataclasses.replace(
+            base, matches=matches, tokens=tokens, read=read, notes=tuple(notes)
+        )
+        text = item.text(MAX_SUSPECT_TEXT) if read else None
+        return Examined(result, text, requests if read else None)
 
-    def conclude(self, examined: Examined) -> TraceResult:
-        """Read marks and accuse for one examined item (needs the accuser and the originals)."""
+    def _targets(
+        self, item: Item, matches: Sequence[ArtifactMatch], tokens: Sequence[TokenHit]
+    ) -> tuple[MarksRead, ...]:
+        why: dict[tuple[str, str], str] = {}
+        for m in matches:
+            if m.similarity >= self.threshold:
+                why.setdefault((m.case, m.artifact), f"similarity {m.similarity:.2f}")
+        for t in tokens:
+            why.setdefault((t.case, t.artifact), "canary token")
+        if item.kind in _TRAFFIC_KINDS:
+            for target in self.wire_artifacts:
+                why.setdefault(target, "captured traffic shows its requests")
+        elif item.kind is ItemKind.PYTHON:
+            for target in self.wire_artifacts:
+                why.setdefault(target, "code that may send its requests")
+        return tuple(MarksRead(case, artifact, reason) for (case, artifact), reason in why.items())
+
+    def _requests(self, item: Item, notes: list[str]) -> tuple[HttpRequest, ...] | None:
+        if item.kind not in _TRAFFIC_KINDS:
+            return None
+        reading = read_requests(item.head(self.limits.max_capture_bytes), item.path)
+        notes.extend(str(note) for note in reading.notes)
+        return tuple(reading.requests)
+
+    def conclude(self, examined: Examined, *, comparisons: int = 1) -> TraceResult:
+        """Read marks and accuse for one examined item (needs the accuser and the originals);
+        `comparisons` counts every accusation of the run, this item's included."""
         if self.accuse is None or self.index is None or examined.text is None:
             return examined.result
         notes = list(examined.result.notes)
-        suspects = self._accuse(examined.targets, examined.text, notes)
+        comparisons = max(comparisons, len(examined.result.read))
+        suspects = self._accuse(examined, comparisons, notes)
         return dataclasses.replace(examined.result, suspects=suspects, notes=tuple(notes))
 
     def _scan(self, item: Item, notes: list[str]) -> tuple[TokenHit, ...]:
@@ -151,16 +202,20 @@ class Hunt:
         return tuple(found)
 
     def _accuse(
-        self, targets: Sequence[tuple[str, str]], suspect_text: str, notes: list[str]
+        self, examined: Examined, comparisons: int, notes: list[str]
     ) -> tuple[Suspect, ...]:
         assert self.accuse is not None and self.index is not None
+        assert examined.text is not None
         best: dict[str, Suspect] = {}
-        for case, artifact in targets:
+        for target in examined.result.read:
+            case, artifact = target.case, target.artifact
             original = self.index.artifact_text(case, artifact)
             if original is None:
                 continue
             try:
-                found = self.accuse(case, artifact, original, suspect_text)
+                found = self.accuse(
+                    case, artifact, original, examined.text, examined.requests, comparisons
+                )
             except Error as exc:
                 notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
                 continue

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, Suspect, TokenHit
+from forewarn.domain import ArtifactKind, HttpRequest, Suspect, TokenHit
 from forewarn.hunt import Accuser, Hunt, Limits, SimilarityIndex, build_matcher
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.investigate.tracing import add_case
@@ -44,6 +44,8 @@ def _route(
     artifact: str,
     original: str,
     suspect: str,
+    requests: tuple[HttpRequest, ...] | None,
+    comparisons: int,
 ) -> list[Suspect]:
     """The merged hunt's `Accuser`: the accuser of the case the material matched.
 
@@ -53,7 +55,7 @@ def _route(
     accuser = accusers.get(case)
     if accuser is None:
         return []
-    found = accuser(case, artifact, original, suspect)
+    found = accuser(case, artifact, original, suspect, requests, comparisons)
     return [s for s in found if s.evidence or s.accused or s.lead]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision, TokenHit
 from forewarn.domain.marking import MarkingParams
+from forewarn.domain.wire import HttpRequest
 from forewarn.errors import InvestigationError
 from forewarn.hunt import Accuser, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
@@ -45,8 +46,11 @@ def _accuse(
     artifact: str,
     original: str,
     suspect: str,
+    requests: tuple[HttpRequest, ...] | None,
+    comparisons: int,
 ) -> list[Suspect]:
-    """The hunt's `Accuser`: extraction, canaries and accusation among the artifact's recipients."""
+    """The hunt's `Accuser`: extraction, canaries and accusation among the artifact's recipients,
+    at ε over the run's `comparisons`."""
     if artifact not in kinds or not recipients.get(artifact):
         return []
     marker = Marker.for_case(secret, case, params)
@@ -56,6 +60,8 @@ def _accuse(
         original.encode("utf-8"),
         suspect.encode("utf-8"),
         recipients[artifact],
+        requests=requests,
+        comparisons=comparisons,
     )
     return list(verdict.suspects)
 

@@ -120,8 +120,12 @@ def accuse(
     epsilon: float,
     token_hits: Sequence[TokenHit] = (),
     draws: int = DEFAULT_DRAWS,
+    comparisons: int = 1,
 ) -> Accusation:
     """Score every recipient (row `j` of `codewords` is `partners[j]`) and decide at `epsilon`.
+
+    With `comparisons` accusations in one investigation, each runs at `epsilon / comparisons`
+    and reports its bound times `comparisons`, so that ε holds for the whole run.
 
     `token_hits` are attached to their partners' suspects and make leads, never accusations.
     """
@@ -143,10 +147,11 @@ def accuse(
     law = innocent_law(merged, bias)
     bits = codewords[:, merged.positions].astype(np.float64)
     scores = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
-    per_partner = epsilon / n
+    tests = n * comparisons
+    per_partner = epsilon / tests
     provable, tilt = provable_threshold(law, per_partner)
     simulated, empirical = simulate_tail(law, scores, per_partner, tilt, draws)
-    bounds = np.minimum(1.0, n * chernoff_tail(law, scores))
+    bounds = np.minimum(1.0, tests * chernoff_tail(law, scores))
     evidence = _evidence(observations, merged, law, bits, codewords)
     hits: dict[str, list[TokenHit]] = defaultdict(list)
     for hit in token_hits:
@@ -154,7 +159,7 @@ def accuse(
     suspects = []
     for j, name in enumerate(partners):
         score = float(scores[j])
-        by_code = score >= provable and n * float(simulated[j]) <= epsilon
+        by_code = score >= provable and tests * float(simulated[j]) <= epsilon
         suspects.append(
             Suspect(
                 partner=name,

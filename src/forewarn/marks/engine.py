@@ -26,11 +26,12 @@ import numpy.typing as npt
 
 from forewarn.domain import ArtifactKind, Observation, TokenHit
 from forewarn.domain.marking import MarkingParams
+from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
 from forewarn.marks import code, layout
 from forewarn.marks import tokens as canary
 from forewarn.marks.accusation import Accusation, accuse
-from forewarn.marks.channels.interface import Channel
+from forewarn.marks.channels.interface import Capture, Channel
 from forewarn.marks.registry import ChannelRegistry
 from forewarn.marks.schemes import default_registry, registry_of
 from forewarn.marks.threshold import DEFAULT_DRAWS
@@ -162,19 +163,31 @@ class Marker:
         return MarkedCopy(content=content.encode("utf-8"), tokens=placed)
 
     def extract(
-        self, artifact: str, kind: ArtifactKind, original: bytes, suspect: bytes
+        self,
+        artifact: str,
+        kind: ArtifactKind,
+        original: bytes,
+        suspect: bytes,
+        requests: Sequence[HttpRequest] | None = None,
     ) -> tuple[Observation, ...]:
-        """Symbols `suspect` shows at the choice points of `artifact`; erased ones are left out."""
+        """Symbols `suspect` shows at the choice points of `artifact`; erased ones are left out.
+
+        `requests` are what the hunt read from a capture (pcap, HAR, logs, raw HTTP): then the
+        suspect is traffic, which shows a tool's requests and never an artifact's text or code.
+        A text some channel recognises as traffic (web-log lines) is read the same way.
+        """
         source = _text(original, artifact)
         seen = suspect.decode("utf-8", errors="replace")
         found: list[Observation] = []
-        channels = self.channels.for_kind(kind)
-        if any(ch.reads_capture(seen) for ch in self.channels.all()):
-            # Traffic shows a tool's requests, never an artifact's text or code.
-            channels = tuple(ch for ch in channels if ch.reads_capture(seen))
-        for channel in channels:
+        capture = None if requests is None else Capture(seen, tuple(requests))
+        if capture is None and any(ch.reads_capture(seen) for ch in self.channels.all()):
+            capture = Capture(seen)
+        for channel in self.channels.for_kind(kind):
             try:
-                bits = channel.extract(source, seen)
+                if capture is None:
+                    bits = channel.extract(source, seen)
+                else:
+                    bits = channel.extract_capture(source, capture)
             except MarkError as exc:
                 logger.debug("channel %s read nothing: %s", channel.name, exc.message)
                 continue
@@ -208,11 +221,17 @@ class Marker:
         observations: Sequence[Observation],
         partners: Sequence[str],
         token_hits: Sequence[TokenHit] = (),
+        *,
+        comparisons: int = 1,
     ) -> Accusation:
         """Score every recipient; accuse at the thresholds that bound false accusation by ε.
 
-        Token hits alone make a partner a lead (`Suspect.lead`), never an accused one.
+        `comparisons` is how many (material, artifact) accusations the same investigation makes:
+        each is decided at ε / comparisons, so the chance that any innocent is accused in the
+        whole run stays ε (union bound). Token hits alone make a partner a lead, never accused.
         """
+        if comparisons < 1:
+            raise MarkError("an accusation counts at least its own comparison")
         if len(set(partners)) != len(partners):
             raise MarkError("a partner is listed twice among the recipients")
         words = np.stack([self.codeword(p) for p in partners]) if partners else np.zeros((0, 0))
@@ -224,6 +243,7 @@ class Marker:
             epsilon=self.spec.epsilon,
             token_hits=token_hits,
             draws=self._draws,
+            comparisons=comparisons,
         )
 
     def trace(
@@ -233,8 +253,11 @@ class Marker:
         original: bytes,
         suspect: bytes,
         partners: Sequence[str],
+        *,
+        requests: Sequence[HttpRequest] | None = None,
+        comparisons: int = 1,
     ) -> Accusation:
         """`extract`, `find_tokens` and `accuse` in one call for one artifact."""
-        observations = self.extract(artifact, kind, original, suspect)
+        observations = self.extract(artifact, kind, original, suspect, requests)
         hits = self.find_tokens(suspect, [artifact], partners)
-        return self.accuse(observations, partners, hits)
+        return self.accuse(observations, partners, hits, comparisons=comparisons)

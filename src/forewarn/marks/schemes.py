@@ -16,9 +16,10 @@ from forewarn.errors import MarkError
 from forewarn.marks.channels.payload import PayloadChannel
 from forewarn.marks.channels.pysource import PythonSourceChannel
 from forewarn.marks.channels.text import TextChannel
+from forewarn.marks.channels.wire import WireChannel
 from forewarn.marks.registry import ChannelRegistry
 
-CURRENT_SCHEME = 1
+CURRENT_SCHEME = 2
 """The scheme new cases are marked with."""
 
 DEFAULT_MAX_COLLUDERS = 3
@@ -40,8 +41,22 @@ def _scheme_1() -> ChannelRegistry:
     )
 
 
+def _scheme_2() -> ChannelRegistry:
+    """As scheme 1, but a PoC's wire values are read from what it sends (`WireChannel`): from
+    statically evaluated code and from captured traffic, not from how the source spells them."""
+    text = TextChannel()
+    return ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (text,),
+            ArtifactKind.DETECTION: (text,),
+            ArtifactKind.POC: (WireChannel(), PythonSourceChannel()),
+        }
+    )
+
+
 SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
+    2: _scheme_2,
 }
 """Scheme version → the channel registry it marks with."""
 

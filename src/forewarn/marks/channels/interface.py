@@ -12,7 +12,20 @@ unrelated suspect yields only `None`s.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
+
+from forewarn.domain.wire import HttpRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Captured traffic as the hunt read it: what a tool sent, never its code or text."""
+
+    text: str
+    """The capture as text (web-log lines, raw HTTP), for channels that read text forms."""
+    requests: tuple[HttpRequest, ...] = ()
+    """The requests read from it, each saying which features its form shows."""
 
 
 class Channel(Protocol):
@@ -27,6 +40,11 @@ class Channel(Protocol):
         On such a suspect the engine runs only the channels that read it: traffic shows what a
         tool sent, never an artifact's text or code, so other channels would read noise.
         """
+        ...
+
+    def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
+        """Per choice point, the bit captured traffic shows; all `None` for channels whose
+        marks never go on the wire."""
         ...
 
     def capacity(self, original: str) -> int:

@@ -17,6 +17,7 @@ from functools import lru_cache
 import libcst as cst
 
 from forewarn.errors import MarkError
+from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.lines import RequestPath, request_paths
 from forewarn.marks.channels.payload.read import (
@@ -53,6 +54,11 @@ def _layout(original: str) -> PayloadLayout:
         raise MarkError(f"cannot write payload marks: {error}") from error
 
 
+def layout_of(original: str) -> PayloadLayout:
+    """The payload writer of an original: its sites and where each is written (cached)."""
+    return _layout(original)
+
+
 class PayloadChannel:
     """Carries bits in wire values; survives rewrites of the code that keep the requests."""
 
@@ -61,6 +67,10 @@ class PayloadChannel:
     def reads_capture(self, suspect: str) -> bool:
         """Web logs and raw HTTP show what the PoC sent: this channel reads them."""
         return is_wire_capture(suspect)
+
+    def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
+        """Web-log lines and raw HTTP, read from their text (this scheme's form)."""
+        return self.extract(original, capture.text)
 
     def capacity(self, original: str) -> int:
         """How many wire-value choice points the PoC offers."""
@@ -137,4 +147,4 @@ def _read(site: PayloadSite, seen: Suspect) -> int | None:
     return _agree(readings) if None not in readings else None
 
 
-__all__ = ["PayloadChannel"]
+__all__ = ["PayloadChannel", "layout_of"]

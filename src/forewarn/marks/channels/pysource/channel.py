@@ -51,6 +51,7 @@ import libcst as cst
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.cst_tree import ancestors
 from forewarn.marks.channels._python.source_map import source_map_of
+from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.payload.derived import derivation, derived_tree
 from forewarn.marks.channels.payload.write import PayloadLayout
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
@@ -162,6 +163,10 @@ class PythonSourceChannel:
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
         return False
+
+    def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
+        """Traffic shows no source or text: every choice point is erased."""
+        return [None] * self.capacity(original)
 
     def capacity(self, original: str) -> int:
         """How many choice points the original's code offers."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forewarn.errors import MarkError
+from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.text.points import ChoicePoint, choice_points, words
 
 CONTEXT = 4
@@ -165,6 +166,10 @@ class TextChannel:
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
         return False
+
+    def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
+        """Traffic shows no source or text: every choice point is erased."""
+        return [None] * self.capacity(original)
 
     def capacity(self, original: str) -> int:
         """How many choices of `original` carry a symbol."""

@@ -1,0 +1,101 @@
+"""The wire channel: bits in what a PoC sends, read back from what any copy or capture sends.
+
+A leaked PoC rewritten by a code assistant keeps its requests byte for byte, because the tool
+must keep working; its names, loops, helpers and spellings all change. So this channel reads
+nothing from how the source is written: the suspect's code is evaluated statically into the
+requests it would send (`forewarn.marks.wire`), a capture is read into the same form by the
+hunt, and each bit is checked against the facts its payload site changes on the wire
+(`signatures`). Writing reuses the payload writer: the copy is the original with a few literals
+and dict orders changed, and every copy is evaluated again to prove it reads back as written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from forewarn.domain.wire import HttpRequest
+from forewarn.errors import MarkError
+from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.payload.derived import remember
+from forewarn.marks.channels.payload.read import is_wire_capture
+from forewarn.marks.channels.wire.facts import FactKey, facts
+from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
+from forewarn.marks.wire import evaluate_requests
+
+logger = logging.getLogger(__name__)
+
+
+class WireChannel:
+    """Carries bits in the requests a PoC sends; survives any rewrite that keeps them."""
+
+    name = "wire"
+
+    def reads_capture(self, suspect: str) -> bool:
+        """Web-log lines and raw HTTP are traffic (so no channel reads them as text); their
+        requests reach this channel as the hunt read them (`extract_capture`)."""
+        return is_wire_capture(suspect)
+
+    def capacity(self, original: str) -> int:
+        """How many payload sites change what the PoC sends."""
+        return len(wire_plan(original).carried)
+
+    def embed(self, original: str, bits: Sequence[int]) -> str:
+        """The PoC with each carried site set to its bit; proven by evaluating the copy."""
+        plan = wire_plan(original)
+        if len(bits) != len(plan.carried):
+            raise MarkError(f"wire offers {len(plan.carried)} choice points, got {len(bits)} bits")
+        if any(b not in (0, 1) for b in bits):
+            raise MarkError("wire bits must be 0 or 1")
+        if plan.layout is None or not plan.carried:
+            return original
+        full = list(plan.base_bits)
+        for site, bit in zip(plan.carried, bits, strict=True):
+            full[site] = bit
+        marked = plan.layout.write(full)
+        if read_requests(plan, evaluate_requests(marked)) != list(bits):
+            raise MarkError(
+                "the marked wire values do not read back as written",
+                hint="the PoC builds its requests in a way the wire channel cannot plan",
+            )
+        remember(marked, plan.layout, full)
+        return marked
+
+    def extract(self, original: str, suspect: str) -> list[int | None]:
+        """The bits the suspect's code would send (evaluated, never run); erasures if none."""
+        plan = wire_plan(original)
+        if not plan.carried:
+            return []
+        return read_requests(plan, evaluate_requests(suspect))
+
+    def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
+        """The bits captured traffic shows, each form only for the features it shows."""
+        plan = wire_plan(original)
+        if not plan.carried:
+            return []
+        return read_requests(plan, capture.requests)
+
+
+def read_requests(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[int | None]:
+    """Per carried site, the bit the requests show; `None` when unseen, changed or mixed."""
+    seen: dict[FactKey, set[str]] = {}
+    for observed in facts(requests, wrap=plan.wrap):
+        seen.setdefault(observed.key, set()).add(observed.value)
+    out: list[int | None] = []
+    for signature in plan.signatures:
+        votes: set[int] = set()
+        mixed = False
+        for key, zero, one in signature:
+            values = seen.get(key, set())
+            if zero in values and one in values:
+                mixed = True
+            elif zero in values:
+                votes.add(0)
+            elif one in values:
+                votes.add(1)
+        out.append(votes.pop() if len(votes) == 1 and not mixed else None)
+    logger.debug("wire: %d of %d sites read", len(out) - out.count(None), len(out))
+    return out
+
+
+__all__ = ["WireChannel", "read_requests"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision
+from forewarn.domain import ArtifactKind, ReleaseState, Suspect, TimePoint, TimePrecision
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import InvestigationError
 from forewarn.hunt import Accuser, CanaryOwner, Hunt, SimilarityIndex, TraceResult
@@ -81,7 +81,7 @@ def add_case(
         )
     repo = ReleaseRepository(session)
     recipients: dict[str, list[str]] = {}
-    for release in repo.for_case(case_id, "complete"):
+    for release in repo.for_case(case_id, ReleaseState.COMPLETE):
         for item in release.items:
             recipients.setdefault(item.name, []).append(release.partner)
         for artifact_name, tokens in repo.tokens(release.id).items():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyrage
 
-from forewarn.domain import ArtifactKind
+from forewarn.domain import ArtifactKind, LeafKind
 from forewarn.program import artifacts, audit, cases, partners, release
 from forewarn.program.service import init_program, open_program
 from forewarn.settings import Settings, sqlite_url
@@ -95,7 +95,7 @@ def bench_audit(settings: Settings, leaves: int) -> dict[str, object]:
             existing = len(AuditRepository(session).leaves())
         for start in range(existing, leaves, 1000):
             batch = [
-                audit.AuditEntry("accusation", {"suspect": f"s{i}", "n": i}, f"s{i}")
+                audit.AuditEntry(LeafKind.ACCUSATION, {"suspect": f"s{i}", "n": i}, f"s{i}")
                 for i in range(start, min(start + 1000, leaves))
             ]
             at += timedelta(seconds=1)

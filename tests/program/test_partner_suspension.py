@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import ProgramEnv
+from forewarn.domain import LeafKind, ReleaseState
 from forewarn.program import audit, partners, waves
 from forewarn.store.release_repo import AuditRepository, ReleaseRepository
 from release_world import CASE, populate
@@ -27,11 +28,11 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
     populate(program_env)
     with program_env.open() as program, program.session() as session:
         waves.sync_plan(session, CASE, PLANNED)
-        pending = [r.id for r in ReleaseRepository(session).for_case(CASE, "pending")]
+        pending = [r.id for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)]
         assert pending
         ours = [
             r.id
-            for r in ReleaseRepository(session).for_case(CASE, "pending")
+            for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)
             if r.partner == "Early 0000"
         ]
         partner = action(session, program.keys, "Early 0000", reason=" NDA breach ", now=PLANNED)
@@ -40,16 +41,16 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
         states = {r.id: r.state for r in ReleaseRepository(session).for_case(CASE)}
         leaves = AuditRepository(session).leaves()
         report = audit.verify_audit(session, program.keys.signing_key.public_key())
-    assert states[ours[0]] == "cancelled"
-    assert all(states[r] == "pending" for r in pending if r not in ours)
-    (suspension,) = [leaf for leaf in leaves if leaf.kind == "suspension"]
+    assert states[ours[0]] is ReleaseState.CANCELLED
+    assert all(states[r] is ReleaseState.PENDING for r in pending if r not in ours)
+    (suspension,) = [leaf for leaf in leaves if leaf.kind is LeafKind.SUSPENSION]
     assert json.loads(suspension.payload) == {
         "partner": "Early 0000",
         "status": partner.status.value,
         "reason": "NDA breach",
         "cancelled": ours,
     }
-    (cancelled,) = [leaf for leaf in leaves if leaf.kind == "release-cancelled"]
+    (cancelled,) = [leaf for leaf in leaves if leaf.kind is LeafKind.RELEASE_CANCELLED]
     assert cancelled.subject == ours[0]
     assert report.leaves == len(leaves)
 
@@ -60,7 +61,9 @@ def test_reinstating_cancels_nothing_and_logs_no_suspension(program_env: Program
         partners.suspend_partner(session, program.keys, "Early 0001", reason="x", now=PLANNED)
         partners.reinstate_partner(session, program.keys, "Early 0001", reason="y", now=PLANNED)
         waves.sync_plan(session, CASE, PLANNED)
-        planned = {r.partner for r in ReleaseRepository(session).for_case(CASE, "pending")}
+        planned = {
+            r.partner for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)
+        }
         kinds = [leaf.kind for leaf in AuditRepository(session).leaves()]
     assert "Early 0001" in planned
-    assert kinds.count("suspension") == 1
+    assert kinds.count(LeafKind.SUSPENSION) == 1

@@ -24,7 +24,7 @@ import pydantic
 import yaml
 
 from forewarn.demo import attacker, weblog
-from forewarn.domain import ArtifactKind
+from forewarn.domain import ArtifactKind, ReleaseState
 from forewarn.domain.investigation import InvestigationResult
 from forewarn.domain.validation import parse_duration, parse_instant
 from forewarn.errors import InvestigationError
@@ -156,7 +156,7 @@ def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> 
         )
     release_due(program.session, program.keys, script.case, now=parse_instant(script.release_at))
     with program.session() as session:
-        delivered = ReleaseRepository(session).for_case(script.case, "complete")
+        delivered = ReleaseRepository(session).for_case(script.case, ReleaseState.COMPLETE)
     others = sorted(r.partner for r in delivered if r.partner != script.leak.partner)
     step = parse_duration(script.other_fetches.every)
     times = {p: parse_instant(script.other_fetches.at) + i * step for i, p in enumerate(others)}

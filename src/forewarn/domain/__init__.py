@@ -1,6 +1,7 @@
 """Plain typed records of forewarn; no I/O."""
 
 from forewarn.domain.artifacts import Artifact, ArtifactKind
+from forewarn.domain.audit import LeafKind
 from forewarn.domain.cases import Case, CaseStatus, Cvss
 from forewarn.domain.evidence import (
     ArtifactMatch,
@@ -12,7 +13,7 @@ from forewarn.domain.evidence import (
 )
 from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
 from forewarn.domain.program import ProgramInfo
-from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, Wave
+from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, ReleaseState, Wave
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 
@@ -29,12 +30,14 @@ __all__ = [
     "EventKind",
     "Exclusion",
     "HttpRequest",
+    "LeafKind",
     "Observation",
     "Partner",
     "PartnerStatus",
     "ProgramInfo",
     "Release",
     "Region",
+    "ReleaseState",
     "ReleasedArtifact",
     "StatusChange",
     "Suspect",

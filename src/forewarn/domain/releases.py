@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
+
+
+class ReleaseState(enum.StrEnum):
+    """Lifecycle of one partner's copy of one case; the values are stored as they are."""
+
+    PENDING = "pending"
+    """Planned by a wave, not delivered yet."""
+    COMPLETE = "complete"
+    """Delivered: its bundle, items and audit leaf were stored in one transaction."""
+    CANCELLED = "cancelled"
+    """Never to be delivered: the partner was suspended or the plan dropped it."""
 
 
 @dataclass(frozen=True, slots=True)

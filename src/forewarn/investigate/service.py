@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import PartnerStatus, TimePoint
+from forewarn.domain import LeafKind, PartnerStatus, ReleaseState, TimePoint
 from forewarn.domain.investigation import (
     Fetch,
     Finding,
@@ -42,7 +42,7 @@ def fetches_of(session: Session, case_id: str) -> list[Fetch]:
     """Every download of the case's releases, from the audit log: the authority on who took what."""
     found = []
     for leaf in AuditRepository(session).leaves():
-        if leaf.kind != "fetch":
+        if leaf.kind is not LeafKind.FETCH:
             continue
         payload = json.loads(leaf.payload)
         if payload.get("case") == case_id:
@@ -101,7 +101,9 @@ def run_investigation(
     audit log as an `accusation` leaf, with its false-accusation bound; leads are not.
     """
     case = get_case(session, case_id)
-    releases = [r.as_release() for r in ReleaseRepository(session).for_case(case_id, "complete")]
+    releases = [
+        r.as_release() for r in ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
+    ]
     partners = list_partners(session)
     leads = [t.lead_time for t in list_tiers(session)]
     traced = trace_evidence(session, keys, case_id, evidence) if evidence else []
@@ -139,7 +141,12 @@ def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) ->
                 "score": hypothesis.score,
             }
             append_audit(
-                session, "accusation", payload, result.as_of, keys=keys, subject=result.case.id
+                session,
+                LeafKind.ACCUSATION,
+                payload,
+                result.as_of,
+                keys=keys,
+                subject=result.case.id,
             )
 
 

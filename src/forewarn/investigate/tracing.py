@@ -17,7 +17,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, Suspect, TimePoint, TimePrecision, TokenHit
+from forewarn.domain import (
+    ArtifactKind,
+    ReleaseState,
+    Suspect,
+    TimePoint,
+    TimePrecision,
+    TokenHit,
+)
 from forewarn.domain.marking import MarkingParams
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import InvestigationError
@@ -87,7 +94,7 @@ def add_case(
         )
     repo = ReleaseRepository(session)
     recipients: dict[str, list[str]] = {}
-    for release in repo.for_case(case_id, "complete"):
+    for release in repo.for_case(case_id, ReleaseState.COMPLETE):
         for item in release.items:
             recipients.setdefault(item.name, []).append(release.partner)
         for artifact_name, tokens in repo.tokens(release.id).items():

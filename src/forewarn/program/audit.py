@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
+from forewarn.domain import LeafKind
 from forewarn.errors import IntegrityError, NotFoundError, ValidationError
 from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex
 from forewarn.program.keys import ProgramKeys
@@ -46,11 +48,6 @@ from forewarn.store.release_repo import (
 
 logger = logging.getLogger(__name__)
 
-LEAF_KINDS = frozenset(
-    {"release", "release-cancelled", "fetch", "ack", "suspension", "reschedule", "accusation"}
-)
-"""What a leaf may record."""
-
 PROOF_FORMAT = "forewarn-audit-proof/1"
 """Format tag of inclusion proof documents."""
 
@@ -75,8 +72,8 @@ def leaf_data(index: int, kind: str, at: datetime, subject: str, payload: str) -
 class AuditEntry:
     """One thing to record."""
 
-    kind: str
-    """One of `LEAF_KINDS`."""
+    kind: LeafKind
+    """What it records."""
     payload: Mapping[str, Any]
     """JSON-serialisable details (never embargoed content)."""
     subject: str = ""
@@ -85,7 +82,7 @@ class AuditEntry:
 
 def append_audit(
     session: Session,
-    kind: str,
+    kind: LeafKind,
     payload: Mapping[str, Any],
     now: datetime,
     *,
@@ -106,11 +103,13 @@ def append_audit_many(
     frontier = [] if head is None else [bytes.fromhex(h) for h in head.frontier]
     leaves: list[StoredLeaf] = []
     for entry in entries:
-        if entry.kind not in LEAF_KINDS:
-            raise ValidationError(f"unknown audit leaf kind {entry.kind!r}")
+        try:
+            kind = LeafKind(entry.kind)
+        except ValueError:
+            raise ValidationError(f"unknown audit leaf kind {entry.kind!r}") from None
         payload = canonical_json(entry.payload).decode()
-        hashed = leaf_hash(leaf_data(size, entry.kind, now, entry.subject, payload))
-        leaf = StoredLeaf(size, entry.kind, now, entry.subject, payload, hashed.hex())
+        hashed = leaf_hash(leaf_data(size, kind, now, entry.subject, payload))
+        leaf = StoredLeaf(size, kind, now, entry.subject, payload, hashed.hex())
         repo.add_leaf(leaf)
         leaves.append(leaf)
         frontier = _extend(frontier, size, hashed)
@@ -205,7 +204,7 @@ def verify_audit(session: Session, public_key: Ed25519PublicKey) -> AuditReport:
 
 def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
     """Every delivered release, fetch and ack in the tables has its leaf, and agrees with it."""
-    by_release = {leaf.subject: leaf for leaf in leaves if leaf.kind == "release"}
+    by_release = {leaf.subject: leaf for leaf in leaves if leaf.kind is LeafKind.RELEASE}
     repo = ReleaseRepository(session)
     count = 0
     for release in repo.all_complete():
@@ -219,8 +218,8 @@ def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
             raise IntegrityError(f"release {release.id} differs from what the log recorded")
         count += 1
     fetches, acks = repo.count_fetches_and_acks()
-    logged = {k: sum(1 for leaf in leaves if leaf.kind == k) for k in ("fetch", "ack")}
-    if (fetches, acks) != (logged["fetch"], logged["ack"]):
+    logged = Counter(leaf.kind for leaf in leaves)
+    if (fetches, acks) != (logged[LeafKind.FETCH], logged[LeafKind.ACK]):
         raise IntegrityError("fetch or acknowledgement rows do not match the log")
     return count
 
@@ -260,7 +259,7 @@ def _checkpoint_json(checkpoint: StoredCheckpoint) -> dict[str, Any]:
 
 def prove_release(session: Session, release_id: str, keys: ProgramKeys) -> dict[str, Any]:
     """An inclusion proof document for a release's leaf under the newest signed checkpoint."""
-    leaf = AuditRepository(session).find("release", release_id)
+    leaf = AuditRepository(session).find(LeafKind.RELEASE, release_id)
     if leaf is None:
         raise NotFoundError(f"no release {release_id!r} in the audit log")
     return prove_leaf(session, leaf, keys)
@@ -278,7 +277,7 @@ def prove_leaf(session: Session, leaf: StoredLeaf, keys: ProgramKeys) -> dict[st
         "public_key": public_key_hex(keys.signing_key.public_key()),
         "leaf": {
             "index": leaf.index,
-            "kind": leaf.kind,
+            "kind": leaf.kind.value,
             "at": stamp(leaf.at),
             "subject": leaf.subject,
             "payload": json.loads(leaf.payload),

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Partner, PartnerStatus, StatusChange
+from forewarn.domain import LeafKind, Partner, PartnerStatus, ReleaseState, StatusChange
 from forewarn.domain.validation import (
     require_name,
     validate_age_recipient,
@@ -152,12 +152,12 @@ def _cancel_pending(
     repo = ReleaseRepository(session)
     cancelled = [
         r.id
-        for r in repo.for_partner(partner_id, "pending")
+        for r in repo.for_partner(partner_id, ReleaseState.PENDING)
         if repo.cancel(r.id, reason=f"partner {status}: {reason}", now=now)
     ]
     append_audit(
         session,
-        "suspension",
+        LeafKind.SUSPENSION,
         {"partner": partner.name, "status": status, "reason": reason, "cancelled": cancelled},
         now,
         keys=keys,
@@ -166,7 +166,7 @@ def _cancel_pending(
     for release_id in cancelled:
         append_audit(
             session,
-            "release-cancelled",
+            LeafKind.RELEASE_CANCELLED,
             {"release_id": release_id, "partner": partner.name, "reason": f"partner {status}"},
             now,
             keys=keys,

@@ -21,7 +21,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Artifact, CaseStatus, PartnerStatus, Release, ReleasedArtifact
+from forewarn.domain import (
+    Artifact,
+    CaseStatus,
+    LeafKind,
+    PartnerStatus,
+    Release,
+    ReleasedArtifact,
+    ReleaseState,
+)
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import (
     AuthorizationError,
@@ -147,9 +155,11 @@ def release_due(
         plan = sync_plan(session, case_id, now)
         releases = ReleaseRepository(session).for_case(case_id)
         skipped = left_out(plan, releases, now)
-        due = [r for r in releases if r.state == "pending" and r.available_at <= now]
-        already = sum(1 for r in releases if r.state == "complete" and r.available_at <= now)
-        later = sum(1 for r in releases if r.state == "pending" and r.available_at > now)
+        due = [r for r in releases if r.state is ReleaseState.PENDING and r.available_at <= now]
+        already = sum(
+            1 for r in releases if r.state is ReleaseState.COMPLETE and r.available_at <= now
+        )
+        later = sum(1 for r in releases if r.state is ReleaseState.PENDING and r.available_at > now)
         names = sorted({n for r in due for n in r.planned_artifacts})
         originals = {a.name: a for a in list_artifacts(session, case_id) if a.name in names}
         contents = {n: read_artifact(session, keys, case_id, n) for n in names}
@@ -226,7 +236,7 @@ def _deliver(
                 hint="run `forewarn wave release` again: it marks with the stored parameters",
             )
         payload = release_payload(release, pending.tier, manifest_sha.hexdigest(), bundle_sha)
-        append_audit(session, "release", payload, now, keys=keys, subject=pending.id)
+        append_audit(session, LeafKind.RELEASE, payload, now, keys=keys, subject=pending.id)
     return True
 
 
@@ -258,9 +268,9 @@ def _own_release(
         candidates = [r for r in repo.for_case(case_id) if r.partner == partner]
     if found.status is not PartnerStatus.ACTIVE:
         raise AuthorizationError(f"partner {partner!r} is {found.status.value}; nothing is sent")
-    complete = [r for r in candidates if r.state == "complete"]
+    complete = [r for r in candidates if r.state is ReleaseState.COMPLETE]
     if not complete:
-        waiting = [r for r in candidates if r.state == "pending"]
+        waiting = [r for r in candidates if r.state is ReleaseState.PENDING]
         if waiting:
             when = waiting[0].available_at
             raise EmbargoError(
@@ -296,7 +306,7 @@ def fetch_bundle(
         raise IntegrityError(f"the stored bundle of release {release.id} was changed")
     repo.add_fetch(release.id, now, channel)
     payload = {"release_id": release.id, "case": case_id, "partner": partner, "channel": channel}
-    append_audit(session, "fetch", payload, now, keys=keys, subject=release.id)
+    append_audit(session, LeafKind.FETCH, payload, now, keys=keys, subject=release.id)
     return FetchedBundle(release.as_release(), sealed)
 
 
@@ -313,7 +323,7 @@ def ack_bundle(
     release = _own_release(session, case_id, partner, now, None)
     ReleaseRepository(session).add_ack(release.id, now, note)
     payload = {"release_id": release.id, "case": case_id, "partner": partner, "note": note}
-    append_audit(session, "ack", payload, now, keys=keys, subject=release.id)
+    append_audit(session, LeafKind.ACK, payload, now, keys=keys, subject=release.id)
     return release.as_release()
 
 
@@ -321,7 +331,7 @@ def check_release(session: Session, keys: ProgramKeys, release_id: str) -> Relea
     """Regenerate a delivered copy from the originals and raise unless it matches the record."""
     repo = ReleaseRepository(session)
     release = repo.get(release_id)
-    if release is None or release.state != "complete":
+    if release is None or release.state is not ReleaseState.COMPLETE:
         raise NotFoundError(f"no delivered release {release_id!r}")
     marker = marker_for_case(session, keys, release.case_id)
     originals = {a.name: a for a in list_artifacts(session, release.case_id)}

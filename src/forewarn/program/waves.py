@@ -15,10 +15,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import assert_never
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Case, Wave
+from forewarn.domain import Case, LeafKind, ReleaseState, Wave
 from forewarn.domain.validation import format_instant, require_name, validate_case_dates
 from forewarn.errors import NotFoundError, ReleaseError, ValidationError
 from forewarn.program.artifacts import list_artifacts
@@ -45,7 +46,7 @@ def plan_case(session: Session, case_id: str) -> list[Wave]:
     program = ProgramRepository(session).get()
     if program is None:
         raise NotFoundError("no program in this database", hint="run `forewarn init` first")
-    complete = ReleaseRepository(session).for_case(case_id, "complete")
+    complete = ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
     return plan_waves(
         case,
         list_tiers(session),
@@ -63,8 +64,8 @@ def sync_plan(session: Session, case_id: str, now: datetime) -> list[Wave]:
     repo = ReleaseRepository(session)
     partners = PartnerRepository(session)
     existing = repo.for_case(case_id)
-    done = {r.partner for r in existing if r.state == "complete"}
-    pending = {r.partner: r for r in existing if r.state == "pending"}
+    done = {r.partner for r in existing if r.state is ReleaseState.COMPLETE}
+    pending = {r.partner: r for r in existing if r.state is ReleaseState.PENDING}
     reasons = {e.partner: e.reason for w in waves for e in w.excluded}
     planned = {p: w for w in waves for p in w.partners if p not in done}
     end = embargo_end(get_case(session, case_id))
@@ -133,7 +134,7 @@ def left_out(
     what it delivers, so their rules' adjustments are listed; the rest say when or that it is done.
     """
     found = [LeftOut(e.partner, LeftOutKind.EXCLUDED, e.reason) for w in plan for e in w.excluded]
-    due = {r.partner for r in releases if r.state == "pending" and r.available_at <= now}
+    due = {r.partner for r in releases if r.state is ReleaseState.PENDING and r.available_at <= now}
     found += [
         LeftOut(a.partner, LeftOutKind.ADJUSTED, a.reason)
         for w in plan
@@ -141,12 +142,18 @@ def left_out(
         if a.partner in due
     ]
     for r in releases:
-        if r.state == "pending" and r.available_at > now:
-            why = f"not yet due until {format_instant(r.available_at)}"
-            found.append(LeftOut(r.partner, LeftOutKind.NOT_DUE, why, r.available_at))
-        elif r.state == "complete":
-            why = f"already released at {format_instant(r.available_at)}"
-            found.append(LeftOut(r.partner, LeftOutKind.ALREADY_RELEASED, why, r.available_at))
+        match r.state:
+            case ReleaseState.PENDING:
+                if r.available_at > now:
+                    why = f"not yet due until {format_instant(r.available_at)}"
+                    found.append(LeftOut(r.partner, LeftOutKind.NOT_DUE, why, r.available_at))
+            case ReleaseState.COMPLETE:
+                why = f"already released at {format_instant(r.available_at)}"
+                found.append(LeftOut(r.partner, LeftOutKind.ALREADY_RELEASED, why, r.available_at))
+            case ReleaseState.CANCELLED:
+                pass
+            case _:
+                assert_never(r.state)
     return tuple(found)
 
 
@@ -201,7 +208,8 @@ class RescheduleResult:
 
 
 def _lead(release: StoredRelease, end: datetime, now: datetime) -> timedelta:
-    sent = release.available_at if release.state == "complete" else max(release.available_at, now)
+    complete = release.state is ReleaseState.COMPLETE
+    sent = release.available_at if complete else max(release.available_at, now)
     return end - sent
 
 
@@ -222,21 +230,25 @@ def reschedule(
     old_end = embargo_end(case)
     repo = ReleaseRepository(session)
     before = {
-        r.partner: _lead(r, old_end, now) for r in repo.for_case(case_id) if r.state != "cancelled"
+        r.partner: _lead(r, old_end, now)
+        for r in repo.for_case(case_id)
+        if r.state is not ReleaseState.CANCELLED
     }
     case = CaseRepository(session).set_patch_planned(case_id, patch_planned)
     waves = sync_plan(session, case_id, now)
     new_end = embargo_end(case)
     changes = [
-        LeadTimeChange(r.partner, before[r.partner], _lead(r, new_end, now), r.state == "complete")
+        LeadTimeChange(
+            r.partner, before[r.partner], _lead(r, new_end, now), r.state is ReleaseState.COMPLETE
+        )
         for r in repo.for_case(case_id)
-        if r.state != "cancelled"
+        if r.state is not ReleaseState.CANCELLED
         and r.partner in before
         and _lead(r, new_end, now) < before[r.partner]
     ]
     append_audit(
         session,
-        "reschedule",
+        LeafKind.RESCHEDULE,
         {
             "case": case_id,
             "patch_planned_before": old_end.date().isoformat(),

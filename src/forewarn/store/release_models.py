@@ -26,11 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forewarn.domain import ReleaseState
 from forewarn.store.base import Base, UtcDateTime
 from forewarn.store.models import PartnerRow
 
-RELEASE_STATES = ("pending", "complete", "cancelled")
-"""Lifecycle of a release row."""
+_STATE_CHECK = "state IN (" + ", ".join(f"'{state.value}'" for state in ReleaseState) + ")"
+"""`state IN ('pending', 'complete', 'cancelled')`, as migration 0002 wrote it."""
 
 
 class CaseMarkingRow(Base):
@@ -54,7 +55,7 @@ class ReleaseRow(Base):
     __tablename__ = "releases"
     __table_args__ = (
         UniqueConstraint("case_id", "partner_id", "available_at"),
-        CheckConstraint("state IN ('pending', 'complete', 'cancelled')", name="state"),
+        CheckConstraint(_STATE_CHECK, name="state"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -64,6 +65,7 @@ class ReleaseRow(Base):
     available_at: Mapped[datetime] = mapped_column(UtcDateTime)
     embargo_end: Mapped[datetime] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(16), index=True)
+    """A `ReleaseState` value."""
     planned_artifacts: Mapped[str] = mapped_column(Text)
     planned_at: Mapped[datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -132,6 +134,7 @@ class AuditLeafRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     leaf_index: Mapped[int] = mapped_column(Integer, unique=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
+    """A `LeafKind` value."""
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     payload: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(String(200), index=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Release, ReleasedArtifact
+from forewarn.domain import LeafKind, Release, ReleasedArtifact, ReleaseState
 from forewarn.domain.marking import MarkingParams
 from forewarn.store.models import PartnerRow
 from forewarn.store.release_models import (
@@ -41,8 +41,8 @@ class StoredRelease:
     """Wave time: not fetchable before."""
     embargo_end: datetime
     """Planned patch time."""
-    state: str
-    """`pending`, `complete` or `cancelled`."""
+    state: ReleaseState
+    """Planned, delivered or cancelled."""
     planned_artifacts: tuple[str, ...]
     """Artifact names the plan gives this partner."""
     items: tuple[ReleasedArtifact, ...] = ()
@@ -81,8 +81,8 @@ class StoredLeaf:
 
     index: int
     """Position in the log."""
-    kind: str
-    """What happened (`release`, `fetch`, ...)."""
+    kind: LeafKind
+    """What happened."""
     at: datetime
     """When."""
     subject: str
@@ -117,7 +117,7 @@ def _release(row: ReleaseRow) -> StoredRelease:
         tier=row.tier,
         available_at=row.available_at,
         embargo_end=row.embargo_end,
-        state=row.state,
+        state=ReleaseState(row.state),
         planned_artifacts=tuple(json.loads(row.planned_artifacts)),
         items=tuple(ReleasedArtifact(i.name, i.kind, i.sha256) for i in row.items),
         cancel_reason=row.cancel_reason,
@@ -130,19 +130,21 @@ class ReleaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def for_case(self, case_id: str, state: str | None = None) -> list[StoredRelease]:
+    def for_case(self, case_id: str, state: ReleaseState | None = None) -> list[StoredRelease]:
         """A case's releases by wave time, then partner."""
         query = select(ReleaseRow).where(ReleaseRow.case_id == case_id)
         if state is not None:
-            query = query.where(ReleaseRow.state == state)
+            query = query.where(ReleaseRow.state == state.value)
         query = query.join(PartnerRow).order_by(ReleaseRow.available_at, PartnerRow.name)
         return [_release(row) for row in self.session.scalars(query).unique()]
 
-    def for_partner(self, partner_id: int, state: str | None = None) -> list[StoredRelease]:
+    def for_partner(
+        self, partner_id: int, state: ReleaseState | None = None
+    ) -> list[StoredRelease]:
         """A partner's releases over all cases."""
         query = select(ReleaseRow).where(ReleaseRow.partner_id == partner_id)
         if state is not None:
-            query = query.where(ReleaseRow.state == state)
+            query = query.where(ReleaseRow.state == state.value)
         return [_release(r) for r in self.session.scalars(query.order_by(ReleaseRow.available_at))]
 
     def get(self, release_id: str) -> StoredRelease | None:
@@ -152,7 +154,11 @@ class ReleaseRepository:
 
     def all_complete(self) -> Iterator[StoredRelease]:
         """Every delivered release, for audit cross-checks."""
-        query = select(ReleaseRow).where(ReleaseRow.state == "complete").order_by(ReleaseRow.id)
+        query = (
+            select(ReleaseRow)
+            .where(ReleaseRow.state == ReleaseState.COMPLETE.value)
+            .order_by(ReleaseRow.id)
+        )
         for row in self.session.scalars(query).unique():
             yield _release(row)
 
@@ -177,7 +183,7 @@ class ReleaseRepository:
                 tier=tier,
                 available_at=available_at,
                 embargo_end=embargo_end,
-                state="pending",
+                state=ReleaseState.PENDING.value,
                 planned_artifacts=json.dumps(list(artifacts)),
                 planned_at=now,
             )
@@ -194,7 +200,7 @@ class ReleaseRepository:
     ) -> None:
         """Move a pending release to a new time or artifact list."""
         row = self.session.get(ReleaseRow, release_id)
-        if row is None or row.state != "pending":
+        if row is None or row.state != ReleaseState.PENDING.value:
             raise LookupError(f"release {release_id} is not pending")
         row.available_at, row.embargo_end = available_at, embargo_end
         row.planned_artifacts = json.dumps(list(artifacts))
@@ -204,8 +210,8 @@ class ReleaseRepository:
         """Cancel a pending release; `False` when it was not pending any more."""
         result = self.session.execute(
             update(ReleaseRow)
-            .where(ReleaseRow.id == release_id, ReleaseRow.state == "pending")
-            .values(state="cancelled", cancelled_at=now, cancel_reason=reason)
+            .where(ReleaseRow.id == release_id, ReleaseRow.state == ReleaseState.PENDING.value)
+            .values(state=ReleaseState.CANCELLED.value, cancelled_at=now, cancel_reason=reason)
         )
         return bool(getattr(result, "rowcount", 0))
 
@@ -223,9 +229,9 @@ class ReleaseRepository:
         """Mark a pending release delivered with its items and bundle; `False` if not pending."""
         result = self.session.execute(
             update(ReleaseRow)
-            .where(ReleaseRow.id == release_id, ReleaseRow.state == "pending")
+            .where(ReleaseRow.id == release_id, ReleaseRow.state == ReleaseState.PENDING.value)
             .values(
-                state="complete",
+                state=ReleaseState.COMPLETE.value,
                 completed_at=now,
                 manifest_sha256=manifest_sha256,
                 bundle_sha256=bundle_sha256,
@@ -341,7 +347,7 @@ class AuditRepository:
         self.session.add(
             AuditLeafRow(
                 leaf_index=leaf.index,
-                kind=leaf.kind,
+                kind=leaf.kind.value,
                 at=leaf.at,
                 subject=leaf.subject,
                 payload=leaf.payload,
@@ -373,25 +379,30 @@ class AuditRepository:
             AuditLeafRow.leaf_hash,
         )
         rows = self.session.execute(select(*columns).order_by(AuditLeafRow.leaf_index))
-        return [StoredLeaf(*row) for row in rows]
+        return [
+            StoredLeaf(index, LeafKind(kind), at, subject, payload, hashed)
+            for index, kind, at, subject, payload, hashed in rows
+        ]
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         """Every checkpoint, smallest first."""
         query = select(AuditCheckpointRow).order_by(AuditCheckpointRow.size)
         return [_checkpoint(row) for row in self.session.scalars(query)]
 
-    def find(self, kind: str, subject: str) -> StoredLeaf | None:
+    def find(self, kind: LeafKind, subject: str) -> StoredLeaf | None:
         """The first leaf of `kind` about `subject`."""
         query = (
             select(AuditLeafRow)
-            .where(AuditLeafRow.kind == kind, AuditLeafRow.subject == subject)
+            .where(AuditLeafRow.kind == kind.value, AuditLeafRow.subject == subject)
             .order_by(AuditLeafRow.leaf_index)
             .limit(1)
         )
         row = self.session.scalars(query).first()
         if row is None:
             return None
-        return StoredLeaf(row.leaf_index, row.kind, row.at, row.subject, row.payload, row.leaf_hash)
+        return StoredLeaf(
+            row.leaf_index, LeafKind(row.kind), row.at, row.subject, row.payload, row.leaf_hash
+        )
 
 
 def _checkpoint(row: AuditCheckpointRow) -> StoredCheckpoint:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import assert_never
 
 import libcst as cst
 
@@ -26,7 +27,14 @@ from forewarn.marks.channels.payload.read import (
     padding_runs,
     read_suspect,
 )
-from forewarn.marks.channels.payload.sites import DIGITS, PayloadSite, base, find_sites, template
+from forewarn.marks.channels.payload.sites import (
+    DIGITS,
+    PayloadKind,
+    PayloadSite,
+    base,
+    find_sites,
+    template,
+)
 from forewarn.marks.channels.payload.write import PayloadLayout
 
 logger = logging.getLogger(__name__)
@@ -114,29 +122,47 @@ def _agree(readings: list[int | None]) -> int | None:
 
 
 def _read(site: PayloadSite, seen: Suspect) -> int | None:
-    if site.kind in ("header_order", "header_case", "query_order"):
-        folded = site.kind != "query_order"
-        want = {k.lower() if folded else k for k in site.keys}
-        blocks = seen.header_blocks if folded else seen.query_blocks
-        readings: list[int | None] = []
-        for block in blocks:
-            names = [n.lower() if folded else n for n in block]
-            if not want <= set(names):
-                continue
-            if site.kind == "header_case":
-                written = block[names.index(site.detail[0].lower())]
-                readings.append(site.detail.index(written) if written in site.detail else None)
-            else:
-                pivot, other = site.detail
-                readings.append(int(names.index(other) < names.index(pivot)))
-        return _agree(readings)
+    match site.kind:
+        case PayloadKind.HEADER_ORDER | PayloadKind.HEADER_CASE | PayloadKind.QUERY_ORDER:
+            return _read_names(site, seen)
+        case PayloadKind.PADDING:
+            return _read_padding(site, seen)
+        case PayloadKind.DIGITS:
+            return _read_digits(site, seen)
+        case _:
+            assert_never(site.kind)
+
+
+def _read_names(site: PayloadSite, seen: Suspect) -> int | None:
+    """Order or case of names in the suspect's header or query blocks that hold them all."""
+    folded = site.kind is not PayloadKind.QUERY_ORDER
+    want = {k.lower() if folded else k for k in site.keys}
+    blocks = seen.header_blocks if folded else seen.query_blocks
+    readings: list[int | None] = []
+    for block in blocks:
+        names = [n.lower() if folded else n for n in block]
+        if not want <= set(names):
+            continue
+        if site.kind is PayloadKind.HEADER_CASE:
+            written = block[names.index(site.detail[0].lower())]
+            readings.append(site.detail.index(written) if written in site.detail else None)
+        else:
+            pivot, other = site.detail
+            readings.append(int(names.index(other) < names.index(pivot)))
+    return _agree(readings)
+
+
+def _read_padding(site: PayloadSite, seen: Suspect) -> int | None:
     low = base(site.number)
-    if site.kind == "padding":
-        unit = site.detail[0]
-        counts = [c for u, c in seen.paddings if u == unit] or padding_runs(
-            seen.text, unit, site.number
-        )
-        return _agree([c - low if c in (low, low + 1) else None for c in counts])
+    unit = site.detail[0]
+    counts = [c for u, c in seen.paddings if u == unit] or padding_runs(
+        seen.text, unit, site.number
+    )
+    return _agree([c - low if c in (low, low + 1) else None for c in counts])
+
+
+def _read_digits(site: PayloadSite, seen: Suspect) -> int | None:
+    low = base(site.number)
     spans = sorted(m.span() for m in DIGITS.finditer(site.detail[0]))
     pattern = template(site.detail[0], spans)
     group = spans.index(site.span) + 1

@@ -9,6 +9,7 @@ their names; query dicts (given to `urlencode`) their order; padding (`"A" * 37`
 from __future__ import annotations
 
 import ast
+import enum
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -39,12 +40,27 @@ HOSTLIKE = re.compile(r"(^|[/@])\d{1,3}(\.\d{1,3}){3}|:\d{2,5}(/|$)")
 """Addresses and ports: never changed, a changed one would reach another machine."""
 
 
+class PayloadKind(enum.StrEnum):
+    """Which wire value a payload choice point sets, and how."""
+
+    HEADER_ORDER = "header_order"
+    """Order of two names in a header dict."""
+    HEADER_CASE = "header_case"
+    """Letter case of a header name."""
+    QUERY_ORDER = "query_order"
+    """Order of two names in a query-string dict."""
+    DIGITS = "digits"
+    """Low bit of a run of digits in a path, a value or a name."""
+    PADDING = "padding"
+    """Low bit of the count of a `"A" * n` padding."""
+
+
 @dataclass(frozen=True, slots=True)
 class PayloadSite:
     """One binary choice in a wire value."""
 
-    kind: str
-    """`header_order`, `header_case`, `query_order`, `digits` or `padding`."""
+    kind: PayloadKind
+    """Which value it sets, and how."""
     node: ast.AST
     """The literal (or dict display) the embedder rewrites."""
     keys: tuple[str, ...] = ()
@@ -169,11 +185,13 @@ def find_sites(source: str) -> list[PayloadSite]:
         if len(names) < 3 or not distinctive:
             continue
         for pivot, other, _ in pivot_pairs(lowered):
-            sites.append(PayloadSite("header_order", node, names, (pivot, other)))
+            sites.append(PayloadSite(PayloadKind.HEADER_ORDER, node, names, (pivot, other)))
         for key in keys:
             name = str(key.value)
             if all_strings[name] == 0 and _body_is_value(lines, key) and key in node.keys:
-                sites.append(PayloadSite("header_case", key, names, (name, alternate_case(name))))
+                sites.append(
+                    PayloadSite(PayloadKind.HEADER_CASE, key, names, (name, alternate_case(name)))
+                )
         for value in node.values:
             found = resolve(value, consts)
             if found is not None:
@@ -183,7 +201,7 @@ def find_sites(source: str) -> list[PayloadSite]:
         if query_keys is not None and len(query_keys) >= 2:
             names = tuple(str(k.value) for k in query_keys)
             sites.extend(
-                PayloadSite("query_order", query, names, (pivot, other))
+                PayloadSite(PayloadKind.QUERY_ORDER, query, names, (pivot, other))
                 for pivot, other, _ in pivot_pairs(list(names))
             )
         for value in query.values:
@@ -209,7 +227,7 @@ def find_sites(source: str) -> list[PayloadSite]:
         alone = len(template(text, spans).findall(source)) == 1
         if alone and _body_is_value(lines, const) and not HOSTLIKE.search(text):
             sites.extend(
-                PayloadSite("digits", const, (), (text,), run.span(), int(run.group()))
+                PayloadSite(PayloadKind.DIGITS, const, (), (text,), run.span(), int(run.group()))
                 for run in DIGITS.finditer(text)
             )
     return sites
@@ -221,7 +239,7 @@ def _padding(node: ast.BinOp, consts: dict[str, ast.Constant]) -> list[PayloadSi
         if unit is None or count is None or not isinstance(unit.value, str):
             continue
         if type(count.value) is int and count.value >= 8 and 1 <= len(unit.value) <= 4:
-            return [PayloadSite("padding", count, (), (unit.value,), number=count.value)]
+            return [PayloadSite(PayloadKind.PADDING, count, (), (unit.value,), number=count.value)]
     return []
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -19,7 +20,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.order import arrange
 from forewarn.marks.channels._python.source_map import source_map_of
-from forewarn.marks.channels.payload.sites import PayloadSite, base
+from forewarn.marks.channels.payload.sites import PayloadKind, PayloadSite, base
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +69,21 @@ class PayloadLayout:
         literals: dict[int, tuple[cst.CSTNode, list[int]]] = {}
         dicts: dict[int, tuple[cst.Dict, list[int]]] = {}
         for index, site in enumerate(self.sites):
-            if site.kind in ("header_order", "query_order"):
-                found = source_map.find(site.node, cst.Dict)
-                if not isinstance(found, cst.Dict):
-                    raise MarkError("a payload dict cannot be located in the source")
-                dicts.setdefault(id(found), (found, []))[1].append(index)
-                continue
-            kind = cst.Integer if site.kind == "padding" else cst.SimpleString
-            node = source_map.find(site.node, kind)
+            token: type[cst.CSTNode]
+            match site.kind:
+                case PayloadKind.HEADER_ORDER | PayloadKind.QUERY_ORDER:
+                    found = source_map.find(site.node, cst.Dict)
+                    if not isinstance(found, cst.Dict):
+                        raise MarkError("a payload dict cannot be located in the source")
+                    dicts.setdefault(id(found), (found, []))[1].append(index)
+                    continue
+                case PayloadKind.PADDING:
+                    token = cst.Integer
+                case PayloadKind.HEADER_CASE | PayloadKind.DIGITS:
+                    token = cst.SimpleString
+                case _:
+                    assert_never(site.kind)
+            node = source_map.find(site.node, token)
             if node is None:
                 raise MarkError("a payload literal cannot be located in the source")
             literals.setdefault(id(node), (node, []))[1].append(index)
@@ -106,7 +114,7 @@ class PayloadLayout:
             bare = element.with_changes(comma=cst.MaybeSentinel.DEFAULT)
             self._check(start, end, cst.Module([]).code_for_node(bare))
         first = self.sites[indexes[0]]
-        folded = first.kind == "header_order"
+        folded = first.kind is PayloadKind.HEADER_ORDER
         items = tuple(k.lower() if folded else k for k in first.keys)
         if len(items) != len(elements):
             raise MarkError("a payload dict's keys do not match its elements")
@@ -139,7 +147,7 @@ class PayloadLayout:
         body = list(token[literal.head : len(token) - literal.tail])
         for index in literal.sites:
             site, bit = self.sites[index], bits[index]
-            if site.kind == "header_case":
+            if site.kind is PayloadKind.HEADER_CASE:
                 body = list(site.detail[bit])
             else:
                 start, end = site.span

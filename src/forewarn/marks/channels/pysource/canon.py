@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from forewarn.marks.channels.pysource.names import name_raws
 from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
-from forewarn.marks.channels.pysource.raw import Raw
+from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 from forewarn.marks.channels.pysource.shapes import (
     HOISTED,
     literal_key,
@@ -41,7 +41,7 @@ MIN_UNIT_WEIGHT = 20
 class Site:
     """One choice point as seen in one file."""
 
-    kind: str
+    kind: ChoiceKind
     """Which family of equivalent forms (`negcmp`, `ifswap`, ...)."""
     unit: str
     """Hash of the canonical form of the enclosing unit."""
@@ -57,7 +57,7 @@ class Site:
     """Kind-specific facts: keyword names of a pair, literal values of a statement pair."""
 
     @property
-    def anchor(self) -> tuple[str, str, str, int]:
+    def anchor(self) -> tuple[str, ChoiceKind, str, int]:
         """Where to look for this choice point in another file."""
         return (self.unit, self.kind, self.key, self.occurrence)
 
@@ -141,9 +141,9 @@ class _Walker(NodeSerialiser):
         for digest, raws, weight in self.units:
             result.unit_counts[digest] += 1
             result.unit_weight[digest] = weight
-            seen: Counter[tuple[str, str]] = Counter()
-            quotes = [r for r in raws if r.kind == "quote"]
-            raws = [r for r in raws if r.kind != "quote"] + quote_pairs(quotes)
+            seen: Counter[tuple[ChoiceKind, str]] = Counter()
+            quotes = [r for r in raws if r.kind is ChoiceKind.QUOTE]
+            raws = [r for r in raws if r.kind is not ChoiceKind.QUOTE] + quote_pairs(quotes)
             for raw in raws:
                 occurrence = seen[(raw.kind, raw.key)]
                 seen[(raw.kind, raw.key)] += 1
@@ -193,7 +193,9 @@ class _Walker(NodeSerialiser):
             if literal and names[0] != names[1] and values[0] != values[1]:
                 low, high = sorted(values)
                 bit = 0 if values[0] == low else 1
-                self.sink.append(Raw("stmtorder", "PAIR", bit, (first, second), (low, high)))
+                self.sink.append(
+                    Raw(ChoiceKind.STMTORDER, "PAIR", bit, (first, second), (low, high))
+                )
         if len(run) % 2:
             out.append(texts[-1])
         return out, texts

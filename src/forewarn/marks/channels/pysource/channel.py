@@ -1,6 +1,7 @@
 """The Python source channel: bits in semantics-preserving choices of PoC code.
 
-Kinds of choice point (form 0 / form 1), each proven equivalent by the rules in `kinds`:
+Kinds of choice point (`raw.ChoiceKind`; form 0 / form 1), each proven equivalent by the rules
+in `kinds`:
 
 | kind | form 0 | form 1 |
 |---|---|---|
@@ -56,6 +57,7 @@ from forewarn.marks.channels.payload.derived import derivation, derived_tree
 from forewarn.marks.channels.payload.write import PayloadLayout
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource.locate import Located, locate
+from forewarn.marks.channels.pysource.raw import ChoiceKind
 from forewarn.marks.channels.pysource.rewrite import rewrite
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,7 @@ def _parse(text: str) -> Analysis | None:
 
 def _trusted(analysis: Analysis, site: Site, pairs: Counter[tuple[str, ...]]) -> bool:
     """May `site` be read back? Its unit must be unique and big enough to be this file's."""
-    if site.kind == "stmtorder":
+    if site.kind is ChoiceKind.STMTORDER:
         return pairs[site.detail] == 1
     return (
         analysis.unit_counts[site.unit] == 1
@@ -96,7 +98,7 @@ def _trusted(analysis: Analysis, site: Site, pairs: Counter[tuple[str, ...]]) ->
 
 
 def _pair_counts(analysis: Analysis) -> Counter[tuple[str, ...]]:
-    return Counter(s.detail for s in analysis.sites if s.kind == "stmtorder")
+    return Counter(s.detail for s in analysis.sites if s.kind is ChoiceKind.STMTORDER)
 
 
 def _signature(analysis: Analysis) -> tuple[object, ...]:
@@ -199,19 +201,23 @@ class PythonSourceChannel:
         seen = _parse(suspect)
         if seen is None:
             return [None] * len(plan.located)
-        by_anchor: dict[tuple[str, str, str, int], Site] = {}
+        by_anchor: dict[tuple[str, ChoiceKind, str, int], Site] = {}
         for site in seen.sites:
-            if site.kind != "stmtorder" and seen.unit_counts[site.unit] == 1:
+            if site.kind is not ChoiceKind.STMTORDER and seen.unit_counts[site.unit] == 1:
                 by_anchor[site.anchor] = site
         pairs = _pair_counts(seen)
         by_pair = {
-            s.detail: s for s in seen.sites if s.kind == "stmtorder" and pairs[s.detail] == 1
+            s.detail: s
+            for s in seen.sites
+            if s.kind is ChoiceKind.STMTORDER and pairs[s.detail] == 1
         }
         out: list[int | None] = []
         for located in plan.located:
             site = located.site
             found = (
-                by_pair.get(site.detail) if site.kind == "stmtorder" else by_anchor.get(site.anchor)
+                by_pair.get(site.detail)
+                if site.kind is ChoiceKind.STMTORDER
+                else by_anchor.get(site.anchor)
             )
             out.append(None if found is None else found.bit)
         logger.debug(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import assert_never
 
 import libcst as cst
 
@@ -16,8 +17,13 @@ from forewarn.marks.channels._python.source_map import SourceMap
 from forewarn.marks.channels.pysource.canon import Site
 from forewarn.marks.channels.pysource.edits import to_format, to_fstring
 from forewarn.marks.channels.pysource.names import NameGuard
+from forewarn.marks.channels.pysource.raw import Carrier, ChoiceKind, carrier
 
-_BUILTINS_USED = {"empty": ("dict", "list"), "range": ("range",)}
+_BUILTINS_USED: dict[ChoiceKind, tuple[str, ...]] = {
+    ChoiceKind.EMPTY: ("dict", "list"),
+    ChoiceKind.RANGE: ("range",),
+}
+"""Kinds whose other form calls a builtin: refused where the file rebinds its name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,40 +40,51 @@ def locate(source_map: SourceMap, site: Site) -> Located | None:
     """The libcst nodes of `site`, or `None` when the rewriter cannot honour it safely."""
     if any(name in source_map.bound for name in _BUILTINS_USED.get(site.kind, ())):
         return None
-    if site.kind == "defaultarg" and site.key in source_map.bound:
+    if site.kind is ChoiceKind.DEFAULTARG and site.key in source_map.bound:
         return None
-    if site.kind == "stmtorder":
-        called = {
-            n.func.id
-            for stmt in site.nodes
-            for n in ast.walk(stmt)
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-        }
-        if called & source_map.bound:
-            return None
-        lines = [source_map.find(n, cst.SimpleStatementLine) for n in site.nodes]
-        if any(
-            not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 for line in lines
-        ):
-            return None
-        return Located(site, tuple(line for line in lines if line is not None))
-    if site.kind == "name":
-        names = [source_map.find(n, cst.Name) for n in site.nodes]
-        old, new = site.detail[site.bit or 0], site.detail[1 - (site.bit or 0)]
-        if not name_guard_of(source_map).allows(old, new) or any(
-            not isinstance(n, cst.Name) or n.value != old for n in names
-        ):
-            return None
-        return Located(site, tuple(n for n in names if n is not None))
-    if site.kind == "quote":
-        strings = [source_map.find(n, cst.SimpleString) for n in site.nodes]
-        if any(not isinstance(s, cst.SimpleString) for s in strings):
-            return None
-        return Located(site, tuple(s for s in strings if s is not None))
-    found = source_map.find(site.nodes[0])
-    if found is None or not _honourable(site, found):
+    held_by = carrier(site.kind)
+    match held_by:
+        case Carrier.STATEMENT_PAIR:
+            return _statement_pair(source_map, site)
+        case Carrier.NAMES:
+            return _names(source_map, site)
+        case Carrier.QUOTE_PAIR:
+            strings = [source_map.find(n, cst.SimpleString) for n in site.nodes]
+            if any(not isinstance(s, cst.SimpleString) for s in strings):
+                return None
+            return Located(site, tuple(s for s in strings if s is not None))
+        case Carrier.NODE:
+            found = source_map.find(site.nodes[0])
+            if found is None or not _honourable(site, found):
+                return None
+            return Located(site, (found,))
+        case _:
+            assert_never(held_by)
+
+
+def _statement_pair(source_map: SourceMap, site: Site) -> Located | None:
+    called = {
+        n.func.id
+        for stmt in site.nodes
+        for n in ast.walk(stmt)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
+    if called & source_map.bound:
         return None
-    return Located(site, (found,))
+    lines = [source_map.find(n, cst.SimpleStatementLine) for n in site.nodes]
+    if any(not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 for line in lines):
+        return None
+    return Located(site, tuple(line for line in lines if line is not None))
+
+
+def _names(source_map: SourceMap, site: Site) -> Located | None:
+    names = [source_map.find(n, cst.Name) for n in site.nodes]
+    old, new = site.detail[site.bit or 0], site.detail[1 - (site.bit or 0)]
+    if not name_guard_of(source_map).allows(old, new) or any(
+        not isinstance(n, cst.Name) or n.value != old for n in names
+    ):
+        return None
+    return Located(site, tuple(n for n in names if n is not None))
 
 
 @lru_cache(maxsize=8)
@@ -81,15 +98,15 @@ def name_guard_of(source_map: SourceMap) -> NameGuard:
 
 
 def _honourable(site: Site, node: cst.CSTNode) -> bool:
-    if site.kind == "nestedif":
+    if site.kind is ChoiceKind.NESTEDIF:
         assert isinstance(node, cst.If)
         if site.bit == 1:
             body = node.body
             return isinstance(body, cst.IndentedBlock) and len(body.body) == 1
         return isinstance(node.test, cst.BooleanOperation)
-    if site.kind == "ifswap":
+    if site.kind is ChoiceKind.IFSWAP:
         return isinstance(node, cst.If) and isinstance(node.orelse, cst.Else)
-    if site.kind == "fstring":
+    if site.kind is ChoiceKind.FSTRING:
         if isinstance(node, cst.Call):
             return to_fstring(node) is not None
         return isinstance(node, cst.FormattedString) and to_format(node) is not None

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from forewarn.marks.channels.pysource.raw import Raw
+from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 
 PAIRS: tuple[tuple[str, str], ...] = (
     ("resp", "response"),
@@ -134,7 +134,13 @@ def _function_raws(
         profile = hashlib.blake2b(canonical(function.body, marked).encode(), digest_size=8)
         pair = SPELLINGS[name]
         raws.append(
-            Raw("name", f"{pair[0]}|{profile.hexdigest()}", pair.index(name), tuple(nodes), pair)
+            Raw(
+                ChoiceKind.NAME,
+                f"{pair[0]}|{profile.hexdigest()}",
+                pair.index(name),
+                tuple(nodes),
+                pair,
+            )
         )
     keys = Counter(r.key for r in raws)
     return [r for r in raws if keys[r.key] == 1]

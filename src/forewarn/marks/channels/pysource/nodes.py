@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from forewarn.marks.channels.pysource.kinds import NEGATED, fstring_args, num_const
-from forewarn.marks.channels.pysource.raw import Raw, first
+from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw, first
 from forewarn.marks.channels.pysource.shapes import (
     aug_form,
     bare_return,
@@ -80,7 +80,7 @@ class NodeSerialiser(KindWalker):
     def c_constant(self, node: ast.Constant, _test: bool) -> str:
         style = None if self.in_fstring else quote_style(node, self.lines)
         if style is not None:
-            self.sink.append(Raw("quote", quote_key(node.value), style, (node,)))
+            self.sink.append(Raw(ChoiceKind.QUOTE, quote_key(node.value), style, (node,)))
         return const_tag(node.value)
 
     def c_attribute(self, node: ast.Attribute, _test: bool) -> str:
@@ -145,7 +145,7 @@ class NodeSerialiser(KindWalker):
         if isinstance(node.target, ast.Name) and type(node.op) in (ast.Add, ast.Sub):
             if num_const(node.value):
                 text = f"AUG({type(node.op).__name__},{self.c(node.value)})"
-                self.sink.append(Raw("augassign", text, 0, (node,)))
+                self.sink.append(Raw(ChoiceKind.AUGASSIGN, text, 0, (node,)))
                 return text
         return None
 
@@ -154,14 +154,14 @@ class NodeSerialiser(KindWalker):
             return None
         assert isinstance(node.value, ast.BinOp)
         text = f"AUG({type(node.value.op).__name__},{self.c(node.value.right)})"
-        self.sink.append(Raw("augassign", text, 1, (node,)))
+        self.sink.append(Raw(ChoiceKind.AUGASSIGN, text, 1, (node,)))
         return text
 
     def c_empty(self, node: ast.Dict | ast.List) -> str | None:
         if elements(node):
             return None
         text = "DICT0" if isinstance(node, ast.Dict) else "LIST0"
-        self.sink.append(Raw("empty", text, 0, (node,)))
+        self.sink.append(Raw(ChoiceKind.EMPTY, text, 0, (node,)))
         return text
 
     def c_call(self, node: ast.Call, _test: bool) -> str:
@@ -187,7 +187,7 @@ class NodeSerialiser(KindWalker):
         if not node.orelse and isinstance(node.iter, ast.Tuple | ast.List):
             if const_seq(node.iter):
                 bit = 0 if isinstance(node.iter, ast.Tuple) else 1
-                self.sink.append(Raw("seqkind", "FOR", bit, (node.iter,)))
+                self.sink.append(Raw(ChoiceKind.SEQKIND, "FOR", bit, (node.iter,)))
         return None
 
     def c_dict(self, node: ast.Dict, _test: bool) -> str:

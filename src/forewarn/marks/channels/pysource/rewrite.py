@@ -7,6 +7,7 @@ comments, layout and quoting of the partner's copy stay those of the original fi
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import assert_never
 
 import libcst as cst
 
@@ -29,6 +30,7 @@ from forewarn.marks.channels.pysource.edits import (
     toggle_sequence,
 )
 from forewarn.marks.channels.pysource.locate import Located
+from forewarn.marks.channels.pysource.raw import Carrier, ChoiceKind, carrier
 
 
 def rewrite(
@@ -45,19 +47,21 @@ def rewrite(
     names: dict[int, str] = {}
     for located, bit in plan:
         site = located.site
-        if site.kind == "name":
-            names.update((id(node), site.detail[bit]) for node in located.nodes)
-            continue
-        if site.kind == "quote":
-            first, second = located.nodes
-            quotes[id(first)], quotes[id(second)] = ('"', "'") if bit == 0 else ("'", '"')
-            continue
-        if site.kind == "stmtorder":
-            if bit != site.bit:
+        held_by = carrier(site.kind)
+        match held_by:
+            case Carrier.NAMES:
+                names.update((id(node), site.detail[bit]) for node in located.nodes)
+            case Carrier.QUOTE_PAIR:
                 first, second = located.nodes
-                swaps[id(first)] = id(second)
-            continue
-        edits[id(located.nodes[0])].append((site, bit))
+                quotes[id(first)], quotes[id(second)] = ('"', "'") if bit == 0 else ("'", '"')
+            case Carrier.STATEMENT_PAIR:
+                if bit != site.bit:
+                    first, second = located.nodes
+                    swaps[id(first)] = id(second)
+            case Carrier.NODE:
+                edits[id(located.nodes[0])].append((site, bit))
+            case _:
+                assert_never(held_by)
     try:
         module = module.visit(_Rewriter(edits, swaps, quotes, above, names))
     except (cst.CSTValidationError, ValueError) as error:
@@ -110,14 +114,14 @@ class _Rewriter(cst.CSTTransformer):
             if bit == site.bit or not isinstance(node, cst.Comparison):
                 continue
             target = node.comparisons[0]
-            if site.kind == "cmporder":
+            if site.kind is ChoiceKind.CMPORDER:
                 op = target.operator
                 new_op = MIRROR_OP[type(op)]() if type(op) in MIRROR_OP else op
                 node = node.with_changes(
                     left=target.comparator,
                     comparisons=[target.with_changes(operator=new_op, comparator=node.left)],
                 )
-            elif site.kind == "negcmp":
+            elif site.kind is ChoiceKind.NEGCMP:
                 inner = node.with_changes(
                     comparisons=[target.with_changes(operator=NEGATE_OP[type(target.operator)]())],
                     lpar=[],
@@ -133,7 +137,11 @@ class _Rewriter(cst.CSTTransformer):
     ) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
             inner = updated_node.expression
-            if site.kind == "negcmp" and bit != site.bit and isinstance(inner, cst.Comparison):
+            if (
+                site.kind is ChoiceKind.NEGCMP
+                and bit != site.bit
+                and isinstance(inner, cst.Comparison)
+            ):
                 target = inner.comparisons[0]
                 op = NEGATE_OP[type(target.operator)]()
                 lpar, rpar = (
@@ -187,7 +195,7 @@ class _Rewriter(cst.CSTTransformer):
     def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.BaseExpression:
         node: cst.BaseExpression = updated_node
         for site, bit in self._wanted(original_node):
-            if site.kind == "empty" and bit != site.bit:
+            if site.kind is ChoiceKind.EMPTY and bit != site.bit:
                 return call("list", updated_node.lpar, updated_node.rpar)
         return self._sequence(original_node, node)
 
@@ -196,9 +204,9 @@ class _Rewriter(cst.CSTTransformer):
 
     def _sequence(self, original: cst.CSTNode, node: cst.BaseExpression) -> cst.BaseExpression:
         wanted = self._wanted(original)
-        order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "tupleorder"}
+        order_bits = {s.detail[1]: b for s, b in wanted if s.kind is ChoiceKind.TUPLEORDER}
         if order_bits and isinstance(node, cst.Tuple | cst.List):
-            items = [item_key(s) for s, _ in wanted if s.kind == "tupleorder"][0]
+            items = [item_key(s) for s, _ in wanted if s.kind is ChoiceKind.TUPLEORDER][0]
             order = arrange(items, order_bits)
             slots = list(node.elements)
             moved = [slots[items.index(name)] for name in order]
@@ -206,16 +214,16 @@ class _Rewriter(cst.CSTTransformer):
                 elements=[m.with_changes(comma=s.comma) for m, s in zip(moved, slots, strict=True)]
             )
         for site, bit in wanted:
-            if site.kind == "seqkind" and bit != site.bit:
+            if site.kind is ChoiceKind.SEQKIND and bit != site.bit:
                 node = toggle_sequence(node)
         return node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         wanted = self._wanted(original_node)
         node = updated_node
-        order_sites = [s for s, _ in wanted if s.kind == "kwargorder"]
+        order_sites = [s for s, _ in wanted if s.kind is ChoiceKind.KWARGORDER]
         if order_sites:
-            order_bits = {s.detail[1]: b for s, b in wanted if s.kind == "kwargorder"}
+            order_bits = {s.detail[1]: b for s, b in wanted if s.kind is ChoiceKind.KWARGORDER}
             taking = {order_sites[0].detail[0], *order_bits}
             args = list(node.args)
             places = [i for i, a in enumerate(args) if a.keyword and a.keyword.value in taking]
@@ -230,16 +238,16 @@ class _Rewriter(cst.CSTTransformer):
         for site, bit in wanted:
             if bit == site.bit:
                 continue
-            if site.kind == "fstring":
+            if site.kind is ChoiceKind.FSTRING:
                 converted = to_fstring(node)
                 assert converted is not None
                 return converted
-            if site.kind == "defaultarg":
+            if site.kind is ChoiceKind.DEFAULTARG:
                 node = toggle_default(node, site.key, spell=bit == 1)
-            if site.kind == "empty":
+            if site.kind is ChoiceKind.EMPTY:
                 empty = cst.Dict([]) if site.key == "DICT0" else cst.List([])
                 return empty.with_changes(lpar=node.lpar, rpar=node.rpar)
-            if site.kind == "range":
+            if site.kind is ChoiceKind.RANGE:
                 if site.bit == 0:
                     zero = cst.Arg(
                         cst.Integer("0"),
@@ -254,7 +262,7 @@ class _Rewriter(cst.CSTTransformer):
         self, original_node: cst.FormattedString, updated_node: cst.FormattedString
     ) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
-            if site.kind == "fstring" and bit != site.bit:
+            if site.kind is ChoiceKind.FSTRING and bit != site.bit:
                 converted = to_format(updated_node)
                 assert converted is not None
                 return converted
@@ -265,20 +273,20 @@ class _Rewriter(cst.CSTTransformer):
         for site, bit in self._wanted(original_node):
             if bit == site.bit:
                 continue
-            if site.kind == "ifswap" and isinstance(node.orelse, cst.Else):
+            if site.kind is ChoiceKind.IFSWAP and isinstance(node.orelse, cst.Else):
                 node = node.with_changes(
                     test=negate(node.test),
                     whitespace_before_test=cst.SimpleWhitespace(" "),
                     body=node.orelse.body,
                     orelse=node.orelse.with_changes(body=node.body),
                 )
-            elif site.kind == "nestedif":
+            elif site.kind is ChoiceKind.NESTEDIF:
                 node = merge(node) if site.bit == 1 else split(node)
         return node
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
-            if site.kind == "ternary" and bit != site.bit:
+            if site.kind is ChoiceKind.TERNARY and bit != site.bit:
                 return updated_node.with_changes(
                     test=negate(updated_node.test),
                     body=updated_node.orelse,

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from forewarn.marks.channels.pysource.kinds import is_and, is_literalish, num_const
-from forewarn.marks.channels.pysource.raw import Raw
+from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 
 DIGIT_RUN = re.compile(r"\d{3,}")
 
@@ -201,5 +201,5 @@ def quote_pairs(quotes: list[Raw]) -> list[Raw]:
     for a, b in zip(single[::2], single[1::2], strict=False):
         styles = (a.bit, b.bit)
         bit = 0 if styles == (0, 1) else 1 if styles == (1, 0) else None
-        out.append(Raw("quote", a.key + "|" + b.key, bit, (*a.nodes, *b.nodes)))
+        out.append(Raw(ChoiceKind.QUOTE, a.key + "|" + b.key, bit, (*a.nodes, *b.nodes)))
     return out

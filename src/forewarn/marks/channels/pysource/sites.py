@@ -21,7 +21,7 @@ from forewarn.marks.channels.pysource.kinds import (
     side_effect_free,
     sym_const,
 )
-from forewarn.marks.channels.pysource.raw import Raw, first
+from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw, first
 from forewarn.marks.channels.pysource.shapes import (
     const_seq,
     double_not,
@@ -56,7 +56,7 @@ class KindWalker(ABC):
         op = type(compare.ops[0])
         canonical = POSITIVE[op] if negated else op
         inner = self.symmetric(canonical.__name__, compare.left, compare.comparators[0])
-        self.sink.append(Raw("negcmp", inner, 1 if negated else 0, (outer,)))
+        self.sink.append(Raw(ChoiceKind.NEGCMP, inner, 1 if negated else 0, (outer,)))
         self.seq_site(compare)
         return inner
 
@@ -65,7 +65,7 @@ class KindWalker(ABC):
         if type(compare.ops[0]) in (ast.In, ast.NotIn) and isinstance(seq, ast.Tuple | ast.List):
             if const_seq(seq):
                 bit = 0 if isinstance(seq, ast.Tuple) else 1
-                self.sink.append(Raw("seqkind", "IN", bit, (seq,)))
+                self.sink.append(Raw(ChoiceKind.SEQKIND, "IN", bit, (seq,)))
                 self.order_sites(seq, [ast.dump(e) for e in seq.elts], "IN")
 
     def unordered(self, seq: ast.Tuple) -> str:
@@ -81,7 +81,9 @@ class KindWalker(ABC):
     def order_sites(self, seq: ast.Tuple | ast.List, items: list[str], key: str) -> None:
         for pivot, other, bit in pivot_pairs(items):
             detail = (pivot, other)
-            self.sink.append(Raw("tupleorder", key + f"<{pivot}|{other}>", bit, (seq,), detail))
+            self.sink.append(
+                Raw(ChoiceKind.TUPLEORDER, key + f"<{pivot}|{other}>", bit, (seq,), detail)
+            )
 
     def symmetric(self, op: str, left: ast.expr, right: ast.expr) -> str:
         (a, sa), (b, sb) = self.part(left), self.part(right)
@@ -107,7 +109,7 @@ class KindWalker(ABC):
         text = min(forward, backward)
         const_left, const_right = sym_const(left, op), sym_const(right, op)
         if const_left != const_right:
-            self.sink.append(Raw("cmporder", text, 1 if const_left else 0, (node,)))
+            self.sink.append(Raw(ChoiceKind.CMPORDER, text, 1 if const_left else 0, (node,)))
         return text
 
     def call(self, node: ast.Call) -> str:
@@ -115,7 +117,7 @@ class KindWalker(ABC):
         builtin = func.id if isinstance(func, ast.Name) else None
         if builtin in ("dict", "list") and not node.args and not node.keywords:
             text = "DICT0" if builtin == "dict" else "LIST0"
-            self.sink.append(Raw("empty", text, 1, (node,)))
+            self.sink.append(Raw(ChoiceKind.EMPTY, text, 1, (node,)))
             return text
         plain = not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
         if builtin == "range" and plain and len(node.args) in (1, 2):
@@ -126,7 +128,7 @@ class KindWalker(ABC):
                 and args[0].value == 0
             ):
                 text = "RANGE(" + self.c(args[-1]) + ")"
-                self.sink.append(Raw("range", text, len(args) - 1, (node,)))
+                self.sink.append(Raw(ChoiceKind.RANGE, text, len(args) - 1, (node,)))
                 return text
         format_args = format_call_args(node)
         if format_args is not None:
@@ -138,7 +140,7 @@ class KindWalker(ABC):
         positional = list(node.args)
         spelled = default_keyword(node)
         if site is not None:
-            self.sink.append(Raw("defaultarg", site[0], site[1], (node,)))
+            self.sink.append(Raw(ChoiceKind.DEFAULTARG, site[0], site[1], (node,)))
             if site == ("open", 1):
                 positional = positional[:1]
         head = self.c(func) + "(" + ",".join(self.c(a) for a in positional)
@@ -149,13 +151,15 @@ class KindWalker(ABC):
         text = head + "|" + ",".join(k for k, _ in kws) + ")"
         for pivot, other, bit in kwarg_pairs(node):
             self.sink.append(
-                Raw("kwargorder", text + f"<{pivot},{other}>", bit, (node,), (pivot, other))
+                Raw(
+                    ChoiceKind.KWARGORDER, text + f"<{pivot},{other}>", bit, (node,), (pivot, other)
+                )
             )
         return text
 
     def fmt(self, node: ast.expr, args: list[ast.expr], bit: int) -> str:
         text = "FMT(" + ",".join(self.c(a) for a in args) + ")"
-        self.sink.append(Raw("fstring", text, bit, (node,)))
+        self.sink.append(Raw(ChoiceKind.FSTRING, text, bit, (node,)))
         return text
 
     def if_(self, node: ast.If) -> str:
@@ -170,7 +174,7 @@ class KindWalker(ABC):
             lone_if = len(node.body) == 1 and isinstance(node.body[0], ast.If)
             idle = all(isinstance(s, ast.Pass) for s in node.body)
             if not double_not(node.test) and not lone_if and not idle:
-                self.sink.append(Raw("ifswap", text, bit, (node,)))
+                self.sink.append(Raw(ChoiceKind.IFSWAP, text, bit, (node,)))
             return text
         if orelse:
             head, block = self.c(node.test), self.block(node.body)
@@ -187,7 +191,7 @@ class KindWalker(ABC):
         text = "IFA(" + ",".join(self.c(t) for t in tests) + "|" + self.block(inner.body) + ")"
         form = nested_if_form(node)
         if form is not None:
-            self.sink.append(Raw("nestedif", text, form, (node,)))
+            self.sink.append(Raw(ChoiceKind.NESTEDIF, text, form, (node,)))
         return text
 
     def ifexp(self, node: ast.IfExp) -> str:
@@ -200,5 +204,5 @@ class KindWalker(ABC):
             isinstance(b, ast.IfExp | ast.Lambda | ast.NamedExpr) for b in (node.body, node.orelse)
         )
         if simple and not double_not(node.test):
-            self.sink.append(Raw("ternary", text, bit, (node,)))
+            self.sink.append(Raw(ChoiceKind.TERNARY, text, bit, (node,)))
         return text

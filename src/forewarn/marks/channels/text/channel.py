@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Capture
-from forewarn.marks.channels.text.points import ChoicePoint, choice_points, words
+from forewarn.marks.channels.text.points import ChoicePoint, PointKind, choice_points, words
 
 CONTEXT = 4
 """Canonical words (or neighbouring choices) taken on each side of a word-level choice."""
@@ -125,7 +125,7 @@ def usable(original: str) -> tuple[_Usable, ...]:
 
 def _min_key(point: ChoicePoint) -> int:
     """Fewest words that identify a carrier line: a heading is a line of its own, an item is not."""
-    return 1 if point.kind == "heading" else 2
+    return 1 if point.kind is PointKind.HEADING else 2
 
 
 def _read_layout(
@@ -141,7 +141,7 @@ def _read_layout(
         if len(found) != 1:
             continue
         line = lines[found[0]]
-        if point.kind == "heading":
+        if point.kind is PointKind.HEADING:
             if _ATX_LINE.match(line):
                 votes.add(0)
             elif found[0] + 1 < len(lines) and _UNDERLINE.match(lines[found[0] + 1]):

@@ -9,6 +9,7 @@ from plain text. Code spans, code blocks, URLs and headings are never reworded.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,12 +92,27 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower()))
 
 
+class PointKind(enum.StrEnum):
+    """Which choice of wording or layout a point of a text is."""
+
+    WORD = "word"
+    """A synonym pair (`flaw` / `vulnerability`)."""
+    DATE = "date"
+    """An ISO date or the same date spelled out."""
+    SERIAL = "serial"
+    """With or without the serial comma."""
+    BULLET = "bullet"
+    """The bullet style of one list."""
+    HEADING = "heading"
+    """ATX or setext style of one heading."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChoicePoint:
     """One binary choice in the original text and how to render and recognise each side."""
 
-    kind: str
-    """`word`, `date`, `serial`, `bullet` or `heading`."""
+    kind: PointKind
+    """Which choice it is."""
     spans: tuple[tuple[int, int], ...]
     """Character spans of the original that the choice rewrites."""
     renderings: tuple[tuple[str, ...], tuple[str, ...]]
@@ -134,26 +150,32 @@ def _word_points(text: str, blocked: list[bool]) -> list[ChoicePoint]:
                     continue
                 pair = (_cased(first, like), _cased(second, like))
                 found.append(
-                    ChoicePoint("word", (m.span(),), ((pair[0],), (pair[1],)), _spoken(pair))
+                    ChoicePoint(
+                        PointKind.WORD, (m.span(),), ((pair[0],), (pair[1],)), _spoken(pair)
+                    )
                 )
     for m in _ISO.finditer(text):
         year, month, day = m.groups()
         long = f"{MONTHS[int(month) - 1]} {int(day)}, {year}"
         found.append(
-            ChoicePoint("date", (m.span(),), ((m.group(0),), (long,)), _spoken((m.group(0), long)))
+            ChoicePoint(
+                PointKind.DATE, (m.span(),), ((m.group(0),), (long,)), _spoken((m.group(0), long))
+            )
         )
     for m in _LONG.finditer(text):
         month_name, day, year = m.groups()
         iso = f"{year}-{MONTHS.index(month_name) + 1:02d}-{int(day):02d}"
         found.append(
-            ChoicePoint("date", (m.span(),), ((iso,), (m.group(0),)), _spoken((iso, m.group(0))))
+            ChoicePoint(
+                PointKind.DATE, (m.span(),), ((iso,), (m.group(0),)), _spoken((iso, m.group(0)))
+            )
         )
     for m in _SERIAL.finditer(text):
         conj = m.group(2)
         pair = (f", {conj}", f" {conj}")
         found.append(
             ChoicePoint(
-                "serial", ((m.start(1), m.end(2)),), ((pair[0],), (pair[1],)), _spoken(pair)
+                PointKind.SERIAL, ((m.start(1), m.end(2)),), ((pair[0],), (pair[1],)), _spoken(pair)
             )
         )
     found.sort(key=lambda p: p.spans[0])
@@ -181,7 +203,11 @@ def _layout_points(text: str, fenced: list[bool]) -> list[ChoicePoint]:
         setext = f"{title}\n{'=-'[level - 1] * max(3, len(title))}"
         found.append(
             ChoicePoint(
-                "heading", (m.span(),), ((m.group(0),), (setext,)), ((), ()), (words(title),)
+                PointKind.HEADING,
+                (m.span(),),
+                ((m.group(0),), (setext,)),
+                ((), ()),
+                (words(title),),
             )
         )
     for m in _SETEXT.finditer(text):
@@ -192,7 +218,9 @@ def _layout_points(text: str, fenced: list[bool]) -> list[ChoicePoint]:
         title, level = m.group(1).rstrip(), 1 if m.group(2)[0] == "=" else 2
         atx = f"{'#' * level} {title}"
         found.append(
-            ChoicePoint("heading", (m.span(),), ((atx,), (m.group(0),)), ((), ()), (words(title),))
+            ChoicePoint(
+                PointKind.HEADING, (m.span(),), ((atx,), (m.group(0),)), ((), ()), (words(title),)
+            )
         )
     block: list[re.Match[str]] = []
     for m in _BULLET.finditer(text):
@@ -217,7 +245,7 @@ def _bullets(items: list[re.Match[str]]) -> ChoicePoint:
     spans = tuple((m.end(2) - 1, m.end(2)) if ordered else m.span(2) for m in items)
     forms = (".", ")") if ordered else ("-", "*")
     return ChoicePoint(
-        "bullet",
+        PointKind.BULLET,
         spans,
         ((forms[0],) * len(spans), (forms[1],) * len(spans)),
         ((), ()),

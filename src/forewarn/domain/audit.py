@@ -1,0 +1,28 @@
+"""What the tamper-evident audit log records."""
+
+from __future__ import annotations
+
+import enum
+
+
+class LeafKind(enum.StrEnum):
+    """What one audit leaf records.
+
+    The value is inside every leaf hash (`forewarn.program.audit.leaf_data`) and in proof
+    documents partners keep: a value must never be respelled.
+    """
+
+    RELEASE = "release"
+    """A partner's copy of a case was delivered."""
+    RELEASE_CANCELLED = "release-cancelled"
+    """A pending release was cancelled."""
+    FETCH = "fetch"
+    """A partner downloaded its bundle."""
+    ACK = "ack"
+    """A partner acknowledged its bundle."""
+    SUSPENSION = "suspension"
+    """A partner was suspended or removed."""
+    RESCHEDULE = "reschedule"
+    """A case's planned patch date moved."""
+    ACCUSATION = "accusation"
+    """An investigation accused a partner of a leak."""

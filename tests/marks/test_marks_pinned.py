@@ -1,0 +1,61 @@
+"""Marks of the shipped PoC, pinned: any change of what a partner's copy looks like is seen here.
+
+Released copies decode only while the channels find, anchor and write choice points exactly as
+they did when the copies were made (`forewarn.domain.marking`). A refactoring that changes a
+single byte of a marked copy fails this test; a deliberate change of marks is a new marking
+scheme (`forewarn.marks.schemes`), and scheme 1 below must keep these hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import forewarn
+from forewarn.domain import ArtifactKind
+from forewarn.marks import CodeSpec, Marker
+from forewarn.marks.channels.pysource import PythonSourceChannel
+from forewarn.marks.schemes import registry_for
+
+POC = (Path(forewarn.__file__).parent / "data/scenarios/exchange-2021/poc.py").read_bytes()
+POC_SHA256 = "75f28f768946d6e301089f96e83cc87e46a84f33c3cc6e76c5ac48ddf46bd3c4"
+SECRET = bytes(range(32))
+CASE = "FW-2021-0001"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_the_shipped_poc_is_the_one_pinned() -> None:
+    """If this fails, the PoC changed: recompute the pins below with the marks unchanged."""
+    assert _sha(POC) == POC_SHA256
+
+
+@pytest.mark.parametrize(
+    ("partner", "expected"),
+    [
+        ("Acme AV", "9dd4239882cb6c5bc4f5db2ef140695eb1aa9851099ea3cf5a4ad54b79ae5c05"),
+        ("Northwind CERT", "c3e5d1b0daa7cc82165126f067b5f9a8d6d637a38f5e03f43b8e7bb84f0f54f5"),
+    ],
+)
+def test_a_marked_copy_of_the_shipped_poc_is_byte_for_byte_as_pinned(
+    partner: str, expected: str
+) -> None:
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(1))
+    copy = marker.mark("poc.py", ArtifactKind.POC, POC, partner)
+    assert _sha(POC) == POC_SHA256
+    assert _sha(copy.content) == expected
+
+
+def test_python_source_marks_of_the_shipped_poc_are_as_pinned() -> None:
+    """The Python source channel alone, every other choice point flipped: its anchors and
+    rewrites, apart from the payload channel and the code."""
+    channel = PythonSourceChannel()
+    original = POC.decode()
+    bits = [k % 2 for k in range(channel.capacity(original))]
+    assert len(bits) == 101
+    marked = channel.embed(original, bits).encode()
+    assert _sha(marked) == "82016368d2a0a4a7f8177bfd5576ef6c07b95cdd93ef6544f69d5fa7b1e2fc25"

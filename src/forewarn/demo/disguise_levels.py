@@ -300,9 +300,10 @@ def _restructure(body: list[ast.stmt], rng: random.Random) -> list[ast.stmt]:
 
 
 def _split_functions(tree: ast.Module, rng: random.Random) -> None:
-    """The second half of long module-level functions moved into a new helper."""
-    added = []
+    """The second half of long module-level functions moved into a new helper defined after it."""
+    out: list[ast.stmt] = []
     for node in tree.body:
+        out.append(node)
         if not isinstance(node, ast.FunctionDef) or len(node.body) < 4:
             continue
         if _has(node, (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom)):
@@ -320,10 +321,10 @@ def _split_functions(tree: ast.Module, rng: random.Random) -> None:
         params = sorted(known & used)
         name = _name(rng) + "_rest"
         arguments = ast.arguments([], [ast.arg(p) for p in params], None, [], [], None, [])
-        added.append(ast.FunctionDef(name, arguments, tail, [], None, lineno=0))
+        out.append(ast.FunctionDef(name, arguments, tail, [], None, lineno=0))
         call = ast.Call(ast.Name(name, ast.Load()), [ast.Name(p, ast.Load()) for p in params], [])
         node.body = [*head, ast.Return(call)]
-    tree.body.extend(added)
+    tree.body = out
 
 
 class _Inline(ast.NodeTransformer):

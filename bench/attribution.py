@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import attribution_attacks as attacks  # noqa: E402
+from forewarn.demo import disguises as attacks  # noqa: E402
 from forewarn.domain import ArtifactKind, Observation, TokenHit  # noqa: E402
 from forewarn.marks import CodeSpec, Marker  # noqa: E402
 from forewarn.marks.accusation import Accusation  # noqa: E402
@@ -133,17 +133,32 @@ def merged(with_advisory: bool) -> Attack:
 
 
 def partial(bench: Bench, guilty: list[str], rng: random.Random) -> dict[str, str]:
-    return {POC: attacks.partial_third(bench.copy(POC, guilty[0]), rng)}
+    return {POC: attacks.partial_copy(bench.copy(POC, guilty[0]), rng=rng)}
+
+
+SINGLE = [
+    attacks.ATTACKS[key]
+    for key in (
+        "verbatim",
+        "black",
+        "ruff_format",
+        "strip_comments",
+        "ast_unparse",
+        "minify",
+        "rename_all",
+    )
+]
+"""Single-leaker disguises of the PoC, from the one library (forewarn.demo.disguises)."""
 
 
 def scenarios() -> list[tuple[str, int, Attack]]:
     """`(name, colluders, attack)`; an attack maps the guilty partners to the leaked texts."""
     rows: list[tuple[str, int, Attack]] = [
-        (f"PoC, {name}", 1, single(POC, fn)) for name, fn in attacks.SINGLE.items()
+        (f"PoC, {attack.label}", 1, single(POC, attack.apply)) for attack in SINGLE
     ]
     rows += [
         ("PoC, a third of the functions", 1, partial),
-        ("advisory, verbatim", 1, single(ADVISORY, attacks.verbatim)),
+        ("advisory, verbatim", 1, single(ADVISORY, attacks.ATTACKS["verbatim"].apply)),
         ("advisory, plain text re-wrapped", 1, single(ADVISORY, attacks.plain_text)),
         ("PoC, 2 colluders merge by definition", 2, merged(False)),
         ("PoC, 3 colluders merge by definition", 3, merged(False)),

@@ -1,12 +1,19 @@
-"""Similarity benchmark: ROC AUC and precision/recall per disguise level, vs copydetect;
-queries per second against a 10,000-artifact index.
+"""Similarity benchmark: ROC AUC and precision/recall per disguise level, through the path
+`forewarn trace` takes, beside copydetect in the same run; queries per second against a
+10,000-artifact index.
 
     .venv/bin/python bench/similarity.py [--seeds 3] [--index-size 10000]
 
-Corpus (bench/corpus/): independent implementations of the same tasks (4 Python tasks x 3,
-3 Java tasks x 3), and disguised copies of each at cumulative levels. Positives: a copy vs its
-origin. Negatives: the same copy vs the other implementations of the same task (independent
-code for the same job, the hard case).
+Corpus (bench/corpus/): independent implementations of the same tasks, and disguised copies of
+each at the cumulative levels of `forewarn.demo.disguise_levels` (Python) and
+`forewarn.demo.disguise_levels_java` (Java). Positives: a copy vs its origin. Negatives: the same
+copy vs the other implementations of the same task (independent code for the same job).
+
+The index is built as `forewarn.investigate.tracing.add_case` builds it (artifact key
+`case/name`, language from `language_of(name, text)`), and each copy is read and traced as
+`forewarn trace` reads a file (`read_bytes` under a neutral file name, then `Hunt.trace_item`):
+a pair the CLI does not report (below `DEFAULT_MIN_SCORE`) scores 0. The raw index score of
+every pair is given beside it (`index_auc`).
 """
 
 from __future__ import annotations
@@ -24,17 +31,29 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import programs_java, programs_python, toyflaw_java, toyflaw_python  # noqa: E402
-from corpus.disguise import LEVELS, disguise_java, disguise_python  # noqa: E402
+from forewarn.demo.disguise_levels import LEVELS, disguise_python  # noqa: E402
+from forewarn.demo.disguise_levels_java import disguise_java  # noqa: E402
+from forewarn.hunt.readers import read_bytes  # noqa: E402
+from forewarn.hunt.readers.languages import language_of  # noqa: E402
 from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerprint  # noqa: E402
+from forewarn.hunt.trace import Hunt  # noqa: E402
 
 LANGS = {
     "python": (
         {**programs_python.TASKS, "toyflaw": toyflaw_python.CLIENTS},
         disguise_python,
-        "x.py",
+        ".py",
     ),
-    "java": ({**programs_java.TASKS, "toyflaw": toyflaw_java.CLIENTS}, disguise_java, "X.java"),
+    "java": ({**programs_java.TASKS, "toyflaw": toyflaw_java.CLIENTS}, disguise_java, ".java"),
 }
+"""Per language: tasks (independent implementations each), the disguise, the file extension."""
+
+
+def traced(hunt: Hunt, text: str, extension: str) -> dict[str, float]:
+    """Similarity per artifact as `forewarn trace` reports it for a file holding `text`."""
+    (item,) = read_bytes(f"tool{extension}", text.encode())
+    result = hunt.trace_item(item)
+    return {f"{m.case}/{m.artifact}": m.similarity for m in result.matches}
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
@@ -43,11 +62,11 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
 
 
-def copydetect_score(a: str, b: str, filename: str) -> float:
+def copydetect_score(a: str, b: str, extension: str) -> float:
     import copydetect
 
-    fa = copydetect.CodeFingerprint(filename, 25, 6, fp=io.StringIO(a))
-    fb = copydetect.CodeFingerprint(filename, 25, 6, fp=io.StringIO(b))
+    fa = copydetect.CodeFingerprint(f"x{extension}", 25, 6, fp=io.StringIO(a))
+    fb = copydetect.CodeFingerprint(f"x{extension}", 25, 6, fp=io.StringIO(b))
     _, sims, _ = copydetect.compare_files(fa, fb)
     return float(max(sims))
 
@@ -60,16 +79,24 @@ def pr(pos: list[float], neg: list[float], threshold: float) -> tuple[float, flo
 
 def accuracy(seeds: int) -> list[dict[str, object]]:
     rows = []
-    for language, (tasks, disguise, filename) in LANGS.items():
+    for language, (tasks, disguise, extension) in LANGS.items():
         index = SimilarityIndex()
         originals = {}
         for task, impls in tasks.items():
             for i, source in enumerate(impls):
-                key = f"{task}/{i}"
-                originals[key] = source
-                index.add(key, source, case=task, name=str(i), language=language)
+                name = f"{i}{extension}"
+                originals[f"{task}/{name}"] = source
+                index.add(
+                    f"{task}/{name}",
+                    source,
+                    case=task,
+                    name=name,
+                    language=language_of(name, source),
+                )
+        hunt = Hunt(index=index)
         for level in range(0, len(LEVELS) + 1):
-            ours: tuple[list[float], list[float]] = ([], [])
+            cli: tuple[list[float], list[float]] = ([], [])
+            raw: tuple[list[float], list[float]] = ([], [])
             theirs: tuple[list[float], list[float]] = ([], [])
             for key, source in originals.items():
                 task = key.split("/")[0]
@@ -79,43 +106,48 @@ def accuracy(seeds: int) -> list[dict[str, object]]:
                     else [disguise(source, level, seed) for seed in range(seeds)]
                 )
                 for copy in copies:
-                    scores = index.scores(fingerprint(copy, language))
-                    for other, score in scores.items():
+                    reported = traced(hunt, copy, extension)
+                    scores = index.scores(fingerprint(copy, language_of(f"tool{extension}", copy)))
+                    for other in originals:
                         if other.split("/")[0] != task:
                             continue
                         label = 0 if other == key else 1
-                        ours[label].append(score)
-                        theirs[label].append(copydetect_score(copy, originals[other], filename))
+                        cli[label].append(reported.get(other, 0.0))
+                        raw[label].append(scores[other])
+                        theirs[label].append(copydetect_score(copy, originals[other], extension))
             if level == 0:
                 # Level 0: only independent pairs are informative (a file vs itself is 1).
                 rows.append(
                     {
                         "language": language,
                         "level": "independent only",
-                        "median_independent": round(float(np.median(ours[1])), 3),
-                        "max_independent": round(float(np.max(ours[1])), 3),
+                        "median_independent": round(float(np.median(raw[1])), 3),
+                        "max_independent": round(float(np.max(raw[1])), 3),
                         "copydetect_median_independent": round(float(np.median(theirs[1])), 3),
                     }
                 )
+                print(json.dumps(rows[-1]))
                 continue
-            precision, recall = pr(ours[0], ours[1], MATCH_THRESHOLD)
+            precision, recall = pr(cli[0], cli[1], MATCH_THRESHOLD)
+            ours, theirs_auc = auc(cli[0], cli[1]), auc(theirs[0], theirs[1])
             rows.append(
                 {
                     "language": language,
                     "level": f"{level} {LEVELS[level - 1]}",
-                    "positives": len(ours[0]),
-                    "negatives": len(ours[1]),
-                    "auc": round(auc(ours[0], ours[1]), 3),
+                    "positives": len(cli[0]),
+                    "negatives": len(cli[1]),
+                    "auc": round(ours, 3),
+                    "copydetect_auc": round(theirs_auc, 3),
+                    "auc_ratio": round(ours / theirs_auc, 2),
+                    "index_auc": round(auc(raw[0], raw[1]), 3),
                     "precision": round(precision, 3),
                     "recall": round(recall, 3),
-                    "precision@0.3": round(pr(ours[0], ours[1], 0.3)[0], 3),
-                    "recall@0.3": round(pr(ours[0], ours[1], 0.3)[1], 3),
-                    "median_copy": round(float(np.median(ours[0])), 3),
-                    "median_independent": round(float(np.median(ours[1])), 3),
-                    "max_independent": round(float(np.max(ours[1])), 3),
-                    "recall@0.25": round(pr(ours[0], ours[1], 0.25)[1], 3),
-                    "copydetect_auc": round(auc(theirs[0], theirs[1]), 3),
+                    "recall@0.15": round(pr(cli[0], cli[1], 0.15)[1], 3),
+                    "median_copy": round(float(np.median(raw[0])), 3),
+                    "median_independent": round(float(np.median(raw[1])), 3),
+                    "max_independent": round(float(np.max(raw[1])), 3),
                     "copydetect_median_copy": round(float(np.median(theirs[0])), 3),
+                    "copydetect_median_independent": round(float(np.median(theirs[1])), 3),
                 }
             )
             print(json.dumps(rows[-1]))
@@ -169,12 +201,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--index-size", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--accuracy-only", action="store_true", help="skip the speed run")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "out" / "similarity.json"
     )
     args = parser.parse_args()
     rows = accuracy(args.seeds)
-    speed = throughput(args.index_size, args.queries)
+    speed = None if args.accuracy_only else throughput(args.index_size, args.queries)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps({"threshold": MATCH_THRESHOLD, "accuracy": rows, "throughput": speed}, indent=2)

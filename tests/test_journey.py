@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from pathlib import Path
 import pyrage
 import pytest
 import yaml
+
+from forewarn.demo import disguises
 
 pytestmark = pytest.mark.slow
 
@@ -102,10 +103,8 @@ def _program_file(folder: Path) -> tuple[Path, dict[str, str]]:
 
 
 def _disguise(source: str) -> str:
-    """What a leaker does before posting: rename the functions (black reformats after)."""
-    for old, new in (("build_cookie", "forge_cookie"), ("probe", "check_host"), ("send", "rq")):
-        source = re.sub(rf"\b{old}\b", new, source)
-    return source
+    """What a leaker does before posting: rename what the file binds (black reformats after)."""
+    return disguises.rename(source)
 
 
 class Psirt:

@@ -14,8 +14,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import black
-
+from forewarn.demo import disguises
 from forewarn.demo.weblog import Request, run_poc, w3c_line, w3c_log
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.store.release_repo import AuditRepository
@@ -52,20 +51,8 @@ def _accused(item: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 def _disguise(source: str) -> str:
-    """What a leaker might do: rename the functions and variables, reformat, drop comments."""
-    renames = {
-        "build_cookie": "make_routing_cookie",
-        "discover_query": "autodiscover_url",
-        "send": "do_request",
-        "probe": "step_one",
-        "parts": "pieces",
-        "headers": "hdrs",
-        "attempts": "tries",
-    }
-    for old, new in renames.items():
-        source = re.sub(rf"\b{old}\b", new, source)
-    source = re.sub(r"  # .*$", "", source, flags=re.MULTILINE)
-    return black.format_str(source, mode=black.Mode(line_length=72))
+    """What a leaker might do: rename what the file binds, drop comments, reformat."""
+    return disguises.format_black(disguises.strip_comments(disguises.rename(source)))
 
 
 def test_leaked_copy_names_case_artifact_and_only_its_partner(

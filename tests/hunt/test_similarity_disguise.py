@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ast
-import builtins
 from pathlib import Path
 
 import black
-import libcst as cst
 import pytest
 
 import forewarn
+from forewarn.demo.disguises import pad_with_dead_code, rename
 from forewarn.domain import ArtifactKind
 from forewarn.hunt import SimilarityIndex
 from forewarn.hunt.similarity import MATCH_THRESHOLD, fingerprint
@@ -41,43 +39,6 @@ def run(host, port=443):
 if __name__ == "__main__":
     run(sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1")
 """
-
-
-class _Renamer(cst.CSTTransformer):
-    def __init__(self, mapping: dict[str, str]) -> None:
-        super().__init__()
-        self.mapping = mapping
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        return updated_node.with_changes(
-            value=self.mapping.get(updated_node.value, original_node.value)
-        )
-
-
-def rename(source: str) -> str:
-    """Rename every name the file binds (not imports, builtins or attributes) with libcst."""
-    tree = ast.parse(source)
-    bound = {
-        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
-    bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
-    bound |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    keywords = {k.arg for k in ast.walk(tree) if isinstance(k, ast.keyword) and k.arg}
-    keep = set(dir(builtins)) | attributes | keywords
-    mapping = {name: f"n{i}" for i, name in enumerate(sorted(bound - keep))}
-    return cst.parse_module(source).visit(_Renamer(mapping)).code
-
-
-def pad_with_dead_code(source: str) -> str:
-    """A dead assignment in every function and a dead helper, as an attacker would add."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef):
-            node.body.insert(len(node.body) // 2, ast.parse("_pad = [0] * 16\n").body[0])
-    helper = "def _unused(values):\n    total = 0\n    for v in values:\n        total += v * 3\n"
-    tree.body.insert(3, ast.parse(helper + "    return total\n").body[0])
-    return ast.unparse(tree)
 
 
 @pytest.fixture(scope="module")

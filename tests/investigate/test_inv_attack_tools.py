@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from forewarn.demo import attacker, weblog
+from forewarn.demo import disguises, weblog
 from forewarn.demo.scenario import scenario_dir
 from forewarn.errors import InvestigationError
 from forewarn.hunt.readers import is_weblog
@@ -26,7 +26,7 @@ def poc_source() -> str:
 
 def test_renamed_tool_shares_no_defined_name_with_the_original() -> None:
     original = poc_source()
-    changed = attacker.transform(original, STEPS)
+    changed = disguises.transform(original, STEPS)
     tree = ast.parse(changed)
     functions = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
     assert functions and all(name.startswith("f_") for name in functions)
@@ -38,7 +38,7 @@ def test_transformed_tool_sends_the_same_requests(tmp_path: Path) -> None:
     original = tmp_path / "poc.py"
     original.write_text(poc_source(), encoding="utf-8")
     changed = tmp_path / "tool.py"
-    changed.write_text(attacker.transform(poc_source(), STEPS), encoding="utf-8")
+    changed.write_text(disguises.transform(poc_source(), STEPS), encoding="utf-8")
 
     def shape(script: Path) -> list[tuple[str, str, tuple[str, ...]]]:
         (run,) = weblog.run_poc(script, 1)
@@ -50,11 +50,11 @@ def test_transformed_tool_sends_the_same_requests(tmp_path: Path) -> None:
 
 def test_unknown_step_is_refused() -> None:
     with pytest.raises(InvestigationError, match="unknown attacker step"):
-        attacker.transform("x = 1\n", ["obfuscate"])
+        disguises.transform("x = 1\n", ["obfuscate"])
 
 
 def test_unused_constants_are_dropped() -> None:
-    out = attacker.transform('A = "x"\nB = 2\nprint(B)\n', ["drop-unused-constants"])
+    out = disguises.transform('A = "x"\nB = 2\nprint(B)\n', ["drop-unused-constants"])
     assert out == "B = 2\nprint(B)\n"
 
 

@@ -3,25 +3,20 @@ the toy server, unrelated code."""
 
 from __future__ import annotations
 
-import ast
 import importlib.util
-import io
 import json
 import os
 import random
 import subprocess
 import sys
 import sysconfig
-import tokenize
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from types import ModuleType
 
-import black
-import libcst as cst
-import python_minifier
+from forewarn.demo import disguises
 
 SCENARIO = files("forewarn") / "data" / "scenarios" / "exchange-2021"
 
@@ -52,110 +47,16 @@ def random_bits(count: int, seed: int) -> list[int]:
 # -- attacker transformations ----------------------------------------------------------------------
 
 
-def strip_comments(source: str) -> str:
-    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-    return tokenize.untokenize(t for t in tokens if t.type != tokenize.COMMENT)
-
-
-def ruff_format(source: str) -> str:
-    ruff = Path(sys.executable).parent / "ruff"
-    done = subprocess.run(
-        [str(ruff), "format", "--isolated", "-"],
-        input=source,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
-
-
-class _Renamer(cst.CSTTransformer):
-    def __init__(self, mapping: dict[str, str], local: set[str]) -> None:
-        super().__init__()
-        self.mapping = mapping
-        self.local = local
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        return updated_node.with_changes(
-            value=self.mapping.get(updated_node.value, updated_node.value)
-        )
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        """Keyword names of calls to code outside the file are the callee's, not ours."""
-        func = original_node.func
-        if isinstance(func, cst.Name) and func.value in self.local:
-            return updated_node
-        args = [
-            new.with_changes(keyword=old.keyword)
-            for old, new in zip(original_node.args, updated_node.args, strict=True)
-        ]
-        return updated_node.with_changes(args=args)
-
-
 def rename_all(source: str) -> str:
-    """Rename every identifier the file binds (functions, classes, parameters, variables), with
-    their uses, keyword arguments and attributes of the same name; builtins and imports stay."""
-    tree = ast.parse(source)
-    bound: set[str] = set()
-    imported: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            bound.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, ast.alias):
-            imported.add((node.asname or node.name).split(".")[0])
-    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    names = sorted(n for n in bound - imported if not n.startswith("__") and n not in attributes)
-    mapping = {name: f"v{i}_{len(name)}" for i, name in enumerate(names)}
-    local = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
-    return cst.parse_module(source).visit(_Renamer(mapping, local)).code
-
-
-def partial_copy(source: str, *, keep: float = 1 / 3, seed: int = 0) -> str:
-    """Imports, module constants and a random third of the functions."""
-    tree = ast.parse(source)
-    functions = [s for s in tree.body if isinstance(s, ast.FunctionDef | ast.ClassDef)]
-    chosen = set(
-        random.Random(seed).sample(range(len(functions)), max(1, round(len(functions) * keep)))
-    )
-    body = [
-        s
-        for s in tree.body
-        if not isinstance(s, ast.FunctionDef | ast.ClassDef) or functions.index(s) in chosen
-    ]
-    lines = source.splitlines(keepends=True)
-    return "".join("".join(lines[s.lineno - 1 : s.end_lineno]) for s in body)
-
-
-def shuffle_functions(source: str, seed: int = 0) -> str:
-    tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
-    chunks = ["".join(lines[s.lineno - 1 : s.end_lineno]) for s in tree.body]
-    heads = [
-        c for s, c in zip(tree.body, chunks, strict=True) if not isinstance(s, ast.FunctionDef)
-    ]
-    defs = [c for s, c in zip(tree.body, chunks, strict=True) if isinstance(s, ast.FunctionDef)]
-    random.Random(seed).shuffle(defs)
-    return "".join(heads[:-1] + ["\n\n"] + defs + ["\n\n", heads[-1]])
+    """Every identifier the file binds renamed (forewarn.demo.disguises.rename), layout kept."""
+    return disguises.rename(source, lambda name, rank, _: f"v{rank}_{len(name)}")
 
 
 TRANSFORMS: dict[str, Callable[[str], str]] = {
-    "verbatim": lambda s: s,
-    "black": lambda s: black.format_str(s, mode=black.Mode()),
-    "ruff_format": ruff_format,
-    "strip_comments": strip_comments,
-    "ast_unparse": lambda s: ast.unparse(ast.parse(s)),
-    "minify": lambda s: python_minifier.minify(s, rename_locals=True),
+    **{key: attack.apply for key, attack in disguises.ATTACKS.items()},
     "rename_all": rename_all,
-    "shuffle_functions": shuffle_functions,
-    "partial_copy": partial_copy,
 }
-"""Attacker transformations, by name."""
+"""Attacker transformations, by name (the one library: forewarn.demo.disguises)."""
 
 
 # -- unrelated code --------------------------------------------------------------------------------

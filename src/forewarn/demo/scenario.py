@@ -23,7 +23,7 @@ from pathlib import Path
 import pydantic
 import yaml
 
-from forewarn.demo import attacker, weblog
+from forewarn.demo import disguises, weblog
 from forewarn.domain import ArtifactKind, ReleaseState
 from forewarn.domain.investigation import InvestigationResult
 from forewarn.domain.validation import parse_duration, parse_instant
@@ -175,7 +175,7 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
     copy = marker.mark(leak.artifact, ArtifactKind.POC, original, leak.partner).content
     tool = evidence / script.found_tool.name
     tool.write_text(
-        attacker.transform(copy.decode("utf-8"), script.transformations), encoding="utf-8"
+        disguises.transform(copy.decode("utf-8"), script.transformations), encoding="utf-8"
     )
     seen = _day(script.found_tool.seen) + timedelta(hours=12)
     os.utime(tool, (seen.timestamp(), seen.timestamp()))

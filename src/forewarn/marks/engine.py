@@ -149,6 +149,7 @@ class Marker:
         source = _text(original, artifact)
         word = self.codeword(partner)
         content = source
+        written: list[tuple[Channel, list[int]]] = []
         for channel in self.channels.for_kind(kind):
             count = channel.capacity(source)
             if channel.capacity(content) != count:
@@ -156,8 +157,15 @@ class Marker:
                     f"channel {channel.name} finds other choice points after earlier channels",
                     hint="channels of one kind must not change each other's choice points",
                 )
-            bits = word[self._positions(artifact, channel, count)]
-            content = channel.embed(content, [int(b) for b in bits])
+            bits = [int(b) for b in word[self._positions(artifact, channel, count)]]
+            content = channel.embed(content, bits)
+            written.append((channel, bits))
+        for channel, bits in written[:-1]:  # the last channel checked its own bits
+            if channel.extract(source, content) != bits:
+                raise MarkError(
+                    f"a later channel changed the {channel.name} marks of {artifact}",
+                    hint="channels of one kind must not change each other's marks",
+                )
         planted = canary.token_set(self._secret, self.case_id, artifact, partner)
         content, placed = canary.plant(content, kind, planted, self._domain)
         return MarkedCopy(content=content.encode("utf-8"), tokens=placed)

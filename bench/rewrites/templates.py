@@ -1,0 +1,205 @@
+# ruff: noqa: E501 - the generated programs are written as a code assistant writes them
+"""Hand rewrites kept as templates: a different program, its wire values filled from the copy.
+
+A code assistant asked to port and restyle the PoC writes a new program (a class for the
+exchange chain, small functions with early returns for the help desk) on another client. What
+that program must keep is what the copy sends, so its constants are filled from the marked
+copy's own requests, recorded on the listener: per step the path, the query pairs in order and
+the header names as spelt, in order, with their literal values. What depends on the command line
+(cookie, routing header, mailbox, tenant, bodies, lengths) the template computes itself, as
+the original did. The control template alters every one of those values.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from string import Template
+
+from rewrites.clients import CLIENTS
+from rewrites.model import Leak, Output
+from rewrites.replay import Sent, split
+
+Step = tuple[str, str, list[tuple[str, str]], list[tuple[str, str]]]
+"""`(method, path, query pairs, header pairs)` of one request, as captured."""
+
+
+def steps_of(sent: list[Sent]) -> list[Step]:
+    """The template's fill: every request's path, query pairs and headers as sent."""
+    out: list[Step] = []
+    for request in sent:
+        path, _, query = request.target.partition("?")
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        out.append((request.method, path, pairs, list(request.headers)))
+    return out
+
+
+def altered(steps: list[Step]) -> list[Step]:
+    """The control: every path, query key and value, header name, value and order changed."""
+    out: list[Step] = []
+    for method, path, query, headers in steps:
+        new_query = [(f"k{k}_{key}", f"{value}-alt") for k, (key, value) in enumerate(query)]
+        new_headers = [
+            (name.swapcase(), value if name.lower() in {"host", "content-length"} else value + "-x")
+            for name, value in reversed(headers)
+        ]
+        out.append((method, "/alt" + path, new_query, new_headers))
+    return out
+
+
+COMMON = """#!/usr/bin/env python3
+import argparse
+import json
+import sys
+import urllib.parse
+$imports
+STEPS = $steps
+ALTERED = $control
+
+$send
+
+def headers_for(step, host, port, dynamic, body):
+    computed = {k: v + "-x" if ALTERED else v for k, v in dynamic.items()}
+    computed["host"] = "%s:%d" % (host, port)
+    if body is not None:
+        computed["content-length"] = str(len(body))
+    return [(name, computed.get(name.lower(), value)) for name, value in STEPS[step][3]]
+
+
+def target_for(step, dynamic):
+    path, pairs = STEPS[step][1], [(k, dynamic.get(k, v)) for k, v in STEPS[step][2]]
+    return path + ("?" + urllib.parse.urlencode(pairs) if pairs else "")
+
+
+def after_default(step, name, part=""):
+    # what the copy appended to a command-line default (the marks may have changed it)
+    if ALTERED:
+        return "/alt-" + name.lower()
+    pairs = [(k.lower(), v) for k, v in STEPS[step][3] + STEPS[step][2]]
+    value = next(v for k, v in pairs if k == name.lower())
+    if part:
+        value = urllib.parse.unquote(value.split(part, 1)[1].split(";", 1)[0])
+    for default in ("localhost@lab.invalid", "administrator@lab.invalid"):
+        value = value.removeprefix(default)
+    return value
+
+
+def body_of(text):
+    return (b"alt:" if ALTERED else b"") + text.encode("utf-8")
+"""
+
+EXCHANGE = """
+class MailChain:
+    def __init__(self, options):
+        self.options = options
+
+    def cookie(self):
+        o = self.options
+        routed = urllib.parse.quote(f"{o.target}@{o.domain}" + after_default(0, "cookie", "X-BEResource="), safe="@/~=?")
+        backend = o.domain if o.domain else "localhost"
+        return "; ".join([f"X-BEResource={routed}", "X-AnonResource=true", f"X-AnonResource-Backend={backend}"])
+
+    ${adef}def step(self, index, dynamic=None, query=None, body=None):
+        o = self.options
+        method = STEPS[index][0]
+        headers = headers_for(index, o.host, o.port, dynamic or {}, body)
+        return ${aw}send(o.host, o.port, method, target_for(index, query or {}), headers, body)
+
+    ${adef}def run(self):
+        o = self.options
+        status, _ = ${aw}self.step(0, {"cookie": self.cookie()}, {"Email": o.mailbox + after_default(0, "Email")})
+        if status >= 500:
+            return {"reachable": False}
+        document = json.dumps({"mailbox": o.mailbox, "requestKind": "identity", "seq": 1}, sort_keys=True)
+        routed = {"x-beresource": f"{o.target}@{o.domain}" + after_default(1, "x-beresource")}
+        status, data = ${aw}self.step(1, routed, body=body_of(document))
+        who = data.decode("utf-8", "replace").strip() if status == 200 else ""
+        who = who or "anonymous"
+        note = "\\n".join(f"note {i + 1} of {o.lines} for {who}" for i in range(o.lines))
+        status, _ = ${aw}self.step(2, body=body_of(note))
+        written = status in (200, 201, 204)
+        status, data = ${aw}self.step(3)
+        return {"reachable": True, "identity": who, "written": written, "read_back": len(data)}
+
+
+def options(argv):
+    p = argparse.ArgumentParser()
+    for flag, default in (("--host", "127.0.0.1"), ("--target", "localhost"), ("--domain", "lab.invalid"), ("--mailbox", "administrator@lab.invalid")):
+        p.add_argument(flag, default=default)
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--lines", type=int, default=3)
+    return p.parse_args(argv)
+
+
+${adef}def start(argv):
+    return ${aw}MailChain(options(argv)).run()
+"""
+
+TICKETDESK = """
+def upload_document(user, lines):
+    rows = ["line %d for %s" % (n, user) for n in range(1, lines + 1)]
+    return json.dumps(dict(name=template_name(), owner=user, rows=rows, kind="note"), separators=(",", ":"))
+
+
+def template_name():
+    return next(v for k, v in STEPS[1][3] if k.lower() == "x-template-name")
+
+
+${adef}def call(o, index, dynamic=None, query=None, body=None):
+    headers = headers_for(index, o.host, o.port, dynamic or {}, body)
+    return ${aw}send(o.host, o.port, STEPS[index][0], target_for(index, query or {}), headers, body)
+
+
+${adef}def start(argv):
+    p = argparse.ArgumentParser()
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--tenant", default="lab")
+    p.add_argument("--user", default="agent@lab.invalid")
+    p.add_argument("--lines", type=int, default=2)
+    o = p.parse_args(argv)
+    tenant = {"x-tenant": o.tenant}
+    probe, _ = ${aw}call(o, 0, tenant, {"user": o.user})
+    if probe >= 500:
+        return {"probe": probe}
+    upload, _ = ${aw}call(o, 1, tenant, body=body_of(upload_document(o.user, o.lines)))
+    polls = []
+    for index in range(2, len(STEPS)):
+        status, _ = ${aw}call(o, index, dict(tenant, **{"x-poll-round": str(index - 2)}), {"job": "exp-%d" % (index - 2)})
+        polls.append(status)
+    return {"polls": polls, "probe": probe, "upload": upload}
+"""
+
+MAIN = {
+    False: 'if __name__ == "__main__":\n    print(json.dumps(start(sys.argv[1:])))\n',
+    True: 'if __name__ == "__main__":\n    print(json.dumps(asyncio.run(start(sys.argv[1:]))))\n',
+}
+
+PROGRAMS = {"exchange": EXCHANGE, "ticketdesk": TICKETDESK}
+
+
+def program(poc: str, client: str, steps: list[Step], *, control: bool = False) -> str:
+    """The template of `poc` over `client`, filled with `steps`."""
+    chosen = CLIENTS[client]
+    values = {
+        "imports": chosen.imports,
+        "steps": repr(steps),
+        "control": repr(control),
+        "send": chosen.send,
+        "aw": "await " if chosen.asynchronous else "",
+        "adef": "async " if chosen.asynchronous else "",
+    }
+    text = Template(COMMON + PROGRAMS[poc]).substitute(values)
+    return text + "\n\n" + MAIN[chosen.asynchronous]
+
+
+def port_to(client: str, *, control: bool = False) -> object:
+    """The attack: the hand rewrite over `client`, filled from the leaked copy."""
+
+    def build(leak: Leak) -> Output:
+        steps = steps_of([split(raw) for raw in leak.sent()])
+        if control:
+            steps = altered(steps)
+        text = program(leak.poc.name, client, steps, control=control)
+        return Output({f"{leak.poc.name}_{client.replace('.', '_')}.py": text.encode()})
+
+    return build

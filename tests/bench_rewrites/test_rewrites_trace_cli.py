@@ -1,0 +1,50 @@
+"""`forewarn trace` on the corpus end to end: a released program, a partner's decrypted copy,
+its canaries removed, then every family of rewrite traced through the CLI.
+
+What is asserted is what must hold whatever the channels read: no partner but the leaker is
+ever accused, and the control (every wire value changed) names nobody. A restyle that keeps
+the source channel accuses the leaker today; the table of bench/RESULTS.md says the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+
+from attribution_attacks import scrub_tokens  # noqa: E402
+
+from rewrites.model import POCS, Leak  # noqa: E402
+from rewrites.registry import ATTACKS  # noqa: E402
+from trace_world import LEAKER, OTHER, release_and_fetch  # noqa: E402
+
+FAMILIES = ("transform", "template", "replay", "capture", "partial", "control")
+
+
+def test_trace_names_only_the_leaker_across_the_corpus(  # type: ignore[no-untyped-def]
+    program_env, cli, tmp_path: Path
+) -> None:
+    released = release_and_fetch(program_env, cli, tmp_path / "bundles", (LEAKER, OTHER))
+    leak = Leak(POCS[0], scrub_tokens(released.copies[LEAKER]["poc.py"].decode()))
+    chosen = {}
+    for attack in ATTACKS:
+        if attack.poc == "exchange" and attack.family not in chosen:
+            chosen[attack.family] = attack
+    assert tuple(chosen) == FAMILIES
+    folder = tmp_path / "evidence"
+    for family, attack in chosen.items():
+        where = folder / family
+        where.mkdir(parents=True)
+        for name, data in attack.build(leak).files.items():
+            (where / name).write_bytes(data)
+    result = cli([*program_env.cli_args(), "trace", str(folder), "--json"])
+    assert result.exit_code == 0, result.stderr
+    items = {Path(i["path"]).parent.name: i for i in json.loads(result.stdout)}
+    assert set(items) == set(FAMILIES)
+    accused = {f: {s["partner"] for s in i["suspects"] if s["accused"]} for f, i in items.items()}
+    assert all(who <= {LEAKER} for who in accused.values())
+    assert accused["transform"] == {LEAKER}
+    assert items["control"]["suspects"] == [] and items["capture"]["kind"] == "capture"

@@ -3,7 +3,7 @@
 A real program (SQLite in a temporary directory) with `n` early-access partners holding age keys
 and one case per PoC of `rewrites.model.POCS`, released by `release_due` as `forewarn wave
 release` does. Each trial picks a leaker, fetches and decrypts the leaker's own bundle (what the
-partner holds), removes every canary token (`attribution_attacks.scrub_tokens`), applies the
+partner holds), removes every canary token (`forewarn.demo.disguises.scrub_tokens`), applies the
 attack, writes what it leaves into a fresh folder and runs the hunt `forewarn trace` runs
 (`program_hunt` + `Hunt.trace_paths`, every case of the program) over it.
 """
@@ -23,8 +23,7 @@ import pyrage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_attacks import scrub_tokens  # noqa: E402
-
+from forewarn.demo.disguises import scrub_tokens  # noqa: E402
 from forewarn.domain import ArtifactKind  # noqa: E402
 from forewarn.hunt import Hunt, TraceResult  # noqa: E402
 from forewarn.investigate.program_hunt import program_hunt  # noqa: E402

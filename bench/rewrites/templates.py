@@ -12,6 +12,7 @@ the original did. The control template alters every one of those values.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from string import Template
 
@@ -53,6 +54,7 @@ import sys
 import urllib.parse
 $imports
 STEPS = $steps
+BODY_KEYS = $body_keys
 ALTERED = $control
 
 $send
@@ -137,7 +139,8 @@ ${adef}def start(argv):
 TICKETDESK = """
 def upload_document(user, lines):
     rows = ["line %d for %s" % (n, user) for n in range(1, lines + 1)]
-    return json.dumps(dict(name=template_name(), owner=user, rows=rows, kind="note"), separators=(",", ":"))
+    fields = dict(name=template_name(), owner=user, rows=rows, kind="note")
+    return json.dumps({key: fields[key] for key in BODY_KEYS or fields}, separators=(",", ":"))
 
 
 def template_name():
@@ -177,12 +180,21 @@ MAIN = {
 PROGRAMS = {"exchange": EXCHANGE, "ticketdesk": TICKETDESK}
 
 
-def program(poc: str, client: str, steps: list[Step], *, control: bool = False) -> str:
-    """The template of `poc` over `client`, filled with `steps`."""
+def program(
+    poc: str,
+    client: str,
+    steps: list[Step],
+    *,
+    control: bool = False,
+    body_keys: list[str] | None = None,
+) -> str:
+    """The template of `poc` over `client`, filled with `steps` (and the order of the JSON
+    body's keys, as the copy sends them: a rewrite keeps the program's own dict order)."""
     chosen = CLIENTS[client]
     values = {
         "imports": chosen.imports,
         "steps": repr(steps),
+        "body_keys": repr(body_keys or []),
         "control": repr(control),
         "send": chosen.send,
         "aw": "await " if chosen.asynchronous else "",
@@ -196,10 +208,24 @@ def port_to(client: str, *, control: bool = False) -> object:
     """The attack: the hand rewrite over `client`, filled from the leaked copy."""
 
     def build(leak: Leak) -> Output:
-        steps = steps_of([split(raw) for raw in leak.sent()])
+        sent = leak.sent()
+        steps = steps_of([split(raw) for raw in sent])
         if control:
             steps = altered(steps)
-        text = program(leak.poc.name, client, steps, control=control)
+        text = program(leak.poc.name, client, steps, control=control, body_keys=_body_keys(sent))
         return Output({f"{leak.poc.name}_{client.replace('.', '_')}.py": text.encode()})
 
     return build
+
+
+def _body_keys(sent: list[bytes]) -> list[str]:
+    """The keys of the first JSON object body the copy sends, in the order it sends them."""
+    for raw in sent:
+        body = raw.partition(b"\r\n\r\n")[2]
+        try:
+            document = json.loads(body)
+        except ValueError:
+            continue
+        if isinstance(document, dict):
+            return [str(key) for key in document]
+    return []

@@ -15,8 +15,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from attribution_attacks import scrub_tokens  # noqa: E402
-
+from forewarn.demo.disguises import scrub_tokens  # noqa: E402
 from rewrites.model import POCS, Leak  # noqa: E402
 from rewrites.registry import ATTACKS  # noqa: E402
 from trace_world import LEAKER, OTHER, release_and_fetch  # noqa: E402

@@ -71,7 +71,9 @@ def test_the_marked_copy_is_not_the_original() -> None:
         assert leak(poc.name).sent() != wire.record(poc.path.read_text())
 
 
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.family != "capture"], ids=lambda a: f"{a.poc}:{a.name}")
+@pytest.mark.parametrize(
+    "attack", [a for a in ATTACKS if a.family != "capture"], ids=lambda a: f"{a.poc}:{a.name}"
+)
 def test_each_rewrite_parses_and_keeps_the_wire(attack: Attack) -> None:
     copy = leak(attack.poc)
     out = attack.build(copy)
@@ -95,7 +97,9 @@ def test_each_rewrite_parses_and_keeps_the_wire(attack: Attack) -> None:
             }
 
 
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.family == "capture"], ids=lambda a: f"{a.poc}:{a.name}")
+@pytest.mark.parametrize(
+    "attack", [a for a in ATTACKS if a.family == "capture"], ids=lambda a: f"{a.poc}:{a.name}"
+)
 def test_each_capture_reads_back_as_the_copy_s_requests(attack: Attack) -> None:
     if attack.build is captures.pcap and not captures.have_tcpdump():
         pytest.skip("tcpdump is not installed")

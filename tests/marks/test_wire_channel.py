@@ -141,3 +141,19 @@ def _capture_of(raw: bytes):  # type: ignore[no-untyped-def]
     from forewarn.marks.channels.interface import Capture
 
     return Capture(raw.decode("latin-1"), tuple(read_requests(raw).requests))
+
+
+@pytest.mark.parametrize("script", [SHIPPED, POCS / "replay_pairs.py", POCS / "fetch_urllib.py"])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32))
+def test_the_derived_tree_writes_what_the_splice_writes(script: Path, seed: int) -> None:
+    import random
+
+    from forewarn.marks.channels.wire.tree import WireLayout
+
+    plan = wire_plan(script.read_text())
+    layout = WireLayout(plan)
+    assert layout.complete
+    rng = random.Random(seed)
+    bits = [rng.randint(0, 1) for _ in plan.edits]
+    assert layout.derived_tree(bits).module.code == plan.write(bits)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import libcst as cst
 
@@ -25,11 +26,28 @@ from forewarn.marks.channels.payload.write import PayloadLayout
 RECENT = 16
 """Copies remembered per process; the engine hands one to the next channel straight away."""
 
-_recent: OrderedDict[str, tuple[PayloadLayout, tuple[int, ...]]] = OrderedDict()
+
+class CopyLayout(Hashable, Protocol):
+    """Any writer whose copies' trees can be derived from the original's (the wire channel's)."""
+
+    original: str
+    """The unmarked text."""
+    module: cst.Module
+    """The original's libcst tree, as `source_map_of(original)` holds it."""
+
+    def derived_tree(self, bits: Sequence[int]) -> DerivedTree:
+        """The tree of the copy written with `bits`."""
+        ...
+
+
+Layout = PayloadLayout | CopyLayout
+"""A writer the Python source channel can derive copies' trees from."""
+
+_recent: OrderedDict[str, tuple[Layout, tuple[int, ...]]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def remember(marked: str, layout: PayloadLayout, bits: Sequence[int]) -> None:
+def remember(marked: str, layout: Layout, bits: Sequence[int]) -> None:
     """Record that `marked` is `layout.original` with the payload sites set to `bits`."""
     with _lock:
         _recent[marked] = (layout, tuple(bits))
@@ -38,7 +56,7 @@ def remember(marked: str, layout: PayloadLayout, bits: Sequence[int]) -> None:
             _recent.popitem(last=False)
 
 
-def derivation(text: str) -> tuple[PayloadLayout, tuple[int, ...]] | None:
+def derivation(text: str) -> tuple[Layout, tuple[int, ...]] | None:
     """The layout and bits `text` was written from, if it is a recent payload copy."""
     with _lock:
         return _recent.get(text)
@@ -63,8 +81,10 @@ class DerivedTree:
         return frozenset(id(moved[k]) if k in moved else k for k in originals)
 
 
-def derived_tree(layout: PayloadLayout, bits: Sequence[int]) -> DerivedTree:
+def derived_tree(layout: Layout, bits: Sequence[int]) -> DerivedTree:
     """The tree of `layout.write(bits)`, sharing every untouched subtree with the original."""
+    if not isinstance(layout, PayloadLayout):
+        return layout.derived_tree(bits)
     edits = _TreeEdits(layout, bits, _ancestors(layout))
     module = layout.module.visit(edits)
     return DerivedTree(module, edits.moved)

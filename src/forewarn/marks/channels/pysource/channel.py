@@ -53,8 +53,7 @@ from forewarn.errors import MarkError
 from forewarn.marks.channels._python.cst_tree import ancestors
 from forewarn.marks.channels._python.source_map import source_map_of
 from forewarn.marks.channels.interface import Capture
-from forewarn.marks.channels.payload.derived import derivation, derived_tree
-from forewarn.marks.channels.payload.write import PayloadLayout
+from forewarn.marks.channels.payload.derived import Layout, derivation, derived_tree
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource.locate import Located, locate
 from forewarn.marks.channels.pysource.raw import ChoiceKind
@@ -133,7 +132,7 @@ def _plan_of(text: str) -> _Plan:
 
 
 @lru_cache(maxsize=8)
-def _derived_plan(text: str, layout: PayloadLayout, bits: tuple[int, ...]) -> _Plan:
+def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...]) -> _Plan:
     """`_plan(text)` without parsing `text` with libcst again.
 
     The payload channel changed only literals and dict element order, so when `text` shows the

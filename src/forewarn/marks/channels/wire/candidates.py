@@ -62,6 +62,8 @@ class Order:
     """Each entry's source span, in the original order."""
     keys: tuple[str, ...]
     """Each entry's key, in the original order (distinct)."""
+    display: tuple[int, int] = (0, 0)
+    """The whole display's span (to find its libcst node)."""
 
     def pairs(self) -> list[tuple[str, str, int]]:
         """`(pivot, other, original bit)` per bit."""
@@ -243,7 +245,10 @@ def _order(offsets: Offsets, node: ast.Dict | ast.List | ast.Tuple) -> Order | N
         spans = [offsets.span(e) for e in node.elts]
     if len(keys) < 2 or None in keys or None in spans or len(set(keys)) != len(keys):
         return None
-    return Order(tuple(s for s in spans if s is not None), tuple(k for k in keys if k is not None))
+    display = offsets.span(node) or (0, 0)
+    return Order(
+        tuple(s for s in spans if s is not None), tuple(k for k in keys if k is not None), display
+    )
 
 
 def _str(node: ast.expr | None) -> str | None:

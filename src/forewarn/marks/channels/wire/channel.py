@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
 from forewarn.marks.channels.wire.facts import FactKey, facts
 from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
+from forewarn.marks.channels.wire.tree import WireLayout
 from forewarn.marks.wire import evaluate_requests
 
 logger = logging.getLogger(__name__)
@@ -57,6 +60,9 @@ class WireChannel:
                 "the marked wire values do not read back as written",
                 hint="the PoC builds its requests in a way the wire channel cannot plan",
             )
+        layout = _layout(original)
+        if layout.complete and layout.derived_tree(full).module.code == marked:
+            remember(marked, layout, full)  # the source channel then reuses the original's tree
         return marked
 
     def extract(self, original: str, suspect: str) -> list[int | None]:
@@ -72,6 +78,11 @@ class WireChannel:
         if not plan.carried:
             return []
         return read_requests(plan, capture.requests)
+
+
+@lru_cache(maxsize=8)
+def _layout(original: str) -> WireLayout:
+    return WireLayout(wire_plan(original))
 
 
 def read_requests(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[int | None]:

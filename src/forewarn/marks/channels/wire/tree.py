@@ -1,0 +1,155 @@
+"""A wire copy's libcst tree built from the original's, so the source channel need not reparse.
+
+The Python source channel runs on the wire channel's output. Parsing each partner's copy with
+positions (~100 ms) would dominate a release, yet the copy is the original with a few literals
+changed and a few displays reordered: its tree is the original's cached tree with those nodes
+replaced. `WireLayout.derived_tree` does exactly the edits `signatures.write` does, and the
+channel keeps the tree only when its code is byte for byte the copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from forewarn.marks.channels._python.cst_tree import ancestors
+from forewarn.marks.channels._python.order import arrange
+from forewarn.marks.channels._python.source_map import source_map_of
+from forewarn.marks.channels.payload.derived import DerivedTree
+from forewarn.marks.channels.wire.candidates import Literal, Order
+from forewarn.marks.channels.wire.signatures import WirePlan
+
+
+class WireLayout:
+    """Where a plan's edits sit in the original's libcst tree."""
+
+    def __init__(self, plan: WirePlan) -> None:
+        self.plan = plan
+        self.original = plan.original
+        source_map = source_map_of(plan.original)
+        self.module = source_map.wrapper.module
+        starts = [0]
+        for line in plan.original.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        spans: dict[tuple[type[cst.CSTNode], int, int], cst.CSTNode] = {}
+        for node, where in source_map.wrapper.resolve(PositionProvider).items():
+            if isinstance(node, cst.SimpleString | cst.Integer | cst.Dict | cst.List | cst.Tuple):
+                start = starts[where.start.line - 1] + where.start.column
+                end = starts[where.end.line - 1] + where.end.column
+                spans[(type(node), start, end)] = node
+        literals = [e for e in plan.edits if isinstance(e, Literal)]
+        self.literals: dict[int, tuple[int, int, list[int]]] = {}
+        for (kind, start, end), node in spans.items():
+            if kind in (cst.SimpleString, cst.Integer):
+                inside = [
+                    k
+                    for k, e in enumerate(plan.edits)
+                    if isinstance(e, Literal) and start <= e.span[0] and e.span[1] <= end
+                ]
+                if inside:
+                    self.literals[id(node)] = (start, end, inside)
+        self.orders: dict[int, Order] = {}
+        for edit in plan.edits:
+            if isinstance(edit, tuple):
+                order = edit[0]
+                for kind in (cst.Dict, cst.List, cst.Tuple):
+                    display = spans.get((kind, *order.display))
+                    if display is not None:
+                        self.orders[id(display)] = order
+        covered = sum(len(v[2]) for v in self.literals.values())
+        self.complete = covered == len(literals) and len(self.orders) == len(
+            {id(e[0]) for e in plan.edits if isinstance(e, tuple)}
+        )
+        """Whether every edit was found in the tree (otherwise no tree is derived)."""
+        self.above = ancestors(self.module, set(self.literals) | set(self.orders))
+
+    def derived_tree(self, bits: Sequence[int]) -> DerivedTree:
+        """The tree of `plan.write(bits)`, sharing every untouched subtree with the original."""
+        edits = _TreeEdits(self, bits)
+        module = self.module.visit(edits)
+        return DerivedTree(module, edits.moved)
+
+
+class _TreeEdits(cst.CSTTransformer):
+    def __init__(self, layout: WireLayout, bits: Sequence[int]) -> None:
+        super().__init__()
+        self.layout = layout
+        self.bits = bits
+        self.moved: dict[int, cst.CSTNode] = {}
+        chosen: dict[int, dict[str, int]] = {}
+        for edit, bit in zip(layout.plan.edits, bits, strict=True):
+            if isinstance(edit, tuple):
+                order, k = edit
+                chosen.setdefault(id(order), {})[order.pairs()[k][1]] = bit
+        self.chosen = chosen
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.layout.above
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        result = super().on_leave(original_node, updated_node)
+        if result is not original_node and isinstance(result, cst.CSTNode):
+            self.moved[id(original_node)] = result
+        return result
+
+    def _text(self, node: cst.CSTNode) -> str | None:
+        found = self.layout.literals.get(id(node))
+        if found is None:
+            return None
+        start, end, inside = found
+        text = self.layout.original[start:end]
+        for k in sorted(inside, key=lambda k: -self._span(k)[0]):
+            edit = self.layout.plan.edits[k]
+            assert isinstance(edit, Literal)
+            a, b = edit.span[0] - start, edit.span[1] - start
+            text = text[:a] + edit.forms[self.bits[k]] + text[b:]
+        return text
+
+    def _span(self, k: int) -> tuple[int, int]:
+        edit = self.layout.plan.edits[k]
+        assert isinstance(edit, Literal)
+        return edit.span
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        text = self._text(original_node)
+        return updated_node if text is None else updated_node.with_changes(value=text)
+
+    def leave_Integer(
+        self, original_node: cst.Integer, updated_node: cst.Integer
+    ) -> cst.BaseExpression:
+        text = self._text(original_node)
+        return updated_node if text is None else updated_node.with_changes(value=text)
+
+    def _reorder(
+        self,
+        original_node: cst.Dict | cst.List | cst.Tuple,
+        updated_node: cst.Dict | cst.List | cst.Tuple,
+    ) -> cst.BaseExpression:
+        order = self.layout.orders.get(id(original_node))
+        if order is None:
+            return updated_node
+        arrangement = arrange(list(order.keys), self.chosen.get(id(order), {}))
+        slots = list(updated_node.elements)
+        indexes = [order.keys.index(key) for key in arrangement]
+        elements = [slots[j].with_changes(comma=slots[k].comma) for k, j in enumerate(indexes)]
+        for element, j in zip(elements, indexes, strict=True):
+            self.moved[id(original_node.elements[j])] = element
+        return updated_node.with_changes(elements=elements)
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.BaseExpression:
+        return self._reorder(original_node, updated_node)
+
+    def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.BaseExpression:
+        return self._reorder(original_node, updated_node)
+
+    def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.BaseExpression:
+        return self._reorder(original_node, updated_node)
+
+
+__all__ = ["WireLayout"]

@@ -31,7 +31,7 @@ DEFAULT_EPSILON = 1e-3
 
 def _scheme_1() -> ChannelRegistry:
     """Text for advisories and detection guidance; payload, then Python source, for PoCs."""
-    text = TextChannel()
+    text = TextChannel(safe_headings=False)
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
@@ -43,7 +43,8 @@ def _scheme_1() -> ChannelRegistry:
 
 def _scheme_2() -> ChannelRegistry:
     """As scheme 1, but a PoC's wire values are read from what it sends (`WireChannel`): from
-    statically evaluated code and from captured traffic, not from how the source spells them."""
+    statically evaluated code and from captured traffic, not from how the source spells them.
+    Text leaves alone the headings scheme 1 misread (`# ## x`)."""
     text = TextChannel()
     return ChannelRegistry(
         {

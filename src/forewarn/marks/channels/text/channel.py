@@ -91,9 +91,9 @@ class _Plan:
 
 
 @lru_cache(maxsize=64)
-def plan(original: str) -> _Plan:
+def plan(original: str, safe_headings: bool = True) -> _Plan:
     """The choice points of `original` that can be read back unambiguously, in order."""
-    points = choice_points(original)
+    points = choice_points(original, safe_headings)
     spoken = [p for p in points if p.spoken[0]]
     items = _stream(original, spoken)
     joined = _joined(original)
@@ -118,9 +118,9 @@ def plan(original: str) -> _Plan:
     return _Plan(tuple(kept), variable)
 
 
-def usable(original: str) -> tuple[_Usable, ...]:
+def usable(original: str, safe_headings: bool = True) -> tuple[_Usable, ...]:
     """The usable choice points of `original`, in document order."""
-    return plan(original).choices
+    return plan(original, safe_headings).choices
 
 
 def _min_key(point: ChoicePoint) -> int:
@@ -163,6 +163,11 @@ class TextChannel:
 
     name = "text"
 
+    def __init__(self, *, safe_headings: bool = True) -> None:
+        self.safe_headings = safe_headings
+        """Whether headings whose setext form reads as another block are left alone (scheme 2
+        on; scheme 1 marked them, and its copies must decode as marked)."""
+
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
         return False
@@ -173,11 +178,11 @@ class TextChannel:
 
     def capacity(self, original: str) -> int:
         """How many choices of `original` carry a symbol."""
-        return len(usable(original))
+        return len(usable(original, self.safe_headings))
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """`original` with choice `k` rendered as `bits[k]`."""
-        kept = usable(original)
+        kept = usable(original, self.safe_headings)
         if len(bits) != len(kept):
             raise MarkError(f"text channel needs {len(kept)} bits, got {len(bits)}")
         edits = []
@@ -196,7 +201,7 @@ class TextChannel:
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice of `original`, the form `suspect` shows, or `None` when not found once."""
         joined = _joined(suspect)
-        layout_plan = plan(original)
+        layout_plan = plan(original, self.safe_headings)
         lines = suspect.split("\n")
         where: dict[tuple[str, ...], list[int]] = {}
         for index, line in enumerate(lines):

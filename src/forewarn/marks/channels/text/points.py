@@ -82,6 +82,9 @@ _ISO = re.compile(r"(?<![\w-])(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\
 _LONG = re.compile(r"\b(" + "|".join(MONTHS) + r") ([1-9]|[12]\d|3[01]), (\d{4})\b")
 _ITEM = r"(?:[\w.+-]+ ){0,2}[\w.+-]+"
 _SERIAL = re.compile(rf"(?<![\w,])(?:{_ITEM}), (?:{_ITEM})(,?) (and|or) (?=\w)")
+_BLOCK_START = re.compile(r"^(?:[#>=+*-]|\d+[.)]|```|~~~)")
+"""What a line may not start with to stay a setext heading's title."""
+
 _ATX = re.compile(r"^(#{1,2})[ \t]+(\S.*?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _SETEXT = re.compile(r"^([^\s#>|*+-][^\n]*)\n(=+|-+)[ \t]*$", re.MULTILINE)
 _BULLET = re.compile(r"^( {0,3})([-*+]|\d{1,3}[.)])( +)(\S[^\n]*)$", re.MULTILINE)
@@ -193,13 +196,15 @@ def _spoken(pair: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return words(pair[0]), words(pair[1])
 
 
-def _layout_points(text: str, fenced: list[bool]) -> list[ChoicePoint]:
+def _layout_points(text: str, fenced: list[bool], safe_headings: bool) -> list[ChoicePoint]:
     """Heading styles (levels 1-2) and one bullet style per list."""
     found: list[ChoicePoint] = []
     for m in _ATX.finditer(text):
         if fenced[m.start()]:
             continue
         level, title = len(m.group(1)), m.group(2)
+        if safe_headings and _BLOCK_START.match(title):
+            continue  # as a setext title it would read as another block (`## x`, `- x`)
         setext = f"{title}\n{'=-'[level - 1] * max(3, len(title))}"
         found.append(
             ChoicePoint(
@@ -254,14 +259,18 @@ def _bullets(items: list[re.Match[str]]) -> ChoicePoint:
 
 
 @lru_cache(maxsize=64)
-def choice_points(text: str) -> tuple[ChoicePoint, ...]:
-    """Every choice point of `text`, in document order; the same text always gives the same."""
+def choice_points(text: str, safe_headings: bool = True) -> tuple[ChoicePoint, ...]:
+    """Every choice point of `text`, in document order; the same text always gives the same.
+
+    `safe_headings=False` keeps scheme 1's headings whose setext form reads as another block
+    (`# ## x`), so that copies marked before the fix still decode as they were marked.
+    """
     fenced = [False] * (len(text) + 1)
     for m in _FENCE.finditer(text):
         fenced[m.start() : m.end()] = [True] * (m.end() - m.start())
     blocked = list(fenced)
     for m in _PROTECT.finditer(text):
         blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
-    points = _word_points(text, blocked) + _layout_points(text, fenced)
+    points = _word_points(text, blocked) + _layout_points(text, fenced, safe_headings)
     points.sort(key=lambda p: p.spans[0])
     return tuple(points)

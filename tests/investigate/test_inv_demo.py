@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 from forewarn.cli.app import app
 from forewarn.demo.scenario import DemoOutcome, load_attack, run_demo, scenario_dir
 from forewarn.domain.investigation import HypothesisKind, RecommendationKind, Verdict
+from forewarn.investigate.commands import command_line
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_the_patch_should_move_earlier_and_the_leaker_be_suspended(
     by_kind = {r.kind: r for r in result.recommendations}
     move = by_kind[RecommendationKind.MOVE_PATCH]
     assert move.target_date is not None and move.target_date < result.case.patch_planned
-    assert "--now 2021-03-01T12:00:00Z" in move.command
+    assert "--now 2021-03-01T12:00:00Z" in command_line(move)
     assert by_kind[RecommendationKind.SUSPEND_PARTNER].partner in result.headline
 
 

@@ -27,6 +27,7 @@ from forewarn.domain.investigation import (
     Verdict,
 )
 from forewarn.domain.timeline import EventKind
+from forewarn.investigate.commands import command_line
 from forewarn.investigate.engine import investigate
 
 EARLY = ["Kestrel Systems", "Bluefin Analytics", "Tamarack Security"]
@@ -108,10 +109,12 @@ def test_recommendations_move_patch_suspend_and_notify() -> None:
     by_kind = {r.kind: r for r in result.recommendations}
     move = by_kind[RecommendationKind.MOVE_PATCH]
     assert str(move.target_date) == "2021-03-02"
-    assert move.command.startswith(f"forewarn case reschedule {CASE_ID} --patch-planned 2021-03-02")
+    assert command_line(move).startswith(
+        f"forewarn case reschedule {CASE_ID} --patch-planned 2021-03-02"
+    )
     suspend = by_kind[RecommendationKind.SUSPEND_PARTNER]
     assert suspend.partner == "Kestrel Systems"
-    assert suspend.command.startswith("forewarn partner suspend 'Kestrel Systems' --reason")
+    assert command_line(suspend).startswith("forewarn partner suspend 'Kestrel Systems' --reason")
     notify = by_kind[RecommendationKind.NOTIFY_PARTNERS]
     assert "2 remaining partners" in notify.title
     assert result.recommendations[0].kind is RecommendationKind.MOVE_PATCH

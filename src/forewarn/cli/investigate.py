@@ -16,6 +16,7 @@ from forewarn.domain.investigation import InvestigationResult, Verdict
 def render(result: InvestigationResult) -> None:
     """The conclusions for a person at a terminal."""
     from forewarn.investigate.activity import describe_span
+    from forewarn.investigate.commands import command_line
 
     common.console.print(f"[bold]{result.case.id}[/bold] — {result.case.title}")
     common.say(result.headline)
@@ -46,7 +47,7 @@ def render(result: InvestigationResult) -> None:
     common.table(
         "recommendations",
         ("action", "command"),
-        [(r.title, r.command) for r in result.recommendations],
+        [(r.title, command_line(r)) for r in result.recommendations],
     )
 
 

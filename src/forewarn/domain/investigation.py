@@ -184,7 +184,8 @@ class RecommendationKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """One action with its reasons and the command that applies it (recorded in the audit log)."""
+    """One action with its reasons; `forewarn.investigate.commands` spells the command that
+    applies it (each such command records its action in the audit log)."""
 
     kind: RecommendationKind
     """Which action."""
@@ -192,12 +193,16 @@ class Recommendation:
     """One line."""
     reasons: tuple[str, ...]
     """Why, one fact per line."""
-    command: str
-    """The exact `forewarn` command that applies it."""
+    case_id: str
+    """The case it acts on."""
+    audit_reason: str = ""
+    """The reason the action records in the audit log."""
     target_date: date | None = None
     """For `move-patch`: the recommended patch date."""
     partner: str = ""
     """For `suspend-partner`: the partner."""
+    at: datetime | None = None
+    """When replaying history: the moment the action is to be applied (`--now`)."""
 
 
 @dataclass(frozen=True, slots=True)

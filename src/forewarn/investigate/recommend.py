@@ -1,4 +1,4 @@
-"""What the PSIRT should do next, why, and the one command that does it.
+"""What the PSIRT should do next, and why: actions, not commands (`commands` spells them).
 
 Rules (each recommendation states the facts that triggered it):
 
@@ -14,7 +14,6 @@ Rules (each recommendation states the facts that triggered it):
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -68,10 +67,10 @@ def recommend(
 ) -> tuple[Recommendation, ...]:
     """Recommendations, most urgent first.
 
-    With `replay`, each command carries `--now` set to `as_of`, so that applying it to a replayed
-    history (the demo) acts at the moment the investigation reasoned from.
+    With `replay`, each action carries `as_of` as the moment to apply it, so that applying it to
+    a replayed history (the demo) acts at the moment the investigation reasoned from.
     """
-    when = ("--now", f"{as_of:%Y-%m-%dT%H:%M:%SZ}") if replay else ()
+    when = as_of if replay else None
     found: list[Recommendation] = []
     reasons: list[str] = []
     triggers: list[datetime] = []
@@ -104,17 +103,10 @@ def recommend(
                     RecommendationKind.MOVE_PATCH,
                     f"Move the patch from {case.patch_planned} to {new_date}",
                     (*reasons, rule),
-                    _cmd(
-                        "case",
-                        "reschedule",
-                        case.id,
-                        "--patch-planned",
-                        str(new_date),
-                        "--reason",
-                        reason,
-                        *when,
-                    ),
+                    case.id,
+                    audit_reason=reason,
                     target_date=new_date,
+                    at=when,
                 )
             )
         else:
@@ -128,15 +120,10 @@ def recommend(
                 RecommendationKind.SUSPEND_PARTNER,
                 f"Suspend partner {partner}",
                 (why, "a suspended partner's pending releases are cancelled"),
-                _cmd(
-                    "partner",
-                    "suspend",
-                    partner,
-                    "--reason",
-                    f"fingerprint accusation on {case.id}",
-                    *when,
-                ),
+                case.id,
+                audit_reason=f"fingerprint accusation on {case.id}",
                 partner=partner,
+                at=when,
             )
         )
     released = {r.partner for r in releases if r.available_at <= as_of}
@@ -153,7 +140,8 @@ def recommend(
                     f"with the patch on {new_date} their wave falls due now; "
                     "rescheduling recomputes it",
                 ),
-                _cmd("wave", "release", case.id, *when),
+                case.id,
+                at=when,
             )
         )
     return tuple(found)
@@ -182,10 +170,6 @@ def _lower(title: str) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _cmd(*argv: str) -> str:
-    return " ".join(["forewarn", *(shlex.quote(a) for a in argv)])
 
 
 __all__ = ["LEAK_KINDS", "READINESS", "recommend"]

@@ -21,6 +21,7 @@ from forewarn.encoding import dumps, encode
 from forewarn.errors import InvestigationError
 from forewarn.investigate.activity import describe_span
 from forewarn.investigate.attribution import fingerprint_bound
+from forewarn.investigate.commands import command_line
 from forewarn.investigate.hypotheses import (
     DERIVED_SIMILARITY,
     LEADING_MARGIN,
@@ -42,6 +43,11 @@ def to_json(result: InvestigationResult) -> str:
     """The whole result as indented JSON (docs/json.md), under a `schema` version field."""
     body = encode(result)
     assert isinstance(body, dict)
+    recommendations = body.get("recommendations")
+    assert isinstance(recommendations, list)
+    for encoded, action in zip(recommendations, result.recommendations, strict=True):
+        assert isinstance(encoded, dict)
+        encoded["command"] = command_line(action)
     document = {
         "schema": SCHEMA,
         **body,
@@ -152,6 +158,7 @@ def render_html(result: InvestigationResult) -> str:
         days_after=days_after,
         accusations=_accusations,
         lead_note=LEAD_NOTE,
+        command_line=command_line,
         Verdict=Verdict,
         method={
             "prior_shape": DEFAULT_PRIOR.shape,

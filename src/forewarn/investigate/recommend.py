@@ -72,79 +72,100 @@ def recommend(
     """
     when = as_of if replay else None
     found: list[Recommendation] = []
+    move = _move_patch(case, activities, as_of, shortest_lead, when)
+    if move is not None:
+        found.append(move)
+    accused = _accused(activities)
+    found += _suspensions(case, accused, suspended, when)
+    released = {r.partner for r in releases if r.available_at <= as_of}
+    remaining = [p for p in program_partners if p not in released | suspended and p not in accused]
+    if move is not None and move.target_date is not None and remaining:
+        found.append(_notify(case, move.target_date, len(remaining), when))
+    return tuple(found)
+
+
+def _triggers(case: Case, activities: Sequence[Activity]) -> tuple[list[str], list[datetime]]:
+    """Why the patch cannot wait, and the onsets that say so (leading leaks, exploitation)."""
     reasons: list[str] = []
     triggers: list[datetime] = []
     for activity in activities:
         leads = _leading(activity)
-        before_patch = activity.start.start.date() < case.patch_planned
         if leads:
             reasons.append(
                 f"{activity.label} ({activity.start}): {_lower(leads[0])} is the leading "
                 "explanation"
             )
             triggers.append(activity.start.start)
-        if _exploited(activity) and before_patch:
+        if _exploited(activity) and activity.start.start.date() < case.patch_planned:
             reasons.append(f"{activity.label}: exploitation in the wild from {activity.start}")
             triggers.append(activity.start.start)
-    new_date: date | None = None
-    if triggers and case.patch_actual is None:
-        trigger = min(triggers)
-        new_date = max((trigger + READINESS).date(), (as_of + shortest_lead).date())
-        if new_date < case.patch_planned:
-            lead = shortest_lead / timedelta(days=1)
-            rule = (
-                f"{new_date} is the earliest the patch can ship: {READINESS.days} days after the "
-                f"first trigger on {trigger:%Y-%m-%d}, and no sooner than the shortest tier lead "
-                f"time ({lead:g} {'day' if lead == 1 else 'days'}) from now ({as_of:%Y-%m-%d})"
-            )
-            reason = f"exploitation or leak of {case.id} seen before the patch"
-            found.append(
-                Recommendation(
-                    RecommendationKind.MOVE_PATCH,
-                    f"Move the patch from {case.patch_planned} to {new_date}",
-                    (*reasons, rule),
-                    case.id,
-                    audit_reason=reason,
-                    target_date=new_date,
-                    at=when,
-                )
-            )
-        else:
-            new_date = None
-    accused = _accused(activities)
-    for partner, why in accused.items():
-        if partner in suspended:
-            continue
-        found.append(
-            Recommendation(
-                RecommendationKind.SUSPEND_PARTNER,
-                f"Suspend partner {partner}",
-                (why, "a suspended partner's pending releases are cancelled"),
-                case.id,
-                audit_reason=f"fingerprint accusation on {case.id}",
-                partner=partner,
-                at=when,
-            )
+    return reasons, triggers
+
+
+def _move_patch(
+    case: Case,
+    activities: Sequence[Activity],
+    as_of: datetime,
+    shortest_lead: timedelta,
+    when: datetime | None,
+) -> Recommendation | None:
+    """Move the patch to the earliest feasible date, when something says it cannot wait."""
+    reasons, triggers = _triggers(case, activities)
+    if not triggers or case.patch_actual is not None:
+        return None
+    trigger = min(triggers)
+    new_date = max((trigger + READINESS).date(), (as_of + shortest_lead).date())
+    if new_date >= case.patch_planned:
+        return None
+    lead = shortest_lead / timedelta(days=1)
+    rule = (
+        f"{new_date} is the earliest the patch can ship: {READINESS.days} days after the "
+        f"first trigger on {trigger:%Y-%m-%d}, and no sooner than the shortest tier lead "
+        f"time ({lead:g} {'day' if lead == 1 else 'days'}) from now ({as_of:%Y-%m-%d})"
+    )
+    return Recommendation(
+        RecommendationKind.MOVE_PATCH,
+        f"Move the patch from {case.patch_planned} to {new_date}",
+        (*reasons, rule),
+        case.id,
+        audit_reason=f"exploitation or leak of {case.id} seen before the patch",
+        target_date=new_date,
+        at=when,
+    )
+
+
+def _suspensions(
+    case: Case, accused: dict[str, str], suspended: frozenset[str], when: datetime | None
+) -> list[Recommendation]:
+    """Suspend every partner whose named leak leads and who is not suspended yet."""
+    return [
+        Recommendation(
+            RecommendationKind.SUSPEND_PARTNER,
+            f"Suspend partner {partner}",
+            (why, "a suspended partner's pending releases are cancelled"),
+            case.id,
+            audit_reason=f"fingerprint accusation on {case.id}",
+            partner=partner,
+            at=when,
         )
-    released = {r.partner for r in releases if r.available_at <= as_of}
-    remaining = [p for p in program_partners if p not in released and p not in suspended]
-    remaining = [p for p in remaining if p not in accused]
-    if new_date is not None and remaining:
-        found.append(
-            Recommendation(
-                RecommendationKind.NOTIFY_PARTNERS,
-                f"Notify the {_count(len(remaining), 'remaining partner')} now",
-                (
-                    f"{_count(len(remaining), 'active partner')} "
-                    f"{'has' if len(remaining) == 1 else 'have'} not been notified yet",
-                    f"with the patch on {new_date} their wave falls due now; "
-                    "rescheduling recomputes it",
-                ),
-                case.id,
-                at=when,
-            )
-        )
-    return tuple(found)
+        for partner, why in accused.items()
+        if partner not in suspended
+    ]
+
+
+def _notify(case: Case, new_date: date, remaining: int, when: datetime | None) -> Recommendation:
+    """Release to the partners not yet notified, now that the patch moves."""
+    return Recommendation(
+        RecommendationKind.NOTIFY_PARTNERS,
+        f"Notify the {_count(remaining, 'remaining partner')} now",
+        (
+            f"{_count(remaining, 'active partner')} "
+            f"{'has' if remaining == 1 else 'have'} not been notified yet",
+            f"with the patch on {new_date} their wave falls due now; rescheduling recomputes it",
+        ),
+        case.id,
+        at=when,
+    )
 
 
 def _accused(activities: Sequence[Activity]) -> dict[str, str]:

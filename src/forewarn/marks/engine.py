@@ -160,11 +160,13 @@ class Marker:
             bits = [int(b) for b in word[self._positions(artifact, channel, count)]]
             content = channel.embed(content, bits)
             written.append((channel, bits))
-        for channel, bits in written[:-1]:  # the last channel checked its own bits
-            if channel.extract(source, content) != bits:
+        for channel, bits in written:
+            # Read back against the true original: a channel plans on its input, and an earlier
+            # channel's edits must not have moved its choice points, nor a later one its bits.
+            if len(written) > 1 and channel.extract(source, content) != bits:
                 raise MarkError(
-                    f"a later channel changed the {channel.name} marks of {artifact}",
-                    hint="channels of one kind must not change each other's marks",
+                    f"the {channel.name} marks of {artifact} do not read back from the copy",
+                    hint="channels of one kind must not change each other's choice points",
                 )
         planted = canary.token_set(self._secret, self.case_id, artifact, partner)
         content, placed = canary.plant(content, kind, planted, self._domain)

@@ -46,4 +46,9 @@ def test_trace_names_only_the_leaker_across_the_corpus(  # type: ignore[no-untyp
     accused = {f: {s["partner"] for s in i["suspects"] if s["accused"]} for f, i in items.items()}
     assert all(who <= {LEAKER} for who in accused.values())
     assert accused["transform"] == {LEAKER}
-    assert items["control"]["suspects"] == [] and items["capture"]["kind"] == "capture"
+    # the wire channel reads the requests whatever wrote them: a hand rewrite, a replay tool
+    # rebuilt from traffic, the raw capture itself
+    assert accused["template"] == accused["replay"] == accused["capture"] == {LEAKER}
+    assert items["capture"]["kind"] == "capture"
+    assert any(r["why"] == "captured traffic shows its requests" for r in items["capture"]["read"])
+    assert not any(s["accused"] for s in items["control"]["suspects"])

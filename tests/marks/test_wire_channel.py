@@ -34,7 +34,16 @@ PARTNERS = [f"Partner {i:02d}" for i in range(12)]
 CHANNEL = WireChannel()
 
 # (script, least wire symbols it must carry)
-CASES = [(SHIPPED, 30), (POCS / "replay_pairs.py", 10), (POCS / "fetch_urllib.py", 3)]
+REQUESTS_POC = ROOT / "bench/pocs/ticketdesk_requests.py"
+
+# (script, least wire symbols it must carry): http.client with dicts, http.client with pairs and
+# putheader, urllib (which re-cases header names: no case marks), requests with a session
+CASES = [
+    (SHIPPED, 30),
+    (POCS / "replay_pairs.py", 10),
+    (POCS / "fetch_urllib.py", 3),
+    (REQUESTS_POC, 25),
+]
 
 
 def _marker() -> Marker:

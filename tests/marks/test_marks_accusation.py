@@ -202,3 +202,23 @@ def test_low_confidence_symbols_weigh_less_and_zero_confidence_ones_not_at_all()
     assert accuse(nothing, partners, words, bias, epsilon=1e-3).positions_read == 0
     with pytest.raises(MarkError):
         accuse([Observation("a", "x", 0, 2)], partners, words, bias, epsilon=1e-3)
+
+
+def test_each_comparison_of_a_run_costs_its_share_of_epsilon() -> None:
+    """Union bound: an accusation made among M in one run reports M times the bound, and one
+    that passes alone may not pass among a million."""
+    from forewarn.domain import Observation
+    from forewarn.marks import Marker, new_params
+
+    marker = Marker.for_case(b"union-bound-secret-0123456789abc", "FW-U", new_params(64))
+    partners = [f"P{i}" for i in range(64)]
+    word = marker.codeword("P7")
+    observations = [Observation("wire", "poc.py", k, int(word[k])) for k in range(24)]
+    alone = marker.accuse(observations, partners)
+    many = marker.accuse(observations, partners, comparisons=1_000_000)
+    top_alone, top_many = alone.suspects[0], many.suspects[0]
+    assert top_alone.partner == top_many.partner == "P7" and top_alone.accused
+    assert top_many.false_accusation_bound == pytest.approx(
+        min(1.0, top_alone.false_accusation_bound * 1e6)
+    )
+    assert not top_many.accused

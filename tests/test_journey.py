@@ -168,7 +168,7 @@ def test_a_psirt_runs_the_whole_loop(db_url: str, tmp_path: Path, cli_subprocess
     )  # fmt: skip
 
     # Plan: who learns what, when, and why some are left out or get less.
-    plan = forewarn.json("wave", "plan", CASE)
+    plan = forewarn.json("wave", "plan", CASE)["waves"]
     assert isinstance(plan, list)
     assert [(w["tier"], w["at"], sorted(w["partners"])) for w in plan] == [
         ("early-access", WAVE, sorted(EARLY)),

@@ -118,8 +118,10 @@ def test_every_json_command_is_exercised(
     shown = tour.run(("case", "show"), CASE)
     assert shown["events"][0]["at"] == {"at": "2021-02-27", "precision": "day"}
 
-    plan = tour.run(("wave", "plan"), CASE)
+    plan = tour.run(("wave", "plan"), CASE)["waves"]
     assert plan[0]["at"] == "2021-02-23T00:00:00Z"
+    preview = tour.run(("wave", "preview"), CASE, "--partner", "Early 0000")
+    assert [c["artifact"] for c in preview["copies"]] == ["advisory.md", "detection.md", "poc.py"]
     released = tour.run(("wave", "release"), CASE, "--now", iso(NOTICE))
     release_id = released["released"][0]
     out = tmp_path / "early"

@@ -23,7 +23,7 @@ def test_plan_explains_every_wave_and_exclusion(program_env, cli) -> None:  # ty
     populate(program_env)
     result = cli([*program_env.cli_args(), "wave", "plan", CASE, "--json"])
     assert result.exit_code == 0, result.stderr
-    plan = json.loads(result.stdout)
+    plan = json.loads(result.stdout)["waves"]
     assert [(w["tier"], w["at"], len(w["partners"])) for w in plan] == [
         ("early-access", "2021-02-23T00:00:00Z", 2),
         ("standard", "2021-03-06T00:00:00Z", 1),

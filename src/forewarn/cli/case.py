@@ -135,8 +135,11 @@ def add_artifact(
     ] = None,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Add a file to a case, encrypted at rest with the program key."""
+    """Add a file to a case, encrypted at rest; say what its marks buy at this program's size."""
+    from forewarn.cli import capacity as wording
+    from forewarn.encoding import encode
     from forewarn.program import artifacts
+    from forewarn.program.capacity import case_capacity
 
     content = common.read_file(file)
     with common.open_program(ctx) as program, program.session() as session:
@@ -149,15 +152,19 @@ def add_artifact(
             kind=kind,
             min_tier=min_tier,
         )
-    common.emit(
-        ctx,
-        artifact,
-        lambda: common.say(
+        found = case_capacity(session, program.keys, case_id, [artifact.name])
+    record = encode(artifact)
+    assert isinstance(record, dict)
+    record["capacity"] = wording.to_json(found)
+
+    def render() -> None:
+        common.say(
             f"added {artifact.kind.value} {artifact.name!r} to {case_id} "
             f"({artifact.size} bytes, sha256 {artifact.sha256[:16]}…, min tier {artifact.min_tier})"
-        ),
-        json_flag=json_out,
-    )
+        )
+        wording.render(found)
+
+    common.emit(ctx, record, render, json_flag=json_out)
 
 
 @app.command("event")

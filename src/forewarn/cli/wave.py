@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import os
+import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from forewarn.cli import common
 from forewarn.domain import Wave
 from forewarn.encoding import encode
+from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
     from forewarn.program.release import ReleaseReport
@@ -47,12 +53,96 @@ def _render_plan(case_id: str, plan: list[Wave]) -> None:
 
 @app.command("plan")
 def plan(ctx: typer.Context, case_id: CaseArgument, json_out: common.JsonOption = False) -> None:
-    """Show the waves of a case: when, which tier, how many partners, what, who is left out."""
+    """Show the waves of a case (when, which tier, who gets what, who is left out) and what
+    each artifact's marks buy: whether a leak of it can name the partner."""
+    from forewarn.cli import capacity as wording
     from forewarn.program import waves
+    from forewarn.program.capacity import case_capacity, planned_recipients
 
     with common.open_program(ctx) as program, program.session() as session:
         found = waves.plan_case(session, case_id)
-    common.emit(ctx, found, lambda: _render_plan(case_id, found), json_flag=json_out)
+        counts = planned_recipients(session, case_id)
+        marks = case_capacity(session, program.keys, case_id, counts, recipients=counts)
+
+    def render() -> None:
+        _render_plan(case_id, found)
+        if marks.artifacts:
+            wording.render(marks)
+
+    data = {"waves": found, "capacity": wording.to_json(marks)}
+    common.emit(ctx, data, render, json_flag=json_out)
+
+
+@app.command("preview")
+def preview(
+    ctx: typer.Context,
+    case_id: CaseArgument,
+    partner: Annotated[str, typer.Option("--partner", help="Partner whose copies to show.")],
+    artifact: Annotated[
+        str | None, typer.Option("--artifact", help="Only this artifact (default: all planned).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the marked copies here (mode 0600).")
+    ] = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Show a partner's marked copies as a diff against the originals, before release.
+
+    Nothing is released or recorded. The diff shows embargoed content on this terminal only
+    because you asked for it.
+    """
+    from forewarn.program.capacity import preview as marked_copies
+
+    with common.open_program(ctx) as program, program.session() as session:
+        copies = marked_copies(session, program.keys, case_id, partner, artifact)
+    diffs = {c.artifact: _diff(c.artifact, partner, c.original, c.marked) for c in copies}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for copy in copies:
+            _write_private(out / copy.artifact, copy.marked)
+    data = {
+        "case_id": case_id,
+        "partner": partner,
+        "copies": [
+            {
+                "artifact": c.artifact,
+                "sha256": hashlib.sha256(c.marked).hexdigest(),
+                "tokens": c.tokens,
+                "diff": diffs[c.artifact],
+            }
+            for c in copies
+        ],
+    }
+
+    def render() -> None:
+        for copy in copies:
+            digest = hashlib.sha256(copy.marked).hexdigest()[:16]
+            common.say(f"{copy.artifact}: {partner}'s copy, sha256 {digest}…")
+            sys.stdout.write(diffs[copy.artifact] or "(identical to the original)\n")
+        if out is not None:
+            common.say(f"wrote {len(copies)} marked copies to {out} (mode 0600)")
+
+    common.emit(ctx, data, render, json_flag=json_out)
+
+
+def _diff(name: str, partner: str, original: bytes, marked: bytes) -> str:
+    """A unified diff like `git diff`'s (bytes that are not UTF-8 are shown replaced)."""
+    before = original.decode("utf-8", "replace").splitlines(keepends=True)
+    after = marked.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name} ({partner})")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write `data` readable by its owner only, never through a symbolic link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(data)
 
 
 @app.command("release")

@@ -111,6 +111,21 @@ def innocent_law(merged: _Merged, bias: npt.NDArray[np.float64]) -> InnocentLaw:
     )
 
 
+def law_of(
+    positions: npt.NDArray[np.int64], symbols: npt.NDArray[np.uint8], bias: npt.NDArray[np.float64]
+) -> InnocentLaw:
+    """The innocent law `accuse` scores with when each of `positions` (distinct, ascending) is
+    read once, at full confidence, as `symbols`: capacity planning simulates leaks through it."""
+    merged = _Merged(
+        positions=positions,
+        symbols=symbols,
+        weights=np.ones(len(positions), dtype=np.float64),
+        index={int(p): k for k, p in enumerate(positions)},
+        copies=np.ones(len(positions), dtype=np.float64),
+    )
+    return innocent_law(merged, bias)
+
+
 def accuse(
     observations: Sequence[Observation],
     partners: Sequence[str],

@@ -18,8 +18,8 @@ def _iso(at: object) -> str:
     return at.isoformat().replace("+00:00", "Z")  # type: ignore[attr-defined]
 
 
-def test_add_artifact_says_plainly_that_a_non_python_poc_ships_unmarked(  # type: ignore[no-untyped-def]
-    program_env, cli
+def test_add_artifact_says_what_a_non_python_poc_carries_and_when_it_ships_unmarked(  # type: ignore[no-untyped-def]
+    program_env, cli, tmp_path
 ) -> None:
     populate(program_env)
     args = [*program_env.cli_args(), "case", "add-artifact", CASE, str(JS_POC), "--kind", "poc"]
@@ -28,13 +28,20 @@ def test_add_artifact_says_plainly_that_a_non_python_poc_ships_unmarked(  # type
     record = json.loads(added.stdout)
     assert record["name"] == "probe.js"  # the artifact's own fields are kept
     (item,) = record["capacity"]["artifacts"]
-    assert (item["artifact"], item["identical"], item["tokens"]) == ("probe.js", True, 0)
-    assert sum(item["symbols"].values()) == 0
+    assert (item["artifact"], item["identical"]) == ("probe.js", False)
+    assert item["symbols"]["literals"] > 0 and item["symbols"]["wire"] == 0
+    plain = tmp_path / "hello.sh"
+    plain.write_text("#!/bin/sh\necho hello\n")
+    args = [*program_env.cli_args(), "case", "add-artifact", CASE, str(plain), "--kind", "poc"]
+    unmarked = cli([*args, "--json"])
+    assert unmarked.exit_code == 0, unmarked.stderr
+    (item,) = json.loads(unmarked.stdout)["capacity"]["artifacts"]
+    assert (item["identical"], sum(item["symbols"].values())) == (True, 0)
     assert item["verdict"].startswith("ships unmarked")
     assert [o["names"] for o in item["outcomes"]] == [0, 0, 0, 0]
-    text = cli([*args, "--name", "again.js"])
+    text = cli([*args, "--name", "again.sh"])
     assert text.exit_code == 0, text.stderr
-    assert "again.js: ships unmarked" in text.stdout
+    assert "again.sh: ships unmarked" in text.stdout
     assert "cannot be attributed" in text.stdout
 
 
@@ -52,9 +59,9 @@ def test_wave_plan_says_what_each_artifact_buys(program_env, cli) -> None:  # ty
     assert sorted(items) == ["advisory.md", "detection.md", "poc.py"]
     assert items["poc.py"]["recipients"] == 2 and items["advisory.md"]["recipients"] == 3
     poc = items["poc.py"]
-    assert poc["symbols"]["payload"] > 0 and poc["symbols"]["python_source"] > 0
+    assert poc["symbols"]["wire"] > 0 and poc["symbols"]["python_source"] > 0
     attacks = {o["attack"]: o for o in poc["outcomes"]}
-    assert attacks["rewritten"]["symbols"] == poc["symbols"]["payload"]
+    assert attacks["rewritten"]["symbols"] == poc["symbols"]["wire"]
     assert attacks["verbatim"]["symbols"] == sum(poc["symbols"].values())
     for item in items.values():
         for outcome in item["outcomes"]:

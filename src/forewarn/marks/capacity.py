@@ -59,15 +59,16 @@ class Attack(enum.Enum):
 
 SURVIVES: dict[Attack, frozenset[str] | None] = {
     Attack.VERBATIM: None,
-    Attack.REFORMATTED: frozenset({"python_source", "payload", "literals"}),
-    Attack.REWRITTEN: frozenset({"payload", "literals"}),
-    Attack.CAPTURE: frozenset({"payload"}),
+    Attack.REFORMATTED: frozenset({"python_source", "payload", "wire", "literals"}),
+    Attack.REWRITTEN: frozenset({"payload", "wire", "literals"}),
+    Attack.CAPTURE: frozenset({"payload", "wire"}),
 }
 """Channels whose symbols each attack leaves (`None`: all). Python structural symbols survive
-formatters and renaming, not rewrites; wire values (payload, literals of other languages) survive
-a rewrite that keeps the requests; a capture shows the payload symbols (all of them for raw HTTP
-and pcap, for now); advisory wording survives only a verbatim copy. A channel not named here
-counts only for verbatim copies."""
+formatters and renaming, not rewrites; wire values (`wire` in scheme 2, `payload` in scheme 1,
+literals of other languages) survive a rewrite that keeps the requests, and a capture shows them
+(all for raw HTTP, pcap, HAR and Suricata with all headers; fewer in Zeek and web-server logs);
+advisory wording survives only a verbatim copy. A channel not named here counts only for
+verbatim copies."""
 
 
 @dataclass(frozen=True, slots=True)

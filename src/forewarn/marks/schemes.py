@@ -13,6 +13,7 @@ from collections.abc import Callable
 from forewarn.domain import ArtifactKind
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import MarkError
+from forewarn.marks.channels.literals import LiteralChannel
 from forewarn.marks.channels.payload import PayloadChannel
 from forewarn.marks.channels.pysource import PythonSourceChannel
 from forewarn.marks.channels.text import TextChannel
@@ -44,13 +45,14 @@ def _scheme_1() -> ChannelRegistry:
 def _scheme_2() -> ChannelRegistry:
     """As scheme 1, but a PoC's wire values are read from what it sends (`WireChannel`): from
     statically evaluated code and from captured traffic, not from how the source spells them.
-    Text leaves alone the headings scheme 1 misread (`# ## x`)."""
+    Text leaves alone the headings scheme 1 misread (`# ## x`). PoCs in other languages carry
+    marks in their string literals (`LiteralChannel`; a Python PoC offers it nothing)."""
     text = TextChannel()
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
-            ArtifactKind.POC: (WireChannel(), PythonSourceChannel()),
+            ArtifactKind.POC: (WireChannel(), PythonSourceChannel(), LiteralChannel()),
         }
     )
 

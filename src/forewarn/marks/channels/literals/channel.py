@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forewarn.errors import MarkError
+from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.literals.context import context_of
 from forewarn.marks.channels.literals.grammars import PYTHON, Parsed, best_parse, parse_as
 from forewarn.marks.channels.literals.points import Point, choice_points
@@ -104,8 +105,12 @@ class LiteralChannel:
     name = "literals"
 
     def reads_capture(self, suspect: str) -> bool:
-        """Not yet: captures are read by the payload channel's readers."""
+        """Traffic is recognised by the wire channel; this channel reads source only."""
         return False
+
+    def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
+        """Not read from traffic yet (its marks do go on the wire): every point erased."""
+        return [None] * self.capacity(original)
 
     def capacity(self, original: str) -> int:
         """How many literal choice points `original` offers (0 for Python)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -132,8 +133,14 @@ def _copies(
         _init_worker(secret, case_id, params, originals)
         yield from map(_mark_one, jobs)
         return
+    # `forkserver`, not `fork`: forking a process that runs threads (a server, a test runner,
+    # native libraries' pools) can leave the child with a lock held or a broken native state.
+    context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(
-        count, initializer=_init_worker, initargs=(secret, case_id, params, originals)
+        count,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(secret, case_id, params, originals),
     ) as pool:
         yield from pool.map(_mark_one, jobs, chunksize=16)
 

@@ -20,7 +20,7 @@ def test_killed_release_leaves_nothing_partial_and_rerun_completes_once(program_
     populate(program_env, early=PARTNERS, standard=0)
     url = program_env.settings.database_url
     now = NOTICE.isoformat().replace("+00:00", "Z")
-    process = subprocess.Popen(  # noqa: S603 - our own entry point
+    process = subprocess.Popen(
         [str(FOREWARN_BIN), "wave", "release", CASE, "--now", now, "--workers", "1", "--json"],
         env=program_env.env(),
         stdout=subprocess.DEVNULL,

@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-# The end-to-end journeys and the slow tests; `make check` leaves them to `make test`.
-SLOW_TESTS := not slow and not journey
+# `make check` leaves the slow end-to-end journeys and the PostgreSQL runs to `make test`.
+SLOW_TESTS := not slow and not postgres
 
 .PHONY: demo check test unit lint format typecheck bench system-deps install clean
 

@@ -8,6 +8,7 @@ agree item for item.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def _accused(items: list[dict]) -> dict[str, list[str]]:  # type: ignore[type-ar
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
@@ -101,3 +103,20 @@ def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path)
     half = cli([*args, "--scheduler", "tls://scheduler.invalid:8786", "--tls-ca-file", __file__])
     assert half.exit_code == 2
     assert "go together" in half.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_dask_hunt_prints_no_log_chatter(
+    program_env, cli, cli_subprocess, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """`distributed` logs dozens of INFO lines per run; by default only warnings reach stderr."""
+    released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
+    corpus = _corpus(tmp_path, released)
+    argv = [*released.args, "hunt", str(corpus / "tools"), "--engine", "dask", "--workers", "1"]
+    quiet = cli_subprocess(argv)
+    assert quiet.exit_code == 0, quiet.stderr
+    assert "1 of 2 item(s) carry" in quiet.stdout
+    assert "INFO" not in quiet.stderr, quiet.stderr
+    chatty = cli_subprocess(argv, env={**os.environ, "FOREWARN_LOGLEVEL": "INFO"})
+    assert "INFO distributed" in chatty.stderr

@@ -13,6 +13,8 @@ from forewarn.cli.app import app
 from forewarn.demo.scenario import DemoOutcome, load_attack, run_demo, scenario_dir
 from forewarn.domain.investigation import HypothesisKind, RecommendationKind, Verdict
 
+pytestmark = pytest.mark.slow  # an end-to-end journey: `make test`, not `make check`
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOutcome, float]:

@@ -39,7 +39,7 @@ T0 = datetime(2021, 1, 4, 9, 0, tzinfo=UTC)
 """A fixed `now` for tests: nothing reads the wall clock."""
 
 
-def _pg_admin_engine():  # type: ignore[no-untyped-def]
+def _pg_admin_engine():
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 

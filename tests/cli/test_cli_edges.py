@@ -109,3 +109,32 @@ def test_bundle_commands_refuse_the_wrong_place_or_a_missing_identity(
     _refused(cli([*fetch, "--out", str(blocker / "out")]), "cannot write into")
     sealed = tmp_path / "bundles" / LEAKER.replace(" ", "_") / f"{CASE}.bundle.age"
     _refused(cli([*released.args, "bundle", "verify", str(sealed)]), "is encrypted", "--identity")
+
+
+def test_a_web_log_is_dated_by_its_first_line_not_its_file_time(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    released = release_and_fetch(program_env, cli, tmp_path / "bundles", (LEAKER,))
+    log = tmp_path / "access.log"
+    log.write_text(
+        '10.1.2.3 - - [28/Feb/2021:10:00:02 +0000] "POST /owa/auth.owa HTTP/1.1" 302 0 "-" "M"\n'
+        '10.1.2.3 - - [27/Feb/2021:10:00:01 +0000] "GET /owa/ HTTP/1.1" 200 512 "-" "M"\n'
+    )
+    argv = ["investigate", CASE, "--evidence", str(log), "--now", "2021-03-01T10:00Z"]
+    result = cli([*released.args, "--json", *argv])
+    assert result.exit_code == 0, result.stderr
+    (activity,) = json.loads(result.stdout)["activities"]
+    assert [f["seen"] for f in activity["findings"]] == [{"at": "2021-02-27", "precision": "day"}]
+    html = tmp_path / "report.html"
+    table = cli([*released.args, *argv, "--html", str(html)])
+    assert table.exit_code == 0, table.stderr
+    assert f"report: {html}" in table.stdout and html.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_verify_proof_refuses_json_that_is_not_a_proof(cli: CliRun, tmp_path: Path) -> None:
+    """Offline, with no program: only the file and a key."""
+    for text, why in (("[1, 2]", "is not a proof document"), ("{", "(JSON)")):
+        proof = tmp_path / "proof.json"
+        proof.write_text(text)
+        result = cli(["audit", "verify-proof", str(proof), "--public-key", "00" * 32])
+        assert result.exit_code == 3 and why in result.stderr, result.stderr

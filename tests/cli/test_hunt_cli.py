@@ -37,13 +37,13 @@ def _corpus(root: Path, released: Released) -> Path:
     return corpus
 
 
-def _run(cli, released: Released, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def _run(cli, released: Released, *args: str) -> list[dict]:
     result = cli([*released.args, *args, "--json"])
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)
 
 
-def _accused(items: list[dict]) -> dict[str, list[str]]:  # type: ignore[type-arg]
+def _accused(items: list[dict]) -> dict[str, list[str]]:
     return {
         Path(i["path"]).name: [s["partner"] for s in i["suspects"] if s["accused"]] for i in items
     }
@@ -51,7 +51,7 @@ def _accused(items: list[dict]) -> dict[str, list[str]]:  # type: ignore[type-ar
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     corpus = _corpus(tmp_path, released)
 
@@ -71,7 +71,7 @@ def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: 
     assert dask == local
 
 
-def test_hunt_one_case_and_table(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hunt_one_case_and_table(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     corpus = _corpus(tmp_path, released)
     items = _run(cli, released, "hunt", str(corpus), "--case", CASE, "--workers", "1")
@@ -81,7 +81,7 @@ def test_hunt_one_case_and_table(program_env, cli, tmp_path: Path) -> None:  # t
     assert "2 of 4 item(s)" in table.stdout and LEAKER in table.stdout
 
 
-def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:
     args = program_env.cli_args()
     corpus = tmp_path / "empty"
     corpus.mkdir()
@@ -94,7 +94,7 @@ def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:  # 
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path) -> None:
     (tmp_path / "x.py").write_text("print(1)\n")
     args = [*program_env.cli_args(), "hunt", str(tmp_path / "x.py"), "--engine", "dask"]
     refused = cli([*args, "--scheduler", "tcp://scheduler.invalid:8786"])
@@ -109,7 +109,7 @@ def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path)
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_dask_hunt_prints_no_log_chatter(
     program_env, cli, cli_subprocess, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """`distributed` logs dozens of INFO lines per run; by default only warnings reach stderr."""
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     corpus = _corpus(tmp_path, released)

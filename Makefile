@@ -1,18 +1,29 @@
-# The entry point for people: `make demo`, `make test`, `make lint`, `make format`, `make bench`
-# (the canary-scan benchmark needs a demo program: see bench/RESULTS.md for its command).
+# The entry point for people: `make demo`, `make check`, `make test`, `make lint`, `make format`,
+# `make bench` (the canary-scan benchmark needs a demo program: see bench/RESULTS.md for its command).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# `make check` leaves the slow end-to-end journeys and the PostgreSQL runs to `make test`.
+SLOW_TESTS := not slow and not postgres
 
-.PHONY: demo test lint format typecheck bench system-deps install clean
+.PHONY: demo check test unit lint format typecheck bench system-deps install clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# What `forewarn` needs to run, and nothing else: the demo installs only this.
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+# The dev extras on top: linters, type checker, test tools, the attackers' formatters.
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(RUNTIME) $(STAMP)
 
 install: $(STAMP)
 
@@ -27,7 +38,7 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/forewarn demo --out demo-out
 
 lint: $(STAMP)
@@ -41,6 +52,13 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# Fast: lint, types and the unit tests on SQLite, without the journeys and slow tests.
+check: lint typecheck unit
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 -q -m "$(SLOW_TESTS)"
+
+# Everything, on SQLite and PostgreSQL, with coverage (fails under the `fail_under` of pyproject.toml).
 test: $(STAMP) system-deps lint typecheck
 	FOREWARN_TEST_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 --cov=forewarn --cov-report=term:skip-covered
 

@@ -31,11 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import attribution_rewrites  # noqa: E402
-from forewarn.demo import disguises as attacks  # noqa: E402
-from forewarn.domain import ArtifactKind, Observation, TokenHit  # noqa: E402
-from forewarn.marks import CodeSpec, Marker  # noqa: E402
-from forewarn.marks.accusation import Accusation  # noqa: E402
+import attribution_rewrites
+from forewarn.demo import disguises as attacks
+from forewarn.domain import ArtifactKind, Observation, TokenHit
+from forewarn.marks import CodeSpec, Marker
+from forewarn.marks.accusation import Accusation
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "src" / "forewarn" / "data" / "scenarios" / "exchange-2021"

@@ -23,16 +23,16 @@ import pyrage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from forewarn.demo.disguises import scrub_tokens  # noqa: E402
-from forewarn.domain import ArtifactKind  # noqa: E402
-from forewarn.hunt import Hunt, TraceResult  # noqa: E402
-from forewarn.investigate.program_hunt import program_hunt  # noqa: E402
-from forewarn.program import artifacts, cases, partners, release  # noqa: E402
-from forewarn.program.bundles import unseal, verify_bundle  # noqa: E402
-from forewarn.program.service import Program, init_program, open_program  # noqa: E402
-from forewarn.settings import Settings, sqlite_url  # noqa: E402
-from rewrites.model import POCS, Attack, Leak  # noqa: E402
-from rewrites.registry import ATTACKS  # noqa: E402
+from forewarn.demo.disguises import scrub_tokens
+from forewarn.domain import ArtifactKind
+from forewarn.hunt import Hunt, TraceResult
+from forewarn.investigate.program_hunt import program_hunt
+from forewarn.program import artifacts, cases, partners, release
+from forewarn.program.bundles import unseal, verify_bundle
+from forewarn.program.service import Program, init_program, open_program
+from forewarn.settings import Settings, sqlite_url
+from rewrites.model import POCS, Attack, Leak
+from rewrites.registry import ATTACKS
 
 NOTICE = datetime(2021, 2, 23, 9, tzinfo=UTC)
 JOINED = datetime(2021, 1, 2, tzinfo=UTC)

@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import programs_python  # noqa: E402
-from corpus.weblog import tokens, write_log  # noqa: E402
-from forewarn.demo.disguise_levels import disguise_python  # noqa: E402
-from forewarn.domain import TokenHit  # noqa: E402
-from forewarn.encoding import encode  # noqa: E402
-from forewarn.hunt import (  # noqa: E402
+from corpus import programs_python
+from corpus.weblog import tokens, write_log
+from forewarn.demo.disguise_levels import disguise_python
+from forewarn.domain import TokenHit
+from forewarn.encoding import encode
+from forewarn.hunt import (
     DaskEngine,
     Hunt,
     LocalEngine,

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus.weblog import LogStats, program_tokens, tokens, write_log  # noqa: E402
-from forewarn.domain import TokenHit  # noqa: E402
-from forewarn.hunt import Hunt, Matcher, build_matcher, read_paths  # noqa: E402
+from corpus.weblog import LogStats, program_tokens, tokens, write_log
+from forewarn.domain import TokenHit
+from forewarn.hunt import Hunt, Matcher, build_matcher, read_paths
 
 T = TypeVar("T")
 PIN = ["taskset", "-c", "0"] if shutil.which("taskset") else []

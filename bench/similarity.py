@@ -30,13 +30,13 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import programs_java, programs_python, toyflaw_java, toyflaw_python  # noqa: E402
-from forewarn.demo.disguise_levels import LEVELS, disguise_python  # noqa: E402
-from forewarn.demo.disguise_levels_java import disguise_java  # noqa: E402
-from forewarn.hunt.readers import read_bytes  # noqa: E402
-from forewarn.hunt.readers.languages import language_of  # noqa: E402
-from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerprint  # noqa: E402
-from forewarn.hunt.trace import Hunt  # noqa: E402
+from corpus import programs_java, programs_python, toyflaw_java, toyflaw_python
+from forewarn.demo.disguise_levels import LEVELS, disguise_python
+from forewarn.demo.disguise_levels_java import disguise_java
+from forewarn.hunt.readers import read_bytes
+from forewarn.hunt.readers.languages import language_of
+from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerprint
+from forewarn.hunt.trace import Hunt
 
 LANGS = {
     "python": (

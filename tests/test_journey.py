@@ -110,7 +110,7 @@ def _disguise(source: str) -> str:
 class Psirt:
     """The person at the terminal: runs `forewarn` in a working folder, shows failures whole."""
 
-    def __init__(self, run, folder: Path, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, run, folder: Path, db_url: str) -> None:
         self.run = run
         self.folder = folder
         self.env = {
@@ -146,7 +146,7 @@ def _decrypt(sealed: Path, identity: str, folder: Path) -> list[str]:
     return listing
 
 
-def test_a_psirt_runs_the_whole_loop(db_url: str, tmp_path: Path, cli_subprocess) -> None:  # type: ignore[no-untyped-def]
+def test_a_psirt_runs_the_whole_loop(db_url: str, tmp_path: Path, cli_subprocess) -> None:
     assert Path(AGE).exists(), "the age binary is missing: run `make system-deps`"
     forewarn = Psirt(cli_subprocess, tmp_path, db_url)
     program_file, identities = _program_file(tmp_path)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# ruff: noqa: E501, PERF401, UP031, UP032 - a PoC as such PoCs are written
+# ruff: noqa: PERF401, UP031, UP032 - a PoC as such PoCs are written
 """Benign look-alike of a help-desk pre-auth request chain, for forewarn's attribution benchmark.
 
 THIS PROGRAM IS HARMLESS. "TicketDesk" is fictional; the program imitates only the *shape* of a

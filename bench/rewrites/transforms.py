@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forewarn.demo.disguises import rename as rename_all  # noqa: E402
+from forewarn.demo.disguises import rename as rename_all
 
 Step = Callable[[ast.Module], ast.Module]
 

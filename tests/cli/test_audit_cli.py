@@ -13,7 +13,7 @@ from release_world import CASE, NOTICE, populate, sql
 NOW = NOTICE.isoformat().replace("+00:00", "Z")
 
 
-def _prepared(program_env, cli) -> list[str]:  # type: ignore[no-untyped-def]
+def _prepared(program_env, cli) -> list[str]:
     populate(program_env, early=3, standard=0)
     args = program_env.cli_args()
     assert cli([*args, "wave", "release", CASE, "--now", NOW]).exit_code == 0
@@ -81,7 +81,7 @@ TAMPERING: dict[str, Callable[[str], None]] = {
 
 
 @pytest.mark.parametrize("how", sorted(TAMPERING))
-def test_audit_verify_fails_loudly_on_tampering(program_env, cli, how: str) -> None:  # type: ignore[no-untyped-def]
+def test_audit_verify_fails_loudly_on_tampering(program_env, cli, how: str) -> None:
     args = _prepared(program_env, cli)
     TAMPERING[how](program_env.settings.database_url)
     result = cli([*args, "audit", "verify"])
@@ -90,7 +90,7 @@ def test_audit_verify_fails_loudly_on_tampering(program_env, cli, how: str) -> N
     assert "Traceback" not in result.stderr
 
 
-def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(  # type: ignore[no-untyped-def]
+def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(
     program_env, cli, tmp_path: Path
 ) -> None:
     args = _prepared(program_env, cli)

@@ -8,6 +8,7 @@ agree item for item.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -36,20 +37,21 @@ def _corpus(root: Path, released: Released) -> Path:
     return corpus
 
 
-def _run(cli, released: Released, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def _run(cli, released: Released, *args: str) -> list[dict]:
     result = cli([*released.args, *args, "--json"])
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)
 
 
-def _accused(items: list[dict]) -> dict[str, list[str]]:  # type: ignore[type-arg]
+def _accused(items: list[dict]) -> dict[str, list[str]]:
     return {
         Path(i["path"]).name: [s["partner"] for s in i["suspects"] if s["accused"]] for i in items
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     corpus = _corpus(tmp_path, released)
 
@@ -69,7 +71,7 @@ def test_dask_local_cluster_gives_the_same_as_local(program_env, cli, tmp_path: 
     assert dask == local
 
 
-def test_hunt_one_case_and_table(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hunt_one_case_and_table(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     corpus = _corpus(tmp_path, released)
     items = _run(cli, released, "hunt", str(corpus), "--case", CASE, "--workers", "1")
@@ -79,7 +81,7 @@ def test_hunt_one_case_and_table(program_env, cli, tmp_path: Path) -> None:  # t
     assert "2 of 4 item(s)" in table.stdout and LEAKER in table.stdout
 
 
-def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:
     args = program_env.cli_args()
     corpus = tmp_path / "empty"
     corpus.mkdir()
@@ -92,7 +94,7 @@ def test_hunt_refuses_bad_options(program_env, cli, tmp_path: Path) -> None:  # 
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path) -> None:
     (tmp_path / "x.py").write_text("print(1)\n")
     args = [*program_env.cli_args(), "hunt", str(tmp_path / "x.py"), "--engine", "dask"]
     refused = cli([*args, "--scheduler", "tcp://scheduler.invalid:8786"])
@@ -101,3 +103,20 @@ def test_hunt_refuses_a_plain_remote_scheduler(program_env, cli, tmp_path: Path)
     half = cli([*args, "--scheduler", "tls://scheduler.invalid:8786", "--tls-ca-file", __file__])
     assert half.exit_code == 2
     assert "go together" in half.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_dask_hunt_prints_no_log_chatter(
+    program_env, cli, cli_subprocess, tmp_path: Path
+) -> None:
+    """`distributed` logs dozens of INFO lines per run; by default only warnings reach stderr."""
+    released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
+    corpus = _corpus(tmp_path, released)
+    argv = [*released.args, "hunt", str(corpus / "tools"), "--engine", "dask", "--workers", "1"]
+    quiet = cli_subprocess(argv)
+    assert quiet.exit_code == 0, quiet.stderr
+    assert "1 of 2 item(s) carry" in quiet.stdout
+    assert "INFO" not in quiet.stderr, quiet.stderr
+    chatty = cli_subprocess(argv, env={**os.environ, "FOREWARN_LOGLEVEL": "INFO"})
+    assert "INFO distributed" in chatty.stderr

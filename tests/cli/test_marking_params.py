@@ -31,7 +31,7 @@ def _marking(db_url: str) -> dict[str, object]:
     return dict(row._mapping)
 
 
-def test_first_release_fixes_scheme_code_and_channels(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_first_release_fixes_scheme_code_and_channels(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     stored = _marking(program_env.settings.database_url)
     assert stored["scheme"] == CURRENT_SCHEME
@@ -63,7 +63,7 @@ def test_first_release_fixes_scheme_code_and_channels(program_env, cli, tmp_path
     assert [s["partner"] for s in item["suspects"] if s["accused"]] == [LEAKER]
 
 
-def test_a_case_marked_with_other_channels_fails_closed(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_marked_with_other_channels_fails_closed(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     engine = create_engine(program_env.settings.database_url)
     with engine.begin() as connection:
@@ -81,7 +81,7 @@ def test_a_case_marked_with_other_channels_fails_closed(program_env, cli, tmp_pa
     assert any("was marked with channels" in note for note in item["notes"])
 
 
-def test_an_unknown_scheme_is_refused_with_a_hint(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_scheme_is_refused_with_a_hint(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     engine = create_engine(program_env.settings.database_url)
     with engine.begin() as connection:

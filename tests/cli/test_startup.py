@@ -40,7 +40,7 @@ print(",".join(name for name in HEAVY if name in sys.modules))
 
 def loaded_after(code: str) -> list[str]:
     """Which of `HEAVY` a fresh interpreter has loaded after running `code`."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter running our own fixed snippet
+    done = subprocess.run(
         [sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{code}"],
         capture_output=True,
         text=True,

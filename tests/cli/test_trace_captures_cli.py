@@ -15,7 +15,7 @@ from wire_world import Traffic, traffic
 __all__ = ["traffic"]
 
 
-def test_captures_are_classed_as_captures_and_bad_ones_do_not_stop_the_run(  # type: ignore[no-untyped-def]
+def test_captures_are_classed_as_captures_and_bad_ones_do_not_stop_the_run(
     program_env, cli, traffic: Traffic, tmp_path: Path
 ) -> None:
     folder = tmp_path / "evidence"

@@ -40,13 +40,13 @@ if __name__ == "__main__":
 '''
 
 
-def _trace(cli, released: Released, *paths: Path, extra: tuple[str, ...] = ()) -> list[dict]:  # type: ignore[no-untyped-def]
+def _trace(cli, released: Released, *paths: Path, extra: tuple[str, ...] = ()) -> list[dict]:
     result = cli([*released.args, "trace", *map(str, paths), *extra, "--json"])
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)
 
 
-def _accused(item: dict) -> list[str]:  # type: ignore[type-arg]
+def _accused(item: dict) -> list[str]:
     return [s["partner"] for s in item["suspects"] if s["accused"]]
 
 
@@ -57,7 +57,7 @@ def _disguise(source: str) -> str:
 
 def test_leaked_copy_names_case_artifact_and_only_its_partner(
     program_env, cli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER, OTHER))
     found = tmp_path / "found" / "tool.py"
     found.parent.mkdir()
@@ -88,7 +88,7 @@ def test_leaked_copy_names_case_artifact_and_only_its_partner(
             assert line.strip() not in json_text and line.strip() not in table.stdout
 
 
-def test_disguised_copy_traces_and_unrelated_or_unmarked_files_accuse_nobody(  # type: ignore[no-untyped-def]
+def test_disguised_copy_traces_and_unrelated_or_unmarked_files_accuse_nobody(
     program_env, cli, tmp_path: Path
 ) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
@@ -127,7 +127,7 @@ def test_disguised_copy_traces_and_unrelated_or_unmarked_files_accuse_nobody(  #
     assert nothing.exit_code == 0 and "0 of 1 item" in nothing.stdout
 
 
-def test_archive_with_a_bomb_still_traces_the_copy(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_archive_with_a_bomb_still_traces_the_copy(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as nested:
@@ -159,7 +159,7 @@ def _log(tmp_path: Path, name: str, requests: list[Request]) -> Path:
     return path
 
 
-def test_web_log_lines_are_attributed(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_web_log_lines_are_attributed(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER, OTHER))
     copy = released.copies[LEAKER]["poc.py"]
     script = tmp_path / "leaked_poc.py"
@@ -188,7 +188,7 @@ def test_web_log_lines_are_attributed(program_env, cli, tmp_path: Path) -> None:
     assert named["lead"] is not named["accused"]
 
 
-def test_only_a_partners_canary_tokens_make_a_lead_not_an_accusation(  # type: ignore[no-untyped-def]
+def test_only_a_partners_canary_tokens_make_a_lead_not_an_accusation(
     program_env, cli, tmp_path: Path
 ) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER, OTHER))
@@ -211,7 +211,7 @@ def test_only_a_partners_canary_tokens_make_a_lead_not_an_accusation(  # type: i
     assert "P(innocent)" not in table.stdout
 
 
-def test_investigate_shows_a_token_lead_and_suspends_or_records_nobody(  # type: ignore[no-untyped-def]
+def test_investigate_shows_a_token_lead_and_suspends_or_records_nobody(
     program_env, cli, tmp_path: Path
 ) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER, OTHER))
@@ -247,7 +247,7 @@ def test_investigate_shows_a_token_lead_and_suspends_or_records_nobody(  # type:
     assert f"Suspend partner {LEAKER}" not in table.stdout
 
 
-def test_trace_refuses_missing_paths(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_trace_refuses_missing_paths(program_env, cli, tmp_path: Path) -> None:
     result = cli([*program_env.cli_args(), "trace", str(tmp_path / "nowhere.py")])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: no such file or directory")

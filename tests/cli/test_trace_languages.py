@@ -28,7 +28,7 @@ from trace_world import LEAKER, OTHER, iso
 CASE = "FW-2021-0042"
 
 
-def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:  # type: ignore[no-untyped-def]
+def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:
     """A case with `poc` released to two early partners; the leaker's decrypted copy."""
     identities: dict[str, pyrage.x25519.Identity] = {}
     with env.open() as program, program.session() as session:
@@ -70,7 +70,7 @@ def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:  #
 
 
 @pytest.mark.parametrize("fixture", LANGUAGES, ids=[f.language for f in LANGUAGES])
-def test_renamed_bare_and_disguised_copies_trace_to_their_artifact(  # type: ignore[no-untyped-def]
+def test_renamed_bare_and_disguised_copies_trace_to_their_artifact(
     program_env, cli, tmp_path: Path, fixture: LanguageFixture
 ) -> None:
     args, copy = _release_copy(program_env, cli, tmp_path, fixture.poc)

@@ -16,11 +16,11 @@ PARTNERS = 120
 
 
 @pytest.mark.slow
-def test_killed_release_leaves_nothing_partial_and_rerun_completes_once(program_env, cli) -> None:  # type: ignore[no-untyped-def]
+def test_killed_release_leaves_nothing_partial_and_rerun_completes_once(program_env, cli) -> None:
     populate(program_env, early=PARTNERS, standard=0)
     url = program_env.settings.database_url
     now = NOTICE.isoformat().replace("+00:00", "Z")
-    process = subprocess.Popen(  # noqa: S603 - our own entry point
+    process = subprocess.Popen(
         [str(FOREWARN_BIN), "wave", "release", CASE, "--now", now, "--workers", "1", "--json"],
         env=program_env.env(),
         stdout=subprocess.DEVNULL,
@@ -37,7 +37,7 @@ def test_killed_release_leaves_nothing_partial_and_rerun_completes_once(program_
     assert process.returncode == -signal.SIGKILL, "the release finished before it was killed"
 
     states = dict(sql(url, "SELECT state, count(*) FROM releases GROUP BY state"))
-    complete = int(states.get("complete", 0))  # type: ignore[call-overload]
+    complete = int(states.get("complete", 0))
     assert 5 <= complete < PARTNERS
     assert states.get("pending", 0) == PARTNERS - complete
     # Nothing partial: bundles, items and audit leaves exist exactly for complete releases.

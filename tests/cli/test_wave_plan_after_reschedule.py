@@ -45,7 +45,7 @@ def test_a_suspended_partner_joins_the_released_wave_not_a_phantom_one() -> None
     ]
 
 
-def test_reschedule_table_says_yes_or_no(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_reschedule_table_says_yes_or_no(capsys) -> None:
     changes = (
         LeadTimeChange("Kestrel Systems", timedelta(days=14), timedelta(days=7), True),
         LeadTimeChange("Ostrava Shield", timedelta(days=1), timedelta(hours=3), False),

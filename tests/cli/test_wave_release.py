@@ -19,7 +19,7 @@ def _iso(at: object) -> str:
     return at.isoformat().replace("+00:00", "Z")  # type: ignore[attr-defined]
 
 
-def test_plan_explains_every_wave_and_exclusion(program_env, cli) -> None:  # type: ignore[no-untyped-def]
+def test_plan_explains_every_wave_and_exclusion(program_env, cli) -> None:
     populate(program_env)
     result = cli([*program_env.cli_args(), "wave", "plan", CASE, "--json"])
     assert result.exit_code == 0, result.stderr
@@ -35,7 +35,7 @@ def test_plan_explains_every_wave_and_exclusion(program_env, cli) -> None:  # ty
     assert "no age recipient key" in table.stdout
 
 
-def test_release_fetch_verify_ack(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_release_fetch_verify_ack(program_env, cli, tmp_path: Path) -> None:
     world = populate(program_env)
     args = program_env.cli_args()
     released = cli([*args, "wave", "release", CASE, "--now", _iso(NOTICE), "--json"])
@@ -86,7 +86,7 @@ def test_release_fetch_verify_ack(program_env, cli, tmp_path: Path) -> None:  # 
     assert json.loads(audit.stdout)["leaves"] == 4  # two releases, a fetch and an ack
 
 
-def test_each_partner_gets_a_different_copy(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_each_partner_gets_a_different_copy(program_env, cli, tmp_path: Path) -> None:
     world = populate(program_env)
     args = program_env.cli_args()
     assert cli([*args, "wave", "release", CASE, "--now", _iso(NOTICE)]).exit_code == 0
@@ -118,7 +118,7 @@ def test_each_partner_gets_a_different_copy(program_env, cli, tmp_path: Path) ->
         )
 
 
-def test_embargo_and_authorisation_from_the_outside(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_embargo_and_authorisation_from_the_outside(program_env, cli, tmp_path: Path) -> None:
     populate(program_env)
     args = program_env.cli_args()
 
@@ -164,7 +164,7 @@ def test_embargo_and_authorisation_from_the_outside(program_env, cli, tmp_path: 
     assert sql(program_env.settings.database_url, "SELECT count(*) FROM fetches") == [(0,)]
 
 
-def test_suspension_cancels_pending_and_reschedule_reports_lead_time(program_env, cli) -> None:  # type: ignore[no-untyped-def]
+def test_suspension_cancels_pending_and_reschedule_reports_lead_time(program_env, cli) -> None:
     populate(program_env, early=1, standard=2)
     args = program_env.cli_args()
     assert cli([*args, "wave", "release", CASE, "--now", _iso(NOTICE)]).exit_code == 0
@@ -219,7 +219,7 @@ def test_suspension_cancels_pending_and_reschedule_reports_lead_time(program_env
     assert audit.exit_code == 0, audit.stderr
 
 
-def test_standard_age_and_tar_open_a_fetched_bundle(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_standard_age_and_tar_open_a_fetched_bundle(program_env, cli, tmp_path: Path) -> None:
     assert shutil.which("age"), "the age binary is missing: run `make system-deps`"
     world = populate(program_env, early=1, standard=0)
     args = program_env.cli_args()
@@ -255,7 +255,7 @@ def test_standard_age_and_tar_open_a_fetched_bundle(program_env, cli, tmp_path: 
     ]
 
 
-def test_release_says_who_it_left_out_and_why(program_env, cli) -> None:  # type: ignore[no-untyped-def]
+def test_release_says_who_it_left_out_and_why(program_env, cli) -> None:
     populate(program_env)
     args = program_env.cli_args()
     key = str(pyrage.x25519.Identity.generate().to_public())

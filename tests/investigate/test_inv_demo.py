@@ -14,6 +14,8 @@ from forewarn.demo.scenario import DemoOutcome, load_attack, run_demo, scenario_
 from forewarn.domain.investigation import HypothesisKind, RecommendationKind, Verdict
 from forewarn.investigate.commands import command_line
 
+pytestmark = pytest.mark.slow  # an end-to-end journey: `make test`, not `make check`
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOutcome, float]:

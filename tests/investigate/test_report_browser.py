@@ -21,6 +21,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playw
 from conftest import FOREWARN_BIN
 from forewarn.demo.scenario import load_attack, scenario_dir
 
+pytestmark = pytest.mark.slow  # an end-to-end journey: `make test`, not `make check`
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

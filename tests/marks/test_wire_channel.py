@@ -23,7 +23,7 @@ from forewarn.marks.channels.wire.signatures import wire_plan
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from wire_listener import listener  # noqa: E402
+from wire_listener import listener
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"

@@ -12,8 +12,8 @@ from forewarn.marks.wire import PLACEHOLDER, Limits, evaluate, evaluate_requests
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from wire_compare import disagreements, recovered  # noqa: E402
-from wire_listener import run  # noqa: E402
+from wire_compare import disagreements, recovered
+from wire_listener import run
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"

@@ -17,7 +17,7 @@ from forewarn.program import artifacts, cases, partners, tiers, timeline
 CVSS31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 
 
-def _add_case(session, case_id: str = "FW-2021-0001"):  # type: ignore[no-untyped-def]
+def _add_case(session, case_id: str = "FW-2021-0001"):
     return cases.create_case(
         session,
         case_id=case_id,
@@ -77,7 +77,7 @@ def test_partner_lifecycle_keeps_history(program_env: ProgramEnv) -> None:
         ({"name": "  "}, ValidationError),
     ],
 )
-def test_bad_partners_are_refused(program_env: ProgramEnv, changes: dict, error: type) -> None:  # type: ignore[type-arg]
+def test_bad_partners_are_refused(program_env: ProgramEnv, changes: dict, error: type) -> None:
     arguments = {"name": "Contoso", "country": "DE", "tier": "standard", **changes}
     with program_env.open() as program:
         with pytest.raises(error), program.session() as session:
@@ -174,7 +174,7 @@ def test_tampered_artifact_is_an_integrity_error(program_env: ProgramEnv) -> Non
         ({"patch_planned": date(2021, 1, 1)}, "before the report date"),
     ],
 )
-def test_bad_cases_write_nothing(program_env: ProgramEnv, changes: dict, message: str) -> None:  # type: ignore[type-arg]
+def test_bad_cases_write_nothing(program_env: ProgramEnv, changes: dict, message: str) -> None:
     arguments = {
         "case_id": "FW-1",
         "title": "t",

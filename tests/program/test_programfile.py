@@ -27,6 +27,34 @@ SLUG = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
 KIND_ORDER = list(ArtifactKind)
 
 
+SPANS = st.builds(lambda n, unit: f"{n}{unit}", st.integers(1, 30), st.sampled_from("hdy"))
+CONDITIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "countries": st.lists(st.sampled_from(["US", "DE", "fr"]), min_size=1, unique=True),
+        "tiers": st.lists(SLUG, min_size=1, max_size=2, unique=True),
+        "suspended_within": SPANS,
+    },
+).filter(bool)
+EFFECTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "withhold": st.lists(
+            st.sampled_from([k.value for k in ArtifactKind]), min_size=1, unique=True
+        ),
+        "delay": SPANS,
+        "exclude": st.just(True),
+    },
+).filter(bool)
+RULES = st.builds(
+    lambda name, when, then: {**name, **when, **then},
+    st.fixed_dictionaries({}, optional={"name": NAMES}),
+    CONDITIONS,
+    EFFECTS,
+)
+"""Policy rules that apply (docs/program-file.md): a condition and an effect each."""
+
+
 @st.composite
 def tiers(draw: st.DrawFn) -> list[pf.TierEntry]:
     names = draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))
@@ -144,12 +172,7 @@ def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
                 ],
             )
         )
-    rules = draw(
-        st.lists(
-            st.dictionaries(SLUG, st.one_of(st.integers(-5, 5), NAMES, st.booleans()), max_size=3),
-            max_size=2,
-        )
-    )
+    rules = draw(st.lists(RULES, max_size=2))
     program = pf.ProgramSection(name=draw(NAMES), tiers=tier_list, rules=rules)
     return pf.ProgramFile(program=program, partners=partners, cases=cases), files
 
@@ -229,6 +252,8 @@ def test_the_documented_example_imports_on_both_databases(program_env: ProgramEn
         ("program: {name: x}", "program.tiers"),
         ("program: {name: x, tiers: [], rules: [{at: 2021-01-01}]}", "not JSON serializable"),
         ("program: {name: x, tiers: []}\nextra: 1", "extra"),
+        ("program: {name: x, tiers: [], rules: [{countries: [US]}]}", "'rule 1' has no effect"),
+        ("program: {name: x, tiers: [], rules: [{delay: 1d}]}", "'rule 1' names no condition"),
     ],
 )
 def test_bad_program_files(yaml_text: str, message: str) -> None:

@@ -155,7 +155,11 @@ def trace(
 
 
 def _engine(
-    name: EngineName, scheduler: str | None, workers: int | None, tls: list[Path | None]
+    ctx: typer.Context,
+    name: EngineName,
+    scheduler: str | None,
+    workers: int | None,
+    tls: list[Path | None],
 ) -> Engine:
     from forewarn.hunt import DaskEngine, LocalEngine
     from forewarn.hunt.engines.dask import TlsFiles
@@ -173,7 +177,16 @@ def _engine(
             "--tls-ca-file, --tls-cert and --tls-key go together", hint="give all three"
         )
     files = TlsFiles(ca_file, cert, key) if ca_file and cert and key else None
+    _quiet_dask(common.settings(ctx).log_level)
     return DaskEngine(scheduler, workers=workers or 2, tls=files)
+
+
+def _quiet_dask(level: str) -> None:
+    """Give `distributed` the level of `FOREWARN_LOGLEVEL` (WARNING by default): it would print
+    dozens of INFO lines per run. Set before `distributed` is imported, which reads it then."""
+    import dask
+
+    dask.config.set({"logging.distributed": level.lower()})
 
 
 def hunt(
@@ -219,7 +232,7 @@ def hunt(
     from forewarn.hunt import hunt_corpus
 
     _check_paths(paths)
-    runner = _engine(engine, scheduler, workers, [tls_ca_file, tls_cert, tls_key])
+    runner = _engine(ctx, engine, scheduler, workers, [tls_ca_file, tls_cert, tls_key])
     results = list(hunt_corpus(paths, _build(ctx, case_id), runner))
     _print(ctx, results, json_out)
 

@@ -9,7 +9,7 @@ probes and ordinary user traffic around them come from a seeded generator.
 from __future__ import annotations
 
 import random
-import subprocess  # noqa: S404 - runs our own benign PoC against a local capture server
+import subprocess
 import sys
 import threading
 import urllib.parse
@@ -66,7 +66,7 @@ class _Capture(BaseHTTPRequestHandler):
     do_GET = _answer
     do_POST = _answer
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         """Silence the default stderr log."""
 
 

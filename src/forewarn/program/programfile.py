@@ -44,6 +44,7 @@ from forewarn.program import artifacts, cases, partners, tiers, timeline
 from forewarn.program.artifact_files import read_confined
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import JOINED_REASON
+from forewarn.program.policy import parse_rules
 from forewarn.store import CaseRepository, ProgramRepository
 
 
@@ -189,6 +190,12 @@ def parse_program_file(text: str, *, source: str = "program file") -> ProgramFil
             raise ValidationError(
                 f"{source}: program.rules.{index}: {exc}", hint="quote dates and times in rules"
             ) from exc
+    try:
+        parse_rules(document.program.rules)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"{source}: {exc.message}", hint=exc.hint or "see docs/program-file.md, Policy rules"
+        ) from exc
     return document
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# ruff: noqa: C406, UP031, UP032 - the spellings under test
+# ruff: noqa: UP031, UP032 - the spellings under test
 """Benign look-alike for forewarn's tests: `urllib.request`, helpers and format strings.
 
 It sends harmless requests to the host given on the command line (a local listener).
@@ -36,7 +36,7 @@ def call(url, headers, data=None):
     """One request; the answer's first bytes."""
     request = urllib.request.Request(url, data=data, headers=headers)
     request.add_header("x-trace-id", "trace-" + str(4711))
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - local listener only
+    with urllib.request.urlopen(request, timeout=10) as answer:
         return answer.read(256)
 
 

@@ -111,9 +111,9 @@ class DaskEngine:
         import distributed
 
         # `distributed` is untyped; hold its classes as `Any` rather than silence each call.
-        Client: Any = distributed.Client  # noqa: N806
-        LocalCluster: Any = distributed.LocalCluster  # noqa: N806
-        Security: Any = distributed.Security  # noqa: N806
+        Client: Any = distributed.Client
+        LocalCluster: Any = distributed.LocalCluster
+        Security: Any = distributed.Security
 
         if self.scheduler is not None:
             security = None

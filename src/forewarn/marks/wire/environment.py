@@ -43,7 +43,7 @@ def missing(value: Any) -> bool:
     return value is _MISSING
 
 
-class Signal(Exception):  # noqa: N818 - control flow of the evaluated code, not an error
+class Signal(Exception):
     """A `return`, `break`, `continue` or `raise` leaving a block of the evaluated code."""
 
 

@@ -99,7 +99,7 @@ class Expressions(Calls):
         value = self._expr(node, scope)
         return spellings.check(value, self.limits)
 
-    def _expr(self, node: ast.expr, scope: Scope) -> Any:  # noqa: C901 - one arm per node type
+    def _expr(self, node: ast.expr, scope: Scope) -> Any:
         if isinstance(node, ast.Constant):
             return UNKNOWN if node.value is Ellipsis else node.value
         if isinstance(node, ast.Name):

@@ -91,7 +91,7 @@ def test_rules_withhold_delay_and_exclude_in_the_plan(cli: CliRun, program_env: 
     assert code == 0, stderr
     result = cli([*program_env.cli_args(), "--json", "wave", "plan", "FW-2021-0001"])
     assert result.exit_code == 0, result.stderr
-    waves = {(w["tier"], w["at"]): w for w in json.loads(result.stdout)}
+    waves = {(w["tier"], w["at"]): w for w in json.loads(result.stdout)["waves"]}
     early = waves["early-access", "2021-02-23T00:00:00Z"]
     assert early["artifacts"]["Northwind Labs"] == ["advisory.md", "poc.py"]
     assert early["artifacts"]["Fabrikam Research"] == ["advisory.md"]

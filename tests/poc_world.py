@@ -1,7 +1,8 @@
 """Benign PoC look-alikes in every language the hunt reads, and a small unrelated file in each.
 
 The PoCs probe a toy HTTP service on 127.0.0.1 (host and port from the command line) and send
-nothing harmful; their names are fictional. `tests/poc_disguise.py` renames and restyles them.
+nothing harmful; their names are fictional. `forewarn.demo.disguise_languages` renames and
+restyles them.
 """
 
 from __future__ import annotations

@@ -17,10 +17,10 @@ from pathlib import Path
 import pyrage
 import pytest
 
+from forewarn.demo.disguise_languages import disguise
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
 from forewarn.program import cases, partners
 from forewarn.program.bundles import unseal, verify_bundle
-from poc_disguise import disguise
 from poc_world import LANGUAGES, LanguageFixture
 from release_world import ADVISORY, NOTICE
 from trace_world import LEAKER, OTHER, iso

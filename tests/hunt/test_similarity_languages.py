@@ -1,7 +1,7 @@
 """Similarity across the languages the hunt reads: a leaker's rename and restyle keeps the score.
 
-The disguise (`tests/poc_disguise.py`) renames every identifier a PoC defines, drops its comments
-and changes its layout, as a leaker does; its wire values must survive, and the canonical tree
+The disguise (`forewarn.demo.disguise_languages`) renames every identifier a PoC defines, drops
+its comments and changes its layout, as a leaker does; its wire values must survive, and the canonical tree
 must read the forms a rename produces in JavaScript and the shells as the originals.
 """
 
@@ -11,8 +11,8 @@ import re
 
 import pytest
 
+from forewarn.demo.disguise_languages import disguise
 from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerprint
-from poc_disguise import disguise
 from poc_world import LANGUAGES, LanguageFixture
 
 WIRE = ("LarkspurProbe/1.4 (toy-service check)", "X-Larkspur-Probe", "/toy/items?limit=3")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from forewarn.errors import InvestigationError
 from forewarn.hunt.similarity.languages import parser_for, role
 
 _WORDS = (
@@ -92,7 +93,7 @@ _PS_VARIABLE = re.compile(r"^\$(\{)?(?:(\w+):)?(\w+)(\})?$")
 _BLOCKS = ("block", "body", "compound_statement", "declaration_list", "function_statement")
 
 
-class DisguiseError(AssertionError):
+class DisguiseError(InvestigationError):
     """The transform would have changed a string literal or broken the parse."""
 
 

@@ -1,8 +1,9 @@
 """Similarity across the languages the hunt reads: a leaker's rename and restyle keeps the score.
 
 The disguise (`forewarn.demo.disguise_languages`) renames every identifier a PoC defines, drops
-its comments and changes its layout, as a leaker does; its wire values must survive, and the canonical tree
-must read the forms a rename produces in JavaScript and the shells as the originals.
+its comments and changes its layout, as a leaker does; its wire values must survive, and the
+canonical tree must read the forms a rename produces in JavaScript and the shells as the
+originals.
 """
 
 from __future__ import annotations

@@ -24,3 +24,24 @@ def ancestors(module: cst.Module, targets: set[int]) -> frozenset[int]:
             found.add(above)
             above = parents.get(above)
     return frozenset(found)
+
+
+class PathEdits(cst.CSTTransformer):
+    """A rewrite that visits only the nodes in `above` (the paths to its edits) and records,
+    for every original node it rebuilt, the copy's node (`moved`)."""
+
+    def __init__(self, above: frozenset[int]) -> None:
+        super().__init__()
+        self.above = above
+        self.moved: dict[int, cst.CSTNode] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.above
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        result = super().on_leave(original_node, updated_node)
+        if result is not original_node and isinstance(result, cst.CSTNode):
+            self.moved[id(original_node)] = result
+        return result

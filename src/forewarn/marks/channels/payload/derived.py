@@ -20,7 +20,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from forewarn.marks.channels._python.cst_tree import ancestors
+from forewarn.marks.channels._python.cst_tree import PathEdits, ancestors
 from forewarn.marks.channels.payload.write import PayloadLayout
 
 RECENT = 16
@@ -96,28 +96,15 @@ def _ancestors(layout: PayloadLayout) -> frozenset[int]:
     return ancestors(layout.module, set(layout.literal_nodes) | set(layout.dict_nodes))
 
 
-class _TreeEdits(cst.CSTTransformer):
+class _TreeEdits(PathEdits):
     """The payload edits as a libcst rewrite: the same bytes as `PayloadLayout.write`."""
 
     def __init__(
         self, layout: PayloadLayout, bits: Sequence[int], ancestors: frozenset[int]
     ) -> None:
-        super().__init__()
+        super().__init__(ancestors)
         self.layout = layout
         self.bits = bits
-        self.ancestors = ancestors
-        self.moved: dict[int, cst.CSTNode] = {}
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return id(node) in self.ancestors
-
-    def on_leave(
-        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
-    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
-        result = super().on_leave(original_node, updated_node)
-        if result is not original_node and isinstance(result, cst.CSTNode):
-            self.moved[id(original_node)] = result
-        return result
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString

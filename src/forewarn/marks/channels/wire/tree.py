@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from forewarn.marks.channels._python.cst_tree import ancestors
+from forewarn.marks.channels._python.cst_tree import PathEdits, ancestors
 from forewarn.marks.channels._python.order import arrange
 from forewarn.marks.channels._python.source_map import source_map_of
 from forewarn.marks.channels.payload.derived import DerivedTree
@@ -72,29 +72,19 @@ class WireLayout:
         return DerivedTree(module, edits.moved)
 
 
-class _TreeEdits(cst.CSTTransformer):
+class _TreeEdits(PathEdits):
+    """The wire edits as a libcst rewrite: the same bytes as `WirePlan.write`."""
+
     def __init__(self, layout: WireLayout, bits: Sequence[int]) -> None:
-        super().__init__()
+        super().__init__(layout.above)
         self.layout = layout
         self.bits = bits
-        self.moved: dict[int, cst.CSTNode] = {}
         chosen: dict[int, dict[str, int]] = {}
         for edit, bit in zip(layout.plan.edits, bits, strict=True):
             if isinstance(edit, tuple):
                 order, k = edit
                 chosen.setdefault(id(order), {})[order.pairs()[k][1]] = bit
         self.chosen = chosen
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return id(node) in self.layout.above
-
-    def on_leave(
-        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
-    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
-        result = super().on_leave(original_node, updated_node)
-        if result is not original_node and isinstance(result, cst.CSTNode):
-            self.moved[id(original_node)] = result
-        return result
 
     def _text(self, node: cst.CSTNode) -> str | None:
         found = self.layout.literals.get(id(node))

@@ -166,3 +166,18 @@ def test_the_derived_tree_writes_what_the_splice_writes(script: Path, seed: int)
     rng = random.Random(seed)
     bits = [rng.randint(0, 1) for _ in plan.edits]
     assert layout.derived_tree(bits).module.code == plan.write(bits)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32))
+def test_a_fragment_reads_the_bits_its_literals_spell_and_no_wrong_bit(seed: int) -> None:
+    import random
+
+    from forewarn.demo.disguises import partial_copy
+
+    original = SHIPPED.read_text()
+    rng = random.Random(seed)
+    bits = [rng.randint(0, 1) for _ in range(CHANNEL.capacity(original))]
+    fragment = partial_copy(CHANNEL.embed(original, bits), keep=1 / 3, rng=rng)
+    read = CHANNEL.extract(original, fragment)
+    assert all(r is None or r == b for r, b in zip(read, bits, strict=True))

@@ -22,6 +22,7 @@ from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
 from forewarn.marks.channels.wire.facts import FactKey, facts
 from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
+from forewarn.marks.channels.wire.spelt import read_spelt
 from forewarn.marks.channels.wire.tree import WireLayout
 from forewarn.marks.wire import evaluate_requests
 
@@ -66,11 +67,17 @@ class WireChannel:
         return marked
 
     def extract(self, original: str, suspect: str) -> list[int | None]:
-        """The bits the suspect's code would send (evaluated, never run); erasures if none."""
+        """The bits the suspect's code would send (evaluated, never run); where evaluation
+        cannot follow it (a fragment), the bits its literals spell; disagreement erases."""
         plan = wire_plan(original)
         if not plan.carried:
             return []
-        return read_requests(plan, evaluate_requests(suspect))
+        sent = read_requests(plan, evaluate_requests(suspect))
+        spelt = read_spelt(plan, suspect)
+        return [
+            a if b is None else b if a is None else a if a == b else None
+            for a, b in zip(sent, spelt, strict=True)
+        ]
 
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """The bits captured traffic shows, each form only for the features it shows."""
@@ -78,6 +85,12 @@ class WireChannel:
         if not plan.carried:
             return []
         return read_requests(plan, capture.requests)
+
+
+def _agree(first: int | None, second: int | None) -> int | None:
+    if first is None or second is None:
+        return second if first is None else first
+    return first if first == second else None
 
 
 @lru_cache(maxsize=8)

@@ -49,6 +49,7 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import get_partner
 from forewarn.program.waves import LeftOut, left_out, sync_plan
 from forewarn.store import PartnerRepository
+from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ Sessions = Callable[[], AbstractContextManager[Session]]
 def marking_for_case(session: Session, case_id: str) -> MarkingParams:
     """How the case's copies are marked: as stored by its first delivered release, or, before
     that, as the next release will mark them (the code sized for the program's population)."""
-    stored = ReleaseRepository(session).marking(case_id)
+    stored = MarkingRepository(session).marking(case_id)
     if stored is not None:
         return stored
     count = max(PartnerRepository(session).count(), MIN_CODE_PARTNERS)
@@ -237,7 +238,7 @@ def _deliver(
             now=now,
         ):
             return False
-        if repo.fix_marking(pending.case_id, params, now) != params:
+        if MarkingRepository(session).fix_marking(pending.case_id, params, now) != params:
             raise ReleaseError(
                 f"case {pending.case_id} was marked differently by another release run meanwhile",
                 hint="run `forewarn wave release` again: it marks with the stored parameters",

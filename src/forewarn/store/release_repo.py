@@ -11,14 +11,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind, Release, ReleasedArtifact, ReleaseState
-from forewarn.domain.marking import MarkingParams
 from forewarn.store.models import PartnerRow
 from forewarn.store.release_models import (
     AckRow,
     AuditCheckpointRow,
     AuditLeafRow,
     BundleRow,
-    CaseMarkingRow,
     FetchRow,
     ReleaseItemRow,
     ReleaseRow,
@@ -265,38 +263,6 @@ class ReleaseRepository:
         )
         row = self.session.execute(query).one_or_none()
         return None if row is None else (row[0], row[1])
-
-    def marking(self, case_id: str) -> MarkingParams | None:
-        """How the case's copies are marked, once its first release fixed it."""
-        row = self.session.get(CaseMarkingRow, case_id)
-        if row is None:
-            return None
-        return MarkingParams(
-            scheme=row.scheme,
-            n_partners=row.n_partners,
-            max_colluders=row.max_colluders,
-            epsilon=row.epsilon,
-            channels=tuple(json.loads(row.channels)),
-        )
-
-    def fix_marking(self, case_id: str, params: MarkingParams, now: datetime) -> MarkingParams:
-        """Store `params` for the case unless already stored; the stored ones either way."""
-        stored = self.marking(case_id)
-        if stored is not None:
-            return stored
-        self.session.add(
-            CaseMarkingRow(
-                case_id=case_id,
-                scheme=params.scheme,
-                n_partners=params.n_partners,
-                max_colluders=params.max_colluders,
-                epsilon=params.epsilon,
-                channels=json.dumps(list(params.channels)),
-                fixed_at=now,
-            )
-        )
-        self.session.flush()
-        return params
 
     def hashes(self, release_id: str) -> tuple[str | None, str | None]:
         """The recorded manifest and plaintext-bundle hashes of a release."""

@@ -8,6 +8,7 @@ Every call the interpreter meets comes here. Calls into a client library build a
 from __future__ import annotations
 
 import ast
+from abc import ABC, abstractmethod
 from typing import Any
 
 from forewarn.marks.wire import clients, library
@@ -46,7 +47,7 @@ Args = tuple[Any, ...]
 Kwargs = dict[str, Any]
 
 
-class Calls:
+class Calls(ABC):
     """Dispatch and recording; the interpreter supplies `invoke` and `instantiate`."""
 
     def __init__(self, limits: Limits) -> None:
@@ -57,13 +58,13 @@ class Calls:
         self.reached: set[ast.AST] = set()
         self.connections: list[ClientV] = []
 
+    @abstractmethod
     def invoke(self, func: FuncV, args: Args, kwargs: Kwargs) -> Any:
         """Inline one of the suspect's functions (the interpreter's)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def instantiate(self, cls: ClassV, args: Args, kwargs: Kwargs) -> InstanceV:
         """Make an instance of one of the suspect's classes (the interpreter's)."""
-        raise NotImplementedError
 
     def note(self, message: str) -> None:
         """Keep a note on what could not be followed (each once)."""

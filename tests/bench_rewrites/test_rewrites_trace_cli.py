@@ -52,3 +52,34 @@ def test_trace_names_only_the_leaker_across_the_corpus(  # type: ignore[no-untyp
     assert items["capture"]["kind"] == "capture"
     assert any(r["why"] == "captured traffic shows its requests" for r in items["capture"]["read"])
     assert not any(s["accused"] for s in items["control"]["suspects"])
+
+
+FULL_CAPTURES = ("raw HTTP dump", "pcap", "HAR", "Suricata")
+"""Forms that show a request whole: each must name the leaker through `forewarn trace`."""
+
+
+def test_trace_reads_every_capture_format(program_env, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    released = release_and_fetch(program_env, cli, tmp_path / "bundles", (LEAKER, OTHER))
+    leak = Leak(POCS[0], scrub_tokens(released.copies[LEAKER]["poc.py"].decode()))
+    captured = [a for a in ATTACKS if a.poc == "exchange" and a.family == "capture"]
+    assert len(captured) == 7
+    for attack in captured:
+        if "pcap" in attack.name:
+            from rewrites import captures
+
+            if not captures.have_tcpdump():
+                continue
+        where = tmp_path / "evidence" / attack.name.replace(" ", "_").replace(":", "")
+        where.mkdir(parents=True)
+        for name, data in attack.build(leak).files.items():
+            (where / name).write_bytes(data)
+        result = cli([*program_env.cli_args(), "trace", str(where), "--json"])
+        assert result.exit_code == 0, result.stderr
+        (item,) = json.loads(result.stdout)
+        assert item["kind"] in ("capture", "weblog"), attack.name
+        accused = {s["partner"] for s in item["suspects"] if s["accused"]}
+        assert accused <= {LEAKER}, attack.name
+        if any(form in attack.name for form in FULL_CAPTURES):
+            assert accused == {LEAKER}, attack.name
+            wire = next(e for e in item["suspects"][0]["evidence"] if e["channel"] == "wire")
+            assert wire["symbols_read"] == wire["symbols_matching"] >= 25, attack.name

@@ -149,3 +149,47 @@ def test_aiohttp_shows_no_header_order_and_lone_functions_are_read() -> None:
     assert request.header("X-S") == "s"
     assert WireFeature.HEADER_ORDER not in request.shows
     assert "function go read on its own" in result.notes
+
+
+def test_httpx_build_request_then_send_sends_the_headers_assigned() -> None:
+    source = """
+import httpx
+
+HEADERS = [("Host", "toy"), ("X-Probe-Id", "run-4471"), ("User-Agent", "probe/2.0")]
+
+
+def go(port):
+    with httpx.Client() as client:
+        url = f"http://127.0.0.1:{port}/api/v2/items?k=1"
+        request = client.build_request("POST", url, content=b"x")
+        request.headers = httpx.Headers(HEADERS)
+        return client.send(request)
+
+
+go(8080)
+"""
+    (request,) = evaluate_requests(source)
+    assert (request.method, request.path, request.query) == ("POST", "/api/v2/items", (("k", "1"),))
+    assert [name for name, _ in request.headers][:3] == ["Host", "X-Probe-Id", "User-Agent"]
+    assert request.header("X-Probe-Id") == "run-4471" and request.body == b"x"
+
+
+def test_aiohttp_with_a_yarl_url_keeps_the_path_and_query() -> None:
+    source = """
+import asyncio
+import aiohttp
+import yarl
+
+
+async def go():
+    async with aiohttp.ClientSession() as session:
+        url = yarl.URL("http://127.0.0.1:8080/status/check?round=3", encoded=True)
+        async with session.request("GET", url, headers=[("X-Round", "3")]) as answer:
+            return answer.status
+
+
+asyncio.run(go())
+"""
+    (request,) = evaluate_requests(source)
+    assert (request.path, request.query) == ("/status/check", (("round", "3"),))
+    assert request.header("X-Round") == "3"

@@ -123,6 +123,10 @@ class Calls(ABC):
         if name in clients.SENDING_FUNCTIONS:
             self.module_send(name, args, kwargs, node)
             return UNKNOWN
+        if name == "httpx.Headers":  # a header mapping, kept in the order given
+            return args[0] if args else DictV(())
+        if name == "yarl.URL" and args:  # aiohttp's URL type: the same text on the wire
+            return args[0]
         if name in library.FUNCTIONS:
             return library.FUNCTIONS[name](args, kwargs)
         return UNKNOWN
@@ -187,6 +191,15 @@ class Calls(ABC):
         kind = client.kind
         if name in ("__enter__", "__aenter__"):
             return client
+        if kind == "httpx.Client" and name == "build_request":
+            method, url, rest = self.verb_args("httpx", "request", args, kwargs)
+            state = {"client": client, "method": method, "url": url, "rest": rest}
+            return ClientV("httpx.Request", state)
+        if kind == "httpx.Client" and name == "send" and args:
+            built = args[0]
+            if isinstance(built, ClientV) and built.kind == "httpx.Request":
+                self.record(self.httpx_send(built), node)
+            return UNKNOWN
         if kind in _HIGH_LEVEL:
             if name in clients.VERBS or name == "request":
                 package = _HIGH_LEVEL[kind]
@@ -211,6 +224,20 @@ class Calls(ABC):
                 self.record(clients.socket_send(client, args[0]), node)
             return UNKNOWN
         return UNKNOWN
+
+    @staticmethod
+    def httpx_send(built: ClientV) -> Draft:
+        """`client.send(client.build_request(…))`: the request as built, with its headers
+        replaced wholesale when the code assigned `request.headers`."""
+        state = built.state
+        client = state["client"]
+        assert isinstance(client, ClientV)
+        if "headers" in state:  # `request.headers = …` replaced what the client merged
+            client = ClientV("httpx.Client", {**client.state, "headers": state["headers"]})
+            rest = {k: v for k, v in state["rest"].items() if k != "headers"}
+        else:
+            rest = state["rest"]
+        return clients.high_level("httpx", client, state["method"], state["url"], rest)
 
     def connection_call(
         self, conn: ClientV, name: str, args: Args, kwargs: Kwargs, node: ast.Call

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forewarn.demo.disguise_languages import disguise
+from forewarn.grammars import LANGUAGES as GRAMMARS
 from forewarn.hunt.readers.languages import EXTENSIONS, language_by_content, language_of
-from forewarn.hunt.similarity.languages import LANGUAGES as GRAMMARS
 from poc_world import LANGUAGES
 from release_world import ADVISORY, DETECTION
 

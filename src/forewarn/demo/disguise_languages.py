@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from forewarn.errors import InvestigationError
-from forewarn.hunt.similarity.languages import parser_for, role
+from forewarn.grammars import parser_for
+from forewarn.hunt.similarity.languages import role
 
 _WORDS = (
     "amber", "basin", "cedar", "delta", "ember", "fable", "grove", "harbor", "ivory", "jasper",

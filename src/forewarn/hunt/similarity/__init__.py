@@ -1,5 +1,6 @@
 """Similarity of suspect material to shared artifacts, robust to disguise."""
 
+from forewarn.grammars import LANGUAGES
 from forewarn.hunt.similarity.features import FeatureClass, Fingerprint, fingerprint
 from forewarn.hunt.similarity.index import (
     DEFAULT_MIN_SCORE,
@@ -7,7 +8,6 @@ from forewarn.hunt.similarity.index import (
     MATCH_THRESHOLD,
     SimilarityIndex,
 )
-from forewarn.hunt.similarity.languages import LANGUAGES
 
 __all__ = [
     "DEFAULT_MIN_SCORE",

@@ -19,8 +19,9 @@ import numpy as np
 import numpy.typing as npt
 from tree_sitter import Node
 
+from forewarn.grammars import parser_for
 from forewarn.hunt.similarity.canon import canonical_tree
-from forewarn.hunt.similarity.languages import is_sequence, parser_for
+from forewarn.hunt.similarity.languages import is_sequence
 
 KGRAM = 10
 """Tokens per k-gram: long enough that shared k-grams are rarely coincidental."""

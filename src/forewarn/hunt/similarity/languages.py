@@ -1,28 +1,8 @@
-"""Tree-sitter grammars from PyPI and the node-type rules that abstract them uniformly."""
+"""The node-type rules that abstract the tree-sitter grammars (`forewarn.grammars`) uniformly."""
 
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Callable
-from typing import Any
-
-from tree_sitter import Language, Parser
-
-_GRAMMARS: dict[str, tuple[str, str]] = {
-    "python": ("tree_sitter_python", "language"),
-    "java": ("tree_sitter_java", "language"),
-    "c": ("tree_sitter_c", "language"),
-    "cpp": ("tree_sitter_cpp", "language"),
-    "csharp": ("tree_sitter_c_sharp", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "powershell": ("tree_sitter_powershell", "language"),
-    "shell": ("tree_sitter_bash", "language"),
-}
-
-LANGUAGES: frozenset[str] = frozenset(_GRAMMARS)
-"""Languages parsed into syntax trees; anything else is compared as text."""
 
 _STRINGS = frozenset(
     {
@@ -59,17 +39,6 @@ _FUNCTIONS = ("function_definition", "method_declaration", "function_declaration
 _FUNCTIONS_MORE = ("constructor_declaration", "method_definition", "function_statement")
 DROPPED_TOKENS = frozenset({"(", ")", "{", "}", "[", "]", ";", ",", ":", "\n"})
 """Punctuation that only layout or style choices add or remove."""
-
-
-@functools.cache
-def parser_for(language: str) -> Parser | None:
-    """A parser for one of `LANGUAGES` (grammars load lazily, once per process)."""
-    spec = _GRAMMARS.get(language)
-    if spec is None:
-        return None
-    module = importlib.import_module(spec[0])
-    entry: Callable[[], Any] = getattr(module, spec[1])
-    return Parser(Language(entry()))
 
 
 @functools.cache

@@ -2,9 +2,9 @@
 
 A channel sees an artifact's text, never its name, and `marks` may not ask the hunt's language
 table. Rather than guess from signatures, the text is parsed with every grammar forewarn ships
-(the same PyPI grammars the similarity index loads) and the grammar that leaves the fewest
-`ERROR` and missing nodes wins; ties go to the earlier one in `GRAMMARS` (a file valid as both
-JavaScript and TypeScript, or as C and C++, has the same string literals either way). Python
+(`forewarn.grammars`, the table the similarity index loads too); the grammar that leaves the
+fewest `ERROR` and missing nodes wins; ties go to the earlier one in `GRAMMARS` (a file valid
+as both JavaScript and TypeScript, or as C and C++, has the same string literals either way). Python
 comes first: a text Python accepts belongs to the Python channels, and this channel leaves it.
 """
 
@@ -12,26 +12,12 @@ from __future__ import annotations
 
 import ast
 import functools
-import importlib
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Node, Tree
 
-GRAMMARS: tuple[tuple[str, str, str], ...] = (
-    ("python", "tree_sitter_python", "language"),
-    ("javascript", "tree_sitter_javascript", "language"),
-    ("typescript", "tree_sitter_typescript", "language_typescript"),
-    ("java", "tree_sitter_java", "language"),
-    ("csharp", "tree_sitter_c_sharp", "language"),
-    ("c", "tree_sitter_c", "language"),
-    ("cpp", "tree_sitter_cpp", "language"),
-    ("powershell", "tree_sitter_powershell", "language"),
-    ("shell", "tree_sitter_bash", "language"),
-)
-"""Language name, grammar module and entry point, in tie-breaking order."""
+from forewarn.grammars import GRAMMARS, parser_for
 
 PYTHON = "python"
 """The language this channel never marks."""
@@ -51,17 +37,6 @@ class Parsed:
     """`ERROR` and missing nodes in the tree (0 for a clean parse)."""
 
 
-@functools.cache
-def parser_for(language: str) -> Parser:
-    """A parser for one of `GRAMMARS` (loaded lazily, once per process)."""
-    for name, module_name, entry_name in GRAMMARS:
-        if name == language:
-            module = importlib.import_module(module_name)
-            entry: Callable[[], Any] = getattr(module, entry_name)
-            return Parser(Language(entry()))
-    raise KeyError(language)
-
-
 def error_count(node: Node) -> int:
     """`ERROR` and missing nodes under `node` (subtrees without errors are skipped)."""
     if node.is_error or node.is_missing:
@@ -73,7 +48,10 @@ def error_count(node: Node) -> int:
 
 def parse_as(language: str, source: bytes) -> Parsed:
     """`source` parsed with one named grammar."""
-    tree = parser_for(language).parse(source)
+    parser = parser_for(language)
+    if parser is None:
+        raise KeyError(language)
+    tree = parser.parse(source)
     return Parsed(language, tree, source, error_count(tree.root_node))
 
 

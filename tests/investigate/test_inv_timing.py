@@ -9,12 +9,16 @@ from inv_records import at, day
 from forewarn.domain.timeline import TimePoint, TimePrecision
 from forewarn.investigate.timing import (
     DEFAULT_PRIOR,
+    LEAK_DELAY_DAYS,
     TIMING_CAP,
     assess_timing,
+    background,
+    bans,
     days_after,
+    delay_cdf,
     describe,
+    likelihood_ratio,
     probability_of_onset,
-    timing_weight,
 )
 
 deltas = st.floats(min_value=0.01, max_value=365)
@@ -55,7 +59,18 @@ def test_exchange_timing_with_one_prior_wave() -> None:
     # the probability still runs to the end of Feb 27, conservatively: Gamma(0.5 + 1,
     # 30 + 84.375) posterior predictive over 4.625 days
     assert abs(timing.probability_if_unrelated - (1 - (114.375 / 119.0) ** 1.5)) < 1e-12
-    assert 0 < timing_weight(timing) <= TIMING_CAP
+    # a leak from the Feb 23 wave against the background, over the onset's day only
+    data = background([day("2021-01-03")], at("2020-12-01T00:00:00"), at("2021-02-23T09:00:00"))
+    ratio = likelihood_ratio(
+        at("2021-02-23T09:00:00"),
+        day("2021-02-27"),
+        scale=LEAK_DELAY_DAYS,
+        data=data,
+        prior=DEFAULT_PRIOR,
+    )
+    cause = delay_cdf(4.625, LEAK_DELAY_DAYS) - delay_cdf(3.625, LEAK_DELAY_DAYS)
+    assert abs(ratio - cause / (1 - (114.375 / 115.375) ** 1.5)) < 1e-9
+    assert 0 < bans(ratio) <= TIMING_CAP
 
 
 def test_an_instant_onset_counts_elapsed_days_and_whole_days_read_whole() -> None:

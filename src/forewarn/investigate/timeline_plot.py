@@ -69,7 +69,7 @@ def _patch_dates(result: InvestigationResult) -> dict[str, date]:
     case = result.case
     found = {"planned": case.patch_planned}
     if case.patch_actual is not None:
-        found["actual"] = case.patch_actual
+        found["actual"] = case.patch_actual.start.date()
     for r in result.recommendations:
         if r.kind is RecommendationKind.MOVE_PATCH and r.target_date is not None:
             found["recommended"] = r.target_date

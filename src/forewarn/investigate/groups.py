@@ -147,16 +147,16 @@ def group_timings(
             )
             continue
         if where is Relation.DURING:
-            span = (
-                f"at most {held_for(onset.end - group.released_at)}: notified on the onset's "
-                "day, so the onset may precede their notice"
+            statement = (
+                f"{partners(n)} of the {group.label} were notified on the onset's day and had "
+                f"held {what} at most {held_for(onset.end - group.released_at)} when it began: "
+                f"the onset may precede their notice ({fetched})"
             )
         else:
-            span = held_for(held)
-        statement = (
-            f"{partners(n)} of the {group.label} had held {what} {span} before the onset "
-            f"({fetched})"
-        )
+            statement = (
+                f"{partners(n)} of the {group.label} had held {what} {held_for(held)} before "
+                f"the onset ({fetched})"
+            )
         ratio: float | None = None
         if timing_counts:
             data = background(others, window_start, group.released_at)

@@ -49,6 +49,11 @@ LEADING_MIN = 1.0
 """A leading hypothesis scores at least this much…"""
 LEADING_MARGIN = 1.0
 """…and at least this much more than the runner-up."""
+PUBLIC_WEIGHT = 1.0
+"""Bans for "the patch is public": anyone may study it, so no private source is needed.
+
+The counterpart of the finder's "only known holder" (+1): exposure that is no longer exclusive.
+"""
 
 
 def weigh(
@@ -198,9 +203,13 @@ def _public(ctx: Context) -> Hypothesis:
             f"the onset ({ctx.onset}) and the patch ({when}) fall on the same day: the onset may "
             "precede the patch, and both orders are weighed"
         )
+        evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, True))
     else:
-        statement = f"the patch has been public since {when}, before the onset ({ctx.onset})"
-    evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, True))
+        statement = (
+            f"the patch has been public since {when}, before the onset ({ctx.onset}): anyone "
+            "could diff it, so no private source is needed to explain the onset"
+        )
+        evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, True, PUBLIC_WEIGHT))
     if ctx.public_ratio is not None:
         weight = bans(ctx.public_ratio)
         statement = (
@@ -256,6 +265,7 @@ __all__ = [
     "HINT_WEIGHT",
     "LEADING_MARGIN",
     "LEADING_MIN",
+    "PUBLIC_WEIGHT",
     "RULED_OUT_SCORE",
     "TOKEN_WEIGHT",
     "UNLIKELY_SCORE",

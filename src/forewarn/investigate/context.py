@@ -171,11 +171,11 @@ class Context:
             )
         return [Evidence(EvidenceKind.SIMILARITY, statement, supports, weight)]
 
-    def marks_against(self, who: str) -> list[Evidence]:
+    def marks_against(self, who: str, *, verb: str = "received") -> list[Evidence]:
         return [
             Evidence(
                 EvidenceKind.FINGERPRINT,
-                f"the material carries partner {n.partner}'s marks, which {who} never received",
+                f"the material carries partner {n.partner}'s marks, which {who} never {verb}",
                 False,
                 n.weight,
             )

@@ -223,7 +223,7 @@ def _public(ctx: Context) -> Hypothesis:
             f"{ctx.match[2]:.2f}), which the patch does not publish"
         )
         evidence.append(Evidence(EvidenceKind.SIMILARITY, statement, False, 2.0))
-    evidence += ctx.marks_against("the public patch")
+    evidence += ctx.marks_against("the public patch", verb="carried")
     evidence += ctx.hinted(None, supports=False)
     evidence += ctx.weakness(supports=True, weight=0.5)
     return Hypothesis(HypothesisKind.PUBLIC_PATCH, title, evidence=tuple(evidence))

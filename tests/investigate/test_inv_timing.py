@@ -11,6 +11,7 @@ from forewarn.investigate.timing import (
     DEFAULT_PRIOR,
     LEAK_DELAY_DAYS,
     TIMING_CAP,
+    GammaPrior,
     assess_timing,
     background,
     bans,
@@ -19,6 +20,8 @@ from forewarn.investigate.timing import (
     describe,
     likelihood_ratio,
     probability_of_onset,
+    ratio_words,
+    since_notice,
 )
 
 deltas = st.floats(min_value=0.01, max_value=365)
@@ -84,3 +87,51 @@ def test_no_notice_before_the_onset_means_no_timing() -> None:
     assert (
         assess_timing(day("2021-01-03"), [at("2021-02-23T09:00:00")], [], at("2020-12-01")) is None
     )
+
+
+def test_the_cause_counts_only_after_it_and_before_the_patch() -> None:
+    data = background([], at("2020-12-01T00:00:00"), at("2021-02-23T09:00:00"))
+
+    def ratio(since: str, onset: TimePoint, until: str | None = None) -> float:
+        end = None if until is None else at(until)
+        return likelihood_ratio(
+            at(since), onset, scale=LEAK_DELAY_DAYS, data=data, prior=DEFAULT_PRIOR, until=end
+        )
+
+    whole = ratio("2021-02-27T00:00:00", day("2021-02-27"))
+    half = ratio("2021-02-27T12:00:00", day("2021-02-27"))
+    cut = ratio("2021-02-27T00:00:00", day("2021-02-27"), until="2021-02-27T12:00:00")
+    assert 0 < half < whole and 0 < cut < whole
+    assert ratio("2021-02-28T00:00:00", day("2021-02-27")) == 0
+    assert (
+        ratio("2021-02-27T00:00:00", TimePoint(at("2021-02-27T06:00:00"), TimePrecision.INSTANT))
+        > 0
+    )
+    assert [bans(0.0), bans(1e9), bans(1e-9), bans(10.0)] == [
+        -TIMING_CAP,
+        TIMING_CAP,
+        -TIMING_CAP,
+        1.0,
+    ]
+    assert delay_cdf(-1.0, LEAK_DELAY_DAYS) == 0.0
+    assert delay_cdf(LEAK_DELAY_DAYS, LEAK_DELAY_DAYS) == 0.5  # the scale is the median
+
+
+def test_ratios_and_notices_read_as_words() -> None:
+    assert [ratio_words(r) for r in (0.0, 1.0, 4.58, 107.0, 0.2)] == [
+        "impossible",
+        "about as likely",
+        "4.6 times likelier",
+        "107 times likelier",
+        "5.0 times less likely",
+    ]
+    same_day = assess_timing(day("2021-07-07"), [at("2021-07-07T00:00:00")], [], at("2021-05-01"))
+    assert same_day is not None
+    assert since_notice(same_day) == (
+        "on the day of the notice of 2021-07-07 00:00 UTC (it may precede the notice: both are "
+        "weighed)"
+    )
+    assert same_day.delta_days == 0
+    assert GammaPrior().mean_days == 60
+    assert GammaPrior().scaled(10).mean_days == 6
+    assert assess_timing(day("2021-07-07"), [day("2021-07-08")], [], at("2021-05-01")) is None

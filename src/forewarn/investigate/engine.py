@@ -201,7 +201,14 @@ def _sentence(activity: Activity, public: TimePoint | None = None) -> str:
         )
     if leading is None:
         open_ = [_lower(h.title) for h in activity.hypotheses if h.verdict is Verdict.PLAUSIBLE]
-        return f"{activity.label} ({span}): no single explanation leads ({', '.join(open_)})."
+        when = ""
+        if activity.phase is not Phase.EMBARGO:
+            when = _after_patch(activity, public)
+        elif activity.timing is not None:
+            when = f", {since_notice(activity.timing)}"
+        return (
+            f"{activity.label} ({span}){when}: no single explanation leads ({', '.join(open_)})."
+        )
     text = f"{activity.label} ({span}): {_lower(leading.title)} is the leading explanation"
     if leading.subject:
         bound = fingerprint_bound(activity, leading.subject)

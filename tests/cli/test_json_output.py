@@ -107,11 +107,12 @@ def test_every_json_command_is_exercised(
 
     note = tmp_path / "note.md"
     note.write_text("# Second case\n")
-    tour.run(
+    created = tour.run(
         ("case", "create"),
         *("FW-2021-0002", "--title", "t", "--product", "p", "--reported", "2021-01-05"),
-        *("--patch-planned", "2021-04-01"),
+        *("--patch-planned", "2021-04-01", "--related", CASE),
     )
+    assert created["related"] == CASE
     tour.run(("case", "add-artifact"), "FW-2021-0002", str(note), "--kind", "advisory")
     tour.run(("case", "event"), CASE, "--at", "2021-02-27", "--kind", "scanning")
     assert len(tour.run(("case", "list"))) == 2
@@ -159,6 +160,10 @@ def test_every_json_command_is_exercised(
     )
     lead = moved["less_lead_time"]
     assert lead and all(re.fullmatch(r"\d+[dhms]", c["after"]) for c in lead)
+    published = tour.run(
+        ("case", "publish"), CASE, "--at", "2021-03-02T17:00:00Z", "--now", "2021-03-02T18:00:00Z"
+    )
+    assert published["patch_actual"] == {"at": "2021-03-02T17:00:00Z", "precision": "instant"}
 
     exported = tmp_path / "export" / "program.yaml"
     tour.run(("program", "export"), str(exported))

@@ -206,9 +206,7 @@ def _sentence(activity: Activity, public: TimePoint | None = None) -> str:
             when = _after_patch(activity, public)
         elif activity.timing is not None:
             when = f", {since_notice(activity.timing)}"
-        return (
-            f"{activity.label} ({span}){when}: no single explanation leads ({', '.join(open_)})."
-        )
+        return f"{activity.label} ({span}){when}: no single explanation leads ({', '.join(open_)})."
     text = f"{activity.label} ({span}): {_lower(leading.title)} is the leading explanation"
     if leading.subject:
         bound = fingerprint_bound(activity, leading.subject)

@@ -76,9 +76,11 @@ class CsafImporter:
                 found.append(day_of(vuln["discovery_date"], f"{where}.discovery_date"))
             if "release_date" in vuln:
                 releases.append(day_of(vuln["release_date"], f"{where}.release_date"))
-            for fix in objects(vuln.get("remediations"), f"{where}.remediations"):
-                if fix.get("category") == "vendor_fix" and "date" in fix:
-                    fixes.append(day_of(fix["date"], f"{where}.remediations.date"))
+            fixes.extend(
+                day_of(fix["date"], f"{where}.remediations.date")
+                for fix in objects(vuln.get("remediations"), f"{where}.remediations")
+                if fix.get("category") == "vendor_fix" and "date" in fix
+            )
         status = field(document, "document.tracking.status", str)
         initial = day_of(
             field(document, "document.tracking.initial_release_date", str),

@@ -36,6 +36,13 @@ class Section:
     """The lines under it, blank lines at either end removed."""
     source: str
     """The material it was cut from."""
+    heading: str = ""
+    """The heading as written (`## Summary`, or a line and its underline); empty before the
+    first heading."""
+
+    def markdown(self) -> str:
+        """Heading and body as the material wrote them, so that layout marks stay readable."""
+        return f"{self.heading}\n\n{self.body}" if self.heading else self.body
 
     @property
     def remedy(self) -> bool:
@@ -62,16 +69,16 @@ def _heading(lines: list[str], k: int) -> str | None:
     return None
 
 
-def _close(title: str, body: list[str], source: str) -> Section | None:
+def _close(title: str, body: list[str], source: str, heading: str) -> Section | None:
     text = "\n".join(body).strip("\n")
-    return Section(title, text, source) if text.strip() else None
+    return Section(title, text, source, heading) if text.strip() else None
 
 
 def sections(material: Material) -> tuple[Section, ...]:
     """The material cut at its headings; a heading with nothing under it is dropped."""
     lines = material.text.splitlines()
     found: list[Section] = []
-    title, body = material.name, []
+    title, body, raw = material.name, [], ""
     fenced = False
     k = 0
     while k < len(lines):
@@ -83,12 +90,13 @@ def sections(material: Material) -> tuple[Section, ...]:
             body.append(line)
             k += 1
             continue
-        closed = _close(title, body, material.name)
+        closed = _close(title, body, material.name, raw)
         if closed is not None:
             found.append(closed)
-        title, body = heading, []
-        k += 1 if _ATX.match(line) else 2
-    closed = _close(title, body, material.name)
+        step = 1 if _ATX.match(line) else 2
+        title, body, raw = heading, [], "\n".join(lines[k : k + step])
+        k += step
+    closed = _close(title, body, material.name, raw)
     if closed is not None:
         found.append(closed)
     return tuple(found)

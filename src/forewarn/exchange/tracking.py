@@ -97,10 +97,12 @@ def revisions(view: CaseView) -> tuple[Revision, ...]:
     return tuple(found)
 
 
-def stable_uuid(view: CaseView, *parts: str) -> uuid.UUID:
+def stable_uuid(view: CaseView, *parts: str, per_case: bool = True) -> uuid.UUID:
     """A random-looking (version 4) UUID that is the same every time for the same object of the
-    same case and publisher, so a document regenerated later names the same objects."""
-    seed = "\x1f".join((view.publisher.namespace, view.case.id, *parts)).encode("utf-8")
+    same case (or, with `per_case=False`, of any case) and publisher, so a document regenerated
+    later names the same objects."""
+    scope = (view.case.id,) if per_case else ()
+    seed = "\x1f".join((view.publisher.namespace, *scope, *parts)).encode("utf-8")
     return uuid.UUID(bytes=hashlib.sha256(seed).digest()[:16], version=4)
 
 
@@ -130,10 +132,9 @@ def embargo_text(view: CaseView) -> str:
 
 def slug(text: str) -> str:
     """A file-name-safe form (CSAF's rule: lower case, runs of other characters as `_`)."""
-    out = []
-    for char in text.lower():
-        out.append(char if char.isascii() and (char.isalnum() or char in "+-") else "_")
-    collapsed = "".join(out)
+    collapsed = "".join(
+        c if c.isascii() and (c.isalnum() or c in "+-") else "_" for c in text.lower()
+    )
     while "__" in collapsed:
         collapsed = collapsed.replace("__", "_")
     return collapsed.strip("_") or "case"

@@ -94,7 +94,7 @@ def _distribution(view: CaseView, groups: _Groups, audience: tuple[str, ...]) ->
     group = groups.of(audience)
     return {
         "distribution": SHARING_GROUP,
-        "sharing_group_id": group.id,
+        "sharing_group_id": list(groups.groups).index(tuple(audience)) + 1,
         "SharingGroup": group.to_dict(),
     }
 

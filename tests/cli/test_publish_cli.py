@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from forewarn.exchange.misp import load
 from standards_world import (
     AFTER,

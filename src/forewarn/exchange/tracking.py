@@ -60,10 +60,11 @@ def start_of(day: date) -> datetime:
 
 
 def first_planned(view: CaseView) -> date:
-    """The planned public date when the material was first shared."""
-    if view.reschedules:
-        return view.reschedules[0].before
-    return view.case.patch_planned
+    """The planned public date when the material was first shared: before the first move made
+    after that, or the case's date when it never moved since."""
+    shared = view.released_at
+    later = [m for m in view.reschedules if shared is None or m.at >= shared]
+    return later[0].before if later else view.case.patch_planned
 
 
 def revisions(view: CaseView) -> tuple[Revision, ...]:

@@ -60,8 +60,10 @@ def _tracking(view: CaseView) -> dict[str, Any]:
 
 
 def _note(section: Section, prefix: str = "") -> dict[str, str]:
+    # The title before the text: in document order the heading's words then lead into the
+    # section, as in the advisory, and the text marks near the heading keep their context.
     category = "details" if prefix else section.note_category
-    return {"category": category, "text": section.body, "title": prefix + section.title}
+    return {"title": prefix + section.title, "text": section.body, "category": category}
 
 
 def _notes(view: CaseView) -> list[dict[str, str]]:

@@ -23,8 +23,8 @@ from forewarn.hunt.readers.interface import Budget, Member
 PROSE_MEMBER = "prose.txt"
 """Name of the one member a document opens into."""
 
-MIN_WORDS = 3
-"""A string of fewer words (ids, dates, vectors, names) is not prose."""
+MIN_WORDS = 2
+"""A string of fewer words (ids, dates, vectors, categories) is not prose; two-word headings are."""
 
 _SIGNS = re.compile(
     rb'"csaf_version"\s*:|"type"\s*:\s*"bundle"|"Event"\s*:\s*\{|"dataType"\s*:\s*"CVE_RECORD"'

@@ -59,16 +59,16 @@ def _tracking(view: CaseView) -> dict[str, Any]:
     }
 
 
-def _note(section: Section, prefix: str = "") -> dict[str, str]:
+def _note(section: Section, *, detection: bool = False) -> dict[str, str]:
     # The title before the text: in document order the heading's words then lead into the
     # section, as in the advisory, and the text marks near the heading keep their context.
-    category = "details" if prefix else section.note_category
-    return {"title": prefix + section.title, "text": section.body, "category": category}
+    category = "details" if detection else section.note_category
+    return {"title": section.title, "text": section.body, "category": category}
 
 
 def _notes(view: CaseView) -> list[dict[str, str]]:
     notes = [_note(s) for s in all_sections(view.texts("advisory")) if not s.remedy]
-    notes += [_note(s, "Detection: ") for s in all_sections(view.texts("detection"))]
+    notes += [_note(s, detection=True) for s in all_sections(view.texts("detection"))]
     if not notes:
         notes.append(
             {

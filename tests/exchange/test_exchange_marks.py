@@ -10,6 +10,7 @@ import dataclasses
 import json
 
 import pytest
+from views import ADVISORY, DETECTION, interim
 
 from forewarn.domain import ArtifactKind
 from forewarn.exchange import Material, exporter_for
@@ -18,7 +19,6 @@ from forewarn.marks.channels.text.channel import usable
 from forewarn.marks.channels.text.points import PointKind
 from forewarn.marks.engine import Marker
 from forewarn.marks.schemes import new_params
-from views import ADVISORY, DETECTION, interim
 
 PARTNERS = ("Early 0000", "Early 0001", "Standard 0000", "Alder Networks")
 MARKER = Marker.for_case(b"\x07" * 32, "FW-2021-0001", new_params(64))

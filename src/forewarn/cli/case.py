@@ -1,4 +1,4 @@
-"""`forewarn case …`: create, list, show, add-artifact, event, publish."""
+"""`forewarn case …`: create, list, show, add-artifact, event, publish, import."""
 
 from __future__ import annotations
 
@@ -240,3 +240,27 @@ def publish(
         ),
         json_flag=json_out,
     )
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A CSAF 2.0 advisory or a CVE JSON 5 record.")],
+    case_id: Annotated[
+        str | None,
+        typer.Option("--case", help="Case to create or update (default: the id the file names)."),
+    ] = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Create or update a case from a CSAF 2.0 advisory or a CVE JSON 5 record (told by content)."""
+    from forewarn.program.case_import import import_document
+
+    content = common.read_file(file)
+    with common.open_program(ctx) as program, program.session() as session:
+        done = import_document(session, content, case_id=case_id)
+
+    def render() -> None:
+        verb = "created" if done.created else "updated"
+        common.say(f"{verb} case {done.case.id} from {done.format} {file}")
+        for note in done.notes:
+            common.say(f"note: {note}")
+
+    common.emit(ctx, done, render, json_flag=json_out)

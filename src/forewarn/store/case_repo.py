@@ -142,6 +142,24 @@ class CaseRepository:
         self.session.flush()
         return case_from_row(row)
 
+    def set_details(self, case: Case) -> Case:
+        """Replace what describes a case (title, product, finder, report date, CVEs, CVSS);
+        dates that drive waves and the status change through their own use cases."""
+        row = self.session.get(CaseRow, case.id)
+        if row is None:
+            raise LookupError(f"case {case.id!r} missing")
+        row.title = case.title
+        row.product = case.product
+        row.finder = case.finder
+        row.reported = case.reported
+        row.cves = list(case.cves)
+        row.cvss_vector = case.cvss.vector if case.cvss else None
+        row.cvss_version = case.cvss.version if case.cvss else None
+        row.cvss_score = case.cvss.base_score if case.cvss else None
+        row.cvss_severity = case.cvss.severity if case.cvss else None
+        self.session.flush()
+        return case_from_row(row)
+
     def set_patch_planned(self, case_id: str, patch_planned: date) -> Case:
         """Move a case's planned patch date (the caller has checked the date order)."""
         row = self.session.get(CaseRow, case_id)

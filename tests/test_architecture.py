@@ -27,6 +27,7 @@ _BELOW_CLI = {
     "store",
     "program",
     "investigate",
+    "exchange",
 }
 
 ALLOWED: dict[str, set[str]] = {
@@ -40,8 +41,18 @@ ALLOWED: dict[str, set[str]] = {
     "marks": {"domain", "errors", "encoding", "grammars", "marks.wire"},
     "hunt": {"domain", "errors", "encoding", "grammars"},
     "store": {"domain", "errors"},
-    "program": {"domain", "errors", "encoding", "settings", "marks", "marks.wire", "store"},
-    "investigate": _BELOW_CLI - {"investigate"},
+    "exchange": {"domain", "errors"},
+    "program": {
+        "domain",
+        "errors",
+        "encoding",
+        "settings",
+        "marks",
+        "marks.wire",
+        "store",
+        "exchange",
+    },
+    "investigate": _BELOW_CLI - {"investigate", "exchange"},
     "demo": _BELOW_CLI,
     "cli": _BELOW_CLI | {"demo"},
 }
@@ -114,6 +125,9 @@ def test_no_forbidden_arrow() -> None:
         ("investigate", "demo", False),
         ("demo", "investigate", True),
         ("cli", "demo", True),
+        ("exchange", "store", False),
+        ("exchange", "marks", False),
+        ("program", "exchange", True),
     ],
 )
 def test_the_rules_of_the_doc_are_in_the_table(source: str, target: str, allowed: bool) -> None:

@@ -30,6 +30,10 @@ class WireFeature(StrEnum):
     BODY = "body"
 
 
+UNKNOWN = "\ufffd"
+"""What a static evaluation writes inside a string for what the code cannot know (command line,
+input, network): U+FFFD, never a guess. Whoever reads evaluated requests skips it."""
+
 ALL_FEATURES = frozenset(WireFeature)
 """What a full capture of the bytes (raw HTTP, pcap) or a static evaluation shows."""
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PLACEHOLDER = "\ufffd"
+from forewarn.domain.wire import UNKNOWN
+
+PLACEHOLDER = UNKNOWN
 """Stands for an unknown span (possibly empty) inside a string or, UTF-8 encoded, in bytes."""
 
 PLACEHOLDER_BYTES = PLACEHOLDER.encode("utf-8")

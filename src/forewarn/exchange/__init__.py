@@ -1,0 +1,1 @@
+"""Standards in and out: detection rules (YARA, Suricata); pure, no database and no clock."""

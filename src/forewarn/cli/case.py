@@ -1,4 +1,4 @@
-"""`forewarn case …`: create, list, show, add-artifact, event."""
+"""`forewarn case …`: create, list, show, add-artifact, rules, event."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain import Artifact, ArtifactKind, Case, Event, EventKind
+from forewarn.domain.rules import RuleLanguage
 from forewarn.domain.validation import format_time_point, parse_time_point
 
 app = typer.Typer(help="Vulnerability cases, their artifacts and timelines.", no_args_is_help=True)
@@ -195,3 +196,48 @@ def event(
         ),
         json_flag=json_out,
     )
+
+
+@app.command("rules")
+def rules(
+    ctx: typer.Context,
+    case_id: CaseId,
+    language: Annotated[
+        list[RuleLanguage] | None,
+        typer.Option("--format", help="Rule language (repeatable; default: both)."),
+    ] = None,
+    min_tier: Annotated[
+        str | None,
+        typer.Option("--min-tier", help="Lowest tier to receive them (default: lowest allowed)."),
+    ] = None,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Write detection rules from the case's PoCs and store them as `rules` artifacts."""
+    from forewarn.cli import capacity as wording
+    from forewarn.encoding import encode
+    from forewarn.program.capacity import case_capacity
+    from forewarn.program.rules import generate_rules
+
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        stored = generate_rules(
+            session,
+            program.keys,
+            case_id,
+            now=at,
+            languages=language or tuple(RuleLanguage),
+            min_tier=min_tier,
+        )
+        found = case_capacity(session, program.keys, case_id, [a.name for a in stored])
+    record = {"artifacts": encode(stored), "capacity": wording.to_json(found)}
+
+    def render() -> None:
+        for artifact in stored:
+            common.say(
+                f"wrote {artifact.name!r} for {case_id} ({artifact.size} bytes, "
+                f"min tier {artifact.min_tier})"
+            )
+        wording.render(found)
+
+    common.emit(ctx, record, render, json_flag=json_out)

@@ -8,11 +8,19 @@ with the requests the static evaluator reads from it. What the three share, ever
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date
 
 from forewarn.domain.cases import Case
 from forewarn.domain.wire import HttpRequest
+
+
+class RuleLanguage(enum.StrEnum):
+    """The rule languages forewarn writes and marks."""
+
+    YARA = "yara"
+    SURICATA = "suricata"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,11 @@ Each (case, artifact, partner) gets a reference id (`FWR-7K3Q-9XM2-4HPA`, 60 bit
 (`edge-7k3q9xm24h.canary.invalid`, 50 bits in the label) and a URL path (`/r/7k3q9xm24hpa`, 60
 bits), all HMAC-derived. Advisory and detection text carry the reference id on a closing
 "Partner reference" line; a rule file carries it as a `tracking_id` entry in every rule's
-metadata (a value a rule writer keeps: it looks like an internal ticket id); a Python PoC carries the reference id and a callback URL as two unused
-module-level constants, inserted after the docstring and `__future__` imports, where they cannot
-change behaviour. Finding any of them names the partner: an innocent's token appears by chance
-with probability about `2^-50` per token.
+metadata (a value a rule writer keeps: it reads as an internal ticket id); a Python PoC carries
+the reference id and a callback URL as two unused module-level constants, inserted after the
+docstring and `__future__` imports, where they cannot change behaviour. Finding any of them
+names the partner: an innocent's token appears by chance with probability about `2^-50` per
+token.
 """
 
 from __future__ import annotations

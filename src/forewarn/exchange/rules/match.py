@@ -178,4 +178,12 @@ def alerts(rules: Sequence[CompiledRule], requests: Sequence[HttpRequest]) -> li
     return [(k, r.sid) for k, request in enumerate(requests) for r in rules if matches(r, request)]
 
 
-__all__ = ["BUFFERS", "CompiledRule", "alerts", "buffers", "compile_file", "compile_rule", "matches"]
+__all__ = [
+    "BUFFERS",
+    "CompiledRule",
+    "alerts",
+    "buffers",
+    "compile_file",
+    "compile_rule",
+    "matches",
+]

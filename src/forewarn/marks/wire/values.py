@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from forewarn.domain.wire import UNKNOWN
+from forewarn.domain.wire import UNKNOWN as UNKNOWN_TEXT
 
-PLACEHOLDER = UNKNOWN
+PLACEHOLDER = UNKNOWN_TEXT
 """Stands for an unknown span (possibly empty) inside a string or, UTF-8 encoded, in bytes."""
 
 PLACEHOLDER_BYTES = PLACEHOLDER.encode("utf-8")

@@ -196,7 +196,9 @@ def render(rule: Rule) -> str:
     return f"{rule.action} {rule.header} ({' '.join(parts)})"
 
 
-def _arranged(items: list[str], pairs: Sequence[tuple[str, str, int]], bits: list[int]) -> list[str]:
+def _arranged(
+    items: list[str], pairs: Sequence[tuple[str, str, int]], bits: list[int]
+) -> list[str]:
     once, rest = _split_unique(items)
     if not pairs:
         return items

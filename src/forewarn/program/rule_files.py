@@ -9,11 +9,15 @@ itself is not packaged here: this is a parser's check, not the engine's).
 
 from __future__ import annotations
 
+import re
+
 import yara
 
 from forewarn.errors import ValidationError
 from forewarn.marks.channels.rules import RuleFormat, rule_format
 from forewarn.marks.channels.rules.suricata import parse
+
+_YARA_RULE = re.compile(r"^\s*(?:(?:private|global)\s+)*rule\s+\w+", re.MULTILINE)
 
 HINT = "add a YARA file that compiles or a Suricata file with one rule per line (with a sid)"
 """What to do when a rule file is refused."""
@@ -41,14 +45,15 @@ def check_rule_file(name: str, content: bytes) -> RuleFormat:
     except UnicodeDecodeError as exc:
         raise ValidationError(f"rule file {name!r} is not UTF-8 text", hint=HINT) from exc
     found = rule_format(text)
-    if found is None:
+    if found is None and not _YARA_RULE.search(text):
         raise ValidationError(f"{name!r} holds no YARA or Suricata rule", hint=HINT)
-    if found is RuleFormat.YARA:
+    if found is not RuleFormat.SURICATA:
+        # YARA's own compiler has the last word (a file plyara cannot read still ships, unmarked).
         try:
             yara.compile(source=text, includes=False)
         except yara.Error as exc:
             raise ValidationError(f"YARA does not compile {name!r}: {exc}", hint=HINT) from exc
-        return found
+        return RuleFormat.YARA
     bad = _suricata_problems(text)
     if bad:
         lines = ", ".join(map(str, bad[:5]))

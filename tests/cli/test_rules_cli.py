@@ -130,7 +130,17 @@ def test_publish_writes_the_original_and_a_partners_delivered_copy(
     assert marked.exit_code == 0, marked.stderr
     assert (out / "rules.yar").read_bytes() == copies[LEAKER]["rules.yar"]
     nobody = cli(
-        [*args, "publish", CASE, "--format", "yara", "--out", str(out), "--partner", "Standard 0000"]
+        [
+            *args,
+            "publish",
+            CASE,
+            "--format",
+            "yara",
+            "--out",
+            str(out),
+            "--partner",
+            "Standard 0000",
+        ]
     )
     assert nobody.exit_code != 0 and "were delivered" in nobody.stderr
 
@@ -142,7 +152,7 @@ def test_hand_written_rules_are_checked_stored_and_counted(
     args = program_env.cli_args()
     good = tmp_path / "mine.yar"
     good.write_text(
-        "rule Possible_Exploit_Tool\n{\n    meta:\n        description = \"Detects the tool\"\n"
+        'rule Possible_Exploit_Tool\n{\n    meta:\n        description = "Detects the tool"\n'
         '        author = "us"\n        date = "2021-02-20"\n    strings:\n'
         '        $a = "/autodiscover/autodiscover.json"\n        $b = "X-BEResource="\n'
         '        $c = "msExchLogonMailbox"\n    condition:\n        2 of them\n}\n'

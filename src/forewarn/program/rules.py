@@ -30,6 +30,7 @@ from forewarn.exchange.rules.match import compile_file, matches
 from forewarn.exchange.rules.suricata import suricata_rules
 from forewarn.exchange.rules.yara import yara_rules
 from forewarn.marks.channels.rules import RuleFormat, rule_format
+from forewarn.marks.engine import Marker
 from forewarn.marks.wire import evaluate_requests
 from forewarn.program.artifacts import add_artifact, list_artifacts, read_artifact
 from forewarn.program.cases import get_case
@@ -45,6 +46,17 @@ WRITERS: dict[RuleLanguage, tuple[str, Callable[[RuleSource], str]]] = {
 """Language → the artifact name its generated file is stored under, and its writer."""
 
 _FORMATS = {RuleLanguage.YARA: RuleFormat.YARA, RuleLanguage.SURICATA: RuleFormat.SURICATA}
+
+
+def poc_view(marker: Marker, name: str, original: bytes) -> PocView | None:
+    """A PoC as every partner's copy looks: the original and its two extreme copies, each with
+    the requests it sends; `None` for a PoC that is not UTF-8 text."""
+    try:
+        extremes = marker.extremes(name, ArtifactKind.POC, original)
+    except MarkError:
+        return None
+    sources = tuple(s.decode("utf-8") for s in (original, *extremes))
+    return PocView(name, sources, tuple(evaluate_requests(s) for s in sources))
 
 
 def rule_source(session: Session, keys: ProgramKeys, case_id: str, *, now: datetime) -> RuleSource:
@@ -234,6 +246,7 @@ __all__ = [
     "PublishedRules",
     "RuleLanguage",
     "generate_rules",
+    "poc_view",
     "published_rules",
     "rule_source",
     "write_rules",

@@ -28,7 +28,7 @@ from forewarn.exchange.rules.yara import yara_rules
 from forewarn.hunt.wire import read_requests
 from forewarn.marks import CodeSpec, Marker
 from forewarn.program.rules import poc_view
-from wire_world import CLIENTS, listening, run_clients, tcpdump, have_tcpdump
+from wire_world import CLIENTS, have_tcpdump, listening, run_clients, tcpdump
 
 ROOT = Path(__file__).parents[2]
 POC = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"

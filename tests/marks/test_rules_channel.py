@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (rule lines are long by nature)
 """The rules channel: embed → extract round trips, erasures where marks are gone, never noise from
 unrelated rules, detection untouched, canaries in every rule's metadata."""
 
@@ -12,8 +13,15 @@ from hypothesis import strategies as st
 from forewarn.demo.disguise_rules import reformat, reorder, reword
 from forewarn.domain import ArtifactKind
 from forewarn.marks import tokens
-from forewarn.marks.channels.rules import RuleFormat, RulesChannel, plant_reference, rule_format
-from forewarn.marks.channels.rules import suricata, wording, yara as yara_rules
+from forewarn.marks.channels.rules import (
+    RuleFormat,
+    RulesChannel,
+    plant_reference,
+    rule_format,
+    suricata,
+    wording,
+)
+from forewarn.marks.channels.rules import yara as yara_rules
 from forewarn.marks.schemes import channel_set, registry_for
 
 SURICATA = """# hand-written

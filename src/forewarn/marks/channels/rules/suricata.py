@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from suricataparser import parse_rule
 
-from forewarn.marks.channels._python.order import arrange, pivot_pairs
+from forewarn.marks.channels._python.order import arrange, pivot_pairs, read_order
 from forewarn.marks.channels.rules import wording
 
 logger = logging.getLogger(__name__)
@@ -240,16 +240,6 @@ def marked(found: Plan, bits: Sequence[int]) -> Rule:
     return replace(rule, options=tuple(options))
 
 
-def _order_bits(seen: list[str], pairs: Sequence[tuple[str, str, int]]) -> list[int | None]:
-    out: list[int | None] = []
-    for pivot, other, _ in pairs:
-        if seen.count(pivot) == 1 and seen.count(other) == 1:
-            out.append(int(seen.index(other) < seen.index(pivot)))
-        else:
-            out.append(None)
-    return out
-
-
 def read(found: Plan, suspect: Rule) -> list[int | None]:
     """The bits `suspect` (the same rule in some copy) shows at `found`'s choice points."""
     rule = found.rule
@@ -260,8 +250,8 @@ def read(found: Plan, suspect: Rule) -> list[int | None]:
             bits += wording.read(msg, seen_msg)
         else:
             bits += [None] * found.msg_slots
-    bits += _order_bits(suspect.metadata, found.metadata)
-    bits += _order_bits(suspect.values("reference"), found.references)
+    bits += read_order(suspect.metadata, found.metadata)
+    bits += read_order(suspect.values("reference"), found.references)
     if found.classtype:
         bits.append(_classtype_bit(rule, suspect))
     if found.rev:

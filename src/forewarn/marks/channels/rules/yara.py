@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import plyara
 
-from forewarn.marks.channels._python.order import arrange, pivot_pairs
+from forewarn.marks.channels._python.order import arrange, pivot_pairs, read_order
 from forewarn.marks.channels.rules import wording
 
 logger = logging.getLogger(__name__)
@@ -257,16 +257,6 @@ def marked(found: Plan, bits: Sequence[int]) -> Rule:
     )
 
 
-def _order_bits(seen: list[str], pairs: Sequence[tuple[str, str, int]]) -> list[int | None]:
-    out: list[int | None] = []
-    for pivot, other, _ in pairs:
-        if seen.count(pivot) == 1 and seen.count(other) == 1:
-            out.append(int(seen.index(other) < seen.index(pivot)))
-        else:
-            out.append(None)
-    return out
-
-
 def read(found: Plan, suspect: Rule) -> list[int | None]:
     """The bits `suspect` (the same rule in some copy) shows at `found`'s choice points."""
     rule = found.rule
@@ -279,8 +269,8 @@ def read(found: Plan, suspect: Rule) -> list[int | None]:
             bits += wording.read(original, seen)
         else:
             bits += [None] * found.description_slots
-    bits += _order_bits([meta_item(m) for m in suspect.meta], found.meta)
-    bits += _order_bits([string_item(s) for s in suspect.strings], found.strings)
+    bits += read_order([meta_item(m) for m in suspect.meta], found.meta)
+    bits += read_order([string_item(s) for s in suspect.strings], found.strings)
     return bits
 
 

@@ -1,4 +1,4 @@
-"""`forewarn case …`: create, list, show, add-artifact, event, publish, import."""
+"""`forewarn case …`: create, list, show, add-artifact, rules, event, publish, import."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain import Artifact, ArtifactKind, Case, Event, EventKind
+from forewarn.domain.rules import RuleLanguage
 from forewarn.domain.validation import format_time_point, parse_time_point
 
 app = typer.Typer(help="Vulnerability cases, their artifacts and timelines.", no_args_is_help=True)
@@ -240,6 +241,8 @@ def publish(
         ),
         json_flag=json_out,
     )
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
@@ -248,6 +251,7 @@ def import_(
         str | None,
         typer.Option("--case", help="Case to create or update (default: the id the file names)."),
     ] = None,
+    now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Create or update a case from a CSAF 2.0 advisory or a CVE JSON 5 record (told by content)."""
@@ -255,7 +259,7 @@ def import_(
 
     content = common.read_file(file)
     with common.open_program(ctx) as program, program.session() as session:
-        done = import_document(session, content, case_id=case_id)
+        done = import_document(session, program.keys, content, now=common.now(now), case_id=case_id)
 
     def render() -> None:
         verb = "created" if done.created else "updated"
@@ -264,3 +268,48 @@ def import_(
             common.say(f"note: {note}")
 
     common.emit(ctx, done, render, json_flag=json_out)
+
+
+@app.command("rules")
+def rules(
+    ctx: typer.Context,
+    case_id: CaseId,
+    language: Annotated[
+        list[RuleLanguage] | None,
+        typer.Option("--format", help="Rule language (repeatable; default: both)."),
+    ] = None,
+    min_tier: Annotated[
+        str | None,
+        typer.Option("--min-tier", help="Lowest tier to receive them (default: lowest allowed)."),
+    ] = None,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Write detection rules from the case's PoCs and store them as `rules` artifacts."""
+    from forewarn.cli import capacity as wording
+    from forewarn.encoding import encode
+    from forewarn.program.capacity import case_capacity
+    from forewarn.program.rules import generate_rules
+
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        stored = generate_rules(
+            session,
+            program.keys,
+            case_id,
+            now=at,
+            languages=language or tuple(RuleLanguage),
+            min_tier=min_tier,
+        )
+        found = case_capacity(session, program.keys, case_id, [a.name for a in stored])
+    record = {"artifacts": encode(stored), "capacity": wording.to_json(found)}
+
+    def render() -> None:
+        for artifact in stored:
+            common.say(
+                f"wrote {artifact.name!r} for {case_id} ({artifact.size} bytes, "
+                f"min tier {artifact.min_tier})"
+            )
+        wording.render(found)
+
+    common.emit(ctx, record, render, json_flag=json_out)

@@ -1,4 +1,5 @@
-"""Standards in and out: CSAF 2.0, CVE JSON 5, STIX 2.1 and MISP, pure (no database, no clock).
+"""Standards in and out: CSAF 2.0, CVE JSON 5, STIX 2.1, MISP and detection rules (YARA,
+Suricata in `rules/`), pure (no database, no clock).
 
 ```python
 view = CaseView(case, Publisher("Harbor PSIRT", "https://psirt.example"), generated=now)

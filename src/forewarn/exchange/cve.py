@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -21,6 +22,7 @@ from cvss import CVSS3, CVSS4
 from jsonschema import Draft7Validator
 
 from forewarn.domain import Case, CaseStatus
+from forewarn.domain.timeline import TimePoint
 from forewarn.errors import ExchangeError
 from forewarn.exchange.documents import day_of, field, objects
 from forewarn.exchange.interface import CaseView, ExportedFile, ImportedCase
@@ -91,7 +93,7 @@ def _summary(view: CaseView) -> str:
 
 
 def _timeline(case: Case) -> list[dict[str, str]]:
-    events = [(case.reported, "Reported to the vendor")]
+    events: list[tuple[date | TimePoint, str]] = [(case.reported, "Reported to the vendor")]
     if case.status is CaseStatus.PUBLISHED:
         events.append((case.patch_actual or case.patch_planned, "Public release"))
     else:

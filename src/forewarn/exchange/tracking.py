@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from forewarn.domain import CaseStatus
+from forewarn.domain.timeline import TimePoint
 from forewarn.encoding import dumps
 from forewarn.exchange.interface import CaseView, Tlp, TrackingStatus
 
@@ -54,8 +55,10 @@ def tlp_of(view: CaseView) -> Tlp:
     return Tlp.AMBER if view.partner is not None else Tlp.RED
 
 
-def start_of(day: date) -> datetime:
-    """Midnight UTC of a day, for formats that want instants."""
+def start_of(day: date | TimePoint) -> datetime:
+    """Midnight UTC of a day (or a time point's start), for formats that want instants."""
+    if isinstance(day, TimePoint):
+        return day.start
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
 from forewarn.domain import Case, CaseStatus
+from forewarn.domain.timeline import TimePoint, TimePrecision
 from forewarn.domain.validation import (
     parse_cvss,
     require_name,
@@ -25,6 +27,7 @@ from forewarn.domain.validation import (
 from forewarn.errors import ConflictError, ValidationError
 from forewarn.exchange import ImportedCase, read_document
 from forewarn.program.cases import create_case, publish_case
+from forewarn.program.keys import ProgramKeys
 from forewarn.store import CaseRepository
 
 
@@ -48,10 +51,25 @@ def _required(imported: ImportedCase) -> tuple[str, str]:
     return imported.title, imported.product
 
 
+def _day(value: date | None) -> TimePoint | None:
+    """A document's public date as a day-precision time point (documents give dates)."""
+    if value is None:
+        return None
+    return TimePoint(datetime.combine(value, time(0, 0), tzinfo=UTC), TimePrecision.DAY)
+
+
 def import_case(
-    session: Session, imported: ImportedCase, *, case_id: str | None = None
+    session: Session,
+    keys: ProgramKeys,
+    imported: ImportedCase,
+    *,
+    now: datetime,
+    case_id: str | None = None,
 ) -> CaseImport:
-    """Create the case the document describes, or update it when it exists."""
+    """Create the case the document describes, or update it when it exists.
+
+    A final document publishes an embargoed case, through `publish_case` (an audit leaf).
+    """
     chosen = case_id or imported.case_id
     if chosen is None:
         raise ValidationError(
@@ -79,7 +97,7 @@ def import_case(
             cves=imported.cves,
             cvss=imported.cvss,
             finder=imported.finder,
-            patch_actual=imported.patch_actual if imported.published else None,
+            patch_actual=_day(imported.patch_actual) if imported.published else None,
             status=CaseStatus.PUBLISHED if imported.published else CaseStatus.EMBARGOED,
         )
         return CaseImport(case, True, imported.format, tuple(notes))
@@ -92,7 +110,8 @@ def import_case(
         cvss=parse_cvss(imported.cvss) if imported.cvss else existing.cvss,
         finder=imported.finder or existing.finder,
     )
-    validate_case_dates(updated.reported, updated.patch_planned, updated.patch_actual)
+    actual = None if updated.patch_actual is None else updated.patch_actual.start.date()
+    validate_case_dates(updated.reported, updated.patch_planned, actual)
     if (
         imported.patch_planned is not None
         and imported.patch_planned != existing.patch_planned
@@ -106,16 +125,25 @@ def import_case(
     case = repo.set_details(updated)
     if imported.published and case.status is CaseStatus.EMBARGOED:
         day = imported.patch_actual or imported.patch_planned or case.patch_planned
-        case = publish_case(session, chosen, patch_actual=day)
+        point = _day(day)
+        assert point is not None
+        case = publish_case(session, keys, chosen, at=point, now=max(now, point.end))
         notes.append(f"case published: the document is final (public on {day})")
     elif not imported.published and case.status is CaseStatus.PUBLISHED:
         notes.append("the case is published already; it stays published")
     return CaseImport(case, False, imported.format, tuple(notes))
 
 
-def import_document(session: Session, content: bytes, *, case_id: str | None = None) -> CaseImport:
+def import_document(
+    session: Session,
+    keys: ProgramKeys,
+    content: bytes,
+    *,
+    now: datetime,
+    case_id: str | None = None,
+) -> CaseImport:
     """`import_case` of a document's bytes (CSAF 2.0 or CVE JSON 5, told by content)."""
-    return import_case(session, read_document(content), case_id=case_id)
+    return import_case(session, keys, read_document(content), now=now, case_id=case_id)
 
 
 __all__ = ["CaseImport", "import_case", "import_document"]

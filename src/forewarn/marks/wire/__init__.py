@@ -111,9 +111,11 @@ def _lone_functions(machine: Interpreter, module: Scope) -> None:
                     machine.note(f"method {name}.{attr} read on its own")
                     try:
                         instance = machine.instantiate(value, (), {})
+                        bound = machine.member(instance, member)
                     except Signal:
                         continue
-                    _quietly(machine, FuncV(member.node, member.scope, instance))
+                    if isinstance(bound, FuncV):
+                        _quietly(machine, bound)
 
 
 def _quietly(machine: Interpreter, func: FuncV) -> None:

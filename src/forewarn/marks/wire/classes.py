@@ -20,6 +20,7 @@ from forewarn.marks.wire.values import (
     MISSING,
     UNKNOWN,
     ClassV,
+    FieldsInitV,
     FuncV,
     InstanceV,
     ModuleV,
@@ -98,12 +99,19 @@ class Classes(Expressions):
     def instantiate(self, cls: ClassV, args: tuple[Any, ...], kwargs: dict[str, Any]) -> InstanceV:
         """`Cls(...)`: a new instance, `__init__` inlined (or a dataclass's fields bound)."""
         instance = InstanceV(cls)
-        init = cls.lookup("__init__")
+        init = self.member(instance, cls.lookup("__init__"))
         if isinstance(init, FuncV):
-            self.invoke(FuncV(init.node, init.scope, instance, init.owner), args, kwargs)
-            return instance
-        fields = cls.all_fields()
-        for index, (name, default, factory) in enumerate(fields):
+            self.invoke(init, args, kwargs)
+        elif cls.all_fields():
+            self.bind_fields(cls, instance, args, kwargs)
+        return instance
+
+    def bind_fields(
+        self, cls: ClassV, instance: InstanceV, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """A dataclass's `__init__`: fields from arguments, defaults or factories, then
+        `__post_init__`."""
+        for index, (name, default, factory) in enumerate(cls.all_fields()):
             if index < len(args):
                 instance.attrs[name] = args[index]
             elif name in kwargs:
@@ -112,10 +120,18 @@ class Classes(Expressions):
                 instance.attrs[name] = self._made(factory)
             else:
                 instance.attrs[name] = UNKNOWN if default is MISSING else default
-        post = cls.lookup("__post_init__")
-        if fields and isinstance(post, FuncV):
-            self.invoke(FuncV(post.node, post.scope, instance, post.owner), (), {})
-        return instance
+        post = self.member(instance, cls.lookup("__post_init__"))
+        if isinstance(post, FuncV):
+            self.invoke(post, (), {})
+
+    def dispatch(
+        self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.Call
+    ) -> tuple[Any, Any]:
+        """A call; a dataclass's written `__init__` (reached through `super()`) binds fields."""
+        if isinstance(func, FieldsInitV):
+            self.bind_fields(func.cls, func.instance, args, kwargs)
+            return None, None
+        return super().dispatch(func, args, kwargs, node)
 
     def _made(self, factory: Any) -> Any:
         if isinstance(factory, FuncV):
@@ -135,13 +151,18 @@ class Classes(Expressions):
         if isinstance(owner, ClassV):
             return self.member(owner, owner.lookup(attr))
         if isinstance(owner, SuperV):
-            found = MISSING
             start = owner.owner if isinstance(owner.owner, ClassV) else None
             for base in start.bases if start is not None else ():
                 found = base.lookup(attr)
                 if found is not MISSING:
-                    break
-            return self.member(owner.instance, found)
+                    return self.member(owner.instance, found)
+                if (
+                    attr == "__init__"
+                    and base.all_fields()
+                    and isinstance(owner.instance, InstanceV)
+                ):
+                    return FieldsInitV(base, owner.instance)
+            return UNKNOWN
         return super().attribute(owner, attr)
 
     def member(self, owner: Any, found: Any) -> Any:

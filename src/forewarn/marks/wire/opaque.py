@@ -11,7 +11,8 @@ unknown base followed by a path) — and only what the fragment gives is kept:
 - the code's header lines in the order and case written, nothing a library would add (`Host`,
   `Content-Length`, its defaults): every modelled client keeps the code's own headers in that
   relative order, so the order and case facts read here are the ones the PoC's client sends;
-- `params=` as the query, `data=`/`body=`/`content=` (text or bytes; form-encoded pairs),
+- `params=` as the query, `data=`/`body=`/`content=` (text or bytes; form-encoded pairs) or,
+  with none of those, text or bytes passed after the URL (`conn.request(m, url, body, h)`),
   `json=` as `json.dumps` writes it, `cookies=` as a `Cookie` line (then the header order is
   not shown, as for the modelled clients), basic `auth=` pairs as an `Authorization` line;
 - a part the fragment passes but the evaluator cannot read stays unknown (a placeholder), and
@@ -38,6 +39,7 @@ REQUEST_KEYWORDS = frozenset(
 )
 """Keyword names of the request parts a client call takes."""
 
+_BODY_KEYWORDS = frozenset({"data", "json", "body", "content", "files"})
 _URL = re.compile("^(?:https?://|/|\ufffd+(?:/|:|\\?|$))[^\\s]*$", re.IGNORECASE)
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -104,8 +106,13 @@ def opaque_request(callee: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -
     method, url, after = found
     draft = Draft(client=f"opaque.{callee}", method=method, url=text(url))
     headers = kwargs.get("headers")
+    rest = args[after:]
     if headers is None:
-        headers = next((a for a in args[after:] if _headers_like(a)), None)
+        headers = next((a for a in rest if _headers_like(a)), None)
+    if not _BODY_KEYWORDS & kwargs.keys():
+        before = rest[: rest.index(headers)] if headers in rest else rest
+        given = next((a for a in before if isinstance(a, str | bytes)), None)
+        kwargs = {**kwargs, "body": given} if given is not None else kwargs
     pairs = pairs_of(headers) if headers is not None else ()
     if pairs is None:
         draft.headers_known = False

@@ -189,6 +189,16 @@ class ClassV:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldsInitV:
+    """The `__init__` a dataclass decorator writes, bound to an instance."""
+
+    cls: Any
+    """The dataclass (`ClassV`) whose fields it binds."""
+    instance: Any
+    """The instance (`InstanceV`) it sets them on."""
+
+
+@dataclass(frozen=True, slots=True)
 class SuperV:
     """`super()` inside a method: attributes are looked up past `owner` in the MRO."""
 

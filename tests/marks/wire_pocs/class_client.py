@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ruff: noqa: B009 - the spellings under test
 """Benign look-alike for forewarn's tests: a class-based client as a code assistant writes one.
 
 A dataclass base with a property, a subclass calling `super().__init__`, `with Client() as c`,

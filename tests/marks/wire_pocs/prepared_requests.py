@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ruff: noqa: UP031 - the spellings under test
 """Benign look-alike for forewarn's tests: requests' `Request().prepare()` and `Session.send`,
 and urllib with an installed opener and `add_header`.
 

@@ -23,7 +23,8 @@ def main():
         session.auth = ("analyst", "pw-5531")
         form = {"kind": "note", "seq": "3"}
         session.post(base + "/upload/v1", files=files, data=form, headers={"X-Up": "1"})
-    requests.put(base + "/upload/v2", files={"a": "text"}, auth=requests.auth.HTTPBasicAuth("u", "p"))
+    basic = requests.auth.HTTPBasicAuth("u", "p")
+    requests.put(base + "/upload/v2", files={"a": "text"}, auth=basic)
     with httpx.Client(base_url=base, auth=httpx.BasicAuth("analyst", "pw")) as client:
         parts = {"report": ("scan_2207.txt", b"line one\n"), "raw": b"xyz"}
         client.post("/upload/v3", files=parts, data={"kind": "note"})

@@ -253,9 +253,12 @@ class Interpreter(Classes):
             return UNKNOWN
         self.reached.add(func.node)
         frame = Scope(func.scope)
-        if func.owner is not None:
-            frame.names[CLASS_CELL], frame.names[SELF_CELL] = func.owner, func.bound
         self.bind(func, frame, args, kwargs)
+        if func.owner is not None:  # `super()` reads the class and the first argument
+            spec = func.node.args
+            first = [*spec.posonlyargs, *spec.args][:1]
+            frame.names[CLASS_CELL] = func.owner
+            frame.names[SELF_CELL] = frame.names.get(first[0].arg) if first else None
         self.depth += 1
         try:
             if isinstance(func.node, ast.Lambda):

@@ -29,7 +29,7 @@ from forewarn.domain.wire import WireFeature
 from forewarn.marks.wire.draft import Draft
 from forewarn.marks.wire.forms import basic_authorization, body_of, with_params
 from forewarn.marks.wire.spellings import pairs_of, text
-from forewarn.marks.wire.values import PLACEHOLDER, DictV, ListV
+from forewarn.marks.wire.values import PLACEHOLDER, PLACEHOLDER_BYTES, DictV, ListV
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
 """HTTP methods recognised in a fragment's call."""
@@ -119,10 +119,10 @@ def opaque_request(callee: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -
     lines = [(text(k), text(v), False) for k, v in pairs or () if v is not None]
     draft.url = _with_params(draft, kwargs.get("params"))
     body, _type, sure = body_of(kwargs, form_files=False)
+    if "files" in kwargs:  # multipart: its framing and field layout are the client's own
+        body, sure = PLACEHOLDER_BYTES, False
     if not sure:
         draft.hidden.add(WireFeature.BODY)
-    if "files" in kwargs:
-        draft.hidden.add(WireFeature.BODY)  # the multipart framing is the client's own
     draft.body = body
     cookies = kwargs.get("cookies")
     if cookies is not None:

@@ -27,6 +27,8 @@ class Settings:
     """Path of the program key file (secret key and signing key), kept outside the database."""
     log_level: str = "WARNING"
     """Level for the `logging` root, set only by the CLI and the server."""
+    known_keys_file: Path = Path("known-program-keys.json")
+    """Where a partner's `bundle verify` pins each program's signing key (trust on first use)."""
 
     @classmethod
     def from_environment(
@@ -47,7 +49,16 @@ class Settings:
             database_url=url,
             key_file=key or base / DEFAULT_KEY_FILE,
             log_level=env.get("FOREWARN_LOGLEVEL", "WARNING").upper(),
+            known_keys_file=known_keys_path(env),
         )
+
+
+def known_keys_path(env: Mapping[str, str]) -> Path:
+    """`FOREWARN_KNOWN_KEYS`, else `known-program-keys.json` in the XDG config folder."""
+    if env.get("FOREWARN_KNOWN_KEYS"):
+        return Path(env["FOREWARN_KNOWN_KEYS"])
+    config = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", ".")) / ".config")
+    return Path(config) / "forewarn" / "known-program-keys.json"
 
 
 def sqlite_url(path: Path) -> str:

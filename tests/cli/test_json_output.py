@@ -21,8 +21,8 @@ from typer.core import TyperGroup, TyperOption
 from conftest import CliRun, ProgramEnv
 from forewarn.cli.app import app
 from forewarn.investigate.report import SCHEMA
-from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, populate
+from forewarn.program.bundles import unseal
+from release_world import CASE, NOTICE, open_bundle, populate
 from trace_world import iso
 
 _INSTANT_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -130,10 +130,12 @@ def test_every_json_command_is_exercised(
     sealed = out / f"{CASE}.bundle.age"
     identity = tmp_path / "early.key"
     identity.write_text(world.identities["Early 0000"] + "\n")
-    tour.run(("bundle", "verify"), str(sealed), "-i", str(identity), args=[])
+    tour.run(
+        ("bundle", "verify"), str(sealed), "-i", str(identity), "--trust-on-first-use", args=[]
+    )
     tour.run(("bundle", "ack"), CASE, *leaker, "--now", iso(NOTICE))
 
-    copy = verify_bundle(unseal(sealed.read_bytes(), world.identities["Early 0000"]))
+    copy = open_bundle(unseal(sealed.read_bytes(), world.identities["Early 0000"]))
     wild = tmp_path / "wild"
     wild.mkdir()
     (wild / "tool.py").write_bytes(copy.contents["poc.py"])

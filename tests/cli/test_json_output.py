@@ -163,7 +163,7 @@ def test_every_json_command_is_exercised(
     assert lead and all(re.fullmatch(r"\d+[dhms]", c["after"]) for c in lead)
 
     exported = tmp_path / "export" / "program.yaml"
-    tour.run(("program", "export"), str(exported))
+    tour.run(("program", "export"), str(exported), "--plaintext")
     fresh = ["--db", f"sqlite:///{tmp_path / 'fresh.db'}", "--key-file", str(tmp_path / "f.key")]
     tour.run(("init",), "--now", day(1), args=fresh)
     tour.run(("program", "import"), str(exported), args=fresh)

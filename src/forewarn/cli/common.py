@@ -131,6 +131,11 @@ def fields(title: str, pairs: Sequence[tuple[str, object]]) -> None:
     table(title, ("field", "value"), [(key, value) for key, value in pairs])
 
 
+def warn(message: str) -> None:
+    """One `warning:` line on stderr, so scripts reading `--json` from stdout are not disturbed."""
+    typer.echo(f"warning: {message}", err=True)
+
+
 def say(message: str) -> None:
     """One line for people (suppressed from JSON output by callers)."""
     console.print(message, highlight=False, markup=False)

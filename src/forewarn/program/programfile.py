@@ -43,6 +43,7 @@ from forewarn.errors import ValidationError
 from forewarn.program import artifacts, cases, partners, tiers, timeline
 from forewarn.program.artifact_files import read_confined
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.owner_only import make_owner_folder, write_owner_only
 from forewarn.program.partners import JOINED_REASON
 from forewarn.program.policy import parse_rules
 from forewarn.store import CaseRepository, ProgramRepository
@@ -383,18 +384,20 @@ def build_program_file(session: Session) -> ProgramFile:
 
 
 def export_program(session: Session, keys: ProgramKeys, path: Path) -> TransferSummary:
-    """Write the program to `path` and its decrypted artifacts to `<case id>/<name>` beside it."""
+    """Write the program to `path` and its decrypted artifacts to `<case id>/<name>` beside it.
+
+    Everything written is embargoed plaintext: files 0600, folders 0700, never through a link.
+    """
+    if path.is_symlink():
+        raise ValidationError(f"refusing to write through the symbolic link {path}")
     document = build_program_file(session)
     base = path.parent
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        for case in document.cases:
-            for item in case.artifacts:
-                content = artifacts.read_artifact(session, keys, case.id, item.name)
-                target = base / item.file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-        path.write_text(dump_program_file(document), encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(f"cannot write program file {path}: {exc.strerror}") from exc
+    make_owner_folder(base)
+    for case in document.cases:
+        for item in case.artifacts:
+            content = artifacts.read_artifact(session, keys, case.id, item.name)
+            target = base / item.file
+            make_owner_folder(target.parent)
+            write_owner_only(target, content)
+    write_owner_only(path, dump_program_file(document).encode("utf-8"))
     return _summary(document)

@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from forewarn.bounded import DEFAULT_LIMIT_BYTES, read_bounded
 from forewarn.domain.validation import parse_date, parse_instant
 from forewarn.encoding import dumps
 from forewarn.errors import ValidationError
@@ -95,12 +96,9 @@ def date_arg(text: str, option: str) -> date:
         raise ValidationError(f"{option}: {exc.message}", hint=exc.hint) from exc
 
 
-def read_file(path: Path) -> bytes:
-    """A user-named file's bytes, or a one-line `ValidationError`."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+def read_file(path: Path, *, limit: int = DEFAULT_LIMIT_BYTES) -> bytes:
+    """A user-named regular file's bytes (at most `limit`), or a one-line `ValidationError`."""
+    return read_bounded(path, limit=limit)
 
 
 def wants_json(ctx: typer.Context, flag: bool) -> bool:

@@ -91,6 +91,16 @@ def _strings(raw: object, what: str) -> list[str]:
     return list(raw)
 
 
+def _strict_bool(value: object, rule: str) -> bool:
+    """`true` or `false` only: YAML's `"no"` is a string, and `bool("no")` would exclude."""
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"policy rule {rule!r}: exclude must be true or false, not {value!r}",
+            hint="write exclude: true (unquoted)",
+        )
+    return value
+
+
 def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:
     """Rules from the program file's `program.rules`, checked; a bad rule is a `ValidationError`."""
     rules: list[Rule] = []
@@ -117,7 +127,7 @@ def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:
             suspended_within=None if within is None else parse_duration(within),
             withhold=kinds,
             delay=parse_duration(entry["delay"]) if "delay" in entry else timedelta(0),
-            exclude=bool(entry.get("exclude", False)),
+            exclude=_strict_bool(entry.get("exclude", False), name),
         )
         if not (rule.countries or rule.tiers or rule.suspended_within is not None):
             raise ValidationError(f"policy rule {name!r} names no condition")

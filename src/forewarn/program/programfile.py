@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
+from forewarn.bounded import read_bounded_text
 from forewarn.domain import (
     ArtifactKind,
     CaseStatus,
@@ -46,7 +47,11 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.owner_only import make_owner_folder, write_owner_only
 from forewarn.program.partners import JOINED_REASON
 from forewarn.program.policy import parse_rules
+from forewarn.program.yaml_input import load_yaml
 from forewarn.store import CaseRepository, ProgramRepository
+
+PROGRAM_FILE_LIMIT = 64 * 1024**2
+"""Largest program file read (a 10,000-partner program is a few MB)."""
 
 
 class _Model(BaseModel):
@@ -174,10 +179,7 @@ def _summary(document: ProgramFile) -> TransferSummary:
 
 def parse_program_file(text: str, *, source: str = "program file") -> ProgramFile:
     """Parse and validate YAML text into a `ProgramFile`."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"{source} is not valid YAML: {exc}") from exc
+    raw = load_yaml(text, source=source)
     try:
         document = ProgramFile.model_validate(raw)
     except pydantic.ValidationError as exc:
@@ -202,10 +204,7 @@ def parse_program_file(text: str, *, source: str = "program file") -> ProgramFil
 
 def read_program_file(path: Path) -> ProgramFile:
     """Read and validate a program file from disk."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"cannot read program file {path}: {exc}") from exc
+    text = read_bounded_text(path, limit=PROGRAM_FILE_LIMIT, what="program file")
     return parse_program_file(text, source=str(path))
 
 

@@ -32,8 +32,10 @@ import pyrage
 
 from forewarn.domain import Artifact, ArtifactKind, Case, Partner, PartnerStatus, Release, Tier
 from forewarn.domain.releases import Exclusion, Wave
+from forewarn.domain.validation import require_duration
 from forewarn.errors import ReleaseError, ValidationError
 
+_RULE_UNIT_SECONDS = {"h": 3_600, "d": 86_400, "y": 365 * 86_400}
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdy])\s*$")
 _RULE_KEYS = frozenset(
     {"name", "countries", "tiers", "suspended_within", "withhold", "delay", "exclude"}
@@ -80,9 +82,7 @@ def parse_duration(text: str) -> timedelta:
     if not found:
         raise ValidationError(f"not a duration: {text!r}", hint="write it as 12h, 14d or 3y")
     count, unit = int(found.group(1)), found.group(2)
-    return {"h": timedelta(hours=count), "d": timedelta(days=count)}.get(
-        unit, timedelta(days=365 * count)
-    )
+    return require_duration(count * _RULE_UNIT_SECONDS[unit], str(text))
 
 
 def _strings(raw: object, what: str) -> list[str]:

@@ -32,6 +32,8 @@ from forewarn.domain import (
     Tier,
 )
 from forewarn.domain.validation import (
+    EARLIEST,
+    LATEST,
     format_duration,
     format_instant,
     format_time_point,
@@ -84,6 +86,13 @@ class ProgramSection(_Model):
     rules: list[dict[str, Any]] = []
 
 
+def _in_calendar(value: date | None) -> date | None:
+    """A file's dates stay in the years forewarn accepts (no overflow when waves are planned)."""
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year}")
+    return value
+
+
 class HistoryEntry(_Model):
     """One status change of a partner."""
 
@@ -104,6 +113,8 @@ class PartnerEntry(_Model):
     age_recipient: str | None = None
     nda_date: date | None = None
     history: list[HistoryEntry] = []
+
+    _dates = field_validator("nda_date")(_in_calendar)
 
 
 class ArtifactEntry(_Model):
@@ -141,6 +152,8 @@ class CaseEntry(_Model):
     status: CaseStatus = CaseStatus.EMBARGOED
     artifacts: list[ArtifactEntry] = []
     events: list[EventEntry] = []
+
+    _dates = field_validator("reported", "patch_planned", "patch_actual")(_in_calendar)
 
 
 class ProgramFile(_Model):

@@ -118,8 +118,9 @@ def test_a_web_log_is_dated_by_its_first_line_not_its_file_time(
     log = tmp_path / "access.log"
     log.write_text(
         '10.1.2.3 - - [28/Feb/2021:10:00:02 +0000] "POST /owa/auth.owa HTTP/1.1" 302 0 "-" "M"\n'
+        '10.1.2.3 - - [31/Feb/2021:10:00:00 +0000] "GET /owa/ HTTP/1.1" 200 512 "-" "M"\n'
         '10.1.2.3 - - [27/Feb/2021:10:00:01 +0000] "GET /owa/ HTTP/1.1" 200 512 "-" "M"\n'
-    )
+    )  # the malformed 31 February is skipped, never a crash
     argv = ["investigate", CASE, "--evidence", str(log), "--now", "2021-03-01T10:00Z"]
     result = cli([*released.args, "--json", *argv])
     assert result.exit_code == 0, result.stderr

@@ -35,6 +35,8 @@ def fetch(
     """Write the partner's own encrypted bundle (CASE.bundle.age) once its wave is due."""
     from forewarn.program import release
 
+    target = out / f"{case_id}.bundle.age"
+    # The file is written inside the transaction: a fetch is recorded only once its file exists.
     with common.open_program(ctx) as program, program.session() as session:
         fetched = release.fetch_bundle(
             session,
@@ -44,14 +46,13 @@ def fetch(
             now=common.now(now),
             release_id=release_id,
         )
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / f"{case_id}.bundle.age"
-        partial = target.with_suffix(".age.part")
-        partial.write_bytes(fetched.sealed)
-        partial.replace(target)
-    except OSError as exc:
-        raise ValidationError(f"cannot write into {out}: {exc.strerror or exc}") from exc
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".age.part")
+            partial.write_bytes(fetched.sealed)
+            partial.replace(target)
+        except OSError as exc:
+            raise ValidationError(f"cannot write into {out}: {exc.strerror or exc}") from exc
     data = {"release": fetched.release, "file": str(target)}
     common.emit(
         ctx,

@@ -116,10 +116,17 @@ def parse_cvss(vector: str) -> Cvss:
 def validate_age_recipient(key: str) -> str:
     """An age X25519 recipient (`age1…`), checked by parsing it."""
     text = key.strip()
+    if "SECRET-KEY" in text.upper():
+        raise ValidationError(
+            "that is an age secret key, not a recipient (it was not stored or shown)",
+            hint="give the public recipient age1…, from `age-keygen -y KEYFILE`; "
+            "treat the pasted secret key as exposed",
+        )
     try:
         x25519.Recipient.from_str(text)
     except RecipientError as exc:
-        raise ValidationError(f"bad age recipient {key!r}: {exc}") from exc
+        shown = text if len(text) <= 80 else f"{text[:20]}…"
+        raise ValidationError(f"bad age recipient {shown!r}: {exc}") from exc
     return text
 
 

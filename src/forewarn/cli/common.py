@@ -12,6 +12,7 @@ inside the command that needs them; at module level they import only Typer, Rich
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,7 +25,7 @@ from rich.table import Table
 
 from forewarn.bounded import DEFAULT_LIMIT_BYTES, read_bounded
 from forewarn.domain.validation import parse_date, parse_instant
-from forewarn.encoding import dumps
+from forewarn.encoding import dumps, utf8_text
 from forewarn.errors import ValidationError
 from forewarn.settings import Settings
 
@@ -120,7 +121,7 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) 
     for column in columns:
         out.add_column(column)
     for row in rows:
-        out.add_row(*("" if cell is None else str(cell) for cell in row))
+        out.add_row(*("" if cell is None else printable(str(cell)) for cell in row))
     console.print(out)
 
 
@@ -129,11 +130,34 @@ def fields(title: str, pairs: Sequence[tuple[str, object]]) -> None:
     table(title, ("field", "value"), [(key, value) for key, value in pairs])
 
 
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control, escape and bidi characters shown as `\\x1b`, `\\u202e`.
+
+    File and archive-member names come from the wild; an ESC sequence in one could rewrite what
+    the terminal shows (or the title bar), a right-to-left override could disguise a name.
+    Newlines and tabs stay.
+    """
+    text = utf8_text(text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_shown(c) for c in text)
+
+
+def _shown(character: str) -> str:
+    if character in "\n\t" or unicodedata.category(character) not in _HIDDEN:
+        return character
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
 def warn(message: str) -> None:
     """One `warning:` line on stderr, so scripts reading `--json` from stdout are not disturbed."""
-    typer.echo(f"warning: {message}", err=True)
+    typer.echo(f"warning: {printable(message)}", err=True)
 
 
 def say(message: str) -> None:
     """One line for people (suppressed from JSON output by callers)."""
-    console.print(message, highlight=False, markup=False)
+    console.print(printable(message), highlight=False, markup=False)

@@ -27,6 +27,8 @@ class Settings:
     """Path of the program key file (secret key and signing key), kept outside the database."""
     log_level: str = "WARNING"
     """Level for the `logging` root, set only by the CLI and the server."""
+    witness_file: Path | None = None
+    """The audit log's witness file; `None` is `forewarn.witness` beside the key file."""
     known_keys_file: Path = Path("known-program-keys.json")
     """Where a partner's `bundle verify` pins each program's signing key (trust on first use)."""
 
@@ -39,7 +41,8 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> Settings:
-        """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`."""
+        """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`,
+        `FOREWARN_WITNESS_FILE` and `FOREWARN_KNOWN_KEYS`."""
         env = os.environ if environ is None else environ
         base = Path.cwd() if cwd is None else cwd
         url = database_url or env.get("FOREWARN_DATABASE_URL")
@@ -50,6 +53,9 @@ class Settings:
             key_file=key or base / DEFAULT_KEY_FILE,
             log_level=env.get("FOREWARN_LOGLEVEL", "WARNING").upper(),
             known_keys_file=known_keys_path(env),
+            witness_file=Path(env["FOREWARN_WITNESS_FILE"])
+            if env.get("FOREWARN_WITNESS_FILE")
+            else None,
         )
 
 

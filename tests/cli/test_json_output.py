@@ -145,7 +145,12 @@ def test_every_json_command_is_exercised(
     report = tour.run(("investigate",), CASE, "--evidence", str(wild), "--now", day(30))
     assert report["schema"] == SCHEMA
 
-    tour.run(("audit", "verify"))
+    witness = program_env.settings.key_file.with_name(
+        program_env.settings.key_file.stem + ".witness"
+    )
+    witness.rename(tmp_path / "old.witness")
+    assert tour.run(("audit", "witness-start"))["leaves"] > 0
+    tour.run(("audit", "verify"), "--witness")
     proof = cli([*tour.args, "audit", "prove", str(release_id)])
     assert proof.exit_code == 0, proof.stderr
     check_shapes(json.loads(proof.stdout), "audit prove")

@@ -28,7 +28,7 @@ from forewarn.domain import ArtifactKind
 from forewarn.hunt import Hunt, TraceResult
 from forewarn.investigate.program_hunt import program_hunt
 from forewarn.program import artifacts, cases, partners, release
-from forewarn.program.bundles import unseal, verify_bundle
+from forewarn.program.bundles import named_program_key, unseal, verify_bundle
 from forewarn.program.service import Program, init_program, open_program
 from forewarn.settings import Settings, sqlite_url
 from rewrites.model import POCS, Attack, Leak
@@ -98,7 +98,8 @@ class World:
                 fetched = release.fetch_bundle(
                     session, program.keys, CASES[poc], partner=partner, now=NOTICE
                 )
-            bundle = verify_bundle(unseal(fetched.sealed, self.identities[partner]))
+            opened = unseal(fetched.sealed, self.identities[partner])
+            bundle = verify_bundle(opened, named_program_key(opened))
             text = bundle.contents["poc.py"].decode()
             found = next(p for p in POCS if p.name == poc)
             self._leaks[key] = Leak(found, scrub_tokens(text))

@@ -189,6 +189,14 @@ class CliResult:
 CliRun = Callable[..., CliResult]
 
 
+@pytest.fixture(autouse=True)
+def known_keys_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test pins program keys in its own file, never in the user's config folder."""
+    path = tmp_path / "known-program-keys.json"
+    monkeypatch.setenv("FOREWARN_KNOWN_KEYS", str(path))
+    return path
+
+
 @pytest.fixture
 def cli() -> CliRun:
     """Run `forewarn ARGS…` in-process through Typer's runner."""

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from forewarn.domain import ArtifactKind
 from forewarn.program import artifacts, cases, partners
+from forewarn.program.bundles import VerifiedBundle, named_program_key, verify_bundle
 
 CASE = "FW-2021-0001"
 NOTICE = datetime(2021, 2, 23, 9, 0, tzinfo=UTC)
@@ -90,3 +91,12 @@ def sql(url: str, statement: str, **params: object) -> list[tuple[object, ...]]:
             return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+def open_bundle(bundle: bytes) -> VerifiedBundle:
+    """A decrypted bundle checked against the key its own manifest names.
+
+    Only for tests that need a copy's contents: the pinning itself is tested through
+    `bundle verify`, which never trusts the manifest's key.
+    """
+    return verify_bundle(bundle, named_program_key(bundle))

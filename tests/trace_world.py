@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, POC, populate
+from forewarn.program.bundles import unseal
+from release_world import CASE, NOTICE, POC, open_bundle, populate
 
 LEAKER = "Early 0000"
 """The partner whose copy leaks in these tests."""
@@ -52,5 +52,5 @@ def release_and_fetch(env: object, cli: object, out: Path, partners: tuple[str, 
         )
         assert fetched.exit_code == 0, fetched.stderr
         sealed = (where / f"{CASE}.bundle.age").read_bytes()
-        copies[name] = dict(verify_bundle(unseal(sealed, world.identities[name])).contents)
+        copies[name] = dict(open_bundle(unseal(sealed, world.identities[name])).contents)
     return Released(args=args, copies=copies, original_poc=POC.read_bytes())

@@ -38,7 +38,9 @@ def encode(value: object) -> JsonValue:
     """`value` as plain JSON values in the shapes above (recursively)."""
     if isinstance(value, enum.Enum):
         return encode(value.value)
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, str):
+        return utf8_text(value)
+    if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
@@ -56,7 +58,7 @@ def encode(value: object) -> JsonValue:
     if isinstance(value, bytes | bytearray | memoryview):
         return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, PurePath):
-        return str(value)
+        return utf8_text(str(value))
     if isinstance(value, dict):
         return {_key(key): encode(item) for key, item in value.items()}
     if isinstance(value, set | frozenset):
@@ -66,12 +68,28 @@ def encode(value: object) -> JsonValue:
     raise TypeError(f"forewarn.encoding cannot encode {type(value).__qualname__}")
 
 
+def utf8_text(text: str) -> str:
+    """`text` as valid UTF-8: bytes a file name smuggled in (lone surrogates) shown as `\\xff`.
+
+    A path read from disk keeps undecodable bytes as surrogates (`surrogateescape`); written out
+    as they are, they make the output invalid UTF-8 and break every JSON parser downstream.
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace")
+    return text
+
+
 def _key(key: object) -> str:
     """An object key: strings as they are, enums and times in their encoded form."""
     encoded = encode(key)
     if isinstance(encoded, dict | list):
         raise TypeError(f"forewarn.encoding cannot use {type(key).__qualname__} as a key")
-    return encoded if isinstance(encoded, str) else json.dumps(encoded)
+    return utf8_text(encoded) if isinstance(encoded, str) else json.dumps(encoded)
 
 
 def _order(item: JsonValue) -> str:
@@ -84,4 +102,4 @@ def dumps(value: object, *, indent: int | None = 2) -> str:
     return json.dumps(encode(value), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
-__all__ = ["JsonValue", "dumps", "encode"]
+__all__ = ["JsonValue", "dumps", "encode", "utf8_text"]

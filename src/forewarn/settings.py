@@ -31,6 +31,10 @@ class Settings:
     """The publisher's URL in standards documents (CSAF `publisher.namespace`)."""
     cna_org_id: str | None = None
     """The CNA's organisation UUID from the CVE Program, for CVE records."""
+    witness_file: Path | None = None
+    """The audit log's witness file; `None` is `forewarn.witness` beside the key file."""
+    known_keys_file: Path = Path("known-program-keys.json")
+    """Where a partner's `bundle verify` pins each program's signing key (trust on first use)."""
 
     @classmethod
     def from_environment(
@@ -41,8 +45,9 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> Settings:
-        """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`;
-        `FOREWARN_PUBLISHER_URL` and `FOREWARN_CNA_ORG_ID` describe the publisher."""
+        """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`,
+        `FOREWARN_WITNESS_FILE` and `FOREWARN_KNOWN_KEYS`; `FOREWARN_PUBLISHER_URL` and
+        `FOREWARN_CNA_ORG_ID` describe the publisher."""
         env = os.environ if environ is None else environ
         base = Path.cwd() if cwd is None else cwd
         url = database_url or env.get("FOREWARN_DATABASE_URL")
@@ -54,7 +59,19 @@ class Settings:
             log_level=env.get("FOREWARN_LOGLEVEL", "WARNING").upper(),
             publisher_url=env.get("FOREWARN_PUBLISHER_URL") or None,
             cna_org_id=env.get("FOREWARN_CNA_ORG_ID") or None,
+            known_keys_file=known_keys_path(env),
+            witness_file=Path(env["FOREWARN_WITNESS_FILE"])
+            if env.get("FOREWARN_WITNESS_FILE")
+            else None,
         )
+
+
+def known_keys_path(env: Mapping[str, str]) -> Path:
+    """`FOREWARN_KNOWN_KEYS`, else `known-program-keys.json` in the XDG config folder."""
+    if env.get("FOREWARN_KNOWN_KEYS"):
+        return Path(env["FOREWARN_KNOWN_KEYS"])
+    config = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", ".")) / ".config")
+    return Path(config) / "forewarn" / "known-program-keys.json"
 
 
 def sqlite_url(path: Path) -> str:

@@ -8,8 +8,8 @@ import json
 import stat
 from pathlib import Path
 
-from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, populate, sql
+from forewarn.program.bundles import unseal
+from release_world import CASE, NOTICE, open_bundle, populate, sql
 
 JS_POC = Path(__file__).parents[1] / "marks/literal_pocs/poc.js"
 
@@ -117,7 +117,7 @@ def test_preview_diffs_a_partners_copies_and_records_nothing(  # type: ignore[no
     )
     assert got.exit_code == 0, got.stderr
     sealed = (fetched / f"{CASE}.bundle.age").read_bytes()
-    bundle = verify_bundle(unseal(sealed, world.identities["Early 0000"]))
+    bundle = open_bundle(unseal(sealed, world.identities["Early 0000"]))
     assert bundle.contents["poc.py"] == (out / "poc.py").read_bytes()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,15 @@ def test_issue_commands_in_process(cli: CliRun, program_env: ProgramEnv) -> None
     assert [a["min_tier"] for a in as_json["artifacts"]] == ["responder", "early-access"]
     assert as_json["events"][0]["at"] == {"at": "2021-02-27", "precision": "day"}
     out = program_env.dir / "export" / "scenario.yaml"
-    assert cli([*g, "program", "export", str(out)]).exit_code == 0
+    refused = cli([*g, "program", "export", str(out)])
+    assert refused.exit_code == 2 and "--plaintext" in refused.stderr
+    assert not out.exists()
+    exported = cli([*g, "program", "export", str(out), "--plaintext"])
+    assert exported.exit_code == 0, exported.stderr
+    assert "warning:" in exported.stderr and "decrypted embargoed" in exported.stderr
+    for written in (out, out.parent / "FW-2021-0001" / "poc.py"):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
+    assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700
     assert (out.parent / "FW-2021-0001" / "poc.py").read_text() == "print('benign look-alike')\n"
     assert "CVE-2021-26855" in out.read_text()
 
@@ -228,3 +237,23 @@ def test_entry_point_on_postgresql_via_environment(
 ) -> None:
     result = cli_subprocess(["case", "list", "--json"], env=program_env.env())
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+def test_init_creates_the_database_and_key_owner_only(cli, tmp_path: Path) -> None:
+    database, key = tmp_path / "p.db", tmp_path / "p.key"
+    done = cli(["--db", f"sqlite:///{database}", "--key-file", str(key), "init"])
+    assert done.exit_code == 0, done.stderr
+    for path in (database, key):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_export_never_writes_through_a_planted_link(cli, program_env, tmp_path: Path) -> None:
+    g = program_env.cli_args()
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text("untouched\n")
+    out = program_env.dir / "export"
+    out.mkdir()
+    (out / "program.yaml").symlink_to(elsewhere)
+    done = cli([*g, "program", "export", str(out / "program.yaml"), "--plaintext"])
+    assert done.exit_code == 2 and "symbolic link" in done.stderr
+    assert elsewhere.read_text() == "untouched\n"

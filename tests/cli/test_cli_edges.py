@@ -7,6 +7,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pyrage
+
 from conftest import CliRun, ProgramEnv
 from forewarn.settings import sqlite_url
 from release_world import CASE, NOTICE
@@ -106,7 +108,10 @@ def test_bundle_commands_refuse_the_wrong_place_or_a_missing_identity(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder\n")
     fetch = [*released.args, "bundle", "fetch", CASE, "--partner", LEAKER, "--now", iso(NOTICE)]
+    leaves = json.loads(cli([*released.args, "audit", "verify", "--json"]).stdout)["leaves"]
     _refused(cli([*fetch, "--out", str(blocker / "out")]), "cannot write into")
+    after = json.loads(cli([*released.args, "audit", "verify", "--json"]).stdout)["leaves"]
+    assert after == leaves  # a fetch whose file could not be written is not recorded
     sealed = tmp_path / "bundles" / LEAKER.replace(" ", "_") / f"{CASE}.bundle.age"
     _refused(cli([*released.args, "bundle", "verify", str(sealed)]), "is encrypted", "--identity")
 
@@ -118,8 +123,9 @@ def test_a_web_log_is_dated_by_its_first_line_not_its_file_time(
     log = tmp_path / "access.log"
     log.write_text(
         '10.1.2.3 - - [28/Feb/2021:10:00:02 +0000] "POST /owa/auth.owa HTTP/1.1" 302 0 "-" "M"\n'
+        '10.1.2.3 - - [31/Feb/2021:10:00:00 +0000] "GET /owa/ HTTP/1.1" 200 512 "-" "M"\n'
         '10.1.2.3 - - [27/Feb/2021:10:00:01 +0000] "GET /owa/ HTTP/1.1" 200 512 "-" "M"\n'
-    )
+    )  # the malformed 31 February is skipped, never a crash
     argv = ["investigate", CASE, "--evidence", str(log), "--now", "2021-03-01T10:00Z"]
     result = cli([*released.args, "--json", *argv])
     assert result.exit_code == 0, result.stderr
@@ -138,3 +144,24 @@ def test_verify_proof_refuses_json_that_is_not_a_proof(cli: CliRun, tmp_path: Pa
         proof.write_text(text)
         result = cli(["audit", "verify-proof", str(proof), "--public-key", "00" * 32])
         assert result.exit_code == 3 and why in result.stderr, result.stderr
+
+
+def test_a_pasted_age_secret_key_is_never_echoed(cli: CliRun, program_env: ProgramEnv) -> None:
+    secret = str(pyrage.x25519.Identity.generate())
+    done = cli(
+        [
+            *program_env.cli_args(),
+            "partner",
+            "add",
+            "Quill Labs",
+            "--country",
+            "DE",
+            "--tier",
+            "standard",
+            "--age-recipient",
+            secret,
+        ]
+    )
+    assert done.exit_code == 2
+    assert "secret key" in done.stderr and secret not in done.stderr + done.stdout
+    assert secret[15:] not in done.stderr

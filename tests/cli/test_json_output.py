@@ -21,8 +21,8 @@ from typer.core import TyperGroup, TyperOption
 from conftest import CliRun, ProgramEnv
 from forewarn.cli.app import app
 from forewarn.investigate.report import SCHEMA
-from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, POC, populate
+from forewarn.program.bundles import unseal
+from release_world import CASE, NOTICE, POC, open_bundle, populate
 from trace_world import iso
 
 _INSTANT_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -137,14 +137,16 @@ def test_every_json_command_is_exercised(
     sealed = out / f"{CASE}.bundle.age"
     identity = tmp_path / "early.key"
     identity.write_text(world.identities["Early 0000"] + "\n")
-    tour.run(("bundle", "verify"), str(sealed), "-i", str(identity), args=[])
+    tour.run(
+        ("bundle", "verify"), str(sealed), "-i", str(identity), "--trust-on-first-use", args=[]
+    )
     tour.run(("bundle", "ack"), CASE, *leaker, "--now", iso(NOTICE))
     standards = ("--format", "csaf", "--out", str(tmp_path / "csaf"))
     standards += ("--publisher-url", "https://psirt.example.com", "--now", iso(NOTICE))
     csaf_files = tour.run(("publish",), CASE, *standards, *leaker)["files"]
     assert [Path(p).name for p in csaf_files] == ["fw-2021-0001_early_0000.json"]
 
-    copy = verify_bundle(unseal(sealed.read_bytes(), world.identities["Early 0000"]))
+    copy = open_bundle(unseal(sealed.read_bytes(), world.identities["Early 0000"]))
     wild = tmp_path / "wild"
     wild.mkdir()
     (wild / "tool.py").write_bytes(copy.contents["poc.py"])
@@ -154,7 +156,12 @@ def test_every_json_command_is_exercised(
     report = tour.run(("investigate",), CASE, "--evidence", str(wild), "--now", day(30))
     assert report["schema"] == SCHEMA
 
-    tour.run(("audit", "verify"))
+    witness = program_env.settings.key_file.with_name(
+        program_env.settings.key_file.stem + ".witness"
+    )
+    witness.rename(tmp_path / "old.witness")
+    assert tour.run(("audit", "witness-start"))["leaves"] > 0
+    tour.run(("audit", "verify"), "--witness")
     proof = cli([*tour.args, "audit", "prove", str(release_id)])
     assert proof.exit_code == 0, proof.stderr
     check_shapes(json.loads(proof.stdout), "audit prove")
@@ -176,7 +183,7 @@ def test_every_json_command_is_exercised(
     assert published["patch_actual"] == {"at": "2021-03-02T17:00:00Z", "precision": "instant"}
 
     exported = tmp_path / "export" / "program.yaml"
-    tour.run(("program", "export"), str(exported))
+    tour.run(("program", "export"), str(exported), "--plaintext")
     fresh = ["--db", f"sqlite:///{tmp_path / 'fresh.db'}", "--key-file", str(tmp_path / "f.key")]
     tour.run(("init",), "--now", day(1), args=fresh)
     tour.run(("program", "import"), str(exported), args=fresh)

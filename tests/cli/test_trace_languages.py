@@ -20,9 +20,9 @@ import pytest
 from forewarn.demo.disguise_languages import disguise
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
 from forewarn.program import cases, partners
-from forewarn.program.bundles import unseal, verify_bundle
+from forewarn.program.bundles import unseal
 from poc_world import LANGUAGES, LanguageFixture
-from release_world import ADVISORY, NOTICE
+from release_world import ADVISORY, NOTICE, open_bundle
 from trace_world import LEAKER, OTHER, iso
 
 CASE = "FW-2021-0042"
@@ -65,7 +65,7 @@ def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:
     )
     assert fetched.exit_code == 0, fetched.stderr
     sealed = (where / f"{CASE}.bundle.age").read_bytes()
-    contents = dict(verify_bundle(unseal(sealed, str(identities[LEAKER]))).contents)
+    contents = dict(open_bundle(unseal(sealed, str(identities[LEAKER]))).contents)
     return args, contents[poc.name]
 
 

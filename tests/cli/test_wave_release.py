@@ -10,9 +10,9 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from forewarn.program.bundles import unseal, verify_bundle
+from forewarn.program.bundles import unseal
 from forewarn.store import ProgramRepository
-from release_world import CASE, LATER, NOTICE, populate, sql
+from release_world import CASE, LATER, NOTICE, open_bundle, populate, sql
 
 
 def _iso(at: object) -> str:
@@ -61,23 +61,21 @@ def test_release_fetch_verify_ack(program_env, cli, tmp_path: Path) -> None:
     assert fetched.exit_code == 0, fetched.stderr
     sealed = (out / f"{CASE}.bundle.age").read_bytes()
     bundle = unseal(sealed, world.identities["Early 0000"])
-    verified = verify_bundle(bundle)
+    verified = open_bundle(bundle)
     assert verified.release.partner == "Early 0000"
     assert sorted(verified.contents) == ["advisory.md", "detection.md", "poc.py"]
     assert _iso(verified.release.embargo_end) == "2021-03-09T00:00:00Z"
     (tmp_path / "nw.bundle").write_bytes(bundle)
+    plain = cli(["bundle", "verify", str(tmp_path / "nw.bundle")])
+    assert plain.exit_code == 3 and "not an encrypted bundle" in plain.stderr
     key = cli([*args, "audit", "public-key"]).stdout.strip()
-    ok = cli(["bundle", "verify", str(tmp_path / "nw.bundle"), "--public-key", key])
-    assert ok.exit_code == 0 and "bundle OK" in ok.stdout
     identity = tmp_path / "nw.key"
     identity.write_text(world.identities["Early 0000"] + "\n")
-    ok_age = cli(["bundle", "verify", str(out / f"{CASE}.bundle.age"), "-i", str(identity)])
-    assert ok_age.exit_code == 0, ok_age.stderr
-    tampered = bytearray(bundle)
-    tampered[bundle.index(b"Early 0000")] ^= 1
-    (tmp_path / "bad.bundle").write_bytes(bytes(tampered))
-    bad = cli(["bundle", "verify", str(tmp_path / "bad.bundle")])
-    assert bad.exit_code == 3 and bad.stderr.startswith("error:")
+    sealed_path = str(out / f"{CASE}.bundle.age")
+    ok = cli(["bundle", "verify", sealed_path, "-i", str(identity), "--public-key", key])
+    assert ok.exit_code == 0 and "bundle OK" in ok.stdout, ok.stderr
+    again = cli(["bundle", "verify", sealed_path, "-i", str(identity)])
+    assert again.exit_code == 0, again.stderr
 
     acked = cli([*args, "bundle", "ack", CASE, "--partner", "Early 0000", "--now", _iso(NOTICE)])
     assert acked.exit_code == 0, acked.stderr
@@ -108,7 +106,7 @@ def test_each_partner_gets_a_different_copy(program_env, cli, tmp_path: Path) ->
             ]
         )
         copies.append(
-            verify_bundle(unseal((out / f"{CASE}.bundle.age").read_bytes(), world.identities[name]))
+            open_bundle(unseal((out / f"{CASE}.bundle.age").read_bytes(), world.identities[name]))
         )
     assert copies[0].contents["advisory.md"] != copies[1].contents["advisory.md"]
     with pytest.raises(Exception, match="decrypt"):

@@ -161,3 +161,23 @@ def test_large_file_streams_in_chunks(tmp_path: Path) -> None:
 def test_limits_validated(field: str) -> None:
     with pytest.raises(HuntError, match=field):
         Limits(**{field: 0})
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_concatenated_streams_are_read_whole(compress: object) -> None:
+    parts = [f"line {i}\n".encode() for i in range(3000)]
+    data = b"".join(compress(p) for p in parts)  # type: ignore[operator]
+    (item,) = read_bytes("many.log.gz", data)
+    assert item.error is None and item.text(10**6) == b"".join(parts).decode()
+
+
+def test_a_flood_of_empty_gzip_streams_is_refused_by_count() -> None:
+    flood = gzip.compress(b"") * 300_000  # 6 MB of empty members: once 316 s, now linear
+    (item,) = read_bytes("flood.gz", flood)
+    assert item.error is not None and "concatenated streams" in item.error
+
+
+def test_a_zip_behind_a_self_extractor_stub_is_opened() -> None:
+    stub = b"MZ" + b"\x90" * 4094  # an executable stub before the archive, as SFX tools write
+    (item,) = read_bytes("setup.exe", stub + _zip({"poc.py": PY}))
+    assert item.path == "setup.exe!poc.py" and item.error is None

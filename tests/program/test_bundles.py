@@ -102,21 +102,21 @@ def test_any_change_is_an_integrity_error(member: str, change: object) -> None:
     members = _members(build_bundle(make_release(CONTENTS), CONTENTS, SIGNING_KEY))
     members[member] = change(members[member])  # type: ignore[operator]
     with pytest.raises(IntegrityError):
-        verify_bundle(_repack(members))
+        verify_bundle(_repack(members), SIGNING_KEY.public_key())
 
 
 def test_extra_or_missing_files_and_foreign_keys_are_refused() -> None:
     bundle = build_bundle(make_release(CONTENTS), CONTENTS, SIGNING_KEY)
     members = _members(bundle)
     with pytest.raises(IntegrityError, match="do not match"):
-        verify_bundle(_repack(members | {"artifacts/extra.txt": b"x"}))
+        verify_bundle(_repack(members | {"artifacts/extra.txt": b"x"}), SIGNING_KEY.public_key())
     del members["artifacts/poc.py"]
     with pytest.raises(IntegrityError):
-        verify_bundle(_repack(members))
+        verify_bundle(_repack(members), SIGNING_KEY.public_key())
     with pytest.raises(IntegrityError, match="another program key"):
         verify_bundle(bundle, Ed25519PrivateKey.generate().public_key())
     with pytest.raises(IntegrityError):
-        verify_bundle(b"not a tar at all")
+        verify_bundle(b"not a tar at all", SIGNING_KEY.public_key())
     with pytest.raises(IntegrityError):
         load_public_key("zz")
 

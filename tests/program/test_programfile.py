@@ -262,6 +262,13 @@ def test_the_documented_example_imports_on_both_databases(program_env: ProgramEn
         ("program: {name: x, tiers: []}\nextra: 1", "extra"),
         ("program: {name: x, tiers: [], rules: [{countries: [US]}]}", "'rule 1' has no effect"),
         ("program: {name: x, tiers: [], rules: [{delay: 1d}]}", "'rule 1' names no condition"),
+        (
+            "program: {name: x, tiers: [], rules: [{countries: [US], exclude: 'no'}]}",
+            "exclude must be true or false",
+        ),
+        ("program: {name: x, tiers: [], rules: [{countries: [US], exclude: 0}]}", "not 0"),
+        ("a: &a [1, 2]\nb: *a\n", "aliases"),
+        ("program: " + "[" * 200 + "]" * 200, "nested deeper"),
     ],
 )
 def test_bad_program_files(yaml_text: str, message: str) -> None:

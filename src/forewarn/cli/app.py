@@ -21,7 +21,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from forewarn.cli import audit, bundle, case, partner, program, publish, trace, wave
-from forewarn.cli.common import CliState
+from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
 from forewarn.cli.investigate import investigate
@@ -77,7 +77,7 @@ class ForewarnGroup(TyperGroup):
         except Error as exc:
             if as_json:
                 raise _json_error(exc.message, exc.hint, exc.exit_code) from None
-            typer.echo(f"error: {exc.diagnostics()}", err=True)
+            typer.echo(f"error: {printable(exc.diagnostics())}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except UsageError as exc:
             raise _usage_error(exc, as_json=as_json) or exc from None

@@ -26,24 +26,71 @@ def verify(
     regenerate: Annotated[
         bool, typer.Option("--regenerate", help="Also re-mark every delivered copy and compare.")
     ] = False,
+    witness: Annotated[
+        bool,
+        typer.Option(
+            "--witness",
+            help="Require the witness outside the database (checked whenever it exists).",
+        ),
+    ] = False,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Recompute every leaf, root and signature; exit 3 on any change, removal or insertion."""
+    """Recompute every leaf, root and signature; exit 3 on any change, removal or insertion.
+
+    The witness file (beside the key file, or `FOREWARN_WITNESS_FILE`) catches what the
+    database alone cannot: leaves removed from the end, or an older copy restored.
+    """
     from forewarn.program import audit, release
     from forewarn.store.release_repo import ReleaseRepository
 
     with common.open_program(ctx) as program, program.session() as session:
-        report = audit.verify_audit(session, program.keys.signing_key.public_key())
+        exists = program.witness.path.exists()
+        if witness and not exists:
+            raise IntegrityError(
+                f"no audit witness at {program.witness.path}",
+                hint="start one with `forewarn audit witness-start` (it trusts the log as it is)",
+            )
+        report = audit.verify_audit(
+            session,
+            program.keys.signing_key.public_key(),
+            witness=program.witness if exists else None,
+        )
         if regenerate:
             for stored in ReleaseRepository(session).all_complete():
                 release.check_release(session, program.keys, stored.id)
-    common.emit(
-        ctx,
-        report,
-        lambda: common.say(
+
+    def render() -> None:
+        common.say(
             f"audit log OK: {report.leaves} leaves, {report.checkpoints} signed checkpoints, "
             f"{report.releases} releases matched, root {report.root}"
-        ),
+        )
+        if report.witness is not None:
+            w = report.witness
+            common.say(
+                f"witness OK: {w.checkpoints} checkpoints in {w.path}, up to {w.witnessed_size} "
+                f"of {w.log_size} leaves"
+            )
+        else:
+            common.warn(
+                "no audit witness: leaves removed from the log's end would not show "
+                "(`forewarn audit witness-start`)"
+            )
+
+    common.emit(ctx, report, render, json_flag=json_out)
+
+
+@app.command("witness-start")
+def witness_start(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
+    """Start the witness of a log that has none, trusting the log as it verifies now."""
+    from forewarn.program import audit
+
+    with common.open_program(ctx) as program, program.session() as session:
+        size = audit.start_witness(session, program.keys.signing_key.public_key(), program.witness)
+    data = {"witness": str(program.witness.path), "leaves": size}
+    common.emit(
+        ctx,
+        data,
+        lambda: common.say(f"witness started at {program.witness.path}: {size} leaves"),
         json_flag=json_out,
     )
 

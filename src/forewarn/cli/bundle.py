@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from forewarn.cli import common
 from forewarn.encoding import encode
-from forewarn.errors import ValidationError
+from forewarn.errors import IntegrityError, ValidationError
+
+if TYPE_CHECKING:
+    from forewarn.program.known_keys import KnownProgramKeys
 
 app = typer.Typer(help="Partner bundles: fetch, verify, acknowledge.", no_args_is_help=True)
 
@@ -32,6 +35,8 @@ def fetch(
     """Write the partner's own encrypted bundle (CASE.bundle.age) once its wave is due."""
     from forewarn.program import release
 
+    target = out / f"{case_id}.bundle.age"
+    # The file is written inside the transaction: a fetch is recorded only once its file exists.
     with common.open_program(ctx) as program, program.session() as session:
         fetched = release.fetch_bundle(
             session,
@@ -41,14 +46,13 @@ def fetch(
             now=common.now(now),
             release_id=release_id,
         )
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / f"{case_id}.bundle.age"
-        partial = target.with_suffix(".age.part")
-        partial.write_bytes(fetched.sealed)
-        partial.replace(target)
-    except OSError as exc:
-        raise ValidationError(f"cannot write into {out}: {exc.strerror or exc}") from exc
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".age.part")
+            partial.write_bytes(fetched.sealed)
+            partial.replace(target)
+        except OSError as exc:
+            raise ValidationError(f"cannot write into {out}: {exc.strerror or exc}") from exc
     data = {"release": fetched.release, "file": str(target)}
     common.emit(
         ctx,
@@ -61,34 +65,49 @@ def fetch(
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A bundle: decrypted (.bundle) or .bundle.age.")],
-    public_key: Annotated[
-        str | None, typer.Option("--public-key", help="Program key (hex) to pin.")
-    ] = None,
+    file: Annotated[Path, typer.Argument(help="A sealed bundle (.bundle.age) as fetched.")],
     identity: Annotated[
-        Path | None, typer.Option("--identity", "-i", help="age identity file for .age bundles.")
+        Path | None, typer.Option("--identity", "-i", help="Your age identity file.")
     ] = None,
+    public_key: Annotated[
+        str | None,
+        typer.Option("--public-key", help="Program key (hex) to pin, from the program itself."),
+    ] = None,
+    trust_on_first_use: Annotated[
+        bool,
+        typer.Option(
+            "--trust-on-first-use",
+            help="Pin the signer's key if none is pinned for your identity yet.",
+        ),
+    ] = False,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Check a bundle's signature and every file hash; exit 3 if anything is off."""
+    """Check a bundle's encryption, signature by the pinned program key and every file hash.
+
+    Exit 3 if anything is off: a plaintext bundle, no pinned key, another signer, a changed file.
+    """
     from forewarn.program.bundles import load_public_key, unseal, verify_bundle
+    from forewarn.program.known_keys import KnownProgramKeys
 
     data = common.read_file(file)
-    if data.startswith(AGE_HEADER):
-        if identity is None:
-            raise ValidationError(f"{file} is encrypted", hint="pass --identity KEYFILE")
-        keys = [
-            line
-            for line in common.read_file(identity).decode().splitlines()
-            if line.startswith("AGE-SECRET-KEY-")
-        ]
-        data = unseal(data, keys[0] if keys else "")
-    pinned = None if public_key is None else load_public_key(public_key)
-    verified = verify_bundle(data, pinned)
+    if not data.startswith(AGE_HEADER):
+        raise IntegrityError(
+            f"{file} is not an encrypted bundle",
+            hint="forewarn bundles are always sealed to your age key; fetch it again",
+        )
+    if identity is None:
+        raise ValidationError(f"{file} is encrypted", hint="pass --identity KEYFILE")
+    secret = _identity_line(identity)
+    recipient = _recipient_of(secret)
+    data = unseal(data, secret)
+    known = KnownProgramKeys(common.settings(ctx).known_keys_file)
+    pinned, how = _pinned_key(known, recipient, data, public_key, trust_on_first_use)
+    verified = verify_bundle(data, load_public_key(pinned))
     result = {
         "release": verified.release,
         "public_key": verified.public_key,
-        "pinned": pinned is not None,
+        "pinned": how,
+        "known_keys": str(known.path),
         "files": sorted(verified.contents),
     }
 
@@ -96,10 +115,62 @@ def verify(
         r = verified.release
         common.say(f"bundle OK: {r.case_id} for {r.partner}, release {r.id}")
         common.say(f"embargo ends {encode(r.embargo_end)}; signed by {verified.public_key}")
-        if pinned is None:
-            common.say("key not pinned: compare it with the program's published key (--public-key)")
+        if how == "first-use":
+            common.say(
+                f"key pinned on first use in {known.path}: compare {_short(pinned)}"
+                " with the program's published key"
+            )
 
     common.emit(ctx, result, render, json_flag=json_out)
+
+
+def _short(key: str) -> str:
+    """The first 16 hex digits of a key, enough to compare by eye."""
+    return f"{key[:16]}…"
+
+
+def _identity_line(identity: Path) -> str:
+    try:
+        text = common.read_file(identity).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{identity} is not an age identity file (not UTF-8)") from None
+    keys = [line.strip() for line in text.splitlines() if line.startswith("AGE-SECRET-KEY-")]
+    if not keys:
+        raise ValidationError(f"{identity} holds no AGE-SECRET-KEY-1… line")
+    return keys[0]
+
+
+def _recipient_of(secret: str) -> str:
+    import pyrage
+
+    try:
+        return str(pyrage.x25519.Identity.from_str(secret).to_public())
+    except pyrage.IdentityError:
+        raise ValidationError("the identity file's key is not an age X25519 identity") from None
+
+
+def _pinned_key(
+    known: KnownProgramKeys, recipient: str, bundle: bytes, given: str | None, tofu: bool
+) -> tuple[str, str]:
+    """The program key to verify against and how it was pinned (`given`, `known`, `first-use`)."""
+    from forewarn.program.bundles import load_public_key, named_program_key, public_key_hex
+
+    now = common.now(None)
+    if given is not None:
+        key = public_key_hex(load_public_key(given))
+        known.replace(recipient, key, at=now)
+        return key, "given"
+    stored = known.lookup(recipient)
+    if stored is not None:
+        return stored.public_key, "known"
+    if not tofu:
+        raise IntegrityError(
+            "no program key is pinned for this identity",
+            hint="pass --public-key (the program's `forewarn audit public-key`) "
+            "or --trust-on-first-use",
+        )
+    key = public_key_hex(named_program_key(bundle))
+    return known.pin(recipient, key, at=now).public_key, "first-use"
 
 
 @app.command("ack")

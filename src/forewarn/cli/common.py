@@ -11,8 +11,8 @@ inside the command that needs them; at module level they import only Typer, Rich
 
 from __future__ import annotations
 
-import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,9 +23,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from forewarn.bounded import DEFAULT_LIMIT_BYTES, read_bounded
 from forewarn.domain.validation import parse_date, parse_instant
-from forewarn.encoding import dumps
+from forewarn.encoding import dumps, utf8_text
 from forewarn.errors import ValidationError
+from forewarn.program.owner_only import write_no_follow
 from forewarn.settings import Settings
 
 if TYPE_CHECKING:
@@ -96,26 +98,15 @@ def date_arg(text: str, option: str) -> date:
         raise ValidationError(f"{option}: {exc.message}", hint=exc.hint) from exc
 
 
-def read_file(path: Path) -> bytes:
-    """A user-named file's bytes, or a one-line `ValidationError`."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+def read_file(path: Path, *, limit: int = DEFAULT_LIMIT_BYTES) -> bytes:
+    """A user-named regular file's bytes (at most `limit`), or a one-line `ValidationError`."""
+    return read_bounded(path, limit=limit)
 
 
 def write_file(path: Path, data: bytes, *, private: bool) -> None:
     """Write `data` to `path`, never through a symbolic link; readable by its owner only
     (0600) when `private` (embargoed material), else 0644."""
-    mode = 0o600 if private else 0o644
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, mode)
-    except OSError as exc:
-        raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), mode)
-        handle.write(data)
+    write_no_follow(path, data, mode=0o600 if private else 0o644)
 
 
 def wants_json(ctx: typer.Context, flag: bool) -> bool:
@@ -137,7 +128,7 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) 
     for column in columns:
         out.add_column(column)
     for row in rows:
-        out.add_row(*("" if cell is None else str(cell) for cell in row))
+        out.add_row(*("" if cell is None else printable(str(cell)) for cell in row))
     console.print(out)
 
 
@@ -146,6 +137,34 @@ def fields(title: str, pairs: Sequence[tuple[str, object]]) -> None:
     table(title, ("field", "value"), [(key, value) for key, value in pairs])
 
 
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control, escape and bidi characters shown as `\\x1b`, `\\u202e`.
+
+    File and archive-member names come from the wild; an ESC sequence in one could rewrite what
+    the terminal shows (or the title bar), a right-to-left override could disguise a name.
+    Newlines and tabs stay.
+    """
+    text = utf8_text(text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_shown(c) for c in text)
+
+
+def _shown(character: str) -> str:
+    if character in "\n\t" or unicodedata.category(character) not in _HIDDEN:
+        return character
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+def warn(message: str) -> None:
+    """One `warning:` line on stderr, so scripts reading `--json` from stdout are not disturbed."""
+    typer.echo(f"warning: {printable(message)}", err=True)
+
+
 def say(message: str) -> None:
     """One line for people (suppressed from JSON output by callers)."""
-    console.print(message, highlight=False, markup=False)
+    console.print(printable(message), highlight=False, markup=False)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from forewarn.cli import common
+from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
     from forewarn.program.programfile import TransferSummary
@@ -42,12 +43,32 @@ def import_(
 
 
 @app.command("export")
-def export(ctx: typer.Context, file: FileArg, json_out: common.JsonOption = False) -> None:
+def export(
+    ctx: typer.Context,
+    file: FileArg,
+    plaintext: Annotated[
+        bool,
+        typer.Option(
+            "--plaintext",
+            help="Accept that the export holds decrypted embargoed artifacts (files 0600).",
+        ),
+    ] = False,
+    json_out: common.JsonOption = False,
+) -> None:
     """Write the program and its decrypted artifacts (beside the file) in canonical form."""
     from forewarn.program import programfile
 
+    if not plaintext:
+        raise ValidationError(
+            "an export holds every embargoed artifact decrypted, in plaintext",
+            hint="pass --plaintext to write them (owner-only files), and delete them when done",
+        )
     with common.open_program(ctx) as program, program.session() as session:
         summary = programfile.export_program(session, program.keys, file)
+    common.warn(
+        f"wrote {summary.artifacts} decrypted embargoed artifacts beside {file} "
+        "(owner-only files); delete them when done"
+    )
     common.emit(ctx, summary, lambda: _summary_line("exported", file, summary), json_flag=json_out)
 
 

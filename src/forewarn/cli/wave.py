@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from forewarn.cli import common
 from forewarn.domain import Wave
 from forewarn.encoding import encode
+from forewarn.program.owner_only import make_owner_folder, write_owner_only
 
 if TYPE_CHECKING:
     from forewarn.program.release import ReleaseReport
@@ -95,9 +96,9 @@ def preview(
         copies = marked_copies(session, program.keys, case_id, partner, artifact)
     diffs = {c.artifact: _diff(c.artifact, partner, c.original, c.marked) for c in copies}
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+        make_owner_folder(out)
         for copy in copies:
-            common.write_file(out / copy.artifact, copy.marked, private=True)
+            write_owner_only(out / copy.artifact, copy.marked)
     data = {
         "case_id": case_id,
         "partner": partner,

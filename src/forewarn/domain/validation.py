@@ -116,10 +116,17 @@ def parse_cvss(vector: str) -> Cvss:
 def validate_age_recipient(key: str) -> str:
     """An age X25519 recipient (`age1…`), checked by parsing it."""
     text = key.strip()
+    if "SECRET-KEY" in text.upper():
+        raise ValidationError(
+            "that is an age secret key, not a recipient (it was not stored or shown)",
+            hint="give the public recipient age1…, from `age-keygen -y KEYFILE`; "
+            "treat the pasted secret key as exposed",
+        )
     try:
         x25519.Recipient.from_str(text)
     except RecipientError as exc:
-        raise ValidationError(f"bad age recipient {key!r}: {exc}") from exc
+        shown = text if len(text) <= 80 else f"{text[:20]}…"
+        raise ValidationError(f"bad age recipient {shown!r}: {exc}") from exc
     return text
 
 
@@ -163,6 +170,10 @@ def validate_case_dates(
         )
 
 
+MAX_RANK = 1_000_000
+"""Largest tier rank magnitude (ranks only order tiers)."""
+
+
 def validate_tiers(tiers: Iterable[Tier]) -> tuple[Tier, ...]:
     """At least one tier, slug names, names and ranks unique, lead times not negative."""
     result = tuple(tiers)
@@ -173,6 +184,10 @@ def validate_tiers(tiers: Iterable[Tier]) -> tuple[Tier, ...]:
             raise ValidationError(f"bad tier name {tier.name!r}", hint="use a slug: early-access")
         if tier.lead_time < timedelta(0):
             raise ValidationError(f"tier {tier.name!r} has a negative lead time")
+        if tier.lead_time > MAX_DURATION:
+            raise ValidationError(f"tier {tier.name!r} has a lead time over a century")
+        if abs(tier.rank) > MAX_RANK:
+            raise ValidationError(f"tier {tier.name!r} has rank {tier.rank}, beyond ±{MAX_RANK}")
     if len({tier.name for tier in result}) != len(result):
         raise ValidationError("two tiers have the same name")
     if len({tier.rank for tier in result}) != len(result):
@@ -180,12 +195,32 @@ def validate_tiers(tiers: Iterable[Tier]) -> tuple[Tier, ...]:
     return result
 
 
+EARLIEST = date(1900, 1, 1)
+"""Earliest date or instant accepted: nothing a program records is older."""
+LATEST = date(2999, 12, 31)
+"""Latest date or instant accepted, far enough from the calendar's end that adding any allowed
+lead time, delay or duration cannot overflow."""
+MAX_DURATION = timedelta(days=36_525)
+"""Longest duration accepted (a century): lead times, delays and rule windows stay far below."""
+
+
+def require_in_calendar(value: date, what: str) -> None:
+    """`value` between `EARLIEST` and `LATEST`, else a `ValidationError`."""
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError(
+            f"{what} {value.isoformat()} is outside {EARLIEST.year}–{LATEST.year}",
+            hint="check the year",
+        )
+
+
 def parse_date(text: str) -> date:
-    """A calendar date `YYYY-MM-DD`."""
+    """A calendar date `YYYY-MM-DD` between `EARLIEST` and `LATEST`."""
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise ValidationError(f"bad date {text!r}", hint="expected YYYY-MM-DD") from exc
+    require_in_calendar(value, "date")
+    return value
 
 
 def parse_instant(text: str) -> datetime:
@@ -198,6 +233,7 @@ def parse_instant(text: str) -> datetime:
         ) from exc
     if value.tzinfo is None:
         raise ValidationError(f"time {text!r} has no zone", hint="add Z or an offset like +01:00")
+    require_in_calendar(value.date(), "time")
     return value.astimezone(UTC)
 
 
@@ -214,6 +250,7 @@ def parse_time_point(text: str) -> TimePoint:
             start = datetime(int(raw[:4]), int(raw[5:]), 1, tzinfo=UTC)
         except ValueError as exc:
             raise ValidationError(f"bad month {text!r}") from exc
+        require_in_calendar(start.date(), "month")
         return TimePoint(start=start, precision=TimePrecision.MONTH)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         day = parse_date(raw)
@@ -234,7 +271,15 @@ def parse_duration(text: str) -> timedelta:
     match = DURATION_PATTERN.match(text.strip())
     if not match:
         raise ValidationError(f"bad duration {text!r}", hint="expected e.g. 14d, 36h, 90m")
-    return timedelta(seconds=int(match["amount"]) * _UNIT_SECONDS[match["unit"]])
+    seconds = int(match["amount"]) * _UNIT_SECONDS[match["unit"]]
+    return require_duration(seconds, text)
+
+
+def require_duration(seconds: int, text: str) -> timedelta:
+    """`seconds` as a duration no longer than `MAX_DURATION`."""
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValidationError(f"duration {text!r} is longer than a century", hint="check the unit")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(value: timedelta) -> str:

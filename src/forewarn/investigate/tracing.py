@@ -125,8 +125,10 @@ def seen_at(path: Path) -> TimePoint:
         with path.open("rb") as handle:
             head = handle.read(LOG_HEAD).decode("utf-8", "replace")
         if is_weblog(head):
-            found = [_day(m) for m in _W3C_DATE.findall(head)]
-            found += [_combined_day(m) for m in _COMBINED_DATE.findall(head)]
+            found = [d for m in _W3C_DATE.findall(head) if (d := _day(m)) is not None]
+            found += [
+                d for m in _COMBINED_DATE.findall(head) if (d := _combined_day(m)) is not None
+            ]
             if found:
                 return TimePoint(min(found), TimePrecision.DAY)
         stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
@@ -136,12 +138,20 @@ def seen_at(path: Path) -> TimePoint:
     return TimePoint(day, TimePrecision.DAY)
 
 
-def _day(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+def _day(text: str) -> datetime | None:
+    """A W3C log line's date; a malformed one (`2021-13-45`) is skipped, not a crash."""
+    return _parsed(text, "%Y-%m-%d")
 
 
-def _combined_day(text: str) -> datetime:
-    return datetime.strptime(text, "%d/%b/%Y").replace(tzinfo=UTC)
+def _combined_day(text: str) -> datetime | None:
+    return _parsed(text, "%d/%b/%Y")
+
+
+def _parsed(text: str, form: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, form).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 __all__ = ["add_case", "seen_at", "trace"]

@@ -39,6 +39,7 @@ from forewarn.program.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport
 from forewarn.store.release_repo import (
     AuditRepository,
     ReleaseRepository,
@@ -117,6 +118,7 @@ def append_audit_many(
     if leaves:
         root = _root_of(frontier)
         signed = sign_checkpoint(keys.signing_key, size, root, now)
+        session.info.setdefault(PENDING_KEY, []).append(signed)
         repo.add_checkpoint(
             StoredCheckpoint(
                 size, root.hex(), now, signed.signature, tuple(h.hex() for h in frontier)
@@ -155,6 +157,8 @@ class AuditReport:
     """Hex root of the whole log."""
     releases: int
     """Completed releases matched to their leaves."""
+    witness: WitnessReport | None = None
+    """The check against the witness outside the database, when one was made."""
 
 
 def _tree(session: Session) -> tuple[list[StoredLeaf], MerkleTree]:
@@ -174,8 +178,13 @@ def _tree(session: Session) -> tuple[list[StoredLeaf], MerkleTree]:
     return leaves, MerkleTree(hashes)
 
 
-def verify_audit(session: Session, public_key: Ed25519PublicKey) -> AuditReport:
-    """Recompute the whole log; raise `IntegrityError` on the first thing that does not hold."""
+def verify_audit(
+    session: Session, public_key: Ed25519PublicKey, *, witness: WitnessFile | None = None
+) -> AuditReport:
+    """Recompute the whole log; raise `IntegrityError` on the first thing that does not hold.
+
+    With `witness`, also check that the log still holds every state the witness saw.
+    """
     leaves, tree = _tree(session)
     checkpoints = AuditRepository(session).checkpoints()
     for stored in checkpoints:
@@ -199,7 +208,24 @@ def verify_audit(session: Session, public_key: Ed25519PublicKey) -> AuditReport:
             hint="rows were inserted",
         )
     releases = _cross_check(session, leaves)
-    return AuditReport(len(leaves), len(checkpoints), tree.root().hex(), releases)
+    witnessed = None if witness is None else witness.check(tree, public_key)
+    return AuditReport(len(leaves), len(checkpoints), tree.root().hex(), releases, witnessed)
+
+
+def start_witness(session: Session, public_key: Ed25519PublicKey, witness: WitnessFile) -> int:
+    """Begin a witness for a log that has none: its latest checkpoint, once the log verifies.
+
+    This trusts the log as it is now (as any first witness must); from here on nothing can be
+    removed from its end unnoticed. Returns the number of leaves witnessed.
+    """
+    if witness.read():
+        raise ValidationError(f"the audit witness {witness.path} exists already")
+    verify_audit(session, public_key)
+    checkpoints = AuditRepository(session).checkpoints()
+    if not checkpoints:
+        raise ValidationError("the audit log is empty: its first entry starts the witness")
+    witness.append([_checkpoint(checkpoints[-1])])
+    return checkpoints[-1].size
 
 
 def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:

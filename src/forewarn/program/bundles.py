@@ -179,12 +179,16 @@ def _read_members(bundle: bytes) -> dict[str, bytes]:
     return members
 
 
-def verify_bundle(bundle: bytes, public_key: Ed25519PublicKey | None = None) -> VerifiedBundle:
-    """Check a decrypted bundle; with `public_key`, also that the program's key signed it.
+@dataclass(frozen=True, slots=True)
+class _Signed:
+    members: dict[str, bytes]
+    manifest: bytes
+    document: Mapping[str, Any]
+    named_key: Ed25519PublicKey
+    signature: bytes
 
-    Without `public_key`, the key named in the manifest is used and returned, so the caller can
-    show its fingerprint; pinning the program's key is what makes the check meaningful.
-    """
+
+def _signed_parts(bundle: bytes) -> _Signed:
     members = _read_members(bundle)
     manifest_bytes = members.pop(MANIFEST_NAME, None)
     signature_text = members.pop(SIGNATURE_NAME, None)
@@ -196,10 +200,26 @@ def verify_bundle(bundle: bytes, public_key: Ed25519PublicKey | None = None) -> 
         signature = base64.b64decode(signature_text.strip(), validate=True)
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise IntegrityError("bundle manifest or signature is malformed") from None
-    if public_key is not None and public_key_hex(public_key) != public_key_hex(named_key):
+    return _Signed(members, manifest_bytes, document, named_key, signature)
+
+
+def named_program_key(bundle: bytes) -> Ed25519PublicKey:
+    """The key a decrypted bundle's manifest names, *unverified*: only for trust on first use."""
+    return _signed_parts(bundle).named_key
+
+
+def verify_bundle(bundle: bytes, public_key: Ed25519PublicKey) -> VerifiedBundle:
+    """Check a decrypted bundle: signed by the pinned program key, every file as its manifest says.
+
+    The key is required: a signature by whatever key the manifest names proves nothing, so there
+    is no unpinned mode (the CLI pins by `--public-key` or by trust on first use).
+    """
+    signed = _signed_parts(bundle)
+    members, manifest_bytes, document = signed.members, signed.manifest, signed.document
+    if public_key_hex(public_key) != public_key_hex(signed.named_key):
         raise IntegrityError("bundle was signed for another program key")
     try:
-        named_key.verify(signature, SIGNATURE_CONTEXT + manifest_bytes)
+        public_key.verify(signed.signature, SIGNATURE_CONTEXT + manifest_bytes)
     except InvalidSignature:
         raise IntegrityError("bundle manifest signature does not verify") from None
     release, sizes = _release_from(document)
@@ -214,7 +234,7 @@ def verify_bundle(bundle: bytes, public_key: Ed25519PublicKey | None = None) -> 
         if hashlib.sha256(data).hexdigest() != artifact.sha256:
             raise IntegrityError(f"{artifact.name}: SHA-256 differs from the manifest")
         contents[artifact.name] = data
-    return VerifiedBundle(release, public_key_hex(named_key), contents)
+    return VerifiedBundle(release, public_key_hex(public_key), contents)
 
 
 def _release_from(document: Mapping[str, Any]) -> tuple[Release, dict[str, int]]:

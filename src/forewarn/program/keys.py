@@ -21,7 +21,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from forewarn.errors import ConfigError
+from forewarn.bounded import read_bounded_text
+from forewarn.errors import ConfigError, ValidationError
+
+KEY_FILE_LIMIT = 64 * 1024
+"""Largest key file read: a real one is about 200 bytes."""
 
 KEY_FILE_FORMAT = "forewarn-program-key"
 """Value of the `format` field identifying a key file."""
@@ -117,7 +121,7 @@ class ProgramKeys:
                 f"key file {path} is accessible by other users", hint=f"run: chmod 600 {path}"
             )
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(read_bounded_text(path, limit=KEY_FILE_LIMIT, what="key file"))
             if not isinstance(document, dict) or document.get("format") != KEY_FILE_FORMAT:
                 raise ValueError("not a forewarn key file")
             if document.get("version") != KEY_FILE_VERSION:
@@ -134,6 +138,8 @@ class ProgramKeys:
             KeyError,
             TypeError,
             binascii.Error,
+            RecursionError,
+            ValidationError,
         ) as exc:
             raise ConfigError(f"key file {path} is damaged: {exc}", hint=_LOST_HINT) from exc
         if document.get("fingerprint") not in (None, keys.fingerprint):

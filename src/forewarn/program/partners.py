@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind, Partner, PartnerStatus, ReleaseState, StatusChange
+from forewarn.domain.identities import normal_form, normal_name, skeleton
 from forewarn.domain.validation import (
     require_name,
     validate_age_recipient,
@@ -60,7 +61,7 @@ def validate_partner(session: Session, partner: Partner) -> Partner:
                 f"partner {partner.name!r} cannot go from {earlier.status} to {later.status}"
             )
     return Partner(
-        name=require_name(partner.name, "partner name"),
+        name=normal_name(require_name(partner.name, "partner name")),
         country=validate_country(partner.country),
         tier=partner.tier,
         emails=tuple(validate_email(email) for email in partner.emails),
@@ -81,7 +82,19 @@ def save_partner(session: Session, partner: Partner) -> Partner:
     repo = PartnerRepository(session)
     if repo.id_of(checked.name) is not None:
         raise ConflictError(f"partner {checked.name!r} exists already")
+    _refuse_lookalike(checked.name, repo.names())
     return repo.add(checked)
+
+
+def _refuse_lookalike(name: str, existing: Sequence[str]) -> None:
+    """A name that reads like an existing partner's would let a report name the wrong one."""
+    wanted = skeleton(name)
+    for other in existing:
+        if skeleton(other) == wanted:
+            raise ConflictError(
+                f"partner name {name!r} looks like the existing partner {other!r}",
+                hint="partners must be told apart at a glance; choose a distinct name",
+            )
 
 
 def add_partner(
@@ -111,7 +124,7 @@ def add_partner(
 
 def get_partner(session: Session, name: str) -> Partner:
     """One partner, or `NotFoundError`."""
-    partner = PartnerRepository(session).get(name)
+    partner = PartnerRepository(session).get(normal_form(name))
     if partner is None:
         raise NotFoundError(f"unknown partner {name!r}", hint="see `forewarn partner list`")
     return partner

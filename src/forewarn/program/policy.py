@@ -32,8 +32,10 @@ import pyrage
 
 from forewarn.domain import Artifact, ArtifactKind, Case, Partner, PartnerStatus, Release, Tier
 from forewarn.domain.releases import Exclusion, Wave
+from forewarn.domain.validation import require_duration
 from forewarn.errors import ReleaseError, ValidationError
 
+_RULE_UNIT_SECONDS = {"h": 3_600, "d": 86_400, "y": 365 * 86_400}
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdy])\s*$")
 _RULE_KEYS = frozenset(
     {"name", "countries", "tiers", "suspended_within", "withhold", "delay", "exclude"}
@@ -80,15 +82,23 @@ def parse_duration(text: str) -> timedelta:
     if not found:
         raise ValidationError(f"not a duration: {text!r}", hint="write it as 12h, 14d or 3y")
     count, unit = int(found.group(1)), found.group(2)
-    return {"h": timedelta(hours=count), "d": timedelta(days=count)}.get(
-        unit, timedelta(days=365 * count)
-    )
+    return require_duration(count * _RULE_UNIT_SECONDS[unit], str(text))
 
 
 def _strings(raw: object, what: str) -> list[str]:
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
         raise ValidationError(f"{what} must be a list of strings")
     return list(raw)
+
+
+def _strict_bool(value: object, rule: str) -> bool:
+    """`true` or `false` only: YAML's `"no"` is a string, and `bool("no")` would exclude."""
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"policy rule {rule!r}: exclude must be true or false, not {value!r}",
+            hint="write exclude: true (unquoted)",
+        )
+    return value
 
 
 def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:
@@ -117,7 +127,7 @@ def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:
             suspended_within=None if within is None else parse_duration(within),
             withhold=kinds,
             delay=parse_duration(entry["delay"]) if "delay" in entry else timedelta(0),
-            exclude=bool(entry.get("exclude", False)),
+            exclude=_strict_bool(entry.get("exclude", False), name),
         )
         if not (rule.countries or rule.tiers or rule.suspended_within is not None):
             raise ValidationError(f"policy rule {name!r} names no condition")

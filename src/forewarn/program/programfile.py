@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy.orm import Session
 
+from forewarn.bounded import read_bounded_text
 from forewarn.domain import (
     ArtifactKind,
     CaseStatus,
@@ -31,6 +32,8 @@ from forewarn.domain import (
     Tier,
 )
 from forewarn.domain.validation import (
+    EARLIEST,
+    LATEST,
     format_duration,
     format_instant,
     format_time_point,
@@ -43,9 +46,14 @@ from forewarn.errors import ValidationError
 from forewarn.program import artifacts, cases, partners, tiers, timeline
 from forewarn.program.artifact_files import read_confined
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.owner_only import make_owner_folder, write_owner_only
 from forewarn.program.partners import JOINED_REASON
 from forewarn.program.policy import parse_rules
+from forewarn.program.yaml_input import load_yaml
 from forewarn.store import CaseRepository, ProgramRepository
+
+PROGRAM_FILE_LIMIT = 64 * 1024**2
+"""Largest program file read (a 10,000-partner program is a few MB)."""
 
 
 class _Model(BaseModel):
@@ -78,6 +86,13 @@ class ProgramSection(_Model):
     rules: list[dict[str, Any]] = []
 
 
+def _in_calendar(value: date | None) -> date | None:
+    """A file's dates stay in the years forewarn accepts (no overflow when waves are planned)."""
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year}")
+    return value
+
+
 class HistoryEntry(_Model):
     """One status change of a partner."""
 
@@ -98,6 +113,8 @@ class PartnerEntry(_Model):
     age_recipient: str | None = None
     nda_date: date | None = None
     history: list[HistoryEntry] = []
+
+    _dates = field_validator("nda_date")(_in_calendar)
 
 
 class ArtifactEntry(_Model):
@@ -138,6 +155,7 @@ class CaseEntry(_Model):
     events: list[EventEntry] = []
 
     _patch_actual = field_validator("patch_actual", mode="before")(_time_text)
+    _dates = field_validator("reported", "patch_planned")(_in_calendar)
 
 
 class ProgramFile(_Model):
@@ -176,10 +194,7 @@ def _summary(document: ProgramFile) -> TransferSummary:
 
 def parse_program_file(text: str, *, source: str = "program file") -> ProgramFile:
     """Parse and validate YAML text into a `ProgramFile`."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"{source} is not valid YAML: {exc}") from exc
+    raw = load_yaml(text, source=source)
     try:
         document = ProgramFile.model_validate(raw)
     except pydantic.ValidationError as exc:
@@ -204,10 +219,7 @@ def parse_program_file(text: str, *, source: str = "program file") -> ProgramFil
 
 def read_program_file(path: Path) -> ProgramFile:
     """Read and validate a program file from disk."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"cannot read program file {path}: {exc}") from exc
+    text = read_bounded_text(path, limit=PROGRAM_FILE_LIMIT, what="program file")
     return parse_program_file(text, source=str(path))
 
 
@@ -409,18 +421,20 @@ def build_program_file(session: Session) -> ProgramFile:
 
 
 def export_program(session: Session, keys: ProgramKeys, path: Path) -> TransferSummary:
-    """Write the program to `path` and its decrypted artifacts to `<case id>/<name>` beside it."""
+    """Write the program to `path` and its decrypted artifacts to `<case id>/<name>` beside it.
+
+    Everything written is embargoed plaintext: files 0600, folders 0700, never through a link.
+    """
+    if path.is_symlink():
+        raise ValidationError(f"refusing to write through the symbolic link {path}")
     document = build_program_file(session)
     base = path.parent
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        for case in document.cases:
-            for item in case.artifacts:
-                content = artifacts.read_artifact(session, keys, case.id, item.name)
-                target = base / item.file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-        path.write_text(dump_program_file(document), encoding="utf-8")
-    except OSError as exc:
-        raise ValidationError(f"cannot write program file {path}: {exc.strerror}") from exc
+    make_owner_folder(base)
+    for case in document.cases:
+        for item in case.artifacts:
+            content = artifacts.read_artifact(session, keys, case.id, item.name)
+            target = base / item.file
+            make_owner_folder(target.parent)
+            write_owner_only(target, content)
+    write_owner_only(path, dump_program_file(document).encode("utf-8"))
     return _summary(document)

@@ -21,6 +21,7 @@ from forewarn.domain.validation import require_name
 from forewarn.errors import ConflictError, StoreError, ValidationError
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.tiers import DEFAULT_TIERS, configure_tiers
+from forewarn.program.witness import PENDING_KEY, WitnessFile, default_witness_path
 from forewarn.settings import Settings
 from forewarn.store import ProgramRepository, Store, migrate
 from forewarn.store.database import sqlite_path
@@ -46,16 +47,23 @@ class Program:
     """The program row as it was when opened."""
     key_file: Path
     """Where the keys were read from."""
+    witness: WitnessFile
+    """The audit log's witness outside the database."""
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed at the end of the block, rolled back on any error."""
+        """A unit of work: committed at the end of the block, rolled back on any error.
+
+        Checkpoints the block signed reach the witness only once the commit succeeded.
+        """
         with self.store.session() as session:
             yield session
+            pending = session.info.pop(PENDING_KEY, [])
+        self.witness.append(pending)
 
     def private_files(self) -> dict[str, Path]:
         """Files that must never leave as an artifact: the key file, the SQLite database."""
-        files = {"the program's key file": self.key_file}
+        files = {"the program's key file": self.key_file, "the audit witness": self.witness.path}
         database = sqlite_path(self.store.engine.url)
         if database is not None:
             files["the program's database"] = database
@@ -148,7 +156,8 @@ def open_program(settings: Settings) -> Program:
     except BaseException:
         store.close()
         raise
-    return Program(store=store, keys=keys, info=info, key_file=settings.key_file)
+    witness = WitnessFile(settings.witness_file or default_witness_path(settings.key_file))
+    return Program(store=store, keys=keys, info=info, key_file=settings.key_file, witness=witness)
 
 
 def migrate_program(settings: Settings) -> str:

@@ -8,6 +8,7 @@ database that does not answer, or a SQLite file that does not exist when one is 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,8 @@ from sqlalchemy.pool import NullPool
 from forewarn.errors import ConflictError, StoreError
 
 logger = logging.getLogger(__name__)
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 CONNECT_TIMEOUT_SECONDS = 5
 """How long to wait for a PostgreSQL server before saying it does not answer."""
@@ -62,6 +65,21 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create a missing SQLite file 0600 before SQLite does (it would follow the umask).
+
+    The database holds partner names, e-mails and case titles in clear; SQLite gives its journal
+    and WAL files the database file's permissions.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {path}: {exc.strerror or exc}") from exc
+    os.close(fd)
 
 
 def make_engine(url: str, *, pooled: bool = False) -> Engine:
@@ -116,6 +134,7 @@ class Store:
                     f"database {display_url(parsed)} does not answer: "
                     f"directory {path.parent} does not exist"
                 )
+            _create_owner_only(path)
         engine = make_engine(url, pooled=pooled)
         try:
             check_connection(engine)

@@ -58,6 +58,10 @@ class PartnerRepository:
             query = query.where(PartnerRow.status == status.value)
         return [partner_from_row(row) for row in self.session.scalars(query)]
 
+    def names(self) -> list[str]:
+        """Every partner's name, whatever its status, in the order they joined."""
+        return list(self.session.scalars(select(PartnerRow.name).order_by(PartnerRow.id)))
+
     def count(self) -> int:
         """How many partners exist, whatever their status."""
         return self.session.scalar(select(func.count()).select_from(PartnerRow)) or 0

@@ -99,14 +99,37 @@ def _bounded_read(stream: _Readable, budget: Budget, compressed: int) -> tuple[b
     return bytes(out), None
 
 
+TAIL_BYTES = 1024**2
+"""Bytes from a file's end shown to `sniff`: a zip's end record and a central directory of
+thousands of members fit."""
+
+_EOCD = struct.Struct("<4sHHHHIIH")
+
+
+def _zip_at_end(tail: bytes) -> bool:
+    """An end-of-central-directory record in `tail` pointing back at a central directory."""
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return False
+    fields = _EOCD.unpack_from(tail, at)
+    directory_size = fields[5]
+    start = at - directory_size
+    return start >= 0 and directory_size > 0 and tail[start : start + 4] == b"PK\x01\x02"
+
+
 class ZipReader:
     """Zip archives; encrypted members are refused, not cracked."""
 
     name = "zip"
 
-    def sniff(self, head: bytes) -> bool:
-        """Local file header or empty-archive end record."""
-        return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+    def sniff(self, head: bytes, tail: bytes = b"") -> bool:
+        """Local file header or empty-archive end record; or a zip behind a stub (`tail`).
+
+        Self-extracting archives put an executable before the zip, so only the end of the file
+        says what it is: an end-of-central-directory record whose central directory, found
+        where the record says, starts with its signature.
+        """
+        return head.startswith((b"PK\x03\x04", b"PK\x05\x06")) or _zip_at_end(tail)
 
     def members(self, data: bytes, budget: Budget) -> Iterator[Member]:
         """Each regular member, bounded; directories skipped."""
@@ -141,7 +164,7 @@ class TarReader:
 
     name = "tar"
 
-    def sniff(self, head: bytes) -> bool:
+    def sniff(self, head: bytes, tail: bytes = b"") -> bool:
         """POSIX and GNU tar magic at offset 257."""
         return head[257:262] == b"ustar"
 
@@ -167,7 +190,7 @@ class TarReader:
 
 
 class _Decompressor(Protocol):
-    def decompress(self, data: bytes, max_length: int = -1, /) -> bytes: ...
+    def decompress(self, data: bytes | memoryview, max_length: int = -1, /) -> bytes: ...
 
 
 class CompressedReader:
@@ -181,7 +204,7 @@ class CompressedReader:
         self._make = make
         self._suffixes = suffixes
 
-    def sniff(self, head: bytes) -> bool:
+    def sniff(self, head: bytes, tail: bytes = b"") -> bool:
         """The format's magic bytes."""
         return head.startswith(self._magic)
 
@@ -194,39 +217,54 @@ class CompressedReader:
         return outer
 
     def members(self, data: bytes, budget: Budget) -> Iterator[Member]:
-        """One member, decompressed block by block with the ratio checked as it grows."""
+        """One member, decompressed block by block with the ratio checked as it grows.
+
+        Input is fed in bounded chunks, so each stream's leftover (`unused_data`) is at most a
+        chunk: many concatenated tiny streams cost linear time, not quadratic, and their count
+        is bounded by the archive member limit.
+        """
         refusal = _count_member(budget)
         if refusal is not None:
             yield Member("", error=refusal)
             return
         out = bytearray()
-        pending = data
+        view = memoryview(data)
+        position = 0
+        streams = 1
         decompressor = self._make()
+        feed: bytes | memoryview = b""
         while True:
+            if not feed and getattr(decompressor, "needs_input", True):
+                if position >= len(data):
+                    break  # all input read: a truncated stream keeps what was recovered
+                feed = view[position : position + _CHUNK]
+                position += len(feed)
             room = budget.limits.max_member_bytes + 1 - len(out)
-            produced = decompressor.decompress(pending, room)
-            out += produced
+            out += decompressor.decompress(feed, room)
             refusal = _size_refusal(budget, len(out)) or _ratio_refusal(budget, len(out), len(data))
             if refusal is not None:
                 yield Member("", error=refusal)
                 return
             if getattr(decompressor, "eof", False):
-                pending = bytes(getattr(decompressor, "unused_data", b""))
-                if not pending.strip(b"\x00"):
+                position -= len(getattr(decompressor, "unused_data", b""))
+                rest = view[position : position + _CHUNK]
+                if position + len(rest) >= len(data) and not bytes(rest).strip(b"\x00"):
                     break
+                streams += 1
+                if streams > budget.limits.max_members:
+                    yield Member("", error=f"refused: more than {streams - 1} concatenated streams")
+                    return
                 decompressor = self._make()  # concatenated streams (`cat a.gz b.gz`)
+                feed = b""
                 continue
             tail = getattr(decompressor, "unconsumed_tail", None)
-            if tail is not None:  # zlib hands back the input it did not consume
-                pending = bytes(tail)
-                if not pending and not produced:
-                    break  # truncated stream: keep what was recovered
-            elif getattr(decompressor, "needs_input", True):
-                break  # bz2/lzma consumed everything and want more: truncated
-            else:
-                pending = b""  # bz2/lzma buffered input; drain it
+            feed = bytes(tail) if tail else b""  # zlib hands back what it did not consume
         budget.total += len(out)
         yield Member("", bytes(out))
+
+
+_CHUNK = 64 * 1024
+"""Compressed bytes fed to a decompressor at a time."""
 
 
 def _gzip() -> _Decompressor:

@@ -59,7 +59,7 @@ class DocumentReader:
 
     name = "json document"
 
-    def sniff(self, head: bytes) -> bool:
+    def sniff(self, head: bytes, tail: bytes = b"") -> bool:
         """A JSON object whose start names one of the standards."""
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         return start.startswith(b"{") and _SIGNS.search(start[:_SNIFF]) is not None

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.readers.archives import PARSE_ERRORS, READERS, CompressedReader
+from forewarn.hunt.readers.archives import PARSE_ERRORS, READERS, TAIL_BYTES, CompressedReader
 from forewarn.hunt.readers.classify import SNIFF_BYTES, classify
 from forewarn.hunt.readers.documents import DocumentReader
 from forewarn.hunt.readers.interface import Budget, ContainerReader, Item, ItemKind
@@ -26,10 +26,10 @@ CONTAINERS: tuple[ContainerReader, ...] = (*READERS, DocumentReader())
 """Archives, compressed streams, and threat-intelligence documents opened into their prose."""
 
 
-def container_for(head: bytes) -> ContainerReader | None:
-    """The reader whose format the first bytes announce, if any."""
+def container_for(head: bytes, tail: bytes = b"") -> ContainerReader | None:
+    """The reader whose format the first (or, for zips, the last) bytes announce, if any."""
     for reader in CONTAINERS:
-        if reader.sniff(head):
+        if reader.sniff(head, tail):
             return reader
     return None
 
@@ -62,7 +62,12 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
         size = path.stat().st_size
         with open(path, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
-            reader = container_for(head)
+            tail = b""
+            if size > len(head) and size <= limits.max_member_bytes:
+                handle.seek(max(len(head), size - TAIL_BYTES))
+                tail = handle.read(TAIL_BYTES)
+                handle.seek(len(head))
+            reader = container_for(head, tail)
             if reader is None:
                 kind, language, encoding = classify(display, head)
                 yield Item(display, kind, size, language, encoding, source=str(path))
@@ -86,7 +91,7 @@ def _from_bytes(
     name: str, data: bytes, depth: int, budget: Budget, archive: str | None
 ) -> Iterator[Item]:
     head = data[:SNIFF_BYTES]
-    reader = container_for(head)
+    reader = container_for(head, data[-TAIL_BYTES:])
     if reader is not None:
         yield from _expand(name, data, reader, depth + 1, budget, archive or name)
         return

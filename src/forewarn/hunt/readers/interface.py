@@ -88,8 +88,8 @@ class ContainerReader(Protocol):
     name: str
     """Short format name used in messages (`zip`, `tar`, `gzip`)."""
 
-    def sniff(self, head: bytes) -> bool:
-        """Whether the first bytes look like this format."""
+    def sniff(self, head: bytes, tail: bytes = b"") -> bool:
+        """Whether the first bytes (or the last, `tail`) look like this format."""
         ...
 
     def members(self, data: bytes, budget: Budget) -> Iterator[Member]:

@@ -148,7 +148,7 @@ def test_related_cases_and_the_release_instant_survive_export_and_import(
     )
     assert published.exit_code == 0, published.stderr
     exported = program_env.dir / "export" / "program.yaml"
-    assert cli([*g, "program", "export", str(exported)]).exit_code == 0
+    assert cli([*g, "program", "export", str(exported), "--plaintext"]).exit_code == 0
     text = exported.read_text()
     assert "related: FW-2021-0002" in text and "patch_actual: '2021-03-02T17:00:00Z'" in text
     fresh = [

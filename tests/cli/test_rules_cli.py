@@ -18,8 +18,8 @@ import yara
 
 from forewarn.demo.disguise_rules import RULE_ATTACKS
 from forewarn.demo.disguises import scrub_tokens
-from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, POC, populate
+from forewarn.program.bundles import unseal
+from release_world import CASE, NOTICE, POC, open_bundle, populate
 from trace_world import LEAKER, OTHER, iso
 
 RULE_FILES = ("rules.yar", "suricata.rules")
@@ -48,7 +48,7 @@ def _release(program_env, cli, out: Path) -> tuple[list[str], dict[str, dict[str
         )
         assert fetched.exit_code == 0, fetched.stderr
         sealed = (where / f"{CASE}.bundle.age").read_bytes()
-        copies[name] = dict(verify_bundle(unseal(sealed, world.identities[name])).contents)
+        copies[name] = dict(open_bundle(unseal(sealed, world.identities[name])).contents)
     return args, copies
 
 

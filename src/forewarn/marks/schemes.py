@@ -20,7 +20,7 @@ from forewarn.marks.channels.text import TextChannel
 from forewarn.marks.channels.wire import WireChannel
 from forewarn.marks.registry import ChannelRegistry
 
-CURRENT_SCHEME = 2
+CURRENT_SCHEME = 3
 """The scheme new cases are marked with."""
 
 DEFAULT_MAX_COLLUDERS = 3
@@ -57,9 +57,30 @@ def _scheme_2() -> ChannelRegistry:
     )
 
 
+def _scheme_3() -> ChannelRegistry:
+    """As scheme 2, with scheme 3's wire channel (`WireChannel(version=3)`): every digit of an
+    arbitrary number, coherent header-value variants, padding letters, JSON separators, the
+    order of statements that build a cookie or a header dict, and behaviour constants read from
+    code by role (timeouts, retries, pauses, read sizes, printed JSON's indent, request loops).
+    Its Python source channel anchors blind to those values, so the two never collide."""
+    text = TextChannel()
+    return ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (text,),
+            ArtifactKind.DETECTION: (text,),
+            ArtifactKind.POC: (
+                WireChannel(version=3),
+                PythonSourceChannel(blind=True),
+                LiteralChannel(),
+            ),
+        }
+    )
+
+
 SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
     2: _scheme_2,
+    3: _scheme_3,
 }
 """Scheme version → the channel registry it marks with."""
 

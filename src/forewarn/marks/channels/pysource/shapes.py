@@ -148,7 +148,12 @@ def literal_key(stmt: ast.stmt, blind: bool = False) -> str:
     for node in ast.walk(stmt.value):
         if isinstance(node, ast.Constant):
             value = node.value
-            if blind and type(value) in (int, float) and fold_number(value) == "num":
+            if (
+                blind
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and fold_number(value) == "num"
+            ):
                 value = "num"
             elif blind and isinstance(value, str):
                 value = fold_text(value)

@@ -304,10 +304,10 @@ def _bound_once(body: Iterable[ast.stmt], stores: Counter[str]) -> dict[str, ast
 def _class_attributes(node: ast.ClassDef) -> dict[str, ast.expr]:
     """A class's attributes bound once in its body, and `self.x = …` bound once in `__init__`."""
     stores = Counter(
-        n.id
-        for n in node.body
-        for n in ast.walk(n)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        name.id
+        for stmt in node.body
+        for name in ast.walk(stmt)
+        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)
     )
     found = _bound_once(node.body, stores)
     for stmt in node.body:

@@ -106,7 +106,7 @@ def _roles(
     """The literal behind each behaviour constant, moved to its role's other value."""
     seen: set[tuple[int, int]] = set()
     for site in role_sites(tree, sending):
-        if site.literal is None:
+        if site.literal is None or not site.movable:
             continue
         other = partner(site.role, site.value)
         span = offsets.span(site.literal)

@@ -58,6 +58,10 @@ class RoleSite:
     """The value, followed to its literal."""
     literal: ast.Constant | None
     """The one literal that defines the value, when there is one (a mark can go there)."""
+    movable: bool = True
+    """Whether a mark may change it without changing what the tool achieves: a pause only
+    between the requests of a loop (a poll interval, not a race's delay), a loop of requests
+    only when its counter is merely printed into them (more polls, not more payloads)."""
 
 
 def canonical(value: float) -> str:
@@ -112,26 +116,29 @@ class _Reader:
         self.senders = _sending_functions(tree, lines)
 
     def sites(self) -> Iterator[RoleSite]:
-        yield from self._walk(self.tree, _Frame(None, {}, {}))
+        yield from self._walk(self.tree, _Frame(None, {}, {}), looping=False)
 
-    def _walk(self, node: ast.AST, frame: _Frame) -> Iterator[RoleSite]:
+    def _walk(self, node: ast.AST, frame: _Frame, *, looping: bool) -> Iterator[RoleSite]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.ClassDef):
-                yield from self._walk(child, _Frame(child.name, {}, {}))
+                yield from self._walk(child, _Frame(child.name, {}, {}), looping=False)
             elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                yield from self._walk(child, _function_frame(child, frame))
+                yield from self._walk(child, _function_frame(child, frame), looping=False)
             else:
-                yield from self._node(child, frame)
-                yield from self._walk(child, frame)
+                yield from self._node(child, frame, looping)
+                polls = isinstance(child, ast.For | ast.AsyncFor | ast.While) and self._sends(
+                    list(child.body)
+                )
+                yield from self._walk(child, frame, looping=looping or polls)
 
-    def _node(self, node: ast.AST, frame: _Frame) -> Iterator[RoleSite]:
+    def _node(self, node: ast.AST, frame: _Frame, looping: bool) -> Iterator[RoleSite]:
         if isinstance(node, ast.Call):
-            yield from self._call(node, frame)
+            yield from self._call(node, frame, looping)
         elif isinstance(node, ast.For | ast.AsyncFor):
-            yield from self._loop(node.iter, list(node.body), frame)
+            yield from self._loop(node.iter, node.target, list(node.body), frame)
         elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
             for generator in node.generators:
-                yield from self._loop(generator.iter, [node.elt], frame)
+                yield from self._loop(generator.iter, generator.target, [node.elt], frame)
         elif isinstance(node, ast.While):
             yield from self._while(node, frame)
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
@@ -142,7 +149,7 @@ class _Reader:
             if (kept or reads) and cut.lower is None and cut.step is None and cut.upper:
                 yield from self._site("read-size", cut.upper, frame)
 
-    def _call(self, node: ast.Call, frame: _Frame) -> Iterator[RoleSite]:
+    def _call(self, node: ast.Call, frame: _Frame, looping: bool) -> Iterator[RoleSite]:
         name = _method(node)
         keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
         if "timeout" in keywords:
@@ -157,7 +164,7 @@ class _Reader:
         if name == "Retry" and "total" in keywords:
             yield from self._site("retries", keywords["total"], frame)
         if name == "sleep" and node.args:
-            yield from self._site("pause", node.args[0], frame)
+            yield from self._site("pause", node.args[0], frame, movable=looping)
         if name in READING_METHODS:
             size = node.args[0] if node.args else keywords.get("chunk_size")
             if size is not None:
@@ -172,7 +179,9 @@ class _Reader:
                     yield from self._site(role, keywords["default"], frame)
                     break
 
-    def _loop(self, call: ast.expr, body: list[ast.AST], frame: _Frame) -> Iterator[RoleSite]:
+    def _loop(
+        self, call: ast.expr, target: ast.expr, body: list[ast.AST], frame: _Frame
+    ) -> Iterator[RoleSite]:
         """`for _ in range(n)` (or a comprehension over it) whose body sends: `n` requests,
         or `n` attempts when the body retries."""
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
@@ -182,12 +191,13 @@ class _Reader:
         if not self._sends(body):
             return
         role = "retries" if _retries(body) else "request-loop"
+        movable = role == "retries" or _printed_only(target, body)
         if len(call.args) == 1:
-            yield from self._site(role, call.args[0], frame)
+            yield from self._site(role, call.args[0], frame, movable=movable)
             return
         start, stop = (self._value(a, frame) for a in call.args)
         if start is not None and stop is not None and stop[0] > start[0]:
-            yield RoleSite(role, stop[0] - start[0], None)
+            yield RoleSite(role, stop[0] - start[0], None, movable)
 
     def _while(self, node: ast.While, frame: _Frame) -> Iterator[RoleSite]:
         test = node.test
@@ -207,10 +217,12 @@ class _Reader:
                     return True
         return False
 
-    def _site(self, role: str, node: ast.expr, frame: _Frame) -> Iterator[RoleSite]:
+    def _site(
+        self, role: str, node: ast.expr, frame: _Frame, *, movable: bool = True
+    ) -> Iterator[RoleSite]:
         found = self._value(node, frame)
         if found is not None:
-            yield RoleSite(role, found[0], found[1])
+            yield RoleSite(role, found[0], found[1], movable)
 
     def _value(
         self, node: ast.expr, frame: _Frame, depth: int = 0
@@ -225,7 +237,7 @@ class _Reader:
             return float(value), node
         if isinstance(node, ast.Name):
             bound = frame.locals.get(node.id) or frame.defaults.get(node.id)
-            if bound is None and node.id not in frame.params:
+            if bound is None and node.id not in frame.params | frame.assigned:
                 bound = self.module.get(node.id)
             return None if bound is None else self._value(bound, frame, depth + 1)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
@@ -264,6 +276,8 @@ class _Frame:
     """Parameters with a default, to it."""
     params: frozenset[str] = frozenset()
     """Every parameter name (a parameter shadows a module constant)."""
+    assigned: frozenset[str] = frozenset()
+    """Every name the function assigns (a local shadows a module constant)."""
 
 
 def _function_frame(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: _Frame) -> _Frame:
@@ -283,7 +297,7 @@ def _function_frame(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: _Frame)
         n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     )
     local = {k: v for k, v in _bound_once(node.body, stores).items() if k not in params}
-    return _Frame(outer.klass, local, defaults, frozenset(params))
+    return _Frame(outer.klass, local, defaults, frozenset(params), frozenset(stores))
 
 
 def _bound_once(body: Iterable[ast.stmt], stores: Counter[str]) -> dict[str, ast.expr]:
@@ -338,6 +352,32 @@ def _method(call: ast.Call) -> str | None:
     if isinstance(func, ast.Attribute):
         return func.attr
     return None
+
+
+def _printed_only(target: ast.expr, body: list[ast.AST]) -> bool:
+    """Whether a loop's counter is only ever written into text (`str(n)`, `"%d" % n`, an
+    f-string, `.format(n)`): then one more turn is one more alike request, nothing else."""
+    if not isinstance(target, ast.Name):
+        return False
+    printed: set[int] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and _method(node) in ("str", "format"):
+                printed |= {id(a) for a in node.args}
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+                right = node.right
+                printed |= (
+                    {id(e) for e in right.elts} if isinstance(right, ast.Tuple) else {id(right)}
+                )
+            elif isinstance(node, ast.FormattedValue):
+                printed.add(id(node.value))
+    uses = [
+        node
+        for stmt in body
+        for node in ast.walk(stmt)
+        if isinstance(node, ast.Name) and node.id == target.id
+    ]
+    return all(id(use) in printed for use in uses)
 
 
 def _retries(body: list[ast.AST]) -> bool:

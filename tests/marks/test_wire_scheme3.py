@@ -216,5 +216,22 @@ def test_the_marker_says_how_many_symbols_traffic_shows() -> None:
     original = SHIPPED.read_bytes()
     carried = marker.capacity("poc.py", ArtifactKind.POC, original)
     shown = marker.traffic_capacity("poc.py", ArtifactKind.POC, original)
-    assert carried["wire"] == 62 and shown["wire"] == 58
+    assert carried["wire"] == 63 and shown["wire"] == 59
     assert shown["python_source"] == carried["python_source"]
+
+
+@pytest.mark.parametrize("script", [KINDS, SHIPPED, TICKETDESK], ids=lambda p: p.name)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32))
+def test_the_derived_tree_writes_what_the_splice_writes(script: Path, seed: int) -> None:
+    """Statement orders, floats and inserted user-agent tokens included."""
+    import random
+
+    from forewarn.marks.channels.wire.tree import WireLayout
+
+    plan = wire_plan(script.read_text(), 3)
+    layout = WireLayout(plan)
+    assert layout.complete
+    rng = random.Random(seed)
+    bits = [rng.randint(0, 1) for _ in plan.edits]
+    assert layout.derived_tree(bits).module.code == plan.write(bits)

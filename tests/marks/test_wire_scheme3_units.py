@@ -188,3 +188,24 @@ def test_statement_orders_leave_comments_and_shared_lines_alone() -> None:
     assert statement_orders(shared, ast.parse(shared)) == []
     trailing = 'def f(p, x):\n    p.append("a=" + x)\n    p.append("b=1")  # b\n'
     assert statement_orders(trailing, ast.parse(trailing)) == []
+
+
+def test_user_agents_have_parts_the_same_browser_sends_otherwise() -> None:
+    from forewarn.marks.channels._python.variants import agent_parts
+
+    chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/88.0.4324.190"
+    assert [(chrome[a:b], other) for a, b, other in agent_parts(chrome)] == [("10.0", "6.1")]
+    firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:91.0) Gecko/20100101 Firefox/91.0"
+    found = [(firefox[a:b], other) for a, b, other in agent_parts(firefox)]
+    assert found == [
+        ("", "Ubuntu; "),
+        ("91.0) Gecko/20100101 Firefox/91.0", "102.0) Gecko/20100101 Firefox/102.0"),
+    ]
+    newest = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    assert [other for _, _, other in agent_parts(newest)] == [
+        "",
+        "115.0) Gecko/20100101 Firefox/115.0",
+    ]
+    assert agent_parts("curl/8.5.0") == []
+    for a, b, other in agent_parts(firefox):
+        assert fold_text(firefox[:a] + other + firefox[b:]) == fold_text(firefox)

@@ -73,6 +73,39 @@ def _language(value: str) -> str | None:
     return f"{lang}-{region},{lang};q=0.{_WEIGHTS[weight]}"
 
 
+AGENT_PARTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=Windows NT )10\.0(?=; (?:Win64|WOW64))"), "6.1"),
+    (re.compile(r"(?<=Windows NT )6\.1(?=; (?:Win64|WOW64))"), "10.0"),
+    (re.compile(r"(?<=X11; )(?=Linux x86_64; rv:)"), "Ubuntu; "),
+    (re.compile(r"(?<=X11; )Ubuntu; (?=Linux x86_64; rv:)"), ""),
+    (re.compile(r"(?<=rv:)(\d+)\.0\) Gecko/20100101 Firefox/\1\.0"), "esr"),
+)
+"""Parts of a browser's user agent with another form the same browser sends: Windows 10 and 7
+(Chrome 88 and Firefox 91 ran on both), Firefox on Linux with and without Ubuntu's token, and
+a Firefox ESR release and the next one (`esr`: both of its version numbers together)."""
+
+ESR = (60, 68, 78, 91, 102, 115, 128)
+"""Firefox extended-support releases, in order."""
+
+
+def agent_parts(agent: str) -> list[tuple[int, int, str]]:
+    """`(start, end, other form)` of each part of a user agent that has another form."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, other in AGENT_PARTS:
+        match = pattern.search(agent)
+        if match is None:
+            continue
+        if other == "esr":
+            version = int(match.group(1))
+            if version not in ESR:
+                continue
+            at = ESR.index(version)
+            nxt = ESR[at + 1] if at + 1 < len(ESR) else ESR[at - 1]
+            other = match.group(0).replace(f"{version}.0", f"{nxt}.0")
+        found.append((match.start(), match.end(), other))
+    return found
+
+
 PADDING_LETTERS = {"A": "X", "X": "A", "a": "x", "x": "a"}
 """A padding run's letter and its partner: the two letters PoCs pad with."""
 
@@ -100,6 +133,7 @@ def fold_text(text: str) -> str:
         if partner is not None:
             text = min(text, partner)
             break
+    text = text.replace("X11; Ubuntu; Linux", "X11; Linux")
     return DIGITS.sub("#", text).lower()
 
 
@@ -121,6 +155,7 @@ __all__ = [
     "LADDERS",
     "PADDING_LETTERS",
     "SEPARATORS",
+    "agent_parts",
     "fold_number",
     "fold_text",
     "header_value",

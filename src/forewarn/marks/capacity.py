@@ -64,12 +64,14 @@ SURVIVES: dict[Attack, frozenset[str] | None] = {
     Attack.CAPTURE: frozenset({"payload", "wire"}),
 }
 """Channels whose symbols each attack leaves (`None`: all). Python structural symbols survive
-formatters and renaming, not rewrites; wire values (`wire` in scheme 2, `payload` in scheme 1,
-literals of other languages) survive a rewrite that keeps the requests, and a capture shows them
-(all for raw HTTP, pcap, HAR and Suricata with all headers; fewer in Zeek and web-server logs);
-advisory wording survives only a verbatim copy; a rule file's marks survive reformatting (a
-YARA rule renamed loses its name's few symbols, a reorder by someone else its order symbols).
-A channel not named here counts only for verbatim copies."""
+formatters and renaming, not rewrites; wire values (`wire` in schemes 2 and 3, `payload` in
+scheme 1, literals of other languages) survive a rewrite that keeps the requests, and a capture
+shows them (all for raw HTTP, pcap, HAR and Suricata with all headers; fewer in Zeek and
+web-server logs), but for scheme 3's behaviour constants, which are never on the wire (`assess`
+counts a capture from what traffic shows); advisory wording survives only a verbatim copy; a
+rule file's marks survive reformatting (a YARA rule renamed loses its name's few symbols, a
+reorder by someone else its order symbols). A channel not named here counts only for verbatim
+copies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +192,21 @@ def distinct_positions(symbols: Mapping[str, int], length: int) -> int:
     return round(length * (1.0 - missed))
 
 
-def assess(capacity: Mapping[str, int], n: int, c: int, epsilon: float) -> tuple[Outcome, ...]:
-    """What each attack leaves of an artifact with `capacity` symbols per channel."""
+def assess(
+    capacity: Mapping[str, int],
+    n: int,
+    c: int,
+    epsilon: float,
+    traffic: Mapping[str, int] | None = None,
+) -> tuple[Outcome, ...]:
+    """What each attack leaves of an artifact with `capacity` symbols per channel; a capture
+    leaves only the symbols its traffic shows (`traffic`, per channel, when given)."""
     needs = symbols_needed(n, c, epsilon)
     out = []
     for attack in Attack:
         kept = SURVIVES[attack]
-        left = {ch: s for ch, s in capacity.items() if kept is None or ch in kept}
+        counts = traffic if attack is Attack.CAPTURE and traffic is not None else capacity
+        left = {ch: counts.get(ch, s) for ch, s in capacity.items() if kept is None or ch in kept}
         positions = distinct_positions(left, needs.length)
         names = 0
         for size in COALITIONS:

@@ -31,7 +31,7 @@ from forewarn.errors import MarkError
 from forewarn.marks import code, layout
 from forewarn.marks import tokens as canary
 from forewarn.marks.accusation import Accusation, accuse
-from forewarn.marks.channels.interface import Capture, Channel
+from forewarn.marks.channels.interface import Capture, Channel, ShownInTraffic
 from forewarn.marks.registry import ChannelRegistry
 from forewarn.marks.schemes import default_registry, registry_of
 from forewarn.marks.threshold import DEFAULT_DRAWS
@@ -131,6 +131,19 @@ class Marker:
         """Choice points per channel that `original` offers."""
         text = _text(original, artifact)
         return {ch.name: ch.capacity(text) for ch in self.channels.for_kind(kind)}
+
+    def traffic_capacity(
+        self, artifact: str, kind: ArtifactKind, original: bytes
+    ) -> dict[str, int]:
+        """Choice points per channel that a full capture of `original`'s traffic shows (for
+        channels that are not on the wire at all, their capacity: `SURVIVES` drops them)."""
+        text = _text(original, artifact)
+        return {
+            ch.name: ch.traffic_capacity(text)
+            if isinstance(ch, ShownInTraffic)
+            else ch.capacity(text)
+            for ch in self.channels.for_kind(kind)
+        }
 
     def _positions(self, artifact: str, channel: Channel, count: int) -> npt.NDArray[np.int64]:
         return layout.positions(

@@ -59,15 +59,23 @@ def _scheme_2() -> ChannelRegistry:
 
 
 def _scheme_3() -> ChannelRegistry:
-    """As scheme 2, and detection rules (YARA, Suricata) carry marks in their free wording and
-    order (`RulesChannel`). A new scheme, not an addition to scheme 2: a case stores the channel
-    set it was released with, and scheme 2's must stay what its cases stored."""
+    """As scheme 2, with scheme 3's wire channel (`WireChannel(version=3)`): every digit of an
+    arbitrary number, coherent header-value variants, padding letters, JSON separators, the
+    order of statements that build a cookie or a header dict, and behaviour constants read from
+    code by role (timeouts, retries, pauses, read sizes, printed JSON's indent, request loops).
+    Its Python source channel anchors blind to those values, so the two never collide. Detection
+    rules (YARA, Suricata) carry marks in their free wording and order (`RulesChannel`). A new
+    scheme, not an addition to scheme 2: a case stores the channel set it was released with."""
     text = TextChannel()
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
-            ArtifactKind.POC: (WireChannel(), PythonSourceChannel(), LiteralChannel()),
+            ArtifactKind.POC: (
+                WireChannel(version=3),
+                PythonSourceChannel(blind=True),
+                LiteralChannel(),
+            ),
             ArtifactKind.RULES: (RulesChannel(),),
         }
     )

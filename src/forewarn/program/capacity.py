@@ -83,10 +83,11 @@ def case_capacity(
         original = read_artifact(session, keys, case_id, artifact.name)
         try:
             symbols = marker.capacity(artifact.name, artifact.kind, original)
+            traffic = marker.traffic_capacity(artifact.name, artifact.kind, original)
             tokens = len(marker.tokens(artifact.name, artifact.kind, original, PROBE_PARTNER))
         except MarkError:
-            symbols, tokens = {}, 0  # not UTF-8 text: shipped as it is
-        outcomes = assess(symbols, params.n_partners, params.max_colluders, params.epsilon)
+            symbols, traffic, tokens = {}, {}, 0  # not UTF-8 text: shipped as it is
+        outcomes = assess(symbols, params.n_partners, params.max_colluders, params.epsilon, traffic)
         count = None if recipients is None else recipients.get(artifact.name, 0)
         found.append(
             ArtifactCapacity(artifact.name, artifact.kind, symbols, tokens, outcomes, count)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from forewarn.domain.wire import HttpRequest
 
@@ -57,4 +57,14 @@ class Channel(Protocol):
 
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice point of `original`, the bit `suspect` shows, or `None` when erased."""
+        ...
+
+
+@runtime_checkable
+class ShownInTraffic(Protocol):
+    """A channel some of whose choice points never show in traffic (the wire channel's
+    behaviour constants: timeouts, retry counts), so a capture reads fewer than it carries."""
+
+    def traffic_capacity(self, original: str) -> int:
+        """How many of the choice points of `original` a full capture of its traffic shows."""
         ...

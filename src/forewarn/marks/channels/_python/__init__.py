@@ -1,1 +1,1 @@
-"""Helpers both Python PoC channels (`payload`, `pysource`) share; private to `channels`."""
+"""Helpers the Python PoC channels (`payload`, `pysource`, `wire`) share; private to `channels`."""

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from forewarn.marks.channels._python.entries import entry_key, entry_runs
 from forewarn.marks.channels.pysource.names import name_raws
 from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
@@ -81,8 +82,9 @@ def _digest(text: str) -> str:
 class _Walker(NodeSerialiser):
     """Serialises a tree canonically and records choice points on the way."""
 
-    def __init__(self, lines: list[bytes]) -> None:
+    def __init__(self, lines: list[bytes], blind: bool = False) -> None:
         self.lines = lines
+        self.blind = blind
         self.in_fstring = 0
         self.sink: list[Raw] = []
         self.analysis = Analysis()
@@ -168,6 +170,8 @@ class _Walker(NodeSerialiser):
                 start += 1
             _, texts = self.run_pairs(kept[:start])
             out.append("LEAD(" + ",".join(sorted(t for t in texts if t != HOISTED)) + ")")
+        entries = {id(r[0]): r for r in entry_runs(kept[start:])} if self.blind else {}
+        inside: set[int] = set()
         run: list[ast.stmt] = []
         for stmt in [*kept[start:], None]:
             if pairs and stmt is not None and pairable(stmt):
@@ -175,9 +179,25 @@ class _Walker(NodeSerialiser):
                 continue
             out.extend(self.run_pairs(run)[0])
             run = []
-            if stmt is not None:
+            if stmt is None or id(stmt) in inside:
+                continue
+            if id(stmt) in entries:
+                inside |= {id(s) for s in entries[id(stmt)]}
+                out.append(self.entries(entries[id(stmt)]))
+            else:
                 out.append(self.c(stmt))
         return "[" + ";".join(out) + "]"
+
+    def entries(self, run: list[ast.stmt]) -> str:
+        """A run of entry statements as a set (scheme 3, `blind`): the wire channel may
+        reorder it, so its statements are written, and their choice points met, in the order
+        of their literals."""
+        texts: list[str] = []
+        for stmt in sorted(run, key=entry_key):
+            with self.capture() as got:
+                texts.append(self.c(stmt))
+            self.sink.extend(got)
+        return "ENTRIES(" + ",".join(texts) + ")"
 
     def run_pairs(self, run: list[ast.stmt]) -> tuple[list[str], list[str]]:
         """Canonical text of a run of pairable statements, and of each statement."""
@@ -187,7 +207,7 @@ class _Walker(NodeSerialiser):
             first, second = run[i], run[i + 1]
             out.append("PAIR(" + ",".join(sorted(texts[i : i + 2])) + ")")
             assert isinstance(first, ast.Assign) and isinstance(second, ast.Assign)
-            values = (literal_key(first), literal_key(second))
+            values = (literal_key(first, self.blind), literal_key(second, self.blind))
             names = (target(first), target(second))
             literal = literal_value(first.value) and literal_value(second.value)
             if literal and names[0] != names[1] and values[0] != values[1]:
@@ -244,9 +264,10 @@ class _Walker(NodeSerialiser):
             self.marked = frozenset()
 
 
-def analyse(tree: ast.Module, source: str) -> Analysis:
-    """All choice points of a parsed file (`source` is its text), anchored."""
-    walker = _Walker([line.encode() for line in source.splitlines()])
+def analyse(tree: ast.Module, source: str, blind: bool = False) -> Analysis:
+    """All choice points of a parsed file (`source` is its text), anchored; `blind` anchors
+    ignore what scheme 3's wire channel may change in literals (`variants.fold_text`)."""
+    walker = _Walker([line.encode() for line in source.splitlines()], blind)
     walker.module(tree)
     for digest, raw in name_raws(list(walker.defs), walker.marked_block):
         walker.analysis.sites.append(

@@ -77,11 +77,11 @@ class _Plan:
     """`id`s of the nodes of `module` with a choice point below them (the rewrite's path)."""
 
 
-def _parse(text: str) -> Analysis | None:
+def _parse(text: str, blind: bool = False) -> Analysis | None:
     if len(text) > MAX_SOURCE_CHARS:
         return None
     try:
-        return analyse(ast.parse(text), text)
+        return analyse(ast.parse(text), text, blind)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -108,8 +108,8 @@ def _signature(analysis: Analysis) -> tuple[object, ...]:
 
 
 @lru_cache(maxsize=32)
-def _plan(original: str) -> _Plan:
-    analysis = _parse(original)
+def _plan(original: str, blind: bool = False) -> _Plan:
+    analysis = _parse(original, blind)
     if analysis is None:
         return _Plan((), None, (), frozenset())
     source_map = source_map_of(original)
@@ -125,14 +125,19 @@ def _plan(original: str) -> _Plan:
     return _Plan(tuple(located), module, _signature(analysis), ancestors(module, targets))
 
 
-def _plan_of(text: str) -> _Plan:
+def _planned(original: str, blind: bool) -> _Plan:
+    """`_plan`, called as scheme 1 and 2 always called it (one cache entry per original)."""
+    return _plan(original, True) if blind else _plan(original)
+
+
+def _plan_of(text: str, blind: bool = False) -> _Plan:
     """The plan of `text`, from its original's when it is a payload copy of a known original."""
     derived = derivation(text)
-    return _plan(text) if derived is None else _derived_plan(text, *derived)
+    return _planned(text, blind) if derived is None else _derived_plan(text, *derived, blind)
 
 
 @lru_cache(maxsize=8)
-def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...]) -> _Plan:
+def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...], blind: bool) -> _Plan:
     """`_plan(text)` without parsing `text` with libcst again.
 
     The payload channel changed only literals and dict element order, so when `text` shows the
@@ -141,14 +146,14 @@ def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...]) -> _Plan:
     The rebuilt tree's code is `text` itself (`PayloadLayout.write` and `derived_tree` make the
     same edits; tests/marks/test_payload_write.py checks it on random bits).
     """
-    base = _plan(layout.original)
+    base = _planned(layout.original, blind)
     if base.module is not layout.module:
         # The layout was built on a tree that the source-map cache has since let go: its
         # nodes are not the plan's, so nothing could be carried over.
-        return _plan(text)
-    analysis = _parse(text)
+        return _planned(text, blind)
+    analysis = _parse(text, blind)
     if base.module is None or analysis is None or _signature(analysis) != base.signature:
-        return _plan(text)
+        return _planned(text, blind)
     tree = derived_tree(layout, bits)
     located = tuple(
         Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located
@@ -157,9 +162,17 @@ def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...]) -> _Plan:
 
 
 class PythonSourceChannel:
-    """Carries bits in equivalent forms of Python code; survives formatters and renaming."""
+    """Carries bits in equivalent forms of Python code; survives formatters and renaming.
+
+    `blind=True` (scheme 3) anchors its choice points blind to every value scheme 3's wire
+    channel may give a literal, so the two channels of one PoC never disturb each other.
+    """
 
     name = "python_source"
+
+    def __init__(self, blind: bool = False) -> None:
+        self.blind = blind
+        """Whether anchors ignore scheme 3's wire values (`variants.fold_text`)."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
@@ -171,11 +184,11 @@ class PythonSourceChannel:
 
     def capacity(self, original: str) -> int:
         """How many choice points the original's code offers."""
-        return len(_plan_of(original).located)
+        return len(_plan_of(original, self.blind).located)
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """The original with choice point `k` in form `bits[k]`, otherwise byte for byte."""
-        plan = _plan_of(original)
+        plan = _plan_of(original, self.blind)
         if len(bits) != len(plan.located):
             raise MarkError(
                 f"python source offers {len(plan.located)} choice points, got {len(bits)} bits"
@@ -194,10 +207,10 @@ class PythonSourceChannel:
 
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice point of the original, the form `suspect` shows, or `None`."""
-        plan = _plan_of(original)
+        plan = _plan_of(original, self.blind)
         if not plan.located:
             return []
-        seen = _parse(suspect)
+        seen = _parse(suspect, self.blind)
         if seen is None:
             return [None] * len(plan.located)
         by_anchor: dict[tuple[str, ChoiceKind, str, int], Site] = {}

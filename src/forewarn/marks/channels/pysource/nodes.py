@@ -40,6 +40,8 @@ class NodeSerialiser(KindWalker):
     """`id`s of the names singled out for the name layer's anchor."""
     defs: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]
     """Every function met, with its unit hash."""
+    blind: bool
+    """Whether anchors ignore what scheme 3's wire channel may change in literals."""
 
     @abstractmethod
     def capture(self) -> AbstractContextManager[list[Raw]]:
@@ -80,7 +82,8 @@ class NodeSerialiser(KindWalker):
     def c_constant(self, node: ast.Constant, _test: bool) -> str:
         style = None if self.in_fstring else quote_style(node, self.lines)
         if style is not None:
-            self.sink.append(Raw(ChoiceKind.QUOTE, quote_key(node.value), style, (node,)))
+            key = quote_key(node.value, self.blind)
+            self.sink.append(Raw(ChoiceKind.QUOTE, key, style, (node,)))
         return const_tag(node.value)
 
     def c_attribute(self, node: ast.Attribute, _test: bool) -> str:

@@ -10,6 +10,7 @@ import ast
 import re
 from collections import Counter
 
+from forewarn.marks.channels._python.variants import fold_number, fold_text
 from forewarn.marks.channels.pysource.kinds import is_and, is_literalish, num_const
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 
@@ -136,8 +137,9 @@ def target(stmt: ast.stmt) -> str:
     return stmt.targets[0].id
 
 
-def literal_key(stmt: ast.stmt) -> str:
-    """The statement's value, blind to the low bits the payload channel may set in it."""
+def literal_key(stmt: ast.stmt, blind: bool = False) -> str:
+    """The statement's value, blind to the low bits the payload channel may set in it; with
+    `blind` (scheme 3), to everything scheme 3's wire channel may set (`variants`)."""
     assert isinstance(stmt, ast.Assign)
     blank = empty(stmt.value)
     if blank is not None:
@@ -146,7 +148,16 @@ def literal_key(stmt: ast.stmt) -> str:
     for node in ast.walk(stmt.value):
         if isinstance(node, ast.Constant):
             value = node.value
-            if type(value) is int:
+            if (
+                blind
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and fold_number(value) == "num"
+            ):
+                value = "num"
+            elif blind and isinstance(value, str):
+                value = fold_text(value)
+            elif type(value) is int:
                 value = value - (value & 1)
             elif isinstance(value, str):
                 value = DIGIT_RUN.sub(
@@ -182,9 +193,12 @@ def quote_style(node: ast.Constant, lines: list[bytes]) -> int | None:
     return 0 if quote == b'"' else 1
 
 
-def quote_key(value: object) -> str:
-    """A literal's identity for the quote layer, blind to payload marks (digits, letter case)."""
+def quote_key(value: object, blind: bool = False) -> str:
+    """A literal's identity for the quote layer, blind to payload marks (digits, letter case);
+    with `blind` (scheme 3), to every value scheme 3's wire channel may give it."""
     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    if blind:
+        return "Q:" + fold_text(text)
     return "Q:" + DIGIT_RUN.sub("#", text).lower()
 
 

@@ -12,7 +12,8 @@ this module proposes, syntactically and generously, every edit that could show o
 
 Nothing here is trusted: `signatures` evaluates each edit and keeps only those that change the
 requests, the same way under every background. Edits are spans of the original text, so the
-copy is the original byte for byte elsewhere.
+copy is the original byte for byte elsewhere. Scheme 3 (`fine=True`) proposes finer digit
+edits (`digits`) and padding letters here, and the kinds of `choices` beside them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 
 from forewarn.domain.wire import HttpRequest
 from forewarn.marks.channels._python.order import pivot_pairs
+from forewarn.marks.channels._python.variants import PADDING_LETTERS
+from forewarn.marks.channels.wire.digits import run_edits
 
 DIGITS = re.compile(r"(?<![\\\d])\d{3,}")
 """Digit runs that can change by one unnoticed (not part of an escape like `\\101`)."""
@@ -51,7 +54,8 @@ class Literal:
     forms: tuple[str, str]
     """The text for bit 0 and for bit 1 (one of them is the original's)."""
     kind: str
-    """`digits` or `case`."""
+    """`digits`, `case` or `padding`; scheme 3 adds `digit`, `date`, `letter`, `value`,
+    `separator` and `role:…` (`choices`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class Order:
     """Each entry's key, in the original order (distinct)."""
     display: tuple[int, int] = (0, 0)
     """The whole display's span (to find its libcst node)."""
+    kind: str = "display"
+    """`display` (a dict, list or tuple) or `statements` (a run of statements, scheme 3)."""
 
     def pairs(self) -> list[tuple[str, str, int]]:
         """`(pivot, other, original bit)` per bit."""
@@ -96,8 +102,11 @@ class Offsets:
         return self.at(node.lineno, node.col_offset), self.at(end_line, end_col)  # type: ignore[attr-defined]
 
 
-def candidates(source: str, tree: ast.Module, requests: Sequence[HttpRequest]) -> list[Candidate]:
-    """Every one-bit edit worth evaluating, in source order."""
+def candidates(
+    source: str, tree: ast.Module, requests: Sequence[HttpRequest], *, fine: bool = False
+) -> list[Candidate]:
+    """Every one-bit edit worth evaluating, in source order (`fine`: scheme 3's digits and
+    padding letters)."""
     wire = _wire_text(requests)
     names = {name.lower() for r in requests for name, _ in r.headers}
     offsets = Offsets(source)
@@ -109,9 +118,9 @@ def candidates(source: str, tree: ast.Module, requests: Sequence[HttpRequest]) -
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
             if id(node) not in inside_fstrings:
-                found.extend(_literal_edits(source, offsets, node, wire, names))
+                found.extend(_literal_edits(source, offsets, node, wire, names, fine=fine))
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            found.extend(_padding(source, offsets, node, constants))
+            found.extend(_padding(source, offsets, node, constants, fine=fine))
         elif isinstance(node, ast.Dict | ast.List | ast.Tuple):
             order = _order(offsets, node)
             if order is not None and any(key.lower() in wire.lower() for key in order.keys):
@@ -137,7 +146,13 @@ def _wire_text(requests: Sequence[HttpRequest]) -> str:
 
 
 def _literal_edits(
-    source: str, offsets: Offsets, node: ast.Constant, wire: str, names: set[str]
+    source: str,
+    offsets: Offsets,
+    node: ast.Constant,
+    wire: str,
+    names: set[str],
+    *,
+    fine: bool = False,
 ) -> Iterable[Literal]:
     span = offsets.span(node)
     if span is None:
@@ -155,6 +170,11 @@ def _literal_edits(
     for match in DIGITS.finditer(inner):
         run = match.group()
         if run not in wire:
+            continue
+        finer = run_edits(inner, *match.span()) if fine else None
+        if finer is not None:
+            for offset, forms, kind in finer:
+                yield Literal((start + first + offset, start + first + offset + 1), forms, kind)
             continue
         low = int(run) - (int(run) & 1)
         forms = (str(low).zfill(len(run)), str(low + 1).zfill(len(run)))
@@ -187,9 +207,15 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.Constant]:
 
 
 def _padding(
-    source: str, offsets: Offsets, node: ast.BinOp, constants: dict[str, ast.Constant]
+    source: str,
+    offsets: Offsets,
+    node: ast.BinOp,
+    constants: dict[str, ast.Constant],
+    *,
+    fine: bool = False,
 ) -> Iterable[Literal]:
-    """The count of `"A" * 37` (or of two module constants), one more or less."""
+    """The count of `"A" * 37` (or of two module constants), one more or less; with `fine`,
+    also its letter (`A` ↔ `X`)."""
     sides = [_resolve(side, constants) for side in (node.left, node.right)]
     texts = [s for s in sides if s is not None and isinstance(s.value, str | bytes)]
     counts = [s for s in sides if s is not None and type(s.value) is int]
@@ -202,6 +228,12 @@ def _padding(
         return
     low = number - (number & 1)
     yield Literal(span, (str(low), str(low + 1)), "padding")
+    letter = texts[0].value
+    if fine and isinstance(letter, str) and letter in PADDING_LETTERS:
+        where = offsets.span(texts[0])
+        if where is not None and source[where[0] : where[1]] in (f'"{letter}"', f"'{letter}'"):
+            at = where[0] + 1
+            yield Literal((at, at + 1), (letter, PADDING_LETTERS[letter]), "letter")
 
 
 def _resolve(node: ast.expr, constants: dict[str, ast.Constant]) -> ast.Constant | None:

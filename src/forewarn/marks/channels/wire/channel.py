@@ -7,6 +7,11 @@ requests it would send (`forewarn.marks.wire`), a capture is read into the same 
 hunt, and each bit is checked against the facts its edit changes on the wire (`signatures`).
 The copy is the original with a few literals and display orders changed (`candidates`), and
 every copy is evaluated again to prove it reads back as written.
+
+`WireChannel(version=3)` is scheme 3's: finer facts, more kinds of edits (`choices`), and the
+code's behaviour constants (`roles`), read from code only, and only from code that sends one of
+the PoC's own requests (a timeout of 10 s in unrelated code says nothing about this PoC).
+Scheme 2's channel (`version=2`, the default) reads exactly as it always did.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
-from forewarn.marks.channels.wire.facts import FactKey, facts
-from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
+from forewarn.marks.channels.wire.facts import Observed, request_keys
+from forewarn.marks.channels.wire.roles import BEHAVIOUR
+from forewarn.marks.channels.wire.signatures import WirePlan, observe, read_observed, wire_plan
 from forewarn.marks.channels.wire.spelt import read_spelt
 from forewarn.marks.channels.wire.tree import WireLayout
-from forewarn.marks.wire import evaluate_requests
+from forewarn.marks.wire import evaluate
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,15 @@ class WireChannel:
 
     name = "wire"
 
+    def __init__(self, version: int = 2) -> None:
+        if version not in (2, 3):
+            raise MarkError(f"no wire channel version {version}")
+        self.version = version
+        """The marking scheme whose candidates and facts this channel uses (2 or 3)."""
+
+    def _plan(self, original: str) -> WirePlan:
+        return wire_plan(original, self.version)
+
     def reads_capture(self, suspect: str) -> bool:
         """Web-log lines and raw HTTP are traffic (so no channel reads them as text); their
         requests reach this channel as the hunt read them (`extract_capture`)."""
@@ -41,11 +56,16 @@ class WireChannel:
 
     def capacity(self, original: str) -> int:
         """How many payload sites change what the PoC sends."""
-        return len(wire_plan(original).carried)
+        return len(self._plan(original).carried)
+
+    def traffic_capacity(self, original: str) -> int:
+        """How many of them a full capture shows (behaviour constants are never on the wire)."""
+        plan = self._plan(original)
+        return sum(any(key[1] != BEHAVIOUR for key, _, _ in sig) for sig in plan.signatures)
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """The PoC with each carried site set to its bit; proven by evaluating the copy."""
-        plan = wire_plan(original)
+        plan = self._plan(original)
         if len(bits) != len(plan.carried):
             raise MarkError(f"wire offers {len(plan.carried)} choice points, got {len(bits)} bits")
         if any(b not in (0, 1) for b in bits):
@@ -56,12 +76,12 @@ class WireChannel:
         for site, bit in zip(plan.carried, bits, strict=True):
             full[site] = bit
         marked = plan.write(full)
-        if read_requests(plan, evaluate_requests(marked)) != list(bits):
+        if read_code(plan, marked) != list(bits):
             raise MarkError(
                 "the marked wire values do not read back as written",
                 hint="the PoC builds its requests in a way the wire channel cannot plan",
             )
-        layout = _layout(original)
+        layout = _layout(original, self.version)
         if layout.complete and layout.derived_tree(full).module.code == marked:
             remember(marked, layout, full)  # the source channel then reuses the original's tree
         return marked
@@ -69,10 +89,10 @@ class WireChannel:
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """The bits the suspect's code would send (evaluated, never run); where evaluation
         cannot follow it (a fragment), the bits its literals spell; disagreement erases."""
-        plan = wire_plan(original)
+        plan = self._plan(original)
         if not plan.carried:
             return []
-        sent = read_requests(plan, evaluate_requests(suspect))
+        sent = read_code(plan, suspect)
         spelt = read_spelt(plan, suspect)
         return [
             a if b is None else b if a is None else a if a == b else None
@@ -81,43 +101,37 @@ class WireChannel:
 
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """The bits captured traffic shows, each form only for the features it shows."""
-        plan = wire_plan(original)
+        plan = self._plan(original)
         if not plan.carried:
             return []
         return read_requests(plan, capture.requests)
 
 
-def _agree(first: int | None, second: int | None) -> int | None:
-    if first is None or second is None:
-        return second if first is None else first
-    return first if first == second else None
-
-
 @lru_cache(maxsize=8)
-def _layout(original: str) -> WireLayout:
-    return WireLayout(wire_plan(original))
+def _layout(original: str, version: int) -> WireLayout:
+    return WireLayout(wire_plan(original, version))
+
+
+def read_code(plan: WirePlan, source: str) -> list[int | None]:
+    """Per carried site, the bit the code would send (evaluated, never run); scheme 3 adds
+    its behaviour constants when the code sends one of the PoC's own requests."""
+    evaluation = evaluate(source)
+    requests = evaluation.requests
+    if plan.version < 3:
+        return read_requests(plan, requests)
+    ours = {(m, p) for m, p, _ in request_keys(requests)} & set(plan.wrap)
+    return _read(plan, observe(requests, evaluation if ours else None, source, 3, plan.wrap))
 
 
 def read_requests(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[int | None]:
     """Per carried site, the bit the requests show; `None` when unseen, changed or mixed."""
-    seen: dict[FactKey, set[str]] = {}
-    for observed in facts(requests, wrap=plan.wrap):
-        seen.setdefault(observed.key, set()).add(observed.value)
-    out: list[int | None] = []
-    for signature in plan.signatures:
-        votes: set[int] = set()
-        mixed = False
-        for key, zero, one in signature:
-            values = seen.get(key, set())
-            if zero in values and one in values:
-                mixed = True
-            elif zero in values:
-                votes.add(0)
-            elif one in values:
-                votes.add(1)
-        out.append(votes.pop() if len(votes) == 1 and not mixed else None)
+    return _read(plan, observe(requests, None, "", plan.version, plan.wrap))
+
+
+def _read(plan: WirePlan, observed: Sequence[Observed]) -> list[int | None]:
+    out = read_observed(plan, observed)
     logger.debug("wire: %d of %d sites read", len(out) - out.count(None), len(out))
     return out
 
 
-__all__ = ["WireChannel", "read_requests"]
+__all__ = ["WireChannel", "read_code", "read_requests"]

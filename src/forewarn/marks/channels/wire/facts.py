@@ -6,6 +6,11 @@ of its `User-Agent` value is `4324`", "query key `Pad` holds a 37-letter run". A
 few facts; everything else a partner's copy sends is the same for every partner. The same
 facts are read from any form that shows requests (evaluated code, raw HTTP, pcap, HAR, logs),
 each form only for the features it shows.
+
+Scheme 3 (`version=3`) reads finer facts, so that more edits can sit in one value without
+disturbing each other: each digit of a long digit run, the length and letter of a padding run,
+each cookie's value and the cookies' order (not the `Cookie` line as one string), and a JSON
+body's exact separators. Scheme 2's facts are kept exactly as they were.
 """
 
 from __future__ import annotations
@@ -24,14 +29,21 @@ MAX_TOKENS = 64
 MAX_BODY = 4096
 """Bytes of a body cut into tokens."""
 
+MIN_DIGITS = 4
+"""Digit runs from this length are also read digit by digit (scheme 3)."""
+
+MIN_RUN = 8
+"""Runs of one letter from this length are read as padding: length and letter (scheme 3)."""
+
 _TOKEN = re.compile(r"\d+|[A-Za-z]+|[^\dA-Za-z]")
 _DIGITS = re.compile(r"\d+")
 
 RequestKey = tuple[str, str, int]
 """`(method, path skeleton, occurrence)`: which request of the PoC a fact is about."""
 
-FactKey = tuple[RequestKey, WireFeature, str, str]
-"""`(request, feature, subject, detail)`, e.g. `(r, HEADER_ORDER, "accept", "user-agent")`."""
+FactKey = tuple[RequestKey, str, str, str]
+"""`(request, feature, subject, detail)`, e.g. `(r, HEADER_ORDER, "accept", "user-agent")`;
+the feature is a `WireFeature`, or `behaviour` for the code's constants (`roles`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +73,17 @@ def request_keys(requests: Sequence[HttpRequest]) -> list[RequestKey]:
 
 
 def facts(
-    requests: Sequence[HttpRequest], *, wrap: Counter[tuple[str, str]] | None = None
+    requests: Sequence[HttpRequest],
+    *,
+    wrap: Counter[tuple[str, str]] | None = None,
+    version: int = 2,
 ) -> list[Observed]:
     """Every fact the requests show, in order; with `wrap`, occurrences beyond the PoC's own
-    count of a request start again from 0 (a capture of the tool run several times)."""
+    count of a request start again from 0 (a capture of the tool run several times).
+    `version` is the marking scheme whose facts are read (2 or 3)."""
     found: list[Observed] = []
     for key, request in zip(_wrapped(requests, wrap), requests, strict=True):
-        found.extend(_request_facts(key, request))
+        found.extend(_request_facts(key, request, fine=version >= 3))
     return found
 
 
@@ -80,7 +96,7 @@ def _wrapped(
     return [(m, p, n % wrap[(m, p)] if wrap[(m, p)] else n) for m, p, n in keys]
 
 
-def _request_facts(key: RequestKey, request: HttpRequest) -> Iterable[Observed]:
+def _request_facts(key: RequestKey, request: HttpRequest, *, fine: bool) -> Iterable[Observed]:
     shows = request.shows
     code = request.source == "python"
     names = [name for name, _ in request.headers]
@@ -93,18 +109,22 @@ def _request_facts(key: RequestKey, request: HttpRequest) -> Iterable[Observed]:
                 yield Observed((key, WireFeature.HEADER_CASE, low, ""), name)
     for (_, value), low in zip(request.headers, lowered, strict=True):
         feature = _value_feature(low)
+        if fine and feature is WireFeature.COOKIES:
+            continue  # read cookie by cookie below
         if feature in shows or code:
-            yield from _tokens(key, feature, low, value)
+            yield from _tokens(key, feature, low, value, fine=fine)
+    if fine and (WireFeature.COOKIES in shows or code):
+        yield from _cookie_facts(key, request.cookies)
     query = [name for name, _ in request.query]
     if WireFeature.QUERY_ORDER in shows:
         yield from _orders(key, WireFeature.QUERY_ORDER, query)
     if WireFeature.QUERY in shows or code:
         for name, value in request.query:
-            yield from _tokens(key, WireFeature.QUERY, name, value)
+            yield from _tokens(key, WireFeature.QUERY, name, value, fine=fine)
     if WireFeature.PATH in shows or code:
-        yield from _tokens(key, WireFeature.PATH, "", request.path)
+        yield from _tokens(key, WireFeature.PATH, "", request.path, fine=fine)
     if request.body and (WireFeature.BODY in shows or code):
-        yield from _body_facts(key, request.body[:MAX_BODY])
+        yield from _body_facts(key, request.body[:MAX_BODY], fine=fine)
 
 
 def _value_feature(header: str) -> WireFeature:
@@ -125,25 +145,56 @@ def _orders(key: RequestKey, feature: WireFeature, items: list[str]) -> Iterable
             yield Observed((key, feature, low, high), "<" if first == low else ">")
 
 
-def _tokens(key: RequestKey, feature: WireFeature, subject: str, value: str) -> Iterable[Observed]:
+def _tokens(
+    key: RequestKey, feature: WireFeature, subject: str, value: str, *, fine: bool = False
+) -> Iterable[Observed]:
     """A value's tokens counted from its start (`3`) and from its end (`-2`).
 
     Code leaves unknown parts (a host from the command line) as placeholders: its known prefix
     is read from the start, its known suffix from the end, and a capture, which knows the whole
-    value, shows both.
+    value, shows both. `fine` adds each token's parts (`parts`).
     """
     tokens = _TOKEN.findall(value)
     for index, token in enumerate(tokens[:MAX_TOKENS]):
         if PLACEHOLDER in token:
             break
         yield Observed((key, feature, subject, str(index)), token)
+        if fine:
+            yield from _parts(key, feature, subject, str(index), token)
     for index, token in enumerate(reversed(tokens[-MAX_TOKENS:]), start=1):
         if PLACEHOLDER in token:
             break
         yield Observed((key, feature, subject, str(-index)), token)
+        if fine:
+            yield from _parts(key, feature, subject, str(-index), token)
 
 
-def _body_facts(key: RequestKey, body: bytes) -> Iterable[Observed]:
+def _parts(
+    key: RequestKey, feature: WireFeature, subject: str, where: str, token: str
+) -> Iterable[Observed]:
+    """Scheme 3: each digit of a digit run of `MIN_DIGITS` or more, and the length and letter
+    of a run of one repeated letter of `MIN_RUN` or more (padding), as facts of their own."""
+    if token.isdigit() and len(token) >= MIN_DIGITS:
+        for at, digit in enumerate(token):
+            yield Observed((key, feature, subject, f"{where}.d{at}"), digit)
+    elif len(token) >= MIN_RUN and token.isalpha() and len(set(token)) == 1:
+        yield Observed((key, feature, subject, f"{where}.len"), str(len(token)))
+        yield Observed((key, feature, subject, f"{where}.char"), token[0])
+
+
+def _cookie_facts(key: RequestKey, cookies: Sequence[tuple[str, str]]) -> Iterable[Observed]:
+    """Scheme 3: the order of the cookies, and each cookie's value by its name."""
+    names = [name for name, _ in cookies]
+    for observed in _orders(key, WireFeature.COOKIES, names):
+        (_, _, low, high), sign = observed.key, observed.value
+        yield Observed((key, WireFeature.COOKIES, "order", f"{low}\n{high}"), sign)
+    counts = Counter(names)
+    for name, value in cookies:
+        if counts[name] == 1 and PLACEHOLDER not in name:
+            yield from _tokens(key, WireFeature.COOKIES, f"cookie:{name}", value, fine=True)
+
+
+def _body_facts(key: RequestKey, body: bytes, *, fine: bool) -> Iterable[Observed]:
     text = body.decode("utf-8", "replace")
     try:
         document = json.loads(text)
@@ -154,11 +205,26 @@ def _body_facts(key: RequestKey, body: bytes) -> Iterable[Observed]:
         yield from _orders(key, WireFeature.BODY, names)
         for name, value in document.items():
             if isinstance(value, str | int | float | bool):
-                yield from _tokens(key, WireFeature.BODY, f"json:{name}", str(value))
+                yield from _tokens(key, WireFeature.BODY, f"json:{name}", str(value), fine=fine)
+        if fine:
+            yield from _separators(key, document, text)
+            return
         spacing = "compact" if ('":' in text and '": ' not in text) else "spaced"
         yield Observed((key, WireFeature.BODY, "json-separators", ""), spacing)
         return
-    yield from _tokens(key, WireFeature.BODY, "", text)
+    yield from _tokens(key, WireFeature.BODY, "", text, fine=fine)
+
+
+def _separators(key: RequestKey, document: object, text: str) -> Iterable[Observed]:
+    """Scheme 3: the item and key separators a JSON body was written with, when `json.dumps`
+    with one of the four usual pairs writes exactly this text (else nothing is said)."""
+    for item, colon in ((", ", ": "), (",", ":"), (", ", ":"), (",", ": ")):
+        for ascii_only in (True, False):
+            written = json.dumps(document, separators=(item, colon), ensure_ascii=ascii_only)
+            if written == text.strip():
+                yield Observed((key, WireFeature.BODY, "json-item-separator", ""), repr(item))
+                yield Observed((key, WireFeature.BODY, "json-key-separator", ""), repr(colon))
+                return
 
 
 __all__ = ["FactKey", "Observed", "RequestKey", "facts", "request_keys", "skeleton"]

@@ -6,20 +6,44 @@ other bits (the original's own forms, all 0, all 1) and the copy is evaluated. T
 change the same way in every background are the edit's *signature*: they depend on that bit
 alone. An edit that changes nothing the code sends (a literal it never sends, a header name its
 client re-cases) has no signature and carries no mark.
+
+Scheme 3 (`version=3`) plans scheme 3's candidates (`choices`) against scheme 3's facts, which
+include the code's behaviour constants (`roles`), and then proves the plan: copies with keyed
+pseudo-random bits are evaluated and every carried edit must read back in each of them; an edit
+that misreads in any is dropped, so no combination of other bits can flip it.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from forewarn.domain.wire import HttpRequest
 from forewarn.marks.channels._python.order import arrange
-from forewarn.marks.channels.wire.candidates import Candidate, Literal, Order, candidates
-from forewarn.marks.channels.wire.facts import FactKey, facts, request_keys
-from forewarn.marks.wire import evaluate_requests
+from forewarn.marks.channels.wire.candidates import (
+    Candidate,
+    Literal,
+    Offsets,
+    Order,
+    candidates,
+)
+from forewarn.marks.channels.wire.choices import candidates3
+from forewarn.marks.channels.wire.facts import FactKey, Observed, facts, request_keys
+from forewarn.marks.channels.wire.roles import (
+    BEHAVIOUR,
+    CODE,
+    behaviour_facts,
+    canonical,
+    role_sites,
+)
+from forewarn.marks.wire import Evaluation, evaluate, evaluate_requests
+
+PROOFS = 12
+"""Keyed pseudo-random copies every scheme-3 plan must read back from, bit for bit."""
 
 Signature = tuple[tuple[FactKey, str, str], ...]
 """`(fact, value at bit 0, value at bit 1)` for every fact an edit's bit alone changes."""
@@ -41,6 +65,8 @@ class WirePlan:
     """Per carried edit, the facts its bit changes."""
     wrap: Counter[tuple[str, str]]
     """How many times the PoC sends each `(method, path skeleton)`."""
+    version: int = 2
+    """The marking scheme whose candidates and facts the plan uses."""
 
     def write(self, bits: Sequence[int]) -> str:
         """The original with edit `k` in form `bits[k]` (every edit, carried or not)."""
@@ -117,29 +143,66 @@ def _base(edit: Candidate, original: str) -> int:
     return order.pairs()[k][2]
 
 
+def observe(
+    requests: Sequence[HttpRequest],
+    evaluation: Evaluation | None,
+    source: str,
+    version: int,
+    wrap: Counter[tuple[str, str]] | None = None,
+) -> list[Observed]:
+    """The facts of `version` that requests show; scheme 3 adds, for code (`evaluation` of
+    `source`), its behaviour constants."""
+    if version < 3:
+        return facts(requests, wrap=wrap)
+    found = facts(requests, wrap=wrap, version=version)
+    if evaluation is not None:
+        found += behaviour_facts(source, evaluation)
+    return found
+
+
 def _facts(text: str) -> dict[FactKey, str]:
     return {observed.key: observed.value for observed in facts(evaluate_requests(text))}
 
 
+FactsOf = Callable[[Sequence[int]], dict[FactKey, str]]
+"""The facts of the copy written with these bits (of every edit)."""
+
+
 def _changes(
-    original: str, edits: Sequence[Candidate], background: list[int], which: Sequence[int]
+    facts_of: FactsOf, background: list[int], which: Sequence[int]
 ) -> dict[int, dict[FactKey, tuple[str, str]]]:
     """For each edit in `which`: facts it changes from `background`, as (bit 0, bit 1) values."""
-    before = _facts(write(original, edits, background))
+    before = facts_of(background)
     out: dict[int, dict[FactKey, tuple[str, str]]] = {}
     for k in which:
         flipped = list(background)
         flipped[k] ^= 1
-        after = _facts(write(original, edits, flipped))
+        after = facts_of(flipped)
         diff = {key: (before[key], after[key]) for key in before.keys() & after.keys()}
         changed = {key: pair for key, pair in diff.items() if pair[0] != pair[1]}
         out[k] = {key: (a, b) if background[k] == 0 else (b, a) for key, (a, b) in changed.items()}
     return out
 
 
+def _common(facts_of: FactsOf, base: list[int]) -> dict[int, dict[FactKey, tuple[str, str]]]:
+    """Per edit that changes anything from the original's own forms, the changes it makes the
+    same way over the original's forms, all 0 and all 1 (its bit alone decides them)."""
+    count = len(base)
+    first = _changes(facts_of, base, range(count))
+    live = [k for k in range(count) if first[k]]
+    common = {k: first[k] for k in live}
+    for background in ([0] * count, [1] * count):
+        again = _changes(facts_of, background, live)
+        for k in live:
+            common[k] = {key: v for key, v in common[k].items() if again[k].get(key) == v}
+    return common
+
+
 @lru_cache(maxsize=16)
-def wire_plan(original: str) -> WirePlan:
+def wire_plan(original: str, version: int = 2) -> WirePlan:
     """The original's carried edits and their signatures (evaluated once per original)."""
+    if version >= 3:
+        return _plan3(original)
     requests = evaluate_requests(original)
     wrap = Counter((m, p) for m, p, _ in request_keys(requests))
     try:
@@ -148,16 +211,121 @@ def wire_plan(original: str) -> WirePlan:
         return WirePlan(original, (), (), (), (), wrap)
     edits = tuple(candidates(original, tree, requests)) if requests else ()
     base = [_base(edit, original) for edit in edits]
-    first = _changes(original, edits, base, range(len(edits)))
-    live = [k for k in range(len(edits)) if first[k]]
-    common = {k: first[k] for k in live}
-    for background in ([0] * len(edits), [1] * len(edits)):
-        again = _changes(original, edits, background, live)
-        for k in live:
-            common[k] = {key: v for key, v in common[k].items() if again[k].get(key) == v}
-    carried = tuple(k for k in live if common[k])
-    signatures = tuple(tuple(sorted((key, *v) for key, v in common[k].items())) for k in carried)
+    common = _common(lambda bits: _facts(write(original, edits, bits)), base)
+    carried = tuple(k for k in common if common[k])
+    signatures = tuple(_signature(common[k]) for k in carried)
     return WirePlan(original, edits, tuple(base), carried, signatures, wrap)
 
 
-__all__ = ["Signature", "WirePlan", "wire_plan", "write"]
+def _plan3(original: str) -> WirePlan:
+    """Scheme 3's plan: its candidates, its facts, and the proof over keyed random copies.
+
+    While planning, a copy's behaviour constants are the original's with the role edits' forms
+    put in (no other edit touches a number); the proof reads every copy in full.
+    """
+    evaluation = evaluate(original)
+    requests = evaluation.requests
+    wrap = Counter((m, p) for m, p, _ in request_keys(requests))
+    try:
+        tree = ast.parse(original)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return WirePlan(original, (), (), (), (), wrap, 3)
+    sending = [site.line for site in evaluation.sites]
+    edits = tuple(candidates3(original, tree, requests, sending)) if requests else ()
+    base = [_base(edit, original) for edit in edits]
+    behaviour = _behaviour_of(original, tree, sending, edits)
+
+    def facts_of(bits: Sequence[int]) -> dict[FactKey, str]:
+        copy = evaluate_requests(write(original, edits, bits))
+        found = facts(copy, version=3) + behaviour(bits)
+        return {observed.key: observed.value for observed in found}
+
+    common = _common(facts_of, base)
+    carried = [k for k in common if common[k]]
+    for proof in range(PROOFS):
+        bits = _proof_bits(original, proof, len(edits))
+        text = write(original, edits, bits)
+        copy_evaluation = evaluate(text)
+        seen = _seen(observe(copy_evaluation.requests, copy_evaluation, text, 3, wrap))
+        carried = [k for k in carried if read_bit(_signature(common[k]), seen) == bits[k]]
+    signatures = tuple(_signature(common[k]) for k in carried)
+    return WirePlan(original, edits, tuple(base), tuple(carried), signatures, wrap, 3)
+
+
+def _behaviour_of(
+    original: str, tree: ast.Module, sending: Sequence[int], edits: Sequence[Candidate]
+) -> Callable[[Sequence[int]], list[Observed]]:
+    """The behaviour facts of the copy written with `bits`, from the original's role sites."""
+    offsets = Offsets(original)
+    at = {
+        edit.span: k
+        for k, edit in enumerate(edits)
+        if isinstance(edit, Literal) and edit.kind.startswith("role:")
+    }
+    sites = [
+        (site, at.get(offsets.span(site.literal) or (0, 0)) if site.literal else None)
+        for site in role_sites(tree, sending)
+    ]
+
+    def behaviour(bits: Sequence[int]) -> list[Observed]:
+        out = []
+        for site, k in sites:
+            value = site.value
+            if k is not None:
+                edit = edits[k]
+                assert isinstance(edit, Literal)
+                value = float(edit.forms[bits[k]])
+            out.append(Observed((CODE, BEHAVIOUR, site.role, ""), canonical(value)))
+        return out
+
+    return behaviour
+
+
+def _proof_bits(original: str, proof: int, count: int) -> list[int]:
+    """Keyed pseudo-random bits for proof copy `proof` (the same on every run)."""
+    stream = hashlib.shake_256(f"wire-proof:{proof}:".encode() + original.encode("utf-8"))
+    return [byte & 1 for byte in stream.digest(count)]
+
+
+def _signature(changes: dict[FactKey, tuple[str, str]]) -> Signature:
+    return tuple(sorted((key, *v) for key, v in changes.items()))
+
+
+def _seen(observed: Sequence[Observed]) -> dict[FactKey, set[str]]:
+    seen: dict[FactKey, set[str]] = {}
+    for fact in observed:
+        seen.setdefault(fact.key, set()).add(fact.value)
+    return seen
+
+
+def read_bit(signature: Signature, seen: dict[FactKey, set[str]]) -> int | None:
+    """The bit facts `seen` show for an edit of this signature: `None` when no fact of it is
+    seen, when one shows both values, or when two facts disagree."""
+    votes: set[int] = set()
+    mixed = False
+    for key, zero, one in signature:
+        values = seen.get(key, set())
+        if zero in values and one in values:
+            mixed = True
+        elif zero in values:
+            votes.add(0)
+        elif one in values:
+            votes.add(1)
+    return votes.pop() if len(votes) == 1 and not mixed else None
+
+
+def read_observed(plan: WirePlan, observed: Sequence[Observed]) -> list[int | None]:
+    """Per carried edit of `plan`, the bit these facts show."""
+    seen = _seen(observed)
+    return [read_bit(signature, seen) for signature in plan.signatures]
+
+
+__all__ = [
+    "Signature",
+    "WirePlan",
+    "observe",
+    "read_bit",
+    "read_observed",
+    "wire_plan",
+    "write",
+]

@@ -6,7 +6,8 @@ Its string literals are still there, as the partner's copy wrote them. So a lite
 looked up in the suspect's text by its surroundings (digits elsewhere folded, letter case
 ignored): a digit run reads its last digit, an uncommon header name its spelling. Only edits whose
 surroundings occur once in the original are read this way, and every occurrence in the suspect
-must agree; orders are read from evaluation only.
+must agree; orders are read from evaluation only. Scheme 3's per-digit edits are read as one
+digit of their run, anchored on the run's surroundings; its other kinds only from evaluation.
 """
 
 from __future__ import annotations
@@ -28,14 +29,29 @@ def _fold(text: str) -> str:
     return "".join(r"\d+" if part.isdigit() else re.escape(part) for part in parts)
 
 
+SPELT_KINDS = frozenset({"digits", "case", "padding"})
+"""Literal edits read from their spelling as scheme 2 reads them."""
+
+DIGIT_KINDS = frozenset({"digit", "date"})
+"""Scheme 3's one-digit edits, read as a digit of their run."""
+
+
 @lru_cache(maxsize=16)
-def _patterns(original: str) -> dict[int, re.Pattern[str]]:
-    """Per carried literal edit whose anchor is unique in the original, its search pattern."""
-    plan = wire_plan(original)
-    found: dict[int, re.Pattern[str]] = {}
+def _patterns(original: str, version: int) -> dict[int, tuple[re.Pattern[str], int | None]]:
+    """Per carried literal edit whose anchor is unique in the original, its search pattern and,
+    for a one-digit edit, the digit's place in the run the pattern captures."""
+    plan = wire_plan(original, version)
+    found: dict[int, tuple[re.Pattern[str], int | None]] = {}
     for index, k in enumerate(plan.carried):
         edit = plan.edits[k]
         if not isinstance(edit, Literal):
+            continue
+        if version >= 3 and edit.kind in DIGIT_KINDS:
+            anchored = _digit_pattern(original, edit)
+            if anchored is not None:
+                found[index] = anchored
+            continue
+        if version >= 3 and edit.kind not in SPELT_KINDS:
             continue
         start, end = edit.span
         line_start = original.rfind("\n", 0, start) + 1
@@ -56,17 +72,38 @@ def _patterns(original: str) -> dict[int, re.Pattern[str]]:
             + f"(?i:{_fold(right)})"
         )
         if len(pattern.findall(original)) == 1:
-            found[index] = pattern
+            found[index] = (pattern, None)
     return found
+
+
+def _digit_pattern(original: str, edit: Literal) -> tuple[re.Pattern[str], int] | None:
+    """The run around a one-digit edit, anchored like a digit run, and the digit's place."""
+    start = edit.span[0]
+    while start > 0 and original[start - 1].isdigit():
+        start -= 1
+    end = edit.span[1]
+    while end < len(original) and original[end].isdigit():
+        end += 1
+    line_start = original.rfind("\n", 0, start) + 1
+    line_end = original.find("\n", end)
+    line_end = len(original) if line_end < 0 else line_end
+    left = original[max(line_start, start - CONTEXT) : start]
+    right = original[end : min(line_end, end + CONTEXT)]
+    pattern = re.compile(f"(?i:{_fold(left)})(\\d{{{end - start}}})(?i:{_fold(right)})")
+    if len(pattern.findall(original)) != 1:
+        return None
+    return pattern, edit.span[0] - start
 
 
 def read_spelt(plan: WirePlan, suspect: str) -> list[int | None]:
     """Per carried edit, the bit the suspect's literals spell, or `None`."""
     out: list[int | None] = [None] * len(plan.carried)
-    for index, pattern in _patterns(plan.original).items():
+    for index, (pattern, place) in _patterns(plan.original, plan.version).items():
         edit = plan.edits[plan.carried[index]]
         assert isinstance(edit, Literal)
         seen = {match.group(1) for match in pattern.finditer(suspect)}
+        if place is not None:
+            seen = {run[place] for run in seen}
         bits = {edit.forms.index(value) for value in seen if value in edit.forms}
         if len(bits) == 1 and len(seen) == 1:
             out[index] = bits.pop()

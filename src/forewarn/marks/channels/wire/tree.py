@@ -4,7 +4,9 @@ The Python source channel runs on the wire channel's output. Parsing each partne
 positions (~100 ms) would dominate a release, yet the copy is the original with a few literals
 changed and a few displays reordered: its tree is the original's cached tree with those nodes
 replaced. `WireLayout.derived_tree` does exactly the edits `signatures.write` does, and the
-channel keeps the tree only when its code is byte for byte the copy.
+channel keeps the tree only when its code is byte for byte the copy. Scheme 3's statement
+orders move whole statements of a block; each slot keeps its own leading blank lines, as the
+splice keeps the text between statements in place.
 """
 
 from __future__ import annotations
@@ -21,6 +23,20 @@ from forewarn.marks.channels.payload.derived import DerivedTree
 from forewarn.marks.channels.wire.candidates import Literal, Order
 from forewarn.marks.channels.wire.signatures import WirePlan
 
+_SPANNED = (
+    cst.SimpleString,
+    cst.Integer,
+    cst.Float,
+    cst.Dict,
+    cst.List,
+    cst.Tuple,
+    cst.SimpleStatementLine,
+    cst.If,
+)
+"""Nodes an edit may replace or move, found by their span in the original."""
+
+_STATEMENTS = (cst.SimpleStatementLine, cst.If)
+
 
 class WireLayout:
     """Where a plan's edits sit in the original's libcst tree."""
@@ -35,14 +51,14 @@ class WireLayout:
             starts.append(starts[-1] + len(line))
         spans: dict[tuple[type[cst.CSTNode], int, int], cst.CSTNode] = {}
         for node, where in source_map.wrapper.resolve(PositionProvider).items():
-            if isinstance(node, cst.SimpleString | cst.Integer | cst.Dict | cst.List | cst.Tuple):
+            if isinstance(node, _SPANNED):
                 start = starts[where.start.line - 1] + where.start.column
                 end = starts[where.end.line - 1] + where.end.column
                 spans[(type(node), start, end)] = node
         literals = [e for e in plan.edits if isinstance(e, Literal)]
         self.literals: dict[int, tuple[int, int, list[int]]] = {}
         for (kind, start, end), node in spans.items():
-            if kind in (cst.SimpleString, cst.Integer):
+            if kind in (cst.SimpleString, cst.Integer, cst.Float):
                 inside = [
                     k
                     for k, e in enumerate(plan.edits)
@@ -51,25 +67,46 @@ class WireLayout:
                 if inside:
                     self.literals[id(node)] = (start, end, inside)
         self.orders: dict[int, Order] = {}
+        self.statements: dict[int, tuple[Order, tuple[int, ...]]] = {}
+        """`id` of a run's first statement → its order and every statement's `id`."""
+        moved: set[int] = set()
         for edit in plan.edits:
-            if isinstance(edit, tuple):
+            if isinstance(edit, tuple) and edit[0].kind == "statements":
+                order = edit[0]
+                found = [_statement(spans, span) for span in order.spans]
+                nodes = [node for node in found if node is not None]
+                if len(nodes) == len(order.spans):
+                    self.statements[id(nodes[0])] = (order, tuple(id(n) for n in nodes))
+                    moved |= {id(n) for n in nodes}
+            elif isinstance(edit, tuple):
                 order = edit[0]
                 for kind in (cst.Dict, cst.List, cst.Tuple):
                     display = spans.get((kind, *order.display))
                     if display is not None:
                         self.orders[id(display)] = order
         covered = sum(len(v[2]) for v in self.literals.values())
-        self.complete = covered == len(literals) and len(self.orders) == len(
-            {id(e[0]) for e in plan.edits if isinstance(e, tuple)}
+        orders = {id(e[0]) for e in plan.edits if isinstance(e, tuple)}
+        self.complete = covered == len(literals) and len(self.orders) + len(self.statements) == len(
+            orders
         )
         """Whether every edit was found in the tree (otherwise no tree is derived)."""
-        self.above = ancestors(self.module, set(self.literals) | set(self.orders))
+        self.above = ancestors(self.module, set(self.literals) | set(self.orders) | moved)
 
     def derived_tree(self, bits: Sequence[int]) -> DerivedTree:
         """The tree of `plan.write(bits)`, sharing every untouched subtree with the original."""
         edits = _TreeEdits(self, bits)
         module = self.module.visit(edits)
         return DerivedTree(module, edits.moved)
+
+
+def _statement(
+    spans: dict[tuple[type[cst.CSTNode], int, int], cst.CSTNode], span: tuple[int, int]
+) -> cst.CSTNode | None:
+    for kind in _STATEMENTS:
+        node = spans.get((kind, *span))
+        if node is not None:
+            return node
+    return None
 
 
 class _TreeEdits(PathEdits):
@@ -140,6 +177,45 @@ class _TreeEdits(PathEdits):
 
     def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.BaseExpression:
         return self._reorder(original_node, updated_node)
+
+    def leave_Float(self, original_node: cst.Float, updated_node: cst.Float) -> cst.BaseExpression:
+        text = self._text(original_node)
+        return updated_node if text is None else updated_node.with_changes(value=text)
+
+    def _moved(
+        self, original: Sequence[cst.CSTNode], updated: Sequence[cst.CSTNode]
+    ) -> list[cst.CSTNode]:
+        """A block's statements with each run of movable statements in its chosen order."""
+        body = list(updated)
+        index = {id(node): k for k, node in enumerate(original)}
+        for first, (order, ids) in self.layout.statements.items():
+            if first not in index:
+                continue
+            start = index[first]
+            chosen = self.chosen.get(id(order), {})
+            arrangement = [order.keys.index(key) for key in arrange(list(order.keys), chosen)]
+            slots = body[start : start + len(ids)]
+            for k, j in enumerate(arrangement):
+                node = slots[j]
+                assert isinstance(node, _STATEMENTS)
+                slot = slots[k]
+                assert isinstance(slot, _STATEMENTS)
+                placed = node.with_changes(leading_lines=slot.leading_lines)
+                body[start + k] = placed
+                self.moved[id(original[start + j])] = placed
+        return body
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.BaseSuite:
+        if not self.layout.statements:
+            return updated_node
+        return updated_node.with_changes(body=self._moved(original_node.body, updated_node.body))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.layout.statements:
+            return updated_node
+        return updated_node.with_changes(body=self._moved(original_node.body, updated_node.body))
 
 
 __all__ = ["WireLayout"]

@@ -1,0 +1,162 @@
+"""Equivalent values a careful programmer or a real client writes, for scheme 3's wire marks.
+
+Shared by the wire channel, which moves values between these forms, and the Python source
+channel of scheme 3, whose anchors must not see those moves (`fold_text`, `fold_number`).
+
+A mark that nobody should notice must look like a choice someone made, not like a code: each
+value below has a partner that real clients send in the same place (a browser's and a script
+library's `Accept`, Chrome's and Firefox's `Accept-Language` weights, `close` and `keep-alive`,
+a `Content-Type` with and without its charset, curl's and requests' `Accept-Encoding` order), so
+either form reads as the author's habit. Nothing here changes what a server does with a request:
+the pairs differ in preference weights, in spelling and in connection reuse only.
+"""
+
+from __future__ import annotations
+
+import re
+
+DIGITS = re.compile(r"\d+")
+
+HEADER_VALUES: dict[str, tuple[tuple[str, str], ...]] = {
+    "accept": (
+        ("*/*", "application/json, text/javascript, */*; q=0.01"),
+        ("application/json, text/plain, */*", "application/json, text/javascript, */*; q=0.01"),
+        ("application/json", "application/json, text/plain, */*"),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8",
+        ),
+    ),
+    "connection": (("close", "keep-alive"), ("Keep-Alive", "close")),
+    "content-type": (
+        ("application/json", "application/json; charset=utf-8"),
+        ("text/plain", "text/plain; charset=utf-8"),
+        ("text/xml", "text/xml; charset=utf-8"),
+        ("application/xml", "application/xml; charset=utf-8"),
+        (
+            "application/x-www-form-urlencoded",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        ),
+    ),
+    "accept-encoding": (("gzip, deflate", "deflate, gzip"),),
+    "cache-control": (("no-cache", "max-age=0"),),
+}
+"""Per header (lower case), pairs of values that ask the same of a server. A value found in
+two pairs takes the first."""
+
+_LANGUAGE = re.compile(r"^([a-z]{2})-([A-Z]{2})(?:,\1;q=0\.([5-9]))?$")
+_WEIGHTS = {"9": "5", "5": "9", "8": "9", "7": "9", "6": "9"}
+"""`Accept-Language` weights of the second language: Chrome's `0.9`, Firefox's `0.5`."""
+
+
+def header_value(name: str, value: str) -> str | None:
+    """The partner of `value` as the value of header `name`, or `None` when it has none."""
+    low = name.lower()
+    if low == "accept-language":
+        return _language(value)
+    for first, second in HEADER_VALUES.get(low, ()):
+        if value == first:
+            return second
+        if value == second:
+            return first
+    return None
+
+
+def _language(value: str) -> str | None:
+    """`en-US` ↔ `en-US,en;q=0.9`; `…;q=0.9` ↔ `…;q=0.5` (and other weights to `0.9`)."""
+    match = _LANGUAGE.match(value)
+    if match is None:
+        return None
+    lang, region, weight = match.groups()
+    if weight is None:
+        return f"{lang}-{region},{lang};q=0.9"
+    return f"{lang}-{region},{lang};q=0.{_WEIGHTS[weight]}"
+
+
+AGENT_PARTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=Windows NT )10\.0(?=; (?:Win64|WOW64))"), "6.1"),
+    (re.compile(r"(?<=Windows NT )6\.1(?=; (?:Win64|WOW64))"), "10.0"),
+    (re.compile(r"(?<=X11; )(?=Linux x86_64; rv:)"), "Ubuntu; "),
+    (re.compile(r"(?<=X11; )Ubuntu; (?=Linux x86_64; rv:)"), ""),
+    (re.compile(r"(?<=rv:)(\d+)\.0\) Gecko/20100101 Firefox/\1\.0"), "esr"),
+)
+"""Parts of a browser's user agent with another form the same browser sends: Windows 10 and 7
+(Chrome 88 and Firefox 91 ran on both), Firefox on Linux with and without Ubuntu's token, and
+a Firefox ESR release and the next one (`esr`: both of its version numbers together)."""
+
+ESR = (60, 68, 78, 91, 102, 115, 128)
+"""Firefox extended-support releases, in order."""
+
+
+def agent_parts(agent: str) -> list[tuple[int, int, str]]:
+    """`(start, end, other form)` of each part of a user agent that has another form."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, other in AGENT_PARTS:
+        match = pattern.search(agent)
+        if match is None:
+            continue
+        if other == "esr":
+            version = int(match.group(1))
+            if version not in ESR:
+                continue
+            at = ESR.index(version)
+            nxt = ESR[at + 1] if at + 1 < len(ESR) else ESR[at - 1]
+            other = match.group(0).replace(f"{version}.0", f"{nxt}.0")
+        found.append((match.start(), match.end(), other))
+    return found
+
+
+PADDING_LETTERS = {"A": "X", "X": "A", "a": "x", "x": "a"}
+"""A padding run's letter and its partner: the two letters PoCs pad with."""
+
+SEPARATORS = {",": ", ", ", ": ",", ":": ": ", ": ": ":"}
+"""JSON item and key separators, each with its other usual form."""
+
+LADDERS: dict[str, tuple[float, ...]] = {
+    "timeout": (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600),
+    "retries": (1, 2, 3, 5, 10, 20),
+    "pause": (0.1, 0.2, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 15, 30, 60),
+    "read-size": tuple(float(1 << k) for k in range(6, 21)),
+    "json-indent": (1, 2, 4),
+    "request-loop": (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 50, 100),
+}
+"""Per behaviour role, the values a mark moves it between: each one and its neighbour up the
+ladder (the top one and its neighbour down)."""
+
+_ON_LADDERS = frozenset(float(v) for ladder in LADDERS.values() for v in ladder)
+
+
+def fold_text(text: str) -> str:
+    """`text` as scheme 3's wire marks leave it: digits, letter case, a header value, a
+    padding letter or a JSON separator folded to one form."""
+    for partner in (_any_header_value(text), PADDING_LETTERS.get(text), SEPARATORS.get(text)):
+        if partner is not None:
+            text = min(text, partner)
+            break
+    text = text.replace("X11; Ubuntu; Linux", "X11; Linux")
+    return DIGITS.sub("#", text).lower()
+
+
+def fold_number(value: float) -> str:
+    """A number as scheme 3's behaviour marks leave it: any ladder value is `num`."""
+    return "num" if float(value) in _ON_LADDERS else repr(value)
+
+
+def _any_header_value(text: str) -> str | None:
+    for name in (*HEADER_VALUES, "accept-language"):
+        found = header_value(name, text)
+        if found is not None:
+            return found
+    return None
+
+
+__all__ = [
+    "HEADER_VALUES",
+    "LADDERS",
+    "PADDING_LETTERS",
+    "SEPARATORS",
+    "agent_parts",
+    "fold_number",
+    "fold_text",
+    "header_value",
+]

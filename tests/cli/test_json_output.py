@@ -22,7 +22,7 @@ from conftest import CliRun, ProgramEnv
 from forewarn.cli.app import app
 from forewarn.investigate.report import SCHEMA
 from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, populate
+from release_world import CASE, NOTICE, POC, populate
 from trace_world import iso
 
 _INSTANT_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -113,6 +113,12 @@ def test_every_json_command_is_exercised(
         *("--patch-planned", "2021-04-01"),
     )
     tour.run(("case", "add-artifact"), "FW-2021-0002", str(note), "--kind", "advisory")
+    tour.run(("case", "add-artifact"), "FW-2021-0002", str(POC), "--kind", "poc")
+    wrote = tour.run(("case", "rules"), "FW-2021-0002", "--format", "suricata", "--now", day(13))
+    assert [a["name"] for a in wrote["artifacts"]] == ["suricata.rules"]
+    out = tmp_path / "published"
+    published = tour.run(("publish",), "FW-2021-0002", "--format", "suricata", "--out", str(out))
+    assert [Path(f["path"]).name for f in published["files"]] == ["suricata.rules"]
     tour.run(("case", "event"), CASE, "--at", "2021-02-27", "--kind", "scanning")
     assert len(tour.run(("case", "list"))) == 2
     shown = tour.run(("case", "show"), CASE)

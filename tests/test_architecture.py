@@ -26,8 +26,8 @@ _BELOW_CLI = {
     "hunt",
     "store",
     "program",
-    "investigate",
     "exchange",
+    "investigate",
 }
 
 ALLOWED: dict[str, set[str]] = {
@@ -41,7 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "marks": {"domain", "errors", "encoding", "grammars", "marks.wire"},
     "hunt": {"domain", "errors", "encoding", "grammars"},
     "store": {"domain", "errors"},
-    "exchange": {"domain", "errors"},
+    "exchange": {"domain", "errors", "encoding"},
     "program": {
         "domain",
         "errors",
@@ -52,7 +52,7 @@ ALLOWED: dict[str, set[str]] = {
         "store",
         "exchange",
     },
-    "investigate": _BELOW_CLI - {"investigate", "exchange"},
+    "investigate": _BELOW_CLI - {"investigate"},
     "demo": _BELOW_CLI,
     "cli": _BELOW_CLI | {"demo"},
 }

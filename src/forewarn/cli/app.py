@@ -142,8 +142,8 @@ case.app.command("reschedule")(wave.reschedule)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)
-app.command("demo")(demo)
 app.command("publish")(publish.publish)
+app.command("demo")(demo)
 
 
 def main() -> None:

@@ -1,13 +1,16 @@
-"""`forewarn publish ID --format yara|suricata --out DIR [--partner NAME]`: rule files out.
+"""`forewarn publish ID --format F --out DIR [--partner NAME]`: a case in a standards format.
 
-Without `--partner`: the case's rules as stored (the unmarked original), or written on the spot
-from its PoCs when none is stored. With `--partner`: that partner's marked copy, regenerated
-exactly as delivered and checked against the release record. Embargoed material is written 0600.
+Thin. Documents (csaf, cve, stix, misp) come from the table of `forewarn.exchange.formats` (a new
+format is a module and a row there); `forewarn.program.publish` builds the vendor's view or a
+partner's marked view. Detection rules (yara, suricata) are artifacts of the case:
+`forewarn.program.rules.published_rules` gives the stored original, or a partner's marked copy
+regenerated exactly as delivered. Files holding embargoed material are written mode 0600; their
+content is never printed or logged, only their paths.
 """
 
 from __future__ import annotations
 
-import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,20 +24,84 @@ from forewarn.errors import ValidationError
 def publish(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(help="Case id, e.g. FW-2021-0001.")],
-    language: Annotated[RuleLanguage, typer.Option("--format", help="What to publish.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into (created).")],
+    format_name: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="csaf, cve, stix, misp (documents) or yara, suricata (detection rules).",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
     partner: Annotated[
-        str | None, typer.Option("--partner", help="Write this partner's marked copy.")
+        str | None,
+        typer.Option("--partner", help="A partner's marked view (its release must be delivered)."),
+    ] = None,
+    publisher_url: Annotated[
+        str | None,
+        typer.Option("--publisher-url", help="Publisher URL (default: FOREWARN_PUBLISHER_URL)."),
+    ] = None,
+    cna_org_id: Annotated[
+        str | None,
+        typer.Option(
+            "--cna-org-id",
+            help="CNA organisation UUID for CVE records (default: FOREWARN_CNA_ORG_ID).",
+        ),
     ] = None,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Write a case's detection rules in a standard format."""
+    """Write a case as CSAF 2.0, CVE JSON 5, STIX 2.1, MISP, YARA or Suricata; print the paths."""
+    from forewarn.program.publish import make_publisher
+    from forewarn.program.publish import publish as publish_case
+
+    at = common.now(now)
+    if format_name in set(RuleLanguage):
+        _publish_rules(ctx, case_id, RuleLanguage(format_name), out, partner, at, json_out)
+        return
+    config = common.settings(ctx)
+    with common.open_program(ctx) as program, program.session() as session:
+        publisher = make_publisher(
+            program.info.name,
+            publisher_url or config.publisher_url,
+            cna_org_id or config.cna_org_id,
+        )
+        made = publish_case(
+            session,
+            program.keys,
+            case_id,
+            format_name=format_name,
+            publisher=publisher,
+            now=at,
+            partner=partner,
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file in made.files:
+        path = out / file.name
+        common.write_file(path, file.content, private=made.embargoed)
+        written.append(path)
+
+    def render() -> None:
+        for path in written:
+            common.say(str(path))
+
+    common.emit(ctx, {"files": written}, render, json_flag=json_out)
+
+
+def _publish_rules(
+    ctx: typer.Context,
+    case_id: str,
+    language: RuleLanguage,
+    out: Path,
+    partner: str | None,
+    at: datetime,
+    json_out: bool,
+) -> None:
     from forewarn.domain import CaseStatus
     from forewarn.program.cases import get_case
     from forewarn.program.rules import published_rules
 
-    at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         embargoed = get_case(session, case_id).status is CaseStatus.EMBARGOED
         files = published_rules(session, program.keys, case_id, language, now=at, partner=partner)
@@ -45,14 +112,7 @@ def publish(
     written = []
     for item in files:
         path = out / item.name
-        mode = 0o600 if embargoed else 0o644
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(item.content)
-            os.chmod(path, mode)
-        except OSError as exc:
-            raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        common.write_file(path, item.content, private=embargoed)
         written.append({"path": str(path), "partner": item.partner, "stored": item.stored})
 
     def render() -> None:
@@ -62,3 +122,6 @@ def publish(
 
     record = {"case": case_id, "format": language.value, "files": written}
     common.emit(ctx, record, render, json_flag=json_out)
+
+
+__all__ = ["publish"]

@@ -1,10 +1,13 @@
-"""`forewarn demo`: replay the Exchange 2021 case end to end on an embedded SQLite database.
+"""`forewarn demo`: replay a shipped case end to end on an embedded SQLite database.
 
-The program (80 partners, tiers, the case, its artifacts and timeline) comes from the scenario
-file shipped with the package. The attack script (`attack.yaml`) then plays the attackers: one
-partner's copy of the PoC escapes, is reformatted and renamed, and shows up as a tool on a
-compromised server and as lines in its web logs. The investigation that follows reads only the
-program's records and that evidence; the script is used to stage the evidence, never to judge it.
+Each scenario is a folder of package data under `forewarn/data/scenarios/`: the program file
+(`scenario.yaml`: partners, tiers, policy, the case, its artifacts and timeline), the sources of
+its facts (`facts.yaml`, see `facts`) and an attack script (`attack.yaml`) that plays the
+attackers: one partner's copy of the PoC escapes, maybe disguised, and shows up as a tool, and
+for some as lines in a server's web logs; the patch may be published on the way. The
+investigation that follows reads only the program's records and that evidence; the script
+stages the evidence, never judges it. `exchange-2021` (a leak before the patch) is the default;
+`mapp-2012` is a leak after it.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ import pydantic
 import yaml
 
 from forewarn.demo import disguises, weblog
+from forewarn.demo.facts import ScenarioFacts, load_facts
 from forewarn.domain import ArtifactKind, ReleaseState
 from forewarn.domain.investigation import InvestigationResult
-from forewarn.domain.validation import parse_duration, parse_instant
-from forewarn.errors import InvestigationError
+from forewarn.domain.validation import parse_duration, parse_instant, parse_time_point
+from forewarn.errors import InvestigationError, ValidationError
 from forewarn.investigate.report import to_json, write_report
 from forewarn.investigate.service import run_investigation
 from forewarn.program.artifacts import read_artifact
+from forewarn.program.cases import publish_case
 from forewarn.program.programfile import import_program
 from forewarn.program.release import fetch_bundle, marker_for_case, release_due
 from forewarn.program.service import Program, init_program, open_program
@@ -40,7 +45,7 @@ from forewarn.store.release_repo import ReleaseRepository
 logger = logging.getLogger(__name__)
 
 SCENARIO = "exchange-2021"
-"""The scenario folder under `forewarn/data/scenarios`."""
+"""The default scenario: its folder under `forewarn/data/scenarios`."""
 
 OUTPUTS = ("forewarn.db", "forewarn.key", "report.html", "report.json")
 """Files a demo writes into its folder (replaced on every run), besides `evidence/`."""
@@ -85,12 +90,14 @@ class AttackScript(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
 
     case: str
-    release_at: str
+    intake_at: str
+    releases: list[str] = pydantic.Field(min_length=1)
     leak: _Leak
     transformations: list[str]
     other_fetches: _Fetches
     found_tool: _Found
-    weblogs: _Logs
+    weblogs: _Logs | None = None
+    publish_at: str | None = None
     investigate_at: str
 
 
@@ -108,12 +115,25 @@ class DemoOutcome:
     """The folder of material "found in the wild"."""
     database: Path
     """The SQLite program store, for further `forewarn --db … investigate` runs."""
+    facts: ScenarioFacts
+    """Where the scenario's facts come from, and what it invents."""
+
+
+def scenario_names() -> list[str]:
+    """The shipped scenarios: every folder of package data with an attack script, sorted."""
+    root = resources.files("forewarn").joinpath("data", "scenarios")
+    return sorted(d.name for d in root.iterdir() if d.joinpath("attack.yaml").is_file())
 
 
 @contextmanager
-def scenario_dir() -> Iterator[Path]:
-    """The shipped scenario folder as a real path."""
-    folder = resources.files("forewarn").joinpath("data", "scenarios", SCENARIO)
+def scenario_dir(name: str = SCENARIO) -> Iterator[Path]:
+    """A shipped scenario's folder as a real path; an unknown name lists the known ones."""
+    names = scenario_names()
+    if name not in names:
+        raise ValidationError(
+            f"unknown scenario {name!r}", hint=f"choose one of: {', '.join(names)}"
+        )
+    folder = resources.files("forewarn").joinpath("data", "scenarios", name)
     with resources.as_file(folder) as path:
         yield Path(path)
 
@@ -143,7 +163,7 @@ def _fresh(out: Path) -> Settings:
 
 
 def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> Program:
-    intake = _day("2021-01-05T12:00:00")
+    intake = parse_instant(script.intake_at)
     init_program(settings, now=intake)
     program = open_program(settings)
     with program.session() as session:
@@ -154,7 +174,8 @@ def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> 
             now=intake,
             private=program.private_files(),
         )
-    release_due(program.session, program.keys, script.case, now=parse_instant(script.release_at))
+    for wave in script.releases:
+        release_due(program.session, program.keys, script.case, now=parse_instant(wave))
     with program.session() as session:
         delivered = ReleaseRepository(session).for_case(script.case, ReleaseState.COMPLETE)
     others = sorted(r.partner for r in delivered if r.partner != script.leak.partner)
@@ -164,6 +185,10 @@ def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> 
     for partner, at in sorted(times.items(), key=lambda item: item[1]):
         with program.session() as session:
             fetch_bundle(session, program.keys, script.case, partner=partner, now=at)
+    if script.publish_at is not None:
+        released = parse_time_point(script.publish_at)
+        with program.session() as session:
+            publish_case(session, program.keys, script.case, at=released, now=released.start)
     return program
 
 
@@ -174,36 +199,50 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
         marker = marker_for_case(session, program.keys, script.case)
     copy = marker.mark(leak.artifact, ArtifactKind.POC, original, leak.partner).content
     tool = evidence / script.found_tool.name
-    tool.write_text(
-        disguises.transform(copy.decode("utf-8"), script.transformations), encoding="utf-8"
-    )
+    if script.transformations:
+        text = disguises.transform(copy.decode("utf-8"), script.transformations)
+        tool.write_text(text, encoding="utf-8")
+    else:  # a verbatim copy: byte for byte the partner's
+        tool.write_bytes(copy)
     seen = _day(script.found_tool.seen) + timedelta(hours=12)
     os.utime(tool, (seen.timestamp(), seen.timestamp()))
+    if script.weblogs is not None:
+        _stage_weblogs(script, script.weblogs, copy, evidence)
+
+
+def _stage_weblogs(script: AttackScript, logs: _Logs, copy: bytes, evidence: Path) -> None:
+    """The web logs of a server the leaked tool was run against, around background traffic."""
+    leak = script.leak
     rng = random.Random(f"{script.case}:weblogs")  # noqa: S311 - staged log noise, not security
     with tempfile.TemporaryDirectory() as scratch:
         partner_copy = Path(scratch) / leak.artifact
         partner_copy.write_bytes(copy)
-        runs = weblog.run_poc(partner_copy, script.weblogs.exploitation.runs)
-    scan_day = _day(script.weblogs.scanning.day)
-    wave_day = _day(script.weblogs.exploitation.day)
+        runs = weblog.run_poc(partner_copy, logs.exploitation.runs)
+    scan_day = _day(logs.scanning.day)
+    wave_day = _day(logs.exploitation.day)
     for day, lines in (
-        (scan_day, weblog.scanning(scan_day, rng, script.weblogs.scanning.sources)),
+        (scan_day, weblog.scanning(scan_day, rng, logs.scanning.sources)),
         (wave_day, weblog.exploitation(wave_day, rng, runs)),
     ):
         text = weblog.w3c_log(day, [*weblog.background(day, rng), *lines])
-        (evidence / f"{script.weblogs.server}-u_ex{day:%y%m%d}.log").write_text(text)
+        (evidence / f"{logs.server}-u_ex{day:%y%m%d}.log").write_text(text)
 
 
-def run_demo(out: Path, *, say: Callable[[str], None] = logger.info) -> DemoOutcome:
+def run_demo(
+    out: Path, *, scenario: str = SCENARIO, say: Callable[[str], None] = logger.info
+) -> DemoOutcome:
     """Build the program, release, leak, trace, investigate; write the report into `out`."""
-    settings = _fresh(out)
-    evidence = out / "evidence"
-    with scenario_dir() as scenario:
-        script = load_attack(scenario / "attack.yaml")
-        say("importing the Exchange 2021 program: 80 partners, 1 case")
-        program = _stage_program(settings, scenario, script)
+    with scenario_dir(scenario) as folder:
+        facts = load_facts(folder / "facts.yaml")
+        script = load_attack(folder / "attack.yaml")
+        settings = _fresh(out)
+        evidence = out / "evidence"
+        say(f"replaying {facts.title}; facts from {'; '.join(facts.publications())}")
+        program = _stage_program(settings, folder, script)
     try:
-        say(f"released the early-access wave at {script.release_at}; staging the attack")
+        waves = ", ".join(script.releases)
+        published = f"; patch published {script.publish_at}" if script.publish_at else ""
+        say(f"released the waves of {waves}{published}; staging the attack")
         _stage_evidence(program, script, evidence)
         say("tracing the evidence and investigating")
         with program.session() as session:
@@ -221,7 +260,15 @@ def run_demo(out: Path, *, say: Callable[[str], None] = logger.info) -> DemoOutc
     report = write_report(result, out / "report.html")
     data = out / "report.json"
     data.write_text(to_json(result), encoding="utf-8")
-    return DemoOutcome(result, report, data, evidence, out / "forewarn.db")
+    return DemoOutcome(result, report, data, evidence, out / "forewarn.db", facts)
 
 
-__all__ = ["AttackScript", "DemoOutcome", "load_attack", "run_demo", "scenario_dir"]
+__all__ = [
+    "SCENARIO",
+    "AttackScript",
+    "DemoOutcome",
+    "load_attack",
+    "run_demo",
+    "scenario_dir",
+    "scenario_names",
+]

@@ -26,3 +26,5 @@ class LeafKind(enum.StrEnum):
     """A case's planned patch date moved."""
     ACCUSATION = "accusation"
     """An investigation accused a partner of a leak."""
+    PUBLICATION = "publication"
+    """A case's patch was released to the public (`case publish`)."""

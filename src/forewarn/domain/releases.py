@@ -76,3 +76,5 @@ class Release:
     """When the material becomes public (planned patch date)."""
     artifacts: tuple[ReleasedArtifact, ...]
     """The marked copies in the bundle."""
+    tier: str = ""
+    """The partner's tier when the wave was planned (empty when unknown, as in a bundle)."""

@@ -30,9 +30,9 @@ class WireFeature(StrEnum):
     BODY = "body"
 
 
-UNKNOWN = "\ufffd"
-"""What a static evaluation writes inside a string for what the code cannot know (command line,
-input, network): U+FFFD, never a guess. Whoever reads evaluated requests skips it."""
+PLACEHOLDER = "\ufffd"
+"""What the static evaluator writes for a span the code does not determine (possibly empty)
+inside a string or, UTF-8 encoded, in bytes; a request value holding it is not fully known."""
 
 ALL_FEATURES = frozenset(WireFeature)
 """What a full capture of the bytes (raw HTTP, pcap) or a static evaluation shows."""

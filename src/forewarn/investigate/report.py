@@ -22,6 +22,7 @@ from forewarn.errors import InvestigationError
 from forewarn.investigate.activity import describe_span
 from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.commands import command_line
+from forewarn.investigate.groups import exposure_summary
 from forewarn.investigate.hypotheses import (
     DERIVED_SIMILARITY,
     LEADING_MARGIN,
@@ -31,9 +32,9 @@ from forewarn.investigate.hypotheses import (
 )
 from forewarn.investigate.recommend import READINESS
 from forewarn.investigate.timeline_plot import timeline_png
-from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after
+from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after, since_notice
 
-SCHEMA = "forewarn.investigation/1"
+SCHEMA = "forewarn.investigation/2"
 """report.json's `schema` field: bumped when a field changes meaning or goes away."""
 TEMPLATE = "report.html.j2"
 """The template's file name under `forewarn.investigate.templates`."""
@@ -160,6 +161,10 @@ def render_html(result: InvestigationResult) -> str:
         lead_note=LEAD_NOTE,
         command_line=command_line,
         Verdict=Verdict,
+        groups=result.groups,
+        public_since=result.public_since,
+        held=lambda a: exposure_summary(a.groups),
+        since_notice=since_notice,
         method={
             "prior_shape": DEFAULT_PRIOR.shape,
             "prior_days": DEFAULT_PRIOR.days,

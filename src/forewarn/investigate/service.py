@@ -60,6 +60,7 @@ def finding_of(result: TraceResult, seen: TimePoint, case_id: str) -> Finding:
         matches=tuple(m for m in result.matches if m.case == case_id),
         suspects=result.suspects,
         tokens=tuple(t for t in result.tokens if t.case == case_id),
+        marks_read=tuple(sorted({r.artifact for r in result.read if r.case == case_id})),
     )
 
 
@@ -117,6 +118,7 @@ def run_investigation(
         program_partners=[p.name for p in partners if p.status is PartnerStatus.ACTIVE],
         suspended=frozenset(p.name for p in partners if p.status is not PartnerStatus.ACTIVE),
         shortest_lead=min(leads, default=timedelta(days=1)),
+        longest_lead=max(leads, default=timedelta(days=1)),
         replay=replay,
     )
     if record:

@@ -1,7 +1,9 @@
 """The timeline picture of an investigation: notices, releases, fetches, attacks, patch dates.
 
 Drawn with matplotlib's Agg backend into PNG bytes, so the report embeds it and no display or
-browser is needed. One lane per kind of actor, so a reader sees at a glance what came before what.
+browser is needed. One lane per kind of actor, and one per exposure group (each wave or policy
+subset, with its release and its fetches at their real times), so a reader sees at a glance what
+came before what. Once the patch is public, the time after it is shaded apart from the embargo.
 Two panels: the whole story from discovery, then the embargo window (notice → planned patch)
 zoomed in, where the weeks that matter would otherwise be squeezed into a sliver. matplotlib is
 imported when a picture is drawn, not when the CLI starts.
@@ -10,18 +12,19 @@ imported when a picture is drawn, not when the CLI starts.
 from __future__ import annotations
 
 import io
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from forewarn.domain.investigation import InvestigationResult, RecommendationKind
+from forewarn.domain.investigation import ExposureGroup, InvestigationResult, RecommendationKind
 from forewarn.domain.timeline import EventKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-LANES = ("Patch", "Case", "Partners", "Attackers", "Found")
-"""Rows of the picture, top to bottom."""
+TOP = ("Patch", "Case")
+"""Rows above the partners' lanes."""
+BOTTOM = ("Attackers", "Found")
+"""Rows below them."""
 
 COLOURS = {
     "notice": "#2b6cb0",
@@ -33,6 +36,7 @@ COLOURS = {
     "planned": "#718096",
     "recommended": "#2f855a",
     "actual": "#22543d",
+    "public": "#38a169",
 }
 
 
@@ -51,8 +55,22 @@ def _x(moment: datetime) -> float:
     return (moment - EPOCH) / timedelta(days=1)
 
 
-def _y(lane: str) -> int:
-    return len(LANES) - 1 - LANES.index(lane)
+def group_lane(group: ExposureGroup) -> str:
+    """A group's row name: `early-access 02-23 (16)`, `mapp 03-12 w/o poc.py (1)`."""
+    name = f"{group.tier or 'wave'} {group.released_at:%m-%d}"
+    if " without " in group.label:
+        name += " w/o " + group.label.split(" without ", 1)[1]
+    return f"{name} ({len(group.partners)})"
+
+
+def lanes(result: InvestigationResult) -> tuple[str, ...]:
+    """Rows of the picture, top to bottom: one per exposure group between case and attackers."""
+    middle = tuple(group_lane(g) for g in result.groups) or ("Partners",)
+    return (*TOP, *middle, *BOTTOM)
+
+
+def _y(rows: tuple[str, ...], lane: str) -> int:
+    return len(rows) - 1 - rows.index(lane)
 
 
 def embargo_window(result: InvestigationResult) -> tuple[datetime, datetime] | None:
@@ -61,111 +79,146 @@ def embargo_window(result: InvestigationResult) -> tuple[datetime, datetime] | N
     notices += [e.at.start for e in result.events if e.kind is EventKind.PARTNER_NOTICE]
     if not notices:
         return None
-    ends = [_at(d) for d in _patch_dates(result).values()] + [result.as_of]
+    ends = [*_patch_dates(result).values(), result.as_of]
     return min(notices) - MARGIN, max(ends) + MARGIN
 
 
-def _patch_dates(result: InvestigationResult) -> dict[str, date]:
+def _patch_dates(result: InvestigationResult) -> dict[str, datetime]:
+    """Planned, recommended and actual patch times; the actual one at its recorded instant."""
     case = result.case
-    found = {"planned": case.patch_planned}
-    if case.patch_actual is not None:
-        found["actual"] = case.patch_actual
+    found = {"planned": _at(case.patch_planned)}
+    if result.public_since is not None:
+        found["actual"] = result.public_since.start
+    elif case.patch_actual is not None:
+        found["actual"] = case.patch_actual.start
     for r in result.recommendations:
         if r.kind is RecommendationKind.MOVE_PATCH and r.target_date is not None:
-            found["recommended"] = r.target_date
+            found["recommended"] = _at(r.target_date)
     return found
 
 
-def _activities(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
+def _activities(
+    ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool
+) -> None:
     for activity in result.activities:
         start, end = _x(activity.start.start), _x(activity.end.end)
         ax.axvspan(start, end, color=COLOURS["exploitation"], alpha=0.08, lw=0)
         if labels:
             ax.annotate(
                 activity.label,
-                (start, _y("Attackers") + 0.42),
+                (start, _y(rows, "Attackers") + 0.42),
                 fontsize=8,
                 color=COLOURS["exploitation"],
                 fontweight="bold",
             )
     for activity in result.activities:
         seen = [_x(f.seen.start) for f in activity.findings]
-        ax.scatter(seen, [_y("Found")] * len(seen), marker="D", s=50, color=COLOURS["finding"])
+        ax.scatter(
+            seen, [_y(rows, "Found")] * len(seen), marker="D", s=50, color=COLOURS["finding"]
+        )
 
 
-def _events(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
+def _events(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool) -> None:
     for event in result.events:
         x = _x(event.at.start)
         if event.kind in (EventKind.SCANNING, EventKind.EXPLOITATION):
             colour = COLOURS[event.kind.value]
             marker = "v" if event.kind is EventKind.SCANNING else "X"
-            ax.scatter([x], [_y("Attackers")], marker=marker, s=90, color=colour, zorder=3)
+            ax.scatter([x], [_y(rows, "Attackers")], marker=marker, s=90, color=colour, zorder=3)
         elif event.kind in (EventKind.DISCOVERED, EventKind.REPORTED, EventKind.PRESS):
             if event.at.end - event.at.start > timedelta(days=2):
-                ax.hlines(_y("Case"), x, _x(event.at.end), color=COLOURS["case"], lw=5, alpha=0.5)
-            ax.scatter([x], [_y("Case")], marker="o", s=40, color=COLOURS["case"], zorder=3)
+                ax.hlines(
+                    _y(rows, "Case"), x, _x(event.at.end), color=COLOURS["case"], lw=5, alpha=0.5
+                )
+            ax.scatter([x], [_y(rows, "Case")], marker="o", s=40, color=COLOURS["case"], zorder=3)
             if labels:
                 ax.annotate(
-                    event.kind.value, (x, _y("Case") - 0.35), fontsize=7, color=COLOURS["case"]
+                    event.kind.value,
+                    (x, _y(rows, "Case") - 0.35),
+                    fontsize=7,
+                    color=COLOURS["case"],
                 )
         elif event.kind is EventKind.PARTNER_NOTICE and not result.releases:
             ax.axvline(x, color=COLOURS["notice"], lw=1, ls="--", alpha=0.7)
+        elif event.kind is EventKind.PATCH_RELEASED:
+            ax.scatter(
+                [x], [_y(rows, "Patch")], marker="*", s=160, color=COLOURS["actual"], zorder=3
+            )
+            if labels:
+                ax.annotate(
+                    "patch released",
+                    (x, _y(rows, "Patch") - 0.42),
+                    fontsize=7,
+                    color=COLOURS["actual"],
+                )
     if not any(e.kind is EventKind.REPORTED for e in result.events):
         reported = _x(_at(result.case.reported))
-        ax.scatter([reported], [_y("Case")], marker="o", s=40, color=COLOURS["case"], zorder=3)
+        ax.scatter(
+            [reported], [_y(rows, "Case")], marker="o", s=40, color=COLOURS["case"], zorder=3
+        )
         if labels:
             ax.annotate(
-                "reported", (reported, _y("Case") - 0.35), fontsize=7, color=COLOURS["case"]
+                "reported", (reported, _y(rows, "Case") - 0.35), fontsize=7, color=COLOURS["case"]
             )
 
 
-def _partners(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
-    releases = Counter(r.available_at for r in result.releases)
-    for when, count in sorted(releases.items()):
-        ax.axvline(_x(when), color=COLOURS["notice"], lw=1, ls="--", alpha=0.6)
-        ax.scatter([_x(when)], [_y("Partners") + 0.12], marker="s", s=60, color=COLOURS["notice"])
+def _partners(
+    ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool
+) -> None:
+    """Each group in its own lane: its release, and its fetches at their real times."""
+    for group in result.groups:
+        y = _y(rows, group_lane(group))
+        when = _x(group.released_at)
+        ax.axvline(when, color=COLOURS["notice"], lw=1, ls="--", alpha=0.35)
+        ax.scatter([when], [y + 0.12], marker="s", s=60, color=COLOURS["notice"], zorder=3)
         if labels:
             # offset to the right of the dashed line, on white, so the line never crosses it
             ax.annotate(
-                f"{count} notified",
-                (_x(when), _y("Partners") + 0.3),
+                f"{len(group.partners)} notified",
+                (when, y + 0.3),
                 xytext=(5, 0),
                 textcoords="offset points",
                 fontsize=7,
                 color=COLOURS["notice"],
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
             )
-    fetches = sorted(_x(f.at) for f in result.fetches)
-    ax.scatter(
-        fetches,
-        [_y("Partners") - 0.2] * len(fetches),
-        marker="|",
-        s=140,
-        linewidths=0.8,
-        color=COLOURS["fetch"],
-        zorder=3,
-    )
-    if labels and fetches:
-        noun = "fetch" if len(fetches) == 1 else "fetches"
-        ax.annotate(
-            f"{len(fetches)} {noun}",
-            (fetches[-1], _y("Partners") - 0.28),
-            xytext=(6, 0),
-            textcoords="offset points",
-            fontsize=7,
+        fetches = sorted(_x(f.at) for f in group.fetches)
+        ax.scatter(
+            fetches,
+            [y - 0.2] * len(fetches),
+            marker="|",
+            s=140,
+            linewidths=0.8,
             color=COLOURS["fetch"],
+            zorder=3,
         )
+        if labels and fetches:
+            noun = "fetch" if len(fetches) == 1 else "fetches"
+            ax.annotate(
+                f"{len(fetches)} {noun}",
+                (fetches[-1], y - 0.28),
+                xytext=(6, 0),
+                textcoords="offset points",
+                fontsize=7,
+                color=COLOURS["fetch"],
+            )
 
 
-def _patches(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
+def _public(ax: Axes, result: InvestigationResult, right: float) -> None:
+    """The public phase, from the patch's release on, shaded apart from the embargo."""
+    if result.public_since is not None:
+        ax.axvspan(_x(result.public_since.start), right, color=COLOURS["public"], alpha=0.07, lw=0)
+
+
+def _patches(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool) -> None:
     patches = sorted(_patch_dates(result).items(), key=lambda p: p[1])
     for index, (name, day) in enumerate(patches):
-        x = _x(_at(day))
-        ax.scatter([x], [_y("Patch")], marker="*", s=160, color=COLOURS[name], zorder=3)
+        x = _x(day)
+        ax.scatter([x], [_y(rows, "Patch")], marker="*", s=160, color=COLOURS[name], zorder=3)
         if labels:
             ax.annotate(
                 f"{name} {day:%b %d}",
-                (x, _y("Patch") + (0.22 if index % 2 == 0 else -0.42)),
+                (x, _y(rows, "Patch") + (0.22 if index % 2 == 0 else -0.42)),
                 fontsize=7,
                 color=COLOURS[name],
                 ha="center",
@@ -180,13 +233,14 @@ def _patches(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
 def _panel(ax: Axes, result: InvestigationResult, *, labels: bool, title: str) -> None:
     import matplotlib.dates as mdates
 
-    _activities(ax, result, labels=labels)
-    _events(ax, result, labels=labels)
-    _partners(ax, result, labels=labels)
-    _patches(ax, result, labels=labels)
+    rows = lanes(result)
+    _activities(ax, result, rows, labels=labels)
+    _events(ax, result, rows, labels=labels)
+    _partners(ax, result, rows, labels=labels)
+    _patches(ax, result, rows, labels=labels)
     ax.set_title(title, fontsize=8, loc="right", color="#4a5568")
-    ax.set_yticks(range(len(LANES)), list(reversed(LANES)))
-    ax.set_ylim(-0.9, len(LANES) - 0.4)
+    ax.set_yticks(range(len(rows)), list(reversed(rows)), fontsize=8)
+    ax.set_ylim(-0.9, len(rows) - 0.4)
     locator = mdates.AutoDateLocator(minticks=5, maxticks=12)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d\n%Y"))  # type: ignore[no-untyped-call]
@@ -215,16 +269,24 @@ def timeline_png(result: InvestigationResult, *, width: float = 11.0) -> bytes:
     from matplotlib.figure import Figure  # Agg canvas, no display; imported only to draw
 
     window = embargo_window(result)
-    fig = Figure(figsize=(width, 7.4 if window else 3.9), dpi=110)
+    extra = 0.35 * max(len(lanes(result)) - 5, 0)
+    fig = Figure(figsize=(width, (7.4 if window else 3.9) + 2 * extra), dpi=110)
     if window is None:
         overview = fig.add_subplot()
         _panel(overview, result, labels=True, title="whole case")
+        _public(overview, result, overview.get_xlim()[1])
     else:
         overview, zoom = fig.subplots(2, 1, height_ratios=(1, 1.25))
-        _panel(overview, result, labels=False, title="whole case (shaded: embargo window)")
-        overview.axvspan(_x(window[0]), _x(window[1]), color="#2b6cb0", alpha=0.06, lw=0)
+        shaded = "shaded: embargo window" + (", then public" if result.public_since else "")
+        _panel(overview, result, labels=False, title=f"whole case ({shaded})")
+        end = _x(window[1])
+        if result.public_since is not None:
+            end = min(end, _x(result.public_since.start))
+        overview.axvspan(_x(window[0]), end, color="#2b6cb0", alpha=0.06, lw=0)
+        _public(overview, result, overview.get_xlim()[1])
         _panel(zoom, result, labels=True, title="embargo window, zoomed in")
         zoom.set_xlim(_x(window[0]), _x(window[1]))
+        _public(zoom, result, _x(window[1]))
     _legend(overview)
     fig.tight_layout()
     buffer = io.BytesIO()
@@ -232,4 +294,4 @@ def timeline_png(result: InvestigationResult, *, width: float = 11.0) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["LANES", "embargo_window", "timeline_png"]
+__all__ = ["embargo_window", "group_lane", "lanes", "timeline_png"]

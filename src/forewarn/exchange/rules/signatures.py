@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from forewarn.domain.rules import PocView
-from forewarn.domain.wire import UNKNOWN, HttpRequest
+from forewarn.domain.wire import PLACEHOLDER as UNKNOWN
+from forewarn.domain.wire import HttpRequest
 
 MIN_PIECE = 6
 """Shortest literal piece a rule matches on."""

@@ -12,10 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from forewarn.domain.wire import UNKNOWN as UNKNOWN_TEXT
-
-PLACEHOLDER = UNKNOWN_TEXT
-"""Stands for an unknown span (possibly empty) inside a string or, UTF-8 encoded, in bytes."""
+from forewarn.domain.wire import PLACEHOLDER as PLACEHOLDER
 
 PLACEHOLDER_BYTES = PLACEHOLDER.encode("utf-8")
 """`PLACEHOLDER` as it appears in bytes."""

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_rules_kind"
-down_revision = "0003_case_marking"
+down_revision = "0004_case_publication"
 branch_labels = None
 depends_on = None
 

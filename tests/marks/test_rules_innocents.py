@@ -115,7 +115,7 @@ def test_investigations_under_fresh_secrets_accuse_innocents_at_most_at_rate_eps
     below ε up to a binomial margin; each investigation has its own secret (its own codebook)."""
     partners = [f"partner-{k:02d}" for k in range(12)]
     spec = CodeSpec(n_partners=len(partners), epsilon=0.05)
-    investigations, framed, caught = 60, 0, 0
+    investigations, framed, caught = 24, 0, 0
     original = rule_files()[artifact].encode()
     for trial in range(investigations):
         secret = f"rules-innocents-{artifact}-{attack}-{trial:04d}".encode()

@@ -5,8 +5,9 @@ and, for the rewrite attacks only (see `attribution_rewrites`),
 `.venv/bin/python bench/attribution.py --rewrites [--rewrite-trials 5] [--rewrite-partners 40]`.
 
 n = 1000 partners receive the shipped benign PoC and advisory of the Exchange 2021 scenario, each
-marked for them. Each trial picks a leaker (or a coalition) at random, transforms the leaked copy,
-and runs the engine's extraction and accusation against all 1000 partners. Leakers are drawn
+marked for them. Each trial picks a leaker (a different one in each trial of a row, while the pool
+lasts) or a coalition at random, transforms the leaked copy, and runs the engine's extraction
+and accusation against all 1000 partners. Leakers are drawn
 from a pool of partners whose copies are marked once (marking costs about a second a copy); the
 999 others are the innocents of each trial. Two settings:
 *code only*, where the attacker also deletes everything shaped like a canary token, and *with
@@ -224,8 +225,12 @@ def run(
         count = trials if colluders == 1 else collusion_trials
         blind, seen = Row(f"{name}"), Row(f"{name}")
         start = time.perf_counter()
-        for _ in range(count):
-            guilty = rng.sample(leakers, colluders)
+        # A single leaker is a different partner in every trial (while the pool lasts): most
+        # disguises are deterministic, so drawing a partner twice repeats one investigation and
+        # counts its outcome twice, which is no evidence about ε.
+        distinct = rng.sample(leakers, count) if colluders == 1 and count <= pool else None
+        for trial in range(count):
+            guilty = [distinct[trial]] if distinct else rng.sample(leakers, colluders)
             without, with_canaries = bench.judge(attack(bench, guilty, rng))
             blind.add(without, set(guilty))
             seen.add(with_canaries, set(guilty))

@@ -183,3 +183,26 @@ def test_rules_need_a_poc(program_env, cli, language: str) -> None:
     assert created.exit_code == 0, created.stderr
     result = cli([*args, "case", "rules", "C-2", "--format", language, "--now", iso(NOTICE)])
     assert result.exit_code != 0 and "no PoC" in result.stderr
+
+
+def test_publish_writes_rules_on_the_spot_and_a_plain_script_gives_none(
+    program_env, cli, tmp_path: Path
+) -> None:
+    populate(program_env)
+    args = program_env.cli_args()
+    out = tmp_path / "out"
+    fresh = cli([*args, "publish", CASE, "--format", "yara", "--out", str(out), "--json"])
+    assert fresh.exit_code == 0, fresh.stderr
+    (entry,) = json.loads(fresh.stdout)["files"]
+    assert entry["stored"] is False and yara.compile(filepath=entry["path"]).match(str(POC))
+    created = cli(
+        [*args, "case", "create", "C-3", "--title", "t", "--product", "p"]
+        + ["--reported", "2021-01-05", "--patch-planned", "2021-03-09"]
+    )
+    assert created.exit_code == 0, created.stderr
+    plain = tmp_path / "plain.py"
+    plain.write_text('print("hello")\n')
+    added = cli([*args, "case", "add-artifact", "C-3", str(plain), "--kind", "poc"])
+    assert added.exit_code == 0, added.stderr
+    result = cli([*args, "case", "rules", "C-3", "--now", iso(NOTICE)])
+    assert result.exit_code != 0 and "nothing distinctive" in result.stderr

@@ -26,3 +26,5 @@ class LeafKind(enum.StrEnum):
     """A case's planned patch date moved."""
     ACCUSATION = "accusation"
     """An investigation accused a partner of a leak."""
+    EVIDENCE = "evidence"
+    """Evidence from the wild was registered for a case (hash, seen time, source, collector)."""

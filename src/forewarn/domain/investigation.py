@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from forewarn.domain.cases import Case
+from forewarn.domain.custody import Dating
 from forewarn.domain.evidence import ArtifactMatch, Suspect, TokenHit
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import Event, TimePoint
@@ -69,6 +70,9 @@ class Finding:
     """Fingerprint accusation results, best first."""
     tokens: tuple[TokenHit, ...] = ()
     """Canary tokens found verbatim."""
+    dating: Dating | None = None
+    """How `seen` was decided (registered seen time, log lines, modification time) and the
+    material's SHA-256; `None` for a finding handed in with its own date."""
 
 
 class EvidenceKind(enum.StrEnum):

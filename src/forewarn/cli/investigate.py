@@ -44,6 +44,23 @@ def render(result: InvestigationResult) -> None:
             for suspect in finding.suspects:
                 if suspect.lead:
                     common.say(f"{finding.label}: {lead_statement(suspect.partner)}")
+    dated = [(f, f.dating) for a in result.activities for f in a.findings if f.dating is not None]
+    if dated:
+        common.table(
+            "evidence and the date used",
+            ("item", "seen", "dated by", "chain of custody"),
+            [
+                (
+                    f.label,
+                    str(f.seen),
+                    d.basis.value + (f" ({d.detail})" if d.detail else ""),
+                    d.custody.statement() if d.custody else f"not registered; sha256 {d.sha256}",
+                )
+                for f, d in dated
+            ],
+        )
+    for warning in result.warnings:
+        common.say(f"warning: {warning}")
     common.table(
         "recommendations",
         ("action", "command"),
@@ -58,10 +75,19 @@ def investigate(
         list[Path] | None,
         typer.Option(
             "--evidence",
-            help="Material from the wild to trace: a file, folder or archive (repeatable). "
-            "Logs are dated by their lines, other files by their modification time.",
+            help="Material from the wild to trace besides the case's registered evidence: a "
+            "file, folder or archive (repeatable). A file registered with `forewarn evidence "
+            "add` is matched by SHA-256 and dated by its registered seen time; web logs by "
+            "their lines; anything else by its modification day, with a warning.",
         ),
     ] = None,
+    registered: Annotated[
+        bool,
+        typer.Option(
+            "--registered/--no-registered",
+            help="Trace the case's registered evidence (default) or only the --evidence given.",
+        ),
+    ] = True,
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the HTML report to this file.")
     ] = None,
@@ -83,6 +109,7 @@ def investigate(
             case_id,
             as_of=at,
             evidence=evidence or (),
+            registered=registered,
             replay=now is not None,
             record=record,
         )

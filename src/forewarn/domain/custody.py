@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from forewarn.domain.timeline import TimePoint
+from forewarn.domain.validation import format_instant, format_time_point
 
 
 class DateBasis(enum.StrEnum):
@@ -65,6 +66,14 @@ class EvidenceItem:
     def id(self) -> str:
         """`E1`, `E2`, …"""
         return evidence_id(self.number)
+
+    def statement(self) -> str:
+        """Its chain of custody in one line, the same in every output."""
+        return (
+            f"{self.id}: seen {format_time_point(self.seen)} ({self.seen.precision.value}) at "
+            f"{self.source}; collected by {self.collector}; registered "
+            f"{format_instant(self.added_at)}; sha256 {self.sha256}"
+        )
 
 
 @dataclass(frozen=True, slots=True)

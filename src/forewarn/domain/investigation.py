@@ -233,3 +233,6 @@ class InvestigationResult:
     """Downloads of those releases."""
     notes: tuple[str, ...] = ()
     """Caveats: events after `as_of` left out, findings not tied to any activity."""
+    warnings: tuple[str, ...] = ()
+    """What a reader must not miss about the evidence: items dated only by file modification
+    time (`DateBasis.MTIME`), in sentences."""

@@ -10,7 +10,6 @@ program's records and that evidence; the script is used to stage the evidence, n
 from __future__ import annotations
 
 import logging
-import os
 import random
 import tempfile
 from collections.abc import Callable, Iterator
@@ -24,13 +23,14 @@ import pydantic
 import yaml
 
 from forewarn.demo import disguises, weblog
-from forewarn.domain import ArtifactKind, ReleaseState
+from forewarn.domain import ArtifactKind, ReleaseState, TimePoint, TimePrecision
 from forewarn.domain.investigation import InvestigationResult
 from forewarn.domain.validation import parse_duration, parse_instant
 from forewarn.errors import InvestigationError
 from forewarn.investigate.report import to_json, write_report
 from forewarn.investigate.service import run_investigation
 from forewarn.program.artifacts import read_artifact
+from forewarn.program.evidence import Intake, add_evidence
 from forewarn.program.programfile import import_program
 from forewarn.program.release import fetch_bundle, marker_for_case, release_due
 from forewarn.program.service import Program, init_program, open_program
@@ -177,8 +177,8 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
     tool.write_text(
         disguises.transform(copy.decode("utf-8"), script.transformations), encoding="utf-8"
     )
-    seen = _day(script.found_tool.seen) + timedelta(hours=12)
-    os.utime(tool, (seen.timestamp(), seen.timestamp()))
+    # the file keeps today's modification time, as a copy out of a ticket would: the
+    # investigation dates it by its registered seen time (`_register_evidence`)
     rng = random.Random(f"{script.case}:weblogs")  # noqa: S311 - staged log noise, not security
     with tempfile.TemporaryDirectory() as scratch:
         partner_copy = Path(scratch) / leak.artifact
@@ -194,6 +194,41 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
         (evidence / f"{script.weblogs.server}-u_ex{day:%y%m%d}.log").write_text(text)
 
 
+COLLECTOR = "PSIRT on-call analyst (demo)"
+"""Who collects the demo's evidence."""
+
+
+def _register_evidence(program: Program, script: AttackScript, evidence: Path) -> None:
+    """Register the staged evidence as a PSIRT would: when and where each item was seen.
+
+    The tool is dated by its registered seen time (not by the file's modification time); the
+    logs are registered when they were collected, and their own lines date the requests.
+    """
+    collected = parse_instant(script.investigate_at)
+    tool_seen = _day(script.found_tool.seen) + timedelta(hours=12)
+    intakes = [
+        Intake(
+            script.found_tool.name,
+            (evidence / script.found_tool.name).read_bytes(),
+            TimePoint(tool_seen, TimePrecision.INSTANT),
+            f"web shell directory of {script.weblogs.server}, customer incident ticket",
+            COLLECTOR,
+        )
+    ]
+    intakes += [
+        Intake(
+            log.name,
+            log.read_bytes(),
+            TimePoint(collected, TimePrecision.INSTANT),
+            f"IIS logs of {script.weblogs.server}, sent by the customer",
+            COLLECTOR,
+        )
+        for log in sorted(evidence.glob("*.log"))
+    ]
+    with program.session() as session:
+        add_evidence(session, program.keys, script.case, intakes, now=collected)
+
+
 def run_demo(out: Path, *, say: Callable[[str], None] = logger.info) -> DemoOutcome:
     """Build the program, release, leak, trace, investigate; write the report into `out`."""
     settings = _fresh(out)
@@ -205,7 +240,8 @@ def run_demo(out: Path, *, say: Callable[[str], None] = logger.info) -> DemoOutc
     try:
         say(f"released the early-access wave at {script.release_at}; staging the attack")
         _stage_evidence(program, script, evidence)
-        say("tracing the evidence and investigating")
+        _register_evidence(program, script, evidence)
+        say("tracing the registered evidence and investigating")
         with program.session() as session:
             result = run_investigation(
                 session,

@@ -28,6 +28,18 @@ class Fetch:
     """When (UTC)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """A partner acknowledged its bundle, as the audit log recorded it."""
+
+    release_id: str
+    """The release acknowledged."""
+    partner: str
+    """Who acknowledged it."""
+    at: datetime
+    """When (UTC)."""
+
+
 class PartyRole(enum.StrEnum):
     """Who a party is to the case; each role has its own way of being exposed."""
 
@@ -233,6 +245,10 @@ class InvestigationResult:
     """Downloads of those releases."""
     notes: tuple[str, ...] = ()
     """Caveats: events after `as_of` left out, findings not tied to any activity."""
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    """Acknowledgements of those releases up to `as_of`, from the audit log."""
+    epsilon: float | None = None
+    """The case's target false-accusation rate (its marking's ε), once its copies are marked."""
     warnings: tuple[str, ...] = ()
     """What a reader must not miss about the evidence: items dated only by file modification
     time (`DateBasis.MTIME`), in sentences."""

@@ -76,3 +76,13 @@ class Release:
     """When the material becomes public (planned patch date)."""
     artifacts: tuple[ReleasedArtifact, ...]
     """The marked copies in the bundle."""
+    released_at: datetime | None = None
+    """When it was actually delivered (its `release` audit leaf); `None` when not known. A wave
+    released late makes its copies available then, not at the wave time."""
+
+    @property
+    def exposed_from(self) -> datetime:
+        """The first moment the partner could hold it: the wave time, or the delivery if later."""
+        if self.released_at is None:
+            return self.available_at
+        return max(self.available_at, self.released_at)

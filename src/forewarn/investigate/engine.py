@@ -28,6 +28,7 @@ from forewarn.investigate.exposure import build_exposure, notices_before
 from forewarn.investigate.hypotheses import weigh
 from forewarn.investigate.recommend import recommend
 from forewarn.investigate.timing import DEFAULT_PRIOR, GammaPrior, assess_timing, days_after
+from forewarn.investigate.wording import odds
 
 
 def investigate(
@@ -50,7 +51,7 @@ def investigate(
     later = len(events) - len(known)
     if later:
         notes.append(f"{later} timeline event(s) after {as_of:%Y-%m-%d %H:%M} UTC left out")
-    given = [r for r in releases if r.available_at <= as_of]
+    given = [r for r in releases if r.exposed_from <= as_of]
     taken = [f for f in fetches if f.at <= as_of]
     seen = [f for f in findings if f.seen.start <= as_of]
     reported = next(
@@ -96,8 +97,11 @@ def investigate(
 
 
 def recommendations_summary(recommendations: Sequence[Recommendation]) -> str:
-    """The first recommendation's title, to close the headline."""
-    return recommendations[0].title if recommendations else ""
+    """Every recommendation's title, most urgent first, to close the headline: an executive
+    reading only the headline must see every action."""
+    titles = [recommendations[0].title] if recommendations else []
+    titles += [_lower(r.title) for r in recommendations[1:]]
+    return "; ".join(titles)
 
 
 def _lower(title: str) -> str:
@@ -127,7 +131,7 @@ def _sentence(activity: Activity) -> str:
     if leading.subject:
         bound = fingerprint_bound(activity, leading.subject)
         if bound is not None:
-            text += f" (false-accusation bound {bound:.1e})"
+            text += f" (false-accusation bound {odds(bound)}, {bound:.1e})"
     if activity.timing is not None:
         text += f", {days_after(activity.timing.delta_days)} after the notice"
     return text + "."

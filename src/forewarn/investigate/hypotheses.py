@@ -23,7 +23,7 @@ from forewarn.domain.investigation import (
     PartyRole,
     Verdict,
 )
-from forewarn.hunt.similarity import MATCH_THRESHOLD
+from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
 from forewarn.investigate.attribution import (
     FINGERPRINT_CAP,
     TOKEN_WEIGHT,
@@ -37,8 +37,10 @@ from forewarn.investigate.timing import describe, timing_weight
 
 DERIVED_SIMILARITY = MATCH_THRESHOLD
 """Similarity at or above which material is taken to derive from a shared artifact (the hunt's)."""
-WEAK_SIMILARITY = 0.3
-"""Best similarity below which material is taken not to derive from anything shared."""
+WEAK_SIMILARITY = DEFAULT_MIN_SCORE
+"""Best similarity below which material is taken not to derive from anything shared: the hunt's
+reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits below
+`DERIVED_SIMILARITY`, so no similarity counts both ways; between the two it is inconclusive."""
 RULED_OUT_SCORE = -3.0
 """At or below this score (a thousand to one against) a hypothesis is ruled out."""
 UNLIKELY_SCORE = -1.0

@@ -77,7 +77,7 @@ def recommend(
         found.append(move)
     accused = _accused(activities)
     found += _suspensions(case, accused, suspended, when)
-    released = {r.partner for r in releases if r.available_at <= as_of}
+    released = {r.partner for r in releases if r.exposed_from <= as_of}
     remaining = [p for p in program_partners if p not in released | suspended and p not in accused]
     if move is not None and move.target_date is not None and remaining:
         found.append(_notify(case, move.target_date, len(remaining), when))

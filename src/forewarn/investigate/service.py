@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import LeafKind, PartnerStatus, ReleaseState
+from forewarn.domain import LeafKind, PartnerStatus, Release, ReleaseState
 from forewarn.domain.investigation import (
+    Acknowledgement,
     Fetch,
     Finding,
     InvestigationResult,
@@ -32,21 +34,45 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
 from forewarn.program.tiers import list_tiers
 from forewarn.program.timeline import list_events
+from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import AuditRepository, ReleaseRepository
 
 logger = logging.getLogger(__name__)
 
 
+def _case_leaves(session: Session, case_id: str, kind: LeafKind) -> Iterator[tuple[Any, datetime]]:
+    for leaf in AuditRepository(session).leaves():
+        if leaf.kind is kind:
+            payload = json.loads(leaf.payload)
+            if payload.get("case") == case_id:
+                yield payload, leaf.at
+
+
 def fetches_of(session: Session, case_id: str) -> list[Fetch]:
     """Every download of the case's releases, from the audit log: the authority on who took what."""
-    found = []
-    for leaf in AuditRepository(session).leaves():
-        if leaf.kind is not LeafKind.FETCH:
-            continue
-        payload = json.loads(leaf.payload)
-        if payload.get("case") == case_id:
-            found.append(Fetch(str(payload["release_id"]), str(payload["partner"]), leaf.at))
-    return found
+    return [
+        Fetch(str(p["release_id"]), str(p["partner"]), at)
+        for p, at in _case_leaves(session, case_id, LeafKind.FETCH)
+    ]
+
+
+def acknowledgements_of(session: Session, case_id: str) -> list[Acknowledgement]:
+    """Every acknowledgement of the case's releases, from the audit log."""
+    return [
+        Acknowledgement(str(p["release_id"]), str(p["partner"]), at)
+        for p, at in _case_leaves(session, case_id, LeafKind.ACK)
+    ]
+
+
+def delivered_releases(session: Session, case_id: str) -> list[Release]:
+    """The case's delivered releases, each with the instant its release leaf records."""
+    delivered = {
+        str(p["release_id"]): at for p, at in _case_leaves(session, case_id, LeafKind.RELEASE)
+    }
+    return [
+        replace(r.as_release(), released_at=delivered.get(r.id))
+        for r in ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
+    ]
 
 
 def run_investigation(
@@ -70,9 +96,7 @@ def run_investigation(
     leaf, with its false-accusation bound; leads are not.
     """
     case = get_case(session, case_id)
-    releases = [
-        r.as_release() for r in ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
-    ]
+    releases = delivered_releases(session, case_id)
     partners = list_partners(session)
     leads = [t.lead_time for t in list_tiers(session)]
     gathered = gather(session, keys, case_id, evidence, registered=registered)
@@ -88,8 +112,13 @@ def run_investigation(
         shortest_lead=min(leads, default=timedelta(days=1)),
         replay=replay,
     )
-    if gathered.warnings:
-        result = replace(result, warnings=gathered.warnings)
+    marking = MarkingRepository(session).marking(case_id)
+    result = replace(
+        result,
+        acknowledgements=tuple(a for a in acknowledgements_of(session, case_id) if a.at <= as_of),
+        epsilon=marking.epsilon if marking is not None else None,
+        warnings=gathered.warnings,
+    )
     if record:
         _record(session, keys, result)
     return result
@@ -121,4 +150,4 @@ def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) ->
             )
 
 
-__all__ = ["fetches_of", "run_investigation"]
+__all__ = ["acknowledgements_of", "delivered_releases", "fetches_of", "run_investigation"]

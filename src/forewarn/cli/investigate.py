@@ -46,19 +46,15 @@ def render(result: InvestigationResult) -> None:
                     common.say(f"{finding.label}: {lead_statement(suspect.partner)}")
     dated = [(f, f.dating) for a in result.activities for f in a.findings if f.dating is not None]
     if dated:
-        common.table(
-            "evidence and the date used",
-            ("item", "seen", "dated by", "chain of custody"),
-            [
-                (
-                    f.label,
-                    str(f.seen),
-                    d.basis.value + (f" ({d.detail})" if d.detail else ""),
-                    d.custody.statement() if d.custody else f"not registered; sha256 {d.sha256}",
-                )
-                for f, d in dated
-            ],
+        common.say("evidence, the date used and why:")
+    for finding, dating in dated:
+        why = dating.basis.value + (f"; {dating.detail}" if dating.detail else "")
+        custody = (
+            dating.custody.statement()
+            if dating.custody
+            else f"not registered; sha256 {dating.sha256}"
         )
+        common.say(f"  {finding.label}: {finding.seen} ({why}) — {custody}")
     for warning in result.warnings:
         common.say(f"warning: {warning}")
     common.table(

@@ -143,8 +143,9 @@ def add_evidence(
 ) -> list[EvidenceItem]:
     """Register every intake for the case in the caller's transaction, or none of them.
 
-    The same content (by SHA-256) is registered once per case: a second registration is a
-    `ConflictError` naming the first, so one file never carries two stories.
+    The same content (by SHA-256) is registered once per case: a second registration (in this
+    batch or before) is a `ConflictError` naming the first, so one file never carries two
+    stories.
     """
     get_case(session, case_id)
     if not intakes:
@@ -152,7 +153,6 @@ def add_evidence(
     repo = EvidenceRepository(session)
     number = repo.next_number(case_id)
     added: list[EvidenceItem] = []
-    seen_here: dict[str, str] = {}
     for raw in intakes:
         intake = check_intake(raw, now)
         digest = hashlib.sha256(intake.content).hexdigest()
@@ -163,12 +163,6 @@ def add_evidence(
                 f"({earlier.name}, seen {format_time_point(earlier.seen)}, {earlier.source})",
                 hint="the same content is registered once; see `forewarn evidence list`",
             )
-        if digest in seen_here:
-            raise ConflictError(
-                f"{intake.name!r} has the same content as {seen_here[digest]!r}",
-                hint="register each file once",
-            )
-        seen_here[digest] = intake.name
         item = EvidenceItem(
             case_id=case_id,
             number=number,

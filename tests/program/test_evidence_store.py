@@ -70,7 +70,11 @@ def test_content_reads_back_and_a_moved_or_changed_ciphertext_does_not(program_e
     ("intakes", "error", "message"),
     [
         ((), ValidationError, "no evidence to add"),
-        ((intake("a.py", b"same"), intake("b.py", b"same")), ConflictError, "registered already as E1"),
+        (
+            (intake("a.py", b"same"), intake("b.py", b"same")),
+            ConflictError,
+            "registered already as E1",
+        ),
         ((intake("bad\x00name", b"x"),), ValidationError, "printable"),
         ((intake("a.py", b"x", collector=" "),), ValidationError, "collector"),
     ],

@@ -77,13 +77,13 @@ def investigate(
             "their lines; anything else by its modification day, with a warning.",
         ),
     ] = None,
-    registered: Annotated[
+    no_registered: Annotated[
         bool,
         typer.Option(
-            "--registered/--no-registered",
-            help="Trace the case's registered evidence (default) or only the --evidence given.",
+            "--no-registered",
+            help="Leave the case's registered evidence out: trace only the --evidence given.",
         ),
-    ] = True,
+    ] = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the HTML report to this file.")
     ] = None,
@@ -105,7 +105,7 @@ def investigate(
             case_id,
             as_of=at,
             evidence=evidence or (),
-            registered=registered,
+            registered=not no_registered,
             replay=now is not None,
             record=record,
         )

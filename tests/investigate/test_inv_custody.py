@@ -148,3 +148,22 @@ def test_no_registered_leaves_the_registered_evidence_out(program_env, cli, tmp_
     _register(cli, released, tool, SEEN, "ticket INC-4411")
     data = _investigate(cli, released, "--no-registered")
     assert _findings(data) == [] and LEAKER not in data["headline"]
+
+
+def test_a_registered_archive_dates_its_members_read_from_store_or_disk(
+    program_env, cli, tmp_path: Path
+) -> None:
+    released, tool = _leak(program_env, cli, tmp_path)
+    archive = tmp_path / "ticket" / "samples.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        zipped.writestr("tools/tool.py", tool.read_bytes())
+        zipped.writestr("notes.txt", b"collected from the customer\n")
+    archive.write_bytes(buffer.getvalue())
+    _register(cli, released, archive, SEEN, "ticket INC-4411 attachment")
+    for extra in ((), ("--evidence", str(archive))):  # from the store, then matched on disk
+        found = _findings(_investigate(cli, released, *extra))
+        assert len(found) == 2, extra
+        assert {f["dating"]["basis"] for f in found} == {"registered"}
+        assert {f["dating"]["custody"]["name"] for f in found} == {"samples.zip"}
+        assert {f["seen"]["at"] for f in found} == {SEEN}

@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+CSAF_VALIDATOR := tools/csaf-validate/node_modules/.installed
 # `make check` leaves the slow end-to-end journeys and the PostgreSQL runs to `make test`.
 SLOW_TESTS := not slow and not postgres
 
-.PHONY: demo check test unit lint format typecheck bench system-deps install clean
+.PHONY: demo check test unit lint format typecheck bench system-deps install csaf-validator clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +34,21 @@ system-deps:
 	command -v age >/dev/null 2>&1 || missing="$$missing age"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v tcpdump >/dev/null 2>&1 || missing="$$missing tcpdump"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing system packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+# The official CSAF 2.0 validator (BSI's csaf-validator-lib from npm, versions pinned by
+# tools/csaf-validate/package-lock.json), which the tests run with node on every CSAF document.
+$(CSAF_VALIDATOR): tools/csaf-validate/package.json tools/csaf-validate/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) system-deps
+	npm ci --prefix tools/csaf-validate --no-audit --no-fund --silent
+	touch $(CSAF_VALIDATOR)
+
+csaf-validator: $(CSAF_VALIDATOR)
 
 demo: $(RUNTIME)
 	$(BIN)/forewarn demo --out demo-out
@@ -55,11 +67,11 @@ format: $(STAMP)
 # Fast: lint, types and the unit tests on SQLite, without the journeys and slow tests.
 check: lint typecheck unit
 
-unit: $(STAMP)
+unit: $(STAMP) $(CSAF_VALIDATOR)
 	$(BIN)/pytest -n 2 -q -m "$(SLOW_TESTS)"
 
 # Everything, on SQLite and PostgreSQL, with coverage (fails under the `fail_under` of pyproject.toml).
-test: $(STAMP) system-deps lint typecheck
+test: $(STAMP) system-deps $(CSAF_VALIDATOR) lint typecheck
 	FOREWARN_TEST_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 --cov=forewarn --cov-report=term:skip-covered
 
 bench: $(STAMP)
@@ -69,4 +81,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/dask_scaling.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage demo-out
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage demo-out tools/csaf-validate/node_modules

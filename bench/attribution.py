@@ -13,6 +13,10 @@ from a pool of partners whose copies are marked once (marking costs about a seco
 canaries*, where they survive as the transformation leaves them. Writes bench/out/attribution.json
 and prints a Markdown table (pasted into bench/RESULTS.md).
 
+Detection rules (YARA and Suricata, written from the PoC by `exchange.rules` as `forewarn case
+rules` writes them) are leaked too: verbatim, reformatted, options reordered, msg reworded
+(`forewarn.demo.disguise_rules`); `--rules-only` runs just those rows.
+
 `--rewrites` runs the rewrite-attack corpus (`bench/rewrites/`) instead, through `forewarn
 trace`'s own hunt on a released program, and writes bench/out/attribution_rewrites.json.
 """
@@ -27,15 +31,20 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attribution_rewrites
 from forewarn.demo import disguises as attacks
-from forewarn.domain import ArtifactKind, Observation, TokenHit
+from forewarn.demo.disguise_rules import RULE_ATTACKS
+from forewarn.domain import ArtifactKind, Case, Observation, RuleSource, TokenHit
+from forewarn.exchange.rules.suricata import suricata_rules
+from forewarn.exchange.rules.yara import yara_rules
 from forewarn.marks import CodeSpec, Marker
 from forewarn.marks.accusation import Accusation
+from forewarn.program.rules import poc_view
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "src" / "forewarn" / "data" / "scenarios" / "exchange-2021"
@@ -43,6 +52,15 @@ OUT = ROOT / "bench" / "out" / "attribution.json"
 SECRET = b"bench-attribution-secret-0123456789"
 PARTNERS = [f"partner-{k:04d}" for k in range(1000)]
 POC, ADVISORY = "poc.py", "advisory.md"
+YARA, SURICATA = "rules.yar", "suricata.rules"
+CASE = Case(
+    "FW-2021-0001",
+    "Mail server pre-auth request chain",
+    "Mail Server 2019",
+    date(2021, 1, 5),
+    date(2021, 3, 9),
+    ("CVE-2021-26855", "CVE-2021-27065"),
+)
 
 
 @dataclass
@@ -92,6 +110,12 @@ class Bench:
             ADVISORY: (SCENARIO / ADVISORY).read_bytes(),
         }
         self.kinds = {POC: ArtifactKind.POC, ADVISORY: ArtifactKind.ADVISORY}
+        view = poc_view(self.marker, POC, self.originals[POC])
+        assert view is not None
+        source = RuleSource(CASE, (view,), "Bench PSIRT", date(2021, 2, 20))
+        self.originals[YARA] = yara_rules(source).encode()
+        self.originals[SURICATA] = suricata_rules(source).encode()
+        self.kinds.update({YARA: ArtifactKind.RULES, SURICATA: ArtifactKind.RULES})
         self._copies: dict[tuple[str, str], str] = {}
 
     def copy(self, artifact: str, partner: str) -> str:
@@ -111,7 +135,7 @@ class Bench:
             scrubbed = attacks.scrub_tokens(text).encode()
             original = self.originals[artifact]
             observations += self.marker.extract(artifact, self.kinds[artifact], original, scrubbed)
-            hits += self.marker.find_tokens(text.encode(), [POC, ADVISORY], PARTNERS)
+            hits += self.marker.find_tokens(text.encode(), list(self.originals), PARTNERS)
         return (
             self.marker.accuse(observations, PARTNERS),
             self.marker.accuse(observations, PARTNERS, hits),
@@ -157,6 +181,21 @@ SINGLE = [
 """Single-leaker disguises of the PoC, from the one library (forewarn.demo.disguises)."""
 
 
+def rule_leak(artifact: str, key: str) -> Attack:
+    """A partner's rule file disguised by one of the rule attacks."""
+    attack = RULE_ATTACKS[key]
+    return lambda bench, guilty, rng: {artifact: attack.apply(bench.copy(artifact, guilty[0]), rng)}
+
+
+def rule_scenarios() -> list[tuple[str, int, Attack]]:
+    """Leaked rule files, each disguise, YARA and Suricata."""
+    return [
+        (f"{label} rules, {RULE_ATTACKS[key].label}", 1, rule_leak(artifact, key))
+        for label, artifact in (("YARA", YARA), ("Suricata", SURICATA))
+        for key in RULE_ATTACKS
+    ]
+
+
 def scenarios() -> list[tuple[str, int, Attack]]:
     """`(name, colluders, attack)`; an attack maps the guilty partners to the leaked texts."""
     rows: list[tuple[str, int, Attack]] = [
@@ -171,15 +210,17 @@ def scenarios() -> list[tuple[str, int, Attack]]:
         ("PoC + advisory, 2 colluders merge", 2, merged(True)),
         ("PoC + advisory, 3 colluders merge", 3, merged(True)),
     ]
-    return rows
+    return rows + rule_scenarios()
 
 
-def run(trials: int, collusion_trials: int, pool: int) -> list[tuple[Row, Row]]:
+def run(
+    trials: int, collusion_trials: int, pool: int, *, rules_only: bool = False
+) -> list[tuple[Row, Row]]:
     """Every scenario; leakers are drawn from a pool of `pool` partners whose copies are cached."""
     bench, rng = Bench(), random.Random(2021)
     rows: list[tuple[Row, Row]] = []
     leakers = rng.sample(PARTNERS, pool)
-    for name, colluders, attack in scenarios():
+    for name, colluders, attack in rule_scenarios() if rules_only else scenarios():
         count = trials if colluders == 1 else collusion_trials
         blind, seen = Row(f"{name}"), Row(f"{name}")
         start = time.perf_counter()
@@ -225,6 +266,7 @@ def main() -> None:
     parser.add_argument("--collusion-trials", type=int, default=60, help="trials per coalition row")
     parser.add_argument("--pool", type=int, default=100, help="partners whose copies are marked")
     parser.add_argument("--rewrites", action="store_true", help="run the rewrite attacks instead")
+    parser.add_argument("--rules-only", action="store_true", help="only the leaked rule files")
     parser.add_argument("--rewrite-trials", type=int, default=5, help="leakers per rewrite attack")
     parser.add_argument("--rewrite-partners", type=int, default=40, help="partners in the program")
     parser.add_argument("--only", help="rewrite attacks whose PoC, family or name contains this")
@@ -233,7 +275,7 @@ def main() -> None:
         rewrites_main(args.rewrite_partners, args.rewrite_trials, args.only)
         return
     start = time.perf_counter()
-    rows = run(args.trials, args.collusion_trials, args.pool)
+    rows = run(args.trials, args.collusion_trials, args.pool, rules_only=args.rules_only)
     spec = CodeSpec(len(PARTNERS))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     report = {
@@ -247,9 +289,10 @@ def main() -> None:
         "rows": [row.as_dict() for pair in rows for row in pair],
         "seconds": round(time.perf_counter() - start, 1),
     }
-    OUT.write_text(json.dumps(report, indent=2) + "\n")
+    out = OUT.with_name("attribution_rules.json") if args.rules_only else OUT
+    out.write_text(json.dumps(report, indent=2) + "\n")
     print(table(rows))
-    print(f"\n{report['seconds']} s; written to {OUT.relative_to(ROOT)}")
+    print(f"\n{report['seconds']} s; written to {out.relative_to(ROOT)}")
 
 
 def rewrites_main(partners: int, trials: int, only: str | None) -> None:

@@ -26,6 +26,7 @@ _BELOW_CLI = {
     "hunt",
     "store",
     "program",
+    "exchange",
     "investigate",
 }
 
@@ -40,7 +41,17 @@ ALLOWED: dict[str, set[str]] = {
     "marks": {"domain", "errors", "encoding", "grammars", "marks.wire"},
     "hunt": {"domain", "errors", "encoding", "grammars"},
     "store": {"domain", "errors"},
-    "program": {"domain", "errors", "encoding", "settings", "marks", "marks.wire", "store"},
+    "exchange": {"domain", "errors", "encoding"},
+    "program": {
+        "domain",
+        "errors",
+        "encoding",
+        "settings",
+        "marks",
+        "marks.wire",
+        "store",
+        "exchange",
+    },
     "investigate": _BELOW_CLI - {"investigate"},
     "demo": _BELOW_CLI,
     "cli": _BELOW_CLI | {"demo"},
@@ -114,6 +125,9 @@ def test_no_forbidden_arrow() -> None:
         ("investigate", "demo", False),
         ("demo", "investigate", True),
         ("cli", "demo", True),
+        ("exchange", "store", False),
+        ("exchange", "marks", False),
+        ("program", "exchange", True),
     ],
 )
 def test_the_rules_of_the_doc_are_in_the_table(source: str, target: str, allowed: bool) -> None:

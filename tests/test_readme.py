@@ -20,9 +20,9 @@ GLOBAL_WITH_VALUE = {"--db", "--key-file"}
 SEPARATORS = {"|", "&&", ">", ";"}
 
 
-def tour_commands() -> list[list[str]]:
-    """Every `forewarn …` invocation in the README's tour, as argument lists."""
-    text = README.read_text(encoding="utf-8").split("## A short tour", 1)[1]
+def tour_commands(heading: str = "## A short tour") -> list[list[str]]:
+    """Every `forewarn …` invocation in the first block under `heading`, as argument lists."""
+    text = README.read_text(encoding="utf-8").split(heading, 1)[1]
     block = text.split("```", 2)[1]
     joined = re.sub(r"\\\n\s*", " ", block)
     found: list[list[str]] = []
@@ -55,6 +55,7 @@ def _options(command: Any) -> set[str]:
 
 
 TOUR = tour_commands()
+PUBLISH = tour_commands("## Publish")
 
 
 def test_the_tour_is_found() -> None:
@@ -62,7 +63,13 @@ def test_the_tour_is_found() -> None:
     assert {argv[0] for argv in TOUR} >= {"init", "partner", "case", "wave", "bundle", "trace"}
 
 
-@pytest.mark.parametrize("argv", TOUR, ids=[" ".join(a[:3]) for a in TOUR])
+def test_the_publish_section_shows_every_format_and_the_way_back() -> None:
+    formats = {argv[argv.index("--format") + 1] for argv in PUBLISH if "--format" in argv}
+    assert formats == {"csaf", "cve", "stix", "misp"}
+    assert {" ".join(argv[:2]) for argv in PUBLISH} >= {"case import", "publish FW-2021-0001"}
+
+
+@pytest.mark.parametrize("argv", TOUR + PUBLISH, ids=[" ".join(a[:3]) for a in TOUR + PUBLISH])
 def test_every_tour_option_exists_and_time_is_replayed(argv: list[str]) -> None:
     command, used = _resolve(argv)
     assert set(used) <= _options(command), f"unknown options {set(used) - _options(command)}"

@@ -52,6 +52,19 @@ def send(host, port, method, target, headers, body):
 """,
 )
 
+REQUESTS_PREPARED = Client(
+    "import requests\n",
+    """
+def send(host, port, method, target, headers, body):
+    with requests.Session() as session:
+        session.trust_env = False
+        url = "http://%s:%d%s" % (host, port, target)
+        prepared = requests.Request(method, url, headers=dict(headers), data=body).prepare()
+        answer = session.send(prepared, timeout=10)
+        return answer.status_code, answer.content
+""",
+)
+
 HTTPX = Client(
     "import httpx\n",
     """
@@ -109,6 +122,7 @@ def send(host, port, method, target, headers, body):
 CLIENTS = {
     "http.client": HTTP_CLIENT,
     "requests": REQUESTS,
+    "requests-prepared": REQUESTS_PREPARED,
     "httpx": HTTPX,
     "aiohttp": AIOHTTP,
     "socket": SOCKET,

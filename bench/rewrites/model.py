@@ -23,7 +23,10 @@ class Poc:
     client: str
     """HTTP client it is written with (`http.client`, `requests`)."""
     builder: str
-    """The function that builds and sends one request: the "single function" leak."""
+    """The function that builds and sends its requests (through `sender`): the "single
+    function" leak."""
+    sender: str = "send"
+    """The helper that hands a request to the client (missing from the fragments)."""
 
 
 POCS = (
@@ -33,7 +36,7 @@ POCS = (
         "http.client",
         "fetch_identity",
     ),
-    Poc("ticketdesk", BENCH / "pocs/ticketdesk_requests.py", "requests", "upload_body"),
+    Poc("ticketdesk", BENCH / "pocs/ticketdesk_requests.py", "requests", "poll_export"),
 )
 """Every PoC the corpus rewrites: one not written with requests, one written with it."""
 

@@ -14,6 +14,7 @@ Error                       exit 2 unless said otherwise
 ├── HuntError               material from the wild cannot be read safely
 │   └── WireReadError       a capture of traffic (pcap, HAR, log) cannot be read as requests
 ├── ReleaseError            a wave or bundle cannot be produced
+├── ExchangeError           a standards document (CSAF, CVE, STIX, MISP) cannot be made or read
 ├── SecurityError           a security check failed
 │   ├── AuthorizationError  a party asked for what is not theirs
 │   ├── EmbargoError        material asked for before its release time
@@ -76,6 +77,10 @@ class WireReadError(HuntError):
 
 class ReleaseError(Error):
     """A wave or a bundle cannot be produced."""
+
+
+class ExchangeError(Error):
+    """A standards document (CSAF, CVE JSON, STIX, MISP) cannot be produced or read back."""
 
 
 class SecurityError(Error):

@@ -27,6 +27,10 @@ class Settings:
     """Path of the program key file (secret key and signing key), kept outside the database."""
     log_level: str = "WARNING"
     """Level for the `logging` root, set only by the CLI and the server."""
+    publisher_url: str | None = None
+    """The publisher's URL in standards documents (CSAF `publisher.namespace`)."""
+    cna_org_id: str | None = None
+    """The CNA's organisation UUID from the CVE Program, for CVE records."""
 
     @classmethod
     def from_environment(
@@ -37,7 +41,8 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> Settings:
-        """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`."""
+        """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`;
+        `FOREWARN_PUBLISHER_URL` and `FOREWARN_CNA_ORG_ID` describe the publisher."""
         env = os.environ if environ is None else environ
         base = Path.cwd() if cwd is None else cwd
         url = database_url or env.get("FOREWARN_DATABASE_URL")
@@ -47,6 +52,8 @@ class Settings:
             database_url=url,
             key_file=key or base / DEFAULT_KEY_FILE,
             log_level=env.get("FOREWARN_LOGLEVEL", "WARNING").upper(),
+            publisher_url=env.get("FOREWARN_PUBLISHER_URL") or None,
+            cna_org_id=env.get("FOREWARN_CNA_ORG_ID") or None,
         )
 
 

@@ -113,3 +113,29 @@ def test_each_capture_reads_back_as_the_copy_s_requests(attack: Attack) -> None:
         raw.split(b" ")[0].decode() for raw in copy.sent()
     ]
     assert [r.path for r in reading.requests] == [t.partition("?")[0] for t in targets]
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [a for a in ATTACKS if a.family in ("partial", "transform")],
+    ids=lambda a: f"{a.poc}:{a.name}",
+)
+def test_rewrites_and_fragments_read_no_wrong_wire_bit(attack: Attack) -> None:
+    from forewarn.marks.channels.wire import WireChannel
+
+    copy = leak(attack.poc)
+    original = next(p for p in POCS if p.name == attack.poc).path.read_text()
+    channel = WireChannel()
+    truth = channel.extract(original, copy.source)
+    assert None not in truth
+    for data in attack.build(copy).files.values():
+        read = channel.extract(original, data.decode())
+        wrong = [
+            k
+            for k, (got, bit) in enumerate(zip(read, truth, strict=True))
+            if got not in (None, bit)
+        ]
+        assert wrong == []
+        if attack.family == "partial":
+            # the builder's own requests at least: 11 (exchange), 5 (ticketdesk) wire marks
+            assert sum(b is not None for b in read) >= {"exchange": 11, "ticketdesk": 5}[attack.poc]

@@ -83,3 +83,40 @@ def test_trace_reads_every_capture_format(program_env, cli, tmp_path: Path) -> N
             assert accused == {LEAKER}, attack.name
             wire = next(e for e in item["suspects"][0]["evidence"] if e["channel"] == "wire")
             assert wire["symbols_read"] == wire["symbols_matching"] >= 25, attack.name
+
+
+STRUCTURAL = (
+    "restyle: thorough: try/except, aliases, class-based client",
+    "every function but the send helper, never called, renamed",
+    "request builder, send helper inlined, client a parameter, renamed",
+)
+"""A structural rewrite and two fragments whose helpers and client the evaluator cannot see."""
+
+
+def test_trace_names_the_leaker_after_structural_rewrites_and_from_fragments(  # type: ignore[no-untyped-def]
+    program_env, cli, tmp_path: Path
+) -> None:
+    released = release_and_fetch(program_env, cli, tmp_path / "bundles", (LEAKER, OTHER))
+    leak = Leak(POCS[0], scrub_tokens(released.copies[LEAKER]["poc.py"].decode()))
+    chosen = [a for a in ATTACKS if a.poc == "exchange" and a.name in STRUCTURAL]
+    assert len(chosen) == len(STRUCTURAL)
+    for k, attack in enumerate(chosen):
+        where = tmp_path / "evidence" / f"attack-{k}"
+        where.mkdir(parents=True)
+        for name, data in attack.build(leak).files.items():
+            (where / name).write_bytes(data)
+    result = cli([*program_env.cli_args(), "trace", str(tmp_path / "evidence"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    items = {Path(i["path"]).parent.name: i for i in json.loads(result.stdout)}
+    assert len(items) == len(STRUCTURAL)
+    for k, name in enumerate(a.name for a in chosen):
+        item = items[f"attack-{k}"]
+        accused = {s["partner"] for s in item["suspects"] if s["accused"]}
+        assert accused <= {LEAKER}, name
+        wire = next(e for e in item["suspects"][0]["evidence"] if e["channel"] == "wire")
+        assert wire["symbols_read"] == wire["symbols_matching"], name
+        if name.startswith("request builder"):
+            assert wire["symbols_read"] >= 10, name  # its one request's marks, all read
+            continue
+        assert accused == {LEAKER}, name
+        assert wire["symbols_read"] >= 30, name

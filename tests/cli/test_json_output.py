@@ -22,7 +22,7 @@ from conftest import CliRun, ProgramEnv
 from forewarn.cli.app import app
 from forewarn.investigate.report import SCHEMA
 from forewarn.program.bundles import unseal, verify_bundle
-from release_world import CASE, NOTICE, populate
+from release_world import CASE, NOTICE, POC, populate
 from trace_world import iso
 
 _INSTANT_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -107,12 +107,19 @@ def test_every_json_command_is_exercised(
 
     note = tmp_path / "note.md"
     note.write_text("# Second case\n")
-    tour.run(
+    created = tour.run(
         ("case", "create"),
         *("FW-2021-0002", "--title", "t", "--product", "p", "--reported", "2021-01-05"),
-        *("--patch-planned", "2021-04-01"),
+        *("--patch-planned", "2021-04-01", "--related", CASE),
     )
+    assert created["related"] == CASE
     tour.run(("case", "add-artifact"), "FW-2021-0002", str(note), "--kind", "advisory")
+    tour.run(("case", "add-artifact"), "FW-2021-0002", str(POC), "--kind", "poc")
+    wrote = tour.run(("case", "rules"), "FW-2021-0002", "--format", "suricata", "--now", day(13))
+    assert [a["name"] for a in wrote["artifacts"]] == ["suricata.rules"]
+    out = tmp_path / "published"
+    rules = tour.run(("publish",), "FW-2021-0002", "--format", "suricata", "--out", str(out))
+    assert [Path(f["path"]).name for f in rules["files"]] == ["suricata.rules"]
     tour.run(("case", "event"), CASE, "--at", "2021-02-27", "--kind", "scanning")
     assert len(tour.run(("case", "list"))) == 2
     shown = tour.run(("case", "show"), CASE)
@@ -132,6 +139,10 @@ def test_every_json_command_is_exercised(
     identity.write_text(world.identities["Early 0000"] + "\n")
     tour.run(("bundle", "verify"), str(sealed), "-i", str(identity), args=[])
     tour.run(("bundle", "ack"), CASE, *leaker, "--now", iso(NOTICE))
+    standards = ("--format", "csaf", "--out", str(tmp_path / "csaf"))
+    standards += ("--publisher-url", "https://psirt.example.com", "--now", iso(NOTICE))
+    csaf_files = tour.run(("publish",), CASE, *standards, *leaker)["files"]
+    assert [Path(p).name for p in csaf_files] == ["fw-2021-0001_early_0000.json"]
 
     copy = verify_bundle(unseal(sealed.read_bytes(), world.identities["Early 0000"]))
     wild = tmp_path / "wild"
@@ -166,12 +177,20 @@ def test_every_json_command_is_exercised(
     )
     lead = moved["less_lead_time"]
     assert lead and all(re.fullmatch(r"\d+[dhms]", c["after"]) for c in lead)
+    published = tour.run(
+        ("case", "publish"), CASE, "--at", "2021-03-02T17:00:00Z", "--now", "2021-03-02T18:00:00Z"
+    )
+    assert published["patch_actual"] == {"at": "2021-03-02T17:00:00Z", "precision": "instant"}
 
     exported = tmp_path / "export" / "program.yaml"
     tour.run(("program", "export"), str(exported))
     fresh = ["--db", f"sqlite:///{tmp_path / 'fresh.db'}", "--key-file", str(tmp_path / "f.key")]
     tour.run(("init",), "--now", day(1), args=fresh)
     tour.run(("program", "import"), str(exported), args=fresh)
+    other = ["--db", f"sqlite:///{tmp_path / 'other.db'}", "--key-file", str(tmp_path / "o.key")]
+    tour.run(("init",), "--now", day(1), args=other)
+    imported = tour.run(("case", "import"), csaf_files[0], "--now", day(20), args=other)
+    assert (imported["created"], imported["case"]["id"]) == (True, CASE)
 
     assert set(tour.outputs) == json_commands()
 

@@ -42,7 +42,7 @@ def event(kind: EventKind, when: TimePoint, note: str = "") -> Event:
     return Event(case_id=CASE_ID, at=when, kind=kind, note=note)
 
 
-def release(partner: str, when: str, *, poc: bool = True) -> Release:
+def release(partner: str, when: str, *, poc: bool = True, tier: str = "early-access") -> Release:
     artifacts = [ReleasedArtifact("advisory.md", "advisory", "a" * 64)]
     if poc:
         artifacts.append(ReleasedArtifact("poc.py", "poc", "b" * 64))
@@ -53,6 +53,7 @@ def release(partner: str, when: str, *, poc: bool = True) -> Release:
         available_at=at(when),
         embargo_end=at("2021-03-09T00:00:00"),
         artifacts=tuple(artifacts),
+        tier=tier,
     )
 
 

@@ -3,11 +3,15 @@
 One random request (method, path, query pairs, ordered mixed-case headers, body) is written in
 many equivalent ways — dict literal, `dict()`, pairs, merged variables, a helper, class
 constants, `urlencode` or a literal query, f-string, `format`, `%`, concatenation, `join`, with
-`requests`, `httpx` or `http.client` — and every spelling must give the request that was drawn.
+`requests`, `httpx` or `http.client`; sent as written, inside `try`, from a function, from a
+class-based client, through an alias (`from … import … as`, a bound method, `functools.partial`,
+`getattr`), or from a lone function handed its client (a leaked fragment) — and every spelling
+must give the request that was drawn.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hypothesis import given, settings
@@ -30,6 +34,7 @@ HEADER_FORMS = (
 QUERY_FORMS = ("literal", "urlencode_dict", "urlencode_pairs", "params")
 URL_FORMS = ("concat", "fstring", "format", "percent", "join")
 CLIENTS = ("requests", "session", "httpx", "httpx_client", "http_client", "putheader")
+WRAPPERS = ("plain", "try", "function", "class", "alias", "fragment")
 CORE = (
     WireFeature.METHOD,
     WireFeature.PATH,
@@ -132,11 +137,109 @@ def _url_code(form: str, with_query: bool) -> str:
     return "URL = ''.join([" + ", ".join(parts) + "])"
 
 
-def render(drawn: Drawn, client: str, headers_form: str, query_form: str, url_form: str) -> str:
+def _send(drawn: Drawn, client: str, headers_form: str, alias: bool, extra: str) -> list[str]:
+    """Lines that send the request held in `URL` and `H` with `client`, aliased or not."""
+    verb, method = drawn.method.lower(), drawn.method
+    if client == "requests":
+        if alias:
+            return [f"from requests import {verb} as fetch", f"fetch(URL, headers=H{extra})"]
+        return [f"requests.{verb}(URL, headers=H{extra})"]
+    if client == "session":
+        call = [f"send = s.{verb}", "send("] if alias else [f"s.{verb}("]
+        return ["s = requests.Session()", *call[:-1], f"{call[-1]}URL, headers=H{extra})"]
+    if client == "httpx":
+        if alias:
+            return [
+                "import functools",
+                f"call = functools.partial(httpx.request, {method!r})",
+                f"call(URL, headers=H{extra})",
+            ]
+        return [f"httpx.request({method!r}, URL, headers=H{extra})"]
+    if client == "httpx_client":
+        call = f"getattr(c, {verb!r})" if alias else f"c.{verb}"
+        return ["with httpx.Client() as c:", f"    {call}(URL, headers=H{extra})"]
+    conn = ["conn = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]))"]
+    if client == "http_client":
+        body = "BODY" if drawn.body else "None"
+        ask = ["ask = getattr(conn, 'request')", "ask"] if alias else ["conn.request"]
+        return [*conn, *ask[:-1], f"{ask[-1]}({method!r}, URL, {body}, H)", "conn.getresponse()"]
+    loop = "H" if headers_form == "pairs" else "H.items()"
+    put = ["put = conn.putheader", "    put(k, v)"] if alias else ["    conn.putheader(k, v)"]
+    return [
+        *conn,
+        f"conn.putrequest({method!r}, URL)",
+        *put[:-1],
+        f"for k, v in {loop}:",
+        put[-1],
+        "conn.endheaders(BODY or None)",
+        "conn.getresponse()",
+    ]
+
+
+def _indent(lines: list[str], depth: int = 1) -> list[str]:
+    return ["    " * depth + line for line in lines]
+
+
+def _rename(line: str, url: str, headers: str) -> str:
+    return re.sub(r"\bH\b", headers, re.sub(r"\bURL\b", url, line))
+
+
+def _wrapped(wrapper: str, send: list[str]) -> list[str]:
+    """The send lines inside a `try`, a function, a class-based client, or as they are."""
+    if wrapper == "try":
+        return [
+            "try:",
+            *_indent(send),
+            "except Exception as error:",
+            "    print(error)",
+            "finally:",
+            "    pass",
+        ]
+    if wrapper == "function":
+        renamed = [_rename(line, "url", "headers") for line in send]
+        return ["def go(url, headers):", *_indent(renamed), "go(URL, H)"]
+    if wrapper == "class":
+        renamed = [_rename(line, "self.url", "self.headers") for line in send]
+        return [
+            "class Api:",
+            "    def __init__(self, url, headers):",
+            "        self.url = url",
+            "        self.headers = headers",
+            "    def send(self):",
+            *_indent(renamed, 2),
+            "Api(URL, H).send()",
+        ]
+    return send
+
+
+def _fragment(drawn: Drawn, client: str, extra: str) -> list[str]:
+    """The request built in a lone function handed its client and base URL: the sending
+    library is unknown to the evaluator (a leaked fragment)."""
+    verb = drawn.method.lower()
+    if client in ("http_client", "putheader"):
+        body = "BODY" if drawn.body else "None"
+        call = f"client.request({drawn.method!r}, URL, {body}, H)"
+    elif client == "httpx":
+        call = f"client.request({drawn.method!r}, base + URL, headers=H{extra})"
+    else:
+        call = f"client.{verb}(base + URL, headers=H{extra})"
+    return ["def go(client, base):", f"    response = {call}", "    return response.status_code"]
+
+
+def render(
+    drawn: Drawn,
+    client: str,
+    headers_form: str,
+    query_form: str,
+    url_form: str,
+    wrapper: str = "plain",
+) -> str:
     """The request as a small script."""
     http_client = client in ("http_client", "putheader")
     if http_client and headers_form == "pairs":
         client = "putheader"
+    if wrapper == "fragment" and client == "putheader":
+        client, headers_form = "http_client", "literal"
     params = query_form == "params" and not http_client and bool(drawn.query)
     lines = [
         "import sys",
@@ -144,7 +247,7 @@ def render(drawn: Drawn, client: str, headers_form: str, query_form: str, url_fo
         "import requests",
         "import httpx",
         "from urllib.parse import urlencode",
-        "BASE = '' " if http_client else "BASE = sys.argv[1]",
+        "BASE = '' " if http_client or wrapper == "fragment" else "BASE = sys.argv[1]",
         f"PATH = {drawn.path!r}",
         f"BODY = {drawn.body!r}",
     ]
@@ -152,38 +255,22 @@ def render(drawn: Drawn, client: str, headers_form: str, query_form: str, url_fo
     if drawn.query and not params:
         lines += _query_code(query_form, drawn.query)
     lines.append(_url_code(url_form, bool(drawn.query) and not params))
-    verb = drawn.method.lower()
     extra = ""
     if params:
         extra += ", params={" + ", ".join(f"{k!r}: {v!r}" for k, v in drawn.query) + "}"
     if drawn.body:
         extra += ", content=BODY" if client.startswith("httpx") else ", data=BODY"
-    if client == "requests":
-        lines.append(f"requests.{verb}(URL, headers=H{extra})")
-    elif client == "session":
-        lines += ["s = requests.Session()", f"s.{verb}(URL, headers=H{extra})"]
-    elif client == "httpx":
-        lines.append(f"httpx.request({drawn.method!r}, URL, headers=H{extra})")
-    elif client == "httpx_client":
-        lines += ["with httpx.Client() as c:", f"    c.{verb}(URL, headers=H{extra})"]
-    elif client == "http_client":
-        body = "BODY" if drawn.body else "None"
-        lines += [
-            "conn = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]))",
-            f"conn.request({drawn.method!r}, URL, {body}, H)",
-            "conn.getresponse()",
-        ]
-    else:
-        loop = "H" if headers_form == "pairs" else "H.items()"
-        lines += [
-            "conn = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]))",
-            f"conn.putrequest({drawn.method!r}, URL)",
-            f"for k, v in {loop}:",
-            "    conn.putheader(k, v)",
-            "conn.endheaders(BODY or None)",
-            "conn.getresponse()",
-        ]
-    return "\n".join(lines) + "\n"
+    if wrapper == "fragment":
+        return "\n".join(lines + _fragment(drawn, client, extra)) + "\n"
+    send = _send(drawn, client, headers_form, wrapper == "alias", extra)
+    return "\n".join(lines + _wrapped(wrapper, send)) + "\n"
+
+
+def family(client: str, headers_form: str, wrapper: str) -> str:
+    """Spellings that must give the very same request, library headers included."""
+    if wrapper == "fragment":
+        return "fragment"
+    return "putheader" if client == "http_client" and headers_form == "pairs" else client
 
 
 def chosen(request: HttpRequest, drawn: Drawn) -> tuple[object, ...]:
@@ -202,24 +289,25 @@ def chosen(request: HttpRequest, drawn: Drawn) -> tuple[object, ...]:
             st.sampled_from(HEADER_FORMS),
             st.sampled_from(QUERY_FORMS),
             st.sampled_from(URL_FORMS),
+            st.sampled_from(WRAPPERS),
         ),
         min_size=2,
         max_size=6,
     ),
 )
 def test_equivalent_spellings_give_the_same_request(
-    drawn: Drawn, spellings: list[tuple[str, str, str, str]]
+    drawn: Drawn, spellings: list[tuple[str, str, str, str, str]]
 ) -> None:
     expected = (drawn.method, drawn.path, drawn.query, drawn.headers, drawn.body)
-    by_client: dict[str, HttpRequest] = {}
-    for client, headers_form, query_form, url_form in spellings:
-        source = render(drawn, client, headers_form, query_form, url_form)
+    by_family: dict[str, HttpRequest] = {}
+    for client, headers_form, query_form, url_form, wrapper in spellings:
+        source = render(drawn, client, headers_form, query_form, url_form, wrapper)
         requests = evaluate_requests(source)
         assert len(requests) == 1, source
         (request,) = requests
         assert chosen(request, drawn) == expected, source
         assert set(CORE) <= request.shows, source
-        family = "putheader" if client == "http_client" and headers_form == "pairs" else client
-        if family in by_client:
-            assert request == by_client[family], source
-        by_client.setdefault(family, request)
+        kind = family(client, headers_form, wrapper)
+        if kind in by_family:
+            assert request == by_family[kind], source
+        by_family.setdefault(kind, request)

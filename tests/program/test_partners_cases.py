@@ -9,7 +9,7 @@ from pyrage import x25519
 from sqlalchemy import text
 
 from conftest import T0, ProgramEnv
-from forewarn.domain import ArtifactKind, EventKind, PartnerStatus, TimePrecision
+from forewarn.domain import ArtifactKind, CaseStatus, EventKind, PartnerStatus, TimePrecision
 from forewarn.domain.validation import parse_time_point
 from forewarn.errors import ConflictError, IntegrityError, NotFoundError, ValidationError
 from forewarn.program import artifacts, cases, partners, tiers, timeline
@@ -144,8 +144,12 @@ def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:
         assert [e.kind for e in events] == [EventKind.DISCOVERED, EventKind.SCANNING]
         assert events[0].at.precision is TimePrecision.MONTH
         assert [c.id for c in cases.list_cases(session)] == [case.id]
-        published = cases.publish_case(session, case.id, patch_actual=date(2021, 3, 2))
-        assert published.patch_actual == date(2021, 3, 2)
+        release = parse_time_point("2021-03-02T17:00:00Z")
+        published = cases.publish_case(
+            session, program.keys, case.id, at=release, now=release.start
+        )
+        assert published.patch_actual == release
+        assert published.status is CaseStatus.PUBLISHED
 
 
 def test_tampered_artifact_is_an_integrity_error(program_env: ProgramEnv) -> None:

@@ -25,6 +25,11 @@ WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzé ABCXYZ0123456789-", min_s
 NAMES = WORDS.map(str.strip).filter(bool)
 SLUG = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
 KIND_ORDER = list(ArtifactKind)
+RULE_FILES = (
+    b'rule probe_tool { strings: $a = "/autodiscover/" condition: $a }\n',
+    b'alert http any any -> any any (msg:"probe"; http.uri; content:"/x"; sid:1; rev:1;)\n',
+)
+"""Rule files an artifact of kind `rules` may hold (they are checked when added)."""
 
 
 SPANS = st.builds(lambda n, unit: f"{n}{unit}", st.integers(1, 30), st.sampled_from("hdy"))
@@ -140,7 +145,10 @@ def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
                 min_tier=tier.name,
                 file=f"{case_id}/{name}",
             )
-            files[item.file] = draw(st.binary(max_size=200))
+            if item.kind is ArtifactKind.RULES:  # rule files are checked: draw valid ones
+                files[item.file] = draw(st.sampled_from(RULE_FILES))
+            else:
+                files[item.file] = draw(st.binary(max_size=200))
             artifacts.append(item)
         cases.append(
             pf.CaseEntry(

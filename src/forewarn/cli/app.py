@@ -20,7 +20,7 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from forewarn.cli import audit, bundle, case, evidence, partner, program, trace, wave
+from forewarn.cli import audit, bundle, case, evidence, partner, program, publish, trace, wave
 from forewarn.cli.common import CliState
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
@@ -143,6 +143,7 @@ case.app.command("reschedule")(wave.reschedule)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)
+app.command("publish")(publish.publish)
 app.command("demo")(demo)
 
 

@@ -1,4 +1,4 @@
-"""`forewarn case …`: create, list, show, add-artifact, event."""
+"""`forewarn case …`: create, list, show, add-artifact, rules, event, publish, import."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain import Artifact, ArtifactKind, Case, Event, EventKind
+from forewarn.domain.rules import RuleLanguage
 from forewarn.domain.validation import format_time_point, parse_time_point
 
 app = typer.Typer(help="Vulnerability cases, their artifacts and timelines.", no_args_is_help=True)
@@ -29,9 +30,13 @@ def create(
     cve: Annotated[list[str] | None, typer.Option("--cve", help="CVE id (repeatable).")] = None,
     cvss: Annotated[str | None, typer.Option("--cvss", help="CVSS v3.1 or v4.0 vector.")] = None,
     finder: Annotated[str, typer.Option("--finder", help="Who reported it.")] = "",
+    related: Annotated[
+        str | None,
+        typer.Option("--related", help="Id of the case this one follows from (e.g. a bypass)."),
+    ] = None,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Open an embargoed case."""
+    """Open an embargoed case, linked to an earlier one with --related."""
     from forewarn.program import cases
 
     reported_date = common.date_arg(reported, "--reported")
@@ -47,8 +52,12 @@ def create(
             cves=cve or (),
             cvss=cvss,
             finder=finder,
+            related=related,
         )
-    common.emit(ctx, case, lambda: common.say(f"created case {case.id}"), json_flag=json_out)
+    linked = f", related to {case.related}" if case.related else ""
+    common.emit(
+        ctx, case, lambda: common.say(f"created case {case.id}{linked}"), json_flag=json_out
+    )
 
 
 @app.command("list")
@@ -91,8 +100,12 @@ def _render_case(case: Case, files: list[Artifact], events: list[Event]) -> None
             ("finder", case.finder or "(unknown)"),
             ("reported", case.reported),
             ("patch planned", case.patch_planned),
-            ("patch actual", case.patch_actual or "(not yet)"),
+            (
+                "patch actual",
+                format_time_point(case.patch_actual) if case.patch_actual else "(not yet)",
+            ),
             ("status", case.status.value),
+            ("related to", case.related or "(none)"),
         ],
     )
     common.table(
@@ -195,3 +208,108 @@ def event(
         ),
         json_flag=json_out,
     )
+
+
+@app.command("publish")
+def publish(
+    ctx: typer.Context,
+    case_id: CaseId,
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="When the patch went public: YYYY-MM-DD, or an ISO 8601 instant with zone.",
+        ),
+    ],
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Record the actual public release of the patch (an audit leaf); the case is published."""
+    from forewarn.program import cases
+
+    point = parse_time_point(at)
+    with common.open_program(ctx) as program, program.session() as session:
+        published = cases.publish_case(
+            session, program.keys, case_id, at=point, now=common.now(now)
+        )
+    common.emit(
+        ctx,
+        published,
+        lambda: common.say(
+            f"{published.id} published: patch released {format_time_point(point)} "
+            f"(planned {published.patch_planned})"
+        ),
+        json_flag=json_out,
+    )
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A CSAF 2.0 advisory or a CVE JSON 5 record.")],
+    case_id: Annotated[
+        str | None,
+        typer.Option("--case", help="Case to create or update (default: the id the file names)."),
+    ] = None,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Create or update a case from a CSAF 2.0 advisory or a CVE JSON 5 record (told by content)."""
+    from forewarn.program.case_import import import_document
+
+    content = common.read_file(file)
+    with common.open_program(ctx) as program, program.session() as session:
+        done = import_document(session, program.keys, content, now=common.now(now), case_id=case_id)
+
+    def render() -> None:
+        verb = "created" if done.created else "updated"
+        common.say(f"{verb} case {done.case.id} from {done.format} {file}")
+        for note in done.notes:
+            common.say(f"note: {note}")
+
+    common.emit(ctx, done, render, json_flag=json_out)
+
+
+@app.command("rules")
+def rules(
+    ctx: typer.Context,
+    case_id: CaseId,
+    language: Annotated[
+        list[RuleLanguage] | None,
+        typer.Option("--format", help="Rule language (repeatable; default: both)."),
+    ] = None,
+    min_tier: Annotated[
+        str | None,
+        typer.Option("--min-tier", help="Lowest tier to receive them (default: lowest allowed)."),
+    ] = None,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Write detection rules from the case's PoCs and store them as `rules` artifacts."""
+    from forewarn.cli import capacity as wording
+    from forewarn.encoding import encode
+    from forewarn.program.capacity import case_capacity
+    from forewarn.program.rules import generate_rules
+
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        stored = generate_rules(
+            session,
+            program.keys,
+            case_id,
+            now=at,
+            languages=language or tuple(RuleLanguage),
+            min_tier=min_tier,
+        )
+        found = case_capacity(session, program.keys, case_id, [a.name for a in stored])
+    record = {"artifacts": encode(stored), "capacity": wording.to_json(found)}
+
+    def render() -> None:
+        for artifact in stored:
+            common.say(
+                f"wrote {artifact.name!r} for {case_id} ({artifact.size} bytes, "
+                f"min tier {artifact.min_tier})"
+            )
+        wording.render(found)
+
+    common.emit(ctx, record, render, json_flag=json_out)

@@ -11,6 +11,7 @@ inside the command that needs them; at module level they import only Typer, Rich
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,20 @@ def read_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def write_file(path: Path, data: bytes, *, private: bool) -> None:
+    """Write `data` to `path`, never through a symbolic link; readable by its owner only
+    (0600) when `private` (embargoed material), else 0644."""
+    mode = 0o600 if private else 0o644
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, mode)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), mode)
+        handle.write(data)
 
 
 def wants_json(ctx: typer.Context, flag: bool) -> bool:

@@ -1,4 +1,4 @@
-"""`forewarn demo`: replay Exchange 2021 end to end and write the investigation report."""
+"""`forewarn demo`: replay a shipped scenario end to end and write the investigation report."""
 
 from __future__ import annotations
 
@@ -15,12 +15,20 @@ def demo(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the database, evidence and report.")
     ] = Path("demo-out"),
+    scenario: Annotated[
+        str,
+        typer.Option(
+            "--scenario",
+            help="Shipped scenario: exchange-2021 (a leak before the patch, the default) or "
+            "mapp-2012 (a leak after it).",
+        ),
+    ] = "exchange-2021",
 ) -> None:
-    """Build the program, release the Feb 23 wave, stage the leak, trace it and investigate."""
+    """Build a scenario's program, release its waves, stage the leak, trace it and investigate."""
     from forewarn.demo.scenario import run_demo
 
     started = time.monotonic()
-    outcome = run_demo(out, say=common.say)
+    outcome = run_demo(out, scenario=scenario, say=common.say)
     common.console.print()
     common.console.print("[bold]Finding[/bold]")
     common.say(outcome.result.headline)

@@ -17,6 +17,7 @@ def render(result: InvestigationResult) -> None:
     """The conclusions for a person at a terminal."""
     from forewarn.investigate.activity import describe_span
     from forewarn.investigate.commands import command_line
+    from forewarn.investigate.groups import exposure_summary
 
     common.console.print(f"[bold]{result.case.id}[/bold] — {result.case.title}")
     common.say(result.headline)
@@ -39,6 +40,13 @@ def render(result: InvestigationResult) -> None:
         ("wave", "when", "partners exposed", "P(this soon | unrelated)", "best explanation", ""),
         rows,
     )
+    for activity in result.activities:
+        if activity.exposed_partners:
+            common.say(
+                f"{activity.label}, held before the onset: {exposure_summary(activity.groups)}"
+            )
+        if activity.sensitivity is not None:
+            common.say(f"{activity.label}, prior: {activity.sensitivity.statement}")
     for activity in result.activities:
         for finding in activity.findings:
             for suspect in finding.suspects:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from forewarn.cli import common
 from forewarn.domain import Wave
 from forewarn.encoding import encode
-from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
     from forewarn.program.release import ReleaseReport
@@ -99,7 +97,7 @@ def preview(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for copy in copies:
-            _write_private(out / copy.artifact, copy.marked)
+            common.write_file(out / copy.artifact, copy.marked, private=True)
     data = {
         "case_id": case_id,
         "partner": partner,
@@ -131,18 +129,6 @@ def _diff(name: str, partner: str, original: bytes, marked: bytes) -> str:
     after = marked.decode("utf-8", "replace").splitlines(keepends=True)
     lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name} ({partner})")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write `data` readable by its owner only, never through a symbolic link."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except OSError as exc:
-        raise ValidationError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(data)
 
 
 @app.command("release")

@@ -1,10 +1,13 @@
-"""`forewarn demo`: replay the Exchange 2021 case end to end on an embedded SQLite database.
+"""`forewarn demo`: replay a shipped case end to end on an embedded SQLite database.
 
-The program (80 partners, tiers, the case, its artifacts and timeline) comes from the scenario
-file shipped with the package. The attack script (`attack.yaml`) then plays the attackers: one
-partner's copy of the PoC escapes, is reformatted and renamed, and shows up as a tool on a
-compromised server and as lines in its web logs. The investigation that follows reads only the
-program's records and that evidence; the script is used to stage the evidence, never to judge it.
+Each scenario is a folder of package data under `forewarn/data/scenarios/`: the program file
+(`scenario.yaml`: partners, tiers, policy, the case, its artifacts and timeline), the sources of
+its facts (`facts.yaml`, see `facts`) and an attack script (`attack.yaml`) that plays the
+attackers: one partner's copy of the PoC escapes, maybe disguised, and shows up as a tool, and
+for some as lines in a server's web logs; the patch may be published on the way. The
+investigation that follows reads only the program's records and that evidence; the script
+stages the evidence, never judges it. `exchange-2021` (a leak before the patch) is the default;
+`mapp-2012` is a leak after it.
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ import pydantic
 import yaml
 
 from forewarn.demo import disguises, weblog
+from forewarn.demo.facts import ScenarioFacts, load_facts
 from forewarn.domain import ArtifactKind, ReleaseState, TimePoint, TimePrecision
 from forewarn.domain.investigation import InvestigationResult
-from forewarn.domain.validation import parse_duration, parse_instant
-from forewarn.errors import InvestigationError
+from forewarn.domain.validation import parse_duration, parse_instant, parse_time_point
+from forewarn.errors import InvestigationError, ValidationError
 from forewarn.investigate.report import to_json, write_report
 from forewarn.investigate.service import run_investigation
 from forewarn.program.artifacts import read_artifact
+from forewarn.program.cases import publish_case
 from forewarn.program.evidence import Intake, add_evidence
 from forewarn.program.programfile import import_program
 from forewarn.program.release import fetch_bundle, marker_for_case, release_due
@@ -40,7 +45,7 @@ from forewarn.store.release_repo import ReleaseRepository
 logger = logging.getLogger(__name__)
 
 SCENARIO = "exchange-2021"
-"""The scenario folder under `forewarn/data/scenarios`."""
+"""The default scenario: its folder under `forewarn/data/scenarios`."""
 
 OUTPUTS = ("forewarn.db", "forewarn.key", "report.html", "report.json")
 """Files a demo writes into its folder (replaced on every run), besides `evidence/`."""
@@ -61,6 +66,7 @@ class _Fetches(pydantic.BaseModel):
 class _Found(pydantic.BaseModel):
     name: str
     seen: str
+    source: str
 
 
 class _Scan(pydantic.BaseModel):
@@ -85,12 +91,14 @@ class AttackScript(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
 
     case: str
-    release_at: str
+    intake_at: str
+    releases: list[str] = pydantic.Field(min_length=1)
     leak: _Leak
     transformations: list[str]
     other_fetches: _Fetches
     found_tool: _Found
-    weblogs: _Logs
+    weblogs: _Logs | None = None
+    publish_at: str | None = None
     investigate_at: str
 
 
@@ -108,12 +116,25 @@ class DemoOutcome:
     """The folder of material "found in the wild"."""
     database: Path
     """The SQLite program store, for further `forewarn --db … investigate` runs."""
+    facts: ScenarioFacts
+    """Where the scenario's facts come from, and what it invents."""
+
+
+def scenario_names() -> list[str]:
+    """The shipped scenarios: every folder of package data with an attack script, sorted."""
+    root = resources.files("forewarn").joinpath("data", "scenarios")
+    return sorted(d.name for d in root.iterdir() if d.joinpath("attack.yaml").is_file())
 
 
 @contextmanager
-def scenario_dir() -> Iterator[Path]:
-    """The shipped scenario folder as a real path."""
-    folder = resources.files("forewarn").joinpath("data", "scenarios", SCENARIO)
+def scenario_dir(name: str = SCENARIO) -> Iterator[Path]:
+    """A shipped scenario's folder as a real path; an unknown name lists the known ones."""
+    names = scenario_names()
+    if name not in names:
+        raise ValidationError(
+            f"unknown scenario {name!r}", hint=f"choose one of: {', '.join(names)}"
+        )
+    folder = resources.files("forewarn").joinpath("data", "scenarios", name)
     with resources.as_file(folder) as path:
         yield Path(path)
 
@@ -143,7 +164,7 @@ def _fresh(out: Path) -> Settings:
 
 
 def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> Program:
-    intake = _day("2021-01-05T12:00:00")
+    intake = parse_instant(script.intake_at)
     init_program(settings, now=intake)
     program = open_program(settings)
     with program.session() as session:
@@ -154,7 +175,8 @@ def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> 
             now=intake,
             private=program.private_files(),
         )
-    release_due(program.session, program.keys, script.case, now=parse_instant(script.release_at))
+    for wave in script.releases:
+        release_due(program.session, program.keys, script.case, now=parse_instant(wave))
     with program.session() as session:
         delivered = ReleaseRepository(session).for_case(script.case, ReleaseState.COMPLETE)
     others = sorted(r.partner for r in delivered if r.partner != script.leak.partner)
@@ -164,6 +186,10 @@ def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> 
     for partner, at in sorted(times.items(), key=lambda item: item[1]):
         with program.session() as session:
             fetch_bundle(session, program.keys, script.case, partner=partner, now=at)
+    if script.publish_at is not None:
+        released = parse_time_point(script.publish_at)
+        with program.session() as session:
+            publish_case(session, program.keys, script.case, at=released, now=released.start)
     return program
 
 
@@ -174,24 +200,33 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
         marker = marker_for_case(session, program.keys, script.case)
     copy = marker.mark(leak.artifact, ArtifactKind.POC, original, leak.partner).content
     tool = evidence / script.found_tool.name
-    tool.write_text(
-        disguises.transform(copy.decode("utf-8"), script.transformations), encoding="utf-8"
-    )
+    if script.transformations:
+        text = disguises.transform(copy.decode("utf-8"), script.transformations)
+        tool.write_text(text, encoding="utf-8")
+    else:  # a verbatim copy: byte for byte the partner's
+        tool.write_bytes(copy)
     # the file keeps today's modification time, as a copy out of a ticket would: the
     # investigation dates it by its registered seen time (`_register_evidence`)
+    if script.weblogs is not None:
+        _stage_weblogs(script, script.weblogs, copy, evidence)
+
+
+def _stage_weblogs(script: AttackScript, logs: _Logs, copy: bytes, evidence: Path) -> None:
+    """The web logs of a server the leaked tool was run against, around background traffic."""
+    leak = script.leak
     rng = random.Random(f"{script.case}:weblogs")  # noqa: S311 - staged log noise, not security
     with tempfile.TemporaryDirectory() as scratch:
         partner_copy = Path(scratch) / leak.artifact
         partner_copy.write_bytes(copy)
-        runs = weblog.run_poc(partner_copy, script.weblogs.exploitation.runs)
-    scan_day = _day(script.weblogs.scanning.day)
-    wave_day = _day(script.weblogs.exploitation.day)
+        runs = weblog.run_poc(partner_copy, logs.exploitation.runs)
+    scan_day = _day(logs.scanning.day)
+    wave_day = _day(logs.exploitation.day)
     for day, lines in (
-        (scan_day, weblog.scanning(scan_day, rng, script.weblogs.scanning.sources)),
+        (scan_day, weblog.scanning(scan_day, rng, logs.scanning.sources)),
         (wave_day, weblog.exploitation(wave_day, rng, runs)),
     ):
         text = weblog.w3c_log(day, [*weblog.background(day, rng), *lines])
-        (evidence / f"{script.weblogs.server}-u_ex{day:%y%m%d}.log").write_text(text)
+        (evidence / f"{logs.server}-u_ex{day:%y%m%d}.log").write_text(text)
 
 
 COLLECTOR = "PSIRT on-call analyst (demo)"
@@ -202,7 +237,7 @@ def _register_evidence(program: Program, script: AttackScript, evidence: Path) -
     """Register the staged evidence as a PSIRT would: when and where each item was seen.
 
     The tool is dated by its registered seen time (not by the file's modification time); the
-    logs are registered when they were collected, and their own lines date the requests.
+    logs, if any, are registered when they were collected, and their own lines date the requests.
     """
     collected = parse_instant(script.investigate_at)
     tool_seen = _day(script.found_tool.seen) + timedelta(hours=12)
@@ -211,34 +246,40 @@ def _register_evidence(program: Program, script: AttackScript, evidence: Path) -
             script.found_tool.name,
             (evidence / script.found_tool.name).read_bytes(),
             TimePoint(tool_seen, TimePrecision.INSTANT),
-            f"web shell directory of {script.weblogs.server}, customer incident ticket",
+            script.found_tool.source,
             COLLECTOR,
         )
     ]
-    intakes += [
-        Intake(
-            log.name,
-            log.read_bytes(),
-            TimePoint(collected, TimePrecision.INSTANT),
-            f"IIS logs of {script.weblogs.server}, sent by the customer",
-            COLLECTOR,
-        )
-        for log in sorted(evidence.glob("*.log"))
-    ]
+    if script.weblogs is not None:
+        intakes += [
+            Intake(
+                log.name,
+                log.read_bytes(),
+                TimePoint(collected, TimePrecision.INSTANT),
+                f"IIS logs of {script.weblogs.server}, sent by the customer",
+                COLLECTOR,
+            )
+            for log in sorted(evidence.glob("*.log"))
+        ]
     with program.session() as session:
         add_evidence(session, program.keys, script.case, intakes, now=collected)
 
 
-def run_demo(out: Path, *, say: Callable[[str], None] = logger.info) -> DemoOutcome:
+def run_demo(
+    out: Path, *, scenario: str = SCENARIO, say: Callable[[str], None] = logger.info
+) -> DemoOutcome:
     """Build the program, release, leak, trace, investigate; write the report into `out`."""
-    settings = _fresh(out)
-    evidence = out / "evidence"
-    with scenario_dir() as scenario:
-        script = load_attack(scenario / "attack.yaml")
-        say("importing the Exchange 2021 program: 80 partners, 1 case")
-        program = _stage_program(settings, scenario, script)
+    with scenario_dir(scenario) as folder:
+        facts = load_facts(folder / "facts.yaml")
+        script = load_attack(folder / "attack.yaml")
+        settings = _fresh(out)
+        evidence = out / "evidence"
+        say(f"replaying {facts.title}; facts from {'; '.join(facts.publications())}")
+        program = _stage_program(settings, folder, script)
     try:
-        say(f"released the early-access wave at {script.release_at}; staging the attack")
+        waves = ", ".join(script.releases)
+        published = f"; patch published {script.publish_at}" if script.publish_at else ""
+        say(f"released the waves of {waves}{published}; staging the attack")
         _stage_evidence(program, script, evidence)
         _register_evidence(program, script, evidence)
         say("tracing the registered evidence and investigating")
@@ -257,7 +298,15 @@ def run_demo(out: Path, *, say: Callable[[str], None] = logger.info) -> DemoOutc
     report = write_report(result, out / "report.html")
     data = out / "report.json"
     data.write_text(to_json(result), encoding="utf-8")
-    return DemoOutcome(result, report, data, evidence, out / "forewarn.db")
+    return DemoOutcome(result, report, data, evidence, out / "forewarn.db", facts)
 
 
-__all__ = ["AttackScript", "DemoOutcome", "load_attack", "run_demo", "scenario_dir"]
+__all__ = [
+    "SCENARIO",
+    "AttackScript",
+    "DemoOutcome",
+    "load_attack",
+    "run_demo",
+    "scenario_dir",
+    "scenario_names",
+]

@@ -14,6 +14,7 @@ from forewarn.domain.evidence import (
 from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
 from forewarn.domain.program import ProgramInfo
 from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, ReleaseState, Wave
+from forewarn.domain.rules import PocView, RuleSource
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 
@@ -33,12 +34,14 @@ __all__ = [
     "LeafKind",
     "Observation",
     "Partner",
+    "PocView",
     "PartnerStatus",
     "ProgramInfo",
     "Release",
     "Region",
     "ReleaseState",
     "ReleasedArtifact",
+    "RuleSource",
     "StatusChange",
     "Suspect",
     "Tier",

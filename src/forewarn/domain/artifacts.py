@@ -1,4 +1,4 @@
-"""Artifacts shared with partners: advisory text, detection guidance, PoC code."""
+"""Artifacts shared with partners: advisory text, detection guidance, PoC code, detection rules."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ class ArtifactKind(enum.StrEnum):
     ADVISORY = "advisory"
     DETECTION = "detection"
     POC = "poc"
+    RULES = "rules"
+    """Detection rules (YARA or Suricata), generated from the case's PoCs or written by hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ class Artifact:
     name: str
     """File name, unique within the case (`poc.py`, `advisory.md`)."""
     kind: ArtifactKind
-    """Advisory, detection guidance or PoC."""
+    """Advisory, detection guidance, PoC or detection rules."""
     min_tier: str
     """Lowest tier allowed to receive it."""
     sha256: str

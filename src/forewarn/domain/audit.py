@@ -28,3 +28,5 @@ class LeafKind(enum.StrEnum):
     """An investigation accused a partner of a leak."""
     EVIDENCE = "evidence"
     """Evidence from the wild was registered for a case (hash, seen time, source, collector)."""
+    PUBLICATION = "publication"
+    """A case's patch was released to the public (`case publish`)."""

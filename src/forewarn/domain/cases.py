@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from forewarn.domain.timeline import TimePoint
+
 
 class CaseStatus(enum.StrEnum):
     """Embargoed until the patch ships, then published."""
@@ -48,7 +50,9 @@ class Case:
     """Severity, when scored."""
     finder: str = ""
     """Who reported it."""
-    patch_actual: date | None = None
-    """When the patch actually shipped."""
+    patch_actual: TimePoint | None = None
+    """When the patch actually shipped, as precisely as it is known (`case publish --at`)."""
     status: CaseStatus = CaseStatus.EMBARGOED
     """Embargoed or published."""
+    related: str | None = None
+    """The case this one follows from (a bypass of its fix, a variant), by id."""

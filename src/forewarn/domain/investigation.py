@@ -67,6 +67,75 @@ class ExposureEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ExposureGroup:
+    """Partners given the same artifacts at the same moment: one wave, or one policy subset of it.
+
+    Leaks are weighed per group, so "a leak from the early-access wave" and "a leak from the
+    last wave" are separate explanations, each with its own exposure window.
+    """
+
+    label: str
+    """For people: `early-access wave of 2021-02-23 09:00 UTC`, `… without poc.py`."""
+    tier: str
+    """The partners' tier when the wave was planned (empty when unknown)."""
+    released_at: datetime
+    """The real release instant: the group may hold its material from then on (the earliest
+    delivery of its releases, `Release.exposed_from`; the wave time when deliveries are unknown)."""
+    wave_at: datetime
+    """The wave's planned instant (`Release.available_at`), which names the group."""
+    partners: tuple[str, ...]
+    """Its partners, sorted."""
+    artifacts: tuple[str, ...]
+    """The artifacts each of them was given, sorted."""
+    fetches: tuple[Fetch, ...] = ()
+    """Downloads of its releases, from the audit log, oldest first."""
+
+
+class Relation(enum.StrEnum):
+    """Where a moment falls against a time of some precision (an onset known to the day)."""
+
+    BEFORE = "before"
+    """Certainly before the time's earliest moment."""
+    DURING = "during"
+    """Inside the time's precision: neither certainly before nor after."""
+    AFTER = "after"
+    """Certainly not before it."""
+
+
+class Phase(enum.StrEnum):
+    """Whether an activity came while the case was embargoed or after its patch went public."""
+
+    EMBARGO = "embargo"
+    """The onset is certainly before the public patch (or no patch is public yet)."""
+    PATCH_DAY = "patch-day"
+    """The precisions overlap: the onset may come before or after the patch."""
+    PUBLIC = "public"
+    """The onset is certainly after the public patch."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTiming:
+    """How long one exposure group had held the material an activity derives from, and what the
+    onset's timing says about a leak from it."""
+
+    group: str
+    """The group's label."""
+    partners: int
+    """How many of its partners could explain the material (holders of what it derives from)."""
+    relation: Relation
+    """Where the group's release falls against the onset."""
+    held_days: float
+    """Days from the release to the onset's earliest moment (negative: released after it)."""
+    first_fetch: datetime | None
+    """The group's first download, if any, before the onset's end."""
+    likelihood_ratio: float | None
+    """P(onset window | leak from the group) / P(onset window | unrelated background); `None`
+    when timing says nothing (the group was not exposed, or the onset follows the patch)."""
+    statement: str
+    """The facts in words: who, since when, how long, and what the timing says."""
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A piece of material from the wild, traced: a tool, a script, web-log lines."""
 
@@ -82,6 +151,8 @@ class Finding:
     """Fingerprint accusation results, best first."""
     tokens: tuple[TokenHit, ...] = ()
     """Canary tokens found verbatim."""
+    marks_read: tuple[str, ...] = ()
+    """Artifacts of the case whose marks were read in it: what its suspects speak about."""
     dating: Dating | None = None
     """How `seen` was decided (registered seen time, log lines, modification time) and the
     material's SHA-256; `None` for a finding handed in with its own date."""
@@ -121,6 +192,7 @@ class HypothesisKind(enum.StrEnum):
     INDEPENDENT_DISCOVERY = "independent-discovery"
     VENDOR_INSIDER = "vendor-insider"
     NOT_DERIVED = "not-derived"
+    PUBLIC_PATCH = "public-patch"
 
 
 class Verdict(enum.StrEnum):
@@ -155,9 +227,10 @@ class TimingAssessment:
     """How surprising an activity's onset is so soon after a notice, were it unrelated."""
 
     notice_at: datetime
-    """The latest partner notice before the onset."""
+    """The latest partner notice that may precede the onset."""
     delta_days: float
-    """Days from the notice to the end of the onset's time precision (the conservative gap)."""
+    """Days from the notice to the onset's earliest moment (calendar days for a day-precision
+    onset; 0 when they fall on the same day)."""
     background_events: int
     """Activity onsets seen in the background window before the notice."""
     window_days: float
@@ -166,6 +239,42 @@ class TimingAssessment:
     """Posterior mean background rate of onsets per day."""
     probability_if_unrelated: float
     """Chance of an unrelated onset within `delta_days` of the notice."""
+    relation: Relation = Relation.BEFORE
+    """`during` when the onset's precision does not say whether the notice came first."""
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictChange:
+    """One hypothesis whose verdict differs under another prior."""
+
+    hypothesis: str
+    """Its title."""
+    verdict: Verdict
+    """Its verdict under the program's prior."""
+    becomes: Verdict
+    """Its verdict under the other prior."""
+
+
+@dataclass(frozen=True, slots=True)
+class PriorSensitivity:
+    """Whether an activity's verdicts hold when the background-rate prior's mean is `factor`
+    times lower or higher (the prior is a guess: one unrelated onset per 60 days)."""
+
+    factor: float
+    """How far the prior's mean is moved each way."""
+    mean_days: float
+    """Days per unrelated onset under the program's prior (60)."""
+    lower: tuple[VerdictChange, ...]
+    """Verdicts that change with a mean `factor` times lower (rarer background activity)."""
+    higher: tuple[VerdictChange, ...]
+    """Verdicts that change with a mean `factor` times higher."""
+    statement: str
+    """The result in words."""
+
+    @property
+    def robust(self) -> bool:
+        """No verdict changes either way."""
+        return not self.lower and not self.higher
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +292,18 @@ class Activity:
     findings: tuple[Finding, ...] = ()
     """Traced material attributed to the cluster."""
     exposed_partners: tuple[str, ...] = ()
-    """Partners that held some artifact before the onset could have happened."""
+    """Partners that may have held what the material derives from (any artifact, when it
+    derives from nothing known) before the onset could have happened."""
     timing: TimingAssessment | None = None
-    """Timing against the latest prior notice; `None` when no notice precedes the onset."""
+    """Timing against the latest notice that may precede it; `None` when none does."""
     hypotheses: tuple[Hypothesis, ...] = ()
     """Explanations weighed, best first."""
+    phase: Phase = Phase.EMBARGO
+    """Before or after the patch went public."""
+    groups: tuple[GroupTiming, ...] = ()
+    """Per exposure group, how long it had held the material and what timing says of it."""
+    sensitivity: PriorSensitivity | None = None
+    """Whether the verdicts hold under a background prior ten times lower or higher."""
 
 
 class RecommendationKind(enum.StrEnum):
@@ -196,6 +312,24 @@ class RecommendationKind(enum.StrEnum):
     MOVE_PATCH = "move-patch"
     SUSPEND_PARTNER = "suspend-partner"
     NOTIFY_PARTNERS = "notify-partners"
+    REVIEW_PARTNERS = "review-partners"
+    OPEN_LINKED_CASE = "open-linked-case"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedCase:
+    """A new case to open, linked to the one investigated (a bypass of its fix)."""
+
+    id: str
+    """Suggested id."""
+    title: str
+    """Suggested title."""
+    product: str
+    """The product, as on the original case."""
+    reported: date
+    """The day it is opened."""
+    patch_planned: date
+    """The earliest patch date that still gives every tier its lead time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +353,8 @@ class Recommendation:
     """For `suspend-partner`: the partner."""
     at: datetime | None = None
     """When replaying history: the moment the action is to be applied (`--now`)."""
+    linked: LinkedCase | None = None
+    """For `open-linked-case`: the case to open."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +379,10 @@ class InvestigationResult:
     """Releases of the case."""
     fetches: tuple[Fetch, ...] = ()
     """Downloads of those releases."""
+    groups: tuple[ExposureGroup, ...] = ()
+    """The partners exposed, one group per wave or policy subset, earliest first."""
+    public_since: TimePoint | None = None
+    """When the patch went public (`case publish`, else a `patch-released` event), if it has."""
     notes: tuple[str, ...] = ()
     """Caveats: events after `as_of` left out, findings not tied to any activity."""
     acknowledgements: tuple[Acknowledgement, ...] = ()

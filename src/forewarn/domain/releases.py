@@ -76,6 +76,8 @@ class Release:
     """When the material becomes public (planned patch date)."""
     artifacts: tuple[ReleasedArtifact, ...]
     """The marked copies in the bundle."""
+    tier: str = ""
+    """The partner's tier when the wave was planned (empty when unknown, as in a bundle)."""
     released_at: datetime | None = None
     """When it was actually delivered (its `release` audit leaf); `None` when not known. A wave
     released late makes its copies available then, not at the wave time."""

@@ -30,6 +30,10 @@ class WireFeature(StrEnum):
     BODY = "body"
 
 
+PLACEHOLDER = "\ufffd"
+"""What the static evaluator writes for a span the code does not determine (possibly empty)
+inside a string or, UTF-8 encoded, in bytes; a request value holding it is not fully known."""
+
 ALL_FEATURES = frozenset(WireFeature)
 """What a full capture of the bytes (raw HTTP, pcap) or a static evaluation shows."""
 

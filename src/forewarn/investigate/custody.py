@@ -134,6 +134,7 @@ def finding_of(
         matches=tuple(m for m in result.matches if m.case == case_id),
         suspects=result.suspects,
         tokens=tuple(t for t in result.tokens if t.case == case_id),
+        marks_read=tuple(sorted({r.artifact for r in result.read if r.case == case_id})),
         dating=dating,
     )
 

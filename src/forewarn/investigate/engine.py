@@ -7,27 +7,40 @@ so replaying history gives the answer the PSIRT could have had on that day.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from forewarn.domain.cases import Case
 from forewarn.domain.investigation import (
     Activity,
+    ExposureEntry,
+    ExposureGroup,
     Fetch,
     Finding,
     HypothesisKind,
     InvestigationResult,
+    Phase,
     Recommendation,
     Verdict,
 )
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
+from forewarn.domain.validation import format_time_point
 from forewarn.investigate.activity import cluster_activity, describe_span
 from forewarn.investigate.attribution import fingerprint_bound
-from forewarn.investigate.exposure import build_exposure, notices_before
+from forewarn.investigate.exposure import build_exposure, instant, notices_before
+from forewarn.investigate.groups import build_groups
 from forewarn.investigate.hypotheses import weigh
+from forewarn.investigate.phase import phase_of, public_moment, published_artifacts
 from forewarn.investigate.recommend import recommend
-from forewarn.investigate.timing import DEFAULT_PRIOR, GammaPrior, assess_timing, days_after
+from forewarn.investigate.sensitivity import SENSITIVITY_FACTOR, prior_sensitivity
+from forewarn.investigate.timing import (
+    DEFAULT_PRIOR,
+    GammaPrior,
+    assess_timing,
+    days_after,
+    since_notice,
+)
 from forewarn.investigate.wording import odds
 
 
@@ -42,6 +55,7 @@ def investigate(
     program_partners: Sequence[str] = (),
     suspended: frozenset[str] = frozenset(),
     shortest_lead: timedelta = timedelta(days=1),
+    longest_lead: timedelta | None = None,
     prior: GammaPrior = DEFAULT_PRIOR,
     replay: bool = False,
 ) -> InvestigationResult:
@@ -62,16 +76,25 @@ def investigate(
         ),
     )
     exposure = build_exposure(case, known, given, taken, reported)
-    window_start = min((e.since for e in exposure), default=reported.start)
-    notice_events = [e.at.start for e in known if e.kind is EventKind.PARTNER_NOTICE]
+    groups = build_groups(given, taken)
+    public = public_moment(case, known, as_of)
     clusters = cluster_activity(known, seen)
-    onsets = [a.start for a in clusters]
-    weighed: list[Activity] = []
-    for activity in clusters:
-        notices = notices_before(exposure, activity.start) + notice_events
-        others = [o for o in onsets if o is not activity.start]
-        timing = assess_timing(activity.start, notices, others, window_start, prior)
-        weighed.append(weigh(replace(activity, timing=timing), exposure, case))
+    world = _World(
+        case=case,
+        exposure=exposure,
+        groups=groups,
+        notices=[e.at for e in known if e.kind is EventKind.PARTNER_NOTICE],
+        window_start=min((e.since for e in exposure), default=reported.start),
+        public=public,
+        published=published_artifacts(given),
+    )
+    weighed = world.weigh_all(clusters, prior)
+    lower = world.weigh_all(clusters, prior.scaled(1 / SENSITIVITY_FACTOR))
+    higher = world.weigh_all(clusters, prior.scaled(SENSITIVITY_FACTOR))
+    weighed = [
+        replace(a, sensitivity=prior_sensitivity(a, down, up, prior))
+        for a, down, up in zip(weighed, lower, higher, strict=True)
+    ]
     recommendations = recommend(
         case,
         weighed,
@@ -80,20 +103,62 @@ def investigate(
         program_partners=program_partners,
         suspended=suspended,
         shortest_lead=shortest_lead,
+        longest_lead=longest_lead or shortest_lead,
+        public=public,
         replay=replay,
     )
     return InvestigationResult(
         case=case,
         as_of=as_of,
-        headline=headline(weighed, recommendations_summary(recommendations)),
+        headline=headline(weighed, recommendations_summary(recommendations), public),
         activities=tuple(weighed),
         exposure=exposure,
         recommendations=recommendations,
         events=tuple(sorted(known, key=lambda e: e.at.start)),
         releases=tuple(given),
         fetches=tuple(taken),
+        groups=groups,
+        public_since=public,
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _World:
+    """What every activity of one investigation is weighed against, whatever the prior."""
+
+    case: Case
+    exposure: tuple[ExposureEntry, ...]
+    groups: tuple[ExposureGroup, ...]
+    notices: list[TimePoint]
+    window_start: datetime
+    public: TimePoint | None
+    published: frozenset[str]
+
+    def weigh_all(self, clusters: Sequence[Activity], prior: GammaPrior) -> list[Activity]:
+        onsets = [a.start for a in clusters]
+        weighed = []
+        for activity in clusters:
+            releases = [instant(t) for t in notices_before(self.exposure, activity.start)]
+            others = [o for o in onsets if o is not activity.start]
+            timing = assess_timing(
+                activity.start, [*releases, *self.notices], others, self.window_start, prior
+            )
+            weighed.append(
+                weigh(
+                    replace(activity, timing=timing),
+                    self.exposure,
+                    self.case,
+                    groups=self.groups,
+                    others=others,
+                    window_start=self.window_start,
+                    prior=prior,
+                    phase=phase_of(activity.start, self.public),
+                    public=self.public,
+                    published=self.published,
+                )
+            )
+        return weighed
 
 
 def recommendations_summary(recommendations: Sequence[Recommendation]) -> str:
@@ -109,8 +174,22 @@ def _lower(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
-def _sentence(activity: Activity) -> str:
+def _after_patch(activity: Activity, public: TimePoint | None) -> str:
+    """`, 3 days after the patch went public (2012-03-13T17:00:00Z)`."""
+    if public is None:
+        return ""
+    if activity.phase is Phase.PATCH_DAY:
+        return ", on the day the patch went public (it may precede the patch)"
+    days = (activity.start.start - public.start) / timedelta(days=1)
+    if activity.start.precision is not TimePrecision.INSTANT:
+        days = float((activity.start.start.date() - public.start.date()).days)
+    return f", {days_after(days)} after the patch went public ({format_time_point(public)})"
+
+
+def _sentence(activity: Activity, public: TimePoint | None = None) -> str:
     span = describe_span(activity)
+    if activity.phase is not Phase.EMBARGO:
+        span += ", after the patch" if activity.phase is Phase.PUBLIC else ", on the patch day"
     leading = next((h for h in activity.hypotheses if h.verdict is Verdict.LEADING), None)
     partner_out = all(
         h.verdict is Verdict.RULED_OUT
@@ -126,22 +205,29 @@ def _sentence(activity: Activity) -> str:
         )
     if leading is None:
         open_ = [_lower(h.title) for h in activity.hypotheses if h.verdict is Verdict.PLAUSIBLE]
-        return f"{activity.label} ({span}): no single explanation leads ({', '.join(open_)})."
+        when = ""
+        if activity.phase is not Phase.EMBARGO:
+            when = _after_patch(activity, public)
+        elif activity.timing is not None:
+            when = f", {since_notice(activity.timing)}"
+        return f"{activity.label} ({span}){when}: no single explanation leads ({', '.join(open_)})."
     text = f"{activity.label} ({span}): {_lower(leading.title)} is the leading explanation"
     if leading.subject:
         bound = fingerprint_bound(activity, leading.subject)
         if bound is not None:
             text += f" (false-accusation bound {odds(bound)}, {bound:.1e})"
-    if activity.timing is not None:
-        text += f", {days_after(activity.timing.delta_days)} after the notice"
+    if activity.phase is not Phase.EMBARGO:
+        text += _after_patch(activity, public)
+    elif activity.timing is not None:
+        text += f", {since_notice(activity.timing)}"
     return text + "."
 
 
-def headline(activities: Sequence[Activity], action: str) -> str:
+def headline(activities: Sequence[Activity], action: str, public: TimePoint | None = None) -> str:
     """One sentence per activity, then the most urgent action."""
     if not activities:
         return "No attacker activity is recorded for this case." + (f" {action}." if action else "")
-    parts = [_sentence(a) for a in activities]
+    parts = [_sentence(a, public) for a in activities]
     if action:
         parts.append(f"Recommended: {_lower(action)}.")
     return " ".join(parts)

@@ -3,6 +3,10 @@
 An observation at time `t` can only be explained by a party exposed before `t`. Times keep their
 precision: a discovery known only to the month covers that whole month, so the finder *may* have
 held the flaw from its first day (`since`) and surely did by its last (`certain_from`).
+
+Every comparison of an exposure or a notice with an onset goes through `relation`, so that the
+same wave never counts as exposure but not as a notice: a day-precision onset on the day a wave
+went out is `during` it (neither certainly before nor after), and both are weighed.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from forewarn.domain.cases import Case
-from forewarn.domain.investigation import FLAW, ExposureEntry, Fetch, PartyRole
+from forewarn.domain.investigation import FLAW, ExposureEntry, Fetch, PartyRole, Relation
 from forewarn.domain.releases import Release
-from forewarn.domain.timeline import Event, EventKind, TimePoint
+from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 
 logger = logging.getLogger(__name__)
 
@@ -92,32 +96,51 @@ def build_exposure(
     return tuple(sorted(entries, key=lambda e: (e.since, e.role, e.party, e.artifact, e.basis)))
 
 
+def relation(start: datetime, end: datetime, onset: TimePoint) -> Relation:
+    """Where a time known to lie in `[start, end]` falls against `onset`, at both precisions.
+
+    Before: it certainly came first (it ended by the onset's earliest moment, and began before
+    it). After: it began no earlier than the onset's latest moment. Anything else is `during`:
+    an instant notice at 00:00 on the day of a day-precision onset may follow the onset.
+    """
+    if start >= onset.end:
+        return Relation.AFTER
+    if start < onset.start and end <= onset.start:
+        return Relation.BEFORE
+    return Relation.DURING
+
+
+def point_relation(point: TimePoint, onset: TimePoint) -> Relation:
+    """`relation` of a time point (a notice event, the patch) against an onset."""
+    return relation(point.start, point.end, onset)
+
+
+def instant(moment: datetime) -> TimePoint:
+    """An exact moment as a time point."""
+    return TimePoint(moment, TimePrecision.INSTANT)
+
+
 def exposed_before(
     entries: Iterable[ExposureEntry],
     onset: TimePoint,
     *,
-    artifact: str | None = None,
+    artifacts: frozenset[str] | None = None,
     role: PartyRole | None = None,
 ) -> tuple[ExposureEntry, ...]:
     """Entries whose exposure may have started before the onset could have happened.
 
-    `artifact=None` means any artifact or the flaw; a named artifact also admits nothing else,
-    so a PoC-derived tool is explained only by parties that held the PoC.
+    `artifacts=None` means any artifact or the flaw; named artifacts admit nothing else, so a
+    PoC-derived tool is explained only by parties that held the PoC.
     """
     found = []
     for entry in entries:
         if role is not None and entry.role is not role:
             continue
-        if artifact is not None and entry.artifact != artifact:
+        if artifacts is not None and entry.artifact not in artifacts:
             continue
-        if entry.since < onset.end:
+        if relation(entry.since, entry.certain_from, onset) is not Relation.AFTER:
             found.append(entry)
     return tuple(found)
-
-
-def surely_before(entry: ExposureEntry, onset: TimePoint) -> bool:
-    """Whether the exposure had certainly started by the earliest moment of the onset."""
-    return entry.certain_from <= onset.start
 
 
 def parties(entries: Iterable[ExposureEntry]) -> tuple[str, ...]:
@@ -135,11 +158,16 @@ def first_notice(entries: Iterable[ExposureEntry]) -> datetime | None:
 
 
 def notices_before(entries: Iterable[ExposureEntry], onset: TimePoint) -> list[datetime]:
-    """Moments partners were first given material, before the onset, oldest first."""
+    """Moments partners were first given material that may precede the onset, oldest first.
+
+    The same test as `exposed_before`: a wave that counts as exposure counts as a notice.
+    """
     times = {
         e.since
         for e in entries
-        if e.role is PartyRole.PARTNER and e.basis == "released" and e.since < onset.start
+        if e.role is PartyRole.PARTNER
+        and e.basis == "released"
+        and relation(e.since, e.certain_from, onset) is not Relation.AFTER
     }
     return sorted(times)
 
@@ -151,7 +179,9 @@ __all__ = [
     "exposed_before",
     "finder_name",
     "first_notice",
+    "instant",
     "notices_before",
     "parties",
-    "surely_before",
+    "point_relation",
+    "relation",
 ]

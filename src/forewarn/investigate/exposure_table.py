@@ -1,10 +1,12 @@
 """Exposure as a reader needs it: one row per group of partners given the same thing at once.
 
-Sixteen partners of one wave are one fact ("16 partners held the advisory and the PoC from
-Feb 23 09:00; 16 fetched, 12 acknowledged"), not sixteen identical rows. Times are the real
-instants: when the release was delivered (its audit leaf) and when each partner fetched and
-acknowledged, never the wave's nominal start. The finder and the vendor keep their own rows, and
-each accused partner gets one with its exact times; every partner's own times stay available.
+The groups are the investigation's own (`investigate.groups`, the ones its hypotheses weigh);
+this module only lays them out. Sixteen partners of one wave are one fact ("16 partners held
+the advisory and the PoC from Feb 23 09:00; 16 fetched, 12 acknowledged"), not sixteen
+identical rows. Times are the real instants: when the release was delivered (its audit leaf)
+and when each partner fetched and acknowledged, never the wave's nominal start. The finder and
+the vendor keep their own rows, and each accused partner gets one with its exact times; every
+partner's own times stay available.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime, timedelta
 from forewarn.domain.investigation import (
     FLAW,
     ExposureEntry,
+    ExposureGroup,
     InvestigationResult,
     PartyRole,
 )
@@ -40,7 +43,7 @@ class GroupRow:
     """Partners given the same artifacts at the same moment."""
 
     label: str
-    """`Group 1`, `Group 2`, … in release order."""
+    """The group's label: `Early-access wave of 2021-02-23 09:00 UTC`, `… without poc.py`."""
     partners: tuple[str, ...]
     """Who, by name."""
     artifacts: str
@@ -73,34 +76,36 @@ class PartyRow:
     """First acknowledgement (UTC), or `—`."""
 
 
-def _delivered(release: Release) -> datetime:
-    return release.exposed_from
+def _members(result: InvestigationResult, group: ExposureGroup) -> list[Release]:
+    """The releases a group (`investigate.groups`) was made of."""
+    return [
+        r
+        for r in result.releases
+        if r.partner in group.partners
+        and r.available_at == group.wave_at
+        and tuple(sorted(a.name for a in r.artifacts)) == group.artifacts
+    ]
 
 
 def groups(result: InvestigationResult, accused: Iterable[str] = ()) -> list[GroupRow]:
-    """Releases grouped by (delivery minute, artifacts), in delivery order."""
+    """The investigation's exposure groups (`InvestigationResult.groups`), in release order."""
     blame = set(accused)
-    keyed: dict[tuple[str, tuple[str, ...]], list[Release]] = {}
-    for release in sorted(result.releases, key=_delivered):
-        names = tuple(sorted(a.name for a in release.artifacts))
-        keyed.setdefault((f"{_delivered(release):{MINUTE}}", names), []).append(release)
     rows = []
-    for index, ((_, names), members) in enumerate(keyed.items(), start=1):
+    for group in result.groups:
+        members = _members(result, group)
         ids = {r.id for r in members}
-        partners = tuple(sorted({r.partner for r in members}))
-        fetches = [f for f in result.fetches if f.release_id in ids]
         acks = {a.partner for a in result.acknowledgements if a.release_id in ids}
-        fetched_by = {f.partner for f in fetches}
+        fetched_by = {f.partner for f in group.fetches}
         rows.append(
             GroupRow(
-                label=f"Group {index}",
-                partners=partners,
-                artifacts=", ".join(names),
-                released=_span([_delivered(r) for r in members]),
-                fetched=f"{len(fetched_by)} of {len(partners)}"
-                + (f", {_span([f.at for f in fetches])}" if fetches else ""),
-                acknowledged=f"{len(acks)} of {len(partners)}",
-                accused=tuple(p for p in partners if p in blame),
+                label=group.label[:1].upper() + group.label[1:],
+                partners=group.partners,
+                artifacts=", ".join(group.artifacts),
+                released=_span([r.exposed_from for r in members] or [group.released_at]),
+                fetched=f"{len(fetched_by)} of {len(group.partners)}"
+                + (f", {_span([f.at for f in group.fetches])}" if group.fetches else ""),
+                acknowledged=f"{len(acks)} of {len(group.partners)}",
+                accused=tuple(p for p in group.partners if p in blame),
             )
         )
     return rows

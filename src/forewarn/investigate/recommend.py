@@ -1,15 +1,26 @@
 """What the PSIRT should do next, and why: actions, not commands (`commands` spells them).
 
-Rules (each recommendation states the facts that triggered it):
+Rules (each recommendation states the facts that triggered it). Before the patch is public:
 
 - **Move the patch date earlier** when exploitation is seen before the planned date, or when a leak
   (by a partner, the finder or an insider) leads for some activity. The new date is the earliest
   feasible one: `max(trigger + READINESS, as_of + shortest tier lead time)`, where the trigger is
   the first such activity's onset; the second term leaves every tier at least its minimum notice.
-- **Suspend** each partner accused by a fingerprint whose leak hypothesis leads; never a partner
-  named by its canary tokens alone (a lead to check, not proof).
 - **Notify the remaining partners** not yet notified when the patch moves, so that their
   protections still ship on the new patch day.
+
+In both phases:
+
+- **Suspend** each partner accused by a fingerprint whose leak hypothesis leads; never a partner
+  named by its canary tokens alone (a lead to check, not proof).
+
+Once the patch is public (rescheduling no longer helps):
+
+- **Review the partners** who held what leaked, when a partner leak leads for some activity.
+- **Open a linked case** when exploitation after the patch is explained by the public patch
+  (not ruled out or unlikely): if patched systems are hit, the fix is bypassed and the bypass
+  needs its own embargo, linked to this case; its patch date leaves every tier its lead time.
+- **Notify the partners through the linked case**: its waves carry the new detection guidance.
 """
 
 from __future__ import annotations
@@ -21,12 +32,15 @@ from forewarn.domain.cases import Case
 from forewarn.domain.investigation import (
     Activity,
     HypothesisKind,
+    LinkedCase,
+    Phase,
     Recommendation,
     RecommendationKind,
     Verdict,
 )
 from forewarn.domain.releases import Release
-from forewarn.domain.timeline import EventKind
+from forewarn.domain.timeline import EventKind, TimePoint
+from forewarn.domain.validation import format_time_point
 from forewarn.investigate.attribution import fingerprint_bound
 
 READINESS = timedelta(days=2)
@@ -63,25 +77,131 @@ def recommend(
     program_partners: Sequence[str] = (),
     suspended: frozenset[str] = frozenset(),
     shortest_lead: timedelta = timedelta(days=1),
+    longest_lead: timedelta | None = None,
+    public: TimePoint | None = None,
     replay: bool = False,
 ) -> tuple[Recommendation, ...]:
-    """Recommendations, most urgent first.
+    """Recommendations, most urgent first, for the phase the case is in at `as_of`.
 
     With `replay`, each action carries `as_of` as the moment to apply it, so that applying it to
     a replayed history (the demo) acts at the moment the investigation reasoned from.
     """
     when = as_of if replay else None
     found: list[Recommendation] = []
-    move = _move_patch(case, activities, as_of, shortest_lead, when)
-    if move is not None:
-        found.append(move)
     accused = _accused(activities)
+    if public is None and case.patch_actual is None:
+        move = _move_patch(case, activities, as_of, shortest_lead, when)
+        if move is not None:
+            found.append(move)
+        found += _suspensions(case, accused, suspended, when)
+        released = {r.partner for r in releases if r.exposed_from <= as_of}
+        remaining = [
+            p for p in program_partners if p not in released | suspended and p not in accused
+        ]
+        if move is not None and move.target_date is not None and remaining:
+            found.append(_notify(case, move.target_date, len(remaining), when))
+        return tuple(found)
     found += _suspensions(case, accused, suspended, when)
-    released = {r.partner for r in releases if r.exposed_from <= as_of}
-    remaining = [p for p in program_partners if p not in released | suspended and p not in accused]
-    if move is not None and move.target_date is not None and remaining:
-        found.append(_notify(case, move.target_date, len(remaining), when))
+    review = _review(case, activities, accused)
+    if review is not None:
+        found.append(review)
+    found += _bypass(case, activities, as_of, longest_lead or shortest_lead, public, when)
     return tuple(found)
+
+
+def _review(
+    case: Case, activities: Sequence[Activity], accused: dict[str, str]
+) -> Recommendation | None:
+    """After the patch: review who held what leaked, when a partner leak leads."""
+    reasons = []
+    for activity in activities:
+        lead = next(
+            (
+                h
+                for h in activity.hypotheses
+                if h.verdict is Verdict.LEADING and h.kind is HypothesisKind.PARTNER_LEAK
+            ),
+            None,
+        )
+        if lead is not None:
+            reasons.append(
+                f"{activity.label} ({activity.start}): {_lower(lead.title)} is the leading "
+                "explanation"
+            )
+    if not reasons:
+        return None
+    reasons.append(
+        "the patch is public, so moving it no longer helps: what is left is to learn how the "
+        "material left the program and whom to keep in it"
+    )
+    reasons.append("`forewarn wave plan` lists every partner, what it was given and when")
+    who = ", ".join(accused) if accused else "the partners who held what leaked"
+    return Recommendation(
+        RecommendationKind.REVIEW_PARTNERS,
+        f"Review {who}: how the material left the program",
+        tuple(reasons),
+        case.id,
+    )
+
+
+def _bypass(
+    case: Case,
+    activities: Sequence[Activity],
+    as_of: datetime,
+    longest_lead: timedelta,
+    public: TimePoint | None,
+    when: datetime | None,
+) -> list[Recommendation]:
+    """After the patch: exploitation the public patch explains may be a bypass of the fix."""
+    reasons = []
+    for activity in activities:
+        if activity.phase is Phase.EMBARGO or not _exploited(activity):
+            continue
+        patch = next(
+            (h for h in activity.hypotheses if h.kind is HypothesisKind.PUBLIC_PATCH), None
+        )
+        if patch is None or patch.verdict in (Verdict.RULED_OUT, Verdict.UNLIKELY):
+            continue
+        reasons.append(
+            f"{activity.label} ({activity.start}): exploitation after the patch went public; "
+            f"public since the patch is {patch.verdict.value}"
+        )
+    if not reasons:
+        return []
+    released = format_time_point(public) if public is not None else str(case.patch_actual)
+    reasons += [
+        f"exploitation after the patch ({released}) hits unpatched systems (n-day use) or, if "
+        "patched systems are hit too, a bypass of the fix",
+        "a bypass is a new flaw under embargo: track it as its own case, linked to this one",
+    ]
+    due = (as_of + longest_lead + READINESS).date()
+    linked = LinkedCase(
+        id=f"{case.id[:56]}-bypass",
+        title=f"Bypass of the fix for {case.id}"[:500],
+        product=case.product,
+        reported=as_of.date(),
+        patch_planned=due,
+    )
+    open_case = Recommendation(
+        RecommendationKind.OPEN_LINKED_CASE,
+        f"Open {linked.id}, linked to {case.id}, if patched systems are hit",
+        tuple(reasons),
+        case.id,
+        linked=linked,
+    )
+    notify = Recommendation(
+        RecommendationKind.NOTIFY_PARTNERS,
+        f"Notify the partners through {linked.id}",
+        (
+            "add its detection guidance with `forewarn case add-artifact`; its waves then notify "
+            "every tier",
+            f"a patch planned for {due} gives every tier its lead time "
+            f"({longest_lead.days} days at most) plus {READINESS.days} days to ship",
+        ),
+        linked.id,
+        at=when,
+    )
+    return [open_case, notify]
 
 
 def _triggers(case: Case, activities: Sequence[Activity]) -> tuple[list[str], list[datetime]]:

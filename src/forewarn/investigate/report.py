@@ -23,6 +23,7 @@ from forewarn.investigate.activity import describe_span
 from forewarn.investigate.attribution import FINGERPRINT_CAP, TOKEN_WEIGHT
 from forewarn.investigate.commands import command_line
 from forewarn.investigate.exposure_table import groups, outside_partners, party_rows
+from forewarn.investigate.groups import exposure_summary
 from forewarn.investigate.hypotheses import (
     DERIVED_SIMILARITY,
     LEADING_MARGIN,
@@ -34,10 +35,10 @@ from forewarn.investigate.hypotheses import (
 from forewarn.investigate.recommend import READINESS
 from forewarn.investigate.summary import brief
 from forewarn.investigate.timeline_plot import timeline_png
-from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after
+from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after, since_notice
 from forewarn.investigate.wording import bound_sentence, epsilon_text, plural
 
-SCHEMA = "forewarn.investigation/1"
+SCHEMA = "forewarn.investigation/2"
 """report.json's `schema` field: bumped when a field changes meaning or goes away."""
 TEMPLATE = "report.html.j2"
 """The template's file name under `forewarn.investigate.templates`."""
@@ -181,6 +182,9 @@ def render_html(result: InvestigationResult) -> str:
         epsilon=None if result.epsilon is None else epsilon_text(result.epsilon),
         command_line=command_line,
         Verdict=Verdict,
+        public_since=result.public_since,
+        held=lambda a: exposure_summary(a.groups),
+        since_notice=since_notice,
         method={
             "prior_shape": DEFAULT_PRIOR.shape,
             "prior_days": DEFAULT_PRIOR.days,

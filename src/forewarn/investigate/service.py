@@ -110,6 +110,7 @@ def run_investigation(
         program_partners=[p.name for p in partners if p.status is PartnerStatus.ACTIVE],
         suspended=frozenset(p.name for p in partners if p.status is not PartnerStatus.ACTIVE),
         shortest_lead=min(leads, default=timedelta(days=1)),
+        longest_lead=max(leads, default=timedelta(days=1)),
         replay=replay,
     )
     marking = MarkingRepository(session).marking(case_id)

@@ -1,31 +1,33 @@
 """The timeline picture of an investigation: notices, releases, fetches, attacks, patch dates.
 
 Drawn with matplotlib's Agg backend into PNG bytes, so the report embeds it and no display or
-browser is needed. One lane per kind of actor, so a reader sees at a glance what came before what.
-Two panels: the whole story from discovery, then the embargo window (notice → planned patch)
-zoomed in, where the weeks that matter would otherwise be squeezed into a sliver. The embargo
-(partners hold the material, the patch is not out) and the public phase after the patch are shaded
-in different colours; fetches sit at the instants the audit log recorded, labelled per wave; the
-legend lists every mark the picture can show. matplotlib is imported when a picture is drawn, not
-when the CLI starts.
+browser is needed. One lane per kind of actor, and one per exposure group (each wave or policy
+subset, with its release and its fetches at their real times), so a reader sees at a glance what
+came before what. Two panels: the whole story from discovery, then the embargo window (notice →
+planned patch) zoomed in, where the weeks that matter would otherwise be squeezed into a sliver.
+The embargo (partners hold the material, the patch is not out) and the public phase after the
+patch are shaded in different colours; fetches sit at the instants the audit log recorded,
+labelled per group; the legend lists every mark the picture can show. matplotlib is imported when
+a picture is drawn, not when the CLI starts.
 """
 
 from __future__ import annotations
 
 import io
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from forewarn.domain.investigation import InvestigationResult, RecommendationKind
+from forewarn.domain.investigation import ExposureGroup, InvestigationResult, RecommendationKind
 from forewarn.domain.timeline import EventKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-LANES = ("Patch", "Case", "Partners", "Attackers", "Found")
-"""Rows of the picture, top to bottom."""
+TOP = ("Patch", "Case")
+"""Rows above the partners' lanes."""
+BOTTOM = ("Attackers", "Found")
+"""Rows below them."""
 
 COLOURS = {
     "notice": "#2b6cb0",
@@ -60,8 +62,22 @@ def _x(moment: datetime) -> float:
     return (moment - EPOCH) / timedelta(days=1)
 
 
-def _y(lane: str) -> int:
-    return len(LANES) - 1 - LANES.index(lane)
+def group_lane(group: ExposureGroup) -> str:
+    """A group's row name: `early-access 02-23 (16)`, `mapp 03-12 w/o poc.py (1)`."""
+    name = f"{group.tier or 'wave'} {group.wave_at:%m-%d}"
+    if " without " in group.label:
+        name += " w/o " + group.label.split(" without ", 1)[1]
+    return f"{name} ({len(group.partners)})"
+
+
+def lanes(result: InvestigationResult) -> tuple[str, ...]:
+    """Rows of the picture, top to bottom: one per exposure group between case and attackers."""
+    middle = tuple(group_lane(g) for g in result.groups) or ("Partners",)
+    return (*TOP, *middle, *BOTTOM)
+
+
+def _y(rows: tuple[str, ...], lane: str) -> int:
+    return len(rows) - 1 - rows.index(lane)
 
 
 def embargo_window(result: InvestigationResult) -> tuple[datetime, datetime] | None:
@@ -69,7 +85,7 @@ def embargo_window(result: InvestigationResult) -> tuple[datetime, datetime] | N
     notices = _notices(result)
     if not notices:
         return None
-    ends = list(_patch_dates(result).values()) + [result.as_of]
+    ends = [*_patch_dates(result).values(), result.as_of]
     return min(notices) - MARGIN, max(ends) + MARGIN
 
 
@@ -79,17 +95,13 @@ def _notices(result: InvestigationResult) -> list[datetime]:
     return found + [e.at.start for e in result.events if e.kind is EventKind.PARTNER_NOTICE]
 
 
-def instant(value: date | datetime) -> datetime:
-    """A patch time as an instant: a date is its first moment (UTC), an instant is itself."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return _at(value)
-
-
 def patch_released(result: InvestigationResult) -> datetime | None:
-    """When the patch went public: the case's actual patch, else a `patch-released` event."""
+    """When the patch went public: the investigation's public moment, else the case's actual
+    patch, else its earliest `patch-released` event."""
+    if result.public_since is not None:
+        return result.public_since.start
     if result.case.patch_actual is not None:
-        return instant(result.case.patch_actual)
+        return result.case.patch_actual.start
     events = [e.at.start for e in result.events if e.kind is EventKind.PATCH_RELEASED]
     return min(events) if events else None
 
@@ -109,6 +121,7 @@ def phases(result: InvestigationResult, end: datetime) -> list[tuple[str, dateti
 
 
 def _patch_dates(result: InvestigationResult) -> dict[str, datetime]:
+    """Planned, recommended and actual patch times; the actual one at its recorded instant."""
     case = result.case
     found = {"planned": _at(case.patch_planned)}
     public = patch_released(result)
@@ -120,111 +133,121 @@ def _patch_dates(result: InvestigationResult) -> dict[str, datetime]:
     return found
 
 
-def _activities(ax: Axes, result: InvestigationResult) -> None:
+def _activities(ax: Axes, result: InvestigationResult, rows: tuple[str, ...]) -> None:
     for activity in result.activities:
         start, end = _x(activity.start.start), _x(activity.end.end)
         ax.axvspan(start, end, color=COLOURS["exploitation"], alpha=0.08, lw=0)
         ax.annotate(  # in both panels: the waves are what the text talks about
             activity.label,
-            (start, _y("Attackers") + 0.42),
+            (start, _y(rows, "Attackers") + 0.42),
             fontsize=8,
             color=COLOURS["exploitation"],
             fontweight="bold",
         )
     for activity in result.activities:
         seen = [_x(f.seen.start) for f in activity.findings]
-        ax.scatter(seen, [_y("Found")] * len(seen), marker="D", s=50, color=COLOURS["finding"])
+        ax.scatter(
+            seen, [_y(rows, "Found")] * len(seen), marker="D", s=50, color=COLOURS["finding"]
+        )
 
 
-def _events(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
+def _events(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool) -> None:
     for event in result.events:
         x = _x(event.at.start)
         if event.kind in (EventKind.SCANNING, EventKind.EXPLOITATION):
             colour = COLOURS[event.kind.value]
             marker = "v" if event.kind is EventKind.SCANNING else "X"
-            ax.scatter([x], [_y("Attackers")], marker=marker, s=90, color=colour, zorder=3)
+            ax.scatter([x], [_y(rows, "Attackers")], marker=marker, s=90, color=colour, zorder=3)
         elif event.kind in (EventKind.DISCOVERED, EventKind.REPORTED, EventKind.PRESS):
             if event.at.end - event.at.start > timedelta(days=2):
-                ax.hlines(_y("Case"), x, _x(event.at.end), color=COLOURS["case"], lw=5, alpha=0.5)
-            ax.scatter([x], [_y("Case")], marker="o", s=40, color=COLOURS["case"], zorder=3)
+                ax.hlines(
+                    _y(rows, "Case"), x, _x(event.at.end), color=COLOURS["case"], lw=5, alpha=0.5
+                )
+            ax.scatter([x], [_y(rows, "Case")], marker="o", s=40, color=COLOURS["case"], zorder=3)
             if labels:
                 ax.annotate(
-                    event.kind.value, (x, _y("Case") - 0.35), fontsize=7, color=COLOURS["case"]
+                    event.kind.value,
+                    (x, _y(rows, "Case") - 0.35),
+                    fontsize=7,
+                    color=COLOURS["case"],
                 )
         elif event.kind is EventKind.PARTNER_NOTICE and not result.releases:
             ax.axvline(x, color=COLOURS["notice"], lw=1, ls="--", alpha=0.7)
         elif event.kind is EventKind.PATCH_RELEASED:
-            ax.scatter([x], [_y("Patch")], marker="*", s=160, color=COLOURS["actual"], zorder=3)
+            ax.scatter(
+                [x], [_y(rows, "Patch")], marker="*", s=160, color=COLOURS["actual"], zorder=3
+            )
+            if labels:
+                ax.annotate(
+                    "patch released",
+                    (x, _y(rows, "Patch") - 0.42),
+                    fontsize=7,
+                    color=COLOURS["actual"],
+                )
         elif event.kind is EventKind.OTHER:
-            ax.scatter([x], [_y("Case")], marker="o", s=24, color=COLOURS["case"], alpha=0.6)
+            ax.scatter([x], [_y(rows, "Case")], marker="o", s=24, color=COLOURS["case"], alpha=0.6)
     if not any(e.kind is EventKind.REPORTED for e in result.events):
         reported = _x(_at(result.case.reported))
-        ax.scatter([reported], [_y("Case")], marker="o", s=40, color=COLOURS["case"], zorder=3)
+        ax.scatter(
+            [reported], [_y(rows, "Case")], marker="o", s=40, color=COLOURS["case"], zorder=3
+        )
         if labels:
             ax.annotate(
-                "reported", (reported, _y("Case") - 0.35), fontsize=7, color=COLOURS["case"]
+                "reported", (reported, _y(rows, "Case") - 0.35), fontsize=7, color=COLOURS["case"]
             )
 
 
-def _partners(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
-    releases = Counter(r.exposed_from for r in result.releases)
-    for when, count in sorted(releases.items()):
-        ax.axvline(_x(when), color=COLOURS["notice"], lw=1, ls="--", alpha=0.6)
-        ax.scatter([_x(when)], [_y("Partners") + 0.12], marker="s", s=60, color=COLOURS["notice"])
+def _partners(
+    ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool
+) -> None:
+    """Each group in its own lane: its release, and its fetches at their real times."""
+    for group in result.groups:
+        y = _y(rows, group_lane(group))
+        when = _x(group.released_at)
+        ax.axvline(when, color=COLOURS["notice"], lw=1, ls="--", alpha=0.35)
+        ax.scatter([when], [y + 0.12], marker="s", s=60, color=COLOURS["notice"], zorder=3)
         if labels:
             # offset to the right of the dashed line, on white, so the line never crosses it
             ax.annotate(
-                f"{count} notified",
-                (_x(when), _y("Partners") + 0.3),
+                f"{len(group.partners)} notified",
+                (when, y + 0.3),
                 xytext=(5, 0),
                 textcoords="offset points",
                 fontsize=7,
                 color=COLOURS["notice"],
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
             )
-    fetches = sorted(_x(f.at) for f in result.fetches)
-    ax.scatter(
-        fetches,
-        [_y("Partners") - 0.2] * len(fetches),
-        marker="|",
-        s=140,
-        linewidths=0.8,
-        color=COLOURS["fetch"],
-        zorder=3,
-    )
-    if labels:
-        for first, count in fetch_groups(result):
+        fetches = sorted(_x(f.at) for f in group.fetches)
+        ax.scatter(
+            fetches,
+            [y - 0.2] * len(fetches),
+            marker="|",
+            s=140,
+            linewidths=0.8,
+            color=COLOURS["fetch"],
+            zorder=3,
+        )
+        if labels and fetches:
+            noun = "fetch" if len(fetches) == 1 else "fetches"
             ax.annotate(
-                f"{count} {'fetch' if count == 1 else 'fetches'}",
-                (_x(first), _y("Partners") - 0.5),
-                xytext=(2, 0),
+                f"{len(fetches)} {noun}",
+                (fetches[-1], y - 0.28),
+                xytext=(6, 0),
                 textcoords="offset points",
                 fontsize=7,
                 color=COLOURS["fetch"],
             )
 
 
-def fetch_groups(result: InvestigationResult) -> list[tuple[datetime, int]]:
-    """Per delivery of releases, its first fetch and how many fetches it had: each wave's
-    fetches are labelled where they happened, not all at the last one."""
-    delivered = {r.id: r.exposed_from for r in result.releases}
-    by_wave: dict[datetime, list[datetime]] = {}
-    for fetch in result.fetches:
-        wave = delivered.get(fetch.release_id)
-        if wave is not None:
-            by_wave.setdefault(wave, []).append(fetch.at)
-    return [(min(times), len(times)) for _, times in sorted(by_wave.items())]
-
-
-def _patches(ax: Axes, result: InvestigationResult, *, labels: bool) -> None:
+def _patches(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool) -> None:
     patches = sorted(_patch_dates(result).items(), key=lambda p: p[1])
-    for index, (name, when) in enumerate(patches):
-        x = _x(when)
-        ax.scatter([x], [_y("Patch")], marker="*", s=160, color=COLOURS[name], zorder=3)
+    for index, (name, day) in enumerate(patches):
+        x = _x(day)
+        ax.scatter([x], [_y(rows, "Patch")], marker="*", s=160, color=COLOURS[name], zorder=3)
         if labels:
             ax.annotate(
-                f"{name} {when:%b %d}",
-                (x, _y("Patch") + (0.22 if index % 2 == 0 else -0.42)),
+                f"{name} {day:%b %d}",
+                (x, _y(rows, "Patch") + (0.22 if index % 2 == 0 else -0.42)),
                 fontsize=7,
                 color=COLOURS[name],
                 ha="center",
@@ -246,14 +269,15 @@ def _panel(
 ) -> None:
     import matplotlib.dates as mdates
 
+    rows = lanes(result)
     _phases(ax, result, end)
-    _activities(ax, result)
-    _events(ax, result, labels=labels)
-    _partners(ax, result, labels=labels)
-    _patches(ax, result, labels=labels)
+    _activities(ax, result, rows)
+    _events(ax, result, rows, labels=labels)
+    _partners(ax, result, rows, labels=labels)
+    _patches(ax, result, rows, labels=labels)
     ax.set_title(title, fontsize=8, loc="right", color="#4a5568")
-    ax.set_yticks(range(len(LANES)), list(reversed(LANES)))
-    ax.set_ylim(-0.9, len(LANES) - 0.4)
+    ax.set_yticks(range(len(rows)), list(reversed(rows)), fontsize=8)
+    ax.set_ylim(-0.9, len(rows) - 0.4)
     locator = mdates.AutoDateLocator(minticks=5, maxticks=12)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d\n%Y"))  # type: ignore[no-untyped-call]
@@ -313,8 +337,9 @@ def timeline_png(result: InvestigationResult, *, width: float = 11.0) -> bytes:
     from matplotlib.figure import Figure  # Agg canvas, no display; imported only to draw
 
     window = embargo_window(result)
-    fig = Figure(figsize=(width, 7.8 if window else 4.3), dpi=110)
-    end = max(list(_patch_dates(result).values()) + [result.as_of]) + MARGIN
+    extra = 0.35 * max(len(lanes(result)) - 5, 0)
+    fig = Figure(figsize=(width, (7.8 if window else 4.3) + 2 * extra), dpi=110)
+    end = max([*_patch_dates(result).values(), result.as_of]) + MARGIN
     if window is None:
         overview = fig.add_subplot()
         _panel(overview, result, labels=True, title="whole case", end=end)
@@ -338,10 +363,9 @@ def timeline_png(result: InvestigationResult, *, width: float = 11.0) -> bytes:
 
 
 __all__ = [
-    "LANES",
     "embargo_window",
-    "fetch_groups",
-    "instant",
+    "group_lane",
+    "lanes",
     "legend_entries",
     "patch_released",
     "phases",

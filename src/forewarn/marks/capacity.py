@@ -59,7 +59,7 @@ class Attack(enum.Enum):
 
 SURVIVES: dict[Attack, frozenset[str] | None] = {
     Attack.VERBATIM: None,
-    Attack.REFORMATTED: frozenset({"python_source", "payload", "wire", "literals"}),
+    Attack.REFORMATTED: frozenset({"python_source", "payload", "wire", "literals", "rules"}),
     Attack.REWRITTEN: frozenset({"payload", "wire", "literals"}),
     Attack.CAPTURE: frozenset({"payload", "wire"}),
 }
@@ -67,8 +67,9 @@ SURVIVES: dict[Attack, frozenset[str] | None] = {
 formatters and renaming, not rewrites; wire values (`wire` in scheme 2, `payload` in scheme 1,
 literals of other languages) survive a rewrite that keeps the requests, and a capture shows them
 (all for raw HTTP, pcap, HAR and Suricata with all headers; fewer in Zeek and web-server logs);
-advisory wording survives only a verbatim copy. A channel not named here counts only for
-verbatim copies."""
+advisory wording survives only a verbatim copy; a rule file's marks survive reformatting (a
+YARA rule renamed loses its name's few symbols, a reorder by someone else its order symbols).
+A channel not named here counts only for verbatim copies."""
 
 
 @dataclass(frozen=True, slots=True)

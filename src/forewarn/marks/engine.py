@@ -172,6 +172,21 @@ class Marker:
         content, placed = canary.plant(content, kind, planted, self._domain)
         return MarkedCopy(content=content.encode("utf-8"), tokens=placed)
 
+    def extremes(self, artifact: str, kind: ArtifactKind, original: bytes) -> tuple[bytes, bytes]:
+        """The copies with every choice point of every channel at 0, and at 1 (no tokens).
+
+        What both show, and the original too, every partner's copy shows: detection rules
+        written from a PoC use only that, so that they match each partner's copy alike.
+        """
+        source = _text(original, artifact)
+        out = []
+        for bit in (0, 1):
+            content = source
+            for channel in self.channels.for_kind(kind):
+                content = channel.embed(content, [bit] * channel.capacity(content))
+            out.append(content.encode("utf-8"))
+        return out[0], out[1]
+
     def extract(
         self,
         artifact: str,

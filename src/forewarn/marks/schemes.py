@@ -16,11 +16,12 @@ from forewarn.errors import MarkError
 from forewarn.marks.channels.literals import LiteralChannel
 from forewarn.marks.channels.payload import PayloadChannel
 from forewarn.marks.channels.pysource import PythonSourceChannel
+from forewarn.marks.channels.rules import RulesChannel
 from forewarn.marks.channels.text import TextChannel
 from forewarn.marks.channels.wire import WireChannel
 from forewarn.marks.registry import ChannelRegistry
 
-CURRENT_SCHEME = 2
+CURRENT_SCHEME = 3
 """The scheme new cases are marked with."""
 
 DEFAULT_MAX_COLLUDERS = 3
@@ -57,9 +58,25 @@ def _scheme_2() -> ChannelRegistry:
     )
 
 
+def _scheme_3() -> ChannelRegistry:
+    """As scheme 2, and detection rules (YARA, Suricata) carry marks in their free wording and
+    order (`RulesChannel`). A new scheme, not an addition to scheme 2: a case stores the channel
+    set it was released with, and scheme 2's must stay what its cases stored."""
+    text = TextChannel()
+    return ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (text,),
+            ArtifactKind.DETECTION: (text,),
+            ArtifactKind.POC: (WireChannel(), PythonSourceChannel(), LiteralChannel()),
+            ArtifactKind.RULES: (RulesChannel(),),
+        }
+    )
+
+
 SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
     2: _scheme_2,
+    3: _scheme_3,
 }
 """Scheme version → the channel registry it marks with."""
 

@@ -3,10 +3,12 @@
 Each (case, artifact, partner) gets a reference id (`FWR-7K3Q-9XM2-4HPA`, 60 bits), a host name
 (`edge-7k3q9xm24h.canary.invalid`, 50 bits in the label) and a URL path (`/r/7k3q9xm24hpa`, 60
 bits), all HMAC-derived. Advisory and detection text carry the reference id on a closing
-"Partner reference" line; a Python PoC carries the reference id and a callback URL as two unused
-module-level constants, inserted after the docstring and `__future__` imports, where they cannot
-change behaviour. Finding any of them names the partner: an innocent's token appears by chance
-with probability about `2^-50` per token.
+"Partner reference" line; a rule file carries it as a `tracking_id` entry in every rule's
+metadata (a value a rule writer keeps: it reads as an internal ticket id); a Python PoC carries
+the reference id and a callback URL as two unused module-level constants, inserted after the
+docstring and `__future__` imports, where they cannot change behaviour. Finding any of them
+names the partner: an innocent's token appears by chance with probability about `2^-50` per
+token.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from forewarn.domain import ArtifactKind, TokenHit
+from forewarn.marks.channels.rules import plant_reference
 from forewarn.marks.keyed import derive_key
 
 TOKEN_BITS = 50
@@ -127,6 +130,9 @@ def plant(
         if body and body[0].strip():
             body = ["\n", *body]
         return "".join([*lines[:line], *spacer, *added, *body]), tokens.all()
+    if kind is ArtifactKind.RULES:
+        planted, done = plant_reference(content, tokens.reference)
+        return planted, (tokens.reference,) if done else ()
     text = content.rstrip()
     return f"{text}\n\nPartner reference: {tokens.reference}\n", (tokens.reference,)
 

@@ -19,6 +19,7 @@ from forewarn.domain.validation import validate_artifact_name
 from forewarn.errors import ConflictError, IntegrityError, NotFoundError, ValidationError
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.rule_files import check_rule_file
 from forewarn.program.tiers import get_tier, list_tiers
 from forewarn.store import CaseRepository, SealedContent
 
@@ -79,6 +80,8 @@ def add_artifact(
     validate_artifact_name(name)
     if len(content) > MAX_ARTIFACT_BYTES:
         raise ValidationError(f"artifact {name!r} is larger than {MAX_ARTIFACT_BYTES} bytes")
+    if kind is ArtifactKind.RULES:
+        check_rule_file(name, content)
     tier = (
         default_min_tier(list_tiers(session), kind)
         if min_tier is None

@@ -9,7 +9,7 @@ and exporting again gives the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -131,10 +131,13 @@ class CaseEntry(_Model):
     finder: str = ""
     reported: date
     patch_planned: date
-    patch_actual: date | None = None
+    patch_actual: str | None = None
     status: CaseStatus = CaseStatus.EMBARGOED
+    related: str | None = None
     artifacts: list[ArtifactEntry] = []
     events: list[EventEntry] = []
+
+    _patch_actual = field_validator("patch_actual", mode="before")(_time_text)
 
 
 class ProgramFile(_Model):
@@ -275,9 +278,28 @@ def import_program(
                 history=history,
             ),
         )
-    for case in document.cases:
+    for case in _related_first(document.cases):
         _import_case(session, keys, case, contents)
     return _summary(document)
+
+
+def _related_first(entries: Sequence[CaseEntry]) -> list[CaseEntry]:
+    """Cases in file order, except that a case comes after the case it is related to."""
+    ids = {c.id for c in entries}
+    placed: list[CaseEntry] = []
+    done: set[str] = set()
+    waiting = list(entries)
+    while waiting:
+        ready = [
+            c for c in waiting if c.related is None or c.related in done or c.related not in ids
+        ]
+        if not ready:  # a cycle: create_case then reports the first missing case
+            ready = waiting[:1]
+        for case in ready:
+            placed.append(case)
+            done.add(case.id)
+        waiting = [c for c in waiting if c.id not in done]
+    return placed
 
 
 def _import_case(
@@ -293,8 +315,9 @@ def _import_case(
         cves=case.cves,
         cvss=case.cvss,
         finder=case.finder,
-        patch_actual=case.patch_actual,
+        patch_actual=None if case.patch_actual is None else parse_time_point(case.patch_actual),
         status=case.status,
+        related=case.related,
     )
     for item in case.artifacts:
         artifacts.add_artifact(
@@ -362,8 +385,11 @@ def build_program_file(session: Session) -> ProgramFile:
                 finder=case.finder,
                 reported=case.reported,
                 patch_planned=case.patch_planned,
-                patch_actual=case.patch_actual,
+                patch_actual=None
+                if case.patch_actual is None
+                else format_time_point(case.patch_actual),
                 status=case.status,
+                related=case.related,
                 artifacts=[
                     ArtifactEntry(
                         name=a.name, kind=a.kind, min_tier=a.min_tier, file=f"{case.id}/{a.name}"

@@ -258,10 +258,11 @@ class FetchedBundle:
     """The age-encrypted tar."""
 
 
-def _own_release(
+def own_release(
     session: Session, case_id: str, partner: str, now: datetime, release_id: str | None
 ) -> StoredRelease:
-    """The partner's delivered release of the case; raise unless it is theirs and due."""
+    """The partner's delivered release of the case; raise unless it is theirs, due and the
+    partner active (bundles and standards views alike)."""
     found = get_partner(session, partner)
     get_case(session, case_id)
     repo = ReleaseRepository(session)
@@ -304,7 +305,7 @@ def fetch_bundle(
     channel: str = "cli",
 ) -> FetchedBundle:
     """Hand a partner its own encrypted bundle, once due, and log the download."""
-    release = _own_release(session, case_id, partner, now, release_id)
+    release = own_release(session, case_id, partner, now, release_id)
     repo = ReleaseRepository(session)
     stored = repo.sealed_bundle(release.id)
     if stored is None:
@@ -328,7 +329,7 @@ def ack_bundle(
     note: str = "",
 ) -> Release:
     """Record that a partner acknowledged its bundle."""
-    release = _own_release(session, case_id, partner, now, None)
+    release = own_release(session, case_id, partner, now, None)
     ReleaseRepository(session).add_ack(release.id, now, note)
     payload = {"release_id": release.id, "case": case_id, "partner": partner, "note": note}
     append_audit(session, LeafKind.ACK, payload, now, keys=keys, subject=release.id)

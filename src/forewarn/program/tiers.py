@@ -23,7 +23,9 @@ DEFAULT_TIERS: tuple[Tier, ...] = (
         name="standard",
         rank=2,
         lead_time=timedelta(days=3),
-        artifact_kinds=frozenset({ArtifactKind.ADVISORY, ArtifactKind.DETECTION}),
+        artifact_kinds=frozenset(
+            {ArtifactKind.ADVISORY, ArtifactKind.DETECTION, ArtifactKind.RULES}
+        ),
     ),
     Tier(
         name="responder",

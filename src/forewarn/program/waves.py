@@ -24,7 +24,7 @@ from forewarn.domain.validation import format_instant, require_name, validate_ca
 from forewarn.errors import NotFoundError, ReleaseError, ValidationError
 from forewarn.program.artifacts import list_artifacts
 from forewarn.program.audit import append_audit, stamp
-from forewarn.program.cases import get_case
+from forewarn.program.cases import actual_day, get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
 from forewarn.program.policy import embargo_end, parse_rules, plan_waves
@@ -226,7 +226,7 @@ def reschedule(
     _aware(now)
     reason = require_name(reason, "reason")
     case = get_case(session, case_id)
-    validate_case_dates(case.reported, patch_planned, case.patch_actual)
+    validate_case_dates(case.reported, patch_planned, actual_day(case))
     old_end = embargo_end(case)
     repo = ReleaseRepository(session)
     before = {

@@ -52,9 +52,16 @@ def case_from_row(row: CaseRow) -> Case:
         cves=tuple(row.cves),
         cvss=cvss,
         finder=row.finder,
-        patch_actual=row.patch_actual,
+        patch_actual=_patch_actual(row),
         status=CaseStatus(row.status),
+        related=row.related_case_id,
     )
+
+
+def _patch_actual(row: CaseRow) -> TimePoint | None:
+    if row.patch_actual_at is None:
+        return None
+    return TimePoint(row.patch_actual_at, TimePrecision(row.patch_actual_precision or "instant"))
 
 
 def artifact_from_row(row: ArtifactRow) -> Artifact:
@@ -110,25 +117,46 @@ class CaseRepository:
             finder=case.finder,
             reported=case.reported,
             patch_planned=case.patch_planned,
-            patch_actual=case.patch_actual,
+            patch_actual_at=case.patch_actual.start if case.patch_actual else None,
+            patch_actual_precision=case.patch_actual.precision.value if case.patch_actual else None,
             status=case.status.value,
             cves=list(case.cves),
             cvss_vector=case.cvss.vector if case.cvss else None,
             cvss_version=case.cvss.version if case.cvss else None,
             cvss_score=case.cvss.base_score if case.cvss else None,
             cvss_severity=case.cvss.severity if case.cvss else None,
+            related_case_id=case.related,
         )
         self.session.add(row)
         self.session.flush()
         return case_from_row(row)
 
-    def set_status(self, case_id: str, status: CaseStatus, patch_actual: date | None) -> Case:
-        """Change a case's status and actual patch date."""
+    def set_status(self, case_id: str, status: CaseStatus, patch_actual: TimePoint | None) -> Case:
+        """Change a case's status and actual patch release time."""
         row = self.session.get(CaseRow, case_id)
         if row is None:
             raise LookupError(f"case {case_id!r} missing")
         row.status = status.value
-        row.patch_actual = patch_actual
+        row.patch_actual_at = patch_actual.start if patch_actual else None
+        row.patch_actual_precision = patch_actual.precision.value if patch_actual else None
+        self.session.flush()
+        return case_from_row(row)
+
+    def set_details(self, case: Case) -> Case:
+        """Replace what describes a case (title, product, finder, report date, CVEs, CVSS);
+        dates that drive waves and the status change through their own use cases."""
+        row = self.session.get(CaseRow, case.id)
+        if row is None:
+            raise LookupError(f"case {case.id!r} missing")
+        row.title = case.title
+        row.product = case.product
+        row.finder = case.finder
+        row.reported = case.reported
+        row.cves = list(case.cves)
+        row.cvss_vector = case.cvss.vector if case.cvss else None
+        row.cvss_version = case.cvss.version if case.cvss else None
+        row.cvss_score = case.cvss.base_score if case.cvss else None
+        row.cvss_severity = case.cvss.severity if case.cvss else None
         self.session.flush()
         return case_from_row(row)
 

@@ -110,13 +110,15 @@ class CaseRow(Base):
     finder: Mapped[str] = mapped_column(String(200))
     reported: Mapped[date] = mapped_column(Date)
     patch_planned: Mapped[date] = mapped_column(Date)
-    patch_actual: Mapped[date | None] = mapped_column(Date)
+    patch_actual_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    patch_actual_precision: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))
     cves: Mapped[list[str]] = mapped_column(JSON)
     cvss_vector: Mapped[str | None] = mapped_column(String(300))
     cvss_version: Mapped[str | None] = mapped_column(String(8))
     cvss_score: Mapped[float | None] = mapped_column(Float)
     cvss_severity: Mapped[str | None] = mapped_column(String(16))
+    related_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"))
 
 
 class ArtifactRow(Base):

@@ -51,7 +51,13 @@ class StoredRelease:
     def as_release(self) -> Release:
         """The domain record of what was given."""
         return Release(
-            self.id, self.case_id, self.partner, self.available_at, self.embargo_end, self.items
+            self.id,
+            self.case_id,
+            self.partner,
+            self.available_at,
+            self.embargo_end,
+            self.items,
+            tier=self.tier,
         )
 
 

@@ -1,4 +1,5 @@
-"""Walk files, directories and (nested) archives into classified `Item`s, within `Limits`.
+"""Walk files, directories, (nested) archives and JSON threat-intel documents into classified
+`Item`s, within `Limits`.
 
 A refused or unreadable member becomes an `Item` carrying an `error`, and reading goes on
 with the rest of the input: one zip bomb in a sample set must not hide the other samples.
@@ -14,16 +15,20 @@ from pathlib import Path
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.readers.archives import PARSE_ERRORS, READERS, CompressedReader
 from forewarn.hunt.readers.classify import SNIFF_BYTES, classify
+from forewarn.hunt.readers.documents import DocumentReader
 from forewarn.hunt.readers.interface import Budget, ContainerReader, Item, ItemKind
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIMITS = Limits()
 
+CONTAINERS: tuple[ContainerReader, ...] = (*READERS, DocumentReader())
+"""Archives, compressed streams, and threat-intelligence documents opened into their prose."""
+
 
 def container_for(head: bytes) -> ContainerReader | None:
     """The reader whose format the first bytes announce, if any."""
-    for reader in READERS:
+    for reader in CONTAINERS:
         if reader.sniff(head):
             return reader
     return None

@@ -11,9 +11,11 @@ result = evaluate(source)          # the same, with call-site lines and notes
 The evaluator follows request construction through `requests`, `httpx`, `urllib.request`,
 `http.client`, `aiohttp` and raw sockets, and through the usual spellings (dict literals,
 `dict(...)`, pairs, merges, `urlencode`, `%`, `.format`, f-strings, `join`, constants, helper
-functions, loops over known items). The module runs as a script would (`__name__` is
-`"__main__"`); functions that send but are never reached are then read on their own with unknown
-arguments.
+functions, aliases, loops over known items, `try`/`with`, class-based clients). The module runs
+as a script would (`__name__` is `"__main__"`); functions that send but are never reached are
+then read on their own with unknown arguments, and a call to something it cannot see (a
+fragment's missing `send` helper, a session passed in) is read as a request when it is handed
+one (`opaque`). A request of an `except` handler comes after the main path's requests.
 
 What cannot be known (command line, input, network, randomness) is never guessed: inside a
 string it is the placeholder `PLACEHOLDER` (U+FFFD, `%EF%BF%BD` percent-encoded), and a request
@@ -111,9 +113,11 @@ def _lone_functions(machine: Interpreter, module: Scope) -> None:
                     machine.note(f"method {name}.{attr} read on its own")
                     try:
                         instance = machine.instantiate(value, (), {})
+                        bound = machine.member(instance, member)
                     except Signal:
                         continue
-                    _quietly(machine, FuncV(member.node, member.scope, instance))
+                    if isinstance(bound, FuncV):
+                        _quietly(machine, bound)
 
 
 def _quietly(machine: Interpreter, func: FuncV) -> None:

@@ -22,13 +22,14 @@ Modelled from each library's own request path (read in their sources, not copied
 
 from __future__ import annotations
 
-import json
 import urllib.parse
+from dataclasses import replace
 from typing import Any
 
 from forewarn.domain.wire import WireFeature
 from forewarn.marks.wire.draft import Draft, parse_raw, split_target
-from forewarn.marks.wire.spellings import concrete, encode, pairs_of, raw, text
+from forewarn.marks.wire.forms import basic_authorization, body_of, with_params
+from forewarn.marks.wire.spellings import encode, pairs_of, raw, text
 from forewarn.marks.wire.values import PLACEHOLDER, PLACEHOLDER_BYTES, UNKNOWN, ClientV, DictV
 
 _VERBS = ("get", "post", "put", "delete", "head", "patch", "options")
@@ -50,6 +51,7 @@ _AIOHTTP_DEFAULTS = (
     ("Accept-Encoding", "gzip, deflate" + _VERSION),
     ("User-Agent", "Python/" + _VERSION),
 )
+_REQUEST_ARGS = ("method", "url", "headers", "files", "data", "params", "auth", "cookies", "hooks")
 _LIBRARY_VALUES = {v for _, v in _REQUESTS_DEFAULTS + _HTTPX_DEFAULTS + _AIOHTTP_DEFAULTS}
 
 CONSTRUCTORS = {
@@ -65,6 +67,10 @@ CONSTRUCTORS = {
     "urllib.request.build_opener": "urllib.request.OpenerDirector",
     "socket.socket": "socket.socket",
     "socket.create_connection": "socket.socket",
+    "requests.Request": "requests.Request",
+    "requests.models.Request": "requests.Request",
+    "contextlib.ExitStack": "contextlib.ExitStack",
+    "contextlib.AsyncExitStack": "contextlib.AsyncExitStack",
 }
 """Library constructors, by dotted name, and the kind of client object they make."""
 
@@ -80,6 +86,8 @@ def construct(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Clien
         client.state["headers"] = _pairs_value(kwargs.get("headers"), DictV(defaults))
         client.state["base_url"] = kwargs.get("base_url", args[0] if args else "")
         client.state["params"] = kwargs.get("params")
+        if kwargs.get("auth") is not None:
+            client.state["auth"] = kwargs["auth"]
     elif kind == "http.client.HTTPConnection":
         host = kwargs.get("host", args[0] if args else UNKNOWN)
         port = kwargs.get("port", args[1] if len(args) > 1 else None)
@@ -100,6 +108,11 @@ def construct(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Clien
         client.state["addheaders"] = [("User-agent", "Python-urllib/" + _VERSION)]
     elif kind == "socket.socket" and name == "socket.create_connection" and args:
         client.state["address"] = args[0]
+    elif kind == "requests.Request":
+        named = dict(zip(_REQUEST_ARGS, args, strict=False)) | kwargs
+        client.state["method"] = named.pop("method", UNKNOWN)
+        client.state["url"] = named.pop("url", UNKNOWN)
+        client.state["rest"] = {k: v for k, v in named.items() if v is not None}
     return client
 
 
@@ -141,43 +154,6 @@ def _finalise(lines: list[tuple[str, Any, bool]]) -> list[tuple[str, str, bool]]
     return out
 
 
-def _body(kwargs: dict[str, Any]) -> tuple[bytes, str | None, bool]:
-    """`(body, implied Content-Type, body form certain)` from `data=`, `json=`, `content=`."""
-    if kwargs.get("json") is not None:
-        try:
-            body = json.dumps(concrete(kwargs["json"])).replace("\\ufffd", PLACEHOLDER)
-        except (TypeError, ValueError):
-            return PLACEHOLDER_BYTES, "application/json", False
-        return body.encode("utf-8"), "application/json", True
-    for key in ("content", "data"):
-        value = kwargs.get(key)
-        if value is None:
-            continue
-        if isinstance(value, str | bytes):
-            return raw(value), None, True
-        pairs = pairs_of(value)
-        if pairs is None:
-            return PLACEHOLDER_BYTES, None, False
-        encoded = urllib.parse.urlencode([(concrete(k), concrete(v)) for k, v in pairs])
-        return encoded.encode("ascii"), "application/x-www-form-urlencoded", True
-    return b"", None, True
-
-
-def _with_params(url: str, params: Any) -> tuple[str, bool]:
-    if params is None:
-        return url, True
-    pairs = pairs_of(params) if not isinstance(params, str) else None
-    if isinstance(params, str):
-        extra = params
-    elif pairs is None:
-        return url + ("&" if "?" in url else "?") + PLACEHOLDER, False
-    else:
-        extra = urllib.parse.urlencode([(concrete(k), concrete(v)) for k, v in pairs], doseq=True)
-    if not extra:
-        return url, True
-    return url + ("&" if "?" in url else "?") + extra, True
-
-
 def high_level(
     library: str,
     client: ClientV | None,
@@ -186,14 +162,26 @@ def high_level(
     kwargs: dict[str, Any],
 ) -> Draft:
     """A request from `requests`, `httpx` or `aiohttp`, session or module function."""
+    return on_the_wire(library, prepare(library, client, method, url, kwargs))
+
+
+def prepare(
+    library: str,
+    client: ClientV | None,
+    method: Any,
+    url: Any,
+    kwargs: dict[str, Any],
+) -> Draft:
+    """The request as the library prepares it, before the connection adds `Host` (requests'
+    `PreparedRequest`): the session's headers merged with the call's, cookies, body, auth."""
     state = client.state if client is not None else {}
     verb = text(method).upper()
     base = text(state.get("base_url", "")) if state.get("base_url") else ""
     target = text(url)
     if base and "://" not in target and not target.startswith(PLACEHOLDER):
         target = base.rstrip("/") + "/" + target.lstrip("/")
-    target, _ = _with_params(target, state.get("params"))
-    target, params_known = _with_params(target, kwargs.get("params"))
+    target, _ = with_params(target, state.get("params"))
+    target, params_known = with_params(target, kwargs.get("params"))
     draft = Draft(client=f"{library}.{verb.lower()}", method=verb, url=target)
     defaults = {"requests": _REQUESTS_DEFAULTS, "httpx": _HTTPX_DEFAULTS}.get(
         library, _AIOHTTP_DEFAULTS
@@ -208,9 +196,11 @@ def high_level(
     if pairs is None or any(v is UNKNOWN and k == "" for k, v in session_pairs):
         draft.headers_known = False
     _merge_ci(lines, pairs or ())
-    body, content_type, body_sure = _body(kwargs)
+    body, content_type, body_sure = body_of(kwargs, library=library)
     if not body_sure or (library == "httpx" and kwargs.get("json") is not None):
         draft.hidden.add(WireFeature.BODY)
+    if kwargs.get("files") is not None:
+        draft.hidden.add(WireFeature.BODY)  # the boundary is random on the wire
     cookies = kwargs.get("cookies")
     if cookies is not None:
         cookie_pairs = pairs_of(cookies)
@@ -222,15 +212,32 @@ def high_level(
         lines.append(("Content-Length", _length(body), True))
     if content_type and "content-type" not in names:
         lines.append(("Content-Type", content_type, True))
-    host = split_target(target)[0]
-    if "host" not in names:
-        lines.insert(0, ("Host", host or PLACEHOLDER, True))
+    authorization = basic_authorization(kwargs.get("auth", state.get("auth")))
+    if authorization is not None and "authorization" not in names:
+        lines.append(("Authorization", authorization, False))
     if library == "aiohttp":
         draft.hidden.add(WireFeature.HEADER_ORDER)
     if not params_known:
         draft.hidden.add(WireFeature.QUERY)
     draft.headers = _finalise(lines)
     draft.body = body
+    return draft
+
+
+def on_the_wire(library: str, prepared: Draft) -> Draft:
+    """A prepared request as its connection writes it: `Host` first unless given and, for
+    requests (urllib3), `Accept-Encoding: identity` and urllib3's `User-Agent` unless given."""
+    draft = replace(prepared, headers=list(prepared.headers), hidden=set(prepared.hidden))
+    names = {n.lower() for n, _, _ in draft.headers}
+    front: list[tuple[str, str, bool]] = []
+    if "host" not in names:
+        front.append(("Host", split_target(draft.url)[0] or PLACEHOLDER, True))
+    if library == "requests":
+        if "accept-encoding" not in names:
+            front.append(("Accept-Encoding", "identity", True))
+        if "user-agent" not in names:
+            front.append(("User-Agent", "python-urllib3/" + _VERSION, True))
+    draft.headers = front + draft.headers
     return draft
 
 
@@ -333,11 +340,20 @@ def socket_send(sock: ClientV, data: Any) -> Draft | None:
 
 
 SENDING_FUNCTIONS = frozenset(
-    [f"requests.{verb}" for verb in _VERBS]
-    + [f"httpx.{verb}" for verb in _VERBS]
-    + ["requests.request", "httpx.request", "urllib.request.urlopen"]
+    [f"requests.{verb}" for verb in (*_VERBS, "request")]
+    + [f"requests.api.{verb}" for verb in (*_VERBS, "request")]
+    + [f"httpx.{verb}" for verb in (*_VERBS, "request")]
+    + ["urllib.request.urlopen", "urllib.request.urlretrieve"]
 )
 """Module-level functions that send a request."""
 
 VERBS = _VERBS
 """Method names that send a request of that verb."""
+
+REQUESTS_POSITIONAL = {
+    "get": ("params",),
+    "post": ("data", "json"),
+    "put": ("data",),
+    "patch": ("data",),
+}
+"""What requests' verb functions take positionally after the URL."""

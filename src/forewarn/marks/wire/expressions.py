@@ -158,7 +158,7 @@ class Expressions(Calls):
             return value
         if name == "__name__":
             return "__main__"
-        if name in BUILTINS or name in ("exit", "quit"):
+        if name in BUILTINS or name in ("exit", "quit", "getattr"):
             return ModuleV("builtins." + name)
         return UNKNOWN
 
@@ -178,16 +178,6 @@ class Expressions(Calls):
         """`owner.attr`."""
         if isinstance(owner, ModuleV):
             return ModuleV(f"{owner.name}.{attr}")
-        if isinstance(owner, InstanceV):
-            if attr in owner.attrs:
-                return owner.attrs[attr]
-            found = owner.cls.lookup(attr)
-            if isinstance(found, FuncV):
-                return FuncV(found.node, found.scope, owner)
-            return UNKNOWN if found is None else found
-        if isinstance(owner, ClassV):
-            found = owner.lookup(attr)
-            return UNKNOWN if found is None else found
         if isinstance(owner, ClientV):
             return self.client_attr(owner, attr)
         if owner is UNKNOWN and attr != "wrap_socket":

@@ -12,6 +12,7 @@ import ast
 from typing import Any
 
 from forewarn.marks.wire import spellings
+from forewarn.marks.wire.classes import CLASS_CELL, SELF_CELL, Classes
 from forewarn.marks.wire.environment import (
     Break,
     Continue,
@@ -21,10 +22,9 @@ from forewarn.marks.wire.environment import (
     Signal,
     branch,
 )
-from forewarn.marks.wire.expressions import Expressions
 from forewarn.marks.wire.values import (
     UNKNOWN,
-    ClassV,
+    ClientV,
     DictV,
     FuncV,
     InstanceV,
@@ -33,7 +33,7 @@ from forewarn.marks.wire.values import (
 )
 
 
-class Interpreter(Expressions):
+class Interpreter(Classes):
     """Statements and inlined calls of the suspect's own functions."""
 
     # statements ---------------------------------------------------------------------------
@@ -87,11 +87,7 @@ class Interpreter(Expressions):
         elif isinstance(node, ast.Try | ast.TryStar):
             self.try_(node, scope)
         elif isinstance(node, ast.With | ast.AsyncWith):
-            for item in node.items:
-                value = self.expr(item.context_expr, scope)
-                if item.optional_vars is not None:
-                    self.assign(item.optional_vars, value, scope)
-            self.block(node.body, scope)
+            self.with_(node, scope)
         elif isinstance(node, ast.Return):
             raise Return(self.expr(node.value, scope) if node.value is not None else None)
         elif isinstance(node, ast.Raise):
@@ -103,13 +99,6 @@ class Interpreter(Expressions):
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target, scope)
-
-    def class_def(self, node: ast.ClassDef, scope: Scope) -> None:
-        """Bind a class: its body runs once, its names become attributes."""
-        body = Scope(scope)
-        self.block(node.body, body)
-        bases = tuple(b for b in (self.expr(x, scope) for x in node.bases) if isinstance(b, ClassV))
-        scope.names[node.name] = ClassV(node.name, body.names, bases)
 
     def if_(self, node: ast.If, scope: Scope) -> None:
         """`if`: the known branch, or both joined."""
@@ -180,16 +169,82 @@ class Interpreter(Expressions):
             pass
 
     def try_(self, node: ast.Try | ast.TryStar, scope: Scope) -> None:
-        """`try`: the body; an exception it raises ends it (handlers are not followed)."""
+        """`try`: the body (then `else`) is the path followed. A body that raises goes on
+        through its first handler; otherwise each handler is an alternative path taken only
+        when something fails, whose requests are kept aside and recorded after the main path's
+        (so the main path's requests keep the order a run that never failed sends them in)."""
         try:
+            signal: Signal | None = None
+            raised = False
             try:
                 self.block(node.body, scope)
             except Raise:
-                self.maybe_left = True
+                raised = True
+            except Signal as left:
+                signal = left
             else:
                 self.block(node.orelse, scope)
+            handlers = list(node.handlers)
+            if raised and handlers:
+                self.handler(handlers.pop(0), scope)
+            elif raised:
+                self.maybe_left = True
+            for other in handlers:
+                self.aside_path(other, scope)
+            if signal is not None:
+                raise signal
         finally:
             self.block(node.finalbody, scope)
+
+    def handler(self, node: ast.ExceptHandler, scope: Scope) -> None:
+        """Run an `except` block, its exception bound to an unknown value."""
+        if node.name:
+            scope.names[node.name] = UNKNOWN
+        self.block(node.body, scope)
+
+    def aside_path(self, node: ast.ExceptHandler, scope: Scope) -> None:
+        """Follow a handler for the requests it sends, then forget its effects on the names."""
+        before, mark, left = dict(scope.names), len(self.sites), self.maybe_left
+        try:
+            self.handler(node, scope)
+        except Signal:
+            pass
+        finally:
+            self.aside.extend(self.sites[mark:])
+            del self.sites[mark:]
+            scope.names, self.maybe_left = before, left
+
+    def with_(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        """`with`: each context entered (`__enter__` of the suspect's own classes inlined, a
+        client object itself), the body run, the contexts left in reverse order (a connection
+        left by `closing` or `__exit__` sends what it holds)."""
+        entered: list[Any] = []
+        enter_name = "__aenter__" if isinstance(node, ast.AsyncWith) else "__enter__"
+        try:
+            for item in node.items:
+                value = self.expr(item.context_expr, scope)
+                entered.append(value)
+                if isinstance(value, InstanceV):
+                    enter = self.attribute(value, enter_name)
+                    value = self.invoke(enter, (), {}) if isinstance(enter, FuncV) else value
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, scope)
+            self.block(node.body, scope)
+        finally:
+            for value in reversed(entered):
+                self.leave(value)
+
+    def leave(self, value: Any) -> None:
+        """Leave one context: a connection is flushed, a suspect's `__exit__` inlined."""
+        if isinstance(value, ClientV) and value.kind == "http.client.HTTPConnection":
+            self.flush(value)
+        elif isinstance(value, InstanceV):
+            leave = self.attribute(value, "__exit__")
+            if isinstance(leave, FuncV):
+                try:
+                    self.invoke(leave, (None, None, None), {})
+                except Signal:
+                    pass
 
     def invoke(self, func: FuncV, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Inline one of the suspect's functions with its arguments bound."""
@@ -199,6 +254,11 @@ class Interpreter(Expressions):
         self.reached.add(func.node)
         frame = Scope(func.scope)
         self.bind(func, frame, args, kwargs)
+        if func.owner is not None:  # `super()` reads the class and the first argument
+            spec = func.node.args
+            first = [*spec.posonlyargs, *spec.args][:1]
+            frame.names[CLASS_CELL] = func.owner
+            frame.names[SELF_CELL] = frame.names.get(first[0].arg) if first else None
         self.depth += 1
         try:
             if isinstance(func.node, ast.Lambda):
@@ -240,14 +300,6 @@ class Interpreter(Expressions):
             frame.names[spec.kwarg.arg] = DictV(
                 tuple((k, v) for k, v in kwargs.items() if k not in named)
             )
-
-    def instantiate(self, cls: ClassV, args: tuple[Any, ...], kwargs: dict[str, Any]) -> InstanceV:
-        """`Cls(...)`: a new instance, `__init__` inlined."""
-        instance = InstanceV(cls)
-        init = cls.lookup("__init__")
-        if isinstance(init, FuncV):
-            self.invoke(FuncV(init.node, init.scope, instance), args, kwargs)
-        return instance
 
     def run_signal_safe(self, body: list[ast.stmt], scope: Scope) -> None:
         """Run a block, a `return`/`raise` ending it quietly (module level, lone functions)."""

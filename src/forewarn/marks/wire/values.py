@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PLACEHOLDER = "\ufffd"
-"""Stands for an unknown span (possibly empty) inside a string or, UTF-8 encoded, in bytes."""
+from forewarn.domain.wire import PLACEHOLDER as PLACEHOLDER
 
 PLACEHOLDER_BYTES = PLACEHOLDER.encode("utf-8")
 """`PLACEHOLDER` as it appears in bytes."""
@@ -61,6 +60,17 @@ class _Unknown:
 
 UNKNOWN: Any = _Unknown()
 """The one value of which nothing is known."""
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""No default (a dataclass field without one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +128,18 @@ class MethodV:
     """The method name."""
 
 
+@dataclass(frozen=True, slots=True)
+class PartialV:
+    """`functools.partial(func, *args, **kwargs)`: a callable with arguments bound in front."""
+
+    func: Any
+    """What is called."""
+    args: tuple[Any, ...]
+    """Positional arguments given first."""
+    kwargs: dict[str, Any]
+    """Keyword arguments, overridden by the call's."""
+
+
 @dataclass(eq=False, slots=True)
 class FuncV:
     """One of the suspect's own functions (or lambdas), with the scope it was defined in."""
@@ -128,6 +150,8 @@ class FuncV:
     """The enclosing `Scope` (module, class body or function)."""
     bound: Any = None
     """The instance it is bound to, for methods looked up on an instance."""
+    owner: Any = None
+    """The suspect's class whose body defines it (for `super()`), else `None`."""
 
 
 @dataclass(eq=False, slots=True)
@@ -140,15 +164,47 @@ class ClassV:
     """Names bound in the class body."""
     bases: tuple[Any, ...] = ()
     """Base classes that are the suspect's own."""
+    fields: tuple[tuple[str, Any, Any], ...] = ()
+    """A dataclass's own fields in order: `(name, default, factory)`, `MISSING` when absent."""
+
+    def all_fields(self) -> tuple[tuple[str, Any, Any], ...]:
+        """Dataclass fields of the bases, then this class's (a redefinition keeps its place)."""
+        out: dict[str, tuple[str, Any, Any]] = {}
+        for base in reversed(self.bases):
+            if isinstance(base, ClassV):
+                out.update((f[0], f) for f in base.all_fields())
+        out.update((f[0], f) for f in self.fields)
+        return tuple(out.values())
 
     def lookup(self, name: str) -> Any:
-        """A name from the class or its bases, else `None`."""
+        """A name from the class or its bases (depth first, as simple hierarchies resolve),
+        else `MISSING`."""
         if name in self.attrs:
             return self.attrs[name]
         for base in self.bases:
-            if isinstance(base, ClassV) and (found := base.lookup(name)) is not None:
+            if isinstance(base, ClassV) and (found := base.lookup(name)) is not MISSING:
                 return found
-        return None
+        return MISSING
+
+
+@dataclass(frozen=True, slots=True)
+class FieldsInitV:
+    """The `__init__` a dataclass decorator writes, bound to an instance."""
+
+    cls: Any
+    """The dataclass (`ClassV`) whose fields it binds."""
+    instance: Any
+    """The instance (`InstanceV`) it sets them on."""
+
+
+@dataclass(frozen=True, slots=True)
+class SuperV:
+    """`super()` inside a method: attributes are looked up past `owner` in the MRO."""
+
+    owner: Any
+    """The class whose method called `super()`."""
+    instance: Any
+    """The instance (or class) the method is bound to."""
 
 
 @dataclass(eq=False, slots=True)

@@ -7,6 +7,8 @@ reordering of the other items leaves every bit readable, which makes the form ro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def pivot_pairs(items: list[str]) -> list[tuple[str, str, int]]:
     """The `k - 1` order bits of distinct `items` against their smallest element."""
@@ -24,3 +26,25 @@ def arrange(items: list[str], bits: dict[str, int]) -> list[str]:
     before = [o for o in others if bits.get(o, 0) == 1]
     after = [o for o in others if bits.get(o, 0) == 0]
     return [*before, pivot, *after]
+
+
+def read_order(seen: list[str], pairs: Sequence[tuple[str, str, int]]) -> list[int | None]:
+    """The bits of `pairs` that the order `seen` shows, `None` where an item is missing.
+
+    An order `arrange` wrote has both sides of the pivot sorted; a suspect whose known items are
+    not is taken as reordered by someone else, and every bit of it is erased rather than read
+    as noise (a shuffle of `k` items passes this by chance with odds `2^(k-1) / k!`).
+    """
+    known = {p for p, _, _ in pairs} | {o for _, o, _ in pairs}
+    order = [s for s in seen if s in known and seen.count(s) == 1]
+    if pairs and pairs[0][0] in order:
+        cut = order.index(pairs[0][0])
+        if order[:cut] != sorted(order[:cut]) or order[cut + 1 :] != sorted(order[cut + 1 :]):
+            return [None] * len(pairs)
+    out: list[int | None] = []
+    for pivot, other, _ in pairs:
+        if seen.count(pivot) == 1 and seen.count(other) == 1:
+            out.append(int(seen.index(other) < seen.index(pivot)))
+        else:
+            out.append(None)
+    return out

@@ -16,10 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from forewarn.domain.wire import HttpRequest, WireFeature
-
-PLACEHOLDER = "\ufffd"
-"""What the static evaluator writes for a value the code does not determine."""
+from forewarn.domain.wire import PLACEHOLDER, HttpRequest, WireFeature
 
 MAX_TOKENS = 64
 """Tokens kept per value: marks sit in the first few; long bodies are not cut into thousands."""

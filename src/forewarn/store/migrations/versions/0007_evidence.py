@@ -1,7 +1,7 @@
 """Registered evidence: sealed content, SHA-256, seen time with precision, source, collector.
 
-Revision ID: 0005_evidence
-Revises: 0003_case_marking
+Revision ID: 0007_evidence
+Revises: 0006_rules_kind
 Create Date: 2026-12-02
 
 Evidence used to be dated by its file's modification time. From this revision it can be
@@ -16,8 +16,8 @@ from alembic import op
 
 from forewarn.store.base import UtcDateTime
 
-revision = "0005_evidence"
-down_revision = "0003_case_marking"
+revision = "0007_evidence"
+down_revision = "0006_rules_kind"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,253 @@
+"""What every hypothesis of one activity is weighed against, and the evidence it gives.
+
+`build_context` gathers, once per activity: what the material derives from (by similarity, by
+marks that accuse or by canary tokens), who held *that* before the onset, the exposure groups'
+timing, the phase against the public patch and the timing of the patch itself. Hypothesis
+modules (`leaks`, `hypotheses`) only read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from forewarn.domain.cases import Case
+from forewarn.domain.investigation import (
+    Activity,
+    Evidence,
+    EvidenceKind,
+    ExposureEntry,
+    ExposureGroup,
+    GroupTiming,
+    PartyRole,
+    Phase,
+)
+from forewarn.domain.timeline import TimePoint
+from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
+from forewarn.investigate.attribution import MarkHint, NamedPartner, mark_hints, named_partners
+from forewarn.investigate.exposure import exposed_before, parties
+from forewarn.investigate.groups import group_timings, mixture
+from forewarn.investigate.timing import (
+    PUBLIC_DELAY_DAYS,
+    GammaPrior,
+    background,
+    bans,
+    likelihood_ratio,
+    ratio_words,
+)
+
+DERIVED_SIMILARITY = MATCH_THRESHOLD
+"""Similarity at or above which material is taken to derive from a shared artifact (the hunt's)."""
+WEAK_SIMILARITY = DEFAULT_MIN_SCORE
+"""Best similarity below which material is taken not to derive from anything shared: the hunt's
+reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits below
+`DERIVED_SIMILARITY`, so no similarity counts both ways; between the two it is inconclusive."""
+HINT_WEIGHT = 0.5
+"""Bans for marks read from material that point to partners without reaching accusation.
+
+Weak on purpose: below the threshold the false-accusation bound does not hold, so such marks
+support a hypothesis already named by stronger evidence, and never name a partner themselves.
+"""
+
+
+def best_match(activity: Activity) -> tuple[str, str, float] | None:
+    """(finding, artifact, similarity) of the closest resemblance to anything shared."""
+    pairs = [(f.label, m.artifact, m.similarity) for f in activity.findings for m in f.matches]
+    return max(pairs, key=lambda p: p[2]) if pairs else None
+
+
+def derived_artifacts(activity: Activity) -> frozenset[str]:
+    """What the activity's material derives from: similar enough, accusing marks, or tokens.
+
+    Marks below the accusation threshold do not count: they may be noise, and restricting the
+    holders on noise would clear the guilty.
+    """
+    names = {
+        m.artifact
+        for f in activity.findings
+        for m in f.matches
+        if m.similarity >= DERIVED_SIMILARITY
+    }
+    for finding in activity.findings:
+        if any(s.accused or s.lead for s in finding.suspects):
+            names |= set(finding.marks_read)
+        names |= {t.artifact for t in finding.tokens}
+        names |= {t.artifact for s in finding.suspects for t in s.tokens}
+    return frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every hypothesis of one activity is weighed against."""
+
+    activity: Activity
+    case: Case
+    derived: frozenset[str]
+    before: tuple[ExposureEntry, ...]
+    partners: tuple[str, ...]
+    finder_held: tuple[ExposureEntry, ...]
+    vendor_held: tuple[ExposureEntry, ...]
+    named: tuple[NamedPartner, ...]
+    match: tuple[str, str, float] | None
+    hints: tuple[MarkHint, ...]
+    groups: tuple[tuple[ExposureGroup, GroupTiming], ...]
+    phase: Phase
+    public: TimePoint | None
+    public_ratio: float | None
+    published: frozenset[str]
+
+    @property
+    def onset(self) -> str:
+        return str(self.activity.start)
+
+    @property
+    def derives(self) -> bool:
+        return self.match is not None and self.match[2] >= DERIVED_SIMILARITY
+
+    @property
+    def weak(self) -> bool:
+        found = bool(self.activity.findings) and not self.hints
+        return found and (self.match is None or self.match[2] < WEAK_SIMILARITY)
+
+    @property
+    def private(self) -> frozenset[str]:
+        """What the material derives from that the patch does not publish."""
+        return self.derived - self.published
+
+    @property
+    def partner_ratio(self) -> float | None:
+        """Timing likelihood ratio of a leak by some exposed partner (groups by size)."""
+        return mixture([t for _, t in self.groups])
+
+    def hinted(self, partner: str | None, *, supports: bool) -> list[Evidence]:
+        """Marks below the threshold: for `partner` when it leads them, else unnamed."""
+        return [
+            Evidence(
+                EvidenceKind.FINGERPRINT,
+                h.statement(named=partner is not None),
+                supports,
+                HINT_WEIGHT / len(h.leaders),
+            )
+            for h in self.hints
+            if partner is None or partner in h.leaders
+        ]
+
+    def timing_against(self) -> list[Evidence]:
+        """For explanations without a partner: what timing says for a leak or for the patch."""
+        evidence: list[Evidence] = []
+        if self.phase is not Phase.PUBLIC:
+            ratio = self.partner_ratio
+            if ratio is not None and self.activity.timing is not None:
+                weight = bans(ratio)
+                statement = (
+                    f"the onset's timing is {ratio_words(ratio)} under a leak by an exposed "
+                    "partner than unrelated"
+                )
+                evidence.append(Evidence(EvidenceKind.TIMING, statement, weight < 0, abs(weight)))
+        if self.public_ratio is not None:
+            weight = bans(self.public_ratio)
+            statement = (
+                f"the onset's timing is {ratio_words(self.public_ratio)} under exploitation of "
+                "the public patch than unrelated"
+            )
+            evidence.append(Evidence(EvidenceKind.TIMING, statement, weight < 0, abs(weight)))
+        return evidence
+
+    def resemblance(self, *, supports: bool, weight: float) -> list[Evidence]:
+        if not self.derives or self.match is None:
+            return []
+        label, artifact, similarity = self.match
+        statement = f"{label} resembles the shared {artifact} (similarity {similarity:.2f})"
+        return [Evidence(EvidenceKind.SIMILARITY, statement, supports, weight)]
+
+    def weakness(self, *, supports: bool, weight: float) -> list[Evidence]:
+        if not self.weak:
+            return []
+        if self.match is None:
+            statement = "the material found resembles nothing the program shared"
+        else:
+            statement = (
+                f"the closest shared artifact, {self.match[1]}, is only {self.match[2]:.2f} "
+                f"similar (below {WEAK_SIMILARITY:.2f})"
+            )
+        return [Evidence(EvidenceKind.SIMILARITY, statement, supports, weight)]
+
+    def marks_against(self, who: str, *, verb: str = "received") -> list[Evidence]:
+        return [
+            Evidence(
+                EvidenceKind.FINGERPRINT,
+                f"the material carries partner {n.partner}'s marks, which {who} never {verb}",
+                False,
+                n.weight,
+            )
+            for n in self.named
+        ]
+
+
+def build_context(
+    activity: Activity,
+    *,
+    case: Case,
+    exposure: Sequence[ExposureEntry],
+    groups: Sequence[ExposureGroup],
+    others: Sequence[TimePoint],
+    window_start: datetime,
+    prior: GammaPrior,
+    phase: Phase,
+    public: TimePoint | None,
+    published: frozenset[str],
+) -> Context:
+    """Everything the hypotheses of `activity` are weighed against."""
+    derived = derived_artifacts(activity)
+    before = exposed_before(exposure, activity.start)
+    held = [
+        e for e in before if e.role is PartyRole.PARTNER and (not derived or e.artifact in derived)
+    ]
+    timings = group_timings(
+        groups,
+        activity.start,
+        derived=derived,
+        others=others,
+        window_start=window_start,
+        prior=prior,
+        until=None if public is None else public.end,
+        timing_counts=phase is not Phase.PUBLIC,
+    )
+    public_ratio = None
+    if public is not None and phase is not Phase.EMBARGO:
+        public_ratio = likelihood_ratio(
+            public.start,
+            activity.start,
+            scale=PUBLIC_DELAY_DAYS,
+            data=background(others, window_start, public.start),
+            prior=prior,
+        )
+    return Context(
+        activity=activity,
+        case=case,
+        derived=derived,
+        before=before,
+        partners=parties(held),
+        finder_held=tuple(e for e in before if e.role is PartyRole.FINDER),
+        vendor_held=tuple(e for e in before if e.role is PartyRole.VENDOR),
+        named=tuple(named_partners(activity)),
+        match=best_match(activity),
+        hints=tuple(mark_hints(activity)),
+        groups=tuple(zip(groups, timings, strict=True)),
+        phase=phase,
+        public=public,
+        public_ratio=public_ratio,
+        published=published,
+    )
+
+
+__all__ = [
+    "DERIVED_SIMILARITY",
+    "HINT_WEIGHT",
+    "WEAK_SIMILARITY",
+    "Context",
+    "best_match",
+    "build_context",
+    "derived_artifacts",
+]

@@ -150,6 +150,13 @@ def test_every_json_command_is_exercised(
     wild = tmp_path / "wild"
     wild.mkdir()
     (wild / "tool.py").write_bytes(copy.contents["poc.py"])
+    registered = tour.run(
+        ("evidence", "add"),
+        *(CASE, str(wild / "tool.py"), "--seen", "2021-01-29", "--source", "ticket"),
+        *("--now", day(30)),
+    )
+    assert registered[0]["seen"] == {"at": "2021-01-29", "precision": "day"}
+    assert [e["id"] for e in tour.run(("evidence", "list"), CASE)] == ["E1"]
     traced = tour.run(("trace",), str(wild / "tool.py"))
     assert traced[0]["matches"][0]["artifact"] == "poc.py"
     tour.run(("hunt",), str(wild), "--workers", "1")

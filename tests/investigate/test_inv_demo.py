@@ -127,9 +127,25 @@ def test_investigate_command_on_the_demo_database(demo: tuple[DemoOutcome, float
 
 def test_investigate_without_evidence_names_nobody(demo: tuple[DemoOutcome, float]) -> None:
     outcome = demo[0]
-    run = _invoke(outcome, "investigate", "FW-2021-0001", "--now", "2021-03-01T12:00:00Z")
+    run = _invoke(
+        outcome, "investigate", "FW-2021-0001", "--now", "2021-03-01T12:00:00Z", "--no-registered"
+    )
     assert run.exit_code == 0, run.output
     assert "Kittiwake" not in run.output.split("recommendations")[0]
+
+
+def test_investigate_reads_the_registered_evidence_by_default(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    outcome = demo[0]
+    run = _invoke(outcome, "investigate", "FW-2021-0001", "--now", "2021-03-01T12:00:00Z", "--json")
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert data["headline"] == outcome.result.headline  # the same as with the files given
+    found = [f for a in data["activities"] for f in a["findings"]]
+    assert {f["dating"]["basis"] for f in found} == {"registered", "log lines"}
+    assert all(f["dating"]["custody"]["collector"] for f in found)
+    assert data["warnings"] == []
 
 
 def test_investigate_unknown_case_is_one_line_and_exit_2(demo: tuple[DemoOutcome, float]) -> None:

@@ -72,3 +72,16 @@ def test_timing_after_the_patch_blames_no_one_and_the_public_patch_is_ruled_out(
         RecommendationKind.REVIEW_PARTNERS.value,
     ]
     assert data["recommendations"][0]["partner"] == _leaker()
+
+
+def test_the_posted_copy_is_registered_and_dated_by_its_seen_time(
+    demo: tuple[CliResult, Path],
+) -> None:
+    """The same loader registers every scenario's evidence: the copy is dated by when the
+    analyst saw it (its file's modification time is today's), with its custody."""
+    data = json.loads((demo[1] / "report.json").read_text())
+    (finding,) = [f for a in data["activities"] for f in a["findings"]]
+    assert finding["dating"]["basis"] == "registered"
+    assert finding["dating"]["custody"]["source"].startswith("public forum post")
+    assert finding["seen"]["at"].startswith("2012-03-16")
+    assert data["warnings"] == []

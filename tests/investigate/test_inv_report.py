@@ -12,7 +12,8 @@ import pytest
 from test_inv_engine import exchange_like
 
 from forewarn.errors import InvestigationError
-from forewarn.investigate.report import exposure_rows, render_html, to_json, write_report
+from forewarn.investigate.exposure_table import party_rows
+from forewarn.investigate.report import render_html, to_json, write_report
 
 
 def test_html_is_self_contained_with_every_section() -> None:
@@ -24,7 +25,9 @@ def test_html_is_self_contained_with_every_section() -> None:
     picture = re.search(r'src="data:image/png;base64,([^"]+)"', html)
     assert picture is not None
     assert base64.b64decode(picture.group(1)).startswith(b"\x89PNG")
-    assert "1.0e-07" in html  # the accusation's bound
+    assert "1.0e-07" in html  # the accusation's bound, in numbers…
+    assert "1 in 10⁷ (1.0e-07) — far below the program" not in html  # no ε: not marked here
+    assert "1 in 10⁷ (1.0e-07)" in html  # …and in words
     assert "forewarn case reschedule FW-2021-0001 --patch-planned 2021-03-02" in html
 
 
@@ -42,7 +45,7 @@ def test_json_carries_the_conclusions() -> None:
 
 
 def test_exposure_rows_one_per_party_month_precision_kept() -> None:
-    rows = exposure_rows(exchange_like().exposure)
+    rows = party_rows(exchange_like())
     assert [r.role for r in rows[:2]] == ["finder", "vendor"]
     assert rows[0].since == "2020-12 (discovered)"
     assert len({r.party for r in rows}) == len(rows) == 5

@@ -28,12 +28,16 @@ def test_the_timeline_zooms_on_the_embargo_window_under_the_overview() -> None:
     assert height > width * 0.6  # two panels, not one strip
 
 
-def test_the_accused_partner_leads_the_exposure_table_highlighted() -> None:
+def test_exposure_is_one_row_per_group_and_the_accused_leads_its_own_table() -> None:
     html = render_html(exchange_like())
-    table = html.split("<h2>Exposure</h2>", 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr[^>]*>", table)[1:]
-    assert rows[0] == '<tr class="accused-row">' and len(rows) > 1
-    assert table.index("Kestrel Systems") < table.index("Bluefin Analytics")
+    exposure = html.split("<h2>Exposure</h2>", 1)[1]
+    groups, parties = exposure.split("</table>")[:2]
+    group_rows = re.findall(r"<tr[^>]*>", groups)[1:]
+    assert group_rows == ['<tr class="accused-row">']  # three partners, one release: one row
+    assert "incl. accused Kestrel Systems" in groups and "3 of 3" in groups
+    party_rows = re.findall(r"<tr[^>]*>", parties)[1:]
+    assert party_rows[0] == '<tr class="accused-row">' and len(party_rows) == 3  # + finder, vendor
+    assert "Bluefin Analytics" not in parties
 
 
 def test_counts_agree_and_empty_evidence_reads_none() -> None:

@@ -72,9 +72,10 @@ def test_log_marks_add_weak_support_to_the_partner_already_accused() -> None:
     assert "payload 12/12" in statement and "not enough to accuse" in statement
 
 
-def test_report_shows_the_log_top_suspect_and_that_it_is_not_enough() -> None:
+def test_report_shows_what_the_log_marks_say_without_naming_anyone() -> None:
     html = render_html(run(weblog(leaning("Kestrel Systems", 11.6))))
     section = html.split("<h2>Accusation</h2>", 1)[1].split("<h2>", 1)[0]
-    assert "u_ex210228.log" in section and "Kestrel Systems" in section
+    assert "u_ex210228.log" in section and "Kestrel Systems" not in section  # no innocent lead
     assert "payload: 12/12" in section and "not enough to accuse" in section
+    assert "nobody named" in section
     assert "nothing shared" not in section and "No fingerprint could be read" not in section

@@ -20,7 +20,7 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from forewarn.cli import audit, bundle, case, partner, program, publish, trace, wave
+from forewarn.cli import audit, bundle, case, evidence, partner, program, publish, trace, wave
 from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
@@ -138,6 +138,7 @@ app.add_typer(program.app, name="program")
 app.add_typer(wave.app, name="wave")
 app.add_typer(bundle.app, name="bundle")
 app.add_typer(audit.app, name="audit")
+app.add_typer(evidence.app, name="evidence")
 case.app.command("reschedule")(wave.reschedule)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)

@@ -52,6 +52,19 @@ def render(result: InvestigationResult) -> None:
             for suspect in finding.suspects:
                 if suspect.lead:
                     common.say(f"{finding.label}: {lead_statement(suspect.partner)}")
+    dated = [(f, f.dating) for a in result.activities for f in a.findings if f.dating is not None]
+    if dated:
+        common.say("evidence, the date used and why:")
+    for finding, dating in dated:
+        why = dating.basis.value + (f"; {dating.detail}" if dating.detail else "")
+        custody = (
+            dating.custody.statement()
+            if dating.custody
+            else f"not registered; sha256 {dating.sha256}"
+        )
+        common.say(f"  {finding.label}: {finding.seen} ({why}) — {custody}")
+    for warning in result.warnings:
+        common.say(f"warning: {warning}")
     common.table(
         "recommendations",
         ("action", "command"),
@@ -66,10 +79,19 @@ def investigate(
         list[Path] | None,
         typer.Option(
             "--evidence",
-            help="Material from the wild to trace: a file, folder or archive (repeatable). "
-            "Logs are dated by their lines, other files by their modification time.",
+            help="Material from the wild to trace besides the case's registered evidence: a "
+            "file, folder or archive (repeatable). A file registered with `forewarn evidence "
+            "add` is matched by SHA-256 and dated by its registered seen time; web logs by "
+            "their lines; anything else by its modification day, with a warning.",
         ),
     ] = None,
+    no_registered: Annotated[
+        bool,
+        typer.Option(
+            "--no-registered",
+            help="Leave the case's registered evidence out: trace only the --evidence given.",
+        ),
+    ] = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Write the HTML report to this file.")
     ] = None,
@@ -91,6 +113,7 @@ def investigate(
             case_id,
             as_of=at,
             evidence=evidence or (),
+            registered=not no_registered,
             replay=now is not None,
             record=record,
         )

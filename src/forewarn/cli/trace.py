@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from forewarn.cli import common
-from forewarn.domain.evidence import lead_statement
+from forewarn.domain.evidence import lead_statement, tie_statement, top_suspects
 from forewarn.encoding import dumps
 from forewarn.errors import ValidationError
 
@@ -100,10 +100,12 @@ def _whose(result: TraceResult) -> str:
         if s.accused
     ]
     leads = [f"{s.partner}? (lead: canary tokens only)" for s in result.suspects if s.lead]
-    if accused or leads or not result.suspects or result.suspects[0].score <= 0:
+    top = top_suspects(result.suspects)
+    if accused or leads or not top:
         return "\n".join(accused + leads)
-    top = result.suspects[0]
-    return f"{top.partner}? (score {top.score:.1f}, too little to accuse)"
+    if len(top) > 1:
+        return tie_statement(len(top), top[0].score)
+    return f"{top[0].partner}? (score {top[0].score:.1f}, too little to accuse)"
 
 
 def render(results: Sequence[TraceResult]) -> None:

@@ -13,7 +13,6 @@ stages the evidence, never judges it. `exchange-2021` (a leak before the patch) 
 from __future__ import annotations
 
 import logging
-import os
 import random
 import tempfile
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ import yaml
 
 from forewarn.demo import disguises, weblog
 from forewarn.demo.facts import ScenarioFacts, load_facts
-from forewarn.domain import ArtifactKind, ReleaseState
+from forewarn.domain import ArtifactKind, ReleaseState, TimePoint, TimePrecision
 from forewarn.domain.investigation import InvestigationResult
 from forewarn.domain.validation import parse_duration, parse_instant, parse_time_point
 from forewarn.errors import InvestigationError, ValidationError
@@ -36,6 +35,7 @@ from forewarn.investigate.report import to_json, write_report
 from forewarn.investigate.service import run_investigation
 from forewarn.program.artifacts import read_artifact
 from forewarn.program.cases import publish_case
+from forewarn.program.evidence import Intake, add_evidence
 from forewarn.program.programfile import import_program
 from forewarn.program.release import fetch_bundle, marker_for_case, release_due
 from forewarn.program.service import Program, init_program, open_program
@@ -66,6 +66,7 @@ class _Fetches(pydantic.BaseModel):
 class _Found(pydantic.BaseModel):
     name: str
     seen: str
+    source: str
 
 
 class _Scan(pydantic.BaseModel):
@@ -204,8 +205,8 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
         tool.write_text(text, encoding="utf-8")
     else:  # a verbatim copy: byte for byte the partner's
         tool.write_bytes(copy)
-    seen = _day(script.found_tool.seen) + timedelta(hours=12)
-    os.utime(tool, (seen.timestamp(), seen.timestamp()))
+    # the file keeps today's modification time, as a copy out of a ticket would: the
+    # investigation dates it by its registered seen time (`_register_evidence`)
     if script.weblogs is not None:
         _stage_weblogs(script, script.weblogs, copy, evidence)
 
@@ -228,6 +229,42 @@ def _stage_weblogs(script: AttackScript, logs: _Logs, copy: bytes, evidence: Pat
         (evidence / f"{logs.server}-u_ex{day:%y%m%d}.log").write_text(text)
 
 
+COLLECTOR = "PSIRT on-call analyst (demo)"
+"""Who collects the demo's evidence."""
+
+
+def _register_evidence(program: Program, script: AttackScript, evidence: Path) -> None:
+    """Register the staged evidence as a PSIRT would: when and where each item was seen.
+
+    The tool is dated by its registered seen time (not by the file's modification time); the
+    logs, if any, are registered when they were collected, and their own lines date the requests.
+    """
+    collected = parse_instant(script.investigate_at)
+    tool_seen = _day(script.found_tool.seen) + timedelta(hours=12)
+    intakes = [
+        Intake(
+            script.found_tool.name,
+            (evidence / script.found_tool.name).read_bytes(),
+            TimePoint(tool_seen, TimePrecision.INSTANT),
+            script.found_tool.source,
+            COLLECTOR,
+        )
+    ]
+    if script.weblogs is not None:
+        intakes += [
+            Intake(
+                log.name,
+                log.read_bytes(),
+                TimePoint(collected, TimePrecision.INSTANT),
+                f"IIS logs of {script.weblogs.server}, sent by the customer",
+                COLLECTOR,
+            )
+            for log in sorted(evidence.glob("*.log"))
+        ]
+    with program.session() as session:
+        add_evidence(session, program.keys, script.case, intakes, now=collected)
+
+
 def run_demo(
     out: Path, *, scenario: str = SCENARIO, say: Callable[[str], None] = logger.info
 ) -> DemoOutcome:
@@ -244,7 +281,8 @@ def run_demo(
         published = f"; patch published {script.publish_at}" if script.publish_at else ""
         say(f"released the waves of {waves}{published}; staging the attack")
         _stage_evidence(program, script, evidence)
-        say("tracing the evidence and investigating")
+        _register_evidence(program, script, evidence)
+        say("tracing the registered evidence and investigating")
         with program.session() as session:
             result = run_investigation(
                 session,

@@ -26,5 +26,7 @@ class LeafKind(enum.StrEnum):
     """A case's planned patch date moved."""
     ACCUSATION = "accusation"
     """An investigation accused a partner of a leak."""
+    EVIDENCE = "evidence"
+    """Evidence from the wild was registered for a case (hash, seen time, source, collector)."""
     PUBLICATION = "publication"
     """A case's patch was released to the public (`case publish`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LEAD_NOTE = "a lead to check, not proof"
@@ -11,6 +12,30 @@ LEAD_NOTE = "a lead to check, not proof"
 def lead_statement(partner: str) -> str:
     """The one sentence every output uses for a lead (`Suspect.lead`)."""
     return f"canary token of {partner} found: {LEAD_NOTE}"
+
+
+TIE_TOLERANCE = 1e-9
+"""Scores this close are equal: the marks cannot tell those partners apart."""
+
+
+def top_suspects(suspects: Sequence[Suspect]) -> tuple[Suspect, ...]:
+    """The suspects sharing the best positive score, by name; several means a tie, and a tie
+    at the top names nobody (`tie_statement`)."""
+    positive = [s for s in suspects if s.score > 0]
+    if not positive:
+        return ()
+    best = max(s.score for s in positive)
+    return tuple(
+        sorted((s for s in positive if s.score >= best - TIE_TOLERANCE), key=lambda s: s.partner)
+    )
+
+
+def tie_statement(count: int, score: float) -> str:
+    """The one wording every output uses when `count` partners tie at the top."""
+    return (
+        f"{count} partners tied (score {score:.1f}): the marks cannot tell them apart, "
+        "so they name nobody"
+    )
 
 
 @dataclass(frozen=True, slots=True)

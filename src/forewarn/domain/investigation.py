@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from forewarn.domain.cases import Case
+from forewarn.domain.custody import Dating
 from forewarn.domain.evidence import ArtifactMatch, Suspect, TokenHit
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import Event, TimePoint
@@ -23,6 +24,18 @@ class Fetch:
     """The release fetched."""
     partner: str
     """Who fetched it."""
+    at: datetime
+    """When (UTC)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """A partner acknowledged its bundle, as the audit log recorded it."""
+
+    release_id: str
+    """The release acknowledged."""
+    partner: str
+    """Who acknowledged it."""
     at: datetime
     """When (UTC)."""
 
@@ -66,7 +79,10 @@ class ExposureGroup:
     tier: str
     """The partners' tier when the wave was planned (empty when unknown)."""
     released_at: datetime
-    """The real release instant: the group may hold its material from then on."""
+    """The real release instant: the group may hold its material from then on (the earliest
+    delivery of its releases, `Release.exposed_from`; the wave time when deliveries are unknown)."""
+    wave_at: datetime
+    """The wave's planned instant (`Release.available_at`), which names the group."""
     partners: tuple[str, ...]
     """Its partners, sorted."""
     artifacts: tuple[str, ...]
@@ -137,6 +153,9 @@ class Finding:
     """Canary tokens found verbatim."""
     marks_read: tuple[str, ...] = ()
     """Artifacts of the case whose marks were read in it: what its suspects speak about."""
+    dating: Dating | None = None
+    """How `seen` was decided (registered seen time, log lines, modification time) and the
+    material's SHA-256; `None` for a finding handed in with its own date."""
 
 
 class EvidenceKind(enum.StrEnum):
@@ -366,3 +385,10 @@ class InvestigationResult:
     """When the patch went public (`case publish`, else a `patch-released` event), if it has."""
     notes: tuple[str, ...] = ()
     """Caveats: events after `as_of` left out, findings not tied to any activity."""
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    """Acknowledgements of those releases up to `as_of`, from the audit log."""
+    epsilon: float | None = None
+    """The case's target false-accusation rate (its marking's ε), once its copies are marked."""
+    warnings: tuple[str, ...] = ()
+    """What a reader must not miss about the evidence: items dated only by file modification
+    time (`DateBasis.MTIME`), in sentences."""

@@ -78,3 +78,13 @@ class Release:
     """The marked copies in the bundle."""
     tier: str = ""
     """The partner's tier when the wave was planned (empty when unknown, as in a bundle)."""
+    released_at: datetime | None = None
+    """When it was actually delivered (its `release` audit leaf); `None` when not known. A wave
+    released late makes its copies available then, not at the wave time."""
+
+    @property
+    def exposed_from(self) -> datetime:
+        """The first moment the partner could hold it: the wave time, or the delivery if later."""
+        if self.released_at is None:
+            return self.available_at
+        return max(self.available_at, self.released_at)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from forewarn.domain.evidence import LEAD_NOTE, Suspect
+from forewarn.domain.evidence import LEAD_NOTE, Suspect, tie_statement, top_suspects
 from forewarn.domain.investigation import Activity
 
 FINGERPRINT_CAP = 9.0
@@ -121,19 +121,21 @@ class MarkHint:
     """One of the leaders, for its score and per-channel evidence."""
 
     def statement(self, *, named: bool) -> str:
-        """The hint for the report: naming its leaders, or (`named=False`) only "a partner"."""
+        """The hint for the report: naming its one leader, or (`named=False`) only "a
+        partner"; a tie names nobody."""
         channels = ", ".join(
             f"{c.channel} {c.symbols_matching}/{c.symbols_read}" for c in self.best.evidence
         )
+        if len(self.leaders) > 1:
+            tie = tie_statement(len(self.leaders), self.best.score)
+            return f"marks in {self.finding} ({channels}): {tie}"
         if not named:
             return (
                 f"marks of the shared PoC were read in {self.finding} ({channels}); they lean "
                 "to an exposed partner but are not enough to accuse anyone"
             )
-        who = " and ".join(self.leaders) if len(self.leaders) > 1 else self.leaders[0]
-        equally = " equally" if len(self.leaders) > 1 else ""
         return (
-            f"marks in {self.finding} point{equally} to {who} ({channels}, score "
+            f"marks in {self.finding} point to {self.leaders[0]} ({channels}, score "
             f"{self.best.score:.1f}), not enough to accuse by themselves"
         )
 
@@ -144,12 +146,9 @@ def mark_hints(activity: Activity) -> list[MarkHint]:
     for finding in activity.findings:
         if any(s.accused for s in finding.suspects):
             continue
-        read = [s for s in finding.suspects if s.evidence and s.score > 0]
-        if not read:
-            continue
-        best = max(read, key=lambda s: s.score)
-        leaders = tuple(sorted(s.partner for s in read if s.score >= best.score))
-        hints.append(MarkHint(finding.label, leaders, best))
+        top = top_suspects([s for s in finding.suspects if s.evidence])
+        if top:
+            hints.append(MarkHint(finding.label, tuple(s.partner for s in top), top[0]))
     return hints
 
 

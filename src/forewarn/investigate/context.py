@@ -24,7 +24,7 @@ from forewarn.domain.investigation import (
     Phase,
 )
 from forewarn.domain.timeline import TimePoint
-from forewarn.hunt.similarity import MATCH_THRESHOLD
+from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
 from forewarn.investigate.attribution import MarkHint, NamedPartner, mark_hints, named_partners
 from forewarn.investigate.exposure import exposed_before, parties
 from forewarn.investigate.groups import group_timings, mixture
@@ -39,8 +39,10 @@ from forewarn.investigate.timing import (
 
 DERIVED_SIMILARITY = MATCH_THRESHOLD
 """Similarity at or above which material is taken to derive from a shared artifact (the hunt's)."""
-WEAK_SIMILARITY = 0.3
-"""Best similarity below which material is taken not to derive from anything shared."""
+WEAK_SIMILARITY = DEFAULT_MIN_SCORE
+"""Best similarity below which material is taken not to derive from anything shared: the hunt's
+reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits below
+`DERIVED_SIMILARITY`, so no similarity counts both ways; between the two it is inconclusive."""
 HINT_WEIGHT = 0.5
 """Bans for marks read from material that point to partners without reaching accusation.
 

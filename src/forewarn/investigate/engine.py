@@ -41,6 +41,7 @@ from forewarn.investigate.timing import (
     days_after,
     since_notice,
 )
+from forewarn.investigate.wording import odds
 
 
 def investigate(
@@ -64,7 +65,7 @@ def investigate(
     later = len(events) - len(known)
     if later:
         notes.append(f"{later} timeline event(s) after {as_of:%Y-%m-%d %H:%M} UTC left out")
-    given = [r for r in releases if r.available_at <= as_of]
+    given = [r for r in releases if r.exposed_from <= as_of]
     taken = [f for f in fetches if f.at <= as_of]
     seen = [f for f in findings if f.seen.start <= as_of]
     reported = next(
@@ -161,8 +162,11 @@ class _World:
 
 
 def recommendations_summary(recommendations: Sequence[Recommendation]) -> str:
-    """The first recommendation's title, to close the headline."""
-    return recommendations[0].title if recommendations else ""
+    """Every recommendation's title, most urgent first, to close the headline: an executive
+    reading only the headline must see every action."""
+    titles = [recommendations[0].title] if recommendations else []
+    titles += [_lower(r.title) for r in recommendations[1:]]
+    return "; ".join(titles)
 
 
 def _lower(title: str) -> str:
@@ -211,7 +215,7 @@ def _sentence(activity: Activity, public: TimePoint | None = None) -> str:
     if leading.subject:
         bound = fingerprint_bound(activity, leading.subject)
         if bound is not None:
-            text += f" (false-accusation bound {bound:.1e})"
+            text += f" (false-accusation bound {odds(bound)}, {bound:.1e})"
     if activity.phase is not Phase.EMBARGO:
         text += _after_patch(activity, public)
     elif activity.timing is not None:

@@ -44,7 +44,8 @@ def build_exposure(
     """Every exposure of the case, earliest first.
 
     The finder holds the flaw from the `discovered` event (or, without one, from the report); the
-    vendor from the report. A partner holds each artifact of its release from `available_at`, and a
+    vendor from the report. A partner holds each artifact of its release from its wave time (or its
+    delivery, when later: `Release.exposed_from`), and a
     fetch records that it surely took it then (an earlier fetch than the release is impossible and
     kept as recorded: the audit log is the authority).
     """
@@ -73,7 +74,7 @@ def build_exposure(
         )
     )
     by_release = {r.id: r for r in releases}
-    held = [(r.partner, r.available_at, "released", r) for r in releases]
+    held = [(r.partner, r.exposed_from, "released", r) for r in releases]
     for fetch in fetches:
         fetched = by_release.get(fetch.release_id)
         if fetched is None:

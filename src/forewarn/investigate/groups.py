@@ -62,10 +62,11 @@ def build_groups(
             ExposureGroup(
                 label=label,
                 tier=tier,
-                released_at=at,
+                released_at=min(r.exposed_from for r in members[key]),
                 partners=tuple(sorted(r.partner for r in members[key])),
                 artifacts=names,
                 fetches=tuple(sorted((f for f in fetches if f.release_id in ids), key=_when)),
+                wave_at=at,
             )
         )
     return tuple(groups)

@@ -94,7 +94,7 @@ def recommend(
         if move is not None:
             found.append(move)
         found += _suspensions(case, accused, suspended, when)
-        released = {r.partner for r in releases if r.available_at <= as_of}
+        released = {r.partner for r in releases if r.exposed_from <= as_of}
         remaining = [
             p for p in program_partners if p not in released | suspended and p not in accused
         ]

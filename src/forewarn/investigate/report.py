@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
-from forewarn.domain.evidence import LEAD_NOTE
+from forewarn.domain.custody import DateBasis
+from forewarn.domain.evidence import LEAD_NOTE, Suspect, TokenHit, tie_statement, top_suspects
 from forewarn.domain.investigation import (
     Activity,
-    ExposureEntry,
+    Finding,
     InvestigationResult,
     PartyRole,
     RecommendationKind,
@@ -20,19 +20,23 @@ from forewarn.domain.investigation import (
 from forewarn.encoding import dumps, encode
 from forewarn.errors import InvestigationError
 from forewarn.investigate.activity import describe_span
-from forewarn.investigate.attribution import fingerprint_bound
+from forewarn.investigate.attribution import FINGERPRINT_CAP, TOKEN_WEIGHT
 from forewarn.investigate.commands import command_line
+from forewarn.investigate.exposure_table import groups, outside_partners, party_rows
 from forewarn.investigate.groups import exposure_summary
 from forewarn.investigate.hypotheses import (
     DERIVED_SIMILARITY,
     LEADING_MARGIN,
     LEADING_MIN,
     RULED_OUT_SCORE,
+    UNLIKELY_SCORE,
     WEAK_SIMILARITY,
 )
 from forewarn.investigate.recommend import READINESS
+from forewarn.investigate.summary import brief
 from forewarn.investigate.timeline_plot import timeline_png
 from forewarn.investigate.timing import DEFAULT_PRIOR, TIMING_CAP, days_after, since_notice
+from forewarn.investigate.wording import bound_sentence, epsilon_text, plural
 
 SCHEMA = "forewarn.investigation/2"
 """report.json's `schema` field: bumped when a field changes meaning or goes away."""
@@ -57,69 +61,86 @@ def to_json(result: InvestigationResult) -> str:
     return dumps(document)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class ExposureRow:
-    """One party in the exposure table: what it held and since when."""
-
-    party: str
-    """Who."""
-    role: str
-    """Partner, finder or vendor."""
-    artifacts: str
-    """Artifacts held, comma separated."""
-    since: str
-    """When the exposure could first have started."""
-    fetched: str
-    """First fetch, or empty."""
-
-
-def exposure_rows(entries: tuple[ExposureEntry, ...]) -> list[ExposureRow]:
-    """One row per party, earliest first."""
-    by_party: dict[str, list[ExposureEntry]] = {}
-    for entry in entries:
-        by_party.setdefault(entry.party, []).append(entry)
-    rows = []
-    for party, held in by_party.items():
-        artifacts = sorted({e.artifact for e in held})
-        first = min(held, key=lambda e: e.since)
-        fetched = [e.since for e in held if e.basis == "fetched"]
-        if first.certain_from - first.since >= timedelta(days=28):
-            precision = "%Y-%m"
-        elif first.role is PartyRole.PARTNER:
-            precision = "%Y-%m-%d %H:%M"
-        else:
-            precision = "%Y-%m-%d"
-        rows.append(
-            ExposureRow(
-                party=party,
-                role=first.role.value,
-                artifacts=", ".join(artifacts),
-                since=f"{first.since:{precision}} ({first.basis})",
-                fetched=f"{min(fetched):%Y-%m-%d %H:%M}" if fetched else "",
-            )
-        )
-    return rows
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """`1 finding`, `2 findings`, `3 fetches`: a count with its noun agreeing."""
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
-
-
 def _png_uri(result: InvestigationResult) -> str:
     return "data:image/png;base64," + base64.b64encode(timeline_png(result)).decode("ascii")
 
 
-def _accusations(activity: Activity) -> list[dict[str, object]]:
-    """Accused suspects and leads per finding, else its top suspects (all of them on a tie)."""
-    rows: list[dict[str, object]] = []
-    for finding in activity.findings:
-        suspects = [s for s in finding.suspects if s.accused or s.lead]
-        if not suspects and finding.suspects:
-            top = max(s.score for s in finding.suspects)
-            suspects = [s for s in finding.suspects if s.score >= top]
-        rows.append({"finding": finding, "suspects": suspects})
-    return rows
+@dataclasses.dataclass(frozen=True, slots=True)
+class SuspectRow:
+    """One line of a finding's accusation table; `partner` is empty when nobody is named."""
+
+    partner: str
+    """The partner, or empty: a tie, or a top score below the threshold, names nobody."""
+    decision: str
+    """Accused, a lead, a tie, corroborating, or below the threshold."""
+    score: float
+    """The partner's one score: the decider's fingerprint score."""
+    bound: str
+    """The false-accusation bound in words and numbers, against ε."""
+    channels: str
+    """Symbols matching / read per channel, with each channel's part of the score."""
+    tokens: tuple[TokenHit, ...] = ()
+    """Canary tokens of this partner's copy found."""
+    accused: bool = False
+    """Whether this row accuses."""
+
+
+def _channels(suspect: Suspect) -> str:
+    return "; ".join(
+        f"{c.channel}: {c.symbols_matching}/{c.symbols_read} ({c.score:+.1f})"
+        for c in suspect.evidence
+    )
+
+
+def _suspect_row(suspect: Suspect, decision: str, epsilon: float | None) -> SuspectRow:
+    return SuspectRow(
+        partner=suspect.partner,
+        decision=decision,
+        score=suspect.score,
+        bound=bound_sentence(suspect.false_accusation_bound, epsilon),
+        channels=_channels(suspect),
+        tokens=suspect.tokens,
+        accused=suspect.accused,
+    )
+
+
+def suspect_rows(
+    finding: Finding, epsilon: float | None, accused_here: frozenset[str] = frozenset()
+) -> list[SuspectRow]:
+    """What a finding's marks say, without presenting any innocent name as a lead.
+
+    Accused partners and leads (canary tokens, labelled so) are named. Otherwise the top score
+    speaks only as a fact about the material: a tie at the top names nobody ("4 partners
+    tied"), and a lone top score below the threshold is named only when the same partner is
+    accused by other material of the activity (it then corroborates).
+    """
+    named = [
+        _suspect_row(s, "accused" if s.accused else f"canary token found: {LEAD_NOTE}", epsilon)
+        for s in finding.suspects
+        if s.accused or s.lead
+    ]
+    if named:
+        return named
+    top = top_suspects(finding.suspects)
+    if not top:
+        return []
+    best = top[0]
+    if len(top) > 1:
+        decision = tie_statement(len(top), best.score)
+        return [dataclasses.replace(_suspect_row(best, decision, epsilon), partner="")]
+    if best.partner in accused_here:
+        decision = "corroborates the accusation; not enough to accuse by itself"
+        return [_suspect_row(best, decision, epsilon)]
+    decision = "the top score is not enough to accuse: these marks name nobody"
+    return [dataclasses.replace(_suspect_row(best, decision, epsilon), partner="")]
+
+
+def _accusations(result: InvestigationResult, activity: Activity) -> list[dict[str, object]]:
+    """Per finding of the activity, its accusation table rows."""
+    here = frozenset(s.partner for f in activity.findings for s in f.suspects if s.accused)
+    return [
+        {"finding": f, "suspects": suspect_rows(f, result.epsilon, here)} for f in activity.findings
+    ]
 
 
 def render_html(result: InvestigationResult) -> str:
@@ -136,32 +157,31 @@ def render_html(result: InvestigationResult) -> str:
     move = next(
         (r for r in result.recommendations if r.kind is RecommendationKind.MOVE_PATCH), None
     )
-    accused = sorted(
-        {
-            h.subject
-            for a in result.activities
-            for h in a.hypotheses
-            if h.subject
-            and h.verdict is Verdict.LEADING
-            and fingerprint_bound(a, h.subject) is not None
-        }
-    )
+    briefing = brief(result)
+    accused = [a.partner for a in briefing.accusations]
+    findings = [f for a in result.activities for f in a.findings]
     return template.render(
         r=result,
         case=result.case,
+        briefing=briefing,
         timeline=_png_uri(result),
-        exposure=sorted(exposure_rows(result.exposure), key=lambda row: row.party not in accused),
+        groups=groups(result, accused),
+        outside=outside_partners(result),
+        accused_rows=party_rows(result, accused),
+        every_partner=[row for row in party_rows(result) if row.role == PartyRole.PARTNER.value],
         plural=plural,
         partners_exposed=len({e.party for e in result.exposure if e.role is PartyRole.PARTNER}),
         accused=accused,
         move=move,
         span=describe_span,
         days_after=days_after,
-        accusations=_accusations,
+        accusations=lambda activity: _accusations(result, activity),
+        findings=findings,
+        DateBasis=DateBasis,
         lead_note=LEAD_NOTE,
+        epsilon=None if result.epsilon is None else epsilon_text(result.epsilon),
         command_line=command_line,
         Verdict=Verdict,
-        groups=result.groups,
         public_since=result.public_since,
         held=lambda a: exposure_summary(a.groups),
         since_notice=since_notice,
@@ -172,8 +192,11 @@ def render_html(result: InvestigationResult) -> str:
             "derived": DERIVED_SIMILARITY,
             "weak": WEAK_SIMILARITY,
             "ruled_out": RULED_OUT_SCORE,
+            "unlikely": UNLIKELY_SCORE,
             "leading_min": LEADING_MIN,
             "leading_margin": LEADING_MARGIN,
+            "fingerprint_cap": FINGERPRINT_CAP,
+            "token_weight": TOKEN_WEIGHT,
             "readiness": READINESS.days,
         },
     )
@@ -193,10 +216,10 @@ def write_report(result: InvestigationResult, path: Path) -> Path:
 
 __all__ = [
     "SCHEMA",
-    "ExposureRow",
-    "exposure_rows",
+    "SuspectRow",
     "plural",
     "render_html",
+    "suspect_rows",
     "to_json",
     "write_report",
 ]

@@ -1,88 +1,78 @@
 """The investigation use case: read the case from the program, trace the evidence, weigh it.
 
-This is where the store, the audit log's fetch records, the hunt's trace results and the
-fingerprinting engine's accusations become the plain records the engine reasons over.
+This is where the store, the audit log's fetch records, the registered evidence, the hunt's
+trace results and the fingerprinting engine's accusations become the plain records the engine
+reasons over (`custody` gathers and dates the evidence).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import LeafKind, PartnerStatus, ReleaseState, TimePoint
+from forewarn.domain import LeafKind, PartnerStatus, Release, ReleaseState
 from forewarn.domain.investigation import (
+    Acknowledgement,
     Fetch,
     Finding,
     InvestigationResult,
     Verdict,
 )
-from forewarn.errors import InvestigationError
-from forewarn.hunt import TraceResult
 from forewarn.investigate.attribution import fingerprint_bound
+from forewarn.investigate.custody import gather
 from forewarn.investigate.engine import investigate
-from forewarn.investigate.program_hunt import program_hunt
-from forewarn.investigate.tracing import seen_at, trace
 from forewarn.program.audit import append_audit
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
 from forewarn.program.tiers import list_tiers
 from forewarn.program.timeline import list_events
+from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import AuditRepository, ReleaseRepository
 
 logger = logging.getLogger(__name__)
 
 
+def _case_leaves(session: Session, case_id: str, kind: LeafKind) -> Iterator[tuple[Any, datetime]]:
+    for leaf in AuditRepository(session).leaves():
+        if leaf.kind is kind:
+            payload = json.loads(leaf.payload)
+            if payload.get("case") == case_id:
+                yield payload, leaf.at
+
+
 def fetches_of(session: Session, case_id: str) -> list[Fetch]:
     """Every download of the case's releases, from the audit log: the authority on who took what."""
-    found = []
-    for leaf in AuditRepository(session).leaves():
-        if leaf.kind is not LeafKind.FETCH:
-            continue
-        payload = json.loads(leaf.payload)
-        if payload.get("case") == case_id:
-            found.append(Fetch(str(payload["release_id"]), str(payload["partner"]), leaf.at))
-    return found
+    return [
+        Fetch(str(p["release_id"]), str(p["partner"]), at)
+        for p, at in _case_leaves(session, case_id, LeafKind.FETCH)
+    ]
 
 
-def finding_of(result: TraceResult, seen: TimePoint, case_id: str) -> Finding:
-    """A trace result as the engine's `Finding`, keeping only what concerns `case_id`."""
-    name = result.path.rsplit("/", 1)[-1]
-    return Finding(
-        label=name,
-        kind=result.kind,
-        seen=seen,
-        matches=tuple(m for m in result.matches if m.case == case_id),
-        suspects=result.suspects,
-        tokens=tuple(t for t in result.tokens if t.case == case_id),
-        marks_read=tuple(sorted({r.artifact for r in result.read if r.case == case_id})),
-    )
+def acknowledgements_of(session: Session, case_id: str) -> list[Acknowledgement]:
+    """Every acknowledgement of the case's releases, from the audit log."""
+    return [
+        Acknowledgement(str(p["release_id"]), str(p["partner"]), at)
+        for p, at in _case_leaves(session, case_id, LeafKind.ACK)
+    ]
 
 
-def trace_evidence(
-    session: Session, keys: ProgramKeys, case_id: str, paths: Sequence[Path]
-) -> list[Finding]:
-    """Trace files, directories and archives; each finding is dated by `tracing.seen_at`.
-
-    The hunt is the one `forewarn trace --case` runs, so web logs are read for the payload marks
-    of the case's PoCs too: an investigation never sees less than a trace of the same file.
-    """
-    for path in paths:
-        if not path.exists():
-            raise InvestigationError(f"evidence {path} does not exist")
-    hunt = program_hunt(session, keys, case_id=case_id)
-    findings = []
-    for result in trace(hunt, paths):
-        if result.error is not None:
-            logger.warning("%s: %s", result.path, result.error)
-        source = Path(result.archive or result.path.split("!", 1)[0])
-        findings.append(finding_of(result, seen_at(source), case_id))
-    return findings
+def delivered_releases(session: Session, case_id: str) -> list[Release]:
+    """The case's delivered releases, each with the instant its release leaf records."""
+    delivered = {
+        str(p["release_id"]): at for p, at in _case_leaves(session, case_id, LeafKind.RELEASE)
+    }
+    return [
+        replace(r.as_release(), released_at=delivered.get(r.id))
+        for r in ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
+    ]
 
 
 def run_investigation(
@@ -93,33 +83,42 @@ def run_investigation(
     as_of: datetime,
     evidence: Sequence[Path] = (),
     findings: Sequence[Finding] = (),
+    registered: bool = True,
     replay: bool = False,
     record: bool = False,
 ) -> InvestigationResult:
-    """Investigate `case_id` as of `as_of`, on traced `evidence` and ready-made `findings`.
+    """Investigate `case_id` as of `as_of`, on the case's registered evidence (unless
+    `registered` is off), the files under `evidence` and ready-made `findings`.
 
-    With `record`, each partner a fingerprint accuses (and whose leak leads) is appended to the
-    audit log as an `accusation` leaf, with its false-accusation bound; leads are not.
+    How each finding was dated is on it (`Finding.dating`); files dated only by their
+    modification day add a warning to the result's notes. With `record`, each partner a
+    fingerprint accuses (and whose leak leads) is appended to the audit log as an `accusation`
+    leaf, with its false-accusation bound; leads are not.
     """
     case = get_case(session, case_id)
-    releases = [
-        r.as_release() for r in ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
-    ]
+    releases = delivered_releases(session, case_id)
     partners = list_partners(session)
     leads = [t.lead_time for t in list_tiers(session)]
-    traced = trace_evidence(session, keys, case_id, evidence) if evidence else []
+    gathered = gather(session, keys, case_id, evidence, registered=registered)
     result = investigate(
         case,
         events=list_events(session, case_id),
         releases=releases,
         fetches=fetches_of(session, case_id),
-        findings=[*findings, *traced],
+        findings=[*findings, *gathered.findings],
         as_of=as_of,
         program_partners=[p.name for p in partners if p.status is PartnerStatus.ACTIVE],
         suspended=frozenset(p.name for p in partners if p.status is not PartnerStatus.ACTIVE),
         shortest_lead=min(leads, default=timedelta(days=1)),
         longest_lead=max(leads, default=timedelta(days=1)),
         replay=replay,
+    )
+    marking = MarkingRepository(session).marking(case_id)
+    result = replace(
+        result,
+        acknowledgements=tuple(a for a in acknowledgements_of(session, case_id) if a.at <= as_of),
+        epsilon=marking.epsilon if marking is not None else None,
+        warnings=gathered.warnings,
     )
     if record:
         _record(session, keys, result)
@@ -152,4 +151,4 @@ def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) ->
             )
 
 
-__all__ = ["fetches_of", "finding_of", "run_investigation", "trace_evidence"]
+__all__ = ["acknowledgements_of", "delivered_releases", "fetches_of", "run_investigation"]

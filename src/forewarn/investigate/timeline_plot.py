@@ -3,10 +3,12 @@
 Drawn with matplotlib's Agg backend into PNG bytes, so the report embeds it and no display or
 browser is needed. One lane per kind of actor, and one per exposure group (each wave or policy
 subset, with its release and its fetches at their real times), so a reader sees at a glance what
-came before what. Once the patch is public, the time after it is shaded apart from the embargo.
-Two panels: the whole story from discovery, then the embargo window (notice → planned patch)
-zoomed in, where the weeks that matter would otherwise be squeezed into a sliver. matplotlib is
-imported when a picture is drawn, not when the CLI starts.
+came before what. Two panels: the whole story from discovery, then the embargo window (notice →
+planned patch) zoomed in, where the weeks that matter would otherwise be squeezed into a sliver.
+The embargo (partners hold the material, the patch is not out) and the public phase after the
+patch are shaded in different colours; fetches sit at the instants the audit log recorded,
+labelled per group; the legend lists every mark the picture can show. matplotlib is imported when
+a picture is drawn, not when the CLI starts.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from forewarn.domain.timeline import EventKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 TOP = ("Patch", "Case")
 """Rows above the partners' lanes."""
@@ -36,8 +39,12 @@ COLOURS = {
     "planned": "#718096",
     "recommended": "#2f855a",
     "actual": "#22543d",
+    "embargo": "#2b6cb0",
     "public": "#38a169",
 }
+
+PHASE_ALPHA = {"embargo": 0.07, "public": 0.12}
+"""How strongly each phase is shaded: the public phase in green, visibly unlike the embargo."""
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -57,7 +64,7 @@ def _x(moment: datetime) -> float:
 
 def group_lane(group: ExposureGroup) -> str:
     """A group's row name: `early-access 02-23 (16)`, `mapp 03-12 w/o poc.py (1)`."""
-    name = f"{group.tier or 'wave'} {group.released_at:%m-%d}"
+    name = f"{group.tier or 'wave'} {group.wave_at:%m-%d}"
     if " without " in group.label:
         name += " w/o " + group.label.split(" without ", 1)[1]
     return f"{name} ({len(group.partners)})"
@@ -75,42 +82,68 @@ def _y(rows: tuple[str, ...], lane: str) -> int:
 
 def embargo_window(result: InvestigationResult) -> tuple[datetime, datetime] | None:
     """From the first partner notice to the latest patch date (or now), with `MARGIN` each side."""
-    notices = [r.available_at for r in result.releases]
-    notices += [e.at.start for e in result.events if e.kind is EventKind.PARTNER_NOTICE]
+    notices = _notices(result)
     if not notices:
         return None
     ends = [*_patch_dates(result).values(), result.as_of]
     return min(notices) - MARGIN, max(ends) + MARGIN
 
 
+def _notices(result: InvestigationResult) -> list[datetime]:
+    """When partners were given material: each release's delivery, and notice events."""
+    found = [r.exposed_from for r in result.releases]
+    return found + [e.at.start for e in result.events if e.kind is EventKind.PARTNER_NOTICE]
+
+
+def patch_released(result: InvestigationResult) -> datetime | None:
+    """When the patch went public: the investigation's public moment, else the case's actual
+    patch, else its earliest `patch-released` event."""
+    if result.public_since is not None:
+        return result.public_since.start
+    if result.case.patch_actual is not None:
+        return result.case.patch_actual.start
+    events = [e.at.start for e in result.events if e.kind is EventKind.PATCH_RELEASED]
+    return min(events) if events else None
+
+
+def phases(result: InvestigationResult, end: datetime) -> list[tuple[str, datetime, datetime]]:
+    """`("embargo", start, stop)` while partners hold the material and the patch is not out,
+    then `("public", patch, end)` once it is: the two are shaded differently."""
+    notices = _notices(result)
+    public = patch_released(result)
+    found = []
+    if notices:
+        stop = public if public is not None else max(end, min(notices))
+        found.append(("embargo", min(notices), max(stop, min(notices))))
+    if public is not None and public < end:
+        found.append(("public", public, end))
+    return found
+
+
 def _patch_dates(result: InvestigationResult) -> dict[str, datetime]:
     """Planned, recommended and actual patch times; the actual one at its recorded instant."""
     case = result.case
     found = {"planned": _at(case.patch_planned)}
-    if result.public_since is not None:
-        found["actual"] = result.public_since.start
-    elif case.patch_actual is not None:
-        found["actual"] = case.patch_actual.start
+    public = patch_released(result)
+    if public is not None:
+        found["actual"] = public
     for r in result.recommendations:
         if r.kind is RecommendationKind.MOVE_PATCH and r.target_date is not None:
             found["recommended"] = _at(r.target_date)
     return found
 
 
-def _activities(
-    ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool
-) -> None:
+def _activities(ax: Axes, result: InvestigationResult, rows: tuple[str, ...]) -> None:
     for activity in result.activities:
         start, end = _x(activity.start.start), _x(activity.end.end)
         ax.axvspan(start, end, color=COLOURS["exploitation"], alpha=0.08, lw=0)
-        if labels:
-            ax.annotate(
-                activity.label,
-                (start, _y(rows, "Attackers") + 0.42),
-                fontsize=8,
-                color=COLOURS["exploitation"],
-                fontweight="bold",
-            )
+        ax.annotate(  # in both panels: the waves are what the text talks about
+            activity.label,
+            (start, _y(rows, "Attackers") + 0.42),
+            fontsize=8,
+            color=COLOURS["exploitation"],
+            fontweight="bold",
+        )
     for activity in result.activities:
         seen = [_x(f.seen.start) for f in activity.findings]
         ax.scatter(
@@ -151,6 +184,8 @@ def _events(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, lab
                     fontsize=7,
                     color=COLOURS["actual"],
                 )
+        elif event.kind is EventKind.OTHER:
+            ax.scatter([x], [_y(rows, "Case")], marker="o", s=24, color=COLOURS["case"], alpha=0.6)
     if not any(e.kind is EventKind.REPORTED for e in result.events):
         reported = _x(_at(result.case.reported))
         ax.scatter(
@@ -204,12 +239,6 @@ def _partners(
             )
 
 
-def _public(ax: Axes, result: InvestigationResult, right: float) -> None:
-    """The public phase, from the patch's release on, shaded apart from the embargo."""
-    if result.public_since is not None:
-        ax.axvspan(_x(result.public_since.start), right, color=COLOURS["public"], alpha=0.07, lw=0)
-
-
 def _patches(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool) -> None:
     patches = sorted(_patch_dates(result).items(), key=lambda p: p[1])
     for index, (name, day) in enumerate(patches):
@@ -230,11 +259,19 @@ def _patches(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, la
         )
 
 
-def _panel(ax: Axes, result: InvestigationResult, *, labels: bool, title: str) -> None:
+def _phases(ax: Axes, result: InvestigationResult, end: datetime) -> None:
+    for name, start, stop in phases(result, end):
+        ax.axvspan(_x(start), _x(stop), color=COLOURS[name], alpha=PHASE_ALPHA[name], lw=0)
+
+
+def _panel(
+    ax: Axes, result: InvestigationResult, *, labels: bool, title: str, end: datetime
+) -> None:
     import matplotlib.dates as mdates
 
     rows = lanes(result)
-    _activities(ax, result, rows, labels=labels)
+    _phases(ax, result, end)
+    _activities(ax, result, rows)
     _events(ax, result, rows, labels=labels)
     _partners(ax, result, rows, labels=labels)
     _patches(ax, result, rows, labels=labels)
@@ -250,18 +287,49 @@ def _panel(ax: Axes, result: InvestigationResult, *, labels: bool, title: str) -
         ax.spines[side].set_visible(False)
 
 
-def _legend(ax: Axes) -> None:
-    legend = [
-        ("v", COLOURS["scanning"], "scanning"),
-        ("X", COLOURS["exploitation"], "exploitation"),
-        ("D", COLOURS["finding"], "material found"),
-        ("s", COLOURS["notice"], "partner notice"),
-        ("|", COLOURS["fetch"], "fetch"),
-        ("*", COLOURS["planned"], "patch date"),
-    ]
-    for marker, colour, label in legend:
-        ax.scatter([], [], marker=marker, color=colour, label=label)
-    ax.legend(loc="upper left", fontsize=7, ncol=6, frameon=False, bbox_to_anchor=(0.0, 1.2))
+def legend_entries(result: InvestigationResult) -> list[str]:
+    """The legend's labels, in order: every mark and shade the picture can show for `result`."""
+    names = ["scanning", "exploitation", "material found", "case event", "partner release"]
+    names += ["fetch", "patch planned"]
+    dates = _patch_dates(result)
+    names += [f"patch {name}" for name in ("actual", "recommended") if name in dates]
+    names += ["attacker activity", "embargo"]
+    if patch_released(result) is not None:
+        names.append("public (after the patch)")
+    return names
+
+
+def _legend(fig: Figure, result: InvestigationResult) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    def mark(marker: str, colour: str, size: float = 7) -> Line2D:
+        return Line2D([], [], marker=marker, color=colour, ls="", markersize=size)
+
+    handles = {
+        "scanning": mark("v", COLOURS["scanning"]),
+        "exploitation": mark("X", COLOURS["exploitation"]),
+        "material found": mark("D", COLOURS["finding"], 6),
+        "case event": mark("o", COLOURS["case"], 6),
+        "partner release": mark("s", COLOURS["notice"], 6),
+        "fetch": mark("|", COLOURS["fetch"], 9),
+        "patch planned": mark("*", COLOURS["planned"], 10),
+        "patch actual": mark("*", COLOURS["actual"], 10),
+        "patch recommended": mark("*", COLOURS["recommended"], 10),
+        "attacker activity": Patch(color=COLOURS["exploitation"], alpha=0.15, lw=0),
+        "embargo": Patch(color=COLOURS["embargo"], alpha=0.15, lw=0),
+        "public (after the patch)": Patch(color=COLOURS["public"], alpha=0.25, lw=0),
+    }
+    names = legend_entries(result)
+    fig.legend(
+        [handles[n] for n in names],
+        names,
+        loc="upper center",
+        ncol=min(len(names), 7),
+        fontsize=7.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, 1.0),
+    )
 
 
 def timeline_png(result: InvestigationResult, *, width: float = 11.0) -> bytes:
@@ -270,28 +338,36 @@ def timeline_png(result: InvestigationResult, *, width: float = 11.0) -> bytes:
 
     window = embargo_window(result)
     extra = 0.35 * max(len(lanes(result)) - 5, 0)
-    fig = Figure(figsize=(width, (7.4 if window else 3.9) + 2 * extra), dpi=110)
+    fig = Figure(figsize=(width, (7.8 if window else 4.3) + 2 * extra), dpi=110)
+    end = max([*_patch_dates(result).values(), result.as_of]) + MARGIN
     if window is None:
         overview = fig.add_subplot()
-        _panel(overview, result, labels=True, title="whole case")
-        _public(overview, result, overview.get_xlim()[1])
+        _panel(overview, result, labels=True, title="whole case", end=end)
     else:
         overview, zoom = fig.subplots(2, 1, height_ratios=(1, 1.25))
-        shaded = "shaded: embargo window" + (", then public" if result.public_since else "")
-        _panel(overview, result, labels=False, title=f"whole case ({shaded})")
-        end = _x(window[1])
-        if result.public_since is not None:
-            end = min(end, _x(result.public_since.start))
-        overview.axvspan(_x(window[0]), end, color="#2b6cb0", alpha=0.06, lw=0)
-        _public(overview, result, overview.get_xlim()[1])
-        _panel(zoom, result, labels=True, title="embargo window, zoomed in")
+        _panel(overview, result, labels=False, title="whole case", end=end)
+        overview.axvspan(_x(window[0]), _x(window[1]), fill=False, ec="#a0aec0", lw=0.8, ls=":")
+        _panel(
+            zoom,
+            result,
+            labels=True,
+            title="embargo window, zoomed in (dotted frame above)",
+            end=window[1],
+        )
         zoom.set_xlim(_x(window[0]), _x(window[1]))
-        _public(zoom, result, _x(window[1]))
-    _legend(overview)
-    fig.tight_layout()
+    _legend(fig, result)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-__all__ = ["embargo_window", "group_lane", "lanes", "timeline_png"]
+__all__ = [
+    "embargo_window",
+    "group_lane",
+    "lanes",
+    "legend_entries",
+    "patch_released",
+    "phases",
+    "timeline_png",
+]

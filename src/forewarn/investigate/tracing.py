@@ -116,26 +116,34 @@ def trace(hunt: Hunt, paths: Sequence[Path]) -> list[TraceResult]:
     return list(hunt.trace_paths(list(paths)))
 
 
-def seen_at(path: Path) -> TimePoint:
-    """When material was seen: a web log's first timestamp, else the file's modification day.
+def log_day(head: str) -> TimePoint | None:
+    """The day of a web log's earliest line timestamp, or `None` when `head` is no web log."""
+    if not is_weblog(head):
+        return None
+    found = [d for m in _W3C_DATE.findall(head) if (d := _day(m)) is not None]
+    found += [d for m in _COMBINED_DATE.findall(head) if (d := _combined_day(m)) is not None]
+    return TimePoint(min(found), TimePrecision.DAY) if found else None
 
-    Investigators set a file's time to when it was recovered; for logs the lines say it.
-    """
+
+def modification_day(path: Path) -> TimePoint:
+    """The UTC day of a file's modification time: what a file says of itself, often wrongly."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(LOG_HEAD).decode("utf-8", "replace")
-        if is_weblog(head):
-            found = [d for m in _W3C_DATE.findall(head) if (d := _day(m)) is not None]
-            found += [
-                d for m in _COMBINED_DATE.findall(head) if (d := _combined_day(m)) is not None
-            ]
-            if found:
-                return TimePoint(min(found), TimePrecision.DAY)
         stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError as exc:
         raise InvestigationError(f"cannot read {path}: {exc.strerror or exc}") from exc
     day = stamp.replace(hour=0, minute=0, second=0, microsecond=0)
     return TimePoint(day, TimePrecision.DAY)
+
+
+def seen_at(path: Path) -> TimePoint:
+    """When a file on disk was seen, by itself: a web log's first timestamp, else its
+    modification day. Registered evidence is dated by its record instead (`custody`)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(LOG_HEAD).decode("utf-8", "replace")
+    except OSError as exc:
+        raise InvestigationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return log_day(head) or modification_day(path)
 
 
 def _day(text: str) -> datetime | None:
@@ -154,4 +162,4 @@ def _parsed(text: str, form: str) -> datetime | None:
         return None
 
 
-__all__ = ["add_case", "seen_at", "trace"]
+__all__ = ["LOG_HEAD", "add_case", "log_day", "modification_day", "seen_at", "trace"]

@@ -8,6 +8,7 @@ file is opened with `O_NOFOLLOW`), a regular file only (not a FIFO, a device or 
 and never one of the program's private files (its key file, its SQLite database), compared by
 device and inode so that another spelling or a hard link is caught too. The checks raise
 `SecurityError`; a refusal leaves the caller's transaction to roll back, so nothing is written.
+An evidence manifest's files are read under the same rules (`Confinement` words the refusals).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from forewarn.errors import SecurityError, ValidationError
@@ -22,12 +24,33 @@ from forewarn.errors import SecurityError, ValidationError
 HINT = "put the artifact's file in the program file's folder and name it relative to it"
 """What to do when an artifact path is refused."""
 
+
+@dataclass(frozen=True, slots=True)
+class Confinement:
+    """How refusals are worded, and how large a file may be: the same checks serve the program
+    file's artifacts and an evidence manifest's files (`forewarn.program.evidence`)."""
+
+    what: str = "artifact file"
+    """What the files are, in messages."""
+    folder: str = "the program file's folder"
+    """What the folder is, in messages."""
+    hint: str = HINT
+    """What to do when a path is refused."""
+    missing_hint: str = "check the artifact's `file:` in the program file"
+    """What to do when a named file cannot be found or read."""
+    max_bytes: int | None = None
+    """Largest file read (checked on the open file before reading), `None` for no limit."""
+
+
+ARTIFACT_FILES = Confinement()
+"""The wording for a program file's artifacts."""
+
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 """Never follow a link at the last step, never block on a FIFO."""
 
 
-def _refuse(relative: str, why: str) -> SecurityError:
-    return SecurityError(f"artifact file {relative!r} refused: {why}", hint=HINT)
+def _refuse(relative: str, why: str, rules: Confinement) -> SecurityError:
+    return SecurityError(f"{rules.what} {relative!r} refused: {why}", hint=rules.hint)
 
 
 def _identities(private: Mapping[str, Path]) -> dict[tuple[int, int], str]:
@@ -42,35 +65,37 @@ def _identities(private: Mapping[str, Path]) -> dict[tuple[int, int], str]:
     return found
 
 
-def _steps(relative: str) -> tuple[str, ...]:
+def _steps(relative: str, rules: Confinement) -> tuple[str, ...]:
     """The path's components, refusing absolute paths and `..` in either spelling."""
     if not relative.strip():
-        raise _refuse(relative, "the path is empty")
+        raise _refuse(relative, "the path is empty", rules)
     posix, windows = PurePosixPath(relative), PureWindowsPath(relative)
     if posix.is_absolute() or windows.is_absolute() or windows.drive or relative.startswith("~"):
-        raise _refuse(relative, "it is an absolute path")
+        raise _refuse(relative, "it is an absolute path", rules)
     if ".." in posix.parts or ".." in windows.parts:
-        raise _refuse(relative, "it leaves the program file's folder")
+        raise _refuse(relative, f"it leaves {rules.folder}", rules)
     return tuple(part for part in posix.parts if part not in ("", "."))
 
 
 def read_confined(
-    folder: Path, relative: str, *, private: Mapping[str, Path] | None = None
+    folder: Path,
+    relative: str,
+    *,
+    private: Mapping[str, Path] | None = None,
+    rules: Confinement = ARTIFACT_FILES,
 ) -> bytes:
     """The bytes of `relative` inside `folder`, after every check in the module docstring.
 
     `private` names the files that must never be read (label → path), e.g.
-    `Program.private_files()`.
+    `Program.private_files()`; `rules` words the refusals and may cap the size.
     """
     try:
         root = folder.resolve(strict=True)
     except OSError as exc:
-        raise ValidationError(
-            f"cannot read the program file's folder {folder}: {exc.strerror}"
-        ) from exc
-    steps = _steps(relative)
+        raise ValidationError(f"cannot read {rules.folder} {folder}: {exc.strerror}") from exc
+    steps = _steps(relative, rules)
     if not steps:
-        raise _refuse(relative, "it is the program file's folder, not a file")
+        raise _refuse(relative, f"it is {rules.folder}, not a file", rules)
     target = root
     for step in steps:
         target = target / step
@@ -78,31 +103,33 @@ def read_confined(
             mode = target.lstat().st_mode
         except OSError as exc:
             raise ValidationError(
-                f"cannot read artifact file {folder / relative}: {exc.strerror}",
-                hint="check the artifact's `file:` in the program file",
+                f"cannot read {rules.what} {folder / relative}: {exc.strerror}",
+                hint=rules.missing_hint,
             ) from exc
         if stat.S_ISLNK(mode):
-            raise _refuse(relative, f"{target.relative_to(root)} is a symbolic link")
+            raise _refuse(relative, f"{target.relative_to(root)} is a symbolic link", rules)
     try:
         fd = os.open(target, _OPEN_FLAGS)
     except OSError as exc:
-        raise _refuse(relative, f"it cannot be opened safely ({exc.strerror})") from exc
+        raise _refuse(relative, f"it cannot be opened safely ({exc.strerror})", rules) from exc
     info = os.fstat(fd)
     refusal = None
     if not stat.S_ISREG(info.st_mode):
         refusal = "it is not a regular file"
     elif (label := _identities(private or {}).get((info.st_dev, info.st_ino))) is not None:
         refusal = f"it is {label}"
+    elif rules.max_bytes is not None and info.st_size > rules.max_bytes:
+        refusal = f"it is larger than {rules.max_bytes} bytes"
     if refusal is not None:
         os.close(fd)
-        raise _refuse(relative, refusal)
+        raise _refuse(relative, refusal, rules)
     with os.fdopen(fd, "rb") as handle:
         try:
             return handle.read()
         except OSError as exc:
             raise ValidationError(
-                f"cannot read artifact file {folder / relative}: {exc.strerror}"
+                f"cannot read {rules.what} {folder / relative}: {exc.strerror}"
             ) from exc
 
 
-__all__ = ["HINT", "read_confined"]
+__all__ = ["ARTIFACT_FILES", "HINT", "Confinement", "read_confined"]

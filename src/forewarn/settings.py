@@ -7,14 +7,80 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from forewarn.errors import ConfigError
 
 DEFAULT_DATABASE_FILE = "forewarn.db"
 """SQLite file in the working directory used when no URL is given."""
 
 DEFAULT_KEY_FILE = "forewarn.key"
 """Program key file in the working directory used when no path is given."""
+
+
+DEFAULT_SMTP_PORT = 25
+"""SMTP port when `FOREWARN_SMTP_PORT` is not set."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """Where partner notifications are handed over (`forewarn mail send`)."""
+
+    host: str = "127.0.0.1"
+    """SMTP server host (`FOREWARN_SMTP_HOST`)."""
+    port: int = DEFAULT_SMTP_PORT
+    """SMTP server port (`FOREWARN_SMTP_PORT`)."""
+    security: str = "starttls"
+    """`starttls`, `tls` (implicit TLS, usually port 465) or `none` (`FOREWARN_SMTP_SECURITY`);
+    `none` is accepted for a server on this machine only."""
+    username: str | None = None
+    """Login name (`FOREWARN_SMTP_USERNAME`); no login without it."""
+    password: str | None = field(default=None, repr=False)
+    """Password (`FOREWARN_SMTP_PASSWORD`); never logged or printed."""
+    sender: str = "forewarn@localhost"
+    """The `From:` address (`FOREWARN_SMTP_FROM`)."""
+    timeout: float = 30.0
+    """Seconds to wait for the server (`FOREWARN_SMTP_TIMEOUT`)."""
+    age_bodies: bool = False
+    """Encrypt notices to the partner's age key when it has one (`FOREWARN_MAIL_ENCRYPT=age`)."""
+    problem: str | None = None
+    """What was wrong with the variables, raised by `checked()` when mail is sent (a bad mail
+    setting must not stop commands that send none)."""
+
+    def checked(self) -> SmtpSettings:
+        """These settings, or `ConfigError` when a variable was malformed or a choice unknown."""
+        if self.problem is not None:
+            raise ConfigError(self.problem)
+        if self.security not in ("starttls", "tls", "none"):
+            raise ConfigError(
+                f"FOREWARN_SMTP_SECURITY must be starttls, tls or none, not {self.security!r}"
+            )
+        return self
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> SmtpSettings:
+        """`FOREWARN_SMTP_*` variables over the defaults."""
+        port = env.get("FOREWARN_SMTP_PORT") or str(DEFAULT_SMTP_PORT)
+        timeout = env.get("FOREWARN_SMTP_TIMEOUT") or "30"
+        problem = None
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            problem, port = f"FOREWARN_SMTP_PORT is not a port number: {port!r}", "0"
+        try:
+            seconds = float(timeout)
+        except ValueError:
+            problem, seconds = f"FOREWARN_SMTP_TIMEOUT is not a number: {timeout!r}", 30.0
+        return cls(
+            host=env.get("FOREWARN_SMTP_HOST") or "127.0.0.1",
+            port=int(port),
+            problem=problem,
+            security=(env.get("FOREWARN_SMTP_SECURITY") or "starttls").lower(),
+            username=env.get("FOREWARN_SMTP_USERNAME") or None,
+            password=env.get("FOREWARN_SMTP_PASSWORD") or None,
+            sender=env.get("FOREWARN_SMTP_FROM") or "forewarn@localhost",
+            timeout=seconds,
+            age_bodies=(env.get("FOREWARN_MAIL_ENCRYPT") or "").lower() == "age",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +101,11 @@ class Settings:
     """The audit log's witness file; `None` is `forewarn.witness` beside the key file."""
     known_keys_file: Path = Path("known-program-keys.json")
     """Where a partner's `bundle verify` pins each program's signing key (trust on first use)."""
+    portal_url: str | None = None
+    """Base URL of the partner portal, for the deep links in notifications
+    (`FOREWARN_PORTAL_URL`)."""
+    smtp: SmtpSettings = SmtpSettings()
+    """The SMTP server notifications go through (`FOREWARN_SMTP_*`)."""
 
     @classmethod
     def from_environment(
@@ -47,7 +118,8 @@ class Settings:
     ) -> Settings:
         """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`,
         `FOREWARN_WITNESS_FILE` and `FOREWARN_KNOWN_KEYS`; `FOREWARN_PUBLISHER_URL` and
-        `FOREWARN_CNA_ORG_ID` describe the publisher."""
+        `FOREWARN_CNA_ORG_ID` describe the publisher; `FOREWARN_PORTAL_URL` and
+        `FOREWARN_SMTP_*` the notifications."""
         env = os.environ if environ is None else environ
         base = Path.cwd() if cwd is None else cwd
         url = database_url or env.get("FOREWARN_DATABASE_URL")
@@ -60,6 +132,8 @@ class Settings:
             publisher_url=env.get("FOREWARN_PUBLISHER_URL") or None,
             cna_org_id=env.get("FOREWARN_CNA_ORG_ID") or None,
             known_keys_file=known_keys_path(env),
+            portal_url=env.get("FOREWARN_PORTAL_URL") or None,
+            smtp=SmtpSettings.from_environment(env),
             witness_file=Path(env["FOREWARN_WITNESS_FILE"])
             if env.get("FOREWARN_WITNESS_FILE")
             else None,

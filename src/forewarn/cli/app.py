@@ -20,7 +20,18 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from forewarn.cli import audit, bundle, case, evidence, partner, program, publish, trace, wave
+from forewarn.cli import (
+    audit,
+    bundle,
+    case,
+    evidence,
+    mail,
+    partner,
+    program,
+    publish,
+    trace,
+    wave,
+)
 from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
@@ -139,6 +150,7 @@ app.add_typer(wave.app, name="wave")
 app.add_typer(bundle.app, name="bundle")
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(mail.app, name="mail")
 case.app.command("reschedule")(wave.reschedule)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)

@@ -1,7 +1,8 @@
-"""`forewarn partner …`: add, list, show, suspend, reinstate, remove."""
+"""`forewarn partner …`: add, list, show, edit, import, suspend, reinstate, remove."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Partners of the program.", no_args_is_help=True)
 
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why, recorded in the history.")]
+NdaDateOption = Annotated[
+    str | None, typer.Option("--nda-date", help="NDA signature date, YYYY-MM-DD.")
+]
+NdaExpiresOption = Annotated[
+    str | None, typer.Option("--nda-expires", help="Last day the NDA covers, YYYY-MM-DD.")
+]
 
 
 def _render_partner(partner: Partner) -> None:
@@ -28,6 +35,7 @@ def _render_partner(partner: Partner) -> None:
             ("emails", ", ".join(partner.emails)),
             ("age recipient", partner.age_recipient or "(none)"),
             ("NDA date", partner.nda_date or "(none)"),
+            ("NDA expires", partner.nda_expires or "(none)"),
         ],
     )
     common.table(
@@ -35,6 +43,12 @@ def _render_partner(partner: Partner) -> None:
         ("at", "status", "reason"),
         [(encode(c.at), c.status.value, c.reason) for c in partner.history],
     )
+    if partner.changes:
+        common.table(
+            "edits",
+            ("at", "field", "before", "after", "reason"),
+            [(encode(c.at), c.field, c.before, c.after, c.reason) for c in partner.changes],
+        )
 
 
 @app.command("add")
@@ -49,9 +63,8 @@ def add(
     age_recipient: Annotated[
         str | None, typer.Option("--age-recipient", help="The partner's age1… public key.")
     ] = None,
-    nda_date: Annotated[
-        str | None, typer.Option("--nda-date", help="NDA signature date, YYYY-MM-DD.")
-    ] = None,
+    nda_date: NdaDateOption = None,
+    nda_expires: NdaExpiresOption = None,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
@@ -59,6 +72,7 @@ def add(
     from forewarn.program import partners
 
     nda = None if nda_date is None else common.date_arg(nda_date, "--nda-date")
+    expires = None if nda_expires is None else common.date_arg(nda_expires, "--nda-expires")
     with common.open_program(ctx) as program, program.session() as session:
         partner = partners.add_partner(
             session,
@@ -69,6 +83,7 @@ def add(
             emails=email or (),
             age_recipient=age_recipient,
             nda_date=nda,
+            nda_expires=expires,
         )
     common.emit(
         ctx, partner, lambda: common.say(f"added partner {partner.name!r}"), json_flag=json_out
@@ -76,20 +91,34 @@ def add(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
-    """List partners in the order they joined."""
+def list_(
+    ctx: typer.Context, now: common.NowOption = None, json_out: common.JsonOption = False
+) -> None:
+    """List partners in the order they joined; warn of NDAs that have lapsed or soon will."""
     from forewarn.program import partners
+    from forewarn.program.nda import nda_warnings
 
+    at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         found = partners.list_partners(session)
+    warnings = nda_warnings(found, at)
+    for warning in warnings:
+        common.warn(warning.message)
     common.emit(
         ctx,
         found,
         lambda: common.table(
             "partners",
-            ("name", "country", "tier", "status", "age key"),
+            ("name", "country", "tier", "status", "age key", "NDA expires"),
             [
-                (p.name, p.country, p.tier, p.status.value, "yes" if p.age_recipient else "no")
+                (
+                    p.name,
+                    p.country,
+                    p.tier,
+                    p.status.value,
+                    "yes" if p.age_recipient else "no",
+                    p.nda_expires or "",
+                )
                 for p in found
             ],
         ),
@@ -109,6 +138,91 @@ def show(
     with common.open_program(ctx) as program, program.session() as session:
         partner = partners.get_partner(session, name)
     common.emit(ctx, partner, lambda: _render_partner(partner), json_flag=json_out)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Partner name.")],
+    reason: ReasonOption,
+    email: Annotated[
+        list[str] | None,
+        typer.Option("--email", help="Contact address (repeatable; replaces every address)."),
+    ] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="New tier name.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="New country code.")] = None,
+    age_recipient: Annotated[
+        str | None,
+        typer.Option("--age-recipient", help="New age1… key; stored bundles are re-sealed to it."),
+    ] = None,
+    nda_date: NdaDateOption = None,
+    nda_expires: NdaExpiresOption = None,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Edit a partner's record; each change is kept in its history and the audit log."""
+    from forewarn.program.partner_edit import PartnerEdit, edit_partner
+
+    change = PartnerEdit(
+        country=country,
+        tier=tier,
+        emails=None if email is None else tuple(email),
+        age_recipient=age_recipient,
+        nda_date=None if nda_date is None else common.date_arg(nda_date, "--nda-date"),
+        nda_expires=None if nda_expires is None else common.date_arg(nda_expires, "--nda-expires"),
+    )
+    with common.open_program(ctx) as program, program.session() as session:
+        result = edit_partner(
+            session, program.keys, name, change, reason=reason, now=common.now(now)
+        )
+
+    def render() -> None:
+        if not result.changes:
+            common.say(f"partner {result.partner.name!r}: nothing to change")
+        for c in result.changes:
+            common.say(f"{result.partner.name}: {c.field} {c.before} → {c.after}")
+        if result.resealed:
+            common.say(
+                f"{len(result.resealed)} stored bundle(s) re-sealed to the new age key "
+                f"({len(result.unfetched)} not fetched yet)"
+            )
+
+    common.emit(ctx, result, render, json_flag=json_out)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="CSV file with a header row.")],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the changes (default: a dry run).")
+    ] = False,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Recorded with every edit.")
+    ] = "bulk import",
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Add or update partners from CSV (name, country, tier, emails, age_recipient, nda_date,
+    nda_expires); a dry run unless `--apply`; every bad row is named and nothing is written."""
+    from forewarn.program.partner_import import import_partners
+
+    data = common.read_file(path)
+    with common.open_program(ctx) as program, program.session() as session:
+        report = import_partners(
+            session, program.keys, data, apply=apply, reason=reason, now=common.now(now)
+        )
+
+    def render() -> None:
+        common.table(
+            "partner import" + ("" if apply else " (dry run: nothing written)"),
+            ("row", "partner", "action", "what"),
+            [(r.line, r.partner, r.action, r.detail) for r in report.rows],
+        )
+        if not apply:
+            common.say("run again with --apply to write these changes")
+
+    common.emit(ctx, report, render, json_flag=json_out)
 
 
 def _status_action(verb: str) -> StatusAction:

@@ -57,18 +57,24 @@ def plan(ctx: typer.Context, case_id: CaseArgument, json_out: common.JsonOption 
     from forewarn.cli import capacity as wording
     from forewarn.program import waves
     from forewarn.program.capacity import case_capacity, planned_recipients
+    from forewarn.program.cases import get_case
+    from forewarn.program.nda import plan_warnings
+    from forewarn.program.partners import list_partners
 
     with common.open_program(ctx) as program, program.session() as session:
         found = waves.plan_case(session, case_id)
         counts = planned_recipients(session, case_id)
         marks = case_capacity(session, program.keys, case_id, counts, recipients=counts)
+        lapsing = plan_warnings(get_case(session, case_id), found, list_partners(session))
+    for warning in lapsing:
+        common.warn(warning.message)
 
     def render() -> None:
         _render_plan(case_id, found)
         if marks.artifacts:
             wording.render(marks)
 
-    data = {"waves": found, "capacity": wording.to_json(marks)}
+    data = {"waves": found, "capacity": wording.to_json(marks), "nda_warnings": lapsing}
     common.emit(ctx, data, render, json_flag=json_out)
 
 

@@ -11,7 +11,7 @@ from forewarn.domain.evidence import (
     Suspect,
     TokenHit,
 )
-from forewarn.domain.partners import Partner, PartnerStatus, StatusChange, Tier
+from forewarn.domain.partners import Partner, PartnerChange, PartnerStatus, StatusChange, Tier
 from forewarn.domain.program import ProgramInfo
 from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, ReleaseState, Wave
 from forewarn.domain.rules import PocView, RuleSource
@@ -34,6 +34,7 @@ __all__ = [
     "LeafKind",
     "Observation",
     "Partner",
+    "PartnerChange",
     "PocView",
     "PartnerStatus",
     "ProgramInfo",

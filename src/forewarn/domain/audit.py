@@ -30,3 +30,7 @@ class LeafKind(enum.StrEnum):
     """Evidence from the wild was registered for a case (hash, seen time, source, collector)."""
     PUBLICATION = "publication"
     """A case's patch was released to the public (`case publish`)."""
+    PARTNER_CHANGE = "partner-change"
+    """A partner's record was edited (contacts, tier, age key, NDA), with what changed."""
+    AMENDMENT = "amendment"
+    """A signed embargo amendment was issued to a partner who had received the case."""

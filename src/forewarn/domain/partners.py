@@ -61,7 +61,27 @@ class Partner:
     """The partner's `age1…` public key; without one nothing can be sent to them."""
     nda_date: date | None = None
     """When the partner signed the non-disclosure agreement."""
+    nda_expires: date | None = None
+    """The last day the non-disclosure agreement covers; `None` when it does not lapse."""
     status: PartnerStatus = PartnerStatus.ACTIVE
     """Current status, the last entry of `history`."""
     history: tuple[StatusChange, ...] = field(default_factory=tuple)
     """Every status change, oldest first."""
+    changes: tuple[PartnerChange, ...] = field(default_factory=tuple)
+    """Every edit of its record (`partner edit`, `partner import`), oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerChange:
+    """One edit of a partner's record: which field, from what to what, when and why."""
+
+    at: datetime
+    """When the edit was made (UTC)."""
+    field: str
+    """The field changed: `emails`, `tier`, `country`, `age_recipient`, `nda_date`, …"""
+    before: str
+    """The old value in words (`(none)` when unset)."""
+    after: str
+    """The new value in words."""
+    reason: str
+    """Why, in the words of the person who edited."""

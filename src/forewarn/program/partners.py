@@ -53,6 +53,8 @@ def validate_partner(session: Session, partner: Partner) -> Partner:
     for change in partner.history:
         _require_aware(change.at)
         require_name(change.reason, "reason")
+    if partner.nda_date and partner.nda_expires and partner.nda_expires < partner.nda_date:
+        raise ValidationError(f"partner {partner.name!r}: the NDA expires before it was signed")
     for earlier, later in zip(partner.history, partner.history[1:], strict=False):
         if later.at < earlier.at:
             raise ValidationError(f"partner {partner.name!r} has a history out of order")
@@ -69,10 +71,12 @@ def validate_partner(session: Session, partner: Partner) -> Partner:
             None if partner.age_recipient is None else validate_age_recipient(partner.age_recipient)
         ),
         nda_date=partner.nda_date,
+        nda_expires=partner.nda_expires,
         status=partner.history[-1].status,
         history=tuple(
             StatusChange(at=c.at, status=c.status, reason=c.reason.strip()) for c in partner.history
         ),
+        changes=partner.changes,
     )
 
 
@@ -107,6 +111,7 @@ def add_partner(
     emails: Sequence[str] = (),
     age_recipient: str | None = None,
     nda_date: date | None = None,
+    nda_expires: date | None = None,
 ) -> Partner:
     """Add an active partner; its history starts with `joined the program` at `now`."""
     _require_aware(now)
@@ -117,6 +122,7 @@ def add_partner(
         emails=tuple(emails),
         age_recipient=age_recipient,
         nda_date=nda_date,
+        nda_expires=nda_expires,
         history=(StatusChange(at=now, status=PartnerStatus.ACTIVE, reason=JOINED_REASON),),
     )
     return save_partner(session, partner)

@@ -13,9 +13,11 @@ rules:
     suspended_within: 3y            # matches partners suspended in the 3 years before the wave
     delay: 12h                      # their notice comes this much later (h, d or y)
   - {name: embargo-country, countries: [XC], exclude: true}
+  - {name: nda-lapse, nda_lapses: true, exclude: true}   # NDA expires before the patch date
 ```
 
-A rule matches when every condition it names holds (`countries`, `tiers`, `suspended_within`);
+A rule matches when every condition it names holds (`countries`, `tiers`, `suspended_within`,
+`nda_lapses`);
 it needs one condition and one effect (`withhold`, `delay`, `exclude`). Suspended and removed
 partners get nothing; a partner without a valid age key is left out with the reason.
 """
@@ -38,7 +40,7 @@ from forewarn.errors import ReleaseError, ValidationError
 _RULE_UNIT_SECONDS = {"h": 3_600, "d": 86_400, "y": 365 * 86_400}
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdy])\s*$")
 _RULE_KEYS = frozenset(
-    {"name", "countries", "tiers", "suspended_within", "withhold", "delay", "exclude"}
+    {"name", "countries", "tiers", "suspended_within", "nda_lapses", "withhold", "delay", "exclude"}
 )
 
 
@@ -54,6 +56,8 @@ class Rule:
     """Matches partners of these tiers (empty: any tier)."""
     suspended_within: timedelta | None = None
     """Matches partners suspended at some point in this span before the wave time."""
+    nda_lapses: bool = False
+    """Matches partners whose NDA expires before the case's planned patch date."""
     withhold: frozenset[ArtifactKind] = frozenset()
     """Artifact kinds the matched partners do not receive."""
     delay: timedelta = timedelta(0)
@@ -61,8 +65,13 @@ class Rule:
     exclude: bool = False
     """Whether matched partners receive nothing."""
 
-    def matches(self, partner: Partner, at: datetime) -> bool:
-        """Whether every condition of the rule holds for `partner` at wave time `at`."""
+    def matches(self, partner: Partner, at: datetime, end: datetime | None = None) -> bool:
+        """Whether every condition of the rule holds for `partner` at wave time `at`, for a
+        case whose embargo ends at `end`."""
+        if self.nda_lapses and not (
+            end is not None and partner.nda_expires is not None and partner.nda_expires < end.date()
+        ):
+            return False
         if self.countries and partner.country not in self.countries:
             return False
         if self.tiers and partner.tier not in self.tiers:
@@ -91,12 +100,12 @@ def _strings(raw: object, what: str) -> list[str]:
     return list(raw)
 
 
-def _strict_bool(value: object, rule: str) -> bool:
+def _strict_bool(value: object, rule: str, key: str = "exclude") -> bool:
     """`true` or `false` only: YAML's `"no"` is a string, and `bool("no")` would exclude."""
     if not isinstance(value, bool):
         raise ValidationError(
-            f"policy rule {rule!r}: exclude must be true or false, not {value!r}",
-            hint="write exclude: true (unquoted)",
+            f"policy rule {rule!r}: {key} must be true or false, not {value!r}",
+            hint=f"write {key}: true (unquoted)",
         )
     return value
 
@@ -128,8 +137,11 @@ def parse_rules(raw: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:
             withhold=kinds,
             delay=parse_duration(entry["delay"]) if "delay" in entry else timedelta(0),
             exclude=_strict_bool(entry.get("exclude", False), name),
+            nda_lapses=_strict_bool(entry.get("nda_lapses", False), name, "nda_lapses"),
         )
-        if not (rule.countries or rule.tiers or rule.suspended_within is not None):
+        if not (
+            rule.countries or rule.tiers or rule.suspended_within is not None or rule.nda_lapses
+        ):
             raise ValidationError(f"policy rule {name!r} names no condition")
         if not (rule.withhold or rule.delay or rule.exclude):
             raise ValidationError(f"policy rule {name!r} has no effect")
@@ -196,7 +208,8 @@ def plan_waves(
             names = tuple(a.name for a in release.artifacts)
             given_draft = draft(tier, release.available_at)
             given_draft.take(partner.name, names)
-            for note in _notes([r for r in rules if r.matches(partner, release.available_at)]):
+            matching = [r for r in rules if r.matches(partner, release.available_at, end)]
+            for note in _notes(matching):
                 given_draft.adjust(partner.name, note)
             continue
         base = draft(tier, base_at)
@@ -204,7 +217,7 @@ def plan_waves(
         if problem is not None:
             base.leave_out(partner.name, problem)
             continue
-        matched = [r for r in rules if r.matches(partner, base_at)]
+        matched = [r for r in rules if r.matches(partner, base_at, end)]
         if excluding := [r.name for r in matched if r.exclude]:
             base.leave_out(partner.name, f"excluded by {', '.join(excluding)}")
             continue

@@ -112,9 +112,10 @@ class PartnerEntry(_Model):
     emails: list[str] = []
     age_recipient: str | None = None
     nda_date: date | None = None
+    nda_expires: date | None = None
     history: list[HistoryEntry] = []
 
-    _dates = field_validator("nda_date")(_in_calendar)
+    _dates = field_validator("nda_date", "nda_expires")(_in_calendar)
 
 
 class ArtifactEntry(_Model):
@@ -287,6 +288,7 @@ def import_program(
                 emails=tuple(entry.emails),
                 age_recipient=entry.age_recipient,
                 nda_date=entry.nda_date,
+                nda_expires=entry.nda_expires,
                 history=history,
             ),
         )
@@ -380,6 +382,7 @@ def build_program_file(session: Session) -> ProgramFile:
                 emails=list(partner.emails),
                 age_recipient=partner.age_recipient,
                 nda_date=partner.nda_date,
+                nda_expires=partner.nda_expires,
                 history=[
                     HistoryEntry(at=format_instant(c.at), status=c.status, reason=c.reason)
                     for c in partner.history

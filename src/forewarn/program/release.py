@@ -338,6 +338,15 @@ def ack_bundle(
 
 def check_release(session: Session, keys: ProgramKeys, release_id: str) -> Release:
     """Regenerate a delivered copy from the originals and raise unless it matches the record."""
+    release, _ = regenerate_bundle(session, keys, release_id)
+    return release
+
+
+def regenerate_bundle(
+    session: Session, keys: ProgramKeys, release_id: str
+) -> tuple[Release, bytes]:
+    """A delivered release's plaintext bundle rebuilt from the originals (marks are
+    deterministic), checked against the recorded hashes; e.g. to re-seal it to a new age key."""
     repo = ReleaseRepository(session)
     release = repo.get(release_id)
     if release is None or release.state is not ReleaseState.COMPLETE:
@@ -354,4 +363,4 @@ def check_release(session: Session, keys: ProgramKeys, release_id: str) -> Relea
     bundle = build_bundle(release.as_release(), contents, keys.signing_key)
     if hashlib.sha256(bundle).hexdigest() != repo.hashes(release_id)[1]:
         raise IntegrityError(f"release {release_id}: the bundle does not regenerate")
-    return release.as_release()
+    return release.as_release(), bundle

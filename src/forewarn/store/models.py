@@ -64,6 +64,7 @@ class PartnerRow(Base):
     tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id"), index=True)
     age_recipient: Mapped[str | None] = mapped_column(String(200))
     nda_date: Mapped[date | None] = mapped_column(Date)
+    nda_expires: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
 
     tier: Mapped[TierRow] = relationship(lazy="joined")
@@ -72,6 +73,9 @@ class PartnerRow(Base):
     )
     history: Mapped[list[PartnerStatusRow]] = relationship(
         order_by="PartnerStatusRow.id", cascade="all, delete-orphan"
+    )
+    changes: Mapped[list[PartnerChangeRow]] = relationship(
+        order_by="PartnerChangeRow.id", cascade="all, delete-orphan"
     )
 
 
@@ -96,6 +100,20 @@ class PartnerStatusRow(Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class PartnerChangeRow(Base):
+    """One edit of a partner's record (field, before, after, reason); inserted, never updated."""
+
+    __tablename__ = "partner_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
 
 

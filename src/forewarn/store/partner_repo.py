@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from forewarn.domain import Partner, PartnerStatus, StatusChange
-from forewarn.store.models import PartnerEmailRow, PartnerRow, PartnerStatusRow
+from forewarn.domain import Partner, PartnerChange, PartnerStatus, StatusChange
+from forewarn.store.models import PartnerChangeRow, PartnerEmailRow, PartnerRow, PartnerStatusRow
 from forewarn.store.program_repo import ProgramRepository
 
 
@@ -19,10 +19,15 @@ def partner_from_row(row: PartnerRow) -> Partner:
         emails=tuple(email.email for email in row.emails),
         age_recipient=row.age_recipient,
         nda_date=row.nda_date,
+        nda_expires=row.nda_expires,
         status=PartnerStatus(row.status),
         history=tuple(
             StatusChange(at=change.at, status=PartnerStatus(change.status), reason=change.reason)
             for change in row.history
+        ),
+        changes=tuple(
+            PartnerChange(at=c.at, field=c.field, before=c.before, after=c.after, reason=c.reason)
+            for c in row.changes
         ),
     )
 
@@ -35,7 +40,9 @@ class PartnerRepository:
 
     def _query(self) -> Select[PartnerRow]:
         return select(PartnerRow).options(
-            selectinload(PartnerRow.emails), selectinload(PartnerRow.history)
+            selectinload(PartnerRow.emails),
+            selectinload(PartnerRow.history),
+            selectinload(PartnerRow.changes),
         )
 
     def row(self, name: str) -> PartnerRow | None:
@@ -77,6 +84,7 @@ class PartnerRepository:
             tier_id=tier.id,
             age_recipient=partner.age_recipient,
             nda_date=partner.nda_date,
+            nda_expires=partner.nda_expires,
             status=partner.status.value,
         )
         row.emails = [
@@ -100,5 +108,32 @@ class PartnerRepository:
             PartnerStatusRow(at=change.at, status=change.status.value, reason=change.reason)
         )
         row.status = change.status.value
+        self.session.flush()
+        return partner_from_row(row)
+
+    def update(self, partner: Partner, changes: list[PartnerChange]) -> Partner:
+        """Write an edited partner's fields (not its status) and append `changes` to its record."""
+        row = self.row(partner.name)
+        if row is None:
+            raise LookupError(f"partner {partner.name!r} missing")
+        tier = ProgramRepository(self.session).tier_row(partner.tier)
+        if tier is None:
+            raise LookupError(f"tier {partner.tier!r} missing")
+        row.country, row.tier_id, row.tier = partner.country, tier.id, tier
+        row.age_recipient = partner.age_recipient
+        row.nda_date, row.nda_expires = partner.nda_date, partner.nda_expires
+        if tuple(e.email for e in row.emails) != partner.emails:
+            row.emails.clear()
+            self.session.flush()
+            row.emails.extend(
+                PartnerEmailRow(position=position, email=email)
+                for position, email in enumerate(partner.emails)
+            )
+        row.changes.extend(
+            PartnerChangeRow(
+                at=c.at, field=c.field, before=c.before, after=c.after, reason=c.reason
+            )
+            for c in changes
+        )
         self.session.flush()
         return partner_from_row(row)

@@ -285,6 +285,19 @@ class ReleaseRepository:
         row = self.session.get(BundleRow, release_id)
         return None if row is None else (row.sealed, row.sealed_sha256)
 
+    def reseal(self, release_id: str, sealed: bytes, sealed_sha256: str) -> None:
+        """Replace a stored bundle's encryption (same plaintext, a new age recipient)."""
+        row = self.session.get(BundleRow, release_id)
+        if row is None:
+            raise LookupError(f"release {release_id} has no bundle")
+        row.sealed, row.sealed_sha256 = sealed, sealed_sha256
+        self.session.flush()
+
+    def fetched(self, release_id: str) -> bool:
+        """Whether the partner has downloaded this release's bundle."""
+        query = select(FetchRow.id).where(FetchRow.release_id == release_id).limit(1)
+        return self.session.scalar(query) is not None
+
     def add_fetch(self, release_id: str, at: datetime, channel: str) -> None:
         """Log a download."""
         self.session.add(FetchRow(release_id=release_id, at=at, channel=channel))

@@ -12,6 +12,9 @@ from forewarn.encoding import encode
 from forewarn.errors import IntegrityError, ValidationError
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from forewarn.program.amendments import VerifiedAmendment
     from forewarn.program.known_keys import KnownProgramKeys
 
 app = typer.Typer(help="Partner bundles: fetch, verify, acknowledge.", no_args_is_help=True)
@@ -32,10 +35,14 @@ def fetch(
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Write the partner's own encrypted bundle (CASE.bundle.age) once its wave is due."""
+    """Write the partner's own encrypted bundle (CASE.bundle.age) once its wave is due, and
+    each signed embargo amendment of it (CASE.amendment-N.json.age)."""
     from forewarn.program import release
+    from forewarn.program.amendments import sealed_amendments
+    from forewarn.program.partners import get_partner
 
     target = out / f"{case_id}.bundle.age"
+    written: list[str] = []
     # The file is written inside the transaction: a fetch is recorded only once its file exists.
     with common.open_program(ctx) as program, program.session() as session:
         fetched = release.fetch_bundle(
@@ -51,21 +58,30 @@ def fetch(
             partial = target.with_suffix(".age.part")
             partial.write_bytes(fetched.sealed)
             partial.replace(target)
+            recipient = get_partner(session, partner).age_recipient or ""
+            for number, sealed in sealed_amendments(session, fetched.release.id, recipient):
+                path = out / f"{case_id}.amendment-{number}.json.age"
+                path.write_bytes(sealed)
+                written.append(str(path))
         except OSError as exc:
             raise ValidationError(f"cannot write into {out}: {exc.strerror or exc}") from exc
-    data = {"release": fetched.release, "file": str(target)}
-    common.emit(
-        ctx,
-        data,
-        lambda: common.say(f"wrote {target} ({len(fetched.sealed)} bytes)"),
-        json_flag=json_out,
-    )
+    data = {"release": fetched.release, "file": str(target), "amendments": written}
+
+    def render() -> None:
+        common.say(f"wrote {target} ({len(fetched.sealed)} bytes)")
+        for path in written:
+            common.say(f"wrote {path}: a signed embargo amendment (check it with `bundle verify`)")
+
+    common.emit(ctx, data, render, json_flag=json_out)
 
 
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A sealed bundle (.bundle.age) as fetched.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A sealed bundle (.bundle.age) or amendment (.json.age) as fetched."),
+    ],
     identity: Annotated[
         Path | None, typer.Option("--identity", "-i", help="Your age identity file.")
     ] = None,
@@ -82,11 +98,13 @@ def verify(
     ] = False,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Check a bundle's encryption, signature by the pinned program key and every file hash.
+    """Check a bundle's encryption, signature by the pinned program key and every file hash;
+    or an embargo amendment's encryption and signature.
 
     Exit 3 if anything is off: a plaintext bundle, no pinned key, another signer, a changed file.
     """
-    from forewarn.program.bundles import load_public_key, unseal, verify_bundle
+    from forewarn.program.amendments import is_amendment, named_amendment_key, verify_amendment
+    from forewarn.program.bundles import load_public_key, named_program_key, unseal, verify_bundle
     from forewarn.program.known_keys import KnownProgramKeys
 
     data = common.read_file(file)
@@ -101,7 +119,11 @@ def verify(
     recipient = _recipient_of(secret)
     data = unseal(data, secret)
     known = KnownProgramKeys(common.settings(ctx).known_keys_file)
-    pinned, how = _pinned_key(known, recipient, data, public_key, trust_on_first_use)
+    named = named_amendment_key(data) if is_amendment(data) else named_program_key(data)
+    pinned, how = _pinned_key(known, recipient, named, public_key, trust_on_first_use)
+    if is_amendment(data):
+        _render_amendment(ctx, verify_amendment(data, load_public_key(pinned)), how, json_out)
+        return
     verified = verify_bundle(data, load_public_key(pinned))
     result = {
         "release": verified.release,
@@ -149,11 +171,35 @@ def _recipient_of(secret: str) -> str:
         raise ValidationError("the identity file's key is not an age X25519 identity") from None
 
 
+def _render_amendment(
+    ctx: typer.Context, verified: VerifiedAmendment, how: str, json_out: bool
+) -> None:
+    document = verified.document
+
+    def render() -> None:
+        common.say(
+            f"amendment OK: {document['case']} for {document['partner']}, release "
+            f"{document['release_id']}, amendment {document['number']} ({document['change']})"
+        )
+        common.say(
+            f"embargo end {document['embargo_end_before']} → {document['embargo_end_after']}; "
+            f"signed by {verified.public_key}"
+        )
+
+    data = {"amendment": document, "public_key": verified.public_key, "pinned": how}
+    common.emit(ctx, data, render, json_flag=json_out)
+
+
 def _pinned_key(
-    known: KnownProgramKeys, recipient: str, bundle: bytes, given: str | None, tofu: bool
+    known: KnownProgramKeys,
+    recipient: str,
+    named: Ed25519PublicKey,
+    given: str | None,
+    tofu: bool,
 ) -> tuple[str, str]:
-    """The program key to verify against and how it was pinned (`given`, `known`, `first-use`)."""
-    from forewarn.program.bundles import load_public_key, named_program_key, public_key_hex
+    """The program key to verify against and how it was pinned (`given`, `known`, `first-use`);
+    `named` is the key the signed file names, trusted only on first use."""
+    from forewarn.program.bundles import load_public_key, public_key_hex
 
     now = common.now(None)
     if given is not None:
@@ -169,7 +215,7 @@ def _pinned_key(
             hint="pass --public-key (the program's `forewarn audit public-key`) "
             "or --trust-on-first-use",
         )
-    key = public_key_hex(named_program_key(bundle))
+    key = public_key_hex(named)
     return known.pin(recipient, key, at=now).public_key, "first-use"
 
 

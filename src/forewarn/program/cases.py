@@ -17,8 +17,10 @@ from forewarn.domain.validation import (
     validate_cves,
 )
 from forewarn.errors import ConflictError, NotFoundError, ValidationError
+from forewarn.program.amendments import issue_amendments
 from forewarn.program.audit import append_audit
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.policy import embargo_end
 from forewarn.store import CaseRepository
 
 
@@ -114,5 +116,14 @@ def publish_case(
         now,
         keys=keys,
         subject=case_id,
+    )
+    issue_amendments(
+        session,
+        keys,
+        case_id,
+        change="published",
+        before=embargo_end(case),
+        after=at.start,
+        now=now,
     )
     return published

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from forewarn.domain import Case, LeafKind, ReleaseState, Wave
 from forewarn.domain.validation import format_instant, require_name, validate_case_dates
 from forewarn.errors import NotFoundError, ReleaseError, ValidationError
+from forewarn.program.amendments import issue_amendments
 from forewarn.program.artifacts import list_artifacts
 from forewarn.program.audit import append_audit, stamp
 from forewarn.program.cases import actual_day, get_case
@@ -258,6 +259,9 @@ def reschedule(
         now,
         keys=keys,
         subject=case_id,
+    )
+    issue_amendments(
+        session, keys, case_id, change="rescheduled", before=old_end, after=new_end, now=now
     )
     logger.info("case %s rescheduled; %d partners lose lead time", case_id, len(changes))
     return RescheduleResult(case, tuple(waves), tuple(sorted(changes, key=lambda c: c.partner)))

@@ -24,8 +24,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("partners") as batch:
-        batch.add_column(sa.Column("nda_expires", sa.Date(), nullable=True))
+    # Plain ALTER TABLE, not a batch copy: recreating `partners` on SQLite would break the
+    # foreign keys of releases, emails and history rows that point at it.
+    op.add_column("partners", sa.Column("nda_expires", sa.Date(), nullable=True))
     op.create_table(
         "partner_changes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -120,5 +121,4 @@ def downgrade() -> None:
     op.drop_table("outbox")
     op.drop_index(op.f("ix_partner_changes_partner_id"), table_name="partner_changes")
     op.drop_table("partner_changes")
-    with op.batch_alter_table("partners") as batch:
-        batch.drop_column("nda_expires")
+    op.drop_column("partners", "nda_expires")

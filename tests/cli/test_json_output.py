@@ -22,6 +22,7 @@ from conftest import CliRun, ProgramEnv
 from forewarn.cli.app import app
 from forewarn.investigate.report import SCHEMA
 from forewarn.program.bundles import unseal
+from notify_world import start_smtp
 from release_world import CASE, NOTICE, POC, open_bundle, populate
 from trace_world import iso
 
@@ -89,7 +90,7 @@ class Tour:
 
 
 def test_every_json_command_is_exercised(
-    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = populate(program_env)
     tour = Tour(cli, program_env.cli_args())
@@ -101,7 +102,19 @@ def test_every_json_command_is_exercised(
     tour.run(("partner", "suspend"), "Keyless Ltd", "--reason", "audit", "--now", day(10))
     tour.run(("partner", "reinstate"), "Keyless Ltd", "--reason", "cleared", "--now", day(11))
     tour.run(("partner", "remove"), "Newcomer", "--reason", "left", "--now", day(12))
-    assert [p["name"] for p in tour.run(("partner", "list"))][:1] == ["Early 0000"]
+    tour.run(
+        ("partner", "edit"),
+        "Early 0001",
+        "--email",
+        "psirt@early1.example",
+        *("--nda-expires", "2022-01-31", "--reason", "contacts", "--now", day(12)),
+    )
+    csv = tmp_path / "partners.csv"
+    csv.write_text("name,country,tier,emails\nFabrikam Research,FR,standard,a@fabrikam.example\n")
+    tour.run(("partner", "import"), str(csv), "--now", day(12))
+    assert [p["name"] for p in tour.run(("partner", "list"), "--now", day(12))][:1] == [
+        "Early 0000"
+    ]
     shown = tour.run(("partner", "show"), "Keyless Ltd")
     assert [h["at"] for h in shown["history"]][-1] == day(11)
 
@@ -162,6 +175,16 @@ def test_every_json_command_is_exercised(
     tour.run(("hunt",), str(wild), "--workers", "1")
     report = tour.run(("investigate",), CASE, "--evidence", str(wild), "--now", day(30))
     assert report["schema"] == SCHEMA
+
+    smtp = start_smtp()
+    try:
+        for key, value in smtp.env().items():
+            monkeypatch.setenv(key, value)
+        assert tour.run(("mail", "queue"), "--now", day(30))["queued"] == 1
+        assert len(tour.run(("mail", "send"), "--now", day(30))["sent"]) == 1
+        assert [m["state"] for m in tour.run(("mail", "list"))] == ["sent"]
+    finally:
+        smtp.controller.stop()
 
     witness = program_env.settings.key_file.with_name(
         program_env.settings.key_file.stem + ".witness"

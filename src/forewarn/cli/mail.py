@@ -27,7 +27,7 @@ def queue(
         )
 
     def render() -> None:
-        common.say(f"{report.queued} notices queued ({report.leaves_read} audit leaves read)")
+        common.say(f"{report.queued} notice(s) queued ({report.leaves_read} audit leaves read)")
         for name in report.without_address:
             common.warn(f"partner {name!r} has no contact address; nothing was queued for it")
 
@@ -114,7 +114,7 @@ def list_(
         found,
         lambda: common.table(
             "outbox",
-            ("id", "partner", "case", "kind", "state", "tries", "queued", "sent", "last error"),
+            ("id", "partner", "case", "kind", "state", "tries", "sent"),
             [
                 (
                     m.id,
@@ -123,9 +123,7 @@ def list_(
                     m.kind,
                     m.state,
                     m.attempts,
-                    encode(m.created_at),
-                    encode(m.sent_at) if m.sent_at else "",
-                    m.last_error or "",
+                    encode(m.sent_at) if m.sent_at else m.last_error or "",
                 )
                 for m in found
             ],

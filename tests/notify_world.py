@@ -35,6 +35,7 @@ class Inbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
     refuse_next: int = 0
+    refusal: str = "451 4.3.0 mailbox busy, try again later"
     on_message: Callable[[int], None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -42,7 +43,7 @@ class Inbox:
         with self.lock:
             if self.refuse_next:
                 self.refuse_next -= 1
-                return "451 4.3.0 mailbox busy, try again later"
+                return self.refusal
             if self.on_message is not None:
                 self.on_message(len(self.messages))
             content = envelope.content  # type: ignore[attr-defined]
@@ -54,6 +55,7 @@ class Inbox:
         with self.lock:
             self.messages.clear()
             self.refuse_next = 0
+            self.refusal = "451 4.3.0 mailbox busy, try again later"
             self.on_message = None
 
 

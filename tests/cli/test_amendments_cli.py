@@ -99,3 +99,15 @@ def test_every_receiver_gets_a_signed_amendment_that_verifies(program_env, cli, 
 
     audit = cli([*args, "--json", "audit", "verify"])
     assert audit.exit_code == 0, audit.stderr
+    url = program_env.settings.database_url
+    (stored,) = sql(
+        url, "SELECT document FROM amendments WHERE number = 1 AND release_id = :r", r=release_id
+    )
+    sql(
+        url,
+        "UPDATE amendments SET document = :d WHERE number = 1 AND release_id = :r",
+        d=bytes(stored[0]).replace(b"2021-03-05T00", b"2021-04-05T00"),
+        r=release_id,
+    )
+    tampered = cli([*args, "audit", "verify"])
+    assert tampered.exit_code == 3 and "differs from what the log recorded" in tampered.stderr

@@ -189,6 +189,22 @@ def test_a_sender_killed_mid_run_resumes_without_sending_anything_twice(
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_permanent_refusal_fails_the_message_and_the_run(program_env, cli, smtp) -> None:
+    released_world(program_env)
+    smtp.inbox.refuse_next = 1
+    smtp.inbox.refusal = "550 5.1.1 no such mailbox"
+    result = cli([*program_env.cli_args(), "--json", "mail", "send", "--now", _iso(NOTICE)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (len(report["sent"]), len(report["failed"]), report["retried"]) == (1, 1, 0)
+    listed = json.loads(cli([*program_env.cli_args(), "mail", "list", "--json"]).stdout)
+    failed = [m for m in listed if m["state"] == "failed"]
+    assert len(failed) == 1 and "550" in failed[0]["last_error"]
+    later = _send(cli, program_env, NOTICE + timedelta(days=1))
+    assert later["sent"] == [] and len(smtp.inbox.messages) == 1  # a failed one is not retried
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_age_encrypted_notice_opens_with_the_partners_key(
     program_env, cli, smtp, monkeypatch
 ) -> None:

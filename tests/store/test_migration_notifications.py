@@ -43,10 +43,23 @@ def test_notifications_upgrade_and_downgrade_keep_partners(empty_db_url: str) ->
                 "VALUES (1, 1, 0, 'psirt@northwind.example')"
             )
         )
+        for index in range(3):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_leaves (leaf_index, kind, at, payload, subject, leaf_hash) "
+                    "VALUES (:i, 'release', '2021-02-23 00:00:00', '{}', 'r', 'h')"
+                ),
+                {"i": index},
+            )
     engine.dispose()
     migrate.upgrade(empty_db_url, "0010_notifications")
     tables, columns, names = _tables_and_partner_columns(empty_db_url)
     assert NEW_TABLES <= tables and "nda_expires" in columns and names == ["Northwind Labs"]
+    engine = create_engine(empty_db_url)
+    with engine.connect() as connection:
+        # history before the upgrade is not announced: the outbox starts after the last leaf
+        assert connection.scalar(text("SELECT next_leaf FROM outbox_cursor")) == 3
+    engine.dispose()
     migrate.downgrade(empty_db_url, "0007_evidence")
     tables, columns, names = _tables_and_partner_columns(empty_db_url)
     assert not NEW_TABLES & tables and "nda_expires" not in columns

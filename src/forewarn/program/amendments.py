@@ -27,6 +27,7 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,7 +42,7 @@ from forewarn.program.audit import AuditEntry, append_audit_many, stamp
 from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex, seal
 from forewarn.program.keys import ProgramKeys
 from forewarn.store.amendment_repo import AmendmentRepository, StoredAmendment
-from forewarn.store.release_repo import ReleaseRepository
+from forewarn.store.release_repo import ReleaseRepository, StoredLeaf
 
 AMENDMENT_FORMAT = "forewarn-embargo-amendment/1"
 """Format tag of every amendment document."""
@@ -121,6 +122,23 @@ def issue_amendments(
         )
     append_audit_many(session, entries, now, keys=keys)
     return issued
+
+
+def check_amendments(session: Session, leaves: Sequence[StoredLeaf]) -> None:
+    """Raise unless every stored amendment has its leaf with its document's hash, and the
+    reverse (called by `audit verify`)."""
+    logged = {
+        leaf.subject: json.loads(leaf.payload)["document_sha256"]
+        for leaf in leaves
+        if leaf.kind is LeafKind.AMENDMENT
+    }
+    stored = AmendmentRepository(session).all()
+    for amendment in stored:
+        subject = f"{amendment.release_id}#{amendment.number}"
+        if logged.get(subject) != hashlib.sha256(amendment.document).hexdigest():
+            raise IntegrityError(f"amendment {subject} differs from what the log recorded")
+    if len(stored) != len(logged):
+        raise IntegrityError("amendment rows do not match the log")
 
 
 def amendments_for(session: Session, release_id: str) -> list[StoredAmendment]:

@@ -229,8 +229,8 @@ def start_witness(session: Session, public_key: Ed25519PublicKey, witness: Witne
 
 
 def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
-    """Every delivered release, fetch, ack and registered evidence item in the tables has its
-    leaf, and agrees with it."""
+    """Every delivered release, fetch, ack, registered evidence item and embargo amendment in
+    the tables has its leaf, and agrees with it."""
     by_release = {leaf.subject: leaf for leaf in leaves if leaf.kind is LeafKind.RELEASE}
     repo = ReleaseRepository(session)
     count = 0
@@ -249,9 +249,11 @@ def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
     if (fetches, acks) != (logged[LeafKind.FETCH], logged[LeafKind.ACK]):
         raise IntegrityError("fetch or acknowledgement rows do not match the log")
     # imported here: the evidence use cases append leaves through this module
+    from forewarn.program.amendments import check_amendments
     from forewarn.program.evidence import check_custody
 
     check_custody(session, leaves)
+    check_amendments(session, leaves)
     return count
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from forewarn.store.models import PartnerRow
@@ -73,12 +73,20 @@ class AmendmentRepository:
 
     def for_release(self, release_id: str) -> list[StoredAmendment]:
         """A release's amendments, oldest first."""
+        return self._select(AmendmentRow.release_id == release_id)
+
+    def all(self) -> list[StoredAmendment]:
+        """Every amendment, for audit cross-checks."""
+        return self._select(None)
+
+    def _select(self, where: ColumnElement[bool] | None) -> list[StoredAmendment]:
         query = (
             select(AmendmentRow, PartnerRow.name)
             .join(PartnerRow, PartnerRow.id == AmendmentRow.partner_id)
-            .where(AmendmentRow.release_id == release_id)
-            .order_by(AmendmentRow.number)
+            .order_by(AmendmentRow.id)
         )
+        if where is not None:
+            query = query.where(where)
         return [
             StoredAmendment(
                 row.release_id,

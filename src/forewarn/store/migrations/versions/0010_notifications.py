@@ -6,8 +6,9 @@ Create Date: 2026-12-01
 
 Partners gain an NDA expiry date and a history of edits (`partner edit`, `partner import`).
 The outbox holds one mail per partner and audit event (`forewarn mail send` delivers it); its
-cursor says how far the audit log has been read. Amendments are the signed documents telling a
-partner that a case's embargo moved or ended.
+cursor says how far the audit log has been read, and starts after the last leaf that exists
+when the migration runs (history before it is not announced). Amendments are the signed
+documents telling a partner that a case's embargo moved or ended.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ def upgrade() -> None:
         sa.Column("next_leaf", sa.Integer(), nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_outbox_cursor_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_cursor")),
+    )
+    # A program that already has a history announces only what happens from now on: without
+    # this, the first `mail send` would mail every partner about every release it ever had.
+    op.execute(
+        "INSERT INTO outbox_cursor (id, next_leaf) "
+        "SELECT 1, COALESCE(MAX(leaf_index) + 1, 0) FROM audit_leaves"
     )
     op.create_table(
         "amendments",

@@ -146,9 +146,12 @@ def add_artifact(
     name: Annotated[
         str | None, typer.Option("--name", help="Artifact name (default: the file name).")
     ] = None,
+    now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Add a file to a case, encrypted at rest; say what its marks buy at this program's size."""
+    """Add a file to a case, encrypted at rest; say what its marks buy at this program's size.
+
+    After a wave went out the addition is logged, and announced to partners by `mail send`."""
     from forewarn.cli import capacity as wording
     from forewarn.encoding import encode
     from forewarn.program import artifacts
@@ -164,6 +167,7 @@ def add_artifact(
             content=content,
             kind=kind,
             min_tier=min_tier,
+            now=common.now(now),
         )
         found = case_capacity(session, program.keys, case_id, [artifact.name])
     record = encode(artifact)

@@ -34,3 +34,5 @@ class LeafKind(enum.StrEnum):
     """A partner's record was edited (contacts, tier, age key, NDA), with what changed."""
     AMENDMENT = "amendment"
     """A signed embargo amendment was issued to a partner who had received the case."""
+    ARTIFACT = "artifact"
+    """An artifact was added to a case after partners had received it."""

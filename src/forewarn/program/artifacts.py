@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Artifact, ArtifactKind, Tier
+from forewarn.domain import Artifact, ArtifactKind, LeafKind, ReleaseState, Tier
 from forewarn.domain.validation import validate_artifact_name
 from forewarn.errors import ConflictError, IntegrityError, NotFoundError, ValidationError
+from forewarn.program.audit import append_audit
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.rule_files import check_rule_file
 from forewarn.program.tiers import get_tier, list_tiers
 from forewarn.store import CaseRepository, SealedContent
+from forewarn.store.release_repo import ReleaseRepository
 
 ENCRYPTION_PURPOSE = "artifact-encryption"
 """HKDF purpose of the key that seals artifacts at rest."""
@@ -74,8 +77,14 @@ def add_artifact(
     content: bytes,
     kind: ArtifactKind,
     min_tier: str | None = None,
+    now: datetime | None = None,
 ) -> Artifact:
-    """Add a file to a case, sealed at rest; `min_tier` defaults to the lowest tier allowed."""
+    """Add a file to a case, sealed at rest; `min_tier` defaults to the lowest tier allowed.
+
+    Once partners hold the case (a release was delivered), the addition changes what exists
+    against what they received: it is then an `artifact` audit leaf at `now` (required then),
+    which `mail send` announces to them without naming or quoting the artifact.
+    """
     get_case(session, case_id)
     validate_artifact_name(name)
     if len(content) > MAX_ARTIFACT_BYTES:
@@ -100,7 +109,17 @@ def add_artifact(
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
     )
-    return repo.add_artifact(artifact, seal(keys, case_id, name, content))
+    delivered = ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
+    if delivered and now is None:
+        raise ValidationError(
+            f"case {case_id} has been released: adding an artifact is recorded at a time",
+            hint="pass --now (or let the clock give it)",
+        )
+    stored = repo.add_artifact(artifact, seal(keys, case_id, name, content))
+    if delivered and now is not None:
+        payload = {"case": case_id, "name": name, "kind": kind.value, "sha256": artifact.sha256}
+        append_audit(session, LeafKind.ARTIFACT, payload, now, keys=keys, subject=case_id)
+    return stored
 
 
 def get_artifact(session: Session, case_id: str, name: str) -> Artifact:

@@ -1,11 +1,12 @@
 """Partner notices: which audit events call for a mail, to whom, saying what.
 
 The outbox is filled from the audit log, not by hooks in each use case: every release (a
-partner's wave is due), reschedule (the planned patch date moved) and publication is already a
-leaf, written in the same transaction as the change itself, whoever made it (the CLI, a
-scheduler, the API). `queue_notices` reads the leaves after the outbox's cursor, queues one mail
-per partner concerned and moves the cursor, in one transaction; `(leaf, partner)` is unique in
-the outbox, so reading a leaf twice never queues twice.
+partner's wave is due), reschedule (the planned patch date moved), publication and artifact
+added after a release is already a leaf, written in the same transaction as the change itself,
+whoever made it (the CLI, a scheduler, the API). `queue_notices` reads the leaves after the
+outbox's cursor, queues one mail per partner concerned and moves the cursor, in one
+transaction; `(leaf, partner)` is unique in the outbox, so reading a leaf twice never queues
+twice.
 
 A notice says what changed and links to the portal (`<portal>/portal/cases/<case>`). It never
 carries embargoed content: no title, product, advisory text, PoC, CVE or CVSS, and not the
@@ -32,13 +33,14 @@ from forewarn.store.outbox_repo import EventLeaf, NewMessage, OutboxRepository
 
 logger = logging.getLogger(__name__)
 
-NOTICE_LEAVES = (LeafKind.RELEASE, LeafKind.RESCHEDULE, LeafKind.PUBLICATION)
+NOTICE_LEAVES = (LeafKind.RELEASE, LeafKind.RESCHEDULE, LeafKind.PUBLICATION, LeafKind.ARTIFACT)
 """Audit events that are announced to partners."""
 
 NOTICE_KINDS = {
     LeafKind.RELEASE: "wave-due",
     LeafKind.RESCHEDULE: "patch-moved",
     LeafKind.PUBLICATION: "published",
+    LeafKind.ARTIFACT: "new-artifact",
 }
 """The outbox `kind` of each announced event."""
 
@@ -87,6 +89,13 @@ def _texts(leaf: EventLeaf, payload: dict[str, str], link: str) -> tuple[str, st
             f"The embargo now ends {after} 00:00 UTC.\n\n"
             f"A signed embargo amendment is available with your bundle: {link}"
         )
+    if leaf.kind is LeafKind.ARTIFACT:
+        return f"{case}: a new artifact", (
+            f"A new {payload['kind']} artifact was added to case {case} after your copy was "
+            "released.\n"
+            "It is not in the bundle you received; the program will tell you how it is shared.\n\n"
+            f"Case page: {link}"
+        )
     return f"{case}: the patch is public", (
         f"The patch of case {case} was released to the public ({payload['patch_actual']}).\n"
         "The embargo has ended.\n\n"
@@ -108,7 +117,7 @@ def compose(leaf: EventLeaf, partner: str, program_name: str, link: str) -> tupl
 
 def _concerned(session: Session, leaf: EventLeaf) -> list[str]:
     """Partners an event concerns: the receiver of a release; every partner that had the case
-    for a reschedule or a publication (only they know of it). Inactive partners get nothing."""
+    for the other events (only they know of it). Inactive partners get nothing."""
     payload = json.loads(leaf.payload)
     if leaf.kind is LeafKind.RELEASE:
         names = [str(payload["partner"])]

@@ -157,6 +157,7 @@ def generate_rules(
                 content=text.encode("utf-8"),
                 kind=ArtifactKind.RULES,
                 min_tier=min_tier,
+                now=now,
             )
         )
     return stored

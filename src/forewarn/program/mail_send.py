@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -125,6 +125,37 @@ def _try(
     return error, False, tries
 
 
+@dataclass
+class _Outcome:
+    """What a run has settled so far."""
+
+    sent: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    retried: int = 0
+
+    def settle(
+        self,
+        outbox: OutboxRepository,
+        message: OutboxMessage,
+        error: str | None,
+        permanent: bool,
+        *,
+        now: datetime,
+    ) -> None:
+        """`sending → sent | failed | pending` for the message just tried."""
+        if error is None:
+            outbox.settle(message.id, "sent", now=now)
+            self.sent.append(message.message_id)
+        elif permanent or message.attempts + 1 >= MAX_ATTEMPTS:
+            outbox.settle(message.id, "failed", now=now, error=error)
+            self.failed.append(message.message_id)
+        else:
+            later = now + RETRY_LATER * 2**message.attempts
+            outbox.settle(message.id, "pending", now=now, error=error, retry_at=later)
+            self.deferred.append(message.message_id)
+
+
 def send_outbox(
     sessions: Sessions,
     transport: Transport,
@@ -143,15 +174,18 @@ def send_outbox(
         resumed = OutboxRepository(session).release_stale(
             now - stale_after, "its sender stopped while sending; sent again, same Message-ID"
         )
-    sent: list[str] = []
-    deferred: list[str] = []
-    failed: list[str] = []
-    retried = 0
+    outcome = _Outcome()
+    settle: tuple[OutboxMessage, str | None, bool] | None = None
     last = 0
     try:
         while True:
+            # One transaction settles the message just sent and claims the next: one commit per
+            # message, and still never more than one message in `sending`.
             with sessions() as session:
                 outbox = OutboxRepository(session)
+                if settle is not None:
+                    outcome.settle(outbox, *settle, now=now)
+                    settle = None
                 message = outbox.next_due(now, last)
                 if message is None:
                     break
@@ -161,23 +195,23 @@ def send_outbox(
             error, permanent, tries = _try(
                 transport, build_message(message, smtp, now), retries, backoff, sleep
             )
-            retried += tries - 1
-            with sessions() as session:
-                outbox = OutboxRepository(session)
-                if error is None:
-                    outbox.settle(message.id, "sent", now=now)
-                    sent.append(message.message_id)
-                elif permanent or message.attempts + 1 >= MAX_ATTEMPTS:
-                    outbox.settle(message.id, "failed", now=now, error=error)
-                    failed.append(message.message_id)
-                else:
-                    later = now + RETRY_LATER * 2**message.attempts
-                    outbox.settle(message.id, "pending", now=now, error=error, retry_at=later)
-                    deferred.append(message.message_id)
+            outcome.retried += tries - 1
+            settle = (message, error, permanent)
     finally:
         transport.close()
-    logger.info("outbox: %d sent, %d deferred, %d failed", len(sent), len(deferred), len(failed))
-    return SendReport(queued, tuple(sent), retried, tuple(deferred), tuple(failed), resumed)
+        if settle is not None:  # an error escaped between the send and its settling
+            with sessions() as session:
+                outcome.settle(OutboxRepository(session), *settle, now=now)
+    done = outcome
+    logger.info(
+        "outbox: %d sent, %d deferred, %d failed",
+        len(done.sent),
+        len(done.deferred),
+        len(done.failed),
+    )
+    return SendReport(
+        queued, tuple(done.sent), done.retried, tuple(done.deferred), tuple(done.failed), resumed
+    )
 
 
 def queue_only(

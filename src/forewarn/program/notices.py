@@ -21,13 +21,13 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import LeafKind, PartnerStatus
+from forewarn.domain import LeafKind, Partner, PartnerStatus
 from forewarn.errors import ConfigError
-from forewarn.program.partners import get_partner
 from forewarn.store import PartnerRepository, ProgramRepository
 from forewarn.store.outbox_repo import EventLeaf, NewMessage, OutboxRepository
 
@@ -115,15 +115,17 @@ def compose(leaf: EventLeaf, partner: str, program_name: str, link: str) -> tupl
     return f"[{program_name}] {subject}", body
 
 
-def _concerned(session: Session, leaf: EventLeaf) -> list[str]:
+def _concerned(
+    session: Session, leaf: EventLeaf, payload: dict[str, Any], partners: dict[str, Partner]
+) -> list[Partner]:
     """Partners an event concerns: the receiver of a release; every partner that had the case
     for the other events (only they know of it). Inactive partners get nothing."""
-    payload = json.loads(leaf.payload)
     if leaf.kind is LeafKind.RELEASE:
         names = [str(payload["partner"])]
     else:
         names = [name for _, name in OutboxRepository(session).receivers(payload["case"], leaf.at)]
-    return [n for n in names if get_partner(session, n).status is PartnerStatus.ACTIVE]
+    found = [partners[n] for n in names if n in partners]
+    return [p for p in found if p.status is PartnerStatus.ACTIVE]
 
 
 def queue_notices(
@@ -139,18 +141,18 @@ def queue_notices(
     program = ProgramRepository(session).get()
     name = "forewarn" if program is None else program.name
     domain = sender.rpartition("@")[2] or "localhost"
-    partners = PartnerRepository(session)
+    partners = {p.name: p for p in PartnerRepository(session).all()}
+    ids = outbox.partner_ids()
     queued, silent = 0, []
     for leaf in leaves:
         payload = json.loads(leaf.payload)
         link = portal_link(portal_url, str(payload["case"]))
-        for partner_name in _concerned(session, leaf):
-            partner = get_partner(session, partner_name)
-            partner_id = partners.id_of(partner_name)
+        for partner in _concerned(session, leaf, payload, partners):
+            partner_id = ids.get(partner.name)
             if not partner.emails or partner_id is None:
-                silent.append(partner_name)
+                silent.append(partner.name)
                 continue
-            subject, body = compose(leaf, partner_name, name, link)
+            subject, body = compose(leaf, partner.name, name, link)
             message = NewMessage(
                 message_id=f"<{uuid.uuid4().hex}@{domain}>",
                 source_leaf=leaf.index,

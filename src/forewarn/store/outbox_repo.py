@@ -164,6 +164,12 @@ class OutboxRepository:
         )
         return [(pid, name) for pid, name in self.session.execute(query)]
 
+    def partner_ids(self) -> dict[str, int]:
+        """Every partner's surrogate key by name (one query for a whole queueing run)."""
+        return {
+            name: pid for pid, name in self.session.execute(select(PartnerRow.id, PartnerRow.name))
+        }
+
     def add(self, message: NewMessage, now: datetime) -> bool:
         """Queue a mail; `False` when that event was queued for that partner already."""
         exists = self.session.scalar(

@@ -123,6 +123,15 @@ def test_edit_keeps_history_and_a_key_rotation_reseals_stored_bundles(
     assert json.loads(leaves[-2][1])["resealed"] == result["resealed"]
     assert cli([*args, "audit", "verify"]).exit_code == 0
 
+    exported = tmp_path / "export" / "program.yaml"
+    assert cli([*args, "program", "export", str(exported), "--plaintext"]).exit_code == 0
+    fresh = ["--db", f"sqlite:///{tmp_path / 'fresh.db'}", "--key-file", str(tmp_path / "f.key")]
+    assert cli([*fresh, "init", "--now", "2021-01-01T00:00Z"]).exit_code == 0
+    imported = cli([*fresh, "program", "import", str(exported), "--now", "2021-01-01T00:05Z"])
+    assert imported.exit_code == 0, imported.stderr
+    copied = json.loads(cli([*fresh, "partner", "show", "Early 0000", "--json"]).stdout)
+    assert copied["changes"] == shown["changes"]
+
 
 CSV_GOOD = """name,country,tier,emails,age_recipient,nda_date,nda_expires
 Fabrikam Research,FR,standard,psirt@fabrikam.example;soc@fabrikam.example,,2021-01-01,2021-12-31

@@ -55,6 +55,10 @@ def validate_partner(session: Session, partner: Partner) -> Partner:
         require_name(change.reason, "reason")
     if partner.nda_date and partner.nda_expires and partner.nda_expires < partner.nda_date:
         raise ValidationError(f"partner {partner.name!r}: the NDA expires before it was signed")
+    for edit in partner.changes:
+        _require_aware(edit.at)
+        require_name(edit.field, "changed field")
+        require_name(edit.reason, "reason")
     for earlier, later in zip(partner.history, partner.history[1:], strict=False):
         if later.at < earlier.at:
             raise ValidationError(f"partner {partner.name!r} has a history out of order")

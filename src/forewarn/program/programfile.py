@@ -27,6 +27,7 @@ from forewarn.domain import (
     CaseStatus,
     EventKind,
     Partner,
+    PartnerChange,
     PartnerStatus,
     StatusChange,
     Tier,
@@ -103,6 +104,18 @@ class HistoryEntry(_Model):
     _at = field_validator("at", mode="before")(_time_text)
 
 
+class ChangeEntry(_Model):
+    """One edit of a partner's record (`partner edit`, `partner import`)."""
+
+    at: str
+    field: str
+    before: str
+    after: str
+    reason: str
+
+    _at = field_validator("at", mode="before")(_time_text)
+
+
 class PartnerEntry(_Model):
     """A partner as written in the file."""
 
@@ -114,6 +127,7 @@ class PartnerEntry(_Model):
     nda_date: date | None = None
     nda_expires: date | None = None
     history: list[HistoryEntry] = []
+    changes: list[ChangeEntry] = []
 
     _dates = field_validator("nda_date", "nda_expires")(_in_calendar)
 
@@ -290,6 +304,16 @@ def import_program(
                 nda_date=entry.nda_date,
                 nda_expires=entry.nda_expires,
                 history=history,
+                changes=tuple(
+                    PartnerChange(
+                        at=parse_instant(c.at),
+                        field=c.field,
+                        before=c.before,
+                        after=c.after,
+                        reason=c.reason,
+                    )
+                    for c in entry.changes
+                ),
             ),
         )
     for case in _related_first(document.cases):
@@ -386,6 +410,16 @@ def build_program_file(session: Session) -> ProgramFile:
                 history=[
                     HistoryEntry(at=format_instant(c.at), status=c.status, reason=c.reason)
                     for c in partner.history
+                ],
+                changes=[
+                    ChangeEntry(
+                        at=format_instant(c.at),
+                        field=c.field,
+                        before=c.before,
+                        after=c.after,
+                        reason=c.reason,
+                    )
+                    for c in partner.changes
                 ],
             )
             for partner in partners.list_partners(session)

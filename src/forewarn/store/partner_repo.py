@@ -95,6 +95,12 @@ class PartnerRepository:
             PartnerStatusRow(at=change.at, status=change.status.value, reason=change.reason)
             for change in partner.history
         ]
+        row.changes = [
+            PartnerChangeRow(
+                at=c.at, field=c.field, before=c.before, after=c.after, reason=c.reason
+            )
+            for c in partner.changes
+        ]
         self.session.add(row)
         self.session.flush()
         return partner_from_row(row)

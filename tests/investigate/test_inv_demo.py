@@ -37,6 +37,45 @@ def test_the_demo_writes_its_report(demo: tuple[DemoOutcome, float]) -> None:
     assert json.loads(outcome.json.read_text())["case"]["id"] == "FW-2021-0001"
 
 
+def test_wave_1_predates_every_notice_and_no_partner_explains_it(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    wave1 = demo[0].result.activities[0]
+    assert str(wave1.start) == "2021-01-03"
+    assert wave1.exposed_partners == () and wave1.timing is None
+    for hypothesis in wave1.hypotheses:
+        if hypothesis.kind is HypothesisKind.PARTNER_LEAK:
+            assert hypothesis.verdict is Verdict.RULED_OUT
+
+
+def test_wave_2_is_a_leak_by_the_partner_whose_copy_escaped(
+    demo: tuple[DemoOutcome, float],
+) -> None:
+    outcome = demo[0]
+    with scenario_dir() as folder:
+        leaker = load_attack(folder / "attack.yaml").leak.partner
+    wave2 = outcome.result.activities[1]
+    assert str(wave2.start) == "2021-02-27"
+    assert wave2.timing is not None and wave2.timing.delta_days == 4  # Feb 23 → Feb 27
+    assert "4 days after the notice" in outcome.result.headline
+    assert "onset 4 days after the notice of 2021-02-23" in outcome.report.read_text()
+    assert json.loads(outcome.json.read_text())["activities"][1]["timing"]["delta_days"] == 4
+    assert len(wave2.exposed_partners) == 16  # the early-access tier only
+    top = wave2.hypotheses[0]
+    assert (top.kind, top.subject, top.verdict) == (
+        HypothesisKind.PARTNER_LEAK,
+        leaker,
+        Verdict.LEADING,
+    )
+    tool = next(f for f in wave2.findings if f.kind == "python")
+    assert [m.artifact for m in tool.matches] == ["poc.py"]  # it derives from the shared PoC…
+    assert [s.partner for s in tool.suspects if s.accused] == [leaker]  # …and carries its marks
+    accused = [s for f in wave2.findings for s in f.suspects if s.accused]
+    assert {s.partner for s in accused} == {leaker}
+    assert all(s.false_accusation_bound <= 1e-3 for s in accused)
+    assert leaker in outcome.result.headline and "false-accusation bound" in outcome.result.headline
+
+
 def test_the_web_log_of_the_tools_runs_alone_names_the_leaker(
     demo: tuple[DemoOutcome, float],
 ) -> None:

@@ -40,7 +40,7 @@ def test_every_seed_is_read_or_refused(name: str) -> None:
 
 
 def test_a_short_fuzz_run_of_every_reader_finds_no_crash(tmp_path: Path) -> None:
-    done = subprocess.run(  # noqa: S603 - the project's own fuzz driver
+    done = subprocess.run(
         [sys.executable, str(BENCH / "fuzz.py"), "--runs", "1500", "--keep", str(tmp_path)],
         capture_output=True,
         text=True,

@@ -56,6 +56,7 @@ demo: $(RUNTIME)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/bandit -q -c pyproject.toml -r src
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src

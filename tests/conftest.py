@@ -30,6 +30,9 @@ from forewarn.program.service import Program, init_program, open_program
 from forewarn.settings import Settings, sqlite_url
 from forewarn.store import migrate
 
+pytest_plugins = ("log_scan", "pytester")
+"""Every test's log output is scanned for secrets and embargoed content (`tests/log_scan.py`)."""
+
 PG_ADMIN_URL = os.environ.get(
     "FOREWARN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

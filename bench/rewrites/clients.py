@@ -55,12 +55,12 @@ def send(host, port, method, target, headers, body, timeout):
 REQUESTS_PREPARED = Client(
     "import requests\n",
     """
-def send(host, port, method, target, headers, body):
+def send(host, port, method, target, headers, body, timeout):
     with requests.Session() as session:
         session.trust_env = False
         url = "http://%s:%d%s" % (host, port, target)
         prepared = requests.Request(method, url, headers=dict(headers), data=body).prepare()
-        answer = session.send(prepared, timeout=10)
+        answer = session.send(prepared, timeout=timeout)
         return answer.status_code, answer.content
 """,
 )

@@ -69,6 +69,19 @@ def _bound(helper: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr]:
     return values
 
 
+def _answer_read(helper: ast.FunctionDef) -> ast.expr:
+    """How the helper reads the answer (`response.read(n)`, `response.content[:n]`), kept as
+    the copy wrote it: its size is one of the copy's behaviour constants."""
+    for node in ast.walk(helper):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "read":
+                return node
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+            if node.value.attr == "content":
+                return node
+    raise ValueError(f"{helper.name} reads no answer")
+
+
 def _inlined(
     helper: ast.FunctionDef, target: ast.expr, call: ast.Call, client: str
 ) -> list[ast.stmt]:
@@ -86,14 +99,12 @@ def _inlined(
     )
     sent = _Substitute(values).visit(copy.deepcopy(request))
     connection = ast.unparse(values[first])
+    read = ast.unparse(_answer_read(helper))
     if client == "http.client":
-        code = (
-            f"{connection}.getresponse()",
-            "(response.status, response.read(512))",
-        )
+        code = (f"{connection}.getresponse()", f"(response.status, {read})")
         lines = [ast.Expr(sent), ast.parse(f"response = {code[0]}").body[0]]
     else:
-        code = ("", "(response.status_code, response.content[:512])")
+        code = ("", f"(response.status_code, {read})")
         lines = [ast.Assign([ast.Name("response", ast.Store())], sent)]
     answer = ast.parse(code[1], mode="eval").body
     return [*lines, ast.Assign([target], answer)]

@@ -25,7 +25,7 @@ import json
 import math
 from datetime import UTC, date, datetime, timedelta
 from pathlib import PurePath
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from forewarn.domain.timeline import TimePoint
 from forewarn.domain.validation import format_duration, format_instant, format_time_point
@@ -102,4 +102,13 @@ def dumps(value: object, *, indent: int | None = 2) -> str:
     return json.dumps(encode(value), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
-__all__ = ["JsonValue", "dumps", "encode", "utf8_text"]
+def decode_json(text: str | bytes) -> Any:
+    """`json.loads` for outside input: nesting too deep for the parser (a `RecursionError`) is
+    reported as the `ValueError` that every caller already turns into a clear refusal."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+__all__ = ["JsonValue", "decode_json", "dumps", "encode", "utf8_text"]

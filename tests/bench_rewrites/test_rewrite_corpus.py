@@ -121,11 +121,11 @@ def test_each_capture_reads_back_as_the_copy_s_requests(attack: Attack) -> None:
     ids=lambda a: f"{a.poc}:{a.name}",
 )
 def test_rewrites_and_fragments_read_no_wrong_wire_bit(attack: Attack) -> None:
-    from forewarn.marks.channels.wire import WireChannel
+    from forewarn.marks import default_registry
 
     copy = leak(attack.poc)
     original = next(p for p in POCS if p.name == attack.poc).path.read_text()
-    channel = WireChannel()
+    (channel,) = [c for c in default_registry().for_kind(ArtifactKind.POC) if c.name == "wire"]
     truth = channel.extract(original, copy.source)
     assert None not in truth
     for data in attack.build(copy).files.values():

@@ -115,3 +115,12 @@ def test_a_deeply_nested_key_file_is_damaged_not_a_crash(
         cli(["--db", program_env.settings.database_url, "--key-file", str(key), "case", "list"]),
         "damaged",
     )
+
+
+def test_a_deeply_nested_proof_or_document_is_refused_not_a_crash(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    _refused(cli(["audit", "verify-proof", str(deep), "--public-key", "00" * 32]), "not a proof")
+    _refused(cli([*program_env.cli_args(), "case", "import", str(deep)]))

@@ -7,7 +7,7 @@ import yara
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forewarn.domain.wire import UNKNOWN, HttpRequest
+from forewarn.domain.wire import PLACEHOLDER, HttpRequest
 from forewarn.errors import ValidationError
 from forewarn.exchange.rules import syntax
 from forewarn.exchange.rules.match import buffers, compile_file, compile_rule, matches
@@ -48,7 +48,7 @@ def test_stable_pieces_keep_what_every_copy_shows() -> None:
         "readme_8144",
         "txt"[0:0] + "2.txt"[1:],
     )
-    assert stable_pieces([f"a{UNKNOWN}bcdef", f"a{UNKNOWN}bcdef"]) == ("a", "bcdef")
+    assert stable_pieces([f"a{PLACEHOLDER}bcdef", f"a{PLACEHOLDER}bcdef"]) == ("a", "bcdef")
     assert stable_pieces([]) == ()
     assert distinctive("/ecp/proxyLogon.ecp") and not distinctive("application/json")
     assert (

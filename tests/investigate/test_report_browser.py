@@ -199,8 +199,12 @@ def test_every_section_has_its_rows(opened: Opened) -> None:
     commands = sections["Recommendations"]["recommendations"]
     assert commands and all(c.startswith("forewarn ") for c in commands)
     assert any(c.startswith("forewarn case reschedule FW-2021-0001") for c in commands)
-    accused = opened.page.locator("td .accused")
-    assert accused.count() == 1 and accused.is_visible()
+    accused = opened.page.locator("td .accused")  # the tool and the web log of its runs
+    assert accused.count() >= 1 and accused.first.is_visible()
+    with scenario_dir() as folder:
+        leaker = load_attack(folder / "attack.yaml").leak.partner
+    rows = opened.page.locator("tr.accused-row:has(td[data-label=Decision]) td[data-label=Partner]")
+    assert set(rows.all_inner_texts()) == {leaker}
 
 
 def test_full_page_screenshot_is_saved(opened: Opened) -> None:

@@ -17,8 +17,9 @@ from forewarn.domain import (
     StatusChange,
     Tier,
 )
+from forewarn.domain.validation import parse_duration
 from forewarn.errors import ReleaseError, ValidationError
-from forewarn.program.policy import embargo_end, parse_duration, parse_rules, plan_waves
+from forewarn.program.policy import embargo_end, parse_rules, plan_waves
 from policy_world import ALL_KINDS, CASE, KEY, artifact
 
 MAPP = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
-from forewarn.encoding import dumps
+from forewarn.encoding import decode_json, dumps
 from forewarn.errors import IntegrityError
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -145,7 +144,7 @@ def verify_proof(
     from forewarn.program.bundles import load_public_key
 
     try:
-        document = json.loads(common.read_file(file))
+        document = decode_json(common.read_file(file))
     except ValueError:
         raise IntegrityError(f"{file} is not a proof document (JSON)") from None
     if not isinstance(document, dict):

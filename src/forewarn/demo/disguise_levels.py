@@ -253,7 +253,7 @@ def _pad(tree: ast.Module, rng: random.Random) -> None:
 
 def disguise_python(source: str, level: int, seed: int) -> str:
     """The first `level` disguises applied to Python `source`; the result behaves the same."""
-    rng = random.Random(seed)  # noqa: S311 - a benchmark corpus, not security
+    rng = random.Random(seed)  # noqa: S311 - a benchmark corpus, not security  # nosec B311
     if level >= 2:
         source = rename(source, lambda name, rank, function: temp_name(rng))
     tree = ast.parse(source)

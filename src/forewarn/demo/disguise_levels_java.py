@@ -320,7 +320,7 @@ def _pad(source: bytes, rng: random.Random) -> bytes:
 
 def disguise_java(source: str, level: int, seed: int) -> str:
     """The first `level` disguises applied to Java `source`."""
-    rng = random.Random(seed)  # noqa: S311 - a benchmark corpus, not security
+    rng = random.Random(seed)  # noqa: S311 - a benchmark corpus, not security  # nosec B311
     raw = source.encode()
     if level >= 2:
         raw = _rename(raw, rng)

@@ -214,7 +214,7 @@ def _stage_evidence(program: Program, script: AttackScript, evidence: Path) -> N
 def _stage_weblogs(script: AttackScript, logs: _Logs, copy: bytes, evidence: Path) -> None:
     """The web logs of a server the leaked tool was run against, around background traffic."""
     leak = script.leak
-    rng = random.Random(f"{script.case}:weblogs")  # noqa: S311 - staged log noise, not security
+    rng = random.Random(f"{script.case}:weblogs")  # noqa: S311 - staged log noise, not security  # nosec B311
     with tempfile.TemporaryDirectory() as scratch:
         partner_copy = Path(scratch) / leak.artifact
         partner_copy.write_bytes(copy)

@@ -9,7 +9,7 @@ probes and ordinary user traffic around them come from a seeded generator.
 from __future__ import annotations
 
 import random
-import subprocess
+import subprocess  # the standard library's subprocess, for our own tools  # nosec B404
 import sys
 import threading
 import urllib.parse
@@ -98,7 +98,7 @@ def run_poc(script: Path, runs: int) -> list[list[Request]]:
             start = len(requests)
             argv = [sys.executable, "-I", str(script), "--host", "127.0.0.1", "--port", str(port)]
             try:
-                subprocess.run(  # noqa: S603 - our own benign PoC, local server only
+                subprocess.run(  # noqa: S603 - our own benign PoC, local server only  # nosec B603
                     argv, check=True, capture_output=True, timeout=RUN_TIMEOUT
                 )
             except (subprocess.SubprocessError, OSError) as exc:

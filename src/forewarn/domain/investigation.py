@@ -165,7 +165,7 @@ class EvidenceKind(enum.StrEnum):
     TIMING = "timing"
     SIMILARITY = "similarity"
     FINGERPRINT = "fingerprint"
-    TOKEN = "token"  # noqa: S105 - an evidence kind, not a secret
+    TOKEN = "token"  # noqa: S105 - an evidence kind, not a secret  # nosec B105
 
 
 @dataclass(frozen=True, slots=True)

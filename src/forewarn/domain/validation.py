@@ -39,10 +39,13 @@ TIER_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 """A plausible address; deliverability is not our business."""
 
-DURATION_PATTERN = re.compile(r"^(?P<amount>\d+)(?P<unit>[dhms])$")
-"""Durations such as `14d`, `36h`, `90m`, `30s`."""
+DURATION_PATTERN = re.compile(r"^\s*(?P<amount>\d+)\s*(?P<unit>[ydhms])\s*$")
+"""Durations such as `3y`, `14d`, `36h`, `90m`, `30s` (a year is 365 days)."""
 
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+"""The units a duration is written in, largest first (`format_duration` picks one)."""
+_READ_UNIT_SECONDS = {"y": 365 * 86_400, **_UNIT_SECONDS}
+"""The units a duration is read in: policies also count in years."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -267,11 +270,12 @@ def format_time_point(point: TimePoint) -> str:
 
 
 def parse_duration(text: str) -> timedelta:
-    """`14d`, `36h`, `90m` or `30s`."""
-    match = DURATION_PATTERN.match(text.strip())
+    """`3y`, `14d`, `36h`, `90m` or `30s`: the one reader of durations (flags, program files,
+    policy rules)."""
+    match = DURATION_PATTERN.match(str(text))
     if not match:
-        raise ValidationError(f"bad duration {text!r}", hint="expected e.g. 14d, 36h, 90m")
-    seconds = int(match["amount"]) * _UNIT_SECONDS[match["unit"]]
+        raise ValidationError(f"not a duration: {text!r}", hint="write it as 14d, 36h, 90m or 3y")
+    seconds = int(match["amount"]) * _READ_UNIT_SECONDS[match["unit"]]
     return require_duration(seconds, text)
 
 

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from forewarn.domain import Release, ReleasedArtifact
+from forewarn.encoding import decode_json
 from forewarn.errors import IntegrityError, ReleaseError
 
 BUNDLE_FORMAT = "forewarn-bundle/1"
@@ -195,7 +196,7 @@ def _signed_parts(bundle: bytes) -> _Signed:
     if manifest_bytes is None or signature_text is None:
         raise IntegrityError("bundle has no manifest or no signature")
     try:
-        document = json.loads(manifest_bytes)
+        document = decode_json(manifest_bytes)
         named_key = load_public_key(str(document["program_public_key"]))
         signature = base64.b64decode(signature_text.strip(), validate=True)
     except (ValueError, KeyError, TypeError, binascii.Error):

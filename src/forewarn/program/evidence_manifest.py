@@ -31,6 +31,7 @@ import pydantic
 import yaml
 
 from forewarn.domain.validation import parse_time_point
+from forewarn.encoding import decode_json
 from forewarn.errors import Error, ValidationError
 from forewarn.program.artifact_files import read_confined
 from forewarn.program.evidence import EVIDENCE_FILES, Intake, check_intake
@@ -77,7 +78,7 @@ def _rows(path: Path, text: str) -> list[Any]:
                 raise _refused(path, f"the header must name {', '.join(COLUMNS)}")
             return [{k: v for k, v in row.items() if v not in (None, "")} for row in reader]
         # BaseLoader keeps every scalar a string: `seen: 2021-02-28` stays a day, not a `date`
-        loaded = json.loads(text) if kind == "json" else yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506
+        loaded = decode_json(text) if kind == "json" else yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506  # nosec B506
     except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
         raise _refused(path, f"not valid {kind.upper()}: {exc}".splitlines()[0]) from exc
     if isinstance(loaded, Mapping) and set(loaded) == {"evidence"}:

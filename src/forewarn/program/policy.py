@@ -24,7 +24,6 @@ partners get nothing; a partner without a valid age key is left out with the rea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -34,11 +33,9 @@ import pyrage
 
 from forewarn.domain import Artifact, ArtifactKind, Case, Partner, PartnerStatus, Release, Tier
 from forewarn.domain.releases import Exclusion, Wave
-from forewarn.domain.validation import require_duration
+from forewarn.domain.validation import parse_duration
 from forewarn.errors import ReleaseError, ValidationError
 
-_RULE_UNIT_SECONDS = {"h": 3_600, "d": 86_400, "y": 365 * 86_400}
-_DURATION = re.compile(r"^\s*(\d+)\s*([hdy])\s*$")
 _RULE_KEYS = frozenset(
     {"name", "countries", "tiers", "suspended_within", "nda_lapses", "withhold", "delay", "exclude"}
 )
@@ -83,15 +80,6 @@ class Rule:
             ):
                 return False
         return True
-
-
-def parse_duration(text: str) -> timedelta:
-    """`12h`, `14d`, `3y` (a year is 365 days) as a `timedelta`."""
-    found = _DURATION.match(str(text))
-    if not found:
-        raise ValidationError(f"not a duration: {text!r}", hint="write it as 12h, 14d or 3y")
-    count, unit = int(found.group(1)), found.group(2)
-    return require_duration(count * _RULE_UNIT_SECONDS[unit], str(text))
 
 
 def _strings(raw: object, what: str) -> list[str]:

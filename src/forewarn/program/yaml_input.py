@@ -46,7 +46,7 @@ class _PlainLoader(yaml.SafeLoader):
 def load_yaml(text: str, *, source: str) -> Any:
     """The plain data in `text` (mappings, lists, scalars); bad YAML is a `ValidationError`."""
     try:
-        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     except ValidationError as exc:
         raise ValidationError(f"{source}: {exc.message}", hint=exc.hint) from None
     except yaml.YAMLError as exc:

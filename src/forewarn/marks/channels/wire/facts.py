@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from forewarn.domain.wire import PLACEHOLDER, HttpRequest, WireFeature
+from forewarn.encoding import decode_json
 
 MAX_TOKENS = 64
 """Tokens kept per value: marks sit in the first few; long bodies are not cut into thousands."""
@@ -197,7 +198,7 @@ def _cookie_facts(key: RequestKey, cookies: Sequence[tuple[str, str]]) -> Iterab
 def _body_facts(key: RequestKey, body: bytes, *, fine: bool) -> Iterable[Observed]:
     text = body.decode("utf-8", "replace")
     try:
-        document = json.loads(text)
+        document = decode_json(text)
     except ValueError:
         document = None
     if isinstance(document, dict):

@@ -24,6 +24,12 @@ from typing import TYPE_CHECKING
 
 from forewarn.marks.channels._python.variants import LADDERS
 from forewarn.marks.channels.wire.facts import Observed, RequestKey
+from forewarn.marks.channels.wire.scopes import (
+    Frame,
+    bound_once,
+    class_attributes,
+    function_frame,
+)
 
 if TYPE_CHECKING:
     from forewarn.marks.wire import Evaluation
@@ -108,22 +114,22 @@ class _Reader:
         stores = Counter(
             n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         )
-        self.module = _bound_once(tree.body, stores)
+        self.module = bound_once(tree.body, stores)
         self.classes: dict[str, dict[str, ast.expr]] = {}
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
-                self.classes[node.name] = _class_attributes(node)
+                self.classes[node.name] = class_attributes(node)
         self.senders = _sending_functions(tree, lines)
 
     def sites(self) -> Iterator[RoleSite]:
-        yield from self._walk(self.tree, _Frame(None, {}, {}), looping=False)
+        yield from self._walk(self.tree, Frame(None, {}, {}), looping=False)
 
-    def _walk(self, node: ast.AST, frame: _Frame, *, looping: bool) -> Iterator[RoleSite]:
+    def _walk(self, node: ast.AST, frame: Frame, *, looping: bool) -> Iterator[RoleSite]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.ClassDef):
-                yield from self._walk(child, _Frame(child.name, {}, {}), looping=False)
+                yield from self._walk(child, Frame(child.name, {}, {}), looping=False)
             elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                yield from self._walk(child, _function_frame(child, frame), looping=False)
+                yield from self._walk(child, function_frame(child, frame), looping=False)
             else:
                 yield from self._node(child, frame, looping)
                 polls = isinstance(child, ast.For | ast.AsyncFor | ast.While) and self._sends(
@@ -131,7 +137,7 @@ class _Reader:
                 )
                 yield from self._walk(child, frame, looping=looping or polls)
 
-    def _node(self, node: ast.AST, frame: _Frame, looping: bool) -> Iterator[RoleSite]:
+    def _node(self, node: ast.AST, frame: Frame, looping: bool) -> Iterator[RoleSite]:
         if isinstance(node, ast.Call):
             yield from self._call(node, frame, looping)
         elif isinstance(node, ast.For | ast.AsyncFor):
@@ -149,7 +155,7 @@ class _Reader:
             if (kept or reads) and cut.lower is None and cut.step is None and cut.upper:
                 yield from self._site("read-size", cut.upper, frame)
 
-    def _call(self, node: ast.Call, frame: _Frame, looping: bool) -> Iterator[RoleSite]:
+    def _call(self, node: ast.Call, frame: Frame, looping: bool) -> Iterator[RoleSite]:
         name = _method(node)
         keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
         if "timeout" in keywords:
@@ -180,7 +186,7 @@ class _Reader:
                     break
 
     def _loop(
-        self, call: ast.expr, target: ast.expr, body: list[ast.AST], frame: _Frame
+        self, call: ast.expr, target: ast.expr, body: list[ast.AST], frame: Frame
     ) -> Iterator[RoleSite]:
         """`for _ in range(n)` (or a comprehension over it) whose body sends: `n` requests,
         or `n` attempts when the body retries."""
@@ -199,7 +205,7 @@ class _Reader:
         if start is not None and stop is not None and stop[0] > start[0]:
             yield RoleSite(role, stop[0] - start[0], None, movable)
 
-    def _while(self, node: ast.While, frame: _Frame) -> Iterator[RoleSite]:
+    def _while(self, node: ast.While, frame: Frame) -> Iterator[RoleSite]:
         test = node.test
         if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
             return
@@ -218,14 +224,14 @@ class _Reader:
         return False
 
     def _site(
-        self, role: str, node: ast.expr, frame: _Frame, *, movable: bool = True
+        self, role: str, node: ast.expr, frame: Frame, *, movable: bool = True
     ) -> Iterator[RoleSite]:
         found = self._value(node, frame)
         if found is not None:
             yield RoleSite(role, found[0], found[1], movable)
 
     def _value(
-        self, node: ast.expr, frame: _Frame, depth: int = 0
+        self, node: ast.expr, frame: Frame, depth: int = 0
     ) -> tuple[float, ast.Constant | None] | None:
         """The number `node` stands for and its one defining literal, if it can be followed."""
         if depth > 8:
@@ -245,7 +251,7 @@ class _Reader:
             if owner in ("self", "cls") and frame.klass is not None:
                 owner = frame.klass
             bound = self.classes.get(owner, {}).get(node.attr)
-            return None if bound is None else self._value(bound, _Frame(None, {}, {}), depth + 1)
+            return None if bound is None else self._value(bound, Frame(None, {}, {}), depth + 1)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = self._value(node.operand, frame, depth + 1)
             return None if inner is None else (-inner[0], None)
@@ -264,84 +270,6 @@ class _Reader:
             )
             return result, None
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Frame:
-    klass: str | None
-    """The class whose methods see `self.X` as its attribute."""
-    locals: dict[str, ast.expr]
-    """Local names bound once in the function, to their expression."""
-    defaults: dict[str, ast.expr]
-    """Parameters with a default, to it."""
-    params: frozenset[str] = frozenset()
-    """Every parameter name (a parameter shadows a module constant)."""
-    assigned: frozenset[str] = frozenset()
-    """Every name the function assigns (a local shadows a module constant)."""
-
-
-def _function_frame(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: _Frame) -> _Frame:
-    spec = node.args
-    positional = [*spec.posonlyargs, *spec.args]
-    defaults: dict[str, ast.expr] = {}
-    for param, default in zip(
-        positional[len(positional) - len(spec.defaults) :], spec.defaults, strict=True
-    ):
-        defaults[param.arg] = default
-    for param, kw_default in zip(spec.kwonlyargs, spec.kw_defaults, strict=True):
-        if kw_default is not None:
-            defaults[param.arg] = kw_default
-    params = {p.arg for p in [*positional, *spec.kwonlyargs]}
-    params |= {a.arg for a in (spec.vararg, spec.kwarg) if a is not None}
-    stores = Counter(
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    )
-    local = {k: v for k, v in _bound_once(node.body, stores).items() if k not in params}
-    return _Frame(outer.klass, local, defaults, frozenset(params), frozenset(stores))
-
-
-def _bound_once(body: Iterable[ast.stmt], stores: Counter[str]) -> dict[str, ast.expr]:
-    """Names a block binds once (in the whole scope) by a plain assignment, to the value."""
-    found: dict[str, ast.expr] = {}
-    for stmt in body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target, value = stmt.targets[0], stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            target, value = stmt.target, stmt.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and stores[target.id] == 1:
-            found[target.id] = value
-    return found
-
-
-def _class_attributes(node: ast.ClassDef) -> dict[str, ast.expr]:
-    """A class's attributes bound once in its body, and `self.x = …` bound once in `__init__`."""
-    stores = Counter(
-        name.id
-        for stmt in node.body
-        for name in ast.walk(stmt)
-        if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)
-    )
-    found = _bound_once(node.body, stores)
-    for stmt in node.body:
-        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
-            assigned = Counter(
-                t.attr
-                for n in ast.walk(stmt)
-                if isinstance(n, ast.Assign)
-                for t in n.targets
-                if isinstance(t, ast.Attribute)
-                and isinstance(t.value, ast.Name)
-                and t.value.id == "self"
-            )
-            for inner in stmt.body:
-                if isinstance(inner, ast.Assign) and len(inner.targets) == 1:
-                    target = inner.targets[0]
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                        if target.value.id == "self" and assigned[target.attr] == 1:
-                            found.setdefault(target.attr, inner.value)
-    return found
 
 
 def _method(call: ast.Call) -> str | None:

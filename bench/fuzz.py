@@ -1,0 +1,137 @@
+"""Coverage-guided fuzzing of every reader of outside input with atheris (libFuzzer).
+
+    python bench/fuzz.py                      # every target, 1,000,000 executions each
+    python bench/fuzz.py capture --runs 20000 # one target, a short run (CI's smoke uses this)
+
+Each target runs in its own process (libFuzzer owns the process) with forewarn's modules
+instrumented, from the seeds of `bench/fuzz_targets.py`. An input that raises anything but
+`forewarn.errors.Error` is a crash: libFuzzer writes it, and this driver keeps it under
+`tests/fuzz_regressions/<target>/` so that `tests/test_fuzz_regressions.py` replays it for good.
+The summary line per target (executions, seconds, crashes) goes into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REGRESSIONS = HERE.parent / "tests" / "fuzz_regressions"
+
+
+def _child(name: str, covers: list[str], runs: int, corpus: Path, artifacts: Path) -> None:
+    """Inside the fuzzing process: instrument forewarn, then hand the target to libFuzzer."""
+    import importlib
+
+    import atheris
+
+    sys.path.insert(0, str(HERE))
+    with atheris.instrument_imports(include=covers):
+        for module in covers:
+            importlib.import_module(module)  # instrumented now; the target imports it later
+    import fuzz_targets
+
+    target = fuzz_targets.TARGETS[name]
+    for k, seed in enumerate(target.seeds):
+        (corpus / f"seed-{k}").write_bytes(seed)
+
+    def test_one(data: bytes) -> None:
+        fuzz_targets.one_input(target, data)
+
+    argv = [
+        sys.argv[0],
+        str(corpus),
+        f"-runs={runs}",
+        f"-artifact_prefix={artifacts}/",
+        "-max_len=8192",
+        "-rss_limit_mb=4096",
+        "-timeout=20",
+        "-print_final_stats=1",
+    ]
+    atheris.Setup(argv, test_one)
+    atheris.Fuzz()
+
+
+def fuzz(
+    name: str, covers: tuple[str, ...], runs: int, regressions: Path = REGRESSIONS
+) -> tuple[int, float, int]:
+    """Fuzz one target in a child process: (executions, seconds, crashes kept)."""
+    with tempfile.TemporaryDirectory(prefix=f"fw-fuzz-{name}-") as tmp:
+        corpus, artifacts = Path(tmp, "corpus"), Path(tmp, "artifacts")
+        corpus.mkdir()
+        artifacts.mkdir()
+        started = time.monotonic()
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                name,
+                ",".join(covers),
+                str(runs),
+                str(corpus),
+                str(artifacts),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.monotonic() - started
+        executions = 0
+        for line in done.stderr.splitlines():
+            if line.startswith("stat::number_of_executed_units:"):
+                executions = int(line.split(":")[-1])
+        crashes = sorted(artifacts.iterdir())
+        if crashes:
+            keep = regressions / name
+            keep.mkdir(parents=True, exist_ok=True)
+            for crash in crashes:
+                shutil.copy(crash, keep / crash.name)
+            print(done.stderr[-3000:], file=sys.stderr)
+        elif done.returncode != 0:
+            raise SystemExit(
+                f"{name}: the fuzzer failed ({done.returncode}):\n{done.stderr[-2000:]}"
+            )
+        return executions, seconds, len(crashes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", help="target names (default: all)")
+    parser.add_argument("--runs", type=int, default=1_000_000, help="executions per target")
+    parser.add_argument(
+        "--keep", type=Path, default=REGRESSIONS, help="where crashes are kept (per target)"
+    )
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        name, covers, runs, corpus, artifacts = args.child
+        _child(name, covers.split(","), int(runs), Path(corpus), Path(artifacts))
+        return
+    sys.path.insert(0, str(HERE))
+    from fuzz_targets import TARGETS
+
+    names = args.targets or list(TARGETS)
+    unknown = set(names) - set(TARGETS)
+    if unknown:
+        raise SystemExit(
+            f"unknown targets: {', '.join(sorted(unknown))}; known: {', '.join(TARGETS)}"
+        )
+    print(f"{'target':<18} {'executions':>11} {'seconds':>8} {'exec/s':>8} {'crashes':>7}")
+    total = 0
+    for name in names:
+        executions, seconds, crashes = fuzz(name, TARGETS[name].covers, args.runs, args.keep)
+        total += crashes
+        rate = executions / seconds if seconds else 0.0
+        print(f"{name:<18} {executions:>11,} {seconds:>8.0f} {rate:>8.0f} {crashes:>7}", flush=True)
+    if total:
+        raise SystemExit(f"{total} crash(es) kept under {args.keep}")
+
+
+if __name__ == "__main__":
+    main()

@@ -27,7 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from forewarn.encoding import decode_json
 from forewarn.errors import Error
-from forewarn.program.bundles import load_public_key, verify_bundle
+from forewarn.program.amendments import AMENDMENT_CONTEXT, verify_amendment
+from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex, verify_bundle
+from forewarn.program.partner_import import read_partner_csv
 
 SIGNER = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 """A fixed signing key: bundles and proofs are checked against its public half."""
@@ -103,6 +105,16 @@ def proof(data: bytes) -> None:
 def bundle(data: bytes) -> None:
 
     verify_bundle(data, SIGNER.public_key())
+
+
+def amendment(data: bytes) -> None:
+
+    verify_amendment(data, SIGNER.public_key())
+
+
+def partner_csv(data: bytes) -> None:
+
+    read_partner_csv(data)
 
 
 def public_key(data: bytes) -> None:
@@ -184,6 +196,30 @@ _CSAF = json.dumps(
     {"document": {"csaf_version": "2.0", "title": "t", "tracking": {"id": "X-1"}}}
 ).encode()
 
+_AMENDMENT_DOCUMENT = canonical_json(
+    {
+        "format": "forewarn-embargo-amendment/1",
+        "case": "FW-2021-0001",
+        "partner": "Northwind Labs",
+        "release_id": "0" * 32,
+        "manifest_sha256": "0" * 64,
+        "number": 1,
+        "issued_at": "2021-03-01T11:00:00.000000Z",
+        "change": "rescheduled",
+        "embargo_end_before": "2021-03-09T00:00:00.000000Z",
+        "embargo_end_after": "2021-03-02T00:00:00.000000Z",
+        "program_public_key": public_key_hex(SIGNER.public_key()),
+    }
+)
+_AMENDMENT = json.dumps(
+    {
+        "document": json.loads(_AMENDMENT_DOCUMENT),
+        "signature": base64.b64encode(
+            SIGNER.sign(AMENDMENT_CONTEXT + _AMENDMENT_DOCUMENT)
+        ).decode(),
+    }
+).encode()
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -210,6 +246,13 @@ TARGETS: dict[str, Target] = {
         ),
         Target("bundle", bundle, (_tar(),), ("forewarn.program.bundles",)),
         Target("public_key", public_key, (b"00" * 32,), ("forewarn.program.bundles",)),
+        Target("amendment", amendment, (_AMENDMENT,), ("forewarn.program.amendments",)),
+        Target(
+            "partner_csv",
+            partner_csv,
+            (b"name,country,tier,emails\nNorthwind Labs,US,standard,a@b.example;c@d.example\n",),
+            ("forewarn.program.partner_import",),
+        ),
         Target("key_file", key_file, (_KEY,), ("forewarn.program.keys", "forewarn.bounded")),
         Target(
             "witness_file",

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind, ReleaseState
+from forewarn.encoding import decode_json
 from forewarn.errors import IntegrityError
 from forewarn.program.audit import AuditEntry, append_audit_many, stamp
 from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex, seal
@@ -165,12 +166,12 @@ def _parts(data: bytes) -> tuple[bytes, dict[str, Any], bytes]:
     if len(data) > MAX_AMENDMENT_BYTES:
         raise IntegrityError("amendment larger than any forewarn amendment")
     try:
-        outer = json.loads(data)
+        outer = decode_json(data)
         document = outer["document"]
         signature = base64.b64decode(str(outer["signature"]), validate=True)
         if not isinstance(document, dict) or document.get("format") != AMENDMENT_FORMAT:
             raise ValueError("not an amendment")
-    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
+    except (ValueError, KeyError, TypeError, binascii.Error):
         raise IntegrityError("not a forewarn embargo amendment") from None
     return canonical_json(document), document, signature
 

@@ -90,26 +90,35 @@ def _edit(row: dict[str, str | None]) -> PartnerEdit:
     )
 
 
-def _rows(data: bytes) -> list[tuple[int, dict[str, str | None]]]:
+def read_partner_csv(data: bytes) -> list[tuple[int, dict[str, str | None]]]:
+    """The data rows of a partner CSV with their line numbers; a malformed file is refused."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("the partner CSV is not UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    if "name" not in header:
-        raise ValidationError("the partner CSV has no `name` column", hint=", ".join(COLUMNS))
-    unknown = sorted(set(header) - set(COLUMNS))
-    if unknown:
-        raise ValidationError(f"unknown columns {unknown}", hint=f"columns: {', '.join(COLUMNS)}")
-    reader.fieldnames = header
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:
-            raise ValidationError(f"line {number}: more cells than columns")
-        rows.append((number, dict(row)))
-        if len(rows) > MAX_ROWS:
-            raise ValidationError(f"more than {MAX_ROWS} rows; split the file")
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in reader.fieldnames or []]
+        if "name" not in header:
+            raise ValidationError("the partner CSV has no `name` column", hint=", ".join(COLUMNS))
+        unknown = sorted(set(header) - set(COLUMNS))
+        if unknown:
+            raise ValidationError(
+                f"unknown columns {unknown}", hint=f"columns: {', '.join(COLUMNS)}"
+            )
+        if len(set(header)) != len(header):
+            raise ValidationError("the partner CSV names a column twice")
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                raise ValidationError(f"line {line}: more cells than columns")
+            rows.append((line, dict(row)))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(f"more than {MAX_ROWS} rows; split the file")
+    except csv.Error as exc:
+        raise ValidationError(f"the partner CSV is malformed: {exc}") from None
     return rows
 
 
@@ -147,7 +156,7 @@ def import_partners(
     report: list[ImportRow] = []
     work: list[tuple[Partner, tuple[PartnerChange, ...], bool]] = []
     seen: dict[str, int] = {}
-    for line, row in _rows(data):
+    for line, row in read_partner_csv(data):
         raw = _cell(row, "name") or ""
         name = normal_form(raw)
         try:

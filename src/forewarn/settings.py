@@ -42,6 +42,9 @@ class SmtpSettings:
     """The `From:` address (`FOREWARN_SMTP_FROM`)."""
     timeout: float = 30.0
     """Seconds to wait for the server (`FOREWARN_SMTP_TIMEOUT`)."""
+    ca_file: Path | None = None
+    """CA certificates to verify the server's TLS certificate with instead of the system's
+    (`FOREWARN_SMTP_CA_FILE`), e.g. a relay with the organisation's own CA."""
     age_bodies: bool = False
     """Encrypt notices to the partner's age key when it has one (`FOREWARN_MAIL_ENCRYPT=age`)."""
     problem: str | None = None
@@ -79,6 +82,9 @@ class SmtpSettings:
             password=env.get("FOREWARN_SMTP_PASSWORD") or None,
             sender=env.get("FOREWARN_SMTP_FROM") or "forewarn@localhost",
             timeout=seconds,
+            ca_file=Path(env["FOREWARN_SMTP_CA_FILE"])
+            if env.get("FOREWARN_SMTP_CA_FILE")
+            else None,
             age_bodies=(env.get("FOREWARN_MAIL_ENCRYPT") or "").lower() == "age",
         )
 

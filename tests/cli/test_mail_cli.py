@@ -13,7 +13,15 @@ import pyrage
 import pytest
 
 from conftest import FOREWARN_BIN
-from notify_world import EMAILS, PORTAL, SmtpServer, released_world, start_smtp
+from notify_world import (
+    EMAILS,
+    PORTAL,
+    SmtpServer,
+    released_world,
+    start_smtp,
+    start_starttls_smtp,
+    tls_files,
+)
 from release_world import ADVISORY, CASE, DETECTION, NOTICE, POC, sql
 
 RESCHEDULE_REASON = "exploitation of the autodiscover flaw seen in the wild"
@@ -202,6 +210,28 @@ def test_a_permanent_refusal_fails_the_message_and_the_run(program_env, cli, smt
     assert len(failed) == 1 and "550" in failed[0]["last_error"]
     later = _send(cli, program_env, NOTICE + timedelta(days=1))
     assert later["sent"] == [] and len(smtp.inbox.messages) == 1  # a failed one is not retried
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_starttls_is_verified_against_the_configured_ca(
+    program_env, cli, smtp, monkeypatch, tmp_path
+) -> None:
+    released_world(program_env)
+    ca, certificate, key = tls_files(tmp_path)
+    server = start_starttls_smtp(certificate, key)
+    try:
+        monkeypatch.setenv("FOREWARN_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("FOREWARN_SMTP_SECURITY", "starttls")
+        untrusted = _send(cli, program_env, NOTICE, "--retries", "1")
+        assert (untrusted["sent"], len(untrusted["deferred"])) == ([], 2)
+        assert server.inbox.messages == []  # an unverified server gets nothing
+        listed = json.loads(cli([*program_env.cli_args(), "mail", "list", "--json"]).stdout)
+        assert "SSLCertVerificationError" in listed[0]["last_error"]
+        monkeypatch.setenv("FOREWARN_SMTP_CA_FILE", str(ca))
+        trusted = _send(cli, program_env, NOTICE + timedelta(hours=1))
+        assert len(trusted["sent"]) == 2 and len(server.inbox.messages) == 2
+    finally:
+        server.controller.stop()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

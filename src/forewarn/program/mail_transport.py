@@ -2,8 +2,9 @@
 
 `SmtpTransport` uses the standard library's `smtplib` (maintained with CPython; no extra
 dependency): implicit TLS (`tls`), `STARTTLS` (`starttls`, the default: the connection is
-refused if the server does not offer it) or, for a server on this machine only, `none`. A
-password is never sent over a connection that is not encrypted. Failures are sorted into
+refused if the server does not offer it) or, for a server on this machine only, `none` (so mail
+and a password travel in the clear only over loopback). The server's certificate is always
+verified, against the system's CAs or those in `FOREWARN_SMTP_CA_FILE`. Failures are sorted into
 `TransientMailError` (try again later: 4xx replies, a dropped connection, a timeout) and
 `PermanentMailError` (5xx: the server will not take this mail).
 """
@@ -68,7 +69,7 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=s.ca_file)
         connection: smtplib.SMTP
         if s.security == "tls":
             connection = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)

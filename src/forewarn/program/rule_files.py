@@ -17,7 +17,7 @@ from forewarn.errors import ValidationError
 from forewarn.marks.channels.rules import RuleFormat, rule_format
 from forewarn.marks.channels.rules.suricata import parse
 
-_YARA_RULE = re.compile(r"^\s*(?:(?:private|global)\s+)*rule\s+\w+", re.MULTILINE)
+_YARA_RULE = re.compile(r"^[ \t]*(?:(?:private|global)[ \t]+)*rule\s+\w+", re.MULTILINE)
 
 HINT = "add a YARA file that compiles or a Suricata file with one rule per line (with a sid)"
 """What to do when a rule file is refused."""

@@ -53,13 +53,15 @@ SHEBANGS: tuple[tuple[str, str], ...] = (
 """Interpreter names in a `#!` line, most specific first."""
 
 _M = re.MULTILINE
+# Line patterns start with `^[ \t]*`, never `^\s*`: `\s` crosses newlines, and a run of blank
+# lines would make every line start rescan the rest of the run (quadratic; found by bench/fuzz.py).
 SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     "python": (
-        (re.compile(r"^(?:import \w[\w.]*(?: as \w+)?|from [\w.]+ import .+)\s*$", _M), 2),
-        (re.compile(r"^\s*def \w+\(.*\)(?:\s*->\s*[^:]+)?:\s*$", _M), 3),
-        (re.compile(r"^\s*class \w+(?:\(.*\))?:\s*$", _M), 3),
+        (re.compile(r"^(?:import \w[\w.]*(?: as \w+)?|from [\w.]+ import .+)[ \t]*$", _M), 2),
+        (re.compile(r"^[ \t]*def \w+\(.*\)(?:\s*->\s*[^:]+)?:[ \t]*$", _M), 3),
+        (re.compile(r"^[ \t]*class \w+(?:\(.*\))?:[ \t]*$", _M), 3),
         (re.compile(r"^if __name__ == ['\"]__main__['\"]:", _M), 4),
-        (re.compile(r"^\s*(?:elif .+|else|try|except(?: .+)?|finally):\s*$", _M), 1),
+        (re.compile(r"^[ \t]*(?:elif .+|else|try|except(?: .+)?|finally):[ \t]*$", _M), 1),
     ),
     "java": (
         (re.compile(r"^import (?:static )?java[x]?\.[\w.*]+;", _M), 4),
@@ -77,7 +79,7 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     ),
     "csharp": (
         (re.compile(r"^using System(?:\.[\w.]+)?;", _M), 4),
-        (re.compile(r"^namespace [\w.]+\s*[{;]?\s*$", _M), 2),
+        (re.compile(r"^namespace [\w.]+\s*[{;]?[ \t]*$", _M), 2),
         (re.compile(r"\bConsole\.Write(?:Line)?\("), 3),
         (re.compile(r"\b(?:static )?(?:async )?(?:Task|void) Main\(string\[\] \w+\)"), 4),
         (re.compile(r"\bvar \w+ = new [A-Z]\w*\("), 1),
@@ -86,7 +88,7 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
         (re.compile(r"^#include <(?:iostream|string|vector|map|memory|sstream|fstream)>", _M), 4),
         (re.compile(r"\bstd::\w+"), 2),
         (re.compile(r"^using namespace std;", _M), 4),
-        (re.compile(r"^\s*(?:class|struct) \w+\s*(?::\s*public \w+\s*)?\{", _M), 1),
+        (re.compile(r"^[ \t]*(?:class|struct) \w+\s*(?::\s*public \w+\s*)?\{", _M), 1),
         (re.compile(r"\b(?:nullptr|template\s*<|cout\s*<<)"), 2),
     ),
     "c": (
@@ -96,7 +98,7 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
             ),
             3,
         ),
-        (re.compile(r"^\s*int main\((?:void|int argc, char \*\*?argv(?:\[\])?)?\)", _M), 3),
+        (re.compile(r"^[ \t]*int main\((?:void|int argc, char \*\*?argv(?:\[\])?)?\)", _M), 3),
         (re.compile(r"\b(?:printf|fprintf|snprintf|malloc|memcpy|strcpy|strncpy)\("), 1),
         (re.compile(r"^#define \w+", _M), 1),
     ),
@@ -104,7 +106,7 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     # `import … from` is JavaScript's, and TypeScript inherits it through `SUPERSETS`.
     "typescript": (
         (re.compile(r"\b(?:const|let|var) \w+\s*:\s*[\w.]+(?:<[^=;]*>)?(?:\[\])?\s*="), 4),
-        (re.compile(r"^\s*(?:export )?(?:interface|type) \w+(?:<[^>]*>)?\s*(?:=|\{)", _M), 3),
+        (re.compile(r"^[ \t]*(?:export )?(?:interface|type) \w+(?:<[^>]*>)?\s*(?:=|\{)", _M), 3),
         (
             re.compile(
                 r"\)\s*:\s*(?:Promise<[^>]*>|void|string|number|boolean|[A-Z]\w*(?:<[^>]*>)?)"
@@ -118,14 +120,14 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     ),
     "javascript": (
         (re.compile(r"\brequire\(['\"][\w@/.-]+['\"]\)"), 3),
-        (re.compile(r"^\s*(?:const|let|var) \w+ = ", _M), 1),
+        (re.compile(r"^[ \t]*(?:const|let|var) \w+ = ", _M), 1),
         (re.compile(r"\bfunction\s*\w*\s*\([^)]*\)\s*\{"), 2),
         (re.compile(r"\bconsole\.(?:log|error)\("), 3),
         (re.compile(r"\b(?:module\.exports|process\.argv|async \(|=> \{|\.then\()"), 2),
-        (re.compile(r"^import .+ from ['\"][^'\"]+['\"];?\s*$", _M), 1),
+        (re.compile(r"^import .+ from ['\"][^'\"]+['\"];?[ \t]*$", _M), 1),
     ),
     "powershell": (
-        (re.compile(r"^\s*param\s*\(", _M | re.IGNORECASE), 3),
+        (re.compile(r"^[ \t]*param\s*\(", _M | re.IGNORECASE), 3),
         (
             re.compile(
                 r"\b(?:Invoke-WebRequest|Invoke-RestMethod|Write-Host|Write-Output|New-Object|Get-Content|Set-Content)\b",
@@ -133,18 +135,18 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
             ),
             3,
         ),
-        (re.compile(r"^\s*\$\w+\s*=\s*", _M), 1),
+        (re.compile(r"^[ \t]*\$\w+\s*=\s*", _M), 1),
         (re.compile(r"\s-(?:Uri|Method|Headers|Body|UserAgent|ContentType)\s", re.IGNORECASE), 3),
         (re.compile(r"\[(?:string|int|System\.\w+)\]\$\w+", re.IGNORECASE), 3),
-        (re.compile(r"^\s*function [A-Z]\w*-\w+", _M), 3),
+        (re.compile(r"^[ \t]*function [A-Z]\w*-\w+", _M), 3),
     ),
     "shell": (
-        (re.compile(r"^\s*(?:if|while) \[\[? .+ \]\]?; ?(?:then|do)\s*$", _M), 3),
-        (re.compile(r"^\s*(?:fi|done|esac)\s*$", _M), 3),
+        (re.compile(r"^[ \t]*(?:if|while) \[\[? .+ \]\]?; ?(?:then|do)[ \t]*$", _M), 3),
+        (re.compile(r"^[ \t]*(?:fi|done|esac)[ \t]*$", _M), 3),
         (re.compile(r"\b(?:curl|wget) (?:-[\w-]+ ?)+"), 2),
         (re.compile(r"\$\{?\d\}?|\$\{\w+(?::-[^}]*)?\}|\"\$@\""), 1),
-        (re.compile(r"^\s*(?:export )?[A-Z_][A-Z0-9_]*=\S", _M), 1),
-        (re.compile(r"^\s*(?:echo|printf) ", _M), 1),
+        (re.compile(r"^[ \t]*(?:export )?[A-Z_][A-Z0-9_]*=\S", _M), 1),
+        (re.compile(r"^[ \t]*(?:echo|printf) ", _M), 1),
     ),
 }
 """Per language, line shapes and the weight each match adds; one match counts once per line."""

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-LEAD_NOTE = "a lead to check, not proof"
-"""What a partner named by its canary tokens alone is called wherever it is shown."""
+LEAD_NOTE = (
+    "a lead to check, not proof: program staff can derive any partner's tokens, anyone who saw "
+    "the copy can paste them, and a callback host or path travels on the wire to whoever sees "
+    "that traffic"
+)
+"""What a partner named by its canary tokens alone is called wherever it is shown: tokens
+corroborate a fingerprint accusation but never make one, because they are plain strings that
+others than the partner know (who could have planted them is part of the sentence)."""
 
 
 def lead_statement(partner: str) -> str:

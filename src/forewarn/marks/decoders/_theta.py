@@ -22,7 +22,7 @@ NOISE = 0.01
 """Chance a symbol is misread whatever the channel: `P ← NOISE + (1 - 2 NOISE) P`."""
 
 
-def _binomial(u: int, p: FloatArray) -> FloatArray:
+def binomial(u: int, p: FloatArray) -> FloatArray:
     """`B(u, p; s)` for `s = 0..u`, one row per position."""
     s = np.arange(u + 1)
     coefficients = np.array([comb(u, k) for k in s], dtype=np.float64)
@@ -33,7 +33,7 @@ def one_chance(theta: FloatArray, reading: Reading, unknown: int, extra: int) ->
     """Chance of a 1 read at each position when `unknown` coalition members are drawn from the
     biases and the others hold `ones_known + extra` ones (`extra` is the candidate's bit)."""
     base = reading.ones_known + extra
-    pmf = _binomial(unknown, reading.bias)
+    pmf = binomial(unknown, reading.bias)
     index = np.clip(base[:, None] + np.arange(unknown + 1)[None, :], 0, len(theta) - 1)
     chance = (pmf * theta[index]).sum(axis=1)
     return np.asarray(NOISE + (1.0 - 2.0 * NOISE) * np.clip(chance, 0.0, 1.0))
@@ -62,10 +62,3 @@ def theta_law(theta: FloatArray, reading: Reading) -> InnocentLaw:
 def interleaving(c: int) -> FloatArray:
     """`θ_σ = σ / c`: each symbol from a colluder chosen at random."""
     return np.arange(c + 1, dtype=np.float64) / c
-
-
-def log_likelihood(theta: FloatArray, reading: Reading) -> float:
-    """Log-chance of the symbols read under channel `theta` (innocent view: no candidate)."""
-    chance = one_chance(theta, reading, unknown_members(reading), 0)
-    y = reading.symbols == 1
-    return float(np.where(y, np.log(chance), np.log1p(-chance)).sum())

@@ -131,3 +131,22 @@ def test_each_decoder_alone_is_available_for_comparison() -> None:
         assert verdict.suspects[0].decided_by == name
     with pytest.raises(MarkError):
         accuse(observations, partners, words, bias, epsilon=1e-3, decoder_names=("oracle",))
+
+
+@pytest.mark.parametrize("scheme", [1, 2])
+def test_cases_released_under_old_marks_still_trace(scheme: int) -> None:
+    """Copies pinned under schemes 1 and 2 are read and accused by the combined decoders."""
+    from pathlib import Path
+
+    import forewarn
+    from forewarn.domain import ArtifactKind
+    from forewarn.marks import CodeSpec, Marker
+    from forewarn.marks.schemes import registry_for
+
+    poc = (Path(forewarn.__file__).parent / "data/scenarios/exchange-2021/poc.py").read_bytes()
+    marker = Marker(bytes(range(32)), "FW-2021-0001", CodeSpec(n_partners=20), registry_for(scheme))
+    partners = [f"Partner {k:02d}" for k in range(20)]
+    copy = marker.mark("poc.py", ArtifactKind.POC, poc, partners[7]).content
+    verdict = marker.trace("poc.py", ArtifactKind.POC, poc, copy, partners)
+    assert verdict.accused == (partners[7],)
+    assert verdict.suspects[0].decided_by and verdict.decoders[-1] == "learn-and-match"

@@ -285,9 +285,11 @@ def main() -> None:
     parser.add_argument("--decoder-trials", type=int, default=20, help="coalitions per row")
     parser.add_argument("--fresh-innocents", type=int, default=50_000, help="per trial")
     parser.add_argument("--decoder-draws", type=int, default=100_000, help="simulated per pass")
+    parser.add_argument("--decoder-colluders", default="1,2,3", help="coalition sizes, e.g. 3")
     args = parser.parse_args()
     if args.decoders:
-        decoders_main(args.decoder_trials, args.fresh_innocents, args.decoder_draws)
+        sizes = tuple(int(c) for c in args.decoder_colluders.split(","))
+        decoders_main(args.decoder_trials, args.fresh_innocents, args.decoder_draws, sizes)
         return
     if args.rewrites:
         rewrites_main(args.rewrite_partners, args.rewrite_trials, args.only)
@@ -313,7 +315,9 @@ def main() -> None:
     print(f"\n{report['seconds']} s; written to {out.relative_to(ROOT)}")
 
 
-def decoders_main(trials: int, fresh: int, draws: int) -> None:
+def decoders_main(
+    trials: int, fresh: int, draws: int, colluders: tuple[int, ...] = (1, 2, 3)
+) -> None:
     """The decoder table, printed and written to bench/out/attribution_decoders.json."""
     start = time.perf_counter()
     bench = Bench()
@@ -322,8 +326,11 @@ def decoders_main(trials: int, fresh: int, draws: int) -> None:
         copy = attacks.scrub_tokens(bench.copy(artifact, PARTNERS[0])).encode()
         original = bench.originals[artifact]
         read += bench.marker.extract(artifact, bench.kinds[artifact], original, copy)
-    rows = attribution_decoders.run(bench.marker, PARTNERS, read, trials, fresh, draws)
-    out = OUT.with_name("attribution_decoders.json")
+    rows = attribution_decoders.run(
+        bench.marker, PARTNERS, read, trials, fresh, draws, colluders=colluders
+    )
+    suffix = "" if colluders == (1, 2, 3) else "_c" + "".join(map(str, colluders))
+    out = OUT.with_name(f"attribution_decoders{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "partners": len(PARTNERS),

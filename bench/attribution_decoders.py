@@ -118,6 +118,7 @@ def run(
     fresh: int,
     draws: int,
     seed: int = 2021,
+    colluders: tuple[int, ...] = (1, 2, 3),
 ) -> list[DecoderRow]:
     """Every (colluders, strategy) row; `read` are the observations of one verbatim copy."""
     words = np.stack([marker.codeword(p) for p in partners])  # type: ignore[attr-defined]
@@ -129,7 +130,7 @@ def run(
     names = partners + [f"simulated-innocent-{k}" for k in range(fresh)]
     everyone = np.concatenate([words, innocents])
     rows = []
-    for c in (1, 2, 3):
+    for c in colluders:
         for strategy, attack in STRATEGIES.items():
             row, start = DecoderRow(c, strategy), time.perf_counter()
             for _ in range(trials):

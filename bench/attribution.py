@@ -18,6 +18,11 @@ Detection rules (YARA and Suricata, written from the PoC by `exchange.rules` as 
 rules` writes them) are leaked too: verbatim, reformatted, options reordered, msg reworded
 (`forewarn.demo.disguise_rules`); `--rules-only` runs just those rows.
 
+`--decoders` runs the decoder table instead (`attribution_decoders`): a column per decoder
+(symmetric, universal, learn-and-match, combined) for 1, 2, 3 colluders × interleave, majority,
+minority, random, on the positions PoC + advisory show, with simulated innocents beside the real
+ones; `--decoder-trials`, `--fresh-innocents` and `--decoder-draws` size it.
+
 `--rewrites` runs the rewrite-attack corpus (`bench/rewrites/`) instead, through `forewarn
 trace`'s own hunt on a released program, and writes bench/out/attribution_rewrites.json.
 """
@@ -37,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import attribution_decoders
 import attribution_rewrites
 from forewarn.demo import disguises as attacks
 from forewarn.demo.disguise_rules import RULE_ATTACKS
@@ -275,7 +281,16 @@ def main() -> None:
     parser.add_argument("--rewrite-trials", type=int, default=5, help="leakers per rewrite attack")
     parser.add_argument("--rewrite-partners", type=int, default=40, help="partners in the program")
     parser.add_argument("--only", help="rewrite attacks whose PoC, family or name contains this")
+    parser.add_argument("--decoders", action="store_true", help="the decoder table instead")
+    parser.add_argument("--decoder-trials", type=int, default=20, help="coalitions per row")
+    parser.add_argument("--fresh-innocents", type=int, default=50_000, help="per trial")
+    parser.add_argument("--decoder-draws", type=int, default=100_000, help="simulated per pass")
+    parser.add_argument("--decoder-colluders", default="1,2,3", help="coalition sizes, e.g. 3")
     args = parser.parse_args()
+    if args.decoders:
+        sizes = tuple(int(c) for c in args.decoder_colluders.split(","))
+        decoders_main(args.decoder_trials, args.fresh_innocents, args.decoder_draws, sizes)
+        return
     if args.rewrites:
         rewrites_main(args.rewrite_partners, args.rewrite_trials, args.only)
         return
@@ -297,6 +312,38 @@ def main() -> None:
     out = OUT.with_name("attribution_rules.json") if args.rules_only else OUT
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(table(rows))
+    print(f"\n{report['seconds']} s; written to {out.relative_to(ROOT)}")
+
+
+def decoders_main(
+    trials: int, fresh: int, draws: int, colluders: tuple[int, ...] = (1, 2, 3)
+) -> None:
+    """The decoder table, printed and written to bench/out/attribution_decoders.json."""
+    start = time.perf_counter()
+    bench = Bench()
+    read: list[Observation] = []
+    for artifact in (POC, ADVISORY):
+        copy = attacks.scrub_tokens(bench.copy(artifact, PARTNERS[0])).encode()
+        original = bench.originals[artifact]
+        read += bench.marker.extract(artifact, bench.kinds[artifact], original, copy)
+    rows = attribution_decoders.run(
+        bench.marker, PARTNERS, read, trials, fresh, draws, colluders=colluders
+    )
+    suffix = "" if colluders == (1, 2, 3) else "_c" + "".join(map(str, colluders))
+    out = OUT.with_name(f"attribution_decoders{suffix}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "partners": len(PARTNERS),
+        "epsilon": bench.marker.spec.epsilon,
+        "code_length": bench.marker.spec.length,
+        "symbols_read": len(read),
+        "fresh_innocents_per_trial": fresh,
+        "draws": draws,
+        "rows": [row.as_dict() for row in rows],
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(attribution_decoders.table(rows, len(PARTNERS), bench.marker.spec.epsilon))
     print(f"\n{report['seconds']} s; written to {out.relative_to(ROOT)}")
 
 

@@ -208,6 +208,7 @@ def test_only_a_partners_canary_tokens_make_a_lead_not_an_accusation(
     table = cli([*released.args, "trace", str(pasted)])
     assert table.exit_code == 0
     assert f"{pasted}: canary token of {LEAKER} found: a lead to check, not proof" in table.stdout
+    assert "program staff can derive any partner's tokens" in table.stdout  # who could plant it
     assert "P(innocent)" not in table.stdout
 
 
@@ -245,6 +246,7 @@ def test_investigate_shows_a_token_lead_and_suspends_or_records_nobody(
         table.stdout
     )
     assert f"Suspend partner {LEAKER}" not in table.stdout
+    assert "travels on the wire" in table.stdout
 
 
 def test_trace_refuses_missing_paths(program_env, cli, tmp_path: Path) -> None:

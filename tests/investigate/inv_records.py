@@ -71,6 +71,9 @@ def accused(partner: str, bound: float = 1e-7) -> Suspect:
             ChannelEvidence("python_source", 40, 38, 30.0),
             ChannelEvidence("payload", 12, 12, 12.0),
         ),
+        combined_score=31.5,
+        decided_by="learn-and-match",
+        proven_bound=bound,
     )
 
 

@@ -28,6 +28,8 @@ def test_html_is_self_contained_with_every_section() -> None:
     assert "1.0e-07" in html  # the accusation's bound, in numbers…
     assert "1 in 10⁷ (1.0e-07) — far below the program" not in html  # no ε: not marked here
     assert "1 in 10⁷ (1.0e-07)" in html  # …and in words
+    assert "31.5" in html and "learn-and-match; symmetric 42.0" in html  # combined, who decided
+    assert "proven: Chernoff, union over decoders" in html
     assert "forewarn case reschedule FW-2021-0001 --patch-planned 2021-03-02" in html
 
 

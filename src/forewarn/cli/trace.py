@@ -95,7 +95,8 @@ def _tokens(result: TraceResult) -> str:
 
 def _whose(result: TraceResult) -> str:
     accused = [
-        f"{s.partner} (score {s.score:.1f}, P(innocent) ≤ {s.false_accusation_bound:.1e})"
+        f"{s.partner} (combined score {s.combined_score:.1f} by {s.decided_by}, "
+        f"P(innocent) ≤ {s.false_accusation_bound:.1e} {s.bound_kind})"
         for s in result.suspects
         if s.accused
     ]

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-LEAD_NOTE = "a lead to check, not proof"
-"""What a partner named by its canary tokens alone is called wherever it is shown."""
+LEAD_NOTE = (
+    "a lead to check, not proof: program staff can derive any partner's tokens, anyone who saw "
+    "the copy can paste them, and a callback host or path travels on the wire to whoever sees "
+    "that traffic"
+)
+"""What a partner named by its canary tokens alone is called wherever it is shown: tokens
+corroborate a fingerprint accusation but never make one, because they are plain strings that
+others than the partner know (who could have planted them is part of the sentence)."""
 
 
 def lead_statement(partner: str) -> str:
@@ -124,11 +130,14 @@ class Suspect:
     partner: str
     """Partner name."""
     score: float
-    """Symmetric Tardos score summed over every channel read."""
+    """Symmetric (Škorić) Tardos score summed over every channel read, kept for comparison."""
     accused: bool
-    """Whether the fingerprint score passes the threshold that bounds false accusation."""
+    """Whether the fingerprint's combined score passes the threshold that bounds false
+    accusation (proven, and the simulated innocents agree)."""
     false_accusation_bound: float
-    """Upper bound on the chance that an innocent partner scores this high."""
+    """Bound on the chance that any innocent partner scores this high in the whole run (accused
+    iff `≤ ε`): the proven one (`proven_bound`) when that is within `ε`, else the one estimated
+    from importance-sampled innocent codewords for the decoders' combination (`bound_kind`)."""
     evidence: tuple[ChannelEvidence, ...] = ()
     """Per channel, what spoke."""
     tokens: tuple[TokenHit, ...] = ()
@@ -137,3 +146,16 @@ class Suspect:
     """Its canary tokens were found but its fingerprint does not pass the threshold: a lead to
     check, not proof. Tokens are plain strings that anyone who saw them can paste, so they never
     accuse by themselves (`accused` stays `False` and the bound is the fingerprint's alone)."""
+    combined_score: float = 0.0
+    """The combined decoders' score: the largest over decoders of `-ln` of its proven innocent
+    tail (nats of evidence; 0 when nothing was read)."""
+    decided_by: str = ""
+    """The decoder that reached the combined score (`learn-and-match`, `universal`,
+    `symmetric`), with the known colluders it was given, if any."""
+    decoder_scores: tuple[tuple[str, float], ...] = ()
+    """Each decoder's raw score in the first pass, for comparison."""
+    proven_bound: float = 1.0
+    """Proven bound on the same chance: the Chernoff tail of its best decoder times the decoders
+    combined, the recipients and comparisons, over the share of `ε` of the pass that scored it."""
+    bound_kind: str = "proven"
+    """`proven` or `empirical`: which of the two `false_accusation_bound` is."""

@@ -220,10 +220,15 @@ class Hunt:
                 notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
                 continue
             for suspect in found:
-                if suspect.partner not in best or suspect.score > best[suspect.partner].score:
+                if suspect.partner not in best or _rank(suspect) < _rank(best[suspect.partner]):
                     best[suspect.partner] = suspect
-        ranked = sorted(best.values(), key=lambda s: (-s.score, s.partner))
+        ranked = sorted(best.values(), key=lambda s: (*_rank(s), s.partner))
         return tuple(ranked)
+
+
+def _rank(suspect: Suspect) -> tuple[bool, float, float]:
+    """Accused first, then the combined decoders' score, then the symmetric one."""
+    return (not suspect.accused, -suspect.combined_score, -suspect.score)
 
 
 def _group_hits(hits: Sequence[Hit]) -> tuple[TokenHit, ...]:

@@ -74,7 +74,13 @@ class SuspectRow:
     decision: str
     """Accused, a lead, a tie, corroborating, or below the threshold."""
     score: float
-    """The partner's one score: the decider's fingerprint score."""
+    """The partner's one score: the combined decoders' score (nats of evidence)."""
+    decided_by: str
+    """The decoder that reached it, with any known colluders it was given (empty if none)."""
+    symmetric: float
+    """The symmetric Tardos score, for comparison."""
+    bound_kind: str
+    """`proven` or `empirical`: how the bound shown was obtained."""
     bound: str
     """The false-accusation bound in words and numbers, against ε."""
     channels: str
@@ -96,7 +102,10 @@ def _suspect_row(suspect: Suspect, decision: str, epsilon: float | None) -> Susp
     return SuspectRow(
         partner=suspect.partner,
         decision=decision,
-        score=suspect.score,
+        score=suspect.combined_score,
+        decided_by=suspect.decided_by,
+        symmetric=suspect.score,
+        bound_kind=suspect.bound_kind,
         bound=bound_sentence(suspect.false_accusation_bound, epsilon),
         channels=_channels(suspect),
         tokens=suspect.tokens,

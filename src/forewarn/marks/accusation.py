@@ -1,12 +1,29 @@
-"""Accusation: symmetric Tardos scores over the positions read, and who passes the threshold.
+"""Accusation: every decoder's score over the positions read, combined, and who passes.
 
-Škorić's symmetric score rewards agreement with the observed symbol by `sqrt((1-q)/q)` and
-punishes disagreement by `-sqrt(q/(1-q))`, `q` being the chance an innocent agrees; an innocent's
-term then has mean 0 and variance 1 whatever the leak shows. Erased positions are left out (weak
-marking assumption). A partner is accused only when its score passes the provable (Chernoff)
-threshold *and* the simulated innocent tail agrees. A canary token of its copy found in the
-material makes it a *lead* (`Suspect.lead`) when the fingerprint does not accuse it: tokens are
-plain strings anyone who saw them can paste, so they point somewhere to look, never prove.
+Three decoders score each recipient (`marks.decoders`): Škorić's symmetric Tardos score,
+Laarhoven's universal log-likelihood score (against interleaving) and learn-and-match (the
+collusion channel fitted to the symbols read). They decide together (`decoders.combined`): the
+combined score is the largest of the three standardised as `-ln` of their proven innocent
+tails. Erased positions are left out (weak marking assumption). Two bounds come with every
+partner: the *proven* one (Chernoff tail of its best decoder times the three decoders, a union
+bound) and the *empirical* one (importance-sampled innocent codewords scored by the combination
+itself, after Furon–Desoubeaux). A partner is accused when either is within `ε`: the threshold
+is the combination's empirical one, and a proven accusation passes it too. The bound printed
+(`Suspect.false_accusation_bound`) is the proven one when that suffices, else the empirical one;
+`Suspect.bound_kind` says which.
+
+**Side information.** A partner accused by that fingerprint evidence is taken as a known
+colluder; the others are re-scored given its symbols (the universal and learn-and-match scores
+conditioned on it), up to `c - 1` more passes. An innocent's codeword is independent of the leak
+*and* of any other partner's codeword, so its law stays exact in every pass, even one whose
+known colluder was itself wrongly accused. Pass 1 runs at `0.8 ε`, each of the `c - 1` later
+passes at `0.2 ε / (c - 1)`: the chance that any innocent is accused in the whole accusation
+stays `ε` (union bound over the passes).
+
+A canary token of its copy found in the material makes a partner a *lead* (`Suspect.lead`)
+when the fingerprint does not accuse it, never a known colluder: tokens are plain strings that
+program staff and anyone who saw the copy or its traffic can paste, so they point somewhere to
+look, never prove.
 """
 
 from __future__ import annotations
@@ -21,13 +38,10 @@ import numpy.typing as npt
 
 from forewarn.domain import ChannelEvidence, Observation, Suspect, TokenHit
 from forewarn.errors import MarkError
-from forewarn.marks.threshold import (
-    DEFAULT_DRAWS,
-    InnocentLaw,
-    chernoff_tail,
-    provable_threshold,
-    simulate_tail,
-)
+from forewarn.marks.decoders import DECODER_NAMES, Decoder, Reading, decoders
+from forewarn.marks.decoders.combined import Combined, combine
+from forewarn.marks.decoders.symmetric import SymmetricDecoder
+from forewarn.marks.threshold import DEFAULT_DRAWS, InnocentLaw
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +49,12 @@ class Accusation:
     """The outcome of scoring a suspect's symbols against every recipient's codeword."""
 
     suspects: tuple[Suspect, ...]
-    """Every recipient, highest code score first (token hits first among equal scores)."""
+    """Every recipient, highest combined score first (then symmetric score, then token hits)."""
     threshold: float
-    """Provable threshold: score at which the Chernoff bound on any innocent reaching it is `ε`."""
+    """Proven threshold of the first pass, on the combined score (nats): from it, the bound on
+    any innocent reaching it is within the first pass's share of `ε`."""
     empirical_threshold: float
-    """Threshold from simulated innocent codewords for the symbols actually read."""
+    """The same from simulated innocent codewords for the symbols actually read."""
     symbols_read: tuple[tuple[str, int], ...]
     """Per channel, how many symbols spoke (observations, before merging repeats)."""
     positions_read: int
@@ -49,7 +64,11 @@ class Accusation:
     n_partners: int
     """Recipients scored (the union bound runs over them)."""
     draws: int
-    """Innocent codewords simulated for the empirical threshold."""
+    """Innocent codewords simulated for the empirical threshold (per pass)."""
+    decoders: tuple[str, ...] = DECODER_NAMES
+    """The decoders that decided together."""
+    passes: int = 1
+    """Scoring passes run: the first, then one per round of known colluders (side information)."""
 
     @property
     def accused(self) -> tuple[str, ...]:
@@ -100,14 +119,24 @@ def _merge(observations: Sequence[Observation]) -> _Merged:
 
 
 def innocent_law(merged: _Merged, bias: npt.NDArray[np.float64]) -> InnocentLaw:
-    """Exact per-position score terms for a bit of 1 or 0, given the merged symbols."""
-    p = bias[merged.positions]
-    agree_q = np.where(merged.symbols == 1, p, 1.0 - p)
-    agree = merged.weights * np.sqrt((1.0 - agree_q) / agree_q)
-    disagree = -merged.weights * np.sqrt(agree_q / (1.0 - agree_q))
-    one = merged.symbols == 1
-    return InnocentLaw(
-        p_one=p, if_one=np.where(one, agree, disagree), if_zero=np.where(one, disagree, agree)
+    """Exact per-position symmetric-score terms for a bit of 1 or 0, given the merged symbols."""
+    return SymmetricDecoder().law(_reading(merged, bias, 1, np.zeros((0, 0), dtype=np.uint8)))
+
+
+FIRST_SHARE = 0.8
+"""Share of `ε` the first pass decides at; the re-scoring passes split the rest evenly (they
+are scored given a known colluder, far stronger evidence, so they need less of it)."""
+
+
+def _reading(
+    merged: _Merged, bias: npt.NDArray[np.float64], c: int, known: npt.NDArray[np.uint8]
+) -> Reading:
+    return Reading(
+        symbols=merged.symbols,
+        bias=bias[merged.positions],
+        weights=merged.weights,
+        max_colluders=c,
+        known=known,
     )
 
 
@@ -136,17 +165,26 @@ def accuse(
     token_hits: Sequence[TokenHit] = (),
     draws: int = DEFAULT_DRAWS,
     comparisons: int = 1,
+    max_colluders: int = 3,
+    decoder_names: tuple[str, ...] = DECODER_NAMES,
+    recipients: int | None = None,
 ) -> Accusation:
     """Score every recipient (row `j` of `codewords` is `partners[j]`) and decide at `epsilon`.
 
     With `comparisons` accusations in one investigation, each runs at `epsilon / comparisons`
     and reports its bound times `comparisons`, so that ε holds for the whole run.
+    `decoder_names` picks the decoders that decide (all by default; one alone to compare).
+    `recipients` is how many partners the union bound runs over (default: every row scored); a
+    benchmark scoring simulated innocents beside the real recipients keeps the real count.
 
-    `token_hits` are attached to their partners' suspects and make leads, never accusations.
+    `token_hits` are attached to their partners' suspects and make leads, never accusations,
+    and never known colluders for side information.
     """
     n = len(partners)
     if n == 0 or codewords.shape != (n, len(bias)):
         raise MarkError("accusation needs one codeword per recipient", hint="pass the recipients")
+    if max_colluders < 1:
+        raise MarkError("a coalition has at least one member")
     unknown = {hit.partner for hit in token_hits} - set(partners)
     if unknown:
         raise MarkError(
@@ -157,49 +195,141 @@ def accuse(
         raise MarkError("an observation lies outside the code", hint="use this case's marker")
     if any(obs.symbol not in (0, 1) or not 0.0 <= obs.confidence <= 1.0 for obs in observations):
         raise MarkError("observations must be bits with a confidence between 0 and 1")
+    chosen = decoders(decoder_names)
     observations = [obs for obs in observations if obs.confidence > 0.0]
     merged = _merge(observations)
-    law = innocent_law(merged, bias)
     bits = codewords[:, merged.positions].astype(np.float64)
-    scores = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
-    tests = n * comparisons
-    per_partner = epsilon / tests
-    provable, tilt = provable_threshold(law, per_partner)
-    simulated, empirical = simulate_tail(law, scores, per_partner, tilt, draws)
-    bounds = np.minimum(1.0, tests * chernoff_tail(law, scores))
+    tests = (n if recipients is None else recipients) * comparisons
+    verdict = _Passes(merged, bias, bits, chosen, max_colluders, epsilon / tests, draws)
+    verdict.run()
+    law = innocent_law(merged, bias)
+    symmetric = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
     evidence = _evidence(observations, merged, law, bits, codewords)
     hits: dict[str, list[TokenHit]] = defaultdict(list)
     for hit in token_hits:
         hits[hit.partner].append(hit)
     suspects = []
     for j, name in enumerate(partners):
-        score = float(scores[j])
-        by_code = score >= provable and tests * float(simulated[j]) <= epsilon
+        bound = min(1.0, tests * verdict.bound[j])
+        by_code = bool(verdict.accused[j])
         suspects.append(
             Suspect(
                 partner=name,
-                score=score,
+                score=float(symmetric[j]),
                 accused=by_code,
-                false_accusation_bound=float(bounds[j]),
+                false_accusation_bound=bound,
                 evidence=tuple(e[j] for e in evidence),
                 tokens=tuple(hits[name]),
                 lead=bool(hits[name]) and not by_code,
+                combined_score=float(verdict.combined[j]),
+                decided_by=verdict.decided_by(j, partners),
+                decoder_scores=verdict.first_scores(j),
+                proven_bound=min(1.0, tests * verdict.proven[j]),
+                bound_kind=verdict.kind[j],
             )
         )
-    suspects.sort(key=lambda s: (-s.score, -len(s.tokens), s.partner))
+    suspects.sort(key=lambda s: (-s.combined_score, -s.score, -len(s.tokens), s.partner))
     counts: dict[str, int] = defaultdict(int)
     for obs in observations:
         counts[obs.channel] += 1
+    first = verdict.first
     return Accusation(
         suspects=tuple(suspects),
-        threshold=provable,
-        empirical_threshold=empirical,
+        threshold=first.proven_threshold if first is not None else math.inf,
+        empirical_threshold=first.empirical_threshold if first is not None else math.inf,
         symbols_read=tuple(sorted(counts.items())),
         positions_read=len(merged.positions),
         epsilon=epsilon,
         n_partners=n,
         draws=draws,
+        decoders=tuple(d.name for d in chosen),
+        passes=verdict.passes,
     )
+
+
+class _Passes:
+    """The first scoring pass, then re-scoring passes with the accused as known colluders."""
+
+    def __init__(
+        self,
+        merged: _Merged,
+        bias: npt.NDArray[np.float64],
+        bits: npt.NDArray[np.float64],
+        chosen: tuple[Decoder, ...],
+        max_colluders: int,
+        per_partner: float,
+        draws: int,
+    ) -> None:
+        self.merged, self.bias, self.bits, self.chosen = merged, bias, bits, chosen
+        self.c, self.per_partner, self.draws = max_colluders, per_partner, draws
+        n = bits.shape[0]
+        self.accused = np.zeros(n, dtype=bool)
+        self.bound = np.ones(n)
+        self.proven = np.ones(n)
+        self.kind: list[str] = ["empirical"] * n
+        self.combined = np.zeros(n)
+        self.decider: list[str] = [""] * n
+        self.known_when: list[tuple[int, ...]] = [()] * n
+        self.first: Combined | None = None
+        self.passes = 0
+        side = [d for d in chosen if d.uses_side_information]
+        self.later = tuple(side) if max_colluders > 1 else ()
+        rest = (1.0 - FIRST_SHARE) / max(1, max_colluders - 1)
+        self.shares = (1.0,) if not self.later else (FIRST_SHARE,) + (rest,) * (max_colluders - 1)
+
+    def run(self) -> None:
+        """Pass 1 over everyone, then while someone new is accused and room is left in the
+        coalition, a pass over the rest given every partner accused so far."""
+        if len(self.merged.positions) == 0:
+            return
+        known: tuple[int, ...] = ()
+        for share in self.shares:
+            chosen = self.chosen if not known else self.later
+            if not chosen or len(known) >= self.c:
+                break
+            level = self.per_partner * share
+            rows = self.bits[list(known)].astype(np.uint8) if known else np.zeros((0, 0))
+            reading = _reading(self.merged, self.bias, self.c, rows.astype(np.uint8))
+            laws = [d.law(reading) for d in chosen]
+            result = combine(laws, [d.name for d in chosen], self.bits, level, self.draws)
+            self.passes += 1
+            if self.first is None:
+                self.first = result
+            new = []
+            for j in np.nonzero(~self.accused)[0]:
+                proven = min(1.0, float(result.proven[j]) / share)
+                empirical = min(1.0, float(result.empirical[j]) / share)
+                decisive = proven if proven <= self.per_partner else empirical
+                if decisive < self.bound[j] or not known:
+                    self.bound[j], self.proven[j] = decisive, proven
+                    self.kind[j] = "proven" if proven <= self.per_partner else "empirical"
+                    self.combined[j] = float(result.combined[j])
+                    self.decider[j] = result.names[int(result.decided[j])]
+                    self.known_when[j] = known
+                if decisive <= self.per_partner:
+                    new.append(int(j))
+            if not new:
+                break
+            self.accused[new] = True
+            known = tuple(sorted({*known, *new}))
+
+    def decided_by(self, j: int, partners: Sequence[str]) -> str:
+        """The decoder behind partner `j`'s combined score, with the known colluders used."""
+        if not self.decider[j]:
+            return ""
+        known = self.known_when[j]
+        if not known:
+            return self.decider[j]
+        names = ", ".join(partners[k] for k in known)
+        return f"{self.decider[j]}, given {names} as known colluder{'s' * (len(known) > 1)}"
+
+    def first_scores(self, j: int) -> tuple[tuple[str, float], ...]:
+        """Partner `j`'s score under each decoder in the first pass."""
+        if self.first is None:
+            return ()
+        return tuple(
+            (name, float(self.first.scores[j, k])) for k, name in enumerate(self.first.names)
+        )
 
 
 def _evidence(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind, Release, ReleasedArtifact, ReleaseState
@@ -21,6 +21,7 @@ from forewarn.store.release_models import (
     ReleaseItemRow,
     ReleaseRow,
 )
+from forewarn.store.schedule_models import HeldBundleRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +209,12 @@ class ReleaseRepository:
             raise LookupError(f"release {release_id} is not pending")
         row.available_at, row.embargo_end = available_at, embargo_end
         row.planned_artifacts = json.dumps(list(artifacts))
+        self._drop_held(release_id)
         self.session.flush()
+
+    def _drop_held(self, release_id: str) -> None:
+        """A bundle held for a release is for its plan as it was: gone once the row changes."""
+        self.session.execute(delete(HeldBundleRow).where(HeldBundleRow.release_id == release_id))
 
     def cancel(self, release_id: str, *, reason: str, now: datetime) -> bool:
         """Cancel a pending release; `False` when it was not pending any more."""
@@ -217,6 +223,7 @@ class ReleaseRepository:
             .where(ReleaseRow.id == release_id, ReleaseRow.state == ReleaseState.PENDING.value)
             .values(state=ReleaseState.CANCELLED.value, cancelled_at=now, cancel_reason=reason)
         )
+        self._drop_held(release_id)
         return bool(getattr(result, "rowcount", 0))
 
     def complete(
@@ -230,7 +237,10 @@ class ReleaseRepository:
         bundle_sha256: str,
         now: datetime,
     ) -> bool:
-        """Mark a pending release delivered with its items and bundle; `False` if not pending."""
+        """Mark a pending release delivered with its items and bundle; `False` if not pending.
+
+        Completing, cancelling or replanning a release drops any bundle the scheduler held for it.
+        """
         result = self.session.execute(
             update(ReleaseRow)
             .where(ReleaseRow.id == release_id, ReleaseRow.state == ReleaseState.PENDING.value)
@@ -243,6 +253,7 @@ class ReleaseRepository:
         )
         if not getattr(result, "rowcount", 0):
             return False
+        self._drop_held(release_id)
         self.session.add_all(
             ReleaseItemRow(
                 release_id=release_id,

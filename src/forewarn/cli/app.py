@@ -20,7 +20,18 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from forewarn.cli import audit, bundle, case, evidence, partner, program, publish, trace, wave
+from forewarn.cli import (
+    audit,
+    bundle,
+    case,
+    evidence,
+    partner,
+    program,
+    publish,
+    scheduler,
+    trace,
+    wave,
+)
 from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
@@ -145,6 +156,7 @@ app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)
 app.command("publish")(publish.publish)
 app.command("demo")(demo)
+app.command("scheduler")(scheduler.scheduler)
 
 
 def main() -> None:

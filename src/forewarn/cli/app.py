@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from forewarn.cli import (
     audit,
+    audit_log,
     bundle,
     case,
     evidence,
@@ -31,6 +32,7 @@ from forewarn.cli import (
     scheduler,
     trace,
     wave,
+    wave_status,
 )
 from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
@@ -151,6 +153,8 @@ app.add_typer(bundle.app, name="bundle")
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")
 case.app.command("reschedule")(wave.reschedule)
+wave.app.command("status")(wave_status.status)
+audit.app.command("log")(audit_log.log)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)

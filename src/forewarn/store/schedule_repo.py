@@ -177,6 +177,8 @@ class DeliveryRecord:
     """Release id."""
     partner: str
     """Partner name."""
+    partner_status: str
+    """The partner's status now (a `PartnerStatus` value)."""
     tier: str
     """Tier when planned."""
     state: ReleaseState
@@ -225,6 +227,7 @@ class DeliveryRepository:
             select(
                 ReleaseRow.id,
                 PartnerRow.name,
+                PartnerRow.status,
                 ReleaseRow.tier,
                 ReleaseRow.state,
                 ReleaseRow.available_at,
@@ -249,6 +252,7 @@ class DeliveryRepository:
             DeliveryRecord(
                 release_id=rid,
                 partner=name,
+                partner_status=status,
                 tier=tier,
                 state=ReleaseState(state),
                 available_at=available_at,
@@ -264,6 +268,7 @@ class DeliveryRepository:
             for (
                 rid,
                 name,
+                status,
                 tier,
                 state,
                 available_at,

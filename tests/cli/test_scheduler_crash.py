@@ -2,9 +2,10 @@
 
 The scheduler is stopped (`--pause-at`, a hidden option) right at a step: inside the transaction
 that holds the prepared bundles before it commits, after it committed, and inside a release
-batch's transaction before it commits, one batch being committed already (mid-release). It is killed there with SIGKILL, so
-nothing of Python's clean-up runs, then started again. Exactly one release leaf and one bundle
-per partner must come out of it, nothing partial ever visible, and the audit log must verify.
+batch's transaction before it commits, one batch being committed already (mid-release). It is
+killed there with SIGKILL, so nothing of Python's clean-up runs, then started again. Exactly
+one release leaf and one bundle per partner must come out of it, nothing partial ever visible,
+and the audit log must verify.
 """
 
 from __future__ import annotations

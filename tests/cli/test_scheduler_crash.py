@@ -30,6 +30,10 @@ def _iso(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 
 
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def _kill_at(env, at: datetime, point: str, *extra: str) -> None:
     """Run one pass, wait until it stops at `point`, SIGKILL it."""
     process = subprocess.Popen(
@@ -117,3 +121,38 @@ def test_sigkill_at_every_step_releases_each_partner_exactly_once(program_env, c
     assert sql(url, "SELECT count(DISTINCT release_id) FROM bundles") == [(PARTNERS,)]
     verified = cli([*program_env.cli_args(), "audit", "verify", "--regenerate"])
     assert verified.exit_code == 0, verified.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the loop's timing is not the database's
+def test_the_loop_sleeps_until_the_instant_and_stops_on_sigterm(program_env) -> None:
+    populate(program_env, early=2, standard=0)
+    start = WAVE - timedelta(seconds=3)
+    with subprocess.Popen(
+        [str(FOREWARN_BIN), "scheduler", "--now", _iso(start), "--interval", "60s", "--json"],
+        env=program_env.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        guard = threading.Timer(90, process.kill)
+        guard.start()
+        try:
+            assert process.stdout is not None
+            lines = []
+            for line in process.stdout:
+                lines.append(json.loads(line))
+                if lines[-1].get("released") or lines[-1].get("marked_at_release"):
+                    break
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate()
+        finally:
+            guard.cancel()
+    assert process.returncode == 0, err
+    passes = [line for line in lines if "event" not in line]
+    events = [line for line in lines if "event" in line]
+    # Held ahead (unless the machine took over 3 s to start), released at the instant, never
+    # before: each pass before it released nothing.
+    assert all(p["released"] == p["marked_at_release"] == [] for p in passes[:-1])
+    assert all(_at(p["now"]) < WAVE for p in passes[:-1]) and _at(passes[-1]["now"]) >= WAVE
+    assert len(passes[-1]["released"]) + len(passes[-1]["marked_at_release"]) == 2
+    assert all(_at(e["at"]) >= WAVE for e in events if e["event"] == "released")

@@ -32,11 +32,31 @@ logger = logging.getLogger(__name__)
 
 
 class _Stop(Exception):
-    """SIGTERM asked the loop to end between passes."""
+    """SIGTERM arrived while the loop slept."""
 
 
-def _stop(_signum: int, _frame: FrameType | None) -> None:
-    raise _Stop
+class _Stopper:
+    """SIGTERM ends the loop between passes: at once while it sleeps, else after the pass (a
+    pass is never cut short by it, though a SIGKILL there loses nothing either)."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self.sleeping = False
+
+    def __call__(self, _signum: int, _frame: FrameType | None) -> None:
+        self.asked = True
+        if self.sleeping:
+            raise _Stop
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep, unless a stop was asked; raise `_Stop` when one arrives meanwhile."""
+        if self.asked:
+            raise _Stop
+        self.sleeping = True
+        try:
+            time.sleep(seconds)
+        finally:
+            self.sleeping = False
 
 
 def _clock(start: str | None, *, once: bool) -> Callable[[], datetime]:
@@ -50,16 +70,22 @@ def _clock(start: str | None, *, once: bool) -> Callable[[], datetime]:
     return lambda: origin + timedelta(seconds=time.monotonic() - began)
 
 
-def _pauser(spec: str | None) -> Callable[[str], None] | None:
-    """`--pause-at STEP[:N]`: stop for good at the Nth `STEP`, saying so on stderr (to kill the
-    process right there in a crash test)."""
-    if spec is None:
-        return None
-    step, _, count = spec.partition(":")
+def _observer(
+    spec: str | None, clock: Callable[[], datetime], *, events: bool
+) -> Callable[[str], None]:
+    """What the loop does at each step of a pass: with `events`, a JSON line when a batch of
+    bundles was held or released (`{"event", "at"}`, the time by the scheduler's clock); with
+    `--pause-at STEP[:N]`, stop for good at the Nth `STEP`, saying so on stderr (a crash test
+    kills the process right there)."""
+    step, _, count = (spec or "").partition(":")
     target = int(count) if count.isdigit() else 1
     seen = {"n": 0}
 
     def observe(name: str) -> None:
+        if events and name in {"prepared", "released"}:
+            line = json.dumps({"event": name, "at": format_instant(clock())})
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
         if name != step:
             return
         seen["n"] += 1
@@ -106,7 +132,8 @@ def scheduler(
 
     A suspension, a reschedule or a cancellation before the instant discards the held bundles
     (a rescheduled wave is prepared again). Killing the scheduler at any point loses nothing and
-    releases nothing twice: start it again. With `--json`, one JSON line per pass.
+    releases nothing twice: start it again. With `--json`, one JSON line per pass (and, in a
+    loop, an `{"event", "at"}` line as each batch is held or released).
     """
     from forewarn.program.scheduler import run_pass
 
@@ -115,10 +142,11 @@ def scheduler(
     if longest <= 0:
         raise ValidationError("--interval must be longer than 0s")
     clock = _clock(now, once=once)
-    observe = _pauser(pause_at)
     as_json = common.wants_json(ctx, json_out)
+    observe = _observer(pause_at, clock, events=as_json and not once)
+    stopper = _Stopper()
     if not once:
-        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGTERM, stopper)
     with common.open_program(ctx) as program:
         while True:
             try:
@@ -150,7 +178,7 @@ def scheduler(
             if report is not None and report.next_wake is not None:
                 wait = min(wait, max((report.next_wake - clock()).total_seconds(), 0.0))
             try:
-                time.sleep(wait)
+                stopper.sleep(wait)
             except (_Stop, KeyboardInterrupt):
                 logger.info("scheduler stopped")
                 return

@@ -135,6 +135,16 @@ def test_a_late_start_marks_at_the_instant_and_publication_discards(program_env,
     assert cli([*args, "audit", "verify"]).exit_code == 0
 
 
+def test_preparing_is_spread_over_short_passes(program_env, cli) -> None:
+    populate(program_env, early=3, standard=0)
+    ahead = WAVE - timedelta(minutes=30)
+    first = _pass(cli, program_env, ahead, "--prepare-limit", "2")
+    assert len(first["prepared"]) == 2 and first["next_wake"] == _iso(ahead)  # more to do now
+    second = _pass(cli, program_env, ahead, "--prepare-limit", "2")
+    assert len(second["prepared"]) == 1 and second["next_wake"] == _iso(WAVE)
+    assert not set(first["prepared"]) & set(second["prepared"])
+
+
 def test_scheduler_refuses_bad_durations(cli) -> None:
     bad = cli(["scheduler", "--once", "--prepare-ahead", "soon"])
     assert bad.exit_code == 2 and "bad duration" in bad.stderr

@@ -23,7 +23,7 @@ import typer
 from forewarn.cli import common
 from forewarn.domain.validation import format_instant, parse_duration
 from forewarn.encoding import dumps, encode
-from forewarn.errors import Error, ValidationError
+from forewarn.errors import Error, ReleaseError, ValidationError
 
 if TYPE_CHECKING:
     from forewarn.program.scheduler import PassReport
@@ -121,6 +121,10 @@ def scheduler(
     release_batch: Annotated[
         int, typer.Option("--release-batch", min=1, help="Releases per transaction.")
     ] = 100,
+    prepare_limit: Annotated[
+        int,
+        typer.Option("--prepare-limit", min=1, help="Bundles a pass prepares at most (then next)."),
+    ] = 32,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Marking processes (default: CPU count).")
     ] = None,
@@ -156,6 +160,7 @@ def scheduler(
                     now=clock(),
                     prepare_ahead=ahead,
                     release_batch=release_batch,
+                    prepare_limit=prepare_limit,
                     observe=observe,
                     workers=workers,
                 )
@@ -172,7 +177,15 @@ def scheduler(
                     sys.stdout.flush()
                 elif once or report.released or report.marked_at_release or report.prepared:
                     _render(report)
+            if report is not None:
+                for case_id, why in sorted(report.failed.items()):
+                    common.warn(f"case {case_id} was not scheduled: {why}")
             if once:
+                if report is not None and report.failed:
+                    raise ReleaseError(
+                        f"{len(report.failed)} case(s) could not be scheduled",
+                        hint="see the warnings above; the other cases were handled",
+                    )
                 return
             wait = longest
             if report is not None and report.next_wake is not None:

@@ -1,19 +1,21 @@
 """Scheduled wave release: bundles sealed ahead of each wave, released at its instant, once.
 
-One `run_pass(sessions, keys, now=…)` does, for every embargoed case:
+One `run_pass(sessions, keys, now=…)` does, for the embargoed cases:
 
 1. keep the pending releases in step with the plan (`waves.sync_plan`: a suspension, a reschedule
    or a partner the plan drops cancels or moves its row, and `ReleaseRepository` drops the bundle
    held for it in the same transaction), and discard any held bundle that no longer matches its
-   release (wave time, embargo end, tier, artifacts and their originals, recipient, marking);
-2. release every due wave: a held bundle moves into `bundles` in the transaction that completes
-   its release and appends its `release` leaf (batches share one signed checkpoint); a due release
-   with no valid held bundle (the scheduler was down, the plan changed at the last minute) is
-   marked on the spot by `release.release_due`;
-3. prepare what falls due within `prepare_ahead`: mark, sign and seal each partner's bundle
+   release (`held`: wave time, embargo end, tier, artifacts and their originals, recipient,
+   marking);
+2. release every due wave, every case's before any preparing: a held bundle moves into `bundles`
+   in the transaction that completes its release and appends its `release` leaf (a batch shares
+   one signed checkpoint); a due release with no valid held bundle (the scheduler was down, the
+   plan changed at the last minute) is then marked on the spot by `release.release_due`;
+3. prepare what falls due within `prepare_ahead`, earliest wave first, at most `prepare_limit`
+   bundles a pass (the next pass follows at once): mark, sign and seal each partner's bundle
    outside any transaction, then hold it (`held_bundles`, age-encrypted, not fetchable).
 
-Crash safety and exactly-once come from the store: a held bundle is inserted in one transaction
+Crash safety and exactly-once come from the store: held bundles are inserted in one transaction
 (a crash before commit leaves none, the next pass prepares again), and a release is completed by
 a conditional `pending → complete` update in the transaction that writes its leaf, so two passes,
 or a pass after a crash, can never release a partner's wave twice. Time is an input (`now`);
@@ -22,33 +24,26 @@ or a pass after a crash, can never release a partner's wave twice. Time is an in
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import CaseStatus, PartnerStatus, Release, ReleasedArtifact, ReleaseState
-from forewarn.domain.marking import MarkingParams
-from forewarn.errors import IntegrityError, ValidationError
-from forewarn.program.artifacts import list_artifacts, read_artifact
-from forewarn.program.audit import AuditEntry, append_audit_many
-from forewarn.program.bundles import seal
+from forewarn.domain import CaseStatus, ReleaseState
+from forewarn.errors import Error, ValidationError
 from forewarn.program.cases import list_cases
-from forewarn.program.delivery import Assembled, assemble, record_delivery
+from forewarn.program.held import Observer, discard_stale, prepare_held, release_held
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.release import (
-    MARKS_PURPOSE,
     Sessions,
-    marked_copies,
-    marking_for_case,
     release_due,
 )
 from forewarn.program.waves import sync_plan
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
-from forewarn.store.schedule_repo import HeldBundle, HeldBundleRepository
+from forewarn.store.schedule_repo import HeldBundleRepository
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +53,9 @@ DEFAULT_PREPARE_AHEAD = timedelta(hours=1)
 RELEASE_BATCH = 100
 """Held releases completed per transaction (one signed checkpoint each)."""
 
-PREPARE_BATCH = 64
-"""Held bundles inserted per transaction."""
-
-Observer = Callable[[str], None]
-"""Told each step as it happens: `prepare-commit` (inside the transaction holding a batch, just
-before it commits), `prepared` (after), `release-commit` and `released` likewise for a batch of
-releases. The CLI logs them; a crash test pauses at one to kill the process there."""
+PREPARE_LIMIT = 32
+"""Bundles one pass prepares at most, so that a pass stays short and the next one (which
+releases first) comes soon; the rest are prepared by the passes that follow at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +74,8 @@ class PassReport:
     """Release ids whose held bundles no longer matched their plan and were deleted."""
     next_wake: datetime | None
     """When the next pass has something to do (a bundle to prepare, a wave to release)."""
+    failed: dict[str, str] = field(default_factory=dict)
+    """Case id → why the pass could not handle it (the other cases were handled)."""
 
 
 def _aware(now: datetime) -> None:
@@ -97,54 +90,164 @@ def run_pass(
     now: datetime,
     prepare_ahead: timedelta = DEFAULT_PREPARE_AHEAD,
     release_batch: int = RELEASE_BATCH,
+    prepare_limit: int = PREPARE_LIMIT,
     observe: Observer | None = None,
     workers: int | None = None,
 ) -> PassReport:
-    """Release every due wave, then prepare and hold what falls due within `prepare_ahead`."""
+    """Release every due wave, then prepare and hold (at most `prepare_limit` bundles, earliest
+    wave first) what falls due within `prepare_ahead`.
+
+    Every case's due releases come before any preparing, so an instant never waits for another
+    wave being prepared; when preparing is left over, `next_wake` is `now`. A case whose plan
+    cannot be made (a partner in an unknown tier, say) is named in `failed`; the others go on.
+    """
     _aware(now)
-    if prepare_ahead < timedelta(0) or release_batch < 1:
-        raise ValidationError("the prepare lead cannot be negative, nor a batch empty")
-    tell = observe or (lambda _step: None)
+    if prepare_ahead < timedelta(0) or release_batch < 1 or prepare_limit < 1:
+        raise ValidationError("the prepare lead cannot be negative, nor a batch or limit empty")
+    run = _Pass(sessions, keys, now, observe or (lambda _step: None), workers)
+    live = run.start()
+    first = run.due_cases(live)
+    for case_id in first:  # the instant first: cases whose due releases are planned already
+        run.guard(case_id, lambda c: run.release(c, release_batch))
+    rest = [c for c in live if c not in first]
+    for case_id in rest:  # then the others, in step with the plan (a partner added late, …)
+        run.guard(case_id, run.sync)
+    for case_id in run.due_cases(rest):
+        run.guard(case_id, lambda c: run.release(c, release_batch))
+    for case_id in list(run.to_mark):
+        run.guard(case_id, run.mark_due)
+    todo: list[tuple[str, list[StoredRelease]]] = []
+    for case_id in live:
+        run.guard(case_id, lambda c: todo.append((c, run.to_prepare(c, prepare_ahead))))
+    todo.sort(key=lambda t: min((r.available_at for r in t[1]), default=now))
+    budget, more = prepare_limit, False
+    for case_id, releases in todo:
+        chosen = releases[:budget]
+        budget -= len(chosen)
+        more = more or len(chosen) < len(releases)
+        if chosen:
+            run.guard(case_id, partial(run.prepare, releases=chosen))
     with sessions() as session:
-        cases = list_cases(session)
-        held = HeldBundleRepository(session)
-        published = [c.id for c in cases if c.status is not CaseStatus.EMBARGOED]
-        gone = [rid for case_id in published for rid in sorted(held.held_ids(case_id))]
-        held.discard(gone)
-    discarded = list(gone)
-    released: list[str] = []
-    fresh: list[str] = []
-    prepared: list[str] = []
-    for case in cases:
-        if case.status is not CaseStatus.EMBARGOED:
-            continue
-        with sessions() as session:
-            sync_plan(session, case.id, now)
-            pending = ReleaseRepository(session).for_case(case.id, ReleaseState.PENDING)
-            discarded += _discard_stale(session, case.id, pending)
-            held_ids = HeldBundleRepository(session).held_ids(case.id)
-        due = [r for r in pending if r.available_at <= now]
-        released += _release_held(
-            sessions, keys, [r for r in due if r.id in held_ids], now, release_batch, tell
-        )
-        if any(r.id not in released for r in due):
-            fresh += release_due(sessions, keys, case.id, now=now, workers=workers).released
-        soon = [r for r in pending if now < r.available_at <= now + prepare_ahead]
-        prepared += _prepare(
-            sessions, keys, case.id, [r for r in soon if r.id not in held_ids], now, tell, workers
-        )
-    with sessions() as session:
-        wake = next_wake(session, now, prepare_ahead)
-    if released or fresh or prepared or discarded:
+        wake = now if more else next_wake(session, now, prepare_ahead)
+    report = run.report(wake)
+    if report.released or report.marked_at_release or report.prepared or report.discarded:
         logger.info(
             "scheduler at %s: %d released (%d marked at the instant), %d prepared, %d discarded",
             now.isoformat(),
-            len(released) + len(fresh),
-            len(fresh),
-            len(prepared),
-            len(discarded),
+            len(report.released) + len(report.marked_at_release),
+            len(report.marked_at_release),
+            len(report.prepared),
+            len(report.discarded),
         )
-    return PassReport(now, tuple(released), tuple(fresh), tuple(prepared), tuple(discarded), wake)
+    return report
+
+
+@dataclass
+class _Pass:
+    """One pass in progress: what it did so far, case by case."""
+
+    sessions: Sessions
+    keys: ProgramKeys
+    now: datetime
+    tell: Observer
+    workers: int | None
+    released: list[str] = field(default_factory=list)
+    fresh: list[str] = field(default_factory=list)
+    prepared: list[str] = field(default_factory=list)
+    discarded: list[str] = field(default_factory=list)
+    to_mark: list[str] = field(default_factory=list)
+    synced: set[str] = field(default_factory=set)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def start(self) -> list[str]:
+        """Discard what is held for published cases; the embargoed cases' ids."""
+        with self.sessions() as session:
+            cases = list_cases(session)
+            held = HeldBundleRepository(session)
+            published = [c.id for c in cases if c.status is not CaseStatus.EMBARGOED]
+            gone = [rid for case_id in published for rid in sorted(held.held_ids(case_id))]
+            held.discard(gone)
+        self.discarded += gone
+        return [c.id for c in cases if c.status is CaseStatus.EMBARGOED]
+
+    def due_cases(self, live: Sequence[str]) -> list[str]:
+        """Cases with a pending release due now (and not failed)."""
+        with self.sessions() as session:
+            repo = ReleaseRepository(session)
+            return [
+                c
+                for c in live
+                if c not in self.failed
+                and any(r.available_at <= self.now for r in repo.for_case(c, ReleaseState.PENDING))
+            ]
+
+    def guard(self, case_id: str, step: Callable[[str], object]) -> None:
+        """Run one step of a case; an `Error` fails that case (for the rest of the pass) only."""
+        if case_id in self.failed:
+            return
+        try:
+            step(case_id)
+        except Error as exc:
+            logger.warning("scheduler: case %s failed: %s", case_id, exc.message)
+            self.failed[case_id] = exc.message
+
+    def sync(self, case_id: str) -> list[StoredRelease]:
+        """Pending releases in step with the plan, stale held bundles gone (once per pass)."""
+        with self.sessions() as session:
+            if case_id not in self.synced:
+                sync_plan(session, case_id, self.now)
+                self.discarded += discard_stale(
+                    session,
+                    case_id,
+                    ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING),
+                )
+                self.synced.add(case_id)
+            return ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
+
+    def release(self, case_id: str, batch: int) -> None:
+        """Make the case's due releases fetchable from their held bundles."""
+        pending = self.sync(case_id)
+        with self.sessions() as session:
+            held = HeldBundleRepository(session).held_ids(case_id)
+        due = [r for r in pending if r.available_at <= self.now]
+        done = release_held(
+            self.sessions, self.keys, [r for r in due if r.id in held], self.now, batch, self.tell
+        )
+        self.released += done
+        if len(done) < len(due):
+            self.to_mark.append(case_id)
+
+    def mark_due(self, case_id: str) -> None:
+        """Release, marked on the spot, what was due with no valid held bundle."""
+        report = release_due(self.sessions, self.keys, case_id, now=self.now, workers=self.workers)
+        self.fresh += report.released
+
+    def to_prepare(self, case_id: str, ahead: timedelta) -> list[StoredRelease]:
+        """The case's releases falling due within `ahead` with no held bundle yet."""
+        pending = self.sync(case_id)
+        with self.sessions() as session:
+            held = HeldBundleRepository(session).held_ids(case_id)
+        return [
+            r for r in pending if self.now < r.available_at <= self.now + ahead and r.id not in held
+        ]
+
+    def prepare(self, case_id: str, releases: Sequence[StoredRelease]) -> None:
+        """Seal and hold `releases`."""
+        self.prepared += prepare_held(
+            self.sessions, self.keys, case_id, releases, self.now, self.tell, self.workers
+        )
+
+    def report(self, wake: datetime | None) -> PassReport:
+        """The pass's report."""
+        return PassReport(
+            self.now,
+            tuple(self.released),
+            tuple(self.fresh),
+            tuple(self.prepared),
+            tuple(self.discarded),
+            wake,
+            dict(self.failed),
+        )
 
 
 def next_wake(session: Session, now: datetime, prepare_ahead: timedelta) -> datetime | None:
@@ -161,187 +264,3 @@ def next_wake(session: Session, now: datetime, prepare_ahead: timedelta) -> date
                 times.append(release.available_at - prepare_ahead)
     later = [t for t in times if t > now]
     return min(later, default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Now:
-    """What a held bundle of one case must still match, read once per transaction."""
-
-    originals: dict[str, str]
-    """Artifact name → SHA-256 of the original now."""
-    marking: MarkingParams
-    """How the case's copies are marked now."""
-
-    @classmethod
-    def read(cls, session: Session, case_id: str) -> _Now:
-        originals = {a.name: a.sha256 for a in list_artifacts(session, case_id)}
-        return cls(originals, marking_for_case(session, case_id))
-
-
-def _fits(session: Session, held: HeldBundle, release: StoredRelease, now: _Now) -> bool:
-    """Whether a held bundle is still exactly what the release would give now."""
-    found = ReleaseRepository(session).recipient(release.partner)
-    return (
-        release.state is ReleaseState.PENDING
-        and (held.available_at, held.embargo_end, held.tier, held.artifacts)
-        == (release.available_at, release.embargo_end, release.tier, release.planned_artifacts)
-        and found == (PartnerStatus.ACTIVE.value, held.recipient)
-        and held.marking == now.marking
-        and all(now.originals.get(i.name) == i.original_sha256 for i in held.items)
-    )
-
-
-def _discard_stale(session: Session, case_id: str, pending: Sequence[StoredRelease]) -> list[str]:
-    """Delete the case's held bundles that no longer fit their pending release."""
-    repo = HeldBundleRepository(session)
-    by_id = {r.id: r for r in pending}
-    current = _Now.read(session, case_id)
-    stale: list[str] = []
-    for release_id in sorted(repo.held_ids(case_id)):
-        held = repo.get(release_id)
-        release = by_id.get(release_id)
-        if held is None or release is None or not _fits(session, held, release, current):
-            stale.append(release_id)
-    repo.discard(stale)
-    if stale:
-        logger.info("case %s: %d held bundles no longer fit their plan", case_id, len(stale))
-    return stale
-
-
-def _deliver_held(
-    session: Session, release_id: str, current: _Now, now: datetime
-) -> AuditEntry | None:
-    """Complete one release from its held bundle in the caller's transaction (re-checked here)."""
-    held = HeldBundleRepository(session).get(release_id)
-    release = ReleaseRepository(session).get(release_id)
-    if held is None or release is None or not _fits(session, held, release, current):
-        return None
-    if hashlib.sha256(held.sealed).hexdigest() != held.sealed_sha256:
-        raise IntegrityError(f"the bundle held for release {release_id} was changed")
-    given = Release(
-        release.id,
-        release.case_id,
-        release.partner,
-        held.available_at,
-        held.embargo_end,
-        tuple(ReleasedArtifact(i.name, i.kind, i.sha256) for i in held.items),
-    )
-    return record_delivery(
-        session,
-        release,
-        given,
-        items=held.items,
-        sealed=held.sealed,
-        manifest_sha256=held.manifest_sha256,
-        bundle_sha256=held.bundle_sha256,
-        params=held.marking,
-        now=now,
-    )
-
-
-def _release_held(
-    sessions: Sessions,
-    keys: ProgramKeys,
-    due: Sequence[StoredRelease],
-    now: datetime,
-    batch: int,
-    tell: Observer,
-) -> list[str]:
-    """Make due releases fetchable from their held bundles, `batch` per transaction."""
-    released: list[str] = []
-    for start in range(0, len(due), batch):
-        chunk = due[start : start + batch]
-        with sessions() as session:
-            current = _Now.read(session, chunk[0].case_id)
-            entries = [(r.id, _deliver_held(session, r.id, current, now)) for r in chunk]
-            done = [(rid, e) for rid, e in entries if e is not None]
-            if done:
-                append_audit_many(session, [e for _, e in done], now, keys=keys)
-            tell("release-commit")
-        released += [rid for rid, _ in done]
-        tell("released")
-    return released
-
-
-def _prepare(
-    sessions: Sessions,
-    keys: ProgramKeys,
-    case_id: str,
-    todo: Sequence[StoredRelease],
-    now: datetime,
-    tell: Observer,
-    workers: int | None,
-) -> list[str]:
-    """Mark, sign and seal the bundles of `todo` and hold them, `PREPARE_BATCH` per transaction."""
-    if not todo:
-        return []
-    with sessions() as session:
-        names = sorted({n for r in todo for n in r.planned_artifacts})
-        originals = {a.name: a for a in list_artifacts(session, case_id) if a.name in names}
-        contents = {n: read_artifact(session, keys, case_id, n) for n in names}
-        params = marking_for_case(session, case_id)
-        repo = ReleaseRepository(session)
-        recipients = {r.partner: repo.recipient(r.partner) for r in todo}
-    copies = marked_copies(
-        keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, todo, workers
-    )
-    held: list[str] = []
-    batch: list[HeldBundle] = []
-    for pending, marked in zip(todo, copies, strict=True):
-        found = recipients[pending.partner]
-        if found is None or found[0] != PartnerStatus.ACTIVE.value or found[1] is None:
-            continue
-        made = assemble(keys, pending, originals, marked)
-        sealed = seal(made.bundle, found[1])
-        batch.append(_held_bundle(pending, made, sealed, params, found[1], now))
-        if len(batch) >= PREPARE_BATCH:
-            held += _hold(sessions, batch, tell)
-            batch = []
-    if batch:
-        held += _hold(sessions, batch, tell)
-    return held
-
-
-def _held_bundle(
-    pending: StoredRelease,
-    made: Assembled,
-    sealed: bytes,
-    params: MarkingParams,
-    recipient: str,
-    now: datetime,
-) -> HeldBundle:
-    return HeldBundle(
-        release_id=pending.id,
-        case_id=pending.case_id,
-        available_at=pending.available_at,
-        embargo_end=pending.embargo_end,
-        tier=pending.tier,
-        artifacts=pending.planned_artifacts,
-        recipient=recipient,
-        marking=params,
-        items=made.items,
-        sealed=sealed,
-        sealed_sha256=hashlib.sha256(sealed).hexdigest(),
-        manifest_sha256=made.manifest_sha256,
-        bundle_sha256=made.bundle_sha256,
-        prepared_at=now,
-    )
-
-
-def _hold(sessions: Sessions, batch: Sequence[HeldBundle], tell: Observer) -> list[str]:
-    """Insert held bundles whose release still fits them, in one transaction."""
-    with sessions() as session:
-        repo = HeldBundleRepository(session)
-        releases = ReleaseRepository(session)
-        current = _Now.read(session, batch[0].case_id)
-        kept: list[str] = []
-        for held in batch:
-            release = releases.get(held.release_id)
-            if release is None or repo.get(held.release_id) is not None:
-                continue
-            if _fits(session, held, release, current):
-                repo.add(held)
-                kept.append(held.release_id)
-        tell("prepare-commit")
-    tell("prepared")
-    return kept

@@ -1,7 +1,7 @@
 """Held bundles: prepared and sealed ahead of a wave, checked, released from, discarded.
 
 The scheduler's mechanics (`scheduler.run_pass` orchestrates them). A held bundle is kept only
-while it is exactly what its pending release would give now (`_fits`: wave time, embargo end,
+while it is exactly what its pending release would give now (`_Now.fits`: wave time, embargo end,
 tier, artifacts and their originals, the partner active with the same age recipient, the case's
 marking); it is checked when held, before each pass and again inside the transaction that
 releases from it, so a bundle made for another plan is never handed out.
@@ -48,24 +48,25 @@ class _Now:
     """Artifact name → SHA-256 of the original now."""
     marking: MarkingParams
     """How the case's copies are marked now."""
+    recipients: dict[str, tuple[str, str | None]]
+    """Partner name → status and age recipient now."""
 
     @classmethod
     def read(cls, session: Session, case_id: str) -> _Now:
         originals = {a.name: a.sha256 for a in list_artifacts(session, case_id)}
-        return cls(originals, marking_for_case(session, case_id))
+        recipients = HeldBundleRepository(session).recipients()
+        return cls(originals, marking_for_case(session, case_id), recipients)
 
-
-def _fits(session: Session, held: HeldBundle, release: StoredRelease, now: _Now) -> bool:
-    """Whether a held bundle is still exactly what the release would give now."""
-    found = ReleaseRepository(session).recipient(release.partner)
-    return (
-        release.state is ReleaseState.PENDING
-        and (held.available_at, held.embargo_end, held.tier, held.artifacts)
-        == (release.available_at, release.embargo_end, release.tier, release.planned_artifacts)
-        and found == (PartnerStatus.ACTIVE.value, held.recipient)
-        and held.marking == now.marking
-        and all(now.originals.get(i.name) == i.original_sha256 for i in held.items)
-    )
+    def fits(self, held: HeldBundle, release: StoredRelease) -> bool:
+        """Whether a held bundle is still exactly what the release would give now."""
+        return (
+            release.state is ReleaseState.PENDING
+            and (held.available_at, held.embargo_end, held.tier, held.artifacts)
+            == (release.available_at, release.embargo_end, release.tier, release.planned_artifacts)
+            and self.recipients.get(release.partner) == (PartnerStatus.ACTIVE.value, held.recipient)
+            and held.marking == self.marking
+            and all(self.originals.get(i.name) == i.original_sha256 for i in held.items)
+        )
 
 
 def discard_stale(session: Session, case_id: str, pending: Sequence[StoredRelease]) -> list[str]:
@@ -73,12 +74,11 @@ def discard_stale(session: Session, case_id: str, pending: Sequence[StoredReleas
     repo = HeldBundleRepository(session)
     by_id = {r.id: r for r in pending}
     current = _Now.read(session, case_id)
-    stale: list[str] = []
-    for release_id in sorted(repo.held_ids(case_id)):
-        held = repo.get(release_id)
-        release = by_id.get(release_id)
-        if held is None or release is None or not _fits(session, held, release, current):
-            stale.append(release_id)
+    stale = sorted(
+        release_id
+        for release_id, held in repo.for_case(case_id).items()
+        if release_id not in by_id or not current.fits(held, by_id[release_id])
+    )
     repo.discard(stale)
     if stale:
         logger.info("case %s: %d held bundles no longer fit their plan", case_id, len(stale))
@@ -86,15 +86,11 @@ def discard_stale(session: Session, case_id: str, pending: Sequence[StoredReleas
 
 
 def _deliver_held(
-    session: Session, release_id: str, current: _Now, now: datetime
+    session: Session, held: HeldBundle, release: StoredRelease, now: datetime
 ) -> AuditEntry | None:
-    """Complete one release from its held bundle in the caller's transaction (re-checked here)."""
-    held = HeldBundleRepository(session).get(release_id)
-    release = ReleaseRepository(session).get(release_id)
-    if held is None or release is None or not _fits(session, held, release, current):
-        return None
+    """Complete one release from its held bundle in the caller's transaction."""
     if hashlib.sha256(held.sealed).hexdigest() != held.sealed_sha256:
-        raise IntegrityError(f"the bundle held for release {release_id} was changed")
+        raise IntegrityError(f"the bundle held for release {release.id} was changed")
     given = Release(
         release.id,
         release.case_id,
@@ -129,8 +125,21 @@ def release_held(
     for start in range(0, len(due), batch):
         chunk = due[start : start + batch]
         with sessions() as session:
-            current = _Now.read(session, chunk[0].case_id)
-            entries = [(r.id, _deliver_held(session, r.id, current, now)) for r in chunk]
+            # read (and checked) again inside the transaction that releases them
+            case_id = chunk[0].case_id
+            current = _Now.read(session, case_id)
+            ids = {r.id for r in chunk}
+            releases = [
+                r
+                for r in ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
+                if r.id in ids
+            ]
+            held = HeldBundleRepository(session).get_many(r.id for r in releases)
+            entries = [
+                (r.id, _deliver_held(session, held[r.id], r, now))
+                for r in releases
+                if r.id in held and current.fits(held[r.id], r)
+            ]
             done = [(rid, e) for rid, e in entries if e is not None]
             if done:
                 append_audit_many(session, [e for _, e in done], now, keys=keys)
@@ -208,15 +217,18 @@ def _held_bundle(
 def _hold(sessions: Sessions, batch: Sequence[HeldBundle], tell: Observer) -> list[str]:
     """Insert held bundles whose release still fits them, in one transaction."""
     with sessions() as session:
+        case_id = batch[0].case_id
         repo = HeldBundleRepository(session)
-        releases = ReleaseRepository(session)
-        current = _Now.read(session, batch[0].case_id)
+        pending = ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
+        releases = {r.id: r for r in pending}
+        current = _Now.read(session, case_id)
+        already = repo.held_ids(case_id)
         kept: list[str] = []
         for held in batch:
             release = releases.get(held.release_id)
-            if release is None or repo.get(held.release_id) is not None:
+            if release is None or held.release_id in already:
                 continue
-            if _fits(session, held, release, current):
+            if current.fits(held, release):
                 repo.add(held)
                 kept.append(held.release_id)
         tell("prepare-commit")

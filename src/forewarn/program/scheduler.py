@@ -156,7 +156,8 @@ class _Pass:
     prepared: list[str] = field(default_factory=list)
     discarded: list[str] = field(default_factory=list)
     to_mark: list[str] = field(default_factory=list)
-    synced: set[str] = field(default_factory=set)
+    pending: dict[str, list[StoredRelease]] = field(default_factory=dict)
+    """Per case synced, its pending releases then (released ones are not prepared again)."""
     failed: dict[str, str] = field(default_factory=dict)
 
     def start(self) -> list[str]:
@@ -193,16 +194,14 @@ class _Pass:
 
     def sync(self, case_id: str) -> list[StoredRelease]:
         """Pending releases in step with the plan, stale held bundles gone (once per pass)."""
+        if case_id in self.pending:
+            return self.pending[case_id]
         with self.sessions() as session:
-            if case_id not in self.synced:
-                sync_plan(session, case_id, self.now)
-                self.discarded += discard_stale(
-                    session,
-                    case_id,
-                    ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING),
-                )
-                self.synced.add(case_id)
-            return ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
+            sync_plan(session, case_id, self.now)
+            pending = ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
+            self.discarded += discard_stale(session, case_id, pending)
+        self.pending[case_id] = pending
+        return pending
 
     def release(self, case_id: str, batch: int) -> None:
         """Make the case's due releases fetchable from their held bundles."""

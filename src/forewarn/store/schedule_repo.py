@@ -151,6 +151,26 @@ class HeldBundleRepository:
         row = self.session.get(HeldBundleRow, release_id)
         return None if row is None else _held(row)
 
+    def get_many(self, release_ids: Iterable[str]) -> dict[str, HeldBundle]:
+        """The bundles held for these releases (one query)."""
+        ids = list(release_ids)
+        if not ids:
+            return {}
+        query = select(HeldBundleRow).where(HeldBundleRow.release_id.in_(ids))
+        return {row.release_id: _held(row) for row in self.session.scalars(query)}
+
+    def for_case(self, case_id: str) -> dict[str, HeldBundle]:
+        """Every bundle held for the case's releases (one query)."""
+        query = select(HeldBundleRow).where(HeldBundleRow.case_id == case_id)
+        return {row.release_id: _held(row) for row in self.session.scalars(query)}
+
+    def recipients(self) -> dict[str, tuple[str, str | None]]:
+        """Every partner's status and age recipient, to check held bundles against (one query)."""
+        query = select(PartnerRow.name, PartnerRow.status, PartnerRow.age_recipient)
+        return {
+            name: (status, recipient) for name, status, recipient in self.session.execute(query)
+        }
+
     def held_ids(self, case_id: str | None = None) -> set[str]:
         """Release ids with a held bundle (of one case, or of all)."""
         query = select(HeldBundleRow.release_id)

@@ -34,6 +34,14 @@ def test_status_chase_and_audit_log(program_env, cli, tmp_path) -> None:
         "Standard 0000": "planned",
     }
     assert not any(p["fetchable"] for p in before["partners"])
+    own = ("wave", "status", CASE, "--partner", "Early 0000")
+    mine = run(*own, "--now", _iso(WAVE - timedelta(minutes=10)))
+    assert (mine["partner"], mine["state"], mine["fetchable"]) == ("Early 0000", "prepared", False)
+    assert mine["available_at"] == _iso(WAVE)
+    nothing = cli([*args, "wave", "status", CASE, "--partner", "Keyless Ltd"])
+    assert nothing.exit_code == 2 and "nothing of" in nothing.stderr
+    both = cli([*args, "wave", "status", CASE, "--partner", "Early 0000", "--chase", "1"])
+    assert both.exit_code == 2
 
     run("scheduler", "--once", "--now", _iso(WAVE))
     fetch_at, ack_at = WAVE + timedelta(hours=1), WAVE + timedelta(hours=2)
@@ -55,6 +63,10 @@ def test_status_chase_and_audit_log(program_env, cli, tmp_path) -> None:
     )
     assert rows["Early 0001"]["state"] == "fetched" and rows["Early 0002"]["state"] == "released"
     assert rows["Early 0002"]["released_at"] == _iso(WAVE) and rows["Early 0002"]["fetchable"]
+    mine = run(*own, "--now", _iso(WAVE + timedelta(days=1)))
+    assert (mine["state"], mine["fetchable"]) == ("acknowledged", True)
+    shown = cli([*args, *own, "--now", _iso(WAVE + timedelta(days=1))])
+    assert "fetchable now" in shown.stdout and "Early 0001" not in shown.stdout
     assert status["counts"]["acknowledged"] == 1 and status["counts"]["planned"] == 1
     chase = {c["partner"]: c["missing"] for c in status["chase"]}
     assert chase == {"Early 0001": ["ack"], "Early 0002": ["fetch", "ack"]}

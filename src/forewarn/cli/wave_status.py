@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from forewarn.cli import common
+from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
-    from forewarn.program.wave_status import WaveStatus
+    from forewarn.program.wave_status import PartnerDelivery, WaveStatus
 
 SHORT_ID = 12
 """Hex digits of a release id shown in tables (`--json` has the whole id)."""
@@ -64,6 +65,22 @@ def _render(found: WaveStatus) -> None:
     )
 
 
+def _render_own(case_id: str, own: PartnerDelivery) -> None:
+    when = "fetchable now" if own.fetchable else f"not fetchable; wave at {_when(own.available_at)}"
+    common.fields(
+        f"{own.partner}'s copy of {case_id}",
+        [
+            ("state", own.state.value),
+            ("wave", _when(own.available_at)),
+            ("released", _when(own.released_at)),
+            ("fetched", _when(own.fetched_at)),
+            ("acknowledged", _when(own.acknowledged_at)),
+            ("release", own.release_id),
+        ],
+    )
+    common.say(when)
+
+
 def status(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(help="Case id, e.g. FW-2021-0001.")],
@@ -76,6 +93,10 @@ def status(
             help="List who has not fetched or acknowledged this many hours after release.",
         ),
     ] = None,
+    partner: Annotated[
+        str | None,
+        typer.Option("--partner", help="Only this partner's own copy: its state and instant."),
+    ] = None,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
@@ -85,9 +106,17 @@ def status(
 
     Prepared means sealed and held by the scheduler, not fetchable before the wave's instant.
     """
-    from forewarn.program.wave_status import wave_status
+    from forewarn.program.wave_status import partner_delivery, wave_status
 
+    at = common.now(now)
+    if partner is not None:
+        if chase is not None:
+            raise ValidationError("--chase lists partners; it does not go with --partner")
+        with common.open_program(ctx) as program, program.session() as session:
+            own = partner_delivery(session, case_id, partner, now=at)
+        common.emit(ctx, own, lambda: _render_own(case_id, own), json_flag=json_out)
+        return
     after = None if chase is None else timedelta(seconds=round(chase * 3600))
     with common.open_program(ctx) as program, program.session() as session:
-        found = wave_status(session, case_id, now=common.now(now), chase_after=after)
+        found = wave_status(session, case_id, now=at, chase_after=after)
     common.emit(ctx, found, lambda: _render(found), json_flag=json_out)

@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 PREPARE_BATCH = 64
 """Held bundles inserted per transaction."""
 
+FIRST_RELEASE_BATCH = 10
+"""Releases in a wave's first transaction (the later ones take the scheduler's batch size)."""
+
 Observer = Callable[[str], None]
 """Told each step as it happens: `prepare-commit` (inside the transaction holding a batch, just
 before it commits), `prepared` (after), `release-commit` and `released` likewise for a batch of
@@ -122,8 +125,11 @@ def release_held(
 ) -> list[str]:
     """Make due releases fetchable from their held bundles, `batch` per transaction."""
     released: list[str] = []
-    for start in range(0, len(due), batch):
-        chunk = due[start : start + batch]
+    # a small first batch: the first partners' bundles are fetchable as soon as can be
+    first = min(batch, FIRST_RELEASE_BATCH)
+    starts = [0, *range(first, len(due), batch)] if due else []
+    for start in starts:
+        chunk = due[start : start + (first if start == 0 else batch)]
         with sessions() as session:
             # read (and checked) again inside the transaction that releases them
             case_id = chunk[0].case_id

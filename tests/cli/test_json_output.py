@@ -154,6 +154,12 @@ def test_every_json_command_is_exercised(
         ("bundle", "verify"), str(sealed), "-i", str(identity), "--trust-on-first-use", args=[]
     )
     tour.run(("bundle", "ack"), CASE, *leaker, "--now", iso(NOTICE))
+    scheduled = tour.run(("scheduler",), "--once", "--now", iso(NOTICE))
+    assert scheduled["next_wake"] == "2021-03-05T23:00:00Z"
+    status = tour.run(("wave", "status"), CASE, "--chase", "0", "--now", iso(NOTICE))
+    assert [c["partner"] for c in status["chase"]] == ["Early 0001"]
+    logged = tour.run(("audit", "log"), "--case", CASE, "--kind", "fetch")
+    assert [e["release_id"] for e in logged["entries"]] == [release_id]
     standards = ("--format", "csaf", "--out", str(tmp_path / "csaf"))
     standards += ("--publisher-url", "https://psirt.example.com", "--now", iso(NOTICE))
     csaf_files = tour.run(("publish",), CASE, *standards, *leaker)["files"]

@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from forewarn.cli import (
     audit,
+    audit_log,
     bundle,
     case,
     evidence,
@@ -29,8 +30,10 @@ from forewarn.cli import (
     partner,
     program,
     publish,
+    scheduler,
     trace,
     wave,
+    wave_status,
 )
 from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
@@ -152,11 +155,14 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(mail.app, name="mail")
 case.app.command("reschedule")(wave.reschedule)
+wave.app.command("status")(wave_status.status)
+audit.app.command("log")(audit_log.log)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)
 app.command("publish")(publish.publish)
 app.command("demo")(demo)
+app.command("scheduler")(scheduler.scheduler)
 
 
 def main() -> None:

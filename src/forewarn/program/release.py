@@ -28,7 +28,6 @@ from forewarn.domain import (
     LeafKind,
     PartnerStatus,
     Release,
-    ReleasedArtifact,
     ReleaseState,
 )
 from forewarn.domain.marking import MarkingParams
@@ -42,15 +41,16 @@ from forewarn.errors import (
 from forewarn.marks.engine import MarkedCopy, Marker
 from forewarn.marks.schemes import new_params
 from forewarn.program.artifacts import list_artifacts, read_artifact
-from forewarn.program.audit import append_audit, release_payload
-from forewarn.program.bundles import build_bundle, manifest_of, seal
+from forewarn.program.audit import append_audit, append_audit_many
+from forewarn.program.bundles import build_bundle, seal
 from forewarn.program.cases import get_case
+from forewarn.program.delivery import assemble, record_delivery
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import get_partner
 from forewarn.program.waves import LeftOut, left_out, sync_plan
 from forewarn.store import PartnerRepository
 from forewarn.store.marking_repo import MarkingRepository
-from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
+from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def _mark_one(job: tuple[str, tuple[str, ...], dict[str, bytes]]) -> dict[str, M
     return {n: marker.mark(n, originals[n].kind, contents[n], partner) for n in names}
 
 
-def _copies(
+def marked_copies(
     secret: bytes,
     case_id: str,
     params: MarkingParams,
@@ -173,7 +173,9 @@ def release_due(
         contents = {n: read_artifact(session, keys, case_id, n) for n in names}
         params = marking_for_case(session, case_id)
     released: list[str] = []
-    copies = _copies(keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, due, workers)
+    copies = marked_copies(
+        keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, due, workers
+    )
     for done, (pending, marked) in enumerate(zip(due, copies, strict=True), start=1):
         if _deliver(sessions, keys, pending, originals, marked, params, now):
             released.append(pending.id)
@@ -195,56 +197,28 @@ def _deliver(
     now: datetime,
 ) -> bool:
     """One partner's release in one transaction; `False` when another run delivered it."""
-    items = [
-        ItemRecord(
-            name,
-            originals[name].kind.value,
-            originals[name].sha256,
-            hashlib.sha256(copy.content).hexdigest(),
-            len(copy.content),
-            copy.tokens,
-        )
-        for name, copy in sorted(marked.items())
-    ]
-    release = Release(
-        pending.id,
-        pending.case_id,
-        pending.partner,
-        pending.available_at,
-        pending.embargo_end,
-        tuple(ReleasedArtifact(i.name, i.kind, i.sha256) for i in items),
-    )
-    contents = {name: copy.content for name, copy in marked.items()}
-    bundle = build_bundle(release, contents, keys.signing_key)
-    sizes = {name: len(data) for name, data in contents.items()}
-    manifest_sha = hashlib.sha256(manifest_of(release, sizes, keys.signing_key.public_key()))
-    bundle_sha = hashlib.sha256(bundle).hexdigest()
+    made = assemble(keys, pending, originals, marked)
     with sessions() as session:
-        repo = ReleaseRepository(session)
-        found = repo.recipient(pending.partner)
+        found = ReleaseRepository(session).recipient(pending.partner)
         if found is None:
             raise NotFoundError(f"unknown partner {pending.partner!r}")
         status, recipient = found
         if recipient is None or status != PartnerStatus.ACTIVE.value:
             return False
-        sealed = seal(bundle, recipient)
-        if not repo.complete(
-            pending.id,
-            items=items,
-            sealed=sealed,
-            sealed_sha256=hashlib.sha256(sealed).hexdigest(),
-            manifest_sha256=manifest_sha.hexdigest(),
-            bundle_sha256=bundle_sha,
+        entry = record_delivery(
+            session,
+            pending,
+            made.release,
+            items=made.items,
+            sealed=seal(made.bundle, recipient),
+            manifest_sha256=made.manifest_sha256,
+            bundle_sha256=made.bundle_sha256,
+            params=params,
             now=now,
-        ):
+        )
+        if entry is None:
             return False
-        if MarkingRepository(session).fix_marking(pending.case_id, params, now) != params:
-            raise ReleaseError(
-                f"case {pending.case_id} was marked differently by another release run meanwhile",
-                hint="run `forewarn wave release` again: it marks with the stored parameters",
-            )
-        payload = release_payload(release, pending.tier, manifest_sha.hexdigest(), bundle_sha)
-        append_audit(session, LeafKind.RELEASE, payload, now, keys=keys, subject=pending.id)
+        append_audit_many(session, [entry], now, keys=keys)
     return True
 
 

@@ -19,7 +19,7 @@ from alembic import op
 from forewarn.store.base import UtcDateTime
 
 revision = "0010_notifications"
-down_revision = "0007_evidence"
+down_revision = "0009_schedule"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,110 @@
+"""One partner's delivery: its signed bundle assembled from marked copies, then recorded.
+
+Shared by the two ways a release happens: `release.release_due` (marked and sealed at the
+instant) and `scheduler` (sealed ahead, held, recorded at the instant). `record_delivery` is
+the one place a pending release becomes fetchable: the conditional `pending → complete` update,
+the bundle, the items, the case's marking fixed, and the `release` leaf to append with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from forewarn.domain import Artifact, LeafKind, Release, ReleasedArtifact
+from forewarn.domain.marking import MarkingParams
+from forewarn.errors import ReleaseError
+from forewarn.marks.engine import MarkedCopy
+from forewarn.program.audit import AuditEntry, release_payload
+from forewarn.program.bundles import build_bundle, manifest_of
+from forewarn.program.keys import ProgramKeys
+from forewarn.store.marking_repo import MarkingRepository
+from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """One partner's signed bundle, made from its marked copies, before it is sealed."""
+
+    release: Release
+    """What it gives, as the manifest and the release leaf say."""
+    items: tuple[ItemRecord, ...]
+    """The marked copies' records."""
+    bundle: bytes
+    """The signed plaintext tar (embargoed: sealed at once, never stored)."""
+    manifest_sha256: str
+    """SHA-256 of the canonical manifest."""
+    bundle_sha256: str
+    """SHA-256 of `bundle`."""
+
+
+def assemble(
+    keys: ProgramKeys,
+    pending: StoredRelease,
+    originals: dict[str, Artifact],
+    marked: dict[str, MarkedCopy],
+) -> Assembled:
+    """The signed bundle of a pending release from its marked copies (`marked_copies`)."""
+    items = tuple(
+        ItemRecord(
+            name,
+            originals[name].kind.value,
+            originals[name].sha256,
+            hashlib.sha256(copy.content).hexdigest(),
+            len(copy.content),
+            copy.tokens,
+        )
+        for name, copy in sorted(marked.items())
+    )
+    release = Release(
+        pending.id,
+        pending.case_id,
+        pending.partner,
+        pending.available_at,
+        pending.embargo_end,
+        tuple(ReleasedArtifact(i.name, i.kind, i.sha256) for i in items),
+    )
+    contents = {name: copy.content for name, copy in marked.items()}
+    bundle = build_bundle(release, contents, keys.signing_key)
+    sizes = {name: len(data) for name, data in contents.items()}
+    manifest_sha = hashlib.sha256(manifest_of(release, sizes, keys.signing_key.public_key()))
+    return Assembled(
+        release, items, bundle, manifest_sha.hexdigest(), hashlib.sha256(bundle).hexdigest()
+    )
+
+
+def record_delivery(
+    session: Session,
+    pending: StoredRelease,
+    release: Release,
+    *,
+    items: Sequence[ItemRecord],
+    sealed: bytes,
+    manifest_sha256: str,
+    bundle_sha256: str,
+    params: MarkingParams,
+    now: datetime,
+) -> AuditEntry | None:
+    """Make a pending release delivered (fetchable) in the caller's transaction; the `release`
+    leaf to append with it, or `None` when another run delivered it first."""
+    if not ReleaseRepository(session).complete(
+        pending.id,
+        items=items,
+        sealed=sealed,
+        sealed_sha256=hashlib.sha256(sealed).hexdigest(),
+        manifest_sha256=manifest_sha256,
+        bundle_sha256=bundle_sha256,
+        now=now,
+    ):
+        return None
+    if MarkingRepository(session).fix_marking(pending.case_id, params, now) != params:
+        raise ReleaseError(
+            f"case {pending.case_id} was marked differently by another release run meanwhile",
+            hint="run `forewarn wave release` again: it marks with the stored parameters",
+        )
+    payload = release_payload(release, pending.tier, manifest_sha256, bundle_sha256)
+    return AuditEntry(LeafKind.RELEASE, payload, subject=pending.id)

@@ -25,6 +25,7 @@ from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
 from forewarn.cli.investigate import investigate
+from forewarn.cli.serve import serve
 from forewarn.errors import Error
 from forewarn.settings import Settings
 
@@ -145,6 +146,7 @@ app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)
 app.command("publish")(publish.publish)
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def main() -> None:

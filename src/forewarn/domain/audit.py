@@ -30,3 +30,9 @@ class LeafKind(enum.StrEnum):
     """Evidence from the wild was registered for a case (hash, seen time, source, collector)."""
     PUBLICATION = "publication"
     """A case's patch was released to the public (`case publish`)."""
+    QUERY = "query"
+    """A partner read its case list or a case over the API."""
+    API_TOKEN = "api-token"  # noqa: S105 (a leaf kind, not a secret)
+    """A partner API token was issued or revoked (its id, never its secret)."""
+    FEEDBACK = "feedback"
+    """A partner sent feedback on a case's detection guidance."""

@@ -82,6 +82,13 @@ def _create_owner_only(path: Path) -> None:
     os.close(fd)
 
 
+POOL_SIZE = 10
+"""Connections a pooled engine (the server) keeps open to PostgreSQL."""
+
+POOL_OVERFLOW = 30
+"""Extra connections a pooled engine opens under load (uvicorn runs 40 worker threads)."""
+
+
 def make_engine(url: str, *, pooled: bool = False) -> Engine:
     """Create an engine for `url`; `pooled=False` (the CLI) keeps no idle connections."""
     parsed = parse_url(url)
@@ -90,6 +97,8 @@ def make_engine(url: str, *, pooled: bool = False) -> Engine:
         kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     if not pooled:
         kwargs["poolclass"] = NullPool
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True)
     try:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:

@@ -1,0 +1,189 @@
+"""The partner API: my cases, my bundle once due, acknowledge, feedback on detection guidance.
+
+Every route authenticates the partner (`deps.CallerDep`), checks the token's scope, decides
+what is due with the program's own use cases (`program.partner_view`, `program.release`), and
+has its audit leaf committed by the service's audit writer *before* it answers: a fetch is in
+the log before its bytes leave, a query before its answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from forewarn.api import deps
+from forewarn.api.schemas import (
+    AckIn,
+    CaseListOut,
+    CaseOut,
+    FeedbackIn,
+    FeedbackOut,
+    MeOut,
+    ProblemOut,
+    ReleaseOut,
+)
+from forewarn.api.settings import API_PREFIX
+from forewarn.domain import ApiScope, Release
+from forewarn.errors import ConflictError
+from forewarn.program.audit import AuditEntry
+from forewarn.program.partner_view import (
+    Feedback,
+    partner_case,
+    partner_cases,
+    query_entry,
+    record_feedback,
+)
+from forewarn.program.release import own_release, prepare_fetch, record_ack, record_fetch
+
+CHANNEL = "api"
+"""How fetches, acknowledgements and queries through this router are recorded."""
+
+BUNDLE_MEDIA_TYPE = "application/octet-stream"
+"""A sealed bundle: binary age format (`age -d` opens it)."""
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    status: {"model": ProblemOut, "description": text}
+    for status, text in {
+        401: "No, unknown, revoked or expired token.",
+        403: "Not yours, not due yet, a missing scope, or a suspended partner.",
+        404: "No such case for you.",
+        422: "Invalid request.",
+        429: "Too many requests.",
+    }.items()
+}
+
+router = APIRouter(tags=["partner"], responses=_ERRORS)
+
+CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
+
+
+@router.get("/me", response_model=MeOut, summary="Who this token acts for")
+def me(caller: deps.CallerDep) -> MeOut:
+    """The partner behind the token, its scopes and expiry."""
+    return MeOut.from_caller(caller)
+
+
+@router.get("/cases", response_model=CaseListOut, summary="My cases and their embargo instants")
+def cases(
+    caller: deps.CallerDep, session: deps.SessionDep, now: deps.NowDep, context: deps.ContextDep
+) -> CaseListOut:
+    """Every case with a copy planned or delivered to you; details once your copy is due."""
+    caller.require(ApiScope.CASES_READ)
+    views = partner_cases(session, caller.partner.name, now)
+    entry = query_entry(caller.partner.name, "cases", channel=CHANNEL)
+    context.audit.submit(lambda _s, _at: (None, [entry]))
+    return CaseListOut(cases=[CaseOut.from_view(v, prefix=API_PREFIX) for v in views])
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, summary="One of my cases")
+def case(
+    case_id: CaseId,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> CaseOut:
+    """One case with a copy for you (404 for any other, known or not)."""
+    caller.require(ApiScope.CASES_READ)
+    view = partner_case(session, caller.partner.name, case_id, now)
+    entry = query_entry(caller.partner.name, "case", channel=CHANNEL, case_id=case_id)
+    context.audit.submit(lambda _s, _at: (None, [entry]))
+    return CaseOut.from_view(view, prefix=API_PREFIX)
+
+
+@router.get(
+    "/cases/{case_id}/bundle",
+    response_class=Response,
+    summary="Download my encrypted bundle",
+    responses={200: {"content": {BUNDLE_MEDIA_TYPE: {}}, "description": "The sealed bundle."}},
+)
+def bundle(
+    case_id: CaseId,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Your own age-encrypted bundle (the bytes `forewarn bundle fetch` writes), once due.
+
+    The download is recorded (a `fetch` leaf, committed) before the first byte is sent.
+    """
+    caller.require(ApiScope.BUNDLES_FETCH)
+    name = caller.partner.name
+    partner_case(session, name, case_id, now)
+    fetched = prepare_fetch(session, case_id, partner=name, now=now)
+
+    def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
+        # checked again in the writing transaction: a suspension meanwhile stops the download
+        if own_release(batch, case_id, name, at, None).id != fetched.release.id:
+            raise ConflictError("your release changed meanwhile", hint="fetch again")
+        return None, [record_fetch(batch, fetched.release, now=at, channel=CHANNEL)]
+
+    context.audit.submit(log)
+    return Response(
+        fetched.sealed,
+        media_type=BUNDLE_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{case_id}.bundle.age"',
+            "X-Forewarn-Release": fetched.release.id,
+        },
+    )
+
+
+@router.post("/cases/{case_id}/ack", response_model=ReleaseOut, summary="Acknowledge my bundle")
+def ack(
+    case_id: CaseId,
+    body: AckIn,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> ReleaseOut:
+    """Record that you received your copy (once due)."""
+    caller.require(ApiScope.ACKS_WRITE)
+    name = caller.partner.name
+    partner_case(session, name, case_id, now)
+
+    def log(batch: Session, at: datetime) -> tuple[Release, list[AuditEntry]]:
+        release, entry = record_ack(batch, case_id, partner=name, now=at, note=body.note)
+        return release, [entry]
+
+    return ReleaseOut.from_release(context.audit.submit(log))
+
+
+@router.post(
+    "/cases/{case_id}/feedback",
+    response_model=FeedbackOut,
+    status_code=201,
+    summary="Feedback on the detection guidance of my copy",
+)
+def feedback(
+    case_id: CaseId,
+    body: FeedbackIn,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> FeedbackOut:
+    """Say whether the detection guidance works; the comment is kept, its hash logged."""
+    caller.require(ApiScope.FEEDBACK_WRITE)
+    name = caller.partner.name
+    partner_case(session, name, case_id, now)
+
+    def log(batch: Session, at: datetime) -> tuple[Feedback, list[AuditEntry]]:
+        stored, entry = record_feedback(
+            batch,
+            case_id,
+            partner=name,
+            now=at,
+            verdict=body.verdict,
+            comment=body.comment,
+            artifact=body.artifact,
+        )
+        return stored, [entry]
+
+    return FeedbackOut.from_feedback(context.audit.submit(log))

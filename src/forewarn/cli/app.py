@@ -20,7 +20,18 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from forewarn.cli import audit, bundle, case, evidence, partner, program, publish, trace, wave
+from forewarn.cli import (
+    api_token,
+    audit,
+    bundle,
+    case,
+    evidence,
+    partner,
+    program,
+    publish,
+    trace,
+    wave,
+)
 from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
@@ -134,6 +145,7 @@ def root(
 
 app.command("init")(init)
 app.add_typer(partner.app, name="partner")
+partner.app.add_typer(api_token.app, name="api-token")
 app.add_typer(case.app, name="case")
 app.add_typer(program.app, name="program")
 app.add_typer(wave.app, name="wave")

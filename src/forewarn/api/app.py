@@ -78,7 +78,12 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             app.include_router(router)
         # added innermost first: SecurityHeaders ends up outermost
         app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-        app.add_middleware(RateLimit, limiter=context.limiter, prefix=API_PREFIX)
+        app.add_middleware(
+            RateLimit,
+            limiter=context.limiter,
+            prefix=API_PREFIX,
+            failure_burst=settings.auth_failure_burst,
+        )
         app.add_middleware(SecurityHeaders, tls=settings.tls, no_store_prefixes=NO_STORE_PREFIXES)
     except BaseException:
         program.close()

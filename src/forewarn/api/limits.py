@@ -68,6 +68,6 @@ class RateLimiter:
         return max(1, int(1 / self._rate + 0.999))
 
 
-def failure_limiter() -> RateLimiter:
+def failure_limiter(burst: int = FAILURE_BURST) -> RateLimiter:
     """The bucket of failed authentications per client address."""
-    return RateLimiter(per_minute=FAILURES_PER_MINUTE, burst=FAILURE_BURST)
+    return RateLimiter(per_minute=FAILURES_PER_MINUTE, burst=burst)

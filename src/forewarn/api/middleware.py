@@ -109,10 +109,12 @@ class RateLimit:
     """Per-token (else per-address) request budget, and a budget of failed authentications
     per address; 429 with `Retry-After` when either is spent."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, prefix: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limiter: RateLimiter, prefix: str, failure_burst: int
+    ) -> None:
         self.app = app
         self.limiter = limiter
-        self.failures = failure_limiter()
+        self.failures = failure_limiter(failure_burst)
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

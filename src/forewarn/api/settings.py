@@ -29,6 +29,9 @@ DEFAULT_RATE_PER_MINUTE = 600
 DEFAULT_RATE_BURST = 120
 """Requests one token or address may make at once before the per-minute rate applies."""
 
+DEFAULT_AUTH_FAILURE_BURST = 20
+"""Failed authentications one client address may make before it is slowed to 30 a minute."""
+
 API_PREFIX = "/api/v1"
 """Where every router of the partner API is mounted."""
 
@@ -59,6 +62,8 @@ class ServiceSettings:
     """Sustained requests per minute per token (or per client address without one)."""
     rate_burst: int = DEFAULT_RATE_BURST
     """Requests per token or address allowed at once."""
+    auth_failure_burst: int = DEFAULT_AUTH_FAILURE_BURST
+    """Failed authentications (401) one client address may make at once."""
 
     @property
     def database_url(self) -> str:
@@ -95,7 +100,12 @@ class ServiceSettings:
         for path in (self.tls_cert, self.tls_key):
             if path is not None and not path.is_file():
                 raise ConfigError(f"TLS file {path} does not exist")
-        if not (1 <= self.max_body_bytes and 1 <= self.rate_per_minute and 1 <= self.rate_burst):
+        if not (
+            1 <= self.max_body_bytes
+            and 1 <= self.rate_per_minute
+            and 1 <= self.rate_burst
+            and 1 <= self.auth_failure_burst
+        ):
             raise ConfigError("request limits must be positive")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port {self.port} is out of range")

@@ -37,6 +37,10 @@ def serve(
         int, typer.Option("--rate", help="Requests per minute per token (or address).")
     ] = 600,
     burst: Annotated[int, typer.Option("--burst", help="Requests at once per token.")] = 120,
+    auth_failure_burst: Annotated[
+        int,
+        typer.Option("--auth-failure-burst", help="Failed logins at once per client address."),
+    ] = 20,
 ) -> None:
     """Serve the partner API (OpenAPI at /api/v1/openapi.json) until interrupted."""
     from forewarn.api.server import run
@@ -53,5 +57,6 @@ def serve(
         max_body_bytes=max_body,
         rate_per_minute=rate,
         rate_burst=burst,
+        auth_failure_burst=auth_failure_burst,
     )
     run(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import ApiScope, ApiToken
@@ -69,12 +69,14 @@ class ApiTokenRepository:
 
     def revoke(self, token_id: str, *, at: datetime, reason: str) -> bool:
         """Stamp a token revoked; `False` when it was revoked already."""
-        row = self._session.get(ApiTokenRow, token_id, with_for_update=True)
-        if row is None or row.revoked_at is not None:
-            return False
-        row.revoked_at, row.revoke_reason = at, reason
-        self._session.flush()
-        return True
+        # one conditional UPDATE: two revocations at once cannot both succeed
+        result = self._session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=at, revoke_reason=reason)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     def add_feedback(
         self, release_id: str, *, artifact: str | None, verdict: str, comment: str, at: datetime

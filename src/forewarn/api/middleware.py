@@ -8,12 +8,13 @@ while it streams in, before any route reads it.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from forewarn.api.limits import RateLimiter, failure_limiter
+from forewarn.api.limits import MAX_KEYS, RateLimiter, failure_limiter
 from forewarn.api.problems import problem
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -116,6 +117,8 @@ class RateLimit:
         self.limiter = limiter
         self.failures = failure_limiter(failure_burst)
         self.prefix = prefix
+        self.good: OrderedDict[str, None] = OrderedDict()
+        """Keys (token hashes) that authenticated at least once."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
@@ -133,16 +136,27 @@ class RateLimit:
         if not self.limiter.allow(key):
             await self._refuse(scope, receive, send, self.limiter.retry_after())
             return
-        if authorization and not self.failures.allow("address:" + address, cost=0.0):
+        known = key in self.good
+        if authorization and not known and not self.failures.allow("address:" + address, cost=0):
             await self._refuse(scope, receive, send, self.failures.retry_after())
             return
 
         async def watched(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 401:
-                self.failures.allow("address:" + address)
+            if message["type"] == "http.response.start":
+                if message["status"] == 401:
+                    self.failures.allow("address:" + address)
+                elif authorization and not known:
+                    self._remember(key)
             await send(message)
 
         await self.app(scope, receive, watched)
+
+    def _remember(self, key: str) -> None:
+        """A token that authenticated: an address spending its failure budget (someone
+        guessing tokens behind the same NAT) does not lock it out."""
+        self.good[key] = None
+        while len(self.good) > MAX_KEYS:
+            self.good.popitem(last=False)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, retry_after: int) -> None:

@@ -7,6 +7,8 @@ what a partner may see is decided in `forewarn.program.partner_view`, not here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from forewarn.domain import Release, ReleasedArtifact
@@ -161,3 +163,16 @@ class ProblemOut(BaseModel):
     status: int
     detail: str
     hint: str | None = None
+
+
+def problem_responses(statuses: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for error statuses: problem documents (`application/problem+json`)."""
+    schema = {"$ref": "#/components/schemas/ProblemOut"}
+    return {
+        status: {
+            "model": ProblemOut,
+            "description": text,
+            "content": {"application/problem+json": {"schema": schema}},
+        }
+        for status, text in statuses.items()
+    }

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from forewarn.api import deps
-from forewarn.api.schemas import ProgramOut
+from forewarn.api.schemas import ProgramOut, problem_responses
 from forewarn.program.bundles import public_key_hex
 
-router = APIRouter(tags=["program"])
+router = APIRouter(tags=["program"], responses=problem_responses({429: "Too many requests."}))
 
 
 @router.get("/program", response_model=ProgramOut, summary="The program and its public key")

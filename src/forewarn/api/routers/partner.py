@@ -23,8 +23,8 @@ from forewarn.api.schemas import (
     FeedbackIn,
     FeedbackOut,
     MeOut,
-    ProblemOut,
     ReleaseOut,
+    problem_responses,
 )
 from forewarn.api.settings import API_PREFIX
 from forewarn.domain import ApiScope, Release
@@ -45,18 +45,19 @@ CHANNEL = "api"
 BUNDLE_MEDIA_TYPE = "application/octet-stream"
 """A sealed bundle: binary age format (`age -d` opens it)."""
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ProblemOut, "description": text}
-    for status, text in {
-        401: "No, unknown, revoked or expired token.",
-        403: "Not yours, not due yet, a missing scope, or a suspended partner.",
-        404: "No such case for you.",
-        422: "Invalid request.",
-        429: "Too many requests.",
-    }.items()
-}
-
-router = APIRouter(tags=["partner"], responses=_ERRORS)
+router = APIRouter(
+    tags=["partner"],
+    responses=problem_responses(
+        {
+            401: "No, unknown, revoked or expired token.",
+            403: "Not yours, not due yet, a missing scope, or a suspended partner.",
+            404: "No such case for you.",
+            413: "Request body too large.",
+            422: "Invalid request.",
+            429: "Too many requests.",
+        }
+    ),
+)
 
 CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
 

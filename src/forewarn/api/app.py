@@ -12,6 +12,7 @@ pages at `/portal/`). Routes get the session, the caller and the time from `fore
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,7 +26,7 @@ from forewarn.api.middleware import BodyLimit, RateLimit, SecurityHeaders
 from forewarn.api.routers import meta, partner
 from forewarn.api.settings import API_PREFIX, ServiceSettings
 from forewarn.program.audit_batch import AuditBatcher
-from forewarn.program.service import open_program
+from forewarn.program.service import open_program, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +43,19 @@ NO_STORE_PREFIXES = (API_PREFIX,)
 def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> FastAPI:
     """The service for `settings`; raises `forewarn.errors.Error` if the program cannot open."""
     program = open_program(settings.program, pooled=True)
+    # The audit writer has connections of its own: requests waiting for their batch hold the
+    # request pool's, and must never starve the one thread that would answer them.
+    try:
+        writer = dataclasses.replace(program, store=open_store(settings.program, pooled=True))
+    except BaseException:
+        program.close()
+        raise
     try:
         context = ServiceContext(
             settings=settings,
             program=program,
             clock=clock,
-            audit=AuditBatcher(program.session, program.keys, clock),
+            audit=AuditBatcher(writer.session, writer.keys, clock),
             limiter=RateLimiter(per_minute=settings.rate_per_minute, burst=settings.rate_burst),
         )
 
@@ -59,6 +67,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
                 yield
             finally:
                 context.audit.stop()
+                writer.close()
                 program.close()
 
         app = FastAPI(
@@ -86,6 +95,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
         )
         app.add_middleware(SecurityHeaders, tls=settings.tls, no_store_prefixes=NO_STORE_PREFIXES)
     except BaseException:
+        writer.close()
         program.close()
         raise
     return app

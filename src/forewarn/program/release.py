@@ -274,7 +274,7 @@ def own_release(
             raise AuthorizationError(f"release {release_id} is not {partner!r}'s copy")
         candidates = [chosen]
     else:
-        candidates = [r for r in repo.for_case(case_id) if r.partner == partner]
+        candidates = repo.for_case(case_id, partner=found.name)
     if found.status is not PartnerStatus.ACTIVE:
         raise AuthorizationError(f"partner {partner!r} is {found.status.value}; nothing is sent")
     complete = [r for r in candidates if r.state is ReleaseState.COMPLETE]
@@ -312,6 +312,20 @@ def prepare_fetch(
     if hashlib.sha256(sealed).hexdigest() != recorded:
         raise IntegrityError(f"the stored bundle of release {release.id} was changed")
     return FetchedBundle(release.as_release(), sealed)
+
+
+def require_still_due(session: Session, release: Release, now: datetime) -> None:
+    """Raise unless `release` is still delivered, due at `now` and its partner active: the
+    check a fetch repeats in the transaction that logs it (a suspension meanwhile wins)."""
+    repo = ReleaseRepository(session)
+    stored = repo.get(release.id)
+    if stored is None or stored.state is not ReleaseState.COMPLETE:
+        raise NotFoundError(f"release {release.id} is no longer delivered")
+    if stored.available_at > now:
+        raise EmbargoError(f"release {release.id} is not due before {stored.available_at}")
+    found = repo.recipient(stored.partner)
+    if found is None or found[0] != PartnerStatus.ACTIVE.value:
+        raise AuthorizationError(f"partner {stored.partner!r} is not active; nothing is sent")
 
 
 def record_fetch(session: Session, release: Release, *, now: datetime, channel: str) -> AuditEntry:

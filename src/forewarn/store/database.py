@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -167,6 +168,11 @@ class Store:
         except SAIntegrityError as exc:
             session.rollback()
             raise ConflictError(f"the database refused a duplicate: {exc.orig}") from exc
+        except PoolTimeoutError as exc:
+            session.rollback()
+            raise StoreError(
+                f"database {self.url} is busy: no connection free", hint="try again"
+            ) from exc
         except DBAPIError as exc:
             session.rollback()
             raise StoreError(f"database {self.url} failed: {exc.orig}") from exc

@@ -134,12 +134,17 @@ class ReleaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def for_case(self, case_id: str, state: ReleaseState | None = None) -> list[StoredRelease]:
-        """A case's releases by wave time, then partner."""
+    def for_case(
+        self, case_id: str, state: ReleaseState | None = None, *, partner: str | None = None
+    ) -> list[StoredRelease]:
+        """A case's releases (of one partner when named) by wave time, then partner."""
         query = select(ReleaseRow).where(ReleaseRow.case_id == case_id)
         if state is not None:
             query = query.where(ReleaseRow.state == state.value)
-        query = query.join(PartnerRow).order_by(ReleaseRow.available_at, PartnerRow.name)
+        query = query.join(PartnerRow)
+        if partner is not None:
+            query = query.where(PartnerRow.name == partner)
+        query = query.order_by(ReleaseRow.available_at, PartnerRow.name)
         return [_release(row) for row in self.session.scalars(query).unique()]
 
     def for_partner(

@@ -28,7 +28,6 @@ from forewarn.api.schemas import (
 )
 from forewarn.api.settings import API_PREFIX
 from forewarn.domain import ApiScope, Release
-from forewarn.errors import ConflictError
 from forewarn.program.audit import AuditEntry
 from forewarn.program.partner_view import (
     Feedback,
@@ -37,7 +36,12 @@ from forewarn.program.partner_view import (
     query_entry,
     record_feedback,
 )
-from forewarn.program.release import own_release, prepare_fetch, record_ack, record_fetch
+from forewarn.program.release import (
+    prepare_fetch,
+    record_ack,
+    record_fetch,
+    require_still_due,
+)
 
 CHANNEL = "api"
 """How fetches, acknowledgements and queries through this router are recorded."""
@@ -119,9 +123,7 @@ def bundle(
     fetched = prepare_fetch(session, case_id, partner=name, now=now)
 
     def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
-        # checked again in the writing transaction: a suspension meanwhile stops the download
-        if own_release(batch, case_id, name, at, None).id != fetched.release.id:
-            raise ConflictError("your release changed meanwhile", hint="fetch again")
+        require_still_due(batch, fetched.release, at)
         return None, [record_fetch(batch, fetched.release, now=at, channel=CHANNEL)]
 
     context.audit.submit(log)

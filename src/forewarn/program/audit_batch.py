@@ -159,15 +159,18 @@ class AuditBatcher:
         with self._sessions() as session:
             now = self._clock()
             entries: list[AuditEntry] = []
-            for job in jobs:
-                try:
-                    value, leaves = job.work(session, now)
-                except Error as exc:
-                    outcomes.append((False, exc))
-                    continue
-                entries.extend(leaves)
-                outcomes.append((True, value))
-            append_audit_many(session, entries, now, keys=self._keys)
+            # rows the jobs add are inserted together at the end, not one by one before the
+            # next job's checks (which never read them)
+            with session.no_autoflush:
+                for job in jobs:
+                    try:
+                        value, leaves = job.work(session, now)
+                    except Error as exc:
+                        outcomes.append((False, exc))
+                        continue
+                    entries.extend(leaves)
+                    outcomes.append((True, value))
+                append_audit_many(session, entries, now, keys=self._keys)
         self.batches += 1
         self.leaves += len(entries)
         return outcomes

@@ -317,15 +317,14 @@ def prepare_fetch(
 def require_still_due(session: Session, release: Release, now: datetime) -> None:
     """Raise unless `release` is still delivered, due at `now` and its partner active: the
     check a fetch repeats in the transaction that logs it (a suspension meanwhile wins)."""
-    repo = ReleaseRepository(session)
-    stored = repo.get(release.id)
-    if stored is None or stored.state is not ReleaseState.COMPLETE:
+    found = ReleaseRepository(session).delivery(release.id)
+    if found is None or found[0] is not ReleaseState.COMPLETE:
         raise NotFoundError(f"release {release.id} is no longer delivered")
-    if stored.available_at > now:
-        raise EmbargoError(f"release {release.id} is not due before {stored.available_at}")
-    found = repo.recipient(stored.partner)
-    if found is None or found[0] != PartnerStatus.ACTIVE.value:
-        raise AuthorizationError(f"partner {stored.partner!r} is not active; nothing is sent")
+    _, available_at, status = found
+    if available_at > now:
+        raise EmbargoError(f"release {release.id} is not due before {available_at}")
+    if status != PartnerStatus.ACTIVE.value:
+        raise AuthorizationError(f"partner {release.partner!r} is not active; nothing is sent")
 
 
 def record_fetch(session: Session, release: Release, *, now: datetime, channel: str) -> AuditEntry:

@@ -291,14 +291,22 @@ class ReleaseRepository:
         return None if row is None else (row.sealed, row.sealed_sha256)
 
     def add_fetch(self, release_id: str, at: datetime, channel: str) -> None:
-        """Log a download."""
+        """Log a download (inserted at the next flush, with the others of the transaction)."""
         self.session.add(FetchRow(release_id=release_id, at=at, channel=channel))
-        self.session.flush()
 
     def add_ack(self, release_id: str, at: datetime, note: str) -> None:
-        """Log an acknowledgement."""
+        """Log an acknowledgement (inserted at the next flush)."""
         self.session.add(AckRow(release_id=release_id, at=at, note=note))
-        self.session.flush()
+
+    def delivery(self, release_id: str) -> tuple[ReleaseState, datetime, str] | None:
+        """A release's state, wave time and its partner's status, in one query."""
+        query = (
+            select(ReleaseRow.state, ReleaseRow.available_at, PartnerRow.status)
+            .join(PartnerRow, ReleaseRow.partner_id == PartnerRow.id)
+            .where(ReleaseRow.id == release_id)
+        )
+        row = self.session.execute(query).one_or_none()
+        return None if row is None else (ReleaseState(row[0]), row[1], row[2])
 
     def count_fetches_and_acks(self) -> tuple[int, int]:
         """How many fetches and acks are recorded, to compare with the audit log."""

@@ -28,6 +28,7 @@ from forewarn.api.schemas import (
 )
 from forewarn.api.settings import API_PREFIX
 from forewarn.domain import ApiScope, Release
+from forewarn.errors import NotFoundError
 from forewarn.program.audit import AuditEntry
 from forewarn.program.partner_view import (
     Feedback,
@@ -119,8 +120,11 @@ def bundle(
     """
     caller.require(ApiScope.BUNDLES_FETCH)
     name = caller.partner.name
-    partner_case(session, name, case_id, now)
-    fetched = prepare_fetch(session, case_id, partner=name, now=now)
+    try:
+        fetched = prepare_fetch(session, case_id, partner=name, now=now)
+    except NotFoundError:
+        # an unknown case and a case that is not yours look alike
+        raise NotFoundError(f"no case {case_id!r} for you") from None
 
     def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
         require_still_due(batch, fetched.release, at)

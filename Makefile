@@ -10,7 +10,8 @@ CSAF_VALIDATOR := tools/csaf-validate/node_modules/.installed
 # `make check` leaves the slow end-to-end journeys and the PostgreSQL runs to `make test`.
 SLOW_TESTS := not slow and not postgres
 
-.PHONY: demo check test unit lint format typecheck bench system-deps install csaf-validator clean
+# `make serve`: a trial service on SQLite in the working directory (a program is made if none is).
+.PHONY: serve demo check test unit lint format typecheck bench system-deps install csaf-validator clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,10 @@ csaf-validator: $(CSAF_VALIDATOR)
 
 demo: $(RUNTIME)
 	$(BIN)/forewarn demo --out demo-out
+
+serve: $(RUNTIME)
+	test -f forewarn.db || $(BIN)/forewarn init
+	$(BIN)/forewarn serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

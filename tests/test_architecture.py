@@ -56,8 +56,18 @@ ALLOWED: dict[str, set[str]] = {
         "exchange",
     },
     "investigate": _BELOW_CLI - {"investigate"},
+    "api": {
+        "domain",
+        "errors",
+        "encoding",
+        "bounded",
+        "settings",
+        "program",
+        "investigate",
+        "exchange",
+    },
     "demo": _BELOW_CLI,
-    "cli": _BELOW_CLI | {"demo"},
+    "cli": _BELOW_CLI | {"demo", "api"},
 }
 """Unit → the units it may import. `marks.wire` (the static evaluator) is its own unit."""
 

@@ -16,6 +16,7 @@ Error                       exit 2 unless said otherwise
 ├── ReleaseError            a wave or bundle cannot be produced
 ├── ExchangeError           a standards document (CSAF, CVE, STIX, MISP) cannot be made or read
 ├── SecurityError           a security check failed
+│   ├── AuthenticationError a party did not prove who it is (no, unknown, revoked or expired token)
 │   ├── AuthorizationError  a party asked for what is not theirs
 │   ├── EmbargoError        material asked for before its release time
 │   └── IntegrityError      a signature, hash or audit-log check failed (exit 3)
@@ -85,6 +86,10 @@ class ExchangeError(Error):
 
 class SecurityError(Error):
     """A security check failed; such checks raise, never return a bool."""
+
+
+class AuthenticationError(SecurityError):
+    """A party did not prove who it is: no credential, or an unknown, revoked or expired one."""
 
 
 class AuthorizationError(SecurityError):

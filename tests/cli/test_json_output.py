@@ -115,6 +115,20 @@ def test_every_json_command_is_exercised(
     assert [p["name"] for p in tour.run(("partner", "list"), "--now", day(12))][:1] == [
         "Early 0000"
     ]
+    issued = tour.run(("partner", "api-token", "issue"), "Early 0000", "--now", day(12))
+    assert issued["secret"].startswith("fwp_") and issued["token"]["partner"] == "Early 0000"
+    listed = tour.run(("partner", "api-token", "list"))
+    assert [t["id"] for t in listed] == [issued["token"]["id"]] and "secret" not in listed[0]
+    revoked = tour.run(
+        ("partner", "api-token", "revoke"),
+        issued["token"]["id"],
+        "--reason",
+        "rotated",
+        "--now",
+        day(12),
+    )
+    assert revoked["revoked_at"] is not None
+    assert [p["name"] for p in tour.run(("partner", "list"))][:1] == ["Early 0000"]
     shown = tour.run(("partner", "show"), "Keyless Ltd")
     assert [h["at"] for h in shown["history"]][-1] == day(11)
 

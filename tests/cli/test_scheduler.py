@@ -147,6 +147,6 @@ def test_preparing_is_spread_over_short_passes(program_env, cli) -> None:
 
 def test_scheduler_refuses_bad_durations(cli) -> None:
     bad = cli(["scheduler", "--once", "--prepare-ahead", "soon"])
-    assert bad.exit_code == 2 and "bad duration" in bad.stderr
+    assert bad.exit_code == 2 and "not a duration" in bad.stderr
     zero = cli(["scheduler", "--interval", "0s"])
     assert zero.exit_code == 2 and "--interval" in zero.stderr

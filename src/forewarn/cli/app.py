@@ -21,6 +21,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from forewarn.cli import (
+    api_token,
     audit,
     audit_log,
     bundle,
@@ -39,6 +40,7 @@ from forewarn.cli.common import CliState, printable
 from forewarn.cli.demo import demo
 from forewarn.cli.init import init
 from forewarn.cli.investigate import investigate
+from forewarn.cli.serve import serve
 from forewarn.errors import Error
 from forewarn.settings import Settings
 
@@ -147,6 +149,7 @@ def root(
 
 app.command("init")(init)
 app.add_typer(partner.app, name="partner")
+partner.app.add_typer(api_token.app, name="api-token")
 app.add_typer(case.app, name="case")
 app.add_typer(program.app, name="program")
 app.add_typer(wave.app, name="wave")
@@ -163,6 +166,7 @@ app.command("hunt")(trace.hunt)
 app.command("publish")(publish.publish)
 app.command("demo")(demo)
 app.command("scheduler")(scheduler.scheduler)
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """Plain typed records of forewarn; no I/O."""
 
+from forewarn.domain.api_tokens import ALL_SCOPES, ApiScope, ApiToken, IssuedToken
 from forewarn.domain.artifacts import Artifact, ArtifactKind
 from forewarn.domain.audit import LeafKind
 from forewarn.domain.cases import Case, CaseStatus, Cvss
@@ -20,6 +21,9 @@ from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 
 __all__ = [
     "ALL_FEATURES",
+    "ALL_SCOPES",
+    "ApiScope",
+    "ApiToken",
     "Artifact",
     "ArtifactMatch",
     "ArtifactKind",
@@ -31,6 +35,7 @@ __all__ = [
     "EventKind",
     "Exclusion",
     "HttpRequest",
+    "IssuedToken",
     "LeafKind",
     "Observation",
     "Partner",

@@ -41,7 +41,7 @@ from forewarn.errors import (
 from forewarn.marks.engine import MarkedCopy, Marker
 from forewarn.marks.schemes import new_params
 from forewarn.program.artifacts import list_artifacts, read_artifact
-from forewarn.program.audit import append_audit, append_audit_many
+from forewarn.program.audit import AuditEntry, append_audit, append_audit_many
 from forewarn.program.bundles import build_bundle, seal
 from forewarn.program.cases import get_case
 from forewarn.program.delivery import assemble, record_delivery
@@ -248,7 +248,7 @@ def own_release(
             raise AuthorizationError(f"release {release_id} is not {partner!r}'s copy")
         candidates = [chosen]
     else:
-        candidates = [r for r in repo.for_case(case_id) if r.partner == partner]
+        candidates = repo.for_case(case_id, partner=found.name)
     if found.status is not PartnerStatus.ACTIVE:
         raise AuthorizationError(f"partner {partner!r} is {found.status.value}; nothing is sent")
     complete = [r for r in candidates if r.state is ReleaseState.COMPLETE]
@@ -268,6 +268,51 @@ def own_release(
     return release
 
 
+def prepare_fetch(
+    session: Session,
+    case_id: str,
+    *,
+    partner: str,
+    now: datetime,
+    release_id: str | None = None,
+) -> FetchedBundle:
+    """A partner's own encrypted bundle, once due, checked against its recorded hash; it is
+    not handed over until `record_fetch`'s leaf is committed (read-only here)."""
+    release = own_release(session, case_id, partner, now, release_id)
+    stored = ReleaseRepository(session).sealed_bundle(release.id)
+    if stored is None:
+        raise IntegrityError(f"release {release.id} is complete but has no bundle")
+    sealed, recorded = stored
+    if hashlib.sha256(sealed).hexdigest() != recorded:
+        raise IntegrityError(f"the stored bundle of release {release.id} was changed")
+    return FetchedBundle(release.as_release(), sealed)
+
+
+def require_still_due(session: Session, release: Release, now: datetime) -> None:
+    """Raise unless `release` is still delivered, due at `now` and its partner active: the
+    check a fetch repeats in the transaction that logs it (a suspension meanwhile wins)."""
+    found = ReleaseRepository(session).delivery(release.id)
+    if found is None or found[0] is not ReleaseState.COMPLETE:
+        raise NotFoundError(f"release {release.id} is no longer delivered")
+    _, available_at, status = found
+    if available_at > now:
+        raise EmbargoError(f"release {release.id} is not due before {available_at}")
+    if status != PartnerStatus.ACTIVE.value:
+        raise AuthorizationError(f"partner {release.partner!r} is not active; nothing is sent")
+
+
+def record_fetch(session: Session, release: Release, *, now: datetime, channel: str) -> AuditEntry:
+    """Write the download row of `release`; the leaf to append in the same transaction."""
+    ReleaseRepository(session).add_fetch(release.id, now, channel)
+    payload = {
+        "release_id": release.id,
+        "case": release.case_id,
+        "partner": release.partner,
+        "channel": channel,
+    }
+    return AuditEntry(LeafKind.FETCH, payload, release.id)
+
+
 def fetch_bundle(
     session: Session,
     keys: ProgramKeys,
@@ -279,18 +324,21 @@ def fetch_bundle(
     channel: str = "cli",
 ) -> FetchedBundle:
     """Hand a partner its own encrypted bundle, once due, and log the download."""
-    release = own_release(session, case_id, partner, now, release_id)
-    repo = ReleaseRepository(session)
-    stored = repo.sealed_bundle(release.id)
-    if stored is None:
-        raise IntegrityError(f"release {release.id} is complete but has no bundle")
-    sealed, recorded = stored
-    if hashlib.sha256(sealed).hexdigest() != recorded:
-        raise IntegrityError(f"the stored bundle of release {release.id} was changed")
-    repo.add_fetch(release.id, now, channel)
-    payload = {"release_id": release.id, "case": case_id, "partner": partner, "channel": channel}
-    append_audit(session, LeafKind.FETCH, payload, now, keys=keys, subject=release.id)
-    return FetchedBundle(release.as_release(), sealed)
+    fetched = prepare_fetch(session, case_id, partner=partner, now=now, release_id=release_id)
+    entry = record_fetch(session, fetched.release, now=now, channel=channel)
+    append_audit(session, entry.kind, entry.payload, now, keys=keys, subject=entry.subject)
+    return fetched
+
+
+def record_ack(
+    session: Session, case_id: str, *, partner: str, now: datetime, note: str = ""
+) -> tuple[Release, AuditEntry]:
+    """Check the partner's release is due and theirs, write the acknowledgement row; the
+    release and the leaf to append in the same transaction."""
+    release = own_release(session, case_id, partner, now, None)
+    ReleaseRepository(session).add_ack(release.id, now, note)
+    payload = {"release_id": release.id, "case": case_id, "partner": partner, "note": note}
+    return release.as_release(), AuditEntry(LeafKind.ACK, payload, release.id)
 
 
 def ack_bundle(
@@ -303,11 +351,9 @@ def ack_bundle(
     note: str = "",
 ) -> Release:
     """Record that a partner acknowledged its bundle."""
-    release = own_release(session, case_id, partner, now, None)
-    ReleaseRepository(session).add_ack(release.id, now, note)
-    payload = {"release_id": release.id, "case": case_id, "partner": partner, "note": note}
-    append_audit(session, LeafKind.ACK, payload, now, keys=keys, subject=release.id)
-    return release.as_release()
+    release, entry = record_ack(session, case_id, partner=partner, now=now, note=note)
+    append_audit(session, entry.kind, entry.payload, now, keys=keys, subject=entry.subject)
+    return release
 
 
 def check_release(session: Session, keys: ProgramKeys, release_id: str) -> Release:

@@ -130,9 +130,9 @@ def init_program(
     return InitResult(info=info, key_created=not existing)
 
 
-def open_store(settings: Settings) -> Store:
-    """Connect to an existing, fully migrated program store."""
-    store = Store.connect(settings.database_url)
+def open_store(settings: Settings, *, pooled: bool = False) -> Store:
+    """Connect to an existing, fully migrated program store (`pooled` for a server)."""
+    store = Store.connect(settings.database_url, pooled=pooled)
     try:
         migrate.require_current(store.engine)
     except BaseException:
@@ -141,9 +141,12 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-def open_program(settings: Settings) -> Program:
-    """Open the program: store reachable and current, key file present and matching."""
-    store = open_store(settings)
+def open_program(settings: Settings, *, pooled: bool = False) -> Program:
+    """Open the program: store reachable and current, key file present and matching.
+
+    `pooled` keeps connections open between transactions (the server); the CLI keeps none.
+    """
+    store = open_store(settings, pooled=pooled)
     try:
         with store.session() as session:
             info = ProgramRepository(session).get()

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -82,6 +83,13 @@ def _create_owner_only(path: Path) -> None:
     os.close(fd)
 
 
+POOL_SIZE = 10
+"""Connections a pooled engine (the server) keeps open to PostgreSQL."""
+
+POOL_OVERFLOW = 30
+"""Extra connections a pooled engine opens under load (uvicorn runs 40 worker threads)."""
+
+
 def make_engine(url: str, *, pooled: bool = False) -> Engine:
     """Create an engine for `url`; `pooled=False` (the CLI) keeps no idle connections."""
     parsed = parse_url(url)
@@ -90,6 +98,8 @@ def make_engine(url: str, *, pooled: bool = False) -> Engine:
         kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     if not pooled:
         kwargs["poolclass"] = NullPool
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True)
     try:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:
@@ -158,6 +168,11 @@ class Store:
         except SAIntegrityError as exc:
             session.rollback()
             raise ConflictError(f"the database refused a duplicate: {exc.orig}") from exc
+        except PoolTimeoutError as exc:
+            session.rollback()
+            raise StoreError(
+                f"database {self.url} is busy: no connection free", hint="try again"
+            ) from exc
         except DBAPIError as exc:
             session.rollback()
             raise StoreError(f"database {self.url} failed: {exc.orig}") from exc

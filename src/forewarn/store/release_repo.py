@@ -135,8 +135,10 @@ class ReleaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def for_case(self, case_id: str, state: ReleaseState | None = None) -> list[StoredRelease]:
-        """A case's releases by wave time, then partner."""
+    def for_case(
+        self, case_id: str, state: ReleaseState | None = None, *, partner: str | None = None
+    ) -> list[StoredRelease]:
+        """A case's releases (of one partner when named) by wave time, then partner."""
         # the items in one query, not one per row (a wave of 1,000 was 1,000 selects)
         query = (
             select(ReleaseRow)
@@ -145,7 +147,10 @@ class ReleaseRepository:
         )
         if state is not None:
             query = query.where(ReleaseRow.state == state.value)
-        query = query.join(PartnerRow).order_by(ReleaseRow.available_at, PartnerRow.name)
+        query = query.join(PartnerRow)
+        if partner is not None:
+            query = query.where(PartnerRow.name == partner)
+        query = query.order_by(ReleaseRow.available_at, PartnerRow.name)
         return [_release(row) for row in self.session.scalars(query).unique()]
 
     def for_partner(
@@ -319,14 +324,22 @@ class ReleaseRepository:
         return self.session.scalar(query) is not None
 
     def add_fetch(self, release_id: str, at: datetime, channel: str) -> None:
-        """Log a download."""
+        """Log a download (inserted at the next flush, with the others of the transaction)."""
         self.session.add(FetchRow(release_id=release_id, at=at, channel=channel))
-        self.session.flush()
 
     def add_ack(self, release_id: str, at: datetime, note: str) -> None:
-        """Log an acknowledgement."""
+        """Log an acknowledgement (inserted at the next flush)."""
         self.session.add(AckRow(release_id=release_id, at=at, note=note))
-        self.session.flush()
+
+    def delivery(self, release_id: str) -> tuple[ReleaseState, datetime, str] | None:
+        """A release's state, wave time and its partner's status, in one query."""
+        query = (
+            select(ReleaseRow.state, ReleaseRow.available_at, PartnerRow.status)
+            .join(PartnerRow, ReleaseRow.partner_id == PartnerRow.id)
+            .where(ReleaseRow.id == release_id)
+        )
+        row = self.session.execute(query).one_or_none()
+        return None if row is None else (ReleaseState(row[0]), row[1], row[2])
 
     def count_fetches_and_acks(self) -> tuple[int, int]:
         """How many fetches and acks are recorded, to compare with the audit log."""

@@ -17,7 +17,7 @@ from alembic import op
 from forewarn.store.base import UtcDateTime
 
 revision = "0009_schedule"
-down_revision = "0007_evidence"
+down_revision = "0008_api_tokens"
 branch_labels = None
 depends_on = None
 

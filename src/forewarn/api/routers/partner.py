@@ -1,0 +1,201 @@
+"""The partner API: my cases, my bundle once due, acknowledge, feedback on detection guidance.
+
+Every route authenticates the partner (`deps.CallerDep`), checks the token's scope, decides
+what is due with the program's own use cases (`program.partner_view`, `program.release`), and
+has its audit leaf committed by the service's audit writer *before* it answers: a fetch is in
+the log before its bytes leave, a query before its answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from forewarn.api import deps
+from forewarn.api.schemas import (
+    AckIn,
+    CaseListOut,
+    CaseOut,
+    FeedbackIn,
+    FeedbackOut,
+    MeOut,
+    ReleaseOut,
+    problem_responses,
+)
+from forewarn.api.settings import API_PREFIX
+from forewarn.domain import ApiScope, Release
+from forewarn.errors import NotFoundError
+from forewarn.program.audit import AuditEntry
+from forewarn.program.partner_view import (
+    Feedback,
+    partner_case,
+    partner_cases,
+    query_entry,
+    record_feedback,
+)
+from forewarn.program.release import (
+    prepare_fetch,
+    record_ack,
+    record_fetch,
+    require_still_due,
+)
+
+CHANNEL = "api"
+"""How fetches, acknowledgements and queries through this router are recorded."""
+
+BUNDLE_MEDIA_TYPE = "application/octet-stream"
+"""A sealed bundle: binary age format (`age -d` opens it)."""
+
+router = APIRouter(
+    tags=["partner"],
+    responses=problem_responses(
+        {
+            401: "No, unknown, revoked or expired token.",
+            403: "Not yours, not due yet, a missing scope, or a suspended partner.",
+            404: "No such case for you.",
+            413: "Request body too large.",
+            422: "Invalid request.",
+            429: "Too many requests.",
+        }
+    ),
+)
+
+CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
+
+
+@router.get("/me", response_model=MeOut, summary="Who this token acts for")
+def me(caller: deps.CallerDep) -> MeOut:
+    """The partner behind the token, its scopes and expiry."""
+    return MeOut.from_caller(caller)
+
+
+@router.get("/cases", response_model=CaseListOut, summary="My cases and their embargo instants")
+def cases(
+    caller: deps.CallerDep, session: deps.SessionDep, now: deps.NowDep, context: deps.ContextDep
+) -> CaseListOut:
+    """Every case with a copy planned or delivered to you; details once your copy is due."""
+    caller.require(ApiScope.CASES_READ)
+    views = partner_cases(session, caller.partner.name, now)
+    entry = query_entry(caller.partner.name, "cases", channel=CHANNEL)
+    deps.end_reads(session)
+    context.audit.submit(lambda _s, _at: (None, [entry]))
+    return CaseListOut(cases=[CaseOut.from_view(v, prefix=API_PREFIX) for v in views])
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, summary="One of my cases")
+def case(
+    case_id: CaseId,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> CaseOut:
+    """One case with a copy for you (404 for any other, known or not)."""
+    caller.require(ApiScope.CASES_READ)
+    view = partner_case(session, caller.partner.name, case_id, now)
+    entry = query_entry(caller.partner.name, "case", channel=CHANNEL, case_id=case_id)
+    deps.end_reads(session)
+    context.audit.submit(lambda _s, _at: (None, [entry]))
+    return CaseOut.from_view(view, prefix=API_PREFIX)
+
+
+@router.get(
+    "/cases/{case_id}/bundle",
+    response_class=Response,
+    summary="Download my encrypted bundle",
+    responses={200: {"content": {BUNDLE_MEDIA_TYPE: {}}, "description": "The sealed bundle."}},
+)
+def bundle(
+    case_id: CaseId,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Your own age-encrypted bundle (the bytes `forewarn bundle fetch` writes), once due.
+
+    The download is recorded (a `fetch` leaf, committed) before the first byte is sent.
+    """
+    caller.require(ApiScope.BUNDLES_FETCH)
+    name = caller.partner.name
+    try:
+        fetched = prepare_fetch(session, case_id, partner=name, now=now)
+    except NotFoundError:
+        # an unknown case and a case that is not yours look alike
+        raise NotFoundError(f"no case {case_id!r} for you") from None
+
+    def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
+        require_still_due(batch, fetched.release, at)
+        return None, [record_fetch(batch, fetched.release, now=at, channel=CHANNEL)]
+
+    deps.end_reads(session)
+    context.audit.submit(log)
+    return Response(
+        fetched.sealed,
+        media_type=BUNDLE_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{case_id}.bundle.age"',
+            "X-Forewarn-Release": fetched.release.id,
+        },
+    )
+
+
+@router.post("/cases/{case_id}/ack", response_model=ReleaseOut, summary="Acknowledge my bundle")
+def ack(
+    case_id: CaseId,
+    body: AckIn,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> ReleaseOut:
+    """Record that you received your copy (once due)."""
+    caller.require(ApiScope.ACKS_WRITE)
+    name = caller.partner.name
+    partner_case(session, name, case_id, now)
+    deps.end_reads(session)
+
+    def log(batch: Session, at: datetime) -> tuple[Release, list[AuditEntry]]:
+        release, entry = record_ack(batch, case_id, partner=name, now=at, note=body.note)
+        return release, [entry]
+
+    return ReleaseOut.from_release(context.audit.submit(log))
+
+
+@router.post(
+    "/cases/{case_id}/feedback",
+    response_model=FeedbackOut,
+    status_code=201,
+    summary="Feedback on the detection guidance of my copy",
+)
+def feedback(
+    case_id: CaseId,
+    body: FeedbackIn,
+    caller: deps.CallerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> FeedbackOut:
+    """Say whether the detection guidance works; the comment is kept, its hash logged."""
+    caller.require(ApiScope.FEEDBACK_WRITE)
+    name = caller.partner.name
+    partner_case(session, name, case_id, now)
+    deps.end_reads(session)
+
+    def log(batch: Session, at: datetime) -> tuple[Feedback, list[AuditEntry]]:
+        stored, entry = record_feedback(
+            batch,
+            case_id,
+            partner=name,
+            now=at,
+            verdict=body.verdict,
+            comment=body.comment,
+            artifact=body.artifact,
+        )
+        return stored, [entry]
+
+    return FeedbackOut.from_feedback(context.audit.submit(log))

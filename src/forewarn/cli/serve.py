@@ -1,0 +1,62 @@
+"""`forewarn serve`: the partner service (FastAPI under uvicorn) for the program in `--db`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forewarn.cli import common
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (default loopback, 127.0.0.1).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port to bind.")] = 8443,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", help="PEM certificate chain: serve HTTPS.")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option("--tls-key", help="PEM private key of --tls-cert.")
+    ] = None,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure", help="Allow plain HTTP off loopback (behind a TLS reverse proxy)."
+        ),
+    ] = False,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Public URL partners use, for links.")
+    ] = None,
+    max_body: Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")] = 64
+    * 1024,
+    rate: Annotated[
+        int, typer.Option("--rate", help="Requests per minute per token (or address).")
+    ] = 600,
+    burst: Annotated[int, typer.Option("--burst", help="Requests at once per token.")] = 120,
+    auth_failure_burst: Annotated[
+        int,
+        typer.Option("--auth-failure-burst", help="Failed logins at once per client address."),
+    ] = 20,
+) -> None:
+    """Serve the partner API (OpenAPI at /api/v1/openapi.json) until interrupted."""
+    from forewarn.api.server import run
+    from forewarn.api.settings import ServiceSettings
+
+    settings = ServiceSettings(
+        program=common.settings(ctx),
+        host=host,
+        port=port,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        insecure=insecure,
+        base_url=base_url,
+        max_body_bytes=max_body,
+        rate_per_minute=rate,
+        rate_burst=burst,
+        auth_failure_burst=auth_failure_burst,
+    )
+    run(settings)

@@ -29,6 +29,7 @@ from forewarn.cli import (
     partner,
     program,
     publish,
+    staff,
     trace,
     wave,
 )
@@ -152,6 +153,7 @@ app.add_typer(wave.app, name="wave")
 app.add_typer(bundle.app, name="bundle")
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(staff.app, name="staff")
 case.app.command("reschedule")(wave.reschedule)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)

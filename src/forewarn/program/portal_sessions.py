@@ -1,0 +1,140 @@
+"""Portal sign-in: throttles with exponential lock-out, and server-side sessions with CSRF tokens.
+
+A session id is 32 random bytes handed to the browser once (in a cookie) and stored as its
+SHA-256; each session has its own CSRF token, which every form carries and every POST must
+send back. A session ends after `IDLE` without a request, `ABSOLUTE` after it was opened, at
+sign-out, and when its staff account is disabled or its partner token revoked.
+
+Failed sign-ins are counted per account name and per client address in the database (so they
+survive a restart and hold across workers): past `FREE_FAILURES` (per name) or
+`FREE_ADDRESS_FAILURES` (per address) each further failure locks the key out for twice as long
+as the last, from `FIRST_LOCK` up to `MAX_LOCK`. A success clears the name's count, never the
+address's (a valid account must not launder an address's guesses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from forewarn.errors import AuthenticationError, AuthorizationError
+from forewarn.store.staff_repo import StaffRepository, StoredSession
+
+IDLE = timedelta(minutes=30)
+"""A session unused this long ends."""
+
+ABSOLUTE = timedelta(hours=12)
+"""No session lives longer than this."""
+
+FREE_FAILURES = 5
+"""Failed sign-ins of one name before lock-outs begin."""
+
+FREE_ADDRESS_FAILURES = 30
+"""Failed sign-ins from one client address before lock-outs begin."""
+
+FIRST_LOCK = timedelta(seconds=30)
+"""The first lock-out; each further failure doubles it."""
+
+MAX_LOCK = timedelta(hours=1)
+"""The longest lock-out."""
+
+SESSION_BYTES = 32
+"""Random bytes in a session id and in a CSRF token."""
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def throttle_keys(name: str, address: str) -> tuple[str, str]:
+    """The throttle keys of a sign-in attempt: the name's and the address's."""
+    return f"account:{name.strip().lower()[:200]}", f"address:{address}"
+
+
+def require_not_locked(session: Session, keys: tuple[str, ...], now: datetime) -> None:
+    """Raise `AuthenticationError` while any of `keys` is locked out."""
+    repo = StaffRepository(session)
+    for key in keys:
+        _, until = repo.throttle(key)
+        if until is not None and until > now:
+            wait = int((until - now).total_seconds()) + 1
+            raise AuthenticationError(
+                "too many failed sign-ins", hint=f"try again in {wait} seconds"
+            )
+
+
+def lock_for(failures: int, free: int) -> timedelta | None:
+    """How long the `failures`-th failure locks its key out (`None`: not yet)."""
+    over = failures - free
+    if over <= 0:
+        return None
+    return min(FIRST_LOCK * 2 ** min(over - 1, 20), MAX_LOCK)
+
+
+def record_failure(session: Session, keys: tuple[str, str], now: datetime) -> None:
+    """Count a failed sign-in against the name and the address (commit it on its own)."""
+    repo = StaffRepository(session)
+    for key, free in zip(keys, (FREE_FAILURES, FREE_ADDRESS_FAILURES), strict=True):
+        failures = repo.throttle(key)[0] + 1
+        lock = lock_for(failures, free)
+        repo.set_throttle(key, failures, None if lock is None else now + lock)
+
+
+def record_success(session: Session, keys: tuple[str, str]) -> None:
+    """Clear the name's failures after a successful sign-in."""
+    StaffRepository(session).set_throttle(keys[0], 0, None)
+
+
+def open_session(
+    session: Session,
+    *,
+    now: datetime,
+    staff_id: int | None = None,
+    token_id: str | None = None,
+) -> tuple[str, StoredSession]:
+    """A new session for a staff account or a partner token: its raw id (for the cookie, never
+    stored) and its record."""
+    if (staff_id is None) == (token_id is None):
+        raise ValueError("a session is for one staff account or one partner token")
+    raw = secrets.token_urlsafe(SESSION_BYTES)
+    stored = StoredSession(
+        kind="staff" if staff_id is not None else "partner",
+        staff_id=staff_id,
+        token_id=token_id,
+        csrf_token=secrets.token_urlsafe(SESSION_BYTES),
+        created_at=now,
+        last_seen_at=now,
+        ended_at=None,
+    )
+    StaffRepository(session).add_session(_digest(raw), stored)
+    return raw, stored
+
+
+def resume_session(session: Session, raw: str, now: datetime) -> StoredSession:
+    """The open session behind a cookie, its last request moved to `now`; raise
+    `AuthenticationError` for an unknown, ended, idle or too old one."""
+    repo = StaffRepository(session)
+    key = _digest(raw)
+    found = repo.session(key) if raw else None
+    if found is None or found.ended_at is not None:
+        raise AuthenticationError("you are not signed in", hint="sign in again")
+    if now - found.last_seen_at > IDLE or now - found.created_at > ABSOLUTE:
+        repo.end_session(key, now)
+        raise AuthenticationError("your session has expired", hint="sign in again")
+    repo.touch_session(key, now)
+    return found
+
+
+def end_session(session: Session, raw: str, now: datetime) -> None:
+    """Sign out: the session ends at `now`."""
+    StaffRepository(session).end_session(_digest(raw), now)
+
+
+def require_csrf(expected: str, sent: str | None) -> None:
+    """Raise `AuthorizationError` unless a form sent back its session's CSRF token."""
+    if not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise AuthorizationError("this form is stale or was not sent from the portal")

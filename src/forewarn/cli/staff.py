@@ -14,11 +14,12 @@ from forewarn.encoding import encode
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from sqlalchemy.orm import Session
+
     from forewarn.domain import StaffAccount
     from forewarn.program.audit import AuditEntry
     from forewarn.program.service import Program
     from forewarn.program.staff import Enrolment
-    from sqlalchemy.orm import Session
 
 app = typer.Typer(help="Staff accounts of the web portal (password + TOTP).", no_args_is_help=True)
 

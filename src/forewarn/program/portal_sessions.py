@@ -72,7 +72,8 @@ def lock_for(failures: int, free: int) -> timedelta | None:
     over = failures - free
     if over <= 0:
         return None
-    return min(FIRST_LOCK * 2 ** min(over - 1, 20), MAX_LOCK)
+    lock: timedelta = FIRST_LOCK * 2 ** min(over - 1, 20)
+    return min(lock, MAX_LOCK)
 
 
 def record_failure(session: Session, keys: tuple[str, str], now: datetime) -> None:

@@ -76,18 +76,24 @@ def lock_for(failures: int, free: int) -> timedelta | None:
     return min(lock, MAX_LOCK)
 
 
-def record_failure(session: Session, keys: tuple[str, str], now: datetime) -> None:
-    """Count a failed sign-in against the name and the address (commit it on its own)."""
+def record_failure(
+    session: Session, now: datetime, *, address_key: str, account_key: str | None = None
+) -> None:
+    """Count a failed sign-in against the address, and the account name when there is one
+    (a partner token names none)."""
     repo = StaffRepository(session)
-    for key, free in zip(keys, (FREE_FAILURES, FREE_ADDRESS_FAILURES), strict=True):
+    counted = [(address_key, FREE_ADDRESS_FAILURES)]
+    if account_key is not None:
+        counted.append((account_key, FREE_FAILURES))
+    for key, free in counted:
         failures = repo.throttle(key)[0] + 1
         lock = lock_for(failures, free)
         repo.set_throttle(key, failures, None if lock is None else now + lock)
 
 
-def record_success(session: Session, keys: tuple[str, str]) -> None:
+def record_success(session: Session, account_key: str) -> None:
     """Clear the name's failures after a successful sign-in."""
-    StaffRepository(session).set_throttle(keys[0], 0, None)
+    StaffRepository(session).set_throttle(account_key, 0, None)
 
 
 def open_session(

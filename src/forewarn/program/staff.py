@@ -11,7 +11,8 @@ a wrong code and a disabled account, so names cannot be probed.
 enrolled, entry = add_staff(session, keys, name="ana@program.example", role=StaffRole.ADMIN,
                             password="a long passphrase", now=now, actor="cli")
 print(enrolled.otpauth_uri)                          # once: scan it into an authenticator app
-account = check_credentials(session, keys, name, password, pyotp.TOTP(secret).now(), now)
+verified = check_credentials(session, keys, name, password, pyotp.TOTP(secret).now(), now)
+accept_sign_in(session, verified, now)                # the code is spent: it works once
 ```
 """
 
@@ -161,10 +162,23 @@ def reset_mfa(
     return enrolment, _entry("reset-mfa", found.account.name, actor)
 
 
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """Credentials that checked out, not yet used: `accept_sign_in` spends the code."""
+
+    staff_id: int
+    """The account's row id."""
+    account: StaffAccount
+    """The account."""
+    step: int
+    """The TOTP time step the code belongs to."""
+
+
 def check_credentials(
     session: Session, keys: ProgramKeys, name: str, password: str, code: str, now: datetime
-) -> StoredStaff:
-    """The account if `password` and the TOTP `code` are right at `now`; raise otherwise."""
+) -> Verified:
+    """The account if `password` and the TOTP `code` are right at `now` (read-only); raise
+    `AuthenticationError` otherwise, alike for every reason."""
     refused = AuthenticationError("wrong name, password or code")
     found = StaffRepository(session).by_name(name.strip())
     try:
@@ -173,17 +187,19 @@ def check_credentials(
         raise refused from None
     except argon2.exceptions.InvalidHashError as exc:
         raise IntegrityError("a stored staff password hash is malformed") from exc
-    if found is None:
+    if found is None or not found.account.active:
         raise refused
-    totp = pyotp.TOTP(_unseal(keys, found.totp_sealed))
-    step = _matching_step(totp, code.strip(), now)
-    if step is None:
+    step = _matching_step(pyotp.TOTP(_unseal(keys, found.totp_sealed)), code.strip(), now)
+    if step is None or step <= found.totp_last_step:
         raise refused
-    if not found.account.active:
-        raise refused
-    if not StaffRepository(session).accept_step(found.id, step, now):
+    return Verified(found.id, found.account, step)
+
+
+def accept_sign_in(session: Session, verified: Verified, now: datetime) -> AuditEntry:
+    """Spend the code of checked credentials (raise if it was spent meanwhile); the leaf."""
+    if not StaffRepository(session).accept_step(verified.staff_id, verified.step, now):
         raise AuthenticationError("this code was used already", hint="wait for the next code")
-    return found
+    return _entry("login", verified.account.name, verified.account.name, channel="portal")
 
 
 def _matching_step(totp: pyotp.TOTP, code: str, now: datetime) -> int | None:
@@ -194,11 +210,6 @@ def _matching_step(totp: pyotp.TOTP, code: str, now: datetime) -> int | None:
         if pyotp.utils.strings_equal(totp.generate_otp(candidate), code):
             return candidate
     return None
-
-
-def login_entry(account: str, *, channel: str = "portal") -> AuditEntry:
-    """The leaf recording a staff sign-in."""
-    return _entry("login", account, account, channel=channel)
 
 
 def logout_entry(account: str) -> AuditEntry:

@@ -26,7 +26,7 @@ from forewarn.store.release_repo import AuditRepository
 
 from .service_world import serving, stage
 
-PASSWORD = "a long staff passphrase"  # noqa: S105 (a test account's)
+PASSWORD = "a long staff passphrase"
 ROLE_ACCOUNTS = {role: f"{role.value}@program.example" for role in StaffRole}
 """One account per role, signed in once for the whole session (a TOTP code works once)."""
 BROWSER_ACCOUNT = "browser-admin@program.example"

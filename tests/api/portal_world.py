@@ -33,7 +33,7 @@ BROWSER_ACCOUNT = "browser-admin@program.example"
 LOCKED_ACCOUNT = "locked@program.example"
 VICTIM_ACCOUNT = "leaver@program.example"
 OTHER_ACCOUNTS = {
-    BROWSER_ACCOUNT: StaffRole.COORDINATOR,
+    BROWSER_ACCOUNT: StaffRole.ADMIN,
     LOCKED_ACCOUNT: StaffRole.ANALYST,
     VICTIM_ACCOUNT: StaffRole.ANALYST,
 }

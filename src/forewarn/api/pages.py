@@ -99,7 +99,7 @@ def static_file(name: str) -> tuple[bytes, str] | None:
     types = {"portal.css": "text/css; charset=utf-8", "portal.js": "text/javascript; charset=utf-8"}
     if name not in types:
         return None
-    data = resources.files("forewarn.api").joinpath("static", name).read_bytes()
+    data = (resources.files("forewarn.api") / "static" / name).read_bytes()
     return data, types[name]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from forewarn.domain import LeafKind
 
@@ -29,8 +29,15 @@ from .service_world import CONTOSO, FUTURE, NORTHWIND, STAGGERED
 pytestmark = pytest.mark.slow  # end-to-end journeys in a browser: `make test`, not `make check`
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DOCS = Path(__file__).parents[2] / "docs"
 NO_SIDEWAYS_SCROLL = "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
 
@@ -168,7 +175,9 @@ def test_staff_signs_in_with_totp_and_checks_the_plan_and_the_log(
     assert [w.split(" ·")[0] for w in waves] == ["Wave 1", "Wave 2"]
     assert "tier early-access" in waves[0] and "tier standard" in waves[1]
     standard = page.locator("section.wave").nth(1)
-    expect(standard.locator("tr", has_text=CONTOSO)).to_have_text(re.compile(r"advisory.md, detection.md\s*$"))
+    expect(standard.locator("tr", has_text=CONTOSO)).to_have_text(
+        re.compile(r"advisory.md, detection.md\s*$")
+    )
     left_out = page.locator("table", has_text="Why").locator("tr", has_text=CONTOSO)
     expect(left_out).to_contain_text("not yet due until")
     expect(page.locator(".local").first).to_contain_text("(America/New_York)")

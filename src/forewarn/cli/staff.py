@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -55,7 +56,9 @@ def _show_enrolment(enrolment: Enrolment) -> None:
     common.warn("the TOTP secret is shown this once: add it to the account's authenticator app")
 
 
-def _password(from_stdin: bool) -> str:
+def _password(from_stdin: bool, path: Path | None) -> str:
+    if path is not None:
+        return common.read_file(path, limit=4096).decode("utf-8").splitlines()[0]
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     typed: str = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
@@ -72,13 +75,17 @@ def add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
+    password_file: Annotated[
+        Path | None,
+        typer.Option("--password-file", help="Read the password from this file's first line."),
+    ] = None,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Add an account (the first admin too); prints its TOTP secret and otpauth URI once."""
     from forewarn.program.staff import add_staff
 
-    password = _password(password_stdin)
+    password = _password(password_stdin, password_file)
     at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         enrolment, entry = add_staff(

@@ -28,11 +28,10 @@ from fastapi import Depends, Request, Response
 
 from forewarn.api import deps, pages
 from forewarn.domain import StaffAccount, StaffRole
-from forewarn.errors import AuthenticationError, AuthorizationError
-from forewarn.program.api_tokens import Caller, authenticate_token_id
-from forewarn.program.portal_sessions import ABSOLUTE, require_csrf, resume_session
+from forewarn.errors import AuthorizationError
+from forewarn.program.api_tokens import Caller
+from forewarn.program.portal_sessions import ABSOLUTE, StoredSession, require_csrf, signed_in
 from forewarn.program.staff import require_role
-from forewarn.store.staff_repo import StaffRepository, StoredSession
 
 SESSION_COOKIE = "fw_session"
 """The session cookie: Secure, HttpOnly, SameSite=Strict, path `/portal`."""
@@ -76,15 +75,8 @@ def current_user(request: Request, context: deps.ContextDep, now: deps.NowDep) -
     """
     raw = request.cookies.get(SESSION_COOKIE, "")
     with context.program.session() as session:
-        stored = resume_session(session, raw, now)
-        if stored.staff_id is not None:
-            found = StaffRepository(session).by_id(stored.staff_id)
-            if found is None or not found.account.active:
-                raise AuthenticationError("this staff account is disabled")
-            return PortalUser(raw, stored, staff=found.account)
-        assert stored.token_id is not None
-        caller = authenticate_token_id(session, stored.token_id, now)
-    return PortalUser(raw, stored, caller=caller)
+        found = signed_in(session, raw, now)
+    return PortalUser(raw, found.session, staff=found.staff, caller=found.caller)
 
 
 UserDep = Annotated[PortalUser, Depends(current_user)]

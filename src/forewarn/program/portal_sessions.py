@@ -17,12 +17,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from forewarn.domain import StaffAccount
 from forewarn.errors import AuthenticationError, AuthorizationError
+from forewarn.program.api_tokens import Caller, authenticate_token_id
 from forewarn.store.staff_repo import StaffRepository, StoredSession
+
+__all__ = ["SignedIn", "StoredSession", "signed_in"]
 
 IDLE = timedelta(minutes=30)
 """A session unused this long ends."""
@@ -134,6 +139,32 @@ def resume_session(session: Session, raw: str, now: datetime) -> StoredSession:
         raise AuthenticationError("your session has expired", hint="sign in again")
     repo.touch_session(key, now)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who an open session is for: a staff account or a partner through its token."""
+
+    session: StoredSession
+    """The session, resumed."""
+    staff: StaffAccount | None = None
+    """The staff account, for a staff session."""
+    caller: Caller | None = None
+    """The partner and its token, for a partner session."""
+
+
+def signed_in(session: Session, raw: str, now: datetime) -> SignedIn:
+    """Resume the session behind a cookie and check its account or token is still good:
+    a disabled account, a revoked or expired token or a suspended partner ends it
+    (`AuthenticationError`, or `AuthorizationError` for a suspended partner)."""
+    stored = resume_session(session, raw, now)
+    if stored.staff_id is not None:
+        found = StaffRepository(session).by_id(stored.staff_id)
+        if found is None or not found.account.active:
+            raise AuthenticationError("this staff account is disabled")
+        return SignedIn(stored, staff=found.account)
+    assert stored.token_id is not None
+    return SignedIn(stored, caller=authenticate_token_id(session, stored.token_id, now))
 
 
 def end_session(session: Session, raw: str, now: datetime) -> None:

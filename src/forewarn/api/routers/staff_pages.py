@@ -45,8 +45,7 @@ from forewarn.program.portal_sessions import (
     throttle_keys,
 )
 from forewarn.program.staff import accept_sign_in, check_credentials, disable_staff, list_staff
-from forewarn.program.waves import left_out, plan_case
-from forewarn.store.release_repo import ReleaseRepository
+from forewarn.program.waves import case_releases, left_out, plan_case
 
 A, C, N, U = StaffRole.ADMIN, StaffRole.COORDINATOR, StaffRole.ANALYST, StaffRole.AUDITOR
 
@@ -209,7 +208,7 @@ def plan(case_id: CaseId, user: PlanStaff, session: deps.SessionDep, now: deps.N
     """The wave plan: per wave, who gets which artifacts when, who is left out and why."""
     case = get_case(session, case_id)
     waves = plan_case(session, case_id)
-    releases = ReleaseRepository(session).for_case(case_id)
+    releases = case_releases(session, case_id)
     return _page(
         "staff_plan.html.j2",
         user,
@@ -235,7 +234,7 @@ def status(
     for ack in acknowledgements_of(session, case_id):
         acked.setdefault(ack.release_id, ack.at)
     waves: dict[tuple[datetime, str], list[dict[str, object]]] = defaultdict(list)
-    for release in ReleaseRepository(session).for_case(case_id):
+    for release in case_releases(session, case_id):
         if release.state is ReleaseState.CANCELLED:
             continue
         waves[(release.available_at, release.tier)].append(

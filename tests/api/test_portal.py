@@ -8,6 +8,7 @@ who may open what is written here, apart from the code's own. Browser journeys a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -242,3 +243,58 @@ def test_staff_leaves_name_accounts_and_never_a_secret(
     assert PASSWORD not in text
     assert not any(secret in text for secret in portal.totp.values())
     assert PASSWORD not in portal.log.read_text()
+
+
+def test_portal_pages_carry_their_policy_and_are_never_cached(
+    client: httpx.Client, partner_cookie: dict[str, str]
+) -> None:
+    for path in ("/portal/login", "/portal/staff/login", "/portal/cases"):
+        page = client.get(path, headers=cookie_header(partner_cookie))
+        assert page.status_code == 200
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert page.headers["cache-control"] == "no-store"
+        assert "<script>" not in page.text and " style=" not in page.text
+    missing = client.get("/portal/cases/FW-2000-0404", headers=cookie_header(partner_cookie))
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+
+
+def test_a_suspended_partner_cannot_sign_in_and_a_revoked_token_ends_its_session(
+    portal: Portal, client: httpx.Client
+) -> None:
+    refused = sign_in_partner(client, portal.tokens["suspended"])
+    assert refused.status_code == 401
+    assert "fw_session" not in set_cookies(refused)
+    issued = _cli(portal, "partner", "api-token", "issue", CONTOSO, "--label", "portal test")
+    signed_in = sign_in_partner(client, str(issued["secret"]))
+    cookies = cookie_header({"fw_session": set_cookies(signed_in)["fw_session"]})
+    assert client.get("/portal/cases", headers=cookies).status_code == 200
+    token = issued["token"]
+    assert isinstance(token, dict)
+    _cli(portal, "partner", "api-token", "revoke", str(token["id"]), "--reason", "portal test")
+    after = client.get("/portal/cases", headers=cookies)
+    assert after.status_code == 303
+    assert after.headers["location"] == "/portal/login"
+
+
+def test_signing_out_ends_the_session(portal: Portal, client: httpx.Client) -> None:
+    signed_in = sign_in_partner(client, portal.tokens["contoso"])
+    cookies = cookie_header({"fw_session": set_cookies(signed_in)["fw_session"]})
+    page = client.get("/portal/cases", headers=cookies)
+    out = client.post("/portal/logout", data={"csrf": csrf_of(page)}, headers=cookies)
+    assert out.status_code == 303
+    assert client.get("/portal/cases", headers=cookies).status_code == 303
+
+
+def _cli(portal: Portal, *args: str) -> dict[str, object]:
+    from typer.testing import CliRunner
+
+    from forewarn.cli.app import app
+
+    where = ["--db", portal.settings.database_url, "--key-file", str(portal.settings.key_file)]
+    result = CliRunner().invoke(app, [*where, "--json", *args])
+    assert result.exit_code == 0, result.output
+    parsed: dict[str, object] = json.loads(result.stdout)
+    return parsed

@@ -111,6 +111,9 @@ def test_partner_signs_in_sees_local_time_downloads_and_acknowledges(
     expect(future.locator(".local").first).to_contain_text("(Asia/Tokyo)")
     expect(future.locator(".utc").first).to_contain_text("UTC")
     tab.check("partner-cases", tmp_path)
+    page.set_viewport_size({"width": 390, "height": 844})
+    tab.check("partner-cases-phone", tmp_path)
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     page.locator(f'tr[data-case="{STAGGERED}"]').get_by_role("link", name="Open").click()
     expect(page.get_by_role("heading", name=re.compile(STAGGERED))).to_be_visible()

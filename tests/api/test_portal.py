@@ -298,3 +298,18 @@ def _cli(portal: Portal, *args: str) -> dict[str, object]:
     assert result.exit_code == 0, result.output
     parsed: dict[str, object] = json.loads(result.stdout)
     return parsed
+
+
+def test_the_portal_home_sends_each_visitor_to_its_pages(
+    client: httpx.Client,
+    partner_cookie: dict[str, str],
+    staff_cookies: dict[StaffRole, dict[str, str]],
+) -> None:
+    for cookies, target in (
+        ({}, "/portal/login"),
+        (partner_cookie, "/portal/cases"),
+        (staff_cookies[U], "/portal/staff/"),
+        ({"fw_session": "forged"}, "/portal/login"),
+    ):
+        answer = client.get("/portal/", headers=cookie_header(cookies) if cookies else {})
+        assert (answer.status_code, answer.headers["location"]) == (303, target)

@@ -23,6 +23,7 @@ from forewarn.api.portal_auth import (
     FormDep,
     PartnerDep,
     UserDep,
+    current_user,
     login_token,
     require_login_csrf,
     set_cookie,
@@ -67,11 +68,15 @@ def static(name: Annotated[str, Path(max_length=40)]) -> Response:
 
 
 @router.get("/")
-def home(request: Request) -> Response:
-    """Partners to their cases, staff to their pages (the sign-in page decides who is who)."""
-    if request.cookies.get(SESSION_COOKIE):
-        return pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
-    return pages.redirect(f"{pages.PORTAL_PREFIX}/login")
+def home(request: Request, context: deps.ContextDep, now: deps.NowDep) -> Response:
+    """Partners to their cases, staff to their pages, anybody else to the sign-in page."""
+    try:
+        user = current_user(request, context, now)
+    except SecurityError:
+        return pages.redirect(f"{pages.PORTAL_PREFIX}/login")
+    if user.staff is not None:
+        return pages.redirect(f"{pages.STAFF_PREFIX}/")
+    return pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
 
 
 def _login_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:

@@ -285,6 +285,12 @@ def test_signing_out_ends_the_session(portal: Portal, client: httpx.Client) -> N
     page = client.get("/portal/cases", headers=cookies)
     out = client.post("/portal/logout", data={"csrf": csrf_of(page)}, headers=cookies)
     assert out.status_code == 303
+    assert portal.leaves(LeafKind.QUERY)[-1] == {
+        "partner": CONTOSO,
+        "what": "portal-sign-out",
+        "case": "",
+        "channel": "portal",
+    }
     assert client.get("/portal/cases", headers=cookies).status_code == 303
 
 

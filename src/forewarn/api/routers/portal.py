@@ -139,8 +139,12 @@ def login(
 
 @router.post("/logout")
 def logout(user: UserDep, form: CheckedForm, context: deps.ContextDep) -> Response:
-    """End the session (staff or partner); a staff sign-out is a leaf naming the account."""
-    entries = [logout_entry(user.staff.name)] if user.staff is not None else []
+    """End the session (staff or partner), recorded as a leaf naming the account or partner."""
+    if user.staff is not None:
+        entries = [logout_entry(user.staff.name)]
+    else:
+        assert user.caller is not None
+        entries = [query_entry(user.caller.partner.name, "portal-sign-out", channel=CHANNEL)]
 
     def sign_out(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
         end_session(batch, user.raw_id, at)

@@ -242,7 +242,9 @@ def test_staff_leaves_name_accounts_and_never_a_secret(
     text = repr(leaves)
     assert PASSWORD not in text
     assert not any(secret in text for secret in portal.totp.values())
-    assert PASSWORD not in portal.log.read_text()
+    served = portal.log.read_text()
+    assert PASSWORD not in served
+    assert not any(token in served for token in portal.tokens.values())
 
 
 def test_portal_pages_carry_their_policy_and_are_never_cached(

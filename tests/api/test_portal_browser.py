@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 from forewarn.domain import LeafKind
 
 from .portal_world import BROWSER_ACCOUNT, PASSWORD, Portal
-from .service_world import CONTOSO, FUTURE, NORTHWIND, STAGGERED
+from .service_world import CONTOSO, FUTURE, NORTHWIND, PAST, STAGGERED
 
 pytestmark = pytest.mark.slow  # end-to-end journeys in a browser: `make test`, not `make check`
 
@@ -197,4 +197,10 @@ def test_staff_signs_in_with_totp_and_checks_the_plan_and_the_log(
     shown = int(page.locator("#leaves").inner_text())
     assert shown == sum(len(portal.leaves(kind)) for kind in LeafKind)
     tab.check("staff-audit", tmp_path)
+
+    page.locator("header nav").get_by_role("link", name="Reports").click()
+    page.locator("tr", has_text=PAST).get_by_role("link", name="View report").click()
+    expect(page).to_have_title(f"{PAST} investigation · forewarn")
+    expect(page.locator("header.top h1")).to_be_visible()
+    assert tab.errors == []
     tab.context.close()

@@ -18,13 +18,9 @@ accept_sign_in(session, verified, now)                # the code is spent: it wo
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import argon2
-import pyotp
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind, StaffAccount, StaffRole
@@ -33,31 +29,18 @@ from forewarn.errors import (
     AuthenticationError,
     AuthorizationError,
     ConflictError,
-    IntegrityError,
     NotFoundError,
-    ValidationError,
 )
 from forewarn.program.audit import AuditEntry
+from forewarn.program.credentials import (
+    REFUSED,
+    hash_password,
+    new_totp,
+    totp_step,
+    verify_password,
+)
 from forewarn.program.keys import ProgramKeys
 from forewarn.store.staff_repo import StaffRepository, StoredStaff
-
-MIN_PASSWORD_CHARS = 12
-"""Shortest staff password accepted (NIST SP 800-63B asks for at least 8; staff hold the key
-to every partner's copy)."""
-
-MAX_PASSWORD_CHARS = 256
-"""Longest password accepted (argon2 hashes anything, but a request is bounded)."""
-
-TOTP_ISSUER = "forewarn"
-"""Issuer shown by authenticator apps."""
-
-TOTP_WINDOW = 1
-"""Time steps of clock drift allowed either side."""
-
-_HASHER = argon2.PasswordHasher()
-_SEAL_PURPOSE = "staff/totp-secret"
-# a hash to check against when the name is unknown, so a miss costs as much as a hit
-_DUMMY_HASH = _HASHER.hash("forewarn-no-such-account")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,37 +55,15 @@ class Enrolment:
     """The `otpauth://` URI (a QR code of it is what apps scan)."""
 
 
-def _seal(keys: ProgramKeys, secret: str) -> bytes:
-    nonce = os.urandom(12)
-    return nonce + AESGCM(keys.derive(_SEAL_PURPOSE)).encrypt(nonce, secret.encode(), b"totp")
-
-
-def _unseal(keys: ProgramKeys, sealed: bytes) -> str:
-    try:
-        plain = AESGCM(keys.derive(_SEAL_PURPOSE)).decrypt(sealed[:12], sealed[12:], b"totp")
-    except Exception as exc:  # cryptography raises InvalidTag
-        raise IntegrityError("a staff TOTP secret does not decrypt with this program key") from exc
-    return plain.decode()
-
-
 def _enrol(keys: ProgramKeys, account: StaffAccount) -> tuple[Enrolment, bytes]:
-    secret = pyotp.random_base32(32)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=account.name, issuer_name=TOTP_ISSUER)
-    return Enrolment(account, secret, uri), _seal(keys, secret)
+    secret, uri, sealed = new_totp(keys, account.name)
+    return Enrolment(account, secret, uri), sealed
 
 
 def _entry(action: str, account: str, actor: str, **more: str) -> AuditEntry:
     return AuditEntry(
         LeafKind.STAFF, {"action": action, "account": account, "actor": actor, **more}, account
     )
-
-
-def check_password_rules(password: str) -> None:
-    """Raise `ValidationError` unless `password` may be a staff password."""
-    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
-        raise ValidationError(
-            f"a staff password has {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
-        )
 
 
 def add_staff(
@@ -117,13 +78,13 @@ def add_staff(
 ) -> tuple[Enrolment, AuditEntry]:
     """A new account with its TOTP enrolment; the leaf to append."""
     name = require_name(name, "staff name")
-    check_password_rules(password)
+    password_hash = hash_password(password)
     repo = StaffRepository(session)
     if repo.by_name(name) is not None:
         raise ConflictError(f"a staff account {name!r} exists already")
     account = StaffAccount(name=name, role=role, created_at=now, mfa_enrolled_at=now)
     enrolment, sealed = _enrol(keys, account)
-    repo.add(account, password_hash=_HASHER.hash(password), totp_sealed=sealed)
+    repo.add(account, password_hash=password_hash, totp_sealed=sealed)
     return enrolment, _entry("add", name, actor, role=role.value)
 
 
@@ -179,19 +140,12 @@ def check_credentials(
 ) -> Verified:
     """The account if `password` and the TOTP `code` are right at `now` (read-only); raise
     `AuthenticationError` otherwise, alike for every reason."""
-    refused = AuthenticationError("wrong name, password or code")
     found = StaffRepository(session).by_name(name.strip())
-    try:
-        _HASHER.verify(found.password_hash if found else _DUMMY_HASH, password[:MAX_PASSWORD_CHARS])
-    except argon2.exceptions.VerificationError:
-        raise refused from None
-    except argon2.exceptions.InvalidHashError as exc:
-        raise IntegrityError("a stored staff password hash is malformed") from exc
-    if found is None or not found.account.active:
-        raise refused
-    step = _matching_step(pyotp.TOTP(_unseal(keys, found.totp_sealed)), code.strip(), now)
-    if step is None or step <= found.totp_last_step:
-        raise refused
+    verify_password(found.password_hash if found else None, password)
+    assert found is not None
+    if not found.account.active:
+        raise AuthenticationError(REFUSED)
+    step = totp_step(keys, found.totp_sealed, code, now, after=found.totp_last_step)
     return Verified(found.id, found.account, step)
 
 
@@ -200,16 +154,6 @@ def accept_sign_in(session: Session, verified: Verified, now: datetime) -> Audit
     if not StaffRepository(session).accept_step(verified.staff_id, verified.step, now):
         raise AuthenticationError("this code was used already", hint="wait for the next code")
     return _entry("login", verified.account.name, verified.account.name, channel="portal")
-
-
-def _matching_step(totp: pyotp.TOTP, code: str, now: datetime) -> int | None:
-    if not (len(code) == totp.digits and code.isdigit()):
-        return None
-    step = totp.timecode(now)
-    for candidate in range(step - TOTP_WINDOW, step + TOTP_WINDOW + 1):
-        if pyotp.utils.strings_equal(totp.generate_otp(candidate), code):
-            return candidate
-    return None
 
 
 def logout_entry(account: str) -> AuditEntry:

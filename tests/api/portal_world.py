@@ -100,6 +100,18 @@ def sign_in_partner(client: httpx.Client, token: str) -> httpx.Response:
     )
 
 
+def sign_in_partner_password(
+    client: httpx.Client, name: str, password: str, code: str
+) -> httpx.Response:
+    """POST the partner password sign-in form as a browser would."""
+    form = client.get("/portal/login")
+    return client.post(
+        "/portal/login/password",
+        data={"csrf": csrf_of(form), "name": name, "password": password, "code": code},
+        headers=cookie_header(set_cookies(form)),
+    )
+
+
 def sign_in_staff(client: httpx.Client, name: str, password: str, code: str) -> httpx.Response:
     """POST the staff sign-in form as a browser would."""
     form = client.get("/portal/staff/login")

@@ -27,6 +27,7 @@ from .portal_world import (
     csrf_of,
     set_cookies,
     sign_in_partner,
+    sign_in_partner_password,
     sign_in_staff,
 )
 from .service_world import CONTOSO, FABRIKAM, FUTURE, NORTHWIND, PAST, STAGGERED
@@ -321,3 +322,37 @@ def test_the_portal_home_sends_each_visitor_to_its_pages(
     ):
         answer = client.get("/portal/", headers=cookie_header(cookies) if cookies else {})
         assert (answer.status_code, answer.headers["location"]) == (303, target)
+
+
+def test_a_partner_signs_in_with_its_portal_password_and_a_code(
+    portal: Portal, client: httpx.Client, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    secret_file = tmp_path_factory.mktemp("login") / "pw.txt"
+    secret_file.write_text(PASSWORD + "\n")
+    enrolled = _cli(
+        portal, "partner", "portal-login", "set", CONTOSO, "--password-file", str(secret_file)
+    )
+    totp = pyotp.TOTP(str(enrolled["totp_secret"]))
+    assert (
+        sign_in_partner_password(client, CONTOSO, "wrong passphrase!", totp.now()).status_code
+        == 401
+    )
+    code = totp.now()
+    answer = sign_in_partner_password(client, CONTOSO, PASSWORD, code)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/portal/cases")
+    cookies = cookie_header({"fw_session": set_cookies(answer)["fw_session"]})
+    page = client.get("/portal/cases", headers=cookies)
+    assert page.status_code == 200
+    assert CONTOSO in page.text and NORTHWIND not in page.text
+    assert sign_in_partner_password(client, CONTOSO, PASSWORD, code).status_code == 401  # spent
+    assert client.get("/portal/staff/", headers=cookies).status_code == 403
+    _cli(portal, "partner", "portal-login", "remove", CONTOSO)
+    assert client.get("/portal/cases", headers=cookies).status_code == 303
+    leaves = [leaf for leaf in portal.leaves(LeafKind.API_TOKEN) if "credential" in leaf]
+    assert [(leaf["action"], leaf["partner"]) for leaf in leaves] == [
+        ("set", CONTOSO),
+        ("remove", CONTOSO),
+    ]
+    assert PASSWORD not in repr(leaves) and str(enrolled["totp_secret"]) not in repr(leaves)
+    refused = sign_in_partner_password(client, FABRIKAM, PASSWORD, totp.now())
+    assert refused.status_code == 401  # no login (and suspended): refused alike

@@ -129,6 +129,14 @@ def test_every_json_command_is_exercised(
     reset = tour.run(("staff", "reset-mfa"), "lead@program.example", "--now", day(13))
     assert reset["totp_secret"] != enrolled["totp_secret"]
     assert reset["account"]["mfa_enrolled_at"] == day(13)
+    login = tour.run(
+        ("partner", "portal-login", "set"),
+        "Early 0000",
+        *("--password-file", str(secret_file), "--now", day(12)),
+    )
+    assert login["partner"] == "Early 0000" and login["otpauth_uri"].startswith("otpauth://")
+    removed = tour.run(("partner", "portal-login", "remove"), "Early 0000", "--now", day(12))
+    assert removed == {"partner": "Early 0000", "portal_password": False}
     gone = tour.run(
         ("staff", "disable"), "lead@program.example", "--reason", "left", "--now", day(14)
     )

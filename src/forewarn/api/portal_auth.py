@@ -27,10 +27,15 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from forewarn.api import deps, pages
-from forewarn.domain import StaffAccount, StaffRole
+from forewarn.domain import ApiScope, Partner, StaffAccount, StaffRole
 from forewarn.errors import AuthorizationError
-from forewarn.program.api_tokens import Caller
-from forewarn.program.portal_sessions import ABSOLUTE, StoredSession, require_csrf, signed_in
+from forewarn.program.portal_sessions import (
+    ABSOLUTE,
+    SignedIn,
+    StoredSession,
+    require_csrf,
+    signed_in,
+)
 from forewarn.program.staff import require_role
 
 SESSION_COOKIE = "fw_session"
@@ -50,8 +55,18 @@ class PortalUser:
     """The session, resumed."""
     staff: StaffAccount | None = None
     """The staff account, for a staff session."""
-    caller: Caller | None = None
-    """The partner and its token, for a partner session."""
+    signed_in: SignedIn | None = None
+    """Who the session is for, with a partner session's scopes."""
+
+    @property
+    def partner(self) -> Partner | None:
+        """The partner, for a partner session."""
+        return None if self.signed_in is None else self.signed_in.partner
+
+    def require(self, scope: ApiScope) -> None:
+        """Raise `AuthorizationError` unless this partner session may use `scope`."""
+        assert self.signed_in is not None
+        self.signed_in.require(scope)
 
     @property
     def csrf(self) -> str:
@@ -63,8 +78,8 @@ class PortalUser:
         """Who is signed in, for the page header."""
         if self.staff is not None:
             return f"{self.staff.name} · {self.staff.role.value}"
-        assert self.caller is not None
-        return self.caller.partner.name
+        assert self.partner is not None
+        return self.partner.name
 
 
 def current_user(request: Request, context: deps.ContextDep, now: deps.NowDep) -> PortalUser:
@@ -76,7 +91,7 @@ def current_user(request: Request, context: deps.ContextDep, now: deps.NowDep) -
     raw = request.cookies.get(SESSION_COOKIE, "")
     with context.program.session() as session:
         found = signed_in(session, raw, now)
-    return PortalUser(raw, found.session, staff=found.staff, caller=found.caller)
+    return PortalUser(raw, found.session, staff=found.staff, signed_in=found)
 
 
 UserDep = Annotated[PortalUser, Depends(current_user)]
@@ -84,7 +99,7 @@ UserDep = Annotated[PortalUser, Depends(current_user)]
 
 def partner_user(user: UserDep) -> PortalUser:
     """A partner's session, or `AuthorizationError` (a staff session)."""
-    if user.caller is None:
+    if user.partner is None:
         raise AuthorizationError("partner pages are for partners; staff use /portal/staff/")
     return user
 

@@ -27,6 +27,7 @@ from forewarn.cli import (
     case,
     evidence,
     partner,
+    partner_login,
     program,
     publish,
     staff,
@@ -147,6 +148,7 @@ def root(
 app.command("init")(init)
 app.add_typer(partner.app, name="partner")
 partner.app.add_typer(api_token.app, name="api-token")
+partner.app.add_typer(partner_login.app, name="portal-login")
 app.add_typer(case.app, name="case")
 app.add_typer(program.app, name="program")
 app.add_typer(wave.app, name="wave")

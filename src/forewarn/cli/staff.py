@@ -56,7 +56,17 @@ def _show_enrolment(enrolment: Enrolment) -> None:
     common.warn("the TOTP secret is shown this once: add it to the account's authenticator app")
 
 
-def _password(from_stdin: bool, path: Path | None) -> str:
+PasswordStdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option("--password-file", help="Read the password from this file's first line."),
+]
+
+
+def read_password(from_stdin: bool, path: Path | None) -> str:
+    """The password from a file, standard input, or typed twice at a hidden prompt."""
     if path is not None:
         return common.read_file(path, limit=4096).decode("utf-8").splitlines()[0]
     if from_stdin:
@@ -72,20 +82,15 @@ def add(
     role: Annotated[
         StaffRole, typer.Option("--role", help="admin, coordinator, analyst, auditor.")
     ],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
-    password_file: Annotated[
-        Path | None,
-        typer.Option("--password-file", help="Read the password from this file's first line."),
-    ] = None,
+    password_stdin: PasswordStdinOption = False,
+    password_file: PasswordFileOption = None,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Add an account (the first admin too); prints its TOTP secret and otpauth URI once."""
     from forewarn.program.staff import add_staff
 
-    password = _password(password_stdin, password_file)
+    password = read_password(password_stdin, password_file)
     at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         enrolment, entry = add_staff(

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import StaffAccount
+from forewarn.domain import ALL_SCOPES, ApiScope, Partner, PartnerStatus, StaffAccount
 from forewarn.errors import AuthenticationError, AuthorizationError
-from forewarn.program.api_tokens import Caller, authenticate_token_id
+from forewarn.program.api_tokens import authenticate_token_id
+from forewarn.program.partners import get_partner
 from forewarn.store.staff_repo import StaffRepository, StoredSession
 
 __all__ = ["SignedIn", "StoredSession", "signed_in"]
@@ -107,11 +108,12 @@ def open_session(
     now: datetime,
     staff_id: int | None = None,
     token_id: str | None = None,
+    partner_id: int | None = None,
 ) -> tuple[str, StoredSession]:
-    """A new session for a staff account or a partner token: its raw id (for the cookie, never
-    stored) and its record."""
-    if (staff_id is None) == (token_id is None):
-        raise ValueError("a session is for one staff account or one partner token")
+    """A new session for a staff account, a partner token or a partner's password sign-in:
+    its raw id (for the cookie, never stored) and its record."""
+    if [staff_id, token_id, partner_id].count(None) != 2:
+        raise ValueError("a session is for one staff account, partner token or partner")
     raw = secrets.token_urlsafe(SESSION_BYTES)
     stored = StoredSession(
         kind="staff" if staff_id is not None else "partner",
@@ -121,6 +123,7 @@ def open_session(
         created_at=now,
         last_seen_at=now,
         ended_at=None,
+        partner_id=partner_id,
     )
     StaffRepository(session).add_session(_digest(raw), stored)
     return raw, stored
@@ -143,28 +146,46 @@ def resume_session(session: Session, raw: str, now: datetime) -> StoredSession:
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """Who an open session is for: a staff account or a partner through its token."""
+    """Who an open session is for: a staff account, or a partner (by token or password)."""
 
     session: StoredSession
     """The session, resumed."""
     staff: StaffAccount | None = None
     """The staff account, for a staff session."""
-    caller: Caller | None = None
-    """The partner and its token, for a partner session."""
+    partner: Partner | None = None
+    """The partner, active, for a partner session."""
+    scopes: frozenset[ApiScope] = frozenset()
+    """What a partner session may do: its token's scopes, or all of them after a password
+    and TOTP sign-in."""
+
+    def require(self, scope: ApiScope) -> None:
+        """Raise `AuthorizationError` unless this partner session may use `scope`."""
+        if self.partner is None or scope not in self.scopes:
+            raise AuthorizationError(f"this sign-in does not carry the scope {scope.value}")
 
 
 def signed_in(session: Session, raw: str, now: datetime) -> SignedIn:
-    """Resume the session behind a cookie and check its account or token is still good:
-    a disabled account, a revoked or expired token or a suspended partner ends it
-    (`AuthenticationError`, or `AuthorizationError` for a suspended partner)."""
+    """Resume the session behind a cookie and check its account, token or partner is still
+    good: a disabled account, a revoked or expired token, a removed login or a suspended partner
+    ends it (`AuthenticationError`, or `AuthorizationError` for a suspended partner)."""
     stored = resume_session(session, raw, now)
+    repo = StaffRepository(session)
     if stored.staff_id is not None:
-        found = StaffRepository(session).by_id(stored.staff_id)
+        found = repo.by_id(stored.staff_id)
         if found is None or not found.account.active:
             raise AuthenticationError("this staff account is disabled")
         return SignedIn(stored, staff=found.account)
-    assert stored.token_id is not None
-    return SignedIn(stored, caller=authenticate_token_id(session, stored.token_id, now))
+    if stored.token_id is not None:
+        caller = authenticate_token_id(session, stored.token_id, now)
+        return SignedIn(stored, partner=caller.partner, scopes=caller.token.scopes)
+    assert stored.partner_id is not None
+    name = repo.partner_name(stored.partner_id)
+    if name is None or repo.partner_login(stored.partner_id) is None:
+        raise AuthenticationError("this partner has no portal password any more")
+    partner = get_partner(session, name)
+    if partner.status is not PartnerStatus.ACTIVE:
+        raise AuthorizationError(f"partner {partner.name!r} is {partner.status.value}")
+    return SignedIn(stored, partner=partner, scopes=ALL_SCOPES)
 
 
 def end_session(session: Session, raw: str, now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the portal: staff accounts, portal sessions, sign-in throttles.
+"""SQLAlchemy models of the portal: staff accounts, partner logins, sessions, sign-in throttles.
 
 Nothing secret is stored in the clear: a password is an argon2 hash, a TOTP secret is
 AES-GCM-encrypted with a key derived from the program key, a session id is kept as its SHA-256.
@@ -46,10 +46,24 @@ class PortalSessionRow(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
     token_id: Mapped[str | None] = mapped_column(ForeignKey("api_tokens.id"), index=True)
     """The partner token the session was opened with: revoking it ends the session."""
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    """The partner signed in with its portal password and TOTP code."""
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PartnerLoginRow(Base):
+    """A partner's optional portal password and TOTP secret (an API token works without one)."""
+
+    __tablename__ = "partner_logins"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    totp_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class LoginThrottleRow(Base):

@@ -13,7 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from forewarn.domain import StaffAccount, StaffRole
-from forewarn.store.staff_models import LoginThrottleRow, PortalSessionRow, StaffAccountRow
+from forewarn.store.models import PartnerRow
+from forewarn.store.staff_models import (
+    LoginThrottleRow,
+    PartnerLoginRow,
+    PortalSessionRow,
+    StaffAccountRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +47,7 @@ class StoredSession:
     staff_id: int | None
     """The staff account, for a staff session."""
     token_id: str | None
-    """The partner API token, for a partner session."""
+    """The partner API token, for a partner session opened with one."""
     csrf_token: str
     """The session's CSRF token."""
     created_at: datetime
@@ -50,6 +56,8 @@ class StoredSession:
     """Its last request."""
     ended_at: datetime | None
     """When it was ended (sign-out, disabled account)."""
+    partner_id: int | None = None
+    """The partner, for a session opened with its portal password and TOTP code."""
 
 
 def _account(row: StaffAccountRow) -> StaffAccount:
@@ -154,6 +162,7 @@ class StaffRepository:
                 kind=stored.kind,
                 staff_id=stored.staff_id,
                 token_id=stored.token_id,
+                partner_id=stored.partner_id,
                 csrf_token=stored.csrf_token,
                 created_at=stored.created_at,
                 last_seen_at=stored.last_seen_at,
@@ -174,6 +183,7 @@ class StaffRepository:
             row.created_at,
             row.last_seen_at,
             row.ended_at,
+            row.partner_id,
         )
 
     def touch_session(self, id_sha256: str, at: datetime) -> None:
@@ -193,6 +203,59 @@ class StaffRepository:
             .values(ended_at=at)
             .execution_options(synchronize_session=False)
         )
+
+    def partner_login(self, partner_id: int) -> tuple[str, bytes, int] | None:
+        """A partner's password hash, sealed TOTP secret and last step used, if it has a login."""
+        row = self._session.get(PartnerLoginRow, partner_id)
+        return None if row is None else (row.password_hash, row.totp_sealed, row.totp_last_step)
+
+    def set_partner_login(
+        self, partner_id: int, *, password_hash: str, totp_sealed: bytes, at: datetime
+    ) -> None:
+        """Give a partner a login, or replace its password and secret."""
+        row = self._session.get(PartnerLoginRow, partner_id)
+        if row is None:
+            row = PartnerLoginRow(partner_id=partner_id)
+            self._session.add(row)
+        row.password_hash, row.totp_sealed, row.totp_last_step = password_hash, totp_sealed, 0
+        row.created_at = at
+        self._session.execute(
+            update(PortalSessionRow)
+            .where(PortalSessionRow.partner_id == partner_id, PortalSessionRow.ended_at.is_(None))
+            .values(ended_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        self._session.flush()
+
+    def remove_partner_login(self, partner_id: int, at: datetime) -> bool:
+        """Take a partner's login away (its password sessions end); `False` if it had none."""
+        row = self._session.get(PartnerLoginRow, partner_id)
+        if row is None:
+            return False
+        self._session.delete(row)
+        self._session.execute(
+            update(PortalSessionRow)
+            .where(PortalSessionRow.partner_id == partner_id, PortalSessionRow.ended_at.is_(None))
+            .values(ended_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        self._session.flush()
+        return True
+
+    def partner_name(self, partner_id: int) -> str | None:
+        """The name of the partner with this row id."""
+        row = self._session.get(PartnerRow, partner_id)
+        return None if row is None else row.name
+
+    def accept_partner_step(self, partner_id: int, step: int) -> bool:
+        """Record a partner's TOTP step as used; `False` if it (or a later one) was used."""
+        result = self._session.execute(
+            update(PartnerLoginRow)
+            .where(PartnerLoginRow.partner_id == partner_id, PartnerLoginRow.totp_last_step < step)
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     def throttle(self, key: str) -> tuple[int, datetime | None]:
         """Failures and lock-out end of a throttle key (0 and `None` when unknown)."""

@@ -1,4 +1,5 @@
-"""The partner side of the web portal: sign in with an API token, my cases, download, ack.
+"""The partner side of the web portal: sign in with an API token (or a portal password and a
+TOTP code, when the program set one), my cases, download, ack.
 
 Pages decide nothing themselves: what a partner sees is `program.partner_view`'s, a download
 is `partner.send_bundle` (the same bytes and `fetch` leaf as the REST API, channel `portal`),
@@ -33,12 +34,15 @@ from forewarn.domain import ApiScope
 from forewarn.errors import AuthenticationError, NotFoundError, SecurityError
 from forewarn.program.api_tokens import authenticate
 from forewarn.program.audit import AuditEntry
+from forewarn.program.partner_logins import accept_login, check_login
 from forewarn.program.partner_view import partner_case, partner_cases, query_entry
 from forewarn.program.portal_sessions import (
     end_session,
     open_session,
     record_failure,
+    record_success,
     require_not_locked,
+    throttle_keys,
 )
 from forewarn.program.staff import logout_entry
 
@@ -137,14 +141,59 @@ def login(
     return answer
 
 
+@router.post("/login/password")
+def login_password(
+    request: Request,
+    form: FormDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Sign a partner in with its portal password and TOTP code (when the program gave it one);
+    failures lock the name and the address out, as for staff."""
+    require_login_csrf(request, form)
+    name = form.get("name", "")
+    account_key, address_key = throttle_keys("partner:" + name, _client(request))
+    try:
+        with context.program.session() as own:
+            require_not_locked(own, (account_key, address_key), now)
+    except AuthenticationError as exc:
+        return _login_page(request, error=exc.diagnostics(), status=429)
+    keys = context.program.keys
+    try:
+        verified = check_login(
+            session, keys, name, form.get("password", ""), form.get("code", ""), now
+        )
+    except AuthenticationError as exc:
+        with context.program.session() as own:
+            record_failure(own, now, address_key=address_key, account_key=account_key)
+        return _login_page(request, error=exc.message, status=401)
+    entry = query_entry(verified.partner.name, "portal-sign-in", channel=CHANNEL)
+
+    def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
+        accept_login(batch, verified)
+        record_success(batch, account_key)
+        raw, _ = open_session(batch, now=at, partner_id=verified.partner_id)
+        return raw, [entry]
+
+    try:
+        raw = context.audit.submit(sign_in)
+    except AuthenticationError as exc:
+        return _login_page(request, error=exc.diagnostics(), status=401)
+    answer = pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
+    set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
+    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
+    return answer
+
+
 @router.post("/logout")
 def logout(user: UserDep, form: CheckedForm, context: deps.ContextDep) -> Response:
     """End the session (staff or partner), recorded as a leaf naming the account or partner."""
     if user.staff is not None:
         entries = [logout_entry(user.staff.name)]
     else:
-        assert user.caller is not None
-        entries = [query_entry(user.caller.partner.name, "portal-sign-out", channel=CHANNEL)]
+        assert user.partner is not None
+        entries = [query_entry(user.partner.name, "portal-sign-out", channel=CHANNEL)]
 
     def sign_out(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
         end_session(batch, user.raw_id, at)
@@ -164,8 +213,8 @@ def cases(
     user: PartnerDep, session: deps.SessionDep, now: deps.NowDep, context: deps.ContextDep
 ) -> Response:
     """My cases: when each copy is (or was) available, and what is due."""
-    assert user.caller is not None
-    name = user.caller.partner.name
+    assert user.partner is not None
+    name = user.partner.name
     views = partner_cases(session, name, now)
     entry = query_entry(name, "cases", channel=CHANNEL)
     context.audit.submit(lambda _s, _at: (None, [entry]))
@@ -191,8 +240,8 @@ def case(
     context: deps.ContextDep,
 ) -> Response:
     """One of my cases: the embargo instant in UTC and in my own zone, my copy once due."""
-    assert user.caller is not None
-    name = user.caller.partner.name
+    assert user.partner is not None
+    name = user.partner.name
     view = partner_case(session, name, case_id, now)
     entry = query_entry(name, "case", channel=CHANNEL, case_id=case_id)
     context.audit.submit(lambda _s, _at: (None, [entry]))
@@ -218,9 +267,9 @@ def bundle(
     context: deps.ContextDep,
 ) -> Response:
     """Download my sealed bundle, once due (logged before the first byte leaves)."""
-    assert user.caller is not None
-    user.caller.require(ApiScope.BUNDLES_FETCH)
-    return send_bundle(context, session, user.caller.partner.name, case_id, now, channel=CHANNEL)
+    assert user.partner is not None
+    user.require(ApiScope.BUNDLES_FETCH)
+    return send_bundle(context, session, user.partner.name, case_id, now, channel=CHANNEL)
 
 
 @router.post("/cases/{case_id}/ack")
@@ -233,8 +282,8 @@ def ack(
     context: deps.ContextDep,
 ) -> Response:
     """Acknowledge my copy; back to the case page."""
-    assert user.caller is not None
-    user.caller.require(ApiScope.ACKS_WRITE)
+    assert user.partner is not None
+    user.require(ApiScope.ACKS_WRITE)
     note = form.get("note", "")[:2000]
-    acknowledge(context, session, user.caller.partner.name, case_id, now, note=note)
+    acknowledge(context, session, user.partner.name, case_id, now, note=note)
     return pages.redirect(f"{pages.PORTAL_PREFIX}/cases/{case_id}?acknowledged=1")

@@ -1,4 +1,5 @@
-"""Staff accounts (argon2 passwords, encrypted TOTP secrets), portal sessions, sign-in throttles.
+"""Staff accounts and optional partner logins (argon2 passwords, encrypted TOTP secrets),
+portal sessions, sign-in throttles.
 
 Revision ID: 0011_staff
 Revises: 0008_api_tokens
@@ -44,6 +45,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("token_id", sa.String(length=32), nullable=True),
+        sa.Column("partner_id", sa.Integer(), nullable=True),
         sa.Column("csrf_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("last_seen_at", UtcDateTime(), nullable=False),
@@ -56,7 +58,25 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["token_id"], ["api_tokens.id"], name=op.f("fk_portal_sessions_token_id_api_tokens")
         ),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["partners.id"], name=op.f("fk_portal_sessions_partner_id_partners")
+        ),
         sa.PrimaryKeyConstraint("id_sha256", name=op.f("pk_portal_sessions")),
+    )
+    op.create_index(
+        op.f("ix_portal_sessions_partner_id"), "portal_sessions", ["partner_id"], unique=False
+    )
+    op.create_table(
+        "partner_logins",
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("password_hash", sa.Text(), nullable=False),
+        sa.Column("totp_sealed", sa.LargeBinary(), nullable=False),
+        sa.Column("totp_last_step", sa.Integer(), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["partners.id"], name=op.f("fk_partner_logins_partner_id_partners")
+        ),
+        sa.PrimaryKeyConstraint("partner_id", name=op.f("pk_partner_logins")),
     )
     op.create_index(
         op.f("ix_portal_sessions_staff_id"), "portal_sessions", ["staff_id"], unique=False
@@ -75,6 +95,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("login_throttles")
+    op.drop_table("partner_logins")
+    op.drop_index(op.f("ix_portal_sessions_partner_id"), table_name="portal_sessions")
     op.drop_index(op.f("ix_portal_sessions_token_id"), table_name="portal_sessions")
     op.drop_index(op.f("ix_portal_sessions_staff_id"), table_name="portal_sessions")
     op.drop_table("portal_sessions")

@@ -10,6 +10,8 @@ import pytest
 from conftest import _create_pg_database, _drop_pg_database
 from forewarn.settings import Settings, sqlite_url
 
+from . import portal_world
+from .portal_world import Portal
 from .service_world import Service, serving, stage
 
 UNLIMITED = ("--rate", "1000000", "--burst", "1000000", "--auth-failure-burst", "1000000")
@@ -50,3 +52,12 @@ def service(
 def served_log(service: Service) -> Path:
     """The server log of `service`."""
     return service.log
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """One served program with staff of every role, on SQLite, for the portal's tests."""
+    folder = tmp_path_factory.mktemp("portal")
+    settings = Settings(database_url=sqlite_url(folder / "forewarn.db"), key_file=folder / "k.key")
+    with portal_world.portal(folder, settings) as running:
+        yield running

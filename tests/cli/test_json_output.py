@@ -129,6 +129,32 @@ def test_every_json_command_is_exercised(
     )
     assert revoked["revoked_at"] is not None
     assert [p["name"] for p in tour.run(("partner", "list"))][:1] == ["Early 0000"]
+    secret_file = tmp_path / "password.txt"
+    secret_file.write_text("a long staff passphrase\n")
+    enrolled = tour.run(
+        ("staff", "add"),
+        "lead@program.example",
+        "--role",
+        "admin",
+        *("--password-file", str(secret_file), "--now", day(12)),
+    )
+    assert enrolled["otpauth_uri"].startswith("otpauth://totp/forewarn:lead%40program.example?")
+    assert [a["role"] for a in tour.run(("staff", "list"))] == ["admin"]
+    reset = tour.run(("staff", "reset-mfa"), "lead@program.example", "--now", day(13))
+    assert reset["totp_secret"] != enrolled["totp_secret"]
+    assert reset["account"]["mfa_enrolled_at"] == day(13)
+    login = tour.run(
+        ("partner", "portal-login", "set"),
+        "Early 0000",
+        *("--password-file", str(secret_file), "--now", day(12)),
+    )
+    assert login["partner"] == "Early 0000" and login["otpauth_uri"].startswith("otpauth://")
+    removed = tour.run(("partner", "portal-login", "remove"), "Early 0000", "--now", day(12))
+    assert removed == {"partner": "Early 0000", "portal_password": False}
+    gone = tour.run(
+        ("staff", "disable"), "lead@program.example", "--reason", "left", "--now", day(14)
+    )
+    assert gone["disabled_at"] == day(14)
     shown = tour.run(("partner", "show"), "Keyless Ltd")
     assert [h["at"] for h in shown["history"]][-1] == day(11)
 

@@ -20,11 +20,11 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
-from forewarn.api import problems
+from forewarn.api import pages, problems
 from forewarn.api.context import Clock, ServiceContext, system_clock
 from forewarn.api.limits import RateLimiter
 from forewarn.api.middleware import BodyLimit, RateLimit, SecurityHeaders
-from forewarn.api.routers import meta, partner
+from forewarn.api.routers import meta, partner, portal, staff_pages
 from forewarn.api.settings import API_PREFIX, ServiceSettings
 from forewarn.program.audit_batch import AuditBatcher
 from forewarn.program.service import open_program, open_store
@@ -34,11 +34,11 @@ logger = logging.getLogger(__name__)
 ROUTERS: tuple[APIRouter, ...] = (meta.router, partner.router)
 """Routers mounted under `/api/v1`."""
 
-ROOT_ROUTERS: tuple[APIRouter, ...] = ()
+ROOT_ROUTERS: tuple[APIRouter, ...] = (portal.router, staff_pages.router)
 """Routers mounted at the root (their own prefix)."""
 
-NO_STORE_PREFIXES = (API_PREFIX,)
-"""Paths whose answers (partner data) must never be cached."""
+NO_STORE_PREFIXES = (API_PREFIX, pages.PORTAL_PREFIX)
+"""Paths whose answers (partner data, portal pages) must never be cached."""
 
 WORKER_THREADS = 256
 """Requests handled at once (anyio's default is 40)."""
@@ -87,7 +87,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             lifespan=lifespan,
         )
         app.state.forewarn = context
-        problems.install(app)
+        problems.install(app, pages=(pages.PORTAL_PREFIX, pages.error_page))
         for router in ROUTERS:
             app.include_router(router, prefix=API_PREFIX)
         for router in ROOT_ROUTERS:

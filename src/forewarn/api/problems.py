@@ -16,11 +16,11 @@ A response body is `{"type", "title", "status", "detail", "hint"}` with media ty
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from forewarn.errors import (
@@ -85,39 +85,44 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-async def _on_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Error)
-    status, slug = status_of(exc)
-    headers = {"WWW-Authenticate": 'Bearer realm="forewarn"'} if status == 401 else None
-    if status in _WITHHELD:
-        logger.error("request failed: %s", exc.diagnostics())
-        return problem(status, slug, "the server could not complete the request", headers=None)
-    return problem(status, slug, exc.message, hint=exc.hint, headers=headers)
+HtmlErrors = Callable[[Request, int, str, str, str | None], Response]
+"""Renders an error as a page for a browser: `(request, status, slug, detail, hint)`."""
 
 
-async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, slug, str(exc.detail), headers=exc.headers)
-
-
-async def _on_invalid(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    where = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
-        for e in exc.errors()[:5]
-    )
-    return problem(422, "invalid", where or "invalid request", headers=None)
-
-
-async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+def _problem_of(exc: Exception) -> tuple[int, str, str, str | None]:
+    if isinstance(exc, Error):
+        status, slug = status_of(exc)
+        if status in _WITHHELD:
+            logger.error("request failed: %s", exc.diagnostics())
+            return status, slug, "the server could not complete the request", None
+        return status, slug, exc.message, exc.hint
+    if isinstance(exc, StarletteHTTPException):
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return exc.status_code, slug, str(exc.detail), None
+    if isinstance(exc, RequestValidationError):
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:5]
+        )
+        return 422, "invalid", where or "invalid request", None
     logger.exception("unexpected error serving a request", exc_info=exc)
-    return problem(500, "server-error", "the server could not complete the request", headers=None)
+    return 500, "server-error", "the server could not complete the request", None
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers on `app` (called once by `create_app`)."""
-    app.add_exception_handler(Error, _on_error)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(RequestValidationError, _on_invalid)
-    app.add_exception_handler(Exception, _on_unexpected)
+def install(app: FastAPI, *, pages: tuple[str, HtmlErrors] | None = None) -> None:
+    """Register the handlers on `app` (called once by `create_app`); errors on paths under
+    `pages[0]` (the portal) are rendered by `pages[1]` as pages instead of problem documents."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        status, slug, detail, hint = _problem_of(exc)
+        if pages is not None and request.url.path.startswith(pages[0]):
+            return pages[1](request, status, slug, detail, hint)
+        headers = (
+            {"WWW-Authenticate": 'Bearer realm="forewarn"'}
+            if status == 401
+            else getattr(exc, "headers", None)
+        )
+        return problem(status, slug, detail, hint=hint, headers=headers)
+
+    for kind in (Error, StarletteHTTPException, RequestValidationError, Exception):
+        app.add_exception_handler(kind, handle)

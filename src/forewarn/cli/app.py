@@ -29,9 +29,11 @@ from forewarn.cli import (
     evidence,
     mail,
     partner,
+    partner_login,
     program,
     publish,
     scheduler,
+    staff,
     trace,
     wave,
     wave_status,
@@ -150,6 +152,7 @@ def root(
 app.command("init")(init)
 app.add_typer(partner.app, name="partner")
 partner.app.add_typer(api_token.app, name="api-token")
+partner.app.add_typer(partner_login.app, name="portal-login")
 app.add_typer(case.app, name="case")
 app.add_typer(program.app, name="program")
 app.add_typer(wave.app, name="wave")
@@ -157,6 +160,7 @@ app.add_typer(bundle.app, name="bundle")
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(mail.app, name="mail")
+app.add_typer(staff.app, name="staff")
 case.app.command("reschedule")(wave.reschedule)
 wave.app.command("status")(wave_status.status)
 audit.app.command("log")(audit_log.log)

@@ -16,6 +16,7 @@ from forewarn.domain.partners import Partner, PartnerChange, PartnerStatus, Stat
 from forewarn.domain.program import ProgramInfo
 from forewarn.domain.releases import Exclusion, Release, ReleasedArtifact, ReleaseState, Wave
 from forewarn.domain.rules import PocView, RuleSource
+from forewarn.domain.staff import StaffAccount, StaffRole
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 
@@ -48,6 +49,8 @@ __all__ = [
     "ReleaseState",
     "ReleasedArtifact",
     "RuleSource",
+    "StaffAccount",
+    "StaffRole",
     "StatusChange",
     "Suspect",
     "Tier",

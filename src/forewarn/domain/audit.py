@@ -42,3 +42,6 @@ class LeafKind(enum.StrEnum):
     """A partner API token was issued or revoked (its id, never its secret)."""
     FEEDBACK = "feedback"
     """A partner sent feedback on a case's detection guidance."""
+    STAFF = "staff"
+    """A staff account was added, disabled or had its MFA reset, or signed in or out of the
+    portal (the account's name, never a password or a TOTP secret)."""

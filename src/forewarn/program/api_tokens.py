@@ -172,7 +172,16 @@ def authenticate(session: Session, secret: str, now: datetime) -> Caller:
     """
     if not _SECRET.match(secret):
         raise AuthenticationError("not a forewarn partner token", hint="send `Bearer fwp_…`")
-    token = ApiTokenRepository(session).by_secret(secret_hash(secret))
+    return _caller(session, ApiTokenRepository(session).by_secret(secret_hash(secret)), now)
+
+
+def authenticate_token_id(session: Session, token_id: str, now: datetime) -> Caller:
+    """The caller behind a token known by id (a portal session opened with it); raises as
+    `authenticate` does, so revoking a token or suspending its partner ends such sessions."""
+    return _caller(session, ApiTokenRepository(session).get(token_id), now)
+
+
+def _caller(session: Session, token: ApiToken | None, now: datetime) -> Caller:
     if token is None:
         raise AuthenticationError("unknown token")
     if token.revoked_at is not None and token.revoked_at <= now:

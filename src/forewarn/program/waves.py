@@ -265,3 +265,9 @@ def reschedule(
     )
     logger.info("case %s rescheduled; %d partners lose lead time", case_id, len(changes))
     return RescheduleResult(case, tuple(waves), tuple(sorted(changes, key=lambda c: c.partner)))
+
+
+def case_releases(session: Session, case_id: str) -> list[StoredRelease]:
+    """A case's release rows (pending, complete and cancelled), by wave time then partner."""
+    get_case(session, case_id)
+    return ReleaseRepository(session).for_case(case_id)

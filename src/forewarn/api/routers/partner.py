@@ -121,16 +121,29 @@ def bundle(
     The download is recorded (a `fetch` leaf, committed) before the first byte is sent.
     """
     caller.require(ApiScope.BUNDLES_FETCH)
-    name = caller.partner.name
+    return send_bundle(context, session, caller.partner.name, case_id, now, channel=CHANNEL)
+
+
+def send_bundle(
+    context: deps.ContextDep,
+    session: Session,
+    partner: str,
+    case_id: str,
+    now: datetime,
+    *,
+    channel: str,
+) -> Response:
+    """The partner's own sealed bundle as a download, its `fetch` leaf committed first: the
+    one way a bundle leaves the service (the REST API and the portal alike)."""
     try:
-        fetched = prepare_fetch(session, case_id, partner=name, now=now)
+        fetched = prepare_fetch(session, case_id, partner=partner, now=now)
     except NotFoundError:
         # an unknown case and a case that is not yours look alike
         raise NotFoundError(f"no case {case_id!r} for you") from None
 
     def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
         require_still_due(batch, fetched.release, at)
-        return None, [record_fetch(batch, fetched.release, now=at, channel=CHANNEL)]
+        return None, [record_fetch(batch, fetched.release, now=at, channel=channel)]
 
     deps.end_reads(session)
     context.audit.submit(log)
@@ -155,15 +168,28 @@ def ack(
 ) -> ReleaseOut:
     """Record that you received your copy (once due)."""
     caller.require(ApiScope.ACKS_WRITE)
-    name = caller.partner.name
-    partner_case(session, name, case_id, now)
+    release = acknowledge(context, session, caller.partner.name, case_id, now, note=body.note)
+    return ReleaseOut.from_release(release)
+
+
+def acknowledge(
+    context: deps.ContextDep,
+    session: Session,
+    partner: str,
+    case_id: str,
+    now: datetime,
+    *,
+    note: str,
+) -> Release:
+    """Record the partner's acknowledgement of its due copy (its `ack` leaf committed)."""
+    partner_case(session, partner, case_id, now)
     deps.end_reads(session)
 
     def log(batch: Session, at: datetime) -> tuple[Release, list[AuditEntry]]:
-        release, entry = record_ack(batch, case_id, partner=name, now=at, note=body.note)
+        release, entry = record_ack(batch, case_id, partner=partner, now=at, note=note)
         return release, [entry]
 
-    return ReleaseOut.from_release(context.audit.submit(log))
+    return context.audit.submit(log)
 
 
 @router.post(

@@ -1,0 +1,159 @@
+"""Who is signed in to the portal: dependencies for partner pages, staff pages and their forms.
+
+```python
+@router.get("/staff/partners")
+def partners(user: Annotated[PortalUser, Depends(staff_guard(StaffRole.ADMIN))]) -> Response:
+    ...
+
+@router.post("/cases/{case_id}/ack")
+def ack(user: portal_auth.PartnerDep, form: portal_auth.CheckedForm) -> Response: ...
+```
+
+- a page without a session raises `AuthenticationError` (a GET is sent to the sign-in page);
+- a staff page asked by a partner's session, a partner page by a staff session, or a staff
+  page by a role not allowed on it raises `AuthorizationError` (403);
+- `CheckedForm` parses the POST body and raises `AuthorizationError` unless it carries the
+  session's CSRF token. The sign-in forms, before any session, use a double-submit token
+  instead (`LOGIN_COOKIE`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+
+from forewarn.api import deps, pages
+from forewarn.domain import ApiScope, Partner, StaffAccount, StaffRole
+from forewarn.errors import AuthorizationError
+from forewarn.program.portal_sessions import (
+    ABSOLUTE,
+    SignedIn,
+    StoredSession,
+    require_csrf,
+    signed_in,
+)
+from forewarn.program.staff import require_role
+
+SESSION_COOKIE = "fw_session"
+"""The session cookie: Secure, HttpOnly, SameSite=Strict, path `/portal`."""
+
+LOGIN_COOKIE = "fw_login"
+"""The sign-in forms' double-submit CSRF token, before there is a session."""
+
+
+@dataclass(frozen=True, slots=True)
+class PortalUser:
+    """A signed-in browser."""
+
+    raw_id: str
+    """The session id from the cookie (never stored)."""
+    session: StoredSession
+    """The session, resumed."""
+    staff: StaffAccount | None = None
+    """The staff account, for a staff session."""
+    signed_in: SignedIn | None = None
+    """Who the session is for, with a partner session's scopes."""
+
+    @property
+    def partner(self) -> Partner | None:
+        """The partner, for a partner session."""
+        return None if self.signed_in is None else self.signed_in.partner
+
+    def require(self, scope: ApiScope) -> None:
+        """Raise `AuthorizationError` unless this partner session may use `scope`."""
+        assert self.signed_in is not None
+        self.signed_in.require(scope)
+
+    @property
+    def csrf(self) -> str:
+        """The token every form of this session carries."""
+        return self.session.csrf_token
+
+    @property
+    def label(self) -> str:
+        """Who is signed in, for the page header."""
+        if self.staff is not None:
+            return f"{self.staff.name} · {self.staff.role.value}"
+        assert self.partner is not None
+        return self.partner.name
+
+
+def current_user(request: Request, context: deps.ContextDep, now: deps.NowDep) -> PortalUser:
+    """The browser's open session, or `AuthenticationError`.
+
+    Resumed in a short transaction of its own, committed at once: the request's own session
+    stays read-only, so the audit writer is never kept waiting on its locks.
+    """
+    raw = request.cookies.get(SESSION_COOKIE, "")
+    with context.program.session() as session:
+        found = signed_in(session, raw, now)
+    return PortalUser(raw, found.session, staff=found.staff, signed_in=found)
+
+
+UserDep = Annotated[PortalUser, Depends(current_user)]
+
+
+def partner_user(user: UserDep) -> PortalUser:
+    """A partner's session, or `AuthorizationError` (a staff session)."""
+    if user.partner is None:
+        raise AuthorizationError("partner pages are for partners; staff use /portal/staff/")
+    return user
+
+
+PartnerDep = Annotated[PortalUser, Depends(partner_user)]
+
+
+def staff_guard(*roles: StaffRole) -> Callable[[PortalUser], PortalUser]:
+    """A dependency: the staff member of this session if its role is one of `roles`."""
+    allowed = frozenset(roles)
+
+    def staff_user(user: UserDep) -> PortalUser:
+        if user.staff is None:
+            raise AuthorizationError("staff pages are for staff accounts")
+        require_role(user.staff, allowed)
+        return user
+
+    return staff_user
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return await pages.read_form(request)
+
+
+FormDep = Annotated[dict[str, str], Depends(_form)]
+
+
+def checked_form(user: UserDep, form: FormDep) -> dict[str, str]:
+    """The POSTed form, once its CSRF token matched the session's."""
+    require_csrf(user.csrf, form.get("csrf"))
+    return form
+
+
+CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def login_token(request: Request) -> str:
+    """The double-submit token of a sign-in form: the cookie's, or a new one."""
+    return request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+
+
+def require_login_csrf(request: Request, form: dict[str, str]) -> None:
+    """Raise `AuthorizationError` unless a sign-in form sent back its cookie's token."""
+    require_csrf(request.cookies.get(LOGIN_COOKIE, ""), form.get("csrf"))
+
+
+def set_cookie(response: Response, name: str, value: str, *, path: str) -> None:
+    """A cookie as the portal sets them: Secure, HttpOnly, SameSite=Strict."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=int(ABSOLUTE.total_seconds()),
+        path=path,
+        secure=True,
+        httponly=True,
+        samesite="strict",
+    )

@@ -1,0 +1,289 @@
+"""The partner side of the web portal: sign in with an API token (or a portal password and a
+TOTP code, when the program set one), my cases, download, ack.
+
+Pages decide nothing themselves: what a partner sees is `program.partner_view`'s, a download
+is `partner.send_bundle` (the same bytes and `fetch` leaf as the REST API, channel `portal`),
+an acknowledgement `partner.acknowledge`. A partner page names only the partner signed in.
+Sign-in failures count against the client address (`program.portal_sessions`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from forewarn.api import deps, pages
+from forewarn.api.portal_auth import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    CheckedForm,
+    FormDep,
+    PartnerDep,
+    UserDep,
+    current_user,
+    login_token,
+    require_login_csrf,
+    set_cookie,
+)
+from forewarn.api.routers.partner import acknowledge, send_bundle
+from forewarn.domain import ApiScope
+from forewarn.errors import AuthenticationError, NotFoundError, SecurityError
+from forewarn.program.api_tokens import authenticate
+from forewarn.program.audit import AuditEntry
+from forewarn.program.partner_logins import accept_login, check_login
+from forewarn.program.partner_view import partner_case, partner_cases, query_entry
+from forewarn.program.portal_sessions import (
+    end_session,
+    open_session,
+    record_failure,
+    record_success,
+    require_not_locked,
+    throttle_keys,
+)
+from forewarn.program.staff import logout_entry
+
+CHANNEL = "portal"
+"""How fetches, acknowledgements and queries through the portal are recorded."""
+
+router = APIRouter(prefix=pages.PORTAL_PREFIX, include_in_schema=False)
+
+CaseId = Annotated[str, Path(min_length=1, max_length=64)]
+
+NAV = ((("My cases", f"{pages.PORTAL_PREFIX}/cases")),)
+"""The partner pages' navigation."""
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/static/{name}")
+def static(name: Annotated[str, Path(max_length=40)]) -> Response:
+    """The portal's stylesheet and script."""
+    found = pages.static_file(name)
+    if found is None:
+        raise NotFoundError(f"no static file {name!r}")
+    data, media_type = found
+    return Response(data, media_type=media_type)
+
+
+@router.get("/")
+def home(request: Request, context: deps.ContextDep, now: deps.NowDep) -> Response:
+    """Partners to their cases, staff to their pages, anybody else to the sign-in page."""
+    try:
+        user = current_user(request, context, now)
+    except SecurityError:
+        return pages.redirect(f"{pages.PORTAL_PREFIX}/login")
+    if user.staff is not None:
+        return pages.redirect(f"{pages.STAFF_PREFIX}/")
+    return pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
+
+
+def _login_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
+    token = login_token(request)
+    answer = pages.render(
+        "partner_login.html.j2",
+        status=status,
+        title="Partner sign-in",
+        csrf=token,
+        error=error,
+        user=None,
+        staff=False,
+    )
+    set_cookie(answer, LOGIN_COOKIE, token, path=pages.PORTAL_PREFIX)
+    return answer
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    """The partner sign-in page (an API token issued by the program)."""
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    form: FormDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Exchange a token for a session; a wrong one counts against the address."""
+    require_login_csrf(request, form)
+    address = "address:" + _client(request)
+    try:
+        with context.program.session() as own:
+            require_not_locked(own, (address,), now)
+    except AuthenticationError as exc:
+        return _login_page(request, error=exc.diagnostics(), status=429)
+    try:
+        caller = authenticate(session, form.get("token", "").strip(), now)
+        caller.require(ApiScope.CASES_READ)
+    except SecurityError:
+        # counted against the address only: a token names no account
+        with context.program.session() as own:
+            record_failure(own, now, address_key=address)
+        return _login_page(request, error="this token is not valid here", status=401)
+    entry = query_entry(caller.partner.name, "portal-sign-in", channel=CHANNEL)
+
+    def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
+        raw, _ = open_session(batch, now=at, token_id=caller.token.id)
+        return raw, [entry]
+
+    raw = context.audit.submit(sign_in)
+    answer = pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
+    set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
+    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
+    return answer
+
+
+@router.post("/login/password")
+def login_password(
+    request: Request,
+    form: FormDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Sign a partner in with its portal password and TOTP code (when the program gave it one);
+    failures lock the name and the address out, as for staff."""
+    require_login_csrf(request, form)
+    name = form.get("name", "")
+    account_key, address_key = throttle_keys("partner:" + name, _client(request))
+    try:
+        with context.program.session() as own:
+            require_not_locked(own, (account_key, address_key), now)
+    except AuthenticationError as exc:
+        return _login_page(request, error=exc.diagnostics(), status=429)
+    keys = context.program.keys
+    try:
+        verified = check_login(
+            session, keys, name, form.get("password", ""), form.get("code", ""), now
+        )
+    except AuthenticationError as exc:
+        with context.program.session() as own:
+            record_failure(own, now, address_key=address_key, account_key=account_key)
+        return _login_page(request, error=exc.message, status=401)
+    entry = query_entry(verified.partner.name, "portal-sign-in", channel=CHANNEL)
+
+    def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
+        accept_login(batch, verified)
+        record_success(batch, account_key)
+        raw, _ = open_session(batch, now=at, partner_id=verified.partner_id)
+        return raw, [entry]
+
+    try:
+        raw = context.audit.submit(sign_in)
+    except AuthenticationError as exc:
+        return _login_page(request, error=exc.diagnostics(), status=401)
+    answer = pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
+    set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
+    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
+    return answer
+
+
+@router.post("/logout")
+def logout(user: UserDep, form: CheckedForm, context: deps.ContextDep) -> Response:
+    """End the session (staff or partner), recorded as a leaf naming the account or partner."""
+    if user.staff is not None:
+        entries = [logout_entry(user.staff.name)]
+    else:
+        assert user.partner is not None
+        entries = [query_entry(user.partner.name, "portal-sign-out", channel=CHANNEL)]
+
+    def sign_out(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
+        end_session(batch, user.raw_id, at)
+        return None, entries
+
+    context.audit.submit(sign_out)
+    staff = user.staff is not None
+    answer = pages.redirect(
+        f"{pages.STAFF_PREFIX}/login" if staff else f"{pages.PORTAL_PREFIX}/login"
+    )
+    answer.delete_cookie(SESSION_COOKIE, path=pages.PORTAL_PREFIX)
+    return answer
+
+
+@router.get("/cases")
+def cases(
+    user: PartnerDep, session: deps.SessionDep, now: deps.NowDep, context: deps.ContextDep
+) -> Response:
+    """My cases: when each copy is (or was) available, and what is due."""
+    assert user.partner is not None
+    name = user.partner.name
+    views = partner_cases(session, name, now)
+    entry = query_entry(name, "cases", channel=CHANNEL)
+    context.audit.submit(lambda _s, _at: (None, [entry]))
+    return pages.render(
+        "partner_cases.html.j2",
+        title="My cases",
+        cases=views,
+        now=now,
+        user=user,
+        staff=False,
+        nav=NAV,
+        here=f"{pages.PORTAL_PREFIX}/cases",
+    )
+
+
+@router.get("/cases/{case_id}")
+def case(
+    case_id: CaseId,
+    request: Request,
+    user: PartnerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """One of my cases: the embargo instant in UTC and in my own zone, my copy once due."""
+    assert user.partner is not None
+    name = user.partner.name
+    view = partner_case(session, name, case_id, now)
+    entry = query_entry(name, "case", channel=CHANNEL, case_id=case_id)
+    context.audit.submit(lambda _s, _at: (None, [entry]))
+    return pages.render(
+        "partner_case.html.j2",
+        title=case_id,
+        view=view,
+        now=now,
+        user=user,
+        staff=False,
+        nav=NAV,
+        here=f"{pages.PORTAL_PREFIX}/cases",
+        acknowledged=request.query_params.get("acknowledged") == "1",
+    )
+
+
+@router.get("/cases/{case_id}/bundle")
+def bundle(
+    case_id: CaseId,
+    user: PartnerDep,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Download my sealed bundle, once due (logged before the first byte leaves)."""
+    assert user.partner is not None
+    user.require(ApiScope.BUNDLES_FETCH)
+    return send_bundle(context, session, user.partner.name, case_id, now, channel=CHANNEL)
+
+
+@router.post("/cases/{case_id}/ack")
+def ack(
+    case_id: CaseId,
+    user: PartnerDep,
+    form: CheckedForm,
+    session: deps.SessionDep,
+    now: deps.NowDep,
+    context: deps.ContextDep,
+) -> Response:
+    """Acknowledge my copy; back to the case page."""
+    assert user.partner is not None
+    user.require(ApiScope.ACKS_WRITE)
+    note = form.get("note", "")[:2000]
+    acknowledge(context, session, user.partner.name, case_id, now, note=note)
+    return pages.redirect(f"{pages.PORTAL_PREFIX}/cases/{case_id}?acknowledged=1")

@@ -1,0 +1,160 @@
+"""`forewarn staff …`: add (TOTP enrolment shown once), list, disable, reset-mfa."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from forewarn.cli import common
+from forewarn.domain import StaffRole
+from forewarn.encoding import encode
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+    from forewarn.domain import StaffAccount
+    from forewarn.program.audit import AuditEntry
+    from forewarn.program.service import Program
+    from forewarn.program.staff import Enrolment
+
+app = typer.Typer(help="Staff accounts of the web portal (password + TOTP).", no_args_is_help=True)
+
+ACTOR = "cli"
+"""How the audit log names changes made with this command on the program's machine."""
+
+_COLUMNS = ("name", "role", "added", "mfa enrolled", "last sign-in", "state")
+
+
+def _row(account: StaffAccount) -> tuple[object, ...]:
+    state = "active" if account.active else f"disabled {encode(account.disabled_at)}"
+    last = encode(account.last_login_at) if account.last_login_at else ""
+    return (
+        account.name,
+        account.role.value,
+        encode(account.created_at),
+        encode(account.mfa_enrolled_at),
+        last,
+        state,
+    )
+
+
+def _log(program: Program, session: Session, entry: AuditEntry, now: datetime) -> None:
+    from forewarn.program.audit import append_audit
+
+    append_audit(session, entry.kind, entry.payload, now, keys=program.keys, subject=entry.subject)
+
+
+def _show_enrolment(enrolment: Enrolment) -> None:
+    common.table("staff account", _COLUMNS, [_row(enrolment.account)])
+    common.say(f"TOTP secret: {enrolment.secret}")
+    common.say(f"otpauth URI: {enrolment.otpauth_uri}")
+    common.warn("the TOTP secret is shown this once: add it to the account's authenticator app")
+
+
+PasswordStdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+PasswordFileOption = Annotated[
+    Path | None,
+    typer.Option("--password-file", help="Read the password from this file's first line."),
+]
+
+
+def read_password(from_stdin: bool, path: Path | None) -> str:
+    """The password from a file, standard input, or typed twice at a hidden prompt."""
+    if path is not None:
+        return common.read_file(path, limit=4096).decode("utf-8").splitlines()[0]
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    typed: str = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    return typed
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Login name (an e-mail address or a handle).")],
+    role: Annotated[
+        StaffRole, typer.Option("--role", help="admin, coordinator, analyst, auditor.")
+    ],
+    password_stdin: PasswordStdinOption = False,
+    password_file: PasswordFileOption = None,
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Add an account (the first admin too); prints its TOTP secret and otpauth URI once."""
+    from forewarn.program.staff import add_staff
+
+    password = read_password(password_stdin, password_file)
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        enrolment, entry = add_staff(
+            session, program.keys, name=name, role=role, password=password, now=at, actor=ACTOR
+        )
+        _log(program, session, entry, at)
+    data = {
+        "account": enrolment.account,
+        "totp_secret": enrolment.secret,
+        "otpauth_uri": enrolment.otpauth_uri,
+    }
+    common.emit(ctx, data, lambda: _show_enrolment(enrolment), json_flag=json_out)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
+    """Every staff account (never a password or a secret)."""
+    from forewarn.program.staff import list_staff
+
+    with common.open_program(ctx) as program, program.session() as session:
+        accounts = list_staff(session)
+    common.emit(
+        ctx,
+        accounts,
+        lambda: common.table("staff accounts", _COLUMNS, [_row(a) for a in accounts]),
+        json_flag=json_out,
+    )
+
+
+@app.command("disable")
+def disable(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The account's login name.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, recorded in the audit log.")],
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Disable an account at once: it cannot sign in, and its sessions end."""
+    from forewarn.program.staff import disable_staff
+
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        account, entry = disable_staff(session, name, now=at, actor=ACTOR, reason=reason)
+        _log(program, session, entry, at)
+    common.emit(ctx, account, lambda: common.say(f"disabled {account.name}"), json_flag=json_out)
+
+
+@app.command("reset-mfa")
+def reset_mfa(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The account's login name.")],
+    now: common.NowOption = None,
+    json_out: common.JsonOption = False,
+) -> None:
+    """Issue a new TOTP secret (a lost phone): the old one stops working, sessions end."""
+    from forewarn.program import staff
+
+    at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        enrolment, entry = staff.reset_mfa(session, program.keys, name, now=at, actor=ACTOR)
+        _log(program, session, entry, at)
+    data = {
+        "account": enrolment.account,
+        "totp_secret": enrolment.secret,
+        "otpauth_uri": enrolment.otpauth_uri,
+    }
+    common.emit(ctx, data, lambda: _show_enrolment(enrolment), json_flag=json_out)

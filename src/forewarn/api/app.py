@@ -23,8 +23,9 @@ from forewarn.api import problems
 from forewarn.api.context import Clock, ServiceContext, system_clock
 from forewarn.api.limits import RateLimiter
 from forewarn.api.middleware import BodyLimit, RateLimit, SecurityHeaders
-from forewarn.api.routers import meta, partner
+from forewarn.api.routers import meta, partner, taxii
 from forewarn.api.settings import API_PREFIX, ServiceSettings
+from forewarn.api.taxii_schemas import TAXII_PREFIX, taxii_error
 from forewarn.program.audit_batch import AuditBatcher
 from forewarn.program.service import open_program, open_store
 
@@ -33,10 +34,10 @@ logger = logging.getLogger(__name__)
 ROUTERS: tuple[APIRouter, ...] = (meta.router, partner.router)
 """Routers mounted under `/api/v1`."""
 
-ROOT_ROUTERS: tuple[APIRouter, ...] = ()
+ROOT_ROUTERS: tuple[APIRouter, ...] = (taxii.router,)
 """Routers mounted at the root (their own prefix)."""
 
-NO_STORE_PREFIXES = (API_PREFIX,)
+NO_STORE_PREFIXES = (API_PREFIX, TAXII_PREFIX)
 """Paths whose answers (partner data) must never be cached."""
 
 
@@ -80,7 +81,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             lifespan=lifespan,
         )
         app.state.forewarn = context
-        problems.install(app)
+        problems.install(app, {TAXII_PREFIX: taxii_error})
         for router in ROUTERS:
             app.include_router(router, prefix=API_PREFIX)
         for router in ROOT_ROUTERS:
@@ -90,7 +91,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
         app.add_middleware(
             RateLimit,
             limiter=context.limiter,
-            prefix=API_PREFIX,
+            prefixes=(API_PREFIX, TAXII_PREFIX),
             failure_burst=settings.auth_failure_burst,
         )
         app.add_middleware(SecurityHeaders, tls=settings.tls, no_store_prefixes=NO_STORE_PREFIXES)

@@ -111,17 +111,17 @@ class RateLimit:
     per address; 429 with `Retry-After` when either is spent."""
 
     def __init__(
-        self, app: ASGIApp, *, limiter: RateLimiter, prefix: str, failure_burst: int
+        self, app: ASGIApp, *, limiter: RateLimiter, prefixes: Iterable[str], failure_burst: int
     ) -> None:
         self.app = app
         self.limiter = limiter
         self.failures = failure_limiter(failure_burst)
-        self.prefix = prefix
+        self.prefixes = tuple(prefixes)
         self.good: OrderedDict[str, None] = OrderedDict()
         """Keys (token hashes) that authenticated at least once."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")

@@ -3,7 +3,7 @@
 ```
 AuthenticationError → 401 (with `WWW-Authenticate: Bearer`)
 AuthorizationError  → 403        EmbargoError  → 403 (type `embargoed`)
-NotFoundError       → 404        ConflictError → 409
+NotFoundError       → 404        ConflictError → 409        NotAcceptableError → 406
 ValidationError     → 422        other Error   → 400
 StoreError          → 503        IntegrityError, ConfigError → 500 (message withheld)
 anything else       → 500, logged with its traceback, never sent
@@ -16,11 +16,11 @@ A response body is `{"type", "title", "status", "detail", "hint"}` with media ty
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from forewarn.errors import (
@@ -41,7 +41,13 @@ logger = logging.getLogger(__name__)
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 """Media type of every error body."""
 
+
+class NotAcceptableError(Error):
+    """The client accepts none of the media types an endpoint answers in."""
+
+
 _STATUS: tuple[tuple[type[Error], int, str], ...] = (
+    (NotAcceptableError, 406, "not-acceptable"),
     (AuthenticationError, 401, "unauthenticated"),
     (EmbargoError, 403, "embargoed"),
     (AuthorizationError, 403, "forbidden"),
@@ -85,39 +91,68 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-async def _on_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Error)
-    status, slug = status_of(exc)
-    headers = {"WWW-Authenticate": 'Bearer realm="forewarn"'} if status == 401 else None
-    if status in _WITHHELD:
-        logger.error("request failed: %s", exc.diagnostics())
-        return problem(status, slug, "the server could not complete the request", headers=None)
-    return problem(status, slug, exc.message, hint=exc.hint, headers=headers)
+Renderer = Callable[[int, str, str, "str | None", "Mapping[str, str] | None"], Response]
+"""Renders one error `(status, slug, detail, hint, headers)` for the paths of another protocol
+(TAXII answers error messages of its own)."""
 
 
-async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, slug, str(exc.detail), headers=exc.headers)
+class _Errors:
+    """The handlers, each answering in the format of the path asked (problem documents by
+    default, a protocol's own below its prefix)."""
+
+    def __init__(self, renderers: Mapping[str, Renderer]) -> None:
+        self.renderers = dict(renderers)
+
+    def render(
+        self,
+        request: Request,
+        status: int,
+        slug: str,
+        detail: str,
+        *,
+        hint: str | None = None,
+        headers: Mapping[str, str] | None,
+    ) -> Response:
+        path = request.url.path
+        for prefix, renderer in self.renderers.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return renderer(status, slug, detail, hint, headers)
+        return problem(status, slug, detail, hint=hint, headers=headers)
+
+    async def on_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Error)
+        status, slug = status_of(exc)
+        headers = {"WWW-Authenticate": 'Bearer realm="forewarn"'} if status == 401 else None
+        if status in _WITHHELD:
+            logger.error("request failed: %s", exc.diagnostics())
+            detail = "the server could not complete the request"
+            return self.render(request, status, slug, detail, headers=None)
+        return self.render(request, status, slug, exc.message, hint=exc.hint, headers=headers)
+
+    async def on_http(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return self.render(request, exc.status_code, slug, str(exc.detail), headers=exc.headers)
+
+    async def on_invalid(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:5]
+        )
+        return self.render(request, 422, "invalid", where or "invalid request", headers=None)
+
+    async def on_unexpected(self, request: Request, exc: Exception) -> Response:
+        logger.exception("unexpected error serving a request", exc_info=exc)
+        detail = "the server could not complete the request"
+        return self.render(request, 500, "server-error", detail, headers=None)
 
 
-async def _on_invalid(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    where = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
-        for e in exc.errors()[:5]
-    )
-    return problem(422, "invalid", where or "invalid request", headers=None)
-
-
-async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unexpected error serving a request", exc_info=exc)
-    return problem(500, "server-error", "the server could not complete the request", headers=None)
-
-
-def install(app: FastAPI) -> None:
-    """Register the handlers on `app` (called once by `create_app`)."""
-    app.add_exception_handler(Error, _on_error)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(RequestValidationError, _on_invalid)
-    app.add_exception_handler(Exception, _on_unexpected)
+def install(app: FastAPI, renderers: Mapping[str, Renderer] | None = None) -> None:
+    """Register the handlers on `app` (called once by `create_app`); `renderers` maps a path
+    prefix to the error format of the protocol served below it."""
+    errors = _Errors(renderers or {})
+    app.add_exception_handler(Error, errors.on_error)
+    app.add_exception_handler(StarletteHTTPException, errors.on_http)
+    app.add_exception_handler(RequestValidationError, errors.on_invalid)
+    app.add_exception_handler(Exception, errors.on_unexpected)

@@ -176,7 +176,9 @@ def test_paging_added_after_and_match_filters(service: Service) -> None:
     one = whole["objects"][3]
     assert collection.get_objects(id=one["id"])["objects"] == [one]
     assert collection.get_object(one["id"])["objects"] == [one]
-    assert collection.object_versions(one["id"])["versions"] == [one.get("modified", one["created"])]
+    assert collection.object_versions(one["id"])["versions"] == [
+        one.get("modified", one["created"])
+    ]
 
 
 def test_before_the_wave_and_other_partners_collections_are_not_found(service: Service) -> None:
@@ -203,7 +205,9 @@ def test_read_only_and_negotiated(service: Service) -> None:
     some = collection.get_objects()["objects"][0]["id"]
     deleted = raw(service, "northwind", f"{base}{some}/", method="DELETE")
     assert deleted.status_code == 403
-    assert raw(service, "northwind", base, headers={"Accept": "application/json"}).status_code == 406
+    assert (
+        raw(service, "northwind", base, headers={"Accept": "application/json"}).status_code == 406
+    )
     bundle = raw(service, "northwind", base, headers={"Accept": STIX})
     assert bundle.status_code == 200 and bundle.headers["content-type"] == STIX
     assert bundle.json()["type"] == "bundle" and bundle.json()["objects"]

@@ -69,7 +69,8 @@ def request(
         "taxii-collection": collection,
         "taxii-objects": collection + "objects/",
         "taxii-manifest": collection + "manifest/",
-        "taxii-others": f"/taxii2/feed/collections/{collection_id(OTHER[partner], case_id)}/objects/",
+        "taxii-others": f"/taxii2/feed/collections/{collection_id(OTHER[partner], case_id)}/"
+        "objects/",
         "me": "/api/v1/me",
         "cases": "/api/v1/cases",
         "case": f"/api/v1/cases/{case_id}",

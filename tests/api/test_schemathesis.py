@@ -2,9 +2,9 @@
 
 Requests are generated from `/api/v1/openapi.json` (paths, bodies and headers, within and
 outside the document) and sent with a partner's token to the real `forewarn serve`; each
-answer (REST and TAXII) is checked by schemathesis for a 5xx and against the document's own
-status codes, media
-types and schemas. Examples per operation are bounded so that the run stays short.
+answer (REST and TAXII) is checked by schemathesis for a 5xx and against the document's
+own status codes, media types and schemas. Examples per operation are bounded so that the
+run stays short.
 (`schemathesis.pytest.from_fixture` does not run under pytest 9, so each operation's strategy
 is driven by Hypothesis here.)
 """

@@ -27,6 +27,7 @@ from forewarn.api.routers import meta, partner, taxii
 from forewarn.api.settings import API_PREFIX, ServiceSettings
 from forewarn.api.taxii_schemas import TAXII_PREFIX, taxii_error
 from forewarn.program.audit_batch import AuditBatcher
+from forewarn.program.feed import FeedCache
 from forewarn.program.service import open_program, open_store
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             clock=clock,
             audit=AuditBatcher(writer.session, writer.keys, clock),
             limiter=RateLimiter(per_minute=settings.rate_per_minute, burst=settings.rate_burst),
+            feed=FeedCache(),
         )
 
         @asynccontextmanager

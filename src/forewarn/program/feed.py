@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,10 +27,15 @@ from sqlalchemy.orm import Session
 from forewarn.domain import Release
 from forewarn.errors import NotFoundError
 from forewarn.exchange import Publisher, stix_objects
+from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partner_view import PartnerCase, partner_cases
 from forewarn.program.publish import case_view
 from forewarn.program.release import own_release
+from forewarn.store.release_repo import StoredRelease
+
+DEFAULT_CACHE_SIZE = 256
+"""Releases whose objects a service keeps made (a few kB each)."""
 
 FEED_NAMESPACE = "forewarn taxii collection"
 """Salt of collection ids (a partner's collection of a case is always the same id)."""
@@ -109,6 +116,35 @@ def collection(session: Session, partner: str, wanted: str, now: datetime) -> Co
     raise NotFoundError(f"no collection {wanted!r} for you")
 
 
+class FeedCache:
+    """The objects last made of a few releases, so that a client paging through a collection
+    (or polling it) does not have every copy regenerated and re-marked for each request.
+
+    Keyed by the release, the case as it is now (a moved date, a publication make a new entry)
+    and the publisher; looked up only after the due check, so a suspension or cancellation
+    still wins at once. Held in memory only, bounded, shared by the threads of one service.
+    """
+
+    def __init__(self, size: int = DEFAULT_CACHE_SIZE) -> None:
+        self.size = size
+        self._found: OrderedDict[str, tuple[FeedObject, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[FeedObject, ...] | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: str, objects: tuple[FeedObject, ...]) -> None:
+        with self._lock:
+            self._found[key] = objects
+            self._found.move_to_end(key)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
+
 def feed_objects(
     session: Session,
     keys: ProgramKeys,
@@ -117,10 +153,30 @@ def feed_objects(
     partner: str,
     publisher: Publisher,
     now: datetime,
+    cache: FeedCache | None = None,
 ) -> Feed:
     """The objects of the partner's collection of `case_id` (raises unless its copy is due and
     the partner active, like a bundle fetch)."""
     release = own_release(session, case_id, partner, now, None)
+    key = "\x1f".join((release.id, repr(get_case(session, case_id)), repr(publisher)))
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        return Feed(release.as_release(), cached)
+    made = _make(session, keys, release, publisher=publisher, now=now)
+    if cache is not None:
+        cache.put(key, made)
+    return Feed(release.as_release(), made)
+
+
+def _make(
+    session: Session,
+    keys: ProgramKeys,
+    release: StoredRelease,
+    *,
+    publisher: Publisher,
+    now: datetime,
+) -> tuple[FeedObject, ...]:
+    partner, case_id = release.partner, release.case_id
     view = case_view(session, keys, case_id, publisher=publisher, now=now, partner=partner)
     moves = [r.at for r in view.reschedules if release.available_at < r.at <= now]
     added = max([release.available_at, *moves])
@@ -140,12 +196,13 @@ def feed_objects(
                 content=content,
             )
         )
-    return Feed(release.as_release(), tuple(found))
+    return tuple(found)
 
 
 __all__ = [
     "Collection",
     "Feed",
+    "FeedCache",
     "FeedObject",
     "collection",
     "collection_id",

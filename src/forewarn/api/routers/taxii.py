@@ -237,6 +237,7 @@ def _feed(
         partner=caller.partner.name,
         publisher=publisher,
         now=now,
+        cache=context.feed,
     )
 
 

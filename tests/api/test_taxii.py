@@ -202,6 +202,8 @@ def test_read_only_and_negotiated(service: Service) -> None:
         service, "northwind", base, method="POST", json=envelope, headers={"Content-Type": TAXII}
     )
     assert wrote.status_code == 403 and wrote.json()["http_status"] == "403"
+    huge = raw(service, "northwind", base, method="POST", content=b"[" * 100_000)
+    assert huge.status_code == 413 and huge.headers["content-type"] == TAXII
     some = collection.get_objects()["objects"][0]["id"]
     deleted = raw(service, "northwind", f"{base}{some}/", method="DELETE")
     assert deleted.status_code == 403
@@ -212,6 +214,9 @@ def test_read_only_and_negotiated(service: Service) -> None:
     assert bundle.status_code == 200 and bundle.headers["content-type"] == STIX
     assert bundle.json()["type"] == "bundle" and bundle.json()["objects"]
     assert raw(service, "northwind", "/taxii2/feed/status/anything/").status_code == 404
+    for bad in ("added_after=yesterday", "limit=0", "next=bm90IGEgdG9rZW4", "match[version]=x"):
+        refused = raw(service, "northwind", f"{base}?{bad}")
+        assert refused.status_code == 400 and refused.json()["http_status"] == "400", bad
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,9 @@ ROUTERS: tuple[APIRouter, ...] = (meta.router, partner.router)
 ROOT_ROUTERS: tuple[APIRouter, ...] = (taxii.router,)
 """Routers mounted at the root (their own prefix)."""
 
+RENDERERS: dict[str, problems.Renderer] = {TAXII_PREFIX: taxii_error}
+"""Path prefix → the error format of the protocol served there (problem documents elsewhere)."""
+
 NO_STORE_PREFIXES = (API_PREFIX, TAXII_PREFIX)
 """Paths whose answers (partner data) must never be cached."""
 
@@ -83,18 +86,19 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             lifespan=lifespan,
         )
         app.state.forewarn = context
-        problems.install(app, {TAXII_PREFIX: taxii_error})
+        problems.install(app, RENDERERS)
         for router in ROUTERS:
             app.include_router(router, prefix=API_PREFIX)
         for router in ROOT_ROUTERS:
             app.include_router(router)
         # added innermost first: SecurityHeaders ends up outermost
-        app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+        app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, renderers=RENDERERS)
         app.add_middleware(
             RateLimit,
             limiter=context.limiter,
             prefixes=(API_PREFIX, TAXII_PREFIX),
             failure_burst=settings.auth_failure_burst,
+            renderers=RENDERERS,
         )
         app.add_middleware(SecurityHeaders, tls=settings.tls, no_store_prefixes=NO_STORE_PREFIXES)
     except BaseException:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forewarn.api.limits import MAX_KEYS, RateLimiter, failure_limiter
-from forewarn.api.problems import problem
+from forewarn.api.problems import Renderer, answer
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 """The API serves JSON and bundles only: nothing may be loaded, framed or submitted."""
@@ -63,9 +63,12 @@ class _TooLarge(Exception):
 class BodyLimit:
     """Refuses a request body larger than `max_bytes` with 413, by header or while streaming."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, renderers: Mapping[str, Renderer] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.renderers = dict(renderers or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,8 +103,13 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(
-            413, "too-large", f"request bodies are limited to {self.max_bytes} bytes", headers=None
+        response = answer(
+            self.renderers,
+            scope.get("path", ""),
+            413,
+            "too-large",
+            f"request bodies are limited to {self.max_bytes} bytes",
+            headers=None,
         )
         await response(scope, receive, send)
 
@@ -111,9 +119,16 @@ class RateLimit:
     per address; 429 with `Retry-After` when either is spent."""
 
     def __init__(
-        self, app: ASGIApp, *, limiter: RateLimiter, prefixes: Iterable[str], failure_burst: int
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        prefixes: Iterable[str],
+        failure_burst: int,
+        renderers: Mapping[str, Renderer] | None = None,
     ) -> None:
         self.app = app
+        self.renderers = dict(renderers or {})
         self.limiter = limiter
         self.failures = failure_limiter(failure_burst)
         self.prefixes = tuple(prefixes)
@@ -158,9 +173,10 @@ class RateLimit:
         while len(self.good) > MAX_KEYS:
             self.good.popitem(last=False)
 
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, retry_after: int) -> None:
-        response = problem(
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, retry_after: int) -> None:
+        response = answer(
+            self.renderers,
+            scope.get("path", ""),
             429,
             "too-many-requests",
             "too many requests; slow down",

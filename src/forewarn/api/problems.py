@@ -96,6 +96,24 @@ Renderer = Callable[[int, str, str, "str | None", "Mapping[str, str] | None"], R
 (TAXII answers error messages of its own)."""
 
 
+def answer(
+    renderers: Mapping[str, Renderer],
+    path: str,
+    status: int,
+    slug: str,
+    detail: str,
+    *,
+    hint: str | None = None,
+    headers: Mapping[str, str] | None,
+) -> Response:
+    """One error for a request to `path`: a problem document, or the format of the protocol
+    served below the path (`renderers`: prefix → renderer)."""
+    for prefix, renderer in renderers.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return renderer(status, slug, detail, hint, headers)
+    return problem(status, slug, detail, hint=hint, headers=headers)
+
+
 class _Errors:
     """The handlers, each answering in the format of the path asked (problem documents by
     default, a protocol's own below its prefix)."""
@@ -114,10 +132,7 @@ class _Errors:
         headers: Mapping[str, str] | None,
     ) -> Response:
         path = request.url.path
-        for prefix, renderer in self.renderers.items():
-            if path == prefix or path.startswith(prefix + "/"):
-                return renderer(status, slug, detail, hint, headers)
-        return problem(status, slug, detail, hint=hint, headers=headers)
+        return answer(self.renderers, path, status, slug, detail, hint=hint, headers=headers)
 
     async def on_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Error)

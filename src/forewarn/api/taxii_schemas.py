@@ -135,16 +135,22 @@ class ErrorOut(_Resource):
 def taxii_error(
     status: int, slug: str, detail: str, hint: str | None, headers: Mapping[str, str] | None
 ) -> TaxiiResponse:
-    """An error answered to a TAXII client: a TAXII error message, not a problem document."""
+    """An error answered to a TAXII client: a TAXII error message, not a problem document.
+
+    A request the server does not understand is 400, as the spec has it (422 elsewhere); a 401
+    names both ways a TAXII client may send its token.
+    """
+    status = 400 if status == 422 else status
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="forewarn", Bearer realm="forewarn"'
     body = ErrorOut(
         title=slug.replace("-", " "),
         description=detail if hint is None else f"{detail} ({hint})",
         error_code=slug,
         http_status=str(status),
     )
-    return TaxiiResponse(
-        body.model_dump(exclude_none=True), status_code=status, headers=dict(headers or {})
-    )
+    return TaxiiResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 def error_responses(statuses: dict[int, str]) -> dict[int | str, dict[str, Any]]:

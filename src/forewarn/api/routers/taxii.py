@@ -75,12 +75,12 @@ router = APIRouter(
     default_response_class=TaxiiResponse,
     responses=error_responses(
         {
+            400: "A filter, page token or parameter the server does not understand.",
             401: "No, unknown, revoked or expired token.",
             403: "A suspended partner, a missing scope, or a write to a read-only collection.",
             404: "No such collection or object for you.",
             406: "The client accepts no TAXII 2.1 media type.",
             413: "Request body too large.",
-            422: "Invalid filter or page token.",
             429: "Too many requests.",
         }
     ),

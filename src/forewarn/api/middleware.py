@@ -7,6 +7,8 @@ while it streams in, before any route reads it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -114,6 +116,18 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+def credential(authorization: str) -> str:
+    """The secret an `Authorization` header carries: a Bearer token, or the password of HTTP
+    Basic (TAXII clients), so that varying the Basic user name buys no extra budget."""
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return authorization
+    return value.strip() if scheme.lower() == "bearer" else authorization
+
+
 class RateLimit:
     """Per-token (else per-address) request budget, and a budget of failed authentications
     per address; 429 with `Retry-After` when either is spent."""
@@ -144,7 +158,7 @@ class RateLimit:
         authorization = Headers(scope=scope).get("authorization")
         # the key is a hash: the secret itself is never kept in memory longer than the request
         key = (
-            "token:" + hashlib.sha256(authorization.encode()).hexdigest()
+            "token:" + hashlib.sha256(credential(authorization).encode()).hexdigest()
             if authorization
             else "address:" + address
         )

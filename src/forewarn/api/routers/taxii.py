@@ -22,8 +22,6 @@ answer, needing `bundles:fetch`), every other collection query a `query` leaf (`
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -33,6 +31,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from forewarn.api import deps
+from forewarn.api.middleware import credential
 from forewarn.api.problems import NotAcceptableError
 from forewarn.api.taxii_query import Page, Query, taxii_time
 from forewarn.api.taxii_schemas import (
@@ -117,18 +116,13 @@ def taxii_caller(request: Request, session: deps.SessionDep, now: deps.NowDep) -
     objects = "/objects/" in request.url.path and not request.url.path.endswith("/versions/")
     _accepts(request, (TAXII_MEDIA_TYPE, STIX_MEDIA_TYPE) if objects else (TAXII_MEDIA_TYPE,))
     header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    secret = value.strip()
-    if scheme.lower() == "basic":
-        try:
-            secret = base64.b64decode(secret, validate=True).decode("utf-8").partition(":")[2]
-        except (binascii.Error, UnicodeDecodeError):
-            raise AuthenticationError("malformed Basic credentials") from None
-    elif scheme.lower() != "bearer":
+    scheme = header.partition(" ")[0].lower()
+    if scheme not in ("basic", "bearer"):
         raise AuthenticationError(
             "a partner API token is required",
             hint="send `Bearer fwp_…`, or the token as the password of HTTP Basic",
         )
+    secret = credential(header)
     caller = authenticate(session, secret, now)
     setattr(request.state, deps.CALLER_STATE, caller)
     return caller

@@ -235,3 +235,34 @@ def test_suspended_revoked_and_expired_tokens_are_refused(
         server(service, caller).refresh()
     assert refused.value.response.status_code == status
     assert refused.value.response.headers["content-type"] == TAXII
+
+
+def test_a_publication_is_a_new_version_of_every_object(service: Service) -> None:
+    """Runs last on its backend: it publishes ONLY_EARLY (no other test reads its text)."""
+    collection = by_alias(root(service, "northwind"))[ONLY_EARLY]
+    before = collection.get_manifest()["objects"]
+    added = before[0]["date_added"]
+    assert collection.get_objects(added_after=added).get("objects", []) == []
+    done = subprocess.run(
+        [str(FOREWARN_BIN), "--json", "case", "publish", ONLY_EARLY, "--at", "2021-04-13"],
+        env=service.env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    # a client polling with the last date it saw gets the new version of each object
+    fresh = collection.get_objects(added_after=added)["objects"]
+    after = {r["id"]: r for r in collection.get_manifest()["objects"]}
+    assert {o["id"] for o in fresh} == set(after)
+    # public now: TLP:CLEAR instead of TLP:AMBER, and every other object in a new version
+    marking = {o["name"] for o in fresh if o["type"] == "marking-definition"}
+    assert marking == {"TLP:CLEAR"}
+    kept = [r for r in before if not r["id"].startswith("marking-definition--")]
+    assert {r["id"] for r in kept} == {i for i in after if not i.startswith("marking-definition--")}
+    assert all(after[r["id"]]["version"] > r["version"] for r in kept)
+    assert len({r["date_added"] for r in after.values()}) == 1
+    assert after[kept[0]["id"]]["date_added"] > added
+    fix = next(o for o in fresh if o["type"] == "course-of-action" and o["name"] == "Vendor fix")
+    assert fix["description"] == "Install the update released on 2021-04-13."

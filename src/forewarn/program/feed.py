@@ -6,8 +6,9 @@ from the partner and the case, so two partners on one case hold different ids an
 name the other's. A collection's objects are the STIX 2.1 objects of the partner's own marked
 view (`publish.case_view` + `exchange.stix_objects`, the documents `forewarn publish --format
 stix --partner P` writes), each with the instant it was added to the collection: the partner's
-wave instant, or the last move of the patch date after it (the view's text changes then and
-its objects get a new version). Objects are never built for a case that is not due.
+wave instant, or the last move of the patch date or the case's publication after it (the
+view's text changes then and its objects get a new version). Objects are never built for a
+case that is not due.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Release
+from forewarn.domain import LeafKind, Release
 from forewarn.errors import NotFoundError
 from forewarn.exchange import Publisher, stix_objects
 from forewarn.program.cases import get_case
@@ -32,7 +33,7 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partner_view import PartnerCase, partner_cases
 from forewarn.program.publish import case_view
 from forewarn.program.release import own_release
-from forewarn.store.release_repo import StoredRelease
+from forewarn.store.release_repo import AuditRepository, StoredRelease
 
 DEFAULT_CACHE_SIZE = 256
 """Releases whose objects a service keeps made (a few kB each)."""
@@ -179,6 +180,9 @@ def _make(
     partner, case_id = release.partner, release.case_id
     view = case_view(session, keys, case_id, publisher=publisher, now=now, partner=partner)
     moves = [r.at for r in view.reschedules if release.available_at < r.at <= now]
+    published = AuditRepository(session).find(LeafKind.PUBLICATION, case_id)
+    if published is not None and release.available_at < published.at <= now:
+        moves.append(published.at)  # the fix is out: the courses of action say so now
     added = max([release.available_at, *moves])
     added = added.replace(microsecond=added.microsecond // 1000 * 1000)  # TAXII's precision
     # the objects' `modified` is the instant this version was added, not the request's

@@ -31,6 +31,7 @@ from .service_world import (
     PAST,
     STAGGERED,
     Service,
+    _cli,
 )
 
 TAXII = "application/taxii+json;version=2.1"
@@ -126,32 +127,12 @@ def test_objects_are_the_partners_own_marked_view(service: Service, tmp_path: Pa
 
 
 def _published(service: Service, out: Path, partner: str, at: str) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        [
-            str(FOREWARN_BIN),
-            "--json",
-            "publish",
-            PAST,
-            "--format",
-            "stix",
-            "--partner",
-            partner,
-            "--out",
-            str(out),
-            "--now",
-            at,
-            "--publisher-url",
-            service.url,
-        ],
-        env=service.env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    (path,) = json.loads(done.stdout)["files"]
-    objects: list[dict[str, Any]] = json.loads(Path(path).read_text())["objects"]
+    """`forewarn publish --format stix --partner P --now AT` (CLI, in process)."""
+    args = ["--format", "stix", "--partner", partner, "--out", str(out), "--now", at]
+    done = _cli(service.settings, "publish", PAST, *args, "--publisher-url", service.url)
+    files = done["files"]
+    assert isinstance(files, list) and len(files) == 1
+    objects: list[dict[str, Any]] = json.loads(Path(files[0]).read_text())["objects"]
     return objects
 
 

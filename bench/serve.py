@@ -65,7 +65,9 @@ def _admin(statement: str) -> None:
     engine.dispose()
 
 
-def stage(settings: Settings, count: int) -> tuple[dict[str, str], list[dict[str, Any]]]:
+def stage(
+    settings: Settings, count: int, *, poc: bool = True
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """The program, `count` partners with tokens, one released case; identities and plan rows."""
     now = datetime.now(UTC)
     init_program(settings, now=datetime(2021, 1, 2, tzinfo=UTC), name="Serve Benchmark")
@@ -92,11 +94,13 @@ def stage(settings: Settings, count: int) -> tuple[dict[str, str], list[dict[str
             reported=date(2026, 1, 5),
             patch_planned=(now + timedelta(days=7)).date(),
         )
-        for name, kind, content in (
+        contents = [
             ("advisory.md", ArtifactKind.ADVISORY, ADVISORY),
             ("detection.md", ArtifactKind.DETECTION, DETECTION),
-            ("poc.py", ArtifactKind.POC, POC.read_bytes()),
-        ):
+        ]
+        if poc:
+            contents.append(("poc.py", ArtifactKind.POC, POC.read_bytes()))
+        for name, kind, content in contents:
             artifacts.add_artifact(
                 session, program.keys, case_id=CASE, name=name, content=content, kind=kind
             )
@@ -157,7 +161,7 @@ def manifest_partner(identity: str, sealed: bytes) -> str:
 
 def run(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
     settings = Settings(database_url=url, key_file=work / "forewarn.key")
-    identities, rows = stage(settings, args.partners)
+    identities, rows = stage(settings, args.partners, poc=not args.no_poc)
     for row, offset in zip(rows, offsets(len(rows), args.burst, args.spread), strict=True):
         row["offset"] = offset
     with open_program(settings) as program, program.session() as session:
@@ -218,9 +222,20 @@ def run(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
         results = json.loads(results_path.read_text())
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         log.close()
+        out = ROOT / "bench/out"
+        out.mkdir(exist_ok=True)
+        (out / "serve.log").write_bytes((work / "serve.log").read_bytes())
     by_index = {r["index"]: r for r in results}
+    problems: dict[str, int] = {}
+    for r in results:
+        if r["status"] != 200:
+            problems[r["detail"]] = problems.get(r["detail"], 0) + 1
     wrong = sum(1 for r in results if r["status"] == 200 and not r["right"])
     for index, row in enumerate(rows):
         body = bodies / f"{index:05d}.age"
@@ -246,6 +261,7 @@ def run(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
         "missing": len(rows) - len(by_index),
         "errors": len(results) - len(ok),
         "wrong_bundles": wrong,
+        "error_details": problems,
         "p50_ms": round(statistics.median(latencies), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "max_ms": round(max(latencies), 1),
@@ -266,6 +282,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--spread", type=float, default=60.0)
     parser.add_argument("--db", help="an existing empty database URL (default: a fresh one)")
+    parser.add_argument("--no-poc", action="store_true", help="advisory and detection only")
     args = parser.parse_args()
     name = None
     url = args.db

@@ -61,8 +61,10 @@ class Partner(HttpUser):
                     response.failure("wrong bundle")
             else:
                 response.failure(f"status {status}")
+            detail = "" if status == 200 else response.text[:160]
         RESULTS.append(
             {
+                "detail": detail,
                 "index": self.index,
                 "status": status,
                 "right": right,

@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from forewarn.api import problems
@@ -44,6 +45,9 @@ RENDERERS: dict[str, problems.Renderer] = {TAXII_PREFIX: taxii_error}
 NO_STORE_PREFIXES = (API_PREFIX, TAXII_PREFIX)
 """Paths whose answers (partner data) must never be cached."""
 
+WORKER_THREADS = 256
+"""Requests handled at once (anyio's default is 40)."""
+
 
 def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> FastAPI:
     """The service for `settings`; raises `forewarn.errors.Error` if the program cannot open."""
@@ -67,6 +71,9 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
 
         @asynccontextmanager
         async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+            # requests wait for their audit batch in worker threads: enough of them that a
+            # release-time burst joins one batch (one signed checkpoint, one fsync)
+            to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
             context.audit.start()
             logger.info("serving %s on %s", program.info.name, settings.public_url)
             try:

@@ -82,3 +82,12 @@ def current_partner(
 
 
 CallerDep = Annotated[Caller, Depends(current_partner)]
+
+
+def end_reads(session: Session) -> None:
+    """End the request's (read-only) transaction, returning its connection to the pool.
+
+    Call it before waiting on the audit writer: a request waiting for its batch then holds no
+    connection, so the requests behind it can read and join the same batch.
+    """
+    session.commit()

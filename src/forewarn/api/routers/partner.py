@@ -81,6 +81,7 @@ def cases(
     caller.require(ApiScope.CASES_READ)
     views = partner_cases(session, caller.partner.name, now)
     entry = query_entry(caller.partner.name, "cases", channel=CHANNEL)
+    deps.end_reads(session)
     context.audit.submit(lambda _s, _at: (None, [entry]))
     return CaseListOut(cases=[CaseOut.from_view(v, prefix=API_PREFIX) for v in views])
 
@@ -97,6 +98,7 @@ def case(
     caller.require(ApiScope.CASES_READ)
     view = partner_case(session, caller.partner.name, case_id, now)
     entry = query_entry(caller.partner.name, "case", channel=CHANNEL, case_id=case_id)
+    deps.end_reads(session)
     context.audit.submit(lambda _s, _at: (None, [entry]))
     return CaseOut.from_view(view, prefix=API_PREFIX)
 
@@ -130,6 +132,7 @@ def bundle(
         require_still_due(batch, fetched.release, at)
         return None, [record_fetch(batch, fetched.release, now=at, channel=CHANNEL)]
 
+    deps.end_reads(session)
     context.audit.submit(log)
     return Response(
         fetched.sealed,
@@ -154,6 +157,7 @@ def ack(
     caller.require(ApiScope.ACKS_WRITE)
     name = caller.partner.name
     partner_case(session, name, case_id, now)
+    deps.end_reads(session)
 
     def log(batch: Session, at: datetime) -> tuple[Release, list[AuditEntry]]:
         release, entry = record_ack(batch, case_id, partner=name, now=at, note=body.note)
@@ -180,6 +184,7 @@ def feedback(
     caller.require(ApiScope.FEEDBACK_WRITE)
     name = caller.partner.name
     partner_case(session, name, case_id, now)
+    deps.end_reads(session)
 
     def log(batch: Session, at: datetime) -> tuple[Feedback, list[AuditEntry]]:
         stored, entry = record_feedback(

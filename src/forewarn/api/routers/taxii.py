@@ -137,8 +137,11 @@ def _publisher(context: deps.ContextDep) -> Publisher:
     return make_publisher(context.program.info.name, url, None)
 
 
-def _log_query(context: deps.ContextDep, caller: Caller, what: str, case_id: str = "") -> None:
+def _log_query(
+    session: Session, context: deps.ContextDep, caller: Caller, what: str, case_id: str = ""
+) -> None:
     entry = query_entry(caller.partner.name, what, channel=CHANNEL, case_id=case_id)
+    deps.end_reads(session)  # hold no connection while waiting for the batch
     context.audit.submit(lambda _s, _at: (None, [entry]))
 
 
@@ -196,7 +199,7 @@ def list_collections(
     """My collections: one per case whose copy is due to me."""
     caller.require(ApiScope.CASES_READ)
     found = collections(session, caller.partner.name, now)
-    _log_query(context, caller, "taxii-collections")
+    _log_query(session, context, caller, "taxii-collections")
     return CollectionsOut(collections=[_collection_out(c) for c in found] or None)
 
 
@@ -215,7 +218,7 @@ def get_collection(
     """One of my collections (404 for any other id)."""
     caller.require(ApiScope.CASES_READ)
     found = collection(session, caller.partner.name, collection_id, now)
-    _log_query(context, caller, "taxii-collection", found.case_id)
+    _log_query(session, context, caller, "taxii-collection", found.case_id)
     return _collection_out(found)
 
 
@@ -235,13 +238,14 @@ def _feed(
     )
 
 
-def _fetched(context: deps.ContextDep, feed: Feed) -> None:
+def _fetched(session: Session, context: deps.ContextDep, feed: Feed) -> None:
     """Log the objects handed over as a fetch of the partner's copy (committed first)."""
 
     def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
         require_still_due(batch, feed.release, at)
         return None, [record_fetch(batch, feed.release, now=at, channel=CHANNEL)]
 
+    deps.end_reads(session)
     context.audit.submit(log)
 
 
@@ -275,7 +279,7 @@ def get_objects(
     query = Query.parse(request.query_params)
     feed = _feed(session, context, caller, collection_id, now)
     page = query.page(feed.objects)
-    _fetched(context, feed)
+    _fetched(session, context, feed)
     return _objects_answer(request, page)
 
 
@@ -309,7 +313,7 @@ def get_object(
     page = query.page(feed.objects)
     if not page.objects:
         raise NotFoundError(f"no object {object_id!r} in this collection")
-    _fetched(context, feed)
+    _fetched(session, context, feed)
     return _objects_answer(request, page)
 
 
@@ -347,7 +351,7 @@ def object_versions(
     page = query.page(feed.objects)
     if not page.objects:
         raise NotFoundError(f"no object {object_id!r} in this collection")
-    _log_query(context, caller, "taxii-versions", feed.release.case_id)
+    _log_query(session, context, caller, "taxii-versions", feed.release.case_id)
     body = VersionsOut(more=page.more, versions=[o.version for o in page.objects])
     return TaxiiResponse(body.model_dump(exclude_none=True), headers=_added_headers(page))
 
@@ -370,7 +374,7 @@ def manifest(
     query = Query.parse(request.query_params)
     feed = _feed(session, context, caller, collection_id, now)
     page = query.page(feed.objects)
-    _log_query(context, caller, "taxii-manifest", feed.release.case_id)
+    _log_query(session, context, caller, "taxii-manifest", feed.release.case_id)
     records = [
         ManifestRecordOut(
             id=o.id,

@@ -1,4 +1,5 @@
-"""Every partner endpoint × every kind of caller × both sides of a wave instant, over HTTP.
+"""Every partner endpoint (REST and TAXII) × every kind of caller × both sides of a wave
+instant, over HTTP.
 
 Each cell's status is compared with what is due to whom; every answer that carries data is
 searched for other partners' names, and every bundle is opened with each partner's key, so the
@@ -16,6 +17,9 @@ from dataclasses import dataclass, field
 import httpx
 import pyrage
 
+from forewarn.api.taxii_schemas import TAXII_MEDIA_TYPE
+from forewarn.program.feed import collection_id
+
 from .service_world import (
     CONTOSO,
     FABRIKAM,
@@ -30,6 +34,10 @@ from .service_world import (
     Service,
 )
 
+TAXII_ENDPOINTS = ("taxii-root", "taxii-collections", "taxii-collection", "taxii-objects")
+TAXII_ENDPOINTS += ("taxii-manifest", "taxii-others")
+OTHER = {NORTHWIND: CONTOSO, CONTOSO: NORTHWIND, FABRIKAM: NORTHWIND}
+"""Whose collection ids `taxii-others` asks for (another partner's objects of the same case)."""
 UNAUTHENTICATED = ("anonymous", "bad", "revoked", "expired")
 CALLERS = (*UNAUTHENTICATED, "northwind", "contoso", "suspended")
 PARTNER_OF = {"northwind": NORTHWIND, "contoso": CONTOSO, "suspended": FABRIKAM}
@@ -40,14 +48,29 @@ DUE = {
 }
 """Partner → the cases it is on → whether its copy is due by the server's clock."""
 
-ENDPOINTS = ("me", "cases", "case", "bundle", "ack", "feedback")
+ENDPOINTS = ("me", "cases", "case", "bundle", "ack", "feedback", *TAXII_ENDPOINTS)
+WHOLE = ("me", "cases", "taxii-root", "taxii-collections")
+"""Endpoints about no one case."""
+UNLOGGED = ("me", "taxii-root")
+"""Endpoints that read no case data, and leave no audit leaf."""
 FEEDBACK = {"verdict": "works", "comment": "fires on the lab capture"}
 
 
-def request(client: httpx.Client, endpoint: str, case_id: str, token: str | None) -> httpx.Response:
-    """One call of `endpoint` (about `case_id` where it takes one)."""
+def request(
+    client: httpx.Client, endpoint: str, case_id: str, token: str | None, partner: str = NORTHWIND
+) -> httpx.Response:
+    """One call of `endpoint` (about `case_id` where it takes one; a TAXII collection is
+    `partner`'s collection of the case)."""
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    collection = f"/taxii2/feed/collections/{collection_id(partner, case_id)}/"
     path = {
+        "taxii-root": "/taxii2/feed/",
+        "taxii-collections": "/taxii2/feed/collections/",
+        "taxii-collection": collection,
+        "taxii-objects": collection + "objects/",
+        "taxii-manifest": collection + "manifest/",
+        "taxii-others": f"/taxii2/feed/collections/{collection_id(OTHER[partner], case_id)}/"
+        "objects/",
         "me": "/api/v1/me",
         "cases": "/api/v1/cases",
         "case": f"/api/v1/cases/{case_id}",
@@ -68,9 +91,13 @@ def expected(caller: str, endpoint: str, case_id: str) -> int:
         return 401
     if caller == "suspended":
         return 403
-    if endpoint in ("me", "cases"):
+    if endpoint in WHOLE:
         return 200
     due = DUE[PARTNER_OF[caller]].get(case_id)
+    if endpoint == "taxii-others":
+        return 404  # another partner's collection: the same as none
+    if endpoint.startswith("taxii-"):
+        return 200 if due else 404  # a collection exists once its case is due
     if due is None:
         return 404
     if endpoint == "case":
@@ -133,6 +160,12 @@ def check_data(
         return
     text = answer.text
     tally.leaks.extend(f"{cell}: names {other}" for other in others if other in text)
+    if endpoint.startswith("taxii-"):
+        if endpoint == "taxii-collections":
+            seen = {c["alias"] for c in answer.json().get("collections", [])}
+            if seen != {c for c, due in DUE[me].items() if due}:
+                tally.early.append(f"{cell}: collections {sorted(seen)}")
+        return
     views = answer.json()["cases"] if endpoint == "cases" else [answer.json()]
     if endpoint == "cases" and {v["id"] for v in views} != set(DUE[me]):
         tally.leaks.append(f"{cell}: lists {sorted(v['id'] for v in views)}")
@@ -165,8 +198,9 @@ def test_only_what_is_due_reaches_whom(service: Service) -> None:
         for caller in CALLERS:
             token = token_of(service, caller)
             for endpoint in ENDPOINTS:
-                for case_id in CASES if endpoint not in ("me", "cases") else (PAST,):
-                    answer = request(client, endpoint, case_id, token)
+                for case_id in CASES if endpoint not in WHOLE else (PAST,):
+                    partner = PARTNER_OF.get(caller, NORTHWIND)
+                    answer = request(client, endpoint, case_id, token, partner)
                     want = expected(caller, endpoint, case_id)
                     cell = f"{caller} {endpoint} {case_id}"
                     if answer.status_code != want:
@@ -174,13 +208,18 @@ def test_only_what_is_due_reaches_whom(service: Service) -> None:
                         continue
                     if want >= 400:
                         body = answer.json()
-                        assert answer.headers["content-type"] == "application/problem+json"
-                        assert body["status"] == want and "Traceback" not in answer.text
+                        if endpoint.startswith("taxii-"):
+                            assert answer.headers["content-type"] == TAXII_MEDIA_TYPE
+                            assert body["http_status"] == str(want)
+                        else:
+                            assert answer.headers["content-type"] == "application/problem+json"
+                            assert body["status"] == want
+                        assert "Traceback" not in answer.text
                         if caller in PARTNER_OF:
                             others = [p for p in PARTNERS if p != PARTNER_OF[caller]]
                             tally.leaks.extend(f"{cell}: {o}" for o in others if o in answer.text)
                         continue
-                    if endpoint != "me":
+                    if endpoint not in UNLOGGED:
                         tally.logged += 1
                         check_data(service, tally, caller, endpoint, case_id, answer)
     assert tally.mismatches == []

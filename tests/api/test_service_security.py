@@ -153,6 +153,8 @@ def test_tls_hsts_and_rate_limits(service: Service, tmp_path: Path) -> None:
             client.get("/api/v1/me", headers=bearer(service, "northwind")) for _ in range(4)
         ]
         contoso = client.get("/api/v1/me", headers=bearer(service, "contoso"))
+        # a TAXII client's Basic credentials spend the same token's budget, whatever the user
+        taxii = [client.get("/taxii2/", auth=(user, service.tokens["contoso"])) for user in "abc"]
         guesses = [
             client.get("/api/v1/me", headers={"Authorization": f"Bearer fwp_{i:043d}"})
             for i in range(3)
@@ -164,5 +166,7 @@ def test_tls_hsts_and_rate_limits(service: Service, tmp_path: Path) -> None:
     assert int(statuses[3].headers["retry-after"]) >= 1
     assert statuses[3].json()["type"] == "urn:forewarn:problem:too-many-requests"
     assert contoso.status_code == 200  # another token has its own budget
+    assert [t.status_code for t in taxii] == [200, 200, 429]
+    assert taxii[2].headers["content-type"] == "application/taxii+json;version=2.1"
     assert [g.status_code for g in guesses] == [401, 401, 429]  # guessing tokens is throttled
     assert after_guesses.status_code == 200

@@ -15,7 +15,9 @@ Extension points (for the TAXII, portal and staff routers):
   entries)` in the next group-committed batch and returns once it is committed
   (`forewarn.program.audit_batch`).
 - **Errors**: raise any `forewarn.errors.Error`; `forewarn.api.problems` maps it to a problem
-  document (`application/problem+json`) in one place.
+  document (`application/problem+json`) in one place, or, below a prefix listed in
+  `forewarn.api.app.RENDERERS`, to that protocol's own error (TAXII error messages under
+  `/taxii2`, the 413 and 429 of the middleware too).
 - **Headers**: `forewarn.api.middleware.SecurityHeaders` sets a strict API CSP unless the route
   set its own `Content-Security-Policy` (a portal page), and `Cache-Control: no-store` under
   `NO_STORE_PREFIXES` of `forewarn.api.app`.

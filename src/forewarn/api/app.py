@@ -24,9 +24,11 @@ from forewarn.api import pages, problems
 from forewarn.api.context import Clock, ServiceContext, system_clock
 from forewarn.api.limits import RateLimiter
 from forewarn.api.middleware import BodyLimit, RateLimit, SecurityHeaders
-from forewarn.api.routers import meta, partner, portal, staff_pages
+from forewarn.api.routers import meta, partner, portal, staff_pages, taxii
 from forewarn.api.settings import API_PREFIX, ServiceSettings
+from forewarn.api.taxii_schemas import TAXII_PREFIX, taxii_error
 from forewarn.program.audit_batch import AuditBatcher
+from forewarn.program.feed import FeedCache
 from forewarn.program.service import open_program, open_store
 
 logger = logging.getLogger(__name__)
@@ -34,11 +36,14 @@ logger = logging.getLogger(__name__)
 ROUTERS: tuple[APIRouter, ...] = (meta.router, partner.router)
 """Routers mounted under `/api/v1`."""
 
-ROOT_ROUTERS: tuple[APIRouter, ...] = (portal.router, staff_pages.router)
+ROOT_ROUTERS: tuple[APIRouter, ...] = (portal.router, staff_pages.router, taxii.router)
 """Routers mounted at the root (their own prefix)."""
 
-NO_STORE_PREFIXES = (API_PREFIX, pages.PORTAL_PREFIX)
-"""Paths whose answers (partner data, portal pages) must never be cached."""
+RENDERERS: dict[str, problems.Renderer] = {TAXII_PREFIX: taxii_error}
+"""Path prefix → the error format of the protocol served there (problem documents elsewhere)."""
+
+NO_STORE_PREFIXES = (API_PREFIX, pages.PORTAL_PREFIX, TAXII_PREFIX)
+"""Paths whose answers (partner data, portal pages, feeds) must never be cached."""
 
 WORKER_THREADS = 256
 """Requests handled at once (anyio's default is 40)."""
@@ -61,6 +66,7 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             clock=clock,
             audit=AuditBatcher(writer.session, writer.keys, clock),
             limiter=RateLimiter(per_minute=settings.rate_per_minute, burst=settings.rate_burst),
+            feed=FeedCache(),
         )
 
         @asynccontextmanager
@@ -87,18 +93,19 @@ def create_app(settings: ServiceSettings, *, clock: Clock = system_clock) -> Fas
             lifespan=lifespan,
         )
         app.state.forewarn = context
-        problems.install(app, pages=(pages.PORTAL_PREFIX, pages.error_page))
+        problems.install(app, RENDERERS, pages=(pages.PORTAL_PREFIX, pages.error_page))
         for router in ROUTERS:
             app.include_router(router, prefix=API_PREFIX)
         for router in ROOT_ROUTERS:
             app.include_router(router)
         # added innermost first: SecurityHeaders ends up outermost
-        app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+        app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, renderers=RENDERERS)
         app.add_middleware(
             RateLimit,
             limiter=context.limiter,
-            prefix=API_PREFIX,
+            prefixes=(API_PREFIX, TAXII_PREFIX),
             failure_burst=settings.auth_failure_burst,
+            renderers=RENDERERS,
         )
         app.add_middleware(SecurityHeaders, tls=settings.tls, no_store_prefixes=NO_STORE_PREFIXES)
     except BaseException:

@@ -1,4 +1,5 @@
-"""What one running service holds: its settings, the open program, the clock, the audit writer.
+"""What one running service holds: its settings, the open program, the clock, the audit writer
+(and its small caches).
 
 `create_app` builds one `ServiceContext` and keeps it on `app.state.forewarn`; dependencies in
 `forewarn.api.deps` hand its parts to routes. Nothing else in `api` holds state.
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from forewarn.api.limits import RateLimiter
 from forewarn.api.settings import ServiceSettings
 from forewarn.program.audit_batch import AuditBatcher
+from forewarn.program.feed import FeedCache
 from forewarn.program.service import Program
 
 Clock = Callable[[], datetime]
@@ -38,3 +40,5 @@ class ServiceContext:
     """The one writer of the audit log in this process (group commit)."""
     limiter: RateLimiter
     """Per-token / per-address request budget."""
+    feed: FeedCache
+    """The TAXII objects last made of a few releases."""

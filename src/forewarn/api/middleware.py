@@ -7,15 +7,17 @@ while it streams in, before any route reads it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forewarn.api.limits import MAX_KEYS, RateLimiter, failure_limiter
-from forewarn.api.problems import problem
+from forewarn.api.problems import Renderer, answer
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 """The API serves JSON and bundles only: nothing may be loaded, framed or submitted."""
@@ -63,9 +65,12 @@ class _TooLarge(Exception):
 class BodyLimit:
     """Refuses a request body larger than `max_bytes` with 413, by header or while streaming."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, renderers: Mapping[str, Renderer] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.renderers = dict(renderers or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,10 +105,27 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(
-            413, "too-large", f"request bodies are limited to {self.max_bytes} bytes", headers=None
+        response = answer(
+            self.renderers,
+            scope.get("path", ""),
+            413,
+            "too-large",
+            f"request bodies are limited to {self.max_bytes} bytes",
+            headers=None,
         )
         await response(scope, receive, send)
+
+
+def credential(authorization: str) -> str:
+    """The secret an `Authorization` header carries: a Bearer token, or the password of HTTP
+    Basic (TAXII clients), so that varying the Basic user name buys no extra budget."""
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return authorization
+    return value.strip() if scheme.lower() == "bearer" else authorization
 
 
 class RateLimit:
@@ -111,17 +133,24 @@ class RateLimit:
     per address; 429 with `Retry-After` when either is spent."""
 
     def __init__(
-        self, app: ASGIApp, *, limiter: RateLimiter, prefix: str, failure_burst: int
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        prefixes: Iterable[str],
+        failure_burst: int,
+        renderers: Mapping[str, Renderer] | None = None,
     ) -> None:
         self.app = app
+        self.renderers = dict(renderers or {})
         self.limiter = limiter
         self.failures = failure_limiter(failure_burst)
-        self.prefix = prefix
+        self.prefixes = tuple(prefixes)
         self.good: OrderedDict[str, None] = OrderedDict()
         """Keys (token hashes) that authenticated at least once."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefix):
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -129,7 +158,7 @@ class RateLimit:
         authorization = Headers(scope=scope).get("authorization")
         # the key is a hash: the secret itself is never kept in memory longer than the request
         key = (
-            "token:" + hashlib.sha256(authorization.encode()).hexdigest()
+            "token:" + hashlib.sha256(credential(authorization).encode()).hexdigest()
             if authorization
             else "address:" + address
         )
@@ -158,9 +187,10 @@ class RateLimit:
         while len(self.good) > MAX_KEYS:
             self.good.popitem(last=False)
 
-    @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, retry_after: int) -> None:
-        response = problem(
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, retry_after: int) -> None:
+        response = answer(
+            self.renderers,
+            scope.get("path", ""),
             429,
             "too-many-requests",
             "too many requests; slow down",

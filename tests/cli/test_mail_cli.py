@@ -263,3 +263,54 @@ def test_plain_smtp_off_this_machine_and_a_missing_portal_are_refused(
     missing = cli([*program_env.cli_args(), "mail", "send", "--now", _iso(NOTICE)])
     assert missing.exit_code == 2 and "FOREWARN_PORTAL_URL" in missing.stderr
     assert smtp.inbox.messages == []
+
+
+def test_the_chase_list_is_reminded_once_per_delay_and_mailed_to_each_alone(
+    program_env, cli, smtp, tmp_path
+) -> None:
+    released_world(program_env)
+    args = program_env.cli_args()
+    _send(cli, program_env, NOTICE)  # the wave-due notices
+    smtp.inbox.reset()
+    fetched = cli(
+        [*args, "bundle", "fetch", CASE, "--partner", "Early 0000", "--out", str(tmp_path)]
+        + ["--now", _iso(NOTICE + timedelta(hours=1))]
+    )
+    assert fetched.exit_code == 0, fetched.stderr
+
+    def remind(at: object) -> dict:
+        done = cli(
+            [
+                *args,
+                "wave",
+                "status",
+                CASE,
+                "--chase",
+                "24",
+                "--remind",
+                "--now",
+                _iso(at),
+                "--json",
+            ]
+        )
+        assert done.exit_code == 0, done.stderr
+        return json.loads(done.stdout)
+
+    day = NOTICE + timedelta(days=1, hours=1)
+    first = remind(day)
+    missing = {r["partner"]: r["missing"] for r in first["reminded"]}
+    assert missing == {"Early 0000": ["ack"], "Early 0001": ["fetch", "ack"]}
+    again = remind(day + timedelta(hours=2))
+    assert again["reminded"] == [] and [r["partner"] for r in again["skipped"]] == list(missing)
+    sent = _send(cli, program_env, day + timedelta(hours=3))
+    assert len(sent["sent"]) == 2 and sent["failed"] == []
+    bodies = {m["To"].addresses[0].addr_spec: m.get_content() for m in smtp.inbox.messages}
+    late = bodies[EMAILS["Early 0001"][0]]
+    assert "is not fetched and acknowledged yet" in late and f"portal/cases/{CASE}" in late
+    assert "is not acknowledged yet" in bodies[EMAILS["Early 0000"][0]]
+    assert all("Early 000" not in b.split("\n", 1)[1] for b in bodies.values())  # nobody else named
+    for text in _embargoed():
+        assert all(text not in b for b in bodies.values()), text
+    assert remind(day + timedelta(days=1, hours=2))["reminded"] != []  # a day later: again
+    no_chase = cli([*args, "wave", "status", CASE, "--remind"])
+    assert no_chase.exit_code == 2 and "--chase" in no_chase.stderr

@@ -97,6 +97,14 @@ def status(
         str | None,
         typer.Option("--partner", help="Only this partner's own copy: its state and instant."),
     ] = None,
+    remind: Annotated[
+        bool,
+        typer.Option(
+            "--remind",
+            help="With --chase: record a reminder for each partner on the chase list (not one "
+            "reminded within HOURS); `mail queue` then mails each its own.",
+        ),
+    ] = False,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
@@ -117,6 +125,32 @@ def status(
         common.emit(ctx, own, lambda: _render_own(case_id, own), json_flag=json_out)
         return
     after = None if chase is None else timedelta(seconds=round(chase * 3600))
+    if remind:
+        if after is None:
+            raise ValidationError("--remind needs --chase HOURS: whom to remind, and how often")
+        _remind(ctx, case_id, after, at, json_out)
+        return
     with common.open_program(ctx) as program, program.session() as session:
         found = wave_status(session, case_id, now=at, chase_after=after)
     common.emit(ctx, found, lambda: _render(found), json_flag=json_out)
+
+
+def _remind(
+    ctx: typer.Context, case_id: str, after: timedelta, at: datetime, json_out: bool
+) -> None:
+    from forewarn.program.reminders import remind
+
+    with common.open_program(ctx) as program, program.session() as session:
+        done = remind(session, program.keys, case_id, after=after, now=at)
+
+    def say() -> None:
+        for entry in done.reminded:
+            common.say(f"reminded {entry.partner}: not {' and '.join(entry.missing)} yet")
+        if done.skipped:
+            common.say(f"already reminded within {_hours(after)}: {len(done.skipped)} partner(s)")
+        if not done.reminded:
+            common.say("nobody to remind")
+        else:
+            common.say("run `forewarn mail queue` and `forewarn mail send` to mail them")
+
+    common.emit(ctx, done, say, json_flag=json_out)

@@ -30,6 +30,8 @@ class LeafKind(enum.StrEnum):
     """Evidence from the wild was registered for a case (hash, seen time, source, collector)."""
     PUBLICATION = "publication"
     """A case's patch was released to the public (`case publish`)."""
+    REMINDER = "reminder"
+    """A partner on a chase list was reminded to fetch or acknowledge its copy."""
     PARTNER_CHANGE = "partner-change"
     """A partner's record was edited (contacts, tier, age key, NDA), with what changed."""
     AMENDMENT = "amendment"

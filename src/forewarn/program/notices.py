@@ -33,7 +33,13 @@ from forewarn.store.outbox_repo import EventLeaf, NewMessage, OutboxRepository
 
 logger = logging.getLogger(__name__)
 
-NOTICE_LEAVES = (LeafKind.RELEASE, LeafKind.RESCHEDULE, LeafKind.PUBLICATION, LeafKind.ARTIFACT)
+NOTICE_LEAVES = (
+    LeafKind.RELEASE,
+    LeafKind.RESCHEDULE,
+    LeafKind.PUBLICATION,
+    LeafKind.ARTIFACT,
+    LeafKind.REMINDER,
+)
 """Audit events that are announced to partners."""
 
 NOTICE_KINDS = {
@@ -41,6 +47,7 @@ NOTICE_KINDS = {
     LeafKind.RESCHEDULE: "patch-moved",
     LeafKind.PUBLICATION: "published",
     LeafKind.ARTIFACT: "new-artifact",
+    LeafKind.REMINDER: "reminder",
 }
 """The outbox `kind` of each announced event."""
 
@@ -89,6 +96,15 @@ def _texts(leaf: EventLeaf, payload: dict[str, str], link: str) -> tuple[str, st
             f"The embargo now ends {after} 00:00 UTC.\n\n"
             f"A signed embargo amendment is available with your bundle: {link}"
         )
+    if leaf.kind is LeafKind.REMINDER:
+        missing = " and ".join(
+            {"fetch": "fetched", "ack": "acknowledged"}[m] for m in payload["missing"]
+        )
+        return f"{case}: your copy is waiting", (
+            f"Your copy of case {case} has been available since "
+            f"{_day_time(payload['released_at'])} and is not {missing} yet.\n\n"
+            f"Fetch and acknowledge it from the portal: {link}"
+        )
     if leaf.kind is LeafKind.ARTIFACT:
         return f"{case}: a new artifact", (
             f"A new {payload['kind']} artifact was added to case {case} after your copy was "
@@ -118,9 +134,9 @@ def compose(leaf: EventLeaf, partner: str, program_name: str, link: str) -> tupl
 def _concerned(
     session: Session, leaf: EventLeaf, payload: dict[str, Any], partners: dict[str, Partner]
 ) -> list[Partner]:
-    """Partners an event concerns: the receiver of a release; every partner that had the case
-    for the other events (only they know of it). Inactive partners get nothing."""
-    if leaf.kind is LeafKind.RELEASE:
+    """Partners an event concerns: the receiver of a release or a reminder; every partner that
+    had the case for the other events (only they know of it). Inactive partners get nothing."""
+    if leaf.kind in (LeafKind.RELEASE, LeafKind.REMINDER):
         names = [str(payload["partner"])]
     else:
         names = [name for _, name in OutboxRepository(session).receivers(payload["case"], leaf.at)]

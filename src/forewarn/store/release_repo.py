@@ -407,12 +407,13 @@ class AuditRepository:
         query = select(AuditCheckpointRow).order_by(AuditCheckpointRow.size)
         return [_checkpoint(row) for row in self.session.scalars(query)]
 
-    def find(self, kind: LeafKind, subject: str) -> StoredLeaf | None:
-        """The first leaf of `kind` about `subject`."""
+    def find(self, kind: LeafKind, subject: str, *, last: bool = False) -> StoredLeaf | None:
+        """The first (or, with `last`, the latest) leaf of `kind` about `subject`."""
+        order = AuditLeafRow.leaf_index.desc() if last else AuditLeafRow.leaf_index
         query = (
             select(AuditLeafRow)
             .where(AuditLeafRow.kind == kind.value, AuditLeafRow.subject == subject)
-            .order_by(AuditLeafRow.leaf_index)
+            .order_by(order)
             .limit(1)
         )
         row = self.session.scalars(query).first()

@@ -67,7 +67,7 @@ def _cleanup(path: Path) -> None:
 
 
 def program_file(data: bytes) -> None:
-    from forewarn.program.programfile import parse_program_file
+    from forewarn.program.programfile_schema import parse_program_file
 
     parse_program_file(data.decode("utf-8", "replace"), source="fuzz")
 
@@ -227,7 +227,11 @@ TARGETS: dict[str, Target] = {
             "program_file",
             program_file,
             (_PROGRAM,),
-            ("forewarn.program.programfile", "forewarn.program.yaml_input", "forewarn.domain"),
+            (
+                "forewarn.program.programfile_schema",
+                "forewarn.program.yaml_input",
+                "forewarn.domain",
+            ),
         ),
         Target(
             "wild_file", wild_file, (_zip(), _tar(), b"print('hi')\n"), ("forewarn.hunt.readers",)

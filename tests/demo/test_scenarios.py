@@ -13,7 +13,7 @@ from conftest import CliRun
 from forewarn.demo.facts import load_facts
 from forewarn.demo.scenario import SCENARIO, load_attack, scenario_dir, scenario_names
 from forewarn.errors import ValidationError
-from forewarn.program.programfile import read_program_file
+from forewarn.program.programfile_schema import read_program_file
 
 
 def test_both_scenarios_ship_and_exchange_is_the_default() -> None:

@@ -17,6 +17,7 @@ from forewarn.domain import ArtifactKind, CaseStatus, EventKind, PartnerStatus
 from forewarn.domain.validation import format_duration, format_instant
 from forewarn.errors import ValidationError
 from forewarn.program import programfile as pf
+from forewarn.program import programfile_schema as schema
 from forewarn.program.service import init_program, open_program
 from forewarn.settings import Settings, sqlite_url
 
@@ -61,7 +62,7 @@ RULES = st.builds(
 
 
 @st.composite
-def tiers(draw: st.DrawFn) -> list[pf.TierEntry]:
+def tiers(draw: st.DrawFn) -> list[schema.TierEntry]:
     names = draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))
     ranks = draw(
         st.lists(st.integers(0, 50), min_size=len(names), max_size=len(names), unique=True)
@@ -71,7 +72,7 @@ def tiers(draw: st.DrawFn) -> list[pf.TierEntry]:
         kinds = draw(st.sets(st.sampled_from(KIND_ORDER), min_size=1))
         seconds = draw(st.integers(0, 30 * 86_400))
         result.append(
-            pf.TierEntry(
+            schema.TierEntry(
                 name=name,
                 rank=rank,
                 lead_time=format_duration(timedelta(seconds=seconds)),
@@ -82,9 +83,11 @@ def tiers(draw: st.DrawFn) -> list[pf.TierEntry]:
 
 
 @st.composite
-def history(draw: st.DrawFn) -> list[pf.HistoryEntry]:
+def history(draw: st.DrawFn) -> list[schema.HistoryEntry]:
     at = draw(st.datetimes(datetime(2015, 1, 1), datetime(2025, 1, 1), timezones=st.just(UTC)))
-    entries = [pf.HistoryEntry(at=format_instant(at), status=PartnerStatus.ACTIVE, reason="joined")]
+    entries = [
+        schema.HistoryEntry(at=format_instant(at), status=PartnerStatus.ACTIVE, reason="joined")
+    ]
     status = PartnerStatus.ACTIVE
     for _ in range(draw(st.integers(0, 3))):
         if status is PartnerStatus.REMOVED:
@@ -97,7 +100,9 @@ def history(draw: st.DrawFn) -> list[pf.HistoryEntry]:
             )
         )
         at += timedelta(seconds=draw(st.integers(0, 10**7)))
-        entries.append(pf.HistoryEntry(at=format_instant(at), status=status, reason=draw(NAMES)))
+        entries.append(
+            schema.HistoryEntry(at=format_instant(at), status=status, reason=draw(NAMES))
+        )
     return entries
 
 
@@ -113,11 +118,11 @@ def time_points(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
+def documents(draw: st.DrawFn) -> tuple[schema.ProgramFile, dict[str, bytes]]:
     tier_list = draw(tiers())
     partner_names = draw(st.lists(NAMES, max_size=3, unique=True))
     partners = [
-        pf.PartnerEntry(
+        schema.PartnerEntry(
             name=name,
             country=draw(st.sampled_from(["US", "DE", "JP", "BR", "IL"])),
             tier=draw(st.sampled_from(tier_list)).name,
@@ -139,7 +144,7 @@ def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
             st.lists(st.sampled_from(["poc.py", "advisory.md", "rules.yar"]), unique=True)
         ):
             tier = draw(st.sampled_from(tier_list))
-            item = pf.ArtifactEntry(
+            item = schema.ArtifactEntry(
                 name=name,
                 kind=draw(st.sampled_from(tier.artifact_kinds)),
                 min_tier=tier.name,
@@ -151,7 +156,7 @@ def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
                 files[item.file] = draw(st.binary(max_size=200))
             artifacts.append(item)
         cases.append(
-            pf.CaseEntry(
+            schema.CaseEntry(
                 id=case_id,
                 title=draw(NAMES),
                 product=draw(NAMES),
@@ -170,7 +175,7 @@ def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
                 status=draw(st.sampled_from(list(CaseStatus))),
                 artifacts=artifacts,
                 events=[
-                    pf.EventEntry(
+                    schema.EventEntry(
                         at=draw(time_points()),
                         kind=draw(st.sampled_from(list(EventKind))),
                         note=draw(WORDS),
@@ -181,11 +186,11 @@ def documents(draw: st.DrawFn) -> tuple[pf.ProgramFile, dict[str, bytes]]:
             )
         )
     rules = draw(st.lists(RULES, max_size=2))
-    program = pf.ProgramSection(name=draw(NAMES), tiers=tier_list, rules=rules)
-    return pf.ProgramFile(program=program, partners=partners, cases=cases), files
+    program = schema.ProgramSection(name=draw(NAMES), tiers=tier_list, rules=rules)
+    return schema.ProgramFile(program=program, partners=partners, cases=cases), files
 
 
-def _round_trip(template: Path, document: pf.ProgramFile, files: dict[str, bytes]) -> None:
+def _round_trip(template: Path, document: schema.ProgramFile, files: dict[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         shutil.copyfile(template, base / "forewarn.db")
@@ -195,7 +200,7 @@ def _round_trip(template: Path, document: pf.ProgramFile, files: dict[str, bytes
         for relative, content in files.items():
             (base / "in" / relative).parent.mkdir(parents=True, exist_ok=True)
             (base / "in" / relative).write_bytes(content)
-        text = pf.dump_program_file(document)
+        text = schema.dump_program_file(document)
         (base / "in" / "program.yaml").write_text(text, encoding="utf-8")
         with open_program(settings_) as program:
             with program.session() as session:
@@ -209,7 +214,7 @@ def _round_trip(template: Path, document: pf.ProgramFile, files: dict[str, bytes
             with program.session() as session:
                 pf.export_program(session, program.keys, base / "out" / "program.yaml")
         assert (base / "out" / "program.yaml").read_text(encoding="utf-8") == text
-        assert pf.read_program_file(base / "out" / "program.yaml") == document
+        assert schema.read_program_file(base / "out" / "program.yaml") == document
         for relative, content in files.items():
             assert (base / "out" / relative).read_bytes() == content
 
@@ -217,7 +222,7 @@ def _round_trip(template: Path, document: pf.ProgramFile, files: dict[str, bytes
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_import_then_export_is_exact(
-    sqlite_template: Path, drawn: tuple[pf.ProgramFile, dict[str, bytes]]
+    sqlite_template: Path, drawn: tuple[schema.ProgramFile, dict[str, bytes]]
 ) -> None:
     _round_trip(sqlite_template, *drawn)
 
@@ -249,8 +254,8 @@ def test_the_documented_example_imports_on_both_databases(program_env: ProgramEn
         with program.session() as session:
             pf.export_program(session, program.keys, program_env.dir / "out" / "program.yaml")
     assert (summary.tiers, summary.partners, summary.cases, summary.events) == (2, 1, 1, 2)
-    again = pf.read_program_file(program_env.dir / "out" / "program.yaml")
-    assert again == pf.read_program_file(folder / "program.yaml")
+    again = schema.read_program_file(program_env.dir / "out" / "program.yaml")
+    assert again == schema.read_program_file(folder / "program.yaml")
 
 
 @pytest.mark.parametrize(
@@ -273,7 +278,7 @@ def test_the_documented_example_imports_on_both_databases(program_env: ProgramEn
 )
 def test_bad_program_files(yaml_text: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        pf.parse_program_file(yaml_text)
+        schema.parse_program_file(yaml_text)
 
 
 def test_import_refuses_missing_artifact_files_and_writes_nothing(program_env: ProgramEnv) -> None:

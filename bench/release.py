@@ -22,7 +22,7 @@ from forewarn.domain import ArtifactKind, LeafKind
 from forewarn.program import artifacts, audit, cases, partners, release
 from forewarn.program.service import init_program, open_program
 from forewarn.settings import Settings, sqlite_url
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 
 ROOT = Path(__file__).resolve().parents[1]
 POC = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"

@@ -42,7 +42,8 @@ from forewarn.domain import ArtifactKind, LeafKind
 from forewarn.program import api_tokens, artifacts, audit, cases, partners, release
 from forewarn.program.service import init_program, open_program
 from forewarn.settings import Settings
-from forewarn.store.release_repo import AuditRepository, ReleaseRepository
+from forewarn.store.audit_repo import AuditRepository
+from forewarn.store.release_repo import ReleaseRepository
 
 ROOT = Path(__file__).resolve().parents[1]
 POC = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"

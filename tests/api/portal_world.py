@@ -22,7 +22,7 @@ from forewarn.cli.app import app
 from forewarn.domain import StaffRole
 from forewarn.program.service import open_program
 from forewarn.settings import Settings
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 
 from .service_world import serving, stage
 

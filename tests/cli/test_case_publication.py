@@ -7,7 +7,7 @@ import json
 
 from conftest import CliRun, ProgramEnv
 from forewarn.domain import LeafKind
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 
 CASE = "FW-2021-0001"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from forewarn.program.evidence import MAX_EVIDENCE_BYTES
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 from release_world import CASE, sql
 
 TOOL = b"import socket\nprint('exchange chain look-alike, 127.0.0.1 only')\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 from forewarn.demo import disguises
 from forewarn.demo.weblog import Request, run_poc, w3c_line, w3c_log
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 from release_world import CASE
 from trace_world import LEAKER, OTHER, Released, release_and_fetch
 

@@ -14,7 +14,8 @@ import pytest
 from conftest import ProgramEnv
 from forewarn.domain import LeafKind, ReleaseState
 from forewarn.program import audit, partners, waves
-from forewarn.store.release_repo import AuditRepository, ReleaseRepository
+from forewarn.store.audit_repo import AuditRepository
+from forewarn.store.release_repo import ReleaseRepository
 from release_world import CASE, populate
 
 PLANNED = datetime(2021, 1, 10, tzinfo=UTC)

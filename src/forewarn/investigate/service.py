@@ -34,8 +34,9 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
 from forewarn.program.tiers import list_tiers
 from forewarn.program.timeline import list_events
+from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.marking_repo import MarkingRepository
-from forewarn.store.release_repo import AuditRepository, ReleaseRepository
+from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
 

@@ -43,7 +43,8 @@ from forewarn.program.audit import AuditEntry, append_audit_many, stamp
 from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex, seal
 from forewarn.program.keys import ProgramKeys
 from forewarn.store.amendment_repo import AmendmentRepository, StoredAmendment
-from forewarn.store.release_repo import ReleaseRepository, StoredLeaf
+from forewarn.store.audit_repo import StoredLeaf
+from forewarn.store.release_repo import ReleaseRepository
 
 AMENDMENT_FORMAT = "forewarn-embargo-amendment/1"
 """Format tag of every amendment document."""

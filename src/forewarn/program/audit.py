@@ -40,12 +40,8 @@ from forewarn.program.merkle import (
     verify_inclusion,
 )
 from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport
-from forewarn.store.release_repo import (
-    AuditRepository,
-    ReleaseRepository,
-    StoredCheckpoint,
-    StoredLeaf,
-)
+from forewarn.store.audit_repo import AuditRepository, StoredCheckpoint, StoredLeaf
+from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind
 from forewarn.errors import ValidationError
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.schedule_repo import DeliveryRepository
 
 DEFAULT_LIMIT = 50

@@ -31,8 +31,8 @@ from forewarn.program.bundles import canonical_json
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.timeline import MAX_NOTE_LENGTH
+from forewarn.store.audit_repo import StoredLeaf
 from forewarn.store.evidence_repo import EvidenceRepository
-from forewarn.store.release_repo import StoredLeaf
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,8 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.partner_view import PartnerCase, partner_cases
 from forewarn.program.publish import case_view
 from forewarn.program.release import own_release
-from forewarn.store.release_repo import AuditRepository, StoredRelease
+from forewarn.store.audit_repo import AuditRepository
+from forewarn.store.release_repo import StoredRelease
 
 DEFAULT_CACHE_SIZE = 256
 """Releases whose objects a service keeps made (a few kB each)."""

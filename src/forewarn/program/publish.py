@@ -39,7 +39,8 @@ from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.release import marker_for_case, own_release
 from forewarn.program.tiers import list_tiers
-from forewarn.store.release_repo import AuditRepository, ReleaseRepository
+from forewarn.store.audit_repo import AuditRepository
+from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from forewarn.domain import LeafKind
 from forewarn.program.audit import AuditEntry, append_audit_many, stamp
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.wave_status import ChaseEntry, wave_status
-from forewarn.store.release_repo import AuditRepository
+from forewarn.store.audit_repo import AuditRepository
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ class LeafKind(enum.StrEnum):
     """An artifact was added to a case after partners had received it."""
     QUERY = "query"
     """A partner read its case list or a case over the API."""
-    API_TOKEN = "api-token"  # noqa: S105 (a leaf kind, not a secret)
+    API_TOKEN = "api-token"  # noqa: S105 (a leaf kind, not a secret)  # nosec B105
     """A partner API token was issued or revoked (its id, never its secret)."""
     FEEDBACK = "feedback"
     """A partner sent feedback on a case's detection guidance."""

@@ -48,7 +48,7 @@ from forewarn.program.partners import get_partner
 from forewarn.store import PartnerRepository
 from forewarn.store.api_repo import ApiTokenRepository
 
-SECRET_PREFIX = "fwp_"  # noqa: S105 (the public prefix, not a secret)
+SECRET_PREFIX = "fwp_"  # noqa: S105 (the public prefix, not a secret)  # nosec B105
 """Every partner token starts with this, so secret scanners and people recognise one."""
 
 SECRET_BYTES = 32

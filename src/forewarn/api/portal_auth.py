@@ -157,3 +157,22 @@ def set_cookie(response: Response, name: str, value: str, *, path: str) -> None:
         httponly=True,
         samesite="strict",
     )
+
+
+def login_page(
+    request: Request, *, staff: bool, error: str | None = None, status: int = 200
+) -> Response:
+    """The partner or the staff sign-in form, with a fresh double-submit CSRF cookie (there is
+    no session yet to hold the token)."""
+    token = login_token(request)
+    answer = pages.render(
+        "staff_login.html.j2" if staff else "partner_login.html.j2",
+        status=status,
+        title="Staff sign-in" if staff else "Partner sign-in",
+        csrf=token,
+        error=error,
+        user=None,
+        staff=staff,
+    )
+    set_cookie(answer, LOGIN_COOKIE, token, path=pages.PORTAL_PREFIX)
+    return answer

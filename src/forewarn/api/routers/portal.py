@@ -25,7 +25,7 @@ from forewarn.api.portal_auth import (
     PartnerDep,
     UserDep,
     current_user,
-    login_token,
+    login_page,
     require_login_csrf,
     set_cookie,
 )
@@ -83,25 +83,10 @@ def home(request: Request, context: deps.ContextDep, now: deps.NowDep) -> Respon
     return pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
 
 
-def _login_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
-    token = login_token(request)
-    answer = pages.render(
-        "partner_login.html.j2",
-        status=status,
-        title="Partner sign-in",
-        csrf=token,
-        error=error,
-        user=None,
-        staff=False,
-    )
-    set_cookie(answer, LOGIN_COOKIE, token, path=pages.PORTAL_PREFIX)
-    return answer
-
-
 @router.get("/login")
 def login_form(request: Request) -> Response:
     """The partner sign-in page (an API token issued by the program)."""
-    return _login_page(request)
+    return login_page(request, staff=False)
 
 
 @router.post("/login")
@@ -119,7 +104,7 @@ def login(
         with context.program.session() as own:
             require_not_locked(own, (address,), now)
     except AuthenticationError as exc:
-        return _login_page(request, error=exc.diagnostics(), status=429)
+        return login_page(request, staff=False, error=exc.diagnostics(), status=429)
     try:
         caller = authenticate(session, form.get("token", "").strip(), now)
         caller.require(ApiScope.CASES_READ)
@@ -127,7 +112,7 @@ def login(
         # counted against the address only: a token names no account
         with context.program.session() as own:
             record_failure(own, now, address_key=address)
-        return _login_page(request, error="this token is not valid here", status=401)
+        return login_page(request, staff=False, error="this token is not valid here", status=401)
     entry = query_entry(caller.partner.name, "portal-sign-in", channel=CHANNEL)
 
     def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
@@ -158,7 +143,7 @@ def login_password(
         with context.program.session() as own:
             require_not_locked(own, (account_key, address_key), now)
     except AuthenticationError as exc:
-        return _login_page(request, error=exc.diagnostics(), status=429)
+        return login_page(request, staff=False, error=exc.diagnostics(), status=429)
     keys = context.program.keys
     try:
         verified = check_login(
@@ -167,7 +152,7 @@ def login_password(
     except AuthenticationError as exc:
         with context.program.session() as own:
             record_failure(own, now, address_key=address_key, account_key=account_key)
-        return _login_page(request, error=exc.message, status=401)
+        return login_page(request, staff=False, error=exc.message, status=401)
     entry = query_entry(verified.partner.name, "portal-sign-in", channel=CHANNEL)
 
     def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
@@ -179,7 +164,7 @@ def login_password(
     try:
         raw = context.audit.submit(sign_in)
     except AuthenticationError as exc:
-        return _login_page(request, error=exc.diagnostics(), status=401)
+        return login_page(request, staff=False, error=exc.diagnostics(), status=401)
     answer = pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
     set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
     answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)

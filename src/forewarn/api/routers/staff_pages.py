@@ -25,7 +25,7 @@ from forewarn.api.portal_auth import (
     CheckedForm,
     FormDep,
     PortalUser,
-    login_token,
+    login_page,
     require_login_csrf,
     set_cookie,
     staff_guard,
@@ -109,25 +109,10 @@ router = APIRouter(prefix=pages.STAFF_PREFIX, include_in_schema=False)
 CaseId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def _login_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
-    token = login_token(request)
-    answer = pages.render(
-        "staff_login.html.j2",
-        status=status,
-        title="Staff sign-in",
-        csrf=token,
-        error=error,
-        user=None,
-        staff=True,
-    )
-    set_cookie(answer, LOGIN_COOKIE, token, path=pages.PORTAL_PREFIX)
-    return answer
-
-
 @router.get("/login")
 def login_form(request: Request) -> Response:
     """The staff sign-in page: name, password and the authenticator app's code."""
-    return _login_page(request)
+    return login_page(request, staff=True)
 
 
 @router.post("/login")
@@ -146,7 +131,7 @@ def login(
         with context.program.session() as own:
             require_not_locked(own, (account_key, address_key), now)
     except AuthenticationError as exc:
-        return _login_page(request, error=exc.diagnostics(), status=429)
+        return login_page(request, staff=True, error=exc.diagnostics(), status=429)
     try:
         verified = check_credentials(
             session,
@@ -159,7 +144,7 @@ def login(
     except AuthenticationError as exc:
         with context.program.session() as own:
             record_failure(own, now, address_key=address_key, account_key=account_key)
-        return _login_page(request, error=exc.message, status=401)
+        return login_page(request, staff=True, error=exc.message, status=401)
 
     def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
         entry = accept_sign_in(batch, verified, at)
@@ -170,7 +155,7 @@ def login(
     try:
         raw = context.audit.submit(sign_in)
     except AuthenticationError as exc:
-        return _login_page(request, error=exc.diagnostics(), status=401)
+        return login_page(request, staff=True, error=exc.diagnostics(), status=401)
     answer = pages.redirect(f"{pages.STAFF_PREFIX}/")
     set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
     answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)

@@ -22,23 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
+from browser_world import chromium
 from conftest import FOREWARN_BIN
 from forewarn.demo.scenario import load_attack, scenario_dir
 
 pytestmark = pytest.mark.slow  # an end-to-end journey: `make test`, not `make check`
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 WIDTHS = {"desktop": 1400, "phone": 390}
 """The widths the report must read at without scrolling sideways."""
@@ -97,14 +88,8 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """The system Chromium, headless; without it the browser tests skip with the fix named."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `make system-deps` (installs chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _watch(page: Page, folder: Path) -> Opened:

@@ -176,3 +176,8 @@ def login_page(
     )
     set_cookie(answer, LOGIN_COOKIE, token, path=pages.PORTAL_PREFIX)
     return answer
+
+
+def client_address(request: Request) -> str:
+    """The peer's address, the key sign-in failures are counted under (uvicorn's own view)."""
+    return request.client.host if request.client else "unknown"

@@ -24,6 +24,7 @@ from forewarn.api.portal_auth import (
     FormDep,
     PartnerDep,
     UserDep,
+    client_address,
     current_user,
     login_page,
     require_login_csrf,
@@ -55,10 +56,6 @@ CaseId = Annotated[str, Path(min_length=1, max_length=64)]
 
 NAV = ((("My cases", f"{pages.PORTAL_PREFIX}/cases")),)
 """The partner pages' navigation."""
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/static/{name}")
@@ -99,7 +96,7 @@ def login(
 ) -> Response:
     """Exchange a token for a session; a wrong one counts against the address."""
     require_login_csrf(request, form)
-    address = "address:" + _client(request)
+    address = "address:" + client_address(request)
     try:
         with context.program.session() as own:
             require_not_locked(own, (address,), now)
@@ -138,7 +135,7 @@ def login_password(
     failures lock the name and the address out, as for staff."""
     require_login_csrf(request, form)
     name = form.get("name", "")
-    account_key, address_key = throttle_keys("partner:" + name, _client(request))
+    account_key, address_key = throttle_keys("partner:" + name, client_address(request))
     try:
         with context.program.session() as own:
             require_not_locked(own, (account_key, address_key), now)

@@ -25,6 +25,7 @@ from forewarn.api.portal_auth import (
     CheckedForm,
     FormDep,
     PortalUser,
+    client_address,
     login_page,
     require_login_csrf,
     set_cookie,
@@ -125,7 +126,7 @@ def login(
 ) -> Response:
     """Check the password and the TOTP code; failures lock the name and the address out."""
     require_login_csrf(request, form)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     account_key, address_key = throttle_keys(form.get("name", ""), address)
     try:
         with context.program.session() as own:

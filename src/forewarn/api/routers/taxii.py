@@ -23,6 +23,7 @@ answer, needing `bundles:fetch`), every other collection query a `query` leaf (`
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -31,6 +32,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from forewarn.api import deps
+from forewarn.api.context import ServiceContext
 from forewarn.api.middleware import credential
 from forewarn.api.problems import NotAcceptableError
 from forewarn.api.taxii_query import Page, Query, taxii_time
@@ -131,18 +133,82 @@ def taxii_caller(request: Request, session: deps.SessionDep, now: deps.NowDep) -
 TaxiiCaller = Annotated[Caller, Depends(taxii_caller)]
 
 
-def _publisher(context: deps.ContextDep) -> Publisher:
+def _publisher(context: ServiceContext) -> Publisher:
     settings = context.settings
     url = settings.program.publisher_url or settings.public_url
     return make_publisher(context.program.info.name, url, None)
 
 
-def _log_query(
-    session: Session, context: deps.ContextDep, caller: Caller, what: str, case_id: str = ""
-) -> None:
-    entry = query_entry(caller.partner.name, what, channel=CHANNEL, case_id=case_id)
-    deps.end_reads(session)  # hold no connection while waiting for the batch
-    context.audit.submit(lambda _s, _at: (None, [entry]))
+@dataclass(frozen=True, slots=True)
+class Served:
+    """One authenticated TAXII request: who asks, its transaction, its instant and the service;
+    what every collection route does with them, written once."""
+
+    caller: Caller
+    session: Session
+    now: datetime
+    context: ServiceContext
+
+    def collection(self, collection_id: str) -> Collection:
+        """The caller's collection `collection_id` (404 for any other)."""
+        return collection(self.session, self.caller.partner.name, collection_id, self.now)
+
+    def page(
+        self,
+        request: Request,
+        scope: ApiScope,
+        collection_id: str,
+        *,
+        object_id: str | None = None,
+        all_versions: bool = False,
+    ) -> tuple[Feed, Page]:
+        """The caller's objects of a collection, filtered and paged as the request asks; one
+        object's (404 if it has none), every version of it when `all_versions`."""
+        self.caller.require(scope)
+        params = dict(request.query_params)
+        if all_versions:
+            params["match[version]"] = "all"
+        query = Query.parse(params, object_id=object_id)
+        found = self.collection(collection_id)
+        feed = feed_objects(
+            self.session,
+            self.context.program.keys,
+            found.case_id,
+            partner=self.caller.partner.name,
+            publisher=_publisher(self.context),
+            now=self.now,
+            cache=self.context.feed,
+        )
+        page = query.page(feed.objects)
+        if object_id is not None and not page.objects:
+            raise NotFoundError(f"no object {object_id!r} in this collection")
+        return feed, page
+
+    def log_query(self, what: str, case_id: str = "") -> None:
+        """Log a collection query as a `query` leaf (group commit, no connection held)."""
+        entry = query_entry(self.caller.partner.name, what, channel=CHANNEL, case_id=case_id)
+        deps.end_reads(self.session)
+        self.context.audit.submit(lambda _s, _at: (None, [entry]))
+
+    def log_fetch(self, feed: Feed) -> None:
+        """Log the objects handed over as a fetch of the partner's copy (committed first)."""
+
+        def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
+            require_still_due(batch, feed.release, at)
+            return None, [record_fetch(batch, feed.release, now=at, channel=CHANNEL)]
+
+        deps.end_reads(self.session)
+        self.context.audit.submit(log)
+
+
+def served(
+    caller: TaxiiCaller, session: deps.SessionDep, now: deps.NowDep, context: deps.ContextDep
+) -> Served:
+    """The request's `Served` (FastAPI shares one session and caller per request)."""
+    return Served(caller, session, now, context)
+
+
+ServedDep = Annotated[Served, Depends(served)]
 
 
 def _collection_out(found: Collection) -> CollectionOut:
@@ -193,13 +259,11 @@ def api_root(caller: TaxiiCaller, context: deps.ContextDep) -> ApiRootOut:
 @router.get(
     f"/{API_ROOT}/collections/", response_model=CollectionsOut, response_model_exclude_none=True
 )
-def list_collections(
-    caller: TaxiiCaller, session: deps.SessionDep, now: deps.NowDep, context: deps.ContextDep
-) -> CollectionsOut:
+def list_collections(served: ServedDep) -> CollectionsOut:
     """My collections: one per case whose copy is due to me."""
-    caller.require(ApiScope.CASES_READ)
-    found = collections(session, caller.partner.name, now)
-    _log_query(session, context, caller, "taxii-collections")
+    served.caller.require(ApiScope.CASES_READ)
+    found = collections(served.session, served.caller.partner.name, served.now)
+    served.log_query("taxii-collections")
     return CollectionsOut(collections=[_collection_out(c) for c in found] or None)
 
 
@@ -208,45 +272,12 @@ def list_collections(
     response_model=CollectionOut,
     response_model_exclude_none=True,
 )
-def get_collection(
-    collection_id: CollectionId,
-    caller: TaxiiCaller,
-    session: deps.SessionDep,
-    now: deps.NowDep,
-    context: deps.ContextDep,
-) -> CollectionOut:
+def get_collection(collection_id: CollectionId, served: ServedDep) -> CollectionOut:
     """One of my collections (404 for any other id)."""
-    caller.require(ApiScope.CASES_READ)
-    found = collection(session, caller.partner.name, collection_id, now)
-    _log_query(session, context, caller, "taxii-collection", found.case_id)
+    served.caller.require(ApiScope.CASES_READ)
+    found = served.collection(collection_id)
+    served.log_query("taxii-collection", found.case_id)
     return _collection_out(found)
-
-
-def _feed(
-    session: Session, context: deps.ContextDep, caller: Caller, collection_id: str, now: datetime
-) -> Feed:
-    found = collection(session, caller.partner.name, collection_id, now)
-    publisher = _publisher(context)
-    return feed_objects(
-        session,
-        context.program.keys,
-        found.case_id,
-        partner=caller.partner.name,
-        publisher=publisher,
-        now=now,
-        cache=context.feed,
-    )
-
-
-def _fetched(session: Session, context: deps.ContextDep, feed: Feed) -> None:
-    """Log the objects handed over as a fetch of the partner's copy (committed first)."""
-
-    def log(batch: Session, at: datetime) -> tuple[None, list[AuditEntry]]:
-        require_still_due(batch, feed.release, at)
-        return None, [record_fetch(batch, feed.release, now=at, channel=CHANNEL)]
-
-    deps.end_reads(session)
-    context.audit.submit(log)
 
 
 def _objects_answer(request: Request, page: Page) -> JSONResponse:
@@ -265,30 +296,18 @@ def _objects_answer(request: Request, page: Page) -> JSONResponse:
     response_model=EnvelopeOut,
     responses={200: {"content": taxii_content(EnvelopeOut, stix=True)}},
 )
-def get_objects(
-    collection_id: CollectionId,
-    request: Request,
-    caller: TaxiiCaller,
-    session: deps.SessionDep,
-    now: deps.NowDep,
-    context: deps.ContextDep,
-) -> JSONResponse:
+def get_objects(collection_id: CollectionId, request: Request, served: ServedDep) -> JSONResponse:
     """The STIX objects of my copy: `added_after`, `limit`/`next`, `match[id|type|version|
     spec_version]`."""
-    caller.require(ApiScope.BUNDLES_FETCH)
-    query = Query.parse(request.query_params)
-    feed = _feed(session, context, caller, collection_id, now)
-    page = query.page(feed.objects)
-    _fetched(session, context, feed)
+    feed, page = served.page(request, ApiScope.BUNDLES_FETCH, collection_id)
+    served.log_fetch(feed)
     return _objects_answer(request, page)
 
 
 @router.post(f"/{API_ROOT}/collections/{{collection_id}}/objects/", status_code=202)
-def add_objects(
-    collection_id: CollectionId, caller: TaxiiCaller, session: deps.SessionDep, now: deps.NowDep
-) -> None:
+def add_objects(collection_id: CollectionId, served: ServedDep) -> None:
     """Refused: every collection is read-only (`can_write` is false)."""
-    collection(session, caller.partner.name, collection_id, now)
+    served.collection(collection_id)
     raise AuthorizationError("this collection is read-only")
 
 
@@ -298,35 +317,18 @@ def add_objects(
     responses={200: {"content": taxii_content(EnvelopeOut, stix=True)}},
 )
 def get_object(
-    collection_id: CollectionId,
-    object_id: ObjectId,
-    request: Request,
-    caller: TaxiiCaller,
-    session: deps.SessionDep,
-    now: deps.NowDep,
-    context: deps.ContextDep,
+    collection_id: CollectionId, object_id: ObjectId, request: Request, served: ServedDep
 ) -> JSONResponse:
     """One object of my copy (`match[version]`, `match[spec_version]`)."""
-    caller.require(ApiScope.BUNDLES_FETCH)
-    query = Query.parse(request.query_params, object_id=object_id)
-    feed = _feed(session, context, caller, collection_id, now)
-    page = query.page(feed.objects)
-    if not page.objects:
-        raise NotFoundError(f"no object {object_id!r} in this collection")
-    _fetched(session, context, feed)
+    feed, page = served.page(request, ApiScope.BUNDLES_FETCH, collection_id, object_id=object_id)
+    served.log_fetch(feed)
     return _objects_answer(request, page)
 
 
 @router.delete(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/")
-def delete_object(
-    collection_id: CollectionId,
-    object_id: ObjectId,
-    caller: TaxiiCaller,
-    session: deps.SessionDep,
-    now: deps.NowDep,
-) -> None:
+def delete_object(collection_id: CollectionId, object_id: ObjectId, served: ServedDep) -> None:
     """Refused: every collection is read-only."""
-    collection(session, caller.partner.name, collection_id, now)
+    served.collection(collection_id)
     raise AuthorizationError("this collection is read-only")
 
 
@@ -336,22 +338,13 @@ def delete_object(
     response_model_exclude_none=True,
 )
 def object_versions(
-    collection_id: CollectionId,
-    object_id: ObjectId,
-    request: Request,
-    caller: TaxiiCaller,
-    session: deps.SessionDep,
-    now: deps.NowDep,
-    context: deps.ContextDep,
+    collection_id: CollectionId, object_id: ObjectId, request: Request, served: ServedDep
 ) -> JSONResponse:
     """The versions of one object of my copy (one: the current)."""
-    caller.require(ApiScope.CASES_READ)
-    query = Query.parse({**request.query_params, "match[version]": "all"}, object_id=object_id)
-    feed = _feed(session, context, caller, collection_id, now)
-    page = query.page(feed.objects)
-    if not page.objects:
-        raise NotFoundError(f"no object {object_id!r} in this collection")
-    _log_query(session, context, caller, "taxii-versions", feed.release.case_id)
+    feed, page = served.page(
+        request, ApiScope.CASES_READ, collection_id, object_id=object_id, all_versions=True
+    )
+    served.log_query("taxii-versions", feed.release.case_id)
     body = VersionsOut(more=page.more, versions=[o.version for o in page.objects])
     return TaxiiResponse(body.model_dump(exclude_none=True), headers=_added_headers(page))
 
@@ -361,20 +354,10 @@ def object_versions(
     response_model=ManifestOut,
     response_model_exclude_none=True,
 )
-def manifest(
-    collection_id: CollectionId,
-    request: Request,
-    caller: TaxiiCaller,
-    session: deps.SessionDep,
-    now: deps.NowDep,
-    context: deps.ContextDep,
-) -> JSONResponse:
+def manifest(collection_id: CollectionId, request: Request, served: ServedDep) -> JSONResponse:
     """Ids, versions and dates added of my copy's objects (same filters as objects)."""
-    caller.require(ApiScope.CASES_READ)
-    query = Query.parse(request.query_params)
-    feed = _feed(session, context, caller, collection_id, now)
-    page = query.page(feed.objects)
-    _log_query(session, context, caller, "taxii-manifest", feed.release.case_id)
+    feed, page = served.page(request, ApiScope.CASES_READ, collection_id)
+    served.log_query("taxii-manifest", feed.release.case_id)
     records = [
         ManifestRecordOut(
             id=o.id,

@@ -11,11 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "marks"))
 
-from literal_run import POCS, record  # noqa: E402
-from release_world import CASE, NOTICE, open_bundle, populate  # noqa: E402
+from literal_run import POCS, record
 
-from forewarn.marks.channels.literals import LiteralChannel  # noqa: E402
-from forewarn.program.bundles import unseal  # noqa: E402
+from forewarn.marks.channels.literals import LiteralChannel
+from forewarn.program.bundles import unseal
+from release_world import CASE, NOTICE, open_bundle, populate
 
 JAVA = POCS / "Poc.java"
 PARTNERS = ("Early 0000", "Early 0001")

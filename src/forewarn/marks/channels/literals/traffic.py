@@ -11,9 +11,10 @@ point is read from the text the requests show around them:
   an anchor with fewer than `MIN_ANCHOR` characters besides digits is too weak and reads erased;
 - it is looked for, case-insensitively, in what each request's form shows: the target (path,
   and the query as `k=v&…` when the form shows it; and as an HTTP/1.1 request line, for a
-  raw template: a client that wrote another version then just reads erased), each header as `Name: value` (the user
-  agent when the form shows it, the cookie when it shows cookies, every header when it shows
-  header values), and the body; every place it is found must read the same bit, else erased.
+  raw template: a client that wrote another version then just reads erased), each header as
+  `Name: value` (the user agent when the form shows it, the cookie when it shows cookies,
+  every header when it shows header values), and the body; every place it is found must read
+  the same bit, else erased.
 
 Header-name casing points always read erased from traffic: a client, an HTTP/2 hop or a proxy
 may re-case names on the way, so the case seen in a capture is not the case the copy wrote.

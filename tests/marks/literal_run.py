@@ -30,8 +30,9 @@ def command(name: str, script: Path, port: int, workdir: Path) -> list[str] | No
     return None
 
 
-def run(name: str, text: str, workdir: Path) -> tuple[list[HttpRequest], str] | None:
-    """The requests a copy of fixture `name` with content `text` sends, and what it prints."""
+def record(name: str, text: str, workdir: Path) -> tuple[list[bytes], str] | None:
+    """The raw requests a copy of fixture `name` with content `text` sends, and what it prints;
+    `None` when its interpreter or compiler is not installed here."""
     workdir.mkdir(parents=True, exist_ok=True)
     script = workdir / name
     script.write_text(text, encoding="utf-8")
@@ -40,4 +41,13 @@ def run(name: str, text: str, workdir: Path) -> tuple[list[HttpRequest], str] | 
         if argv is None:
             return None
         done = subprocess.run(argv, check=True, capture_output=True, timeout=120, cwd=workdir)
-        return [parse(raw) for raw in received], done.stdout.decode("utf-8", "replace")
+        return list(received), done.stdout.decode("utf-8", "replace")
+
+
+def run(name: str, text: str, workdir: Path) -> tuple[list[HttpRequest], str] | None:
+    """The requests a copy of fixture `name` with content `text` sends, and what it prints."""
+    recorded = record(name, text, workdir)
+    if recorded is None:
+        return None
+    raw, printed = recorded
+    return [parse(r) for r in raw], printed

@@ -61,14 +61,15 @@ SURVIVES: dict[Attack, frozenset[str] | None] = {
     Attack.VERBATIM: None,
     Attack.REFORMATTED: frozenset({"python_source", "payload", "wire", "literals", "rules"}),
     Attack.REWRITTEN: frozenset({"payload", "wire", "literals"}),
-    Attack.CAPTURE: frozenset({"payload", "wire"}),
+    Attack.CAPTURE: frozenset({"payload", "wire", "literals"}),
 }
 """Channels whose symbols each attack leaves (`None`: all). Python structural symbols survive
 formatters and renaming, not rewrites; wire values (`wire` in schemes 2 and 3, `payload` in
 scheme 1, literals of other languages) survive a rewrite that keeps the requests, and a capture
 shows them (all for raw HTTP, pcap, HAR and Suricata with all headers; fewer in Zeek and
-web-server logs), but for scheme 3's behaviour constants, which are never on the wire (`assess`
-counts a capture from what traffic shows); advisory wording survives only a verbatim copy; a
+web-server logs), but for scheme 3's behaviour constants, which are never on the wire, and the
+literals' header-name casing, which clients and proxies may re-case (`assess` counts a capture
+from what traffic shows); advisory wording survives only a verbatim copy; a
 rule file's marks survive reformatting (a YARA rule renamed loses its name's few symbols, a
 reorder by someone else its order symbols). A channel not named here counts only for verbatim
 copies."""

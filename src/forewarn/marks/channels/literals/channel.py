@@ -10,7 +10,8 @@ marked copy must parse with no more errors than the original and read back as wr
 Reading back, the suspect's literals are matched to the original's by skeleton (lower case,
 digits and interpolations blanked), which survives renaming and reformatting; a skeleton found
 several times with disagreeing readings is narrowed by its neighbouring literals, else erased.
-A text Python accepts offers no choice point here: the Python channels mark it.
+A text Python accepts offers no choice point here: the Python channels mark it. Captured
+traffic of the PoC is read too (`traffic`): its digit marks go on the wire as written.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from forewarn.marks.channels.literals.context import context_of
 from forewarn.marks.channels.literals.grammars import PYTHON, Parsed, best_parse, parse_as
 from forewarn.marks.channels.literals.points import Point, choice_points
 from forewarn.marks.channels.literals.strings import Literal, literals
+from forewarn.marks.channels.literals.traffic import read_traffic, traffic_points
 from forewarn.marks.channels.payload.sites import DIGITS
 
 logger = logging.getLogger(__name__)
@@ -109,12 +111,22 @@ class LiteralChannel:
         return False
 
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
-        """Not read from traffic yet (its marks do go on the wire): every point erased."""
-        return [None] * self.capacity(original)
+        """Per choice point, the bit the captured requests show (`traffic`): digit points where
+        the form shows the part they went into; header-name casing always erased."""
+        chosen = plan(original)
+        if not chosen.points:
+            return []
+        out = read_traffic(chosen.points, chosen.literals, capture.requests)
+        logger.debug("literals: %d of %d read from traffic", len(out) - out.count(None), len(out))
+        return out
 
     def capacity(self, original: str) -> int:
         """How many literal choice points `original` offers (0 for Python)."""
         return len(plan(original).points)
+
+    def traffic_capacity(self, original: str) -> int:
+        """How many of them a full capture shows: the digit points (casing never reads)."""
+        return traffic_points(plan(original).points)
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """`original` with choice point `k` written as `bits[k]`; only literal bytes change."""

@@ -28,7 +28,7 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
 ) -> None:
     populate(program_env)
     with program_env.open() as program, program.session() as session:
-        waves.sync_plan(session, CASE, PLANNED)
+        waves.sync_plan(session, program.keys, CASE, PLANNED)
         pending = [r.id for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)]
         assert pending
         ours = [
@@ -61,7 +61,7 @@ def test_reinstating_cancels_nothing_and_logs_no_suspension(program_env: Program
     with program_env.open() as program, program.session() as session:
         partners.suspend_partner(session, program.keys, "Early 0001", reason="x", now=PLANNED)
         partners.reinstate_partner(session, program.keys, "Early 0001", reason="y", now=PLANNED)
-        waves.sync_plan(session, CASE, PLANNED)
+        waves.sync_plan(session, program.keys, CASE, PLANNED)
         planned = {
             r.partner for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)
         }

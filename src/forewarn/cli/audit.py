@@ -49,33 +49,62 @@ def verify(
                 f"no audit witness at {program.witness.path}",
                 hint="start one with `forewarn audit witness-start` (it trusts the log as it is)",
             )
-        report = audit.verify_audit(
-            session,
-            program.keys.signing_key.public_key(),
-            witness=program.witness if exists else None,
-        )
+        try:
+            report = audit.verify_audit(
+                session,
+                program.keys.signing_key.public_key(),
+                witness=program.witness if exists else None,
+                external=program.external,
+            )
+        except audit.StateMismatchError as exc:
+            _differences(ctx, exc.report, json_out)
+            raise
         if regenerate:
             for stored in ReleaseRepository(session).all_complete():
                 release.check_release(session, program.keys, stored.id)
 
     def render() -> None:
         common.say(
-            f"audit log OK: {report.leaves} leaves, {report.checkpoints} signed checkpoints, "
-            f"{report.releases} releases matched, root {report.root}"
+            f"audit log OK ({report.mode} program): {report.leaves} leaves, "
+            f"{report.checkpoints} signed checkpoints, {report.releases} releases matched, "
+            f"root {report.root}"
         )
-        if report.witness is not None:
-            w = report.witness
-            common.say(
-                f"witness OK: {w.checkpoints} checkpoints in {w.path}, up to {w.witnessed_size} "
-                f"of {w.log_size} leaves"
+        if report.genesis is None:
+            common.warn(
+                "no genesis leaf: the state is not compared with the log "
+                "(run `forewarn program migrate`)"
             )
         else:
+            common.say(f"state OK: the database matches the log from genesis leaf {report.genesis}")
+        for witnessed in (report.witness, *report.external):
+            if witnessed is not None:
+                common.say(
+                    f"witness OK: {witnessed.checkpoints} checkpoints in {witnessed.path}, up to "
+                    f"{witnessed.witnessed_size} of {witnessed.log_size} leaves"
+                )
+        if report.witness is None:
             common.warn(
                 "no audit witness: leaves removed from the log's end would not show "
                 "(`forewarn audit witness-start`)"
             )
+        if report.mode == "replay":
+            common.warn("this program is a replay of past history: its leaves say so")
+        for warning in report.warnings:
+            common.warn(warning)
 
     common.emit(ctx, report, render, json_flag=json_out)
+
+
+def _differences(ctx: typer.Context, report: object, json_out: bool) -> None:
+    """Before the error line: the differing rows, all of them (JSON on stdout with --json)."""
+    from forewarn.program.audit import AuditReport
+
+    assert isinstance(report, AuditReport)
+    if common.wants_json(ctx, json_out):
+        _print_json(report)
+        return
+    for difference in report.differences:
+        common.say(f"differs: {difference.describe()}")
 
 
 @app.command("witness-start")

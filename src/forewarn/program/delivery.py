@@ -91,11 +91,12 @@ def record_delivery(
 ) -> AuditEntry | None:
     """Make a pending release delivered (fetchable) in the caller's transaction; the `release`
     leaf to append with it, or `None` when another run delivered it first."""
+    sealed_sha256 = hashlib.sha256(sealed).hexdigest()
     if not ReleaseRepository(session).complete(
         pending.id,
         items=items,
         sealed=sealed,
-        sealed_sha256=hashlib.sha256(sealed).hexdigest(),
+        sealed_sha256=sealed_sha256,
         manifest_sha256=manifest_sha256,
         bundle_sha256=bundle_sha256,
         now=now,
@@ -106,5 +107,5 @@ def record_delivery(
             f"case {pending.case_id} was marked differently by another release run meanwhile",
             hint="run `forewarn wave release` again: it marks with the stored parameters",
         )
-    payload = release_payload(release, pending.tier, manifest_sha256, bundle_sha256)
+    payload = release_payload(release, pending.tier, manifest_sha256, bundle_sha256, sealed_sha256)
     return AuditEntry(LeafKind.RELEASE, payload, subject=pending.id)

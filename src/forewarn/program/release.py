@@ -160,7 +160,7 @@ def release_due(
         case = get_case(session, case_id)
         if case.status is CaseStatus.PUBLISHED:
             raise ReleaseError(f"case {case_id} is published; there is nothing to pre-release")
-        plan = sync_plan(session, case_id, now)
+        plan = sync_plan(session, keys, case_id, now)
         releases = ReleaseRepository(session).for_case(case_id)
         skipped = left_out(plan, releases, now)
         due = [r for r in releases if r.state is ReleaseState.PENDING and r.available_at <= now]

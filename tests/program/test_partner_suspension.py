@@ -44,13 +44,19 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
         report = audit.verify_audit(session, program.keys.signing_key.public_key())
     assert states[ours[0]] is ReleaseState.CANCELLED
     assert all(states[r] is ReleaseState.PENDING for r in pending if r not in ours)
-    (suspension,) = [leaf for leaf in leaves if leaf.kind is LeafKind.SUSPENSION]
-    assert json.loads(suspension.payload) == {
+    kind = LeafKind.REMOVAL if action is partners.remove_partner else LeafKind.SUSPENSION
+    (suspension,) = [
+        leaf for leaf in leaves if leaf.kind in (LeafKind.SUSPENSION, LeafKind.REMOVAL)
+    ]
+    assert suspension.kind is kind  # a removal is logged as one, not as a suspension
+    assert audit.recorded_payload(suspension) == {
         "partner": "Early 0000",
         "status": partner.status.value,
         "reason": "NDA breach",
         "cancelled": ours,
     }
+    recorded = json.loads(suspension.payload)["state"]["partners"]["Early 0000"]
+    assert recorded["status"] == partner.status.value
     (cancelled,) = [leaf for leaf in leaves if leaf.kind is LeafKind.RELEASE_CANCELLED]
     assert cancelled.subject == ours[0]
     assert report.leaves == len(leaves)

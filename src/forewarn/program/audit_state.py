@@ -112,11 +112,13 @@ class StateDifference:
             return f"{self.section} {self.key}: in the database, never in the log"
         if self.database is None:
             return f"{self.section} {self.key}: in the log (leaf {self.leaf}), not in the database"
-        changed = sorted(
-            k
-            for k in set(self.logged) | set(self.database)
-            if self.logged.get(k) != self.database.get(k)
-        )
+        changed = []
+        if isinstance(self.logged, dict) and isinstance(self.database, dict):
+            changed = sorted(
+                k
+                for k in set(self.logged) | set(self.database)
+                if self.logged.get(k) != self.database.get(k)
+            )
         return (
             f"{self.section} {self.key}: {', '.join(changed) or 'value'} differ(s) from leaf "
             f"{self.leaf}"
@@ -149,11 +151,17 @@ def replay_state(leaves: Sequence[StoredLeaf]) -> ReplayedState:
         elif (
             leaf.kind in WHOLE_STATE_KINDS
             or leaf.kind in _BY_SUBJECT
-            or leaf.kind in (LeafKind.API_TOKEN,)
+            or leaf.kind is (LeafKind.API_TOKEN)
         ):
             recorded = json.loads(leaf.payload).get(STATE_FIELD)
-            if isinstance(recorded, dict):
-                _apply(state, sources, leaf.index, recorded)
+            if not isinstance(recorded, dict):
+                continue
+            if leaf.kind in WHOLE_STATE_KINDS:  # the whole state: what it leaves out is gone
+                for section in SECTIONS:
+                    for key in state[section]:
+                        sources[(section, key)] = leaf.index
+                    state[section] = {}
+            _apply(state, sources, leaf.index, recorded)
     return ReplayedState(start, state, sources)
 
 

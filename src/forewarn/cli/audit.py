@@ -185,3 +185,56 @@ def verify_proof(
         lambda: common.say(f"proof OK: {what}"),
         json_flag=json_out,
     )
+
+
+@app.command("checkpoint")
+def checkpoint(ctx: typer.Context) -> None:
+    """Print the log's newest signed checkpoint (JSON), as partners get it with bundles."""
+    from forewarn.errors import NotFoundError
+    from forewarn.program import audit
+    from forewarn.program.witness import checkpoint_json
+
+    with common.open_program(ctx) as program, program.session() as session:
+        latest = audit.latest_checkpoint(session)
+    if latest is None:
+        raise NotFoundError("the audit log is empty")
+    _print_json(checkpoint_json(latest))
+
+
+@app.command("prove-rollback")
+def prove_rollback(
+    ctx: typer.Context,
+    held: Annotated[
+        Path, typer.Argument(help="The checkpoint you hold (`bundle verify --save-checkpoint`).")
+    ],
+    against: Annotated[
+        Path,
+        typer.Option(
+            "--against",
+            help="The program's newer checkpoint or its `audit consistency N` proof (JSON).",
+        ),
+    ],
+    public_key: Annotated[str, typer.Option("--public-key", help="Program public key (hex).")],
+    json_out: common.JsonOption = False,
+) -> None:
+    """Check, offline, that the program's log still extends a checkpoint you hold.
+
+    Exit 0 when it does; exit 3 when the program signed a smaller log (a rollback) or another
+    log of the same size (a fork) — both signatures are the program's, so anyone can check.
+    """
+    from forewarn.program.bundles import load_public_key
+    from forewarn.program.rollback import check_rollback, read_checkpoint
+
+    documents = []
+    for path in (held, against):
+        try:
+            documents.append(decode_json(common.read_file(path)))
+        except ValueError:
+            raise IntegrityError(f"{path} is not JSON") from None
+    newer = documents[1]
+    if not isinstance(newer, dict):
+        raise IntegrityError(f"{against} is not a checkpoint or a consistency proof")
+    found = check_rollback(
+        read_checkpoint(documents[0], str(held)), newer, load_public_key(public_key)
+    )
+    common.emit(ctx, found, lambda: common.say(f"no rollback: {found.proves}"), json_flag=json_out)

@@ -404,6 +404,7 @@ def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
         manifest_sha256, bundle_sha256 = repo.hashes(release.id)
         recorded = recorded_payload(leaf)
         recorded.pop("sealed_sha256", None)  # the sealed copy changes on re-sealing: see the state
+        recorded.pop("checkpoint_size", None)  # which checkpoint the bundle carries
         actual = release_payload(release.as_release(), release.tier, manifest_sha256, bundle_sha256)
         if recorded != json.loads(canonical_json(actual)):
             raise IntegrityError(f"release {release.id} differs from what the log recorded")
@@ -446,6 +447,20 @@ def release_payload(
     if sealed_sha256 is not None:
         payload["sealed_sha256"] = sealed_sha256
     return payload
+
+
+def latest_checkpoint(session: Session) -> Checkpoint | None:
+    """The newest signed checkpoint, as partners receive it with bundles and in the portal."""
+    head = AuditRepository(session).head()
+    return None if head is None else _checkpoint(head)
+
+
+def checkpoint_of_size(session: Session, size: int) -> Checkpoint:
+    """The signed checkpoint of `size` leaves, or `NotFoundError`."""
+    stored = AuditRepository(session).checkpoint(size)
+    if stored is None:
+        raise NotFoundError(f"no signed checkpoint of {size} leaves")
+    return _checkpoint(stored)
 
 
 def _checkpoint(stored: StoredCheckpoint) -> Checkpoint:

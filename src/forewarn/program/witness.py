@@ -40,29 +40,37 @@ MAX_WITNESS_BYTES = 512 * 1024**2
 """Largest witness file read (about two million checkpoints)."""
 
 
+def checkpoint_json(checkpoint: Checkpoint) -> dict[str, object]:
+    """A signed checkpoint as a JSON object: what witnesses keep and bundles carry."""
+    return {
+        "size": checkpoint.size,
+        "root": checkpoint.root.hex(),
+        "at": checkpoint.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "signature": base64.b64encode(checkpoint.signature).decode("ascii"),
+    }
+
+
+def checkpoint_from_json(raw: object) -> Checkpoint:
+    """`checkpoint_json` read back; `ValueError` (or `KeyError`, `TypeError`) if it is not one."""
+    if not isinstance(raw, dict):
+        raise TypeError("a checkpoint is a JSON object")
+    return Checkpoint(
+        size=int(raw["size"]),
+        root=bytes.fromhex(raw["root"]),
+        at=datetime.strptime(raw["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
+        signature=base64.b64decode(raw["signature"], validate=True),
+    )
+
+
 def checkpoint_line(checkpoint: Checkpoint) -> str:
     """A signed checkpoint as one JSON line: what every witness receives and keeps."""
-    return json.dumps(
-        {
-            "size": checkpoint.size,
-            "root": checkpoint.root.hex(),
-            "at": checkpoint.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "signature": base64.b64encode(checkpoint.signature).decode("ascii"),
-        },
-        sort_keys=True,
-    )
+    return json.dumps(checkpoint_json(checkpoint), sort_keys=True)
 
 
 def parse_checkpoint_line(line: str, number: int, path: Path | str) -> Checkpoint:
     """One witnessed line back; anything else is an `IntegrityError` naming the place."""
     try:
-        raw = json.loads(line)
-        return Checkpoint(
-            size=int(raw["size"]),
-            root=bytes.fromhex(raw["root"]),
-            at=datetime.strptime(raw["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
-            signature=base64.b64decode(raw["signature"], validate=True),
-        )
+        return checkpoint_from_json(json.loads(line))
     except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise IntegrityError(
             f"witness {path}, line {number}: not a checkpoint",

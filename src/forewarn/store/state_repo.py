@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -34,7 +34,7 @@ from forewarn.store.release_models import BundleRow, ReleaseRow
 SECTIONS = ("policy", "tiers", "partners", "cases", "artifacts", "releases", "api_tokens")
 """Every section of the state, in the order reports list them."""
 
-_Q = TypeVar("_Q", bound=Select[Unpack[tuple[Any, ...]]])
+_Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
 
 State = dict[str, dict[str, Any]]
 """Section → key → canonical JSON value."""

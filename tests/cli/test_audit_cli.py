@@ -77,7 +77,8 @@ def _at(offset: int, statement: str) -> Callable[[str], None]:
 TAMPERING: dict[str, Callable[[str], None]] = {
     "change a payload": _at(
         0,
-        "UPDATE audit_leaves SET payload = replace(payload, 'Early', 'Eerly') WHERE leaf_index = :i",
+        "UPDATE audit_leaves SET payload = replace(payload, 'Early', 'Eerly') "
+        "WHERE leaf_index = :i",
     ),
     "change a payload and its hash": _at(
         0,

@@ -72,6 +72,9 @@ def test_the_demo_builds_a_replay_program(tmp_path: Path, cli: CliRun) -> None:
     verified = cli([*args, "audit", "verify", "--witness", "--json"])
     assert verified.exit_code == 0, verified.stderr
     assert json.loads(verified.stdout)["mode"] == "replay"
+    report = json.loads((tmp_path / "demo" / "report.json").read_text())
+    assert report["replay_program"] is True
+    assert "Replay program" in (tmp_path / "demo" / "report.html").read_text()
 
 
 def _legacy_log(env: ProgramEnv) -> None:

@@ -18,7 +18,9 @@ witness that refuses makes the command fail with the change kept (and says so).
 from __future__ import annotations
 
 import os
-import subprocess  # nosec B404: runs the operator's configured witness, never outside input
+
+# runs the witness command of the operator's own settings, never outside input
+import subprocess  # nosec B404
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -70,7 +72,8 @@ class CommandWitness:
         """Run the command once per checkpoint, in order."""
         for checkpoint in checkpoints:
             try:
-                done = subprocess.run(  # noqa: S603  # nosec B603 (operator-set argv, no shell)
+                # the operator's argv, no shell
+                done = subprocess.run(  # noqa: S603  # nosec B603
                     self.argv,
                     input=(checkpoint_line(checkpoint) + "\n").encode("ascii"),
                     capture_output=True,

@@ -219,6 +219,9 @@ def migrate_program(settings: Settings, *, now: datetime) -> MigrationResult:
     with Store.connect(settings.database_url) as store:
         migrate.upgrade_engine(store.engine)
         revision = migrate.head_revision()
+        with store.session() as session:
+            if ProgramRepository(session).get() is None:  # a schema without a program yet
+                return MigrationResult(revision, None)
     with open_program(settings) as program, program.session() as session:
         if has_genesis(session):
             return MigrationResult(revision, None)

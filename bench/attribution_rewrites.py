@@ -66,6 +66,7 @@ class World:
                 recipient = str(identity.to_public())
                 partners.add_partner(
                     session,
+                    program.keys,
                     name=name,
                     country="US",
                     tier="early-access",
@@ -75,6 +76,8 @@ class World:
             for poc in POCS:
                 cases.create_case(
                     session,
+                    program.keys,
+                    now=JOINED,
                     case_id=CASES[poc.name],
                     title=f"Benign {poc.name} request chain",
                     product="Bench product",
@@ -88,6 +91,7 @@ class World:
                     name="poc.py",
                     content=poc.path.read_bytes(),
                     kind=ArtifactKind.POC,
+                    now=JOINED,
                 )
 
     def leak(self, poc: str, partner: str) -> Leak:

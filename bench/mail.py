@@ -76,6 +76,7 @@ def main() -> None:
         for i in range(count):
             partners.add_partner(
                 session,
+                program.keys,
                 name=f"Partner {i:04d}",
                 country="US",
                 tier="standard",
@@ -85,6 +86,8 @@ def main() -> None:
             )
         cases.create_case(
             session,
+            program.keys,
+            now=datetime(2021, 1, 2, tzinfo=UTC),
             case_id="FW-2021-0001",
             title="Mail server pre-auth request chain",
             product="Mail Server 2019",
@@ -98,6 +101,7 @@ def main() -> None:
             name="advisory.md",
             content=ADVISORY,
             kind=ArtifactKind.ADVISORY,
+            now=datetime(2021, 1, 2, tzinfo=UTC),
         )
     figures: dict[str, object] = {
         "partners": count,

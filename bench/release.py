@@ -47,6 +47,7 @@ def bench_release(settings: Settings, count: int) -> dict[str, object]:
             recipient = str(pyrage.x25519.Identity.generate().to_public())
             partners.add_partner(
                 session,
+                program.keys,
                 name=f"Partner {i:04d}",
                 country="US",
                 tier="early-access",
@@ -55,6 +56,8 @@ def bench_release(settings: Settings, count: int) -> dict[str, object]:
             )
         cases.create_case(
             session,
+            program.keys,
+            now=start,
             case_id="FW-2021-0001",
             title="Mail server pre-auth request chain",
             product="Mail Server 2019",
@@ -67,7 +70,13 @@ def bench_release(settings: Settings, count: int) -> dict[str, object]:
             ("poc.py", ArtifactKind.POC, POC.read_bytes()),
         ):
             artifacts.add_artifact(
-                session, program.keys, case_id="FW-2021-0001", name=name, content=content, kind=kind
+                session,
+                program.keys,
+                case_id="FW-2021-0001",
+                name=name,
+                content=content,
+                kind=kind,
+                now=start,
             )
     with open_program(settings) as program:
         began = time.perf_counter()

@@ -62,6 +62,7 @@ def setup(settings: Settings, count: int, waves: int) -> list[datetime]:
         for i in range(count):
             partners.add_partner(
                 session,
+                program.keys,
                 name=f"Partner {i:04d}",
                 country="US",
                 tier="early-access",
@@ -73,6 +74,8 @@ def setup(settings: Settings, count: int, waves: int) -> list[datetime]:
             case_id = f"FW-2021-{w + 1:04d}"
             cases.create_case(
                 session,
+                program.keys,
+                now=start,
                 case_id=case_id,
                 title=f"Bench case {w + 1}",
                 product="Mail Server 2019",
@@ -85,7 +88,13 @@ def setup(settings: Settings, count: int, waves: int) -> list[datetime]:
                 ("poc.py", ArtifactKind.POC, POC.read_bytes()),
             ):
                 artifacts.add_artifact(
-                    session, program.keys, case_id=case_id, name=name, content=content, kind=kind
+                    session,
+                    program.keys,
+                    case_id=case_id,
+                    name=name,
+                    content=content,
+                    kind=kind,
+                    now=start,
                 )
             instants.append(datetime.combine(patch, datetime.min.time(), UTC) - EARLY_LEAD)
     return instants

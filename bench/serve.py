@@ -81,6 +81,7 @@ def stage(
             identities[name] = str(identity)
             partners.add_partner(
                 session,
+                program.keys,
                 name=name,
                 country="US",
                 tier="early-access",
@@ -89,6 +90,8 @@ def stage(
             )
         cases.create_case(
             session,
+            program.keys,
+            now=datetime(2021, 1, 2, tzinfo=UTC),
             case_id=CASE,
             title="Mail server pre-auth request chain",
             product="Mail Server 2019",
@@ -103,7 +106,13 @@ def stage(
             contents.append(("poc.py", ArtifactKind.POC, POC.read_bytes()))
         for name, kind, content in contents:
             artifacts.add_artifact(
-                session, program.keys, case_id=CASE, name=name, content=content, kind=kind
+                session,
+                program.keys,
+                case_id=CASE,
+                name=name,
+                content=content,
+                kind=kind,
+                now=datetime(2021, 1, 2, tzinfo=UTC),
             )
     with open_program(settings) as program:
         started = time.perf_counter()

@@ -174,9 +174,20 @@ class ProgramEnv:
 
 @pytest.fixture
 def program_env(db_url: str, tmp_path: Path) -> ProgramEnv:
-    """A program initialised at `T0` with the default tiers, on each backend."""
+    """A program initialised at `T0` with the default tiers, on each backend.
+
+    A replay program: tests replay history with `--now`, in whatever order a case needs
+    (`live_env` is a live one)."""
     settings = Settings(database_url=db_url, key_file=tmp_path / "forewarn.key")
-    init_program(settings, now=T0, name="Test Program")
+    init_program(settings, now=T0, name="Test Program", replay=True)
+    return ProgramEnv(dir=tmp_path, settings=settings, keys=ProgramKeys.load(settings.key_file))
+
+
+@pytest.fixture
+def live_env(db_url: str, tmp_path: Path) -> ProgramEnv:
+    """A live program initialised at `T0`: its audit log never goes back in time."""
+    settings = Settings(database_url=db_url, key_file=tmp_path / "forewarn.key")
+    init_program(settings, now=T0, name="Live Program")
     return ProgramEnv(dir=tmp_path, settings=settings, keys=ProgramKeys.load(settings.key_file))
 
 

@@ -56,15 +56,20 @@ def populate(env: object, early: int = 2, standard: int = 1, now: datetime | Non
             identities[name] = str(identity)
             partners.add_partner(
                 session,
+                program.keys,
                 name=name,
                 country="US",
                 tier=tier,
                 now=at,
                 age_recipient=str(identity.to_public()),
             )
-        partners.add_partner(session, name="Keyless Ltd", country="GB", tier="standard", now=at)
+        partners.add_partner(
+            session, program.keys, name="Keyless Ltd", country="GB", tier="standard", now=at
+        )
         cases.create_case(
             session,
+            program.keys,
+            now=at,
             case_id=CASE,
             title="Mail server pre-auth request chain",
             product="Mail Server 2019",
@@ -77,7 +82,13 @@ def populate(env: object, early: int = 2, standard: int = 1, now: datetime | Non
             ("poc.py", ArtifactKind.POC, POC.read_bytes()),
         ):
             artifacts.add_artifact(
-                session, program.keys, case_id=CASE, name=name, content=content, kind=kind
+                session,
+                program.keys,
+                case_id=CASE,
+                name=name,
+                content=content,
+                kind=kind,
+                now=at,
             )
     return World(identities)
 

@@ -50,6 +50,7 @@ def populate(env: object) -> None:
             identity = pyrage.x25519.Identity.generate()
             partners.add_partner(
                 session,
+                program.keys,
                 name=name,
                 country="US",
                 tier=tier,
@@ -58,6 +59,8 @@ def populate(env: object) -> None:
             )
         cases.create_case(
             session,
+            program.keys,
+            now=at,
             case_id=CASE,
             title="Pre-authentication request chain in Harbor Mail Server",
             product="Harbor Mail Server 2019",
@@ -79,6 +82,7 @@ def populate(env: object) -> None:
                 name=name,
                 content=(SCENARIO / name).read_bytes(),
                 kind=kind,
+                now=at,
             )
 
 

@@ -152,7 +152,7 @@ def test_a_psirt_runs_the_whole_loop(db_url: str, tmp_path: Path, cli_subprocess
     program_file, identities = _program_file(tmp_path)
 
     # Set up: program, partners from the file, the case with the shipped advisory and PoC.
-    assert "keep the key file safe" in forewarn("init", "--now", "2021-01-04T09:00:00Z")
+    assert "keep the key file safe" in forewarn("init", "--replay", "--now", "2021-01-04T09:00:00Z")
     imported = forewarn("program", "import", str(program_file), "--now", "2021-01-04T09:05:00Z")
     assert "2 tiers, 5 partners" in imported
     forewarn(

@@ -6,6 +6,7 @@ No other module reads the environment; the CLI and the server build `Settings` a
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,12 @@ class Settings:
     """The CNA's organisation UUID from the CVE Program, for CVE records."""
     witness_file: Path | None = None
     """The audit log's witness file; `None` is `forewarn.witness` beside the key file."""
+    witness_command: tuple[str, ...] = ()
+    """An external witness: a program receiving each signed checkpoint on stdin, which must
+    exit 0 (`FOREWARN_WITNESS_COMMAND`, split like a shell line but run without one)."""
+    witness_dir: Path | None = None
+    """An external witness: an append-only folder, one file per checkpoint
+    (`FOREWARN_WITNESS_DIR`)."""
     known_keys_file: Path = Path("known-program-keys.json")
     """Where a partner's `bundle verify` pins each program's signing key (trust on first use)."""
     portal_url: str | None = None
@@ -123,7 +130,8 @@ class Settings:
         cwd: Path | None = None,
     ) -> Settings:
         """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`,
-        `FOREWARN_WITNESS_FILE` and `FOREWARN_KNOWN_KEYS`; `FOREWARN_PUBLISHER_URL` and
+        `FOREWARN_WITNESS_FILE`, `FOREWARN_WITNESS_COMMAND`, `FOREWARN_WITNESS_DIR` and
+        `FOREWARN_KNOWN_KEYS`; `FOREWARN_PUBLISHER_URL` and
         `FOREWARN_CNA_ORG_ID` describe the publisher; `FOREWARN_PORTAL_URL` and
         `FOREWARN_SMTP_*` the notifications."""
         env = os.environ if environ is None else environ
@@ -143,7 +151,19 @@ class Settings:
             witness_file=Path(env["FOREWARN_WITNESS_FILE"])
             if env.get("FOREWARN_WITNESS_FILE")
             else None,
+            witness_command=_command(env.get("FOREWARN_WITNESS_COMMAND") or ""),
+            witness_dir=Path(env["FOREWARN_WITNESS_DIR"])
+            if env.get("FOREWARN_WITNESS_DIR")
+            else None,
         )
+
+
+def _command(line: str) -> tuple[str, ...]:
+    """A command line split into its words (no shell ever runs it)."""
+    try:
+        return tuple(shlex.split(line))
+    except ValueError as exc:
+        raise ConfigError(f"FOREWARN_WITNESS_COMMAND cannot be split: {exc}") from None
 
 
 def known_keys_path(env: Mapping[str, str]) -> Path:

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from forewarn.cli.app import app
 from forewarn.domain import StaffRole
+from forewarn.program.audit import recorded_payload
 from forewarn.program.service import open_program
 from forewarn.settings import Settings
 from forewarn.store.audit_repo import AuditRepository
@@ -63,7 +64,7 @@ class Portal:
         program = open_program(self.settings)
         with program, program.session() as session:
             return [
-                json.loads(leaf.payload)
+                recorded_payload(leaf)  # as the use case wrote it
                 for leaf in AuditRepository(session).leaves()
                 if leaf.kind == kind
             ]

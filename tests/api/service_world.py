@@ -104,6 +104,7 @@ def stage(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
             identities[name] = str(identity)
             partners.add_partner(
                 session,
+                program.keys,
                 name=name,
                 country="US",
                 tier=tier,
@@ -119,6 +120,8 @@ def stage(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
         ):
             cases.create_case(
                 session,
+                program.keys,
+                now=START,
                 case_id=case_id,
                 title=f"Case {case_id} request chain",
                 product="Mail Server 2019",
@@ -133,7 +136,13 @@ def stage(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
                 ]
             for name, kind, content in contents:
                 artifacts.add_artifact(
-                    session, program.keys, case_id=case_id, name=name, content=content, kind=kind
+                    session,
+                    program.keys,
+                    case_id=case_id,
+                    name=name,
+                    content=content,
+                    kind=kind,
+                    now=START,
                 )
     expired, _ = _issue(settings, NORTHWIND, "--days", "1", "--now", "2021-01-05T00:00Z")
     program = open_program(settings)

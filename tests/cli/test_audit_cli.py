@@ -23,30 +23,44 @@ def _prepared(program_env, cli) -> list[str]:
         )
     verified = cli([*args, "audit", "verify", "--json"])
     assert verified.exit_code == 0, verified.stderr
-    assert json.loads(verified.stdout)["leaves"] == 5
+    assert (
+        json.loads(verified.stdout)["leaves"]
+        == _first_release(program_env.settings.database_url) + 5
+    )
     return args
 
 
+def _first_release(url: str) -> int:
+    """Index of the first release leaf (genesis, partners, case and artifacts come before)."""
+    return int(sql(url, "SELECT min(leaf_index) FROM audit_leaves WHERE kind = 'release'")[0][0])
+
+
 def _swap_payloads(url: str) -> None:
+    r = _first_release(url)
     rows = sql(url, "SELECT leaf_index, payload FROM audit_leaves ORDER BY leaf_index")
-    sql(url, "UPDATE audit_leaves SET payload = :p WHERE leaf_index = 0", p=rows[1][1])
-    sql(url, "UPDATE audit_leaves SET payload = :p WHERE leaf_index = 1", p=rows[0][1])
+    sql(url, "UPDATE audit_leaves SET payload = :p WHERE leaf_index = :i", p=rows[r + 1][1], i=r)
+    sql(url, "UPDATE audit_leaves SET payload = :p WHERE leaf_index = :i", p=rows[r][1], i=r + 1)
 
 
 def _reorder(url: str) -> None:
-    sql(url, "UPDATE audit_leaves SET leaf_index = -1 WHERE leaf_index = 0")
-    sql(url, "UPDATE audit_leaves SET leaf_index = 0 WHERE leaf_index = 1")
-    sql(url, "UPDATE audit_leaves SET leaf_index = 1 WHERE leaf_index = -1")
+    r = _first_release(url)
+    sql(url, "UPDATE audit_leaves SET leaf_index = -1 WHERE leaf_index = :i", i=r)
+    sql(url, "UPDATE audit_leaves SET leaf_index = :i WHERE leaf_index = :j", i=r, j=r + 1)
+    sql(url, "UPDATE audit_leaves SET leaf_index = :j WHERE leaf_index = -1", j=r + 1)
 
 
 def _insert(url: str) -> None:
+    last = _first_release(url) + 4
     row = sql(
-        url, "SELECT kind, at, payload, subject, leaf_hash FROM audit_leaves WHERE leaf_index = 4"
+        url,
+        "SELECT kind, at, payload, subject, leaf_hash FROM audit_leaves WHERE leaf_index = :i",
+        i=last,
     )[0]
     sql(
         url,
         "INSERT INTO audit_leaves (leaf_index, kind, at, payload, subject, leaf_hash) "
-        "VALUES (5, :k, :a, :p, :s, :h)",
+        "VALUES (:i, :k, :a, :p, :s, :h)",
+        i=last + 1,
         k=row[0],
         a=row[1],
         p=row[2],
@@ -55,27 +69,36 @@ def _insert(url: str) -> None:
     )
 
 
+def _at(offset: int, statement: str) -> Callable[[str], None]:
+    """`statement` with `:i` the index `offset` leaves after the first release leaf."""
+    return lambda url: sql(url, statement, i=_first_release(url) + offset)
+
+
 TAMPERING: dict[str, Callable[[str], None]] = {
-    "change a payload": lambda url: sql(
-        url,
-        "UPDATE audit_leaves SET payload = replace(payload, 'Early', 'Eerly') WHERE leaf_index = 0",
+    "change a payload": _at(
+        0,
+        "UPDATE audit_leaves SET payload = replace(payload, 'Early', 'Eerly') "
+        "WHERE leaf_index = :i",
     ),
-    "change a payload and its hash": lambda url: sql(
-        url,
+    "change a payload and its hash": _at(
+        0,
         "UPDATE audit_leaves SET payload = '{}', leaf_hash = "
-        "(SELECT leaf_hash FROM audit_leaves WHERE leaf_index = 1) WHERE leaf_index = 0",
+        "(SELECT leaf_hash FROM audit_leaves WHERE leaf_index = :i + 1) WHERE leaf_index = :i",
     ),
     "swap two payloads": _swap_payloads,
     "reorder two rows": _reorder,
-    "delete the last row": lambda url: sql(url, "DELETE FROM audit_leaves WHERE leaf_index = 4"),
-    "delete a middle row": lambda url: sql(url, "DELETE FROM audit_leaves WHERE leaf_index = 2"),
+    "delete the last row": _at(4, "DELETE FROM audit_leaves WHERE leaf_index = :i"),
+    "delete a middle row": _at(2, "DELETE FROM audit_leaves WHERE leaf_index = :i"),
     "insert a row": _insert,
     "change a release": lambda url: sql(
         url, "UPDATE release_items SET sha256 = :h WHERE name = 'poc.py'", h="0" * 64
     ),
     "delete an ack": lambda url: sql(url, "DELETE FROM acks WHERE id = (SELECT min(id) FROM acks)"),
     "forge a checkpoint": lambda url: sql(
-        url, "UPDATE audit_checkpoints SET root = :r WHERE size = 5", r="1" * 64
+        url,
+        "UPDATE audit_checkpoints SET root = :r WHERE size = :s",
+        r="1" * 64,
+        s=_first_release(url) + 5,
     ),
 }
 
@@ -114,7 +137,7 @@ def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(
     path.write_text(proof.stdout)
     assert cli(["audit", "verify-proof", str(path), "--public-key", stranger]).exit_code == 3
 
-    consistency = cli([*args, "audit", "consistency", "2"])
+    consistency = cli([*args, "audit", "consistency", "1"])
     assert consistency.exit_code == 0, consistency.stderr
     path.write_text(consistency.stdout)
     checked = cli(["audit", "verify-proof", str(path), "--public-key", key])

@@ -7,6 +7,7 @@ import json
 
 from conftest import CliRun, ProgramEnv
 from forewarn.domain import LeafKind
+from forewarn.program.audit import recorded_payload
 from forewarn.store.audit_repo import AuditRepository
 
 CASE = "FW-2021-0001"
@@ -36,7 +37,7 @@ def _create(cli: CliRun, env: ProgramEnv, case_id: str = CASE, *extra: str) -> N
 def _leaves(env: ProgramEnv, kind: LeafKind) -> list[dict[str, object]]:
     with env.open() as program, program.session() as session:
         return [
-            json.loads(leaf.payload)
+            recorded_payload(leaf)  # as the use case wrote it
             for leaf in AuditRepository(session).leaves()
             if leaf.kind is kind
         ]

@@ -245,6 +245,13 @@ def test_every_json_command_is_exercised(
     key = cli([*tour.args, "audit", "public-key"]).stdout.strip()
     proves = ("audit", "verify-proof")
     tour.run(proves, str(tmp_path / "proof.json"), "--public-key", key, args=[])
+    held = tmp_path / "held.json"
+    held.write_text(cli([*tour.args, "audit", "checkpoint"]).stdout)
+    grown = cli([*tour.args, "audit", "consistency", str(json.loads(held.read_text())["size"])])
+    (tmp_path / "grown.json").write_text(grown.stdout)
+    rollback = ("audit", "prove-rollback")
+    against = ("--against", str(tmp_path / "grown.json"), "--public-key", key)
+    assert tour.run(rollback, str(held), *against, args=[])["held_size"] > 0
 
     moved = tour.run(
         ("case", "reschedule"),
@@ -263,6 +270,7 @@ def test_every_json_command_is_exercised(
     fresh = ["--db", f"sqlite:///{tmp_path / 'fresh.db'}", "--key-file", str(tmp_path / "f.key")]
     tour.run(("init",), "--now", day(1), args=fresh)
     tour.run(("program", "import"), str(exported), args=fresh)
+    assert tour.run(("program", "migrate"), args=fresh)["genesis"] is None  # made with one
     other = ["--db", f"sqlite:///{tmp_path / 'other.db'}", "--key-file", str(tmp_path / "o.key")]
     tour.run(("init",), "--now", day(1), args=other)
     imported = tour.run(("case", "import"), csaf_files[0], "--now", day(20), args=other)

@@ -120,7 +120,7 @@ TEMPLATES = [
 def fuzz_program(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path]:
     folder = tmp_path_factory.mktemp("fuzz")
     settings_ = Settings(database_url=sqlite_url(folder / "f.db"), key_file=folder / "f.key")
-    init_program(settings_, now=datetime(2021, 1, 1, tzinfo=UTC), name="Fuzz")
+    init_program(settings_, now=datetime(2021, 1, 1, tzinfo=UTC), name="Fuzz", replay=True)
     args = ["--db", settings_.database_url, "--key-file", str(settings_.key_file)]
     runner = CliRunner()
     for setup in (
@@ -216,7 +216,7 @@ DURATIONS = st.one_of(
 def empty_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("empty")
     settings_ = Settings(database_url=sqlite_url(folder / "p.db"), key_file=folder / "p.key")
-    init_program(settings_, now=datetime(2021, 1, 1, tzinfo=UTC), name="Fuzz")
+    init_program(settings_, now=datetime(2021, 1, 1, tzinfo=UTC), name="Fuzz", replay=True)
     return folder
 
 

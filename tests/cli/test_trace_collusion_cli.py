@@ -38,7 +38,7 @@ def fixed_program(tmp_path: Path, sqlite_template: Path) -> ProgramEnv:
         secret=bytes(range(32)), signing_key=Ed25519PrivateKey.from_private_bytes(bytes(32))
     )
     keys.save(settings.key_file)
-    init_program(settings, now=T0, name="Collusion Program")
+    init_program(settings, now=T0, name="Collusion Program", replay=True)
     return ProgramEnv(dir=tmp_path, settings=settings, keys=ProgramKeys.load(settings.key_file))
 
 

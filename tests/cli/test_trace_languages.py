@@ -36,6 +36,7 @@ def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:
             identities[name] = pyrage.x25519.Identity.generate()
             partners.add_partner(
                 session,
+                program.keys,
                 name=name,
                 country="US",
                 tier="early-access",
@@ -44,6 +45,8 @@ def _release_copy(env, cli, out: Path, poc: Path) -> tuple[list[str], bytes]:
             )
         cases.create_case(
             session,
+            program.keys,
+            now=datetime(2021, 1, 2, tzinfo=UTC),
             case_id=CASE,
             title="Toy service probe",
             product="Larkspur Toy Service 1.0",

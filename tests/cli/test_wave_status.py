@@ -85,21 +85,25 @@ def test_status_chase_and_audit_log(program_env, cli, tmp_path) -> None:
 
     log = run("audit", "log", "--case", CASE, "--limit", "0")
     kinds = [e["kind"] for e in log["entries"]]
-    assert kinds == ["release"] * 3 + ["fetch", "fetch", "ack", "release-cancelled"]
-    assert [e["index"] for e in log["entries"]] == [0, 1, 2, 3, 4, 5, 7]
+    made = ["case-created"] + ["artifact"] * 3  # the case's own leaves come first
+    assert kinds == made + ["release"] * 3 + ["fetch", "fetch", "ack", "release-cancelled"]
+    b = log["entries"][4]["index"]  # the first release leaf, after genesis, partners and the case
+    assert [e["index"] for e in log["entries"]] == [
+        b + i for i in (-4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 7)
+    ]
     release_ids = {rows[n]["release_id"] for n in ("Early 0000", "Early 0001", "Early 0002")}
-    assert {e["release_id"] for e in log["entries"][:3]} == release_ids
+    assert {e["release_id"] for e in log["entries"][4:7]} == release_ids
     assert log["entries"][-1]["partner"] == "Standard 0000"  # a cancellation names only a release
-    assert rows["Early 0000"]["release_leaf"] in {0, 1, 2}
+    assert rows["Early 0000"]["release_leaf"] in {b, b + 1, b + 2}
 
     mine = run("audit", "log", "--partner", "Early 0000")
-    assert [e["kind"] for e in mine["entries"]] == ["release", "fetch", "ack"]
-    assert {e["release_id"] for e in mine["entries"]} == {rows["Early 0000"]["release_id"]}
+    assert [e["kind"] for e in mine["entries"]] == ["partner-added", "release", "fetch", "ack"]
+    assert {e["release_id"] for e in mine["entries"][1:]} == {rows["Early 0000"]["release_id"]}
     fetches = run("audit", "log", "--kind", "fetch", "--since", _iso(WAVE), "--limit", "1")
-    assert (len(fetches["entries"]), fetches["matched"], fetches["leaves"]) == (1, 2, 8)
-    assert fetches["entries"][0]["index"] == 4
+    assert (len(fetches["entries"]), fetches["matched"], fetches["leaves"]) == (1, 2, b + 8)
+    assert fetches["entries"][0]["index"] == b + 4
     assert run("audit", "log", "--since", _iso(WAVE + timedelta(days=2)))["matched"] == 2
     bad = cli([*args, "audit", "log", "--kind", "download"])
     assert bad.exit_code == 2 and "unknown entry kind" in bad.stderr
     shown = cli([*args, "audit", "log", "--partner", "Early 0000"])
-    assert "3 of 3 matching entries shown (8 in the log)" in shown.stdout
+    assert f"4 of 4 matching entries shown ({b + 8} in the log)" in shown.stdout

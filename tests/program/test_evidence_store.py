@@ -22,6 +22,8 @@ def _case(program_env) -> None:
     with program_env.open() as program, program.session() as session:
         cases.create_case(
             session,
+            program.keys,
+            now=NOW,
             case_id=CASE,
             title="Chain",
             product="Mail 2019",
@@ -97,6 +99,8 @@ def test_seal_then_read_is_the_identity(program_env, content: bytes) -> None:
         if not cases.list_cases(session):
             cases.create_case(
                 session,
+                program.keys,
+                now=NOW,
                 case_id=CASE,
                 title="Chain",
                 product="Mail 2019",

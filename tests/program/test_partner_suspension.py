@@ -28,7 +28,7 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
 ) -> None:
     populate(program_env)
     with program_env.open() as program, program.session() as session:
-        waves.sync_plan(session, CASE, PLANNED)
+        waves.sync_plan(session, program.keys, CASE, PLANNED)
         pending = [r.id for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)]
         assert pending
         ours = [
@@ -44,13 +44,19 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
         report = audit.verify_audit(session, program.keys.signing_key.public_key())
     assert states[ours[0]] is ReleaseState.CANCELLED
     assert all(states[r] is ReleaseState.PENDING for r in pending if r not in ours)
-    (suspension,) = [leaf for leaf in leaves if leaf.kind is LeafKind.SUSPENSION]
-    assert json.loads(suspension.payload) == {
+    kind = LeafKind.REMOVAL if action is partners.remove_partner else LeafKind.SUSPENSION
+    (suspension,) = [
+        leaf for leaf in leaves if leaf.kind in (LeafKind.SUSPENSION, LeafKind.REMOVAL)
+    ]
+    assert suspension.kind is kind  # a removal is logged as one, not as a suspension
+    assert audit.recorded_payload(suspension) == {
         "partner": "Early 0000",
         "status": partner.status.value,
         "reason": "NDA breach",
         "cancelled": ours,
     }
+    recorded = json.loads(suspension.payload)["state"]["partners"]["Early 0000"]
+    assert recorded["status"] == partner.status.value
     (cancelled,) = [leaf for leaf in leaves if leaf.kind is LeafKind.RELEASE_CANCELLED]
     assert cancelled.subject == ours[0]
     assert report.leaves == len(leaves)
@@ -61,7 +67,7 @@ def test_reinstating_cancels_nothing_and_logs_no_suspension(program_env: Program
     with program_env.open() as program, program.session() as session:
         partners.suspend_partner(session, program.keys, "Early 0001", reason="x", now=PLANNED)
         partners.reinstate_partner(session, program.keys, "Early 0001", reason="y", now=PLANNED)
-        waves.sync_plan(session, CASE, PLANNED)
+        waves.sync_plan(session, program.keys, CASE, PLANNED)
         planned = {
             r.partner for r in ReleaseRepository(session).for_case(CASE, ReleaseState.PENDING)
         }

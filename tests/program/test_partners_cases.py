@@ -17,9 +17,11 @@ from forewarn.program import artifacts, cases, partners, tiers, timeline
 CVSS31 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 
 
-def _add_case(session, case_id: str = "FW-2021-0001"):
+def _add_case(session, keys, case_id: str = "FW-2021-0001"):
     return cases.create_case(
         session,
+        keys,
+        now=T0,
         case_id=case_id,
         title="Mail server pre-auth request chain",
         product="Mail Server 2019",
@@ -35,6 +37,7 @@ def test_partner_lifecycle_keeps_history(program_env: ProgramEnv) -> None:
     with program_env.open() as program, program.session() as session:
         added = partners.add_partner(
             session,
+            program.keys,
             name="Northwind Labs",
             country="us",
             tier="early-access",
@@ -81,16 +84,20 @@ def test_bad_partners_are_refused(program_env: ProgramEnv, changes: dict, error:
     arguments = {"name": "Contoso", "country": "DE", "tier": "standard", **changes}
     with program_env.open() as program:
         with pytest.raises(error), program.session() as session:
-            partners.add_partner(session, now=T0, **arguments)
+            partners.add_partner(session, program.keys, now=T0, **arguments)
         with program.session() as session:
             assert partners.list_partners(session) == []
 
 
 def test_duplicate_partner_and_unknown_partner(program_env: ProgramEnv) -> None:
     with program_env.open() as program, program.session() as session:
-        partners.add_partner(session, name="Contoso", country="DE", tier="standard", now=T0)
+        partners.add_partner(
+            session, program.keys, name="Contoso", country="DE", tier="standard", now=T0
+        )
         with pytest.raises(ConflictError):
-            partners.add_partner(session, name="Contoso", country="FR", tier="standard", now=T0)
+            partners.add_partner(
+                session, program.keys, name="Contoso", country="FR", tier="standard", now=T0
+            )
         with pytest.raises(NotFoundError, match="unknown partner"):
             partners.suspend_partner(session, program.keys, "Fabrikam", reason="x", now=T0)
 
@@ -98,10 +105,10 @@ def test_duplicate_partner_and_unknown_partner(program_env: ProgramEnv) -> None:
 def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:
     poc = b"import socket\nprint('benign')\n"
     with program_env.open() as program, program.session() as session:
-        case = _add_case(session)
+        case = _add_case(session, program.keys)
         assert case.cvss is not None and case.cvss.base_score == 9.8
         with pytest.raises(ConflictError):
-            _add_case(session)
+            _add_case(session, program.keys)
         advisory = artifacts.add_artifact(
             session,
             program.keys,
@@ -109,6 +116,7 @@ def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:
             name="advisory.md",
             content=b"# A",
             kind=ArtifactKind.ADVISORY,
+            now=T0,
         )
         assert advisory.min_tier == "responder"
         artifacts.add_artifact(
@@ -119,6 +127,7 @@ def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:
             content=poc,
             kind=ArtifactKind.POC,
             min_tier="early-access",
+            now=T0,
         )
         with pytest.raises(ValidationError, match="does not receive"):
             artifacts.add_artifact(
@@ -129,6 +138,7 @@ def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:
                 content=poc,
                 kind=ArtifactKind.POC,
                 min_tier="standard",
+                now=T0,
             )
         timeline.add_event(
             session, case_id=case.id, at=parse_time_point("2021-02-27"), kind=EventKind.SCANNING
@@ -154,7 +164,7 @@ def test_cases_artifacts_and_events(program_env: ProgramEnv) -> None:
 
 def test_tampered_artifact_is_an_integrity_error(program_env: ProgramEnv) -> None:
     with program_env.open() as program, program.session() as session:
-        _add_case(session)
+        _add_case(session, program.keys)
         artifacts.add_artifact(
             session,
             program.keys,
@@ -162,6 +172,7 @@ def test_tampered_artifact_is_an_integrity_error(program_env: ProgramEnv) -> Non
             name="a.md",
             content=b"abc",
             kind=ArtifactKind.ADVISORY,
+            now=T0,
         )
         session.execute(text("UPDATE artifacts SET case_id = case_id, nonce = ciphertext"))
     with program_env.open() as program, program.session() as session:
@@ -189,7 +200,7 @@ def test_bad_cases_write_nothing(program_env: ProgramEnv, changes: dict, message
     }
     with program_env.open() as program:
         with pytest.raises(ValidationError, match=message), program.session() as session:
-            cases.create_case(session, **arguments)
+            cases.create_case(session, program.keys, now=T0, **arguments)
         with program.session() as session:
             assert cases.list_cases(session) == []
 
@@ -198,6 +209,8 @@ def test_tiers_are_fixed_once_partners_exist(program_env: ProgramEnv) -> None:
     with program_env.open() as program, program.session() as session:
         current = tiers.list_tiers(session)
         assert [t.name for t in current] == ["early-access", "standard", "responder"]
-        partners.add_partner(session, name="Contoso", country="DE", tier="standard", now=T0)
+        partners.add_partner(
+            session, program.keys, name="Contoso", country="DE", tier="standard", now=T0
+        )
         with pytest.raises(ConflictError):
             tiers.configure_tiers(session, current)

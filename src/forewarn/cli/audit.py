@@ -49,33 +49,62 @@ def verify(
                 f"no audit witness at {program.witness.path}",
                 hint="start one with `forewarn audit witness-start` (it trusts the log as it is)",
             )
-        report = audit.verify_audit(
-            session,
-            program.keys.signing_key.public_key(),
-            witness=program.witness if exists else None,
-        )
+        try:
+            report = audit.verify_audit(
+                session,
+                program.keys.signing_key.public_key(),
+                witness=program.witness if exists else None,
+                external=program.external,
+            )
+        except audit.StateMismatchError as exc:
+            _differences(ctx, exc.report, json_out)
+            raise
         if regenerate:
             for stored in ReleaseRepository(session).all_complete():
                 release.check_release(session, program.keys, stored.id)
 
     def render() -> None:
         common.say(
-            f"audit log OK: {report.leaves} leaves, {report.checkpoints} signed checkpoints, "
-            f"{report.releases} releases matched, root {report.root}"
+            f"audit log OK ({report.mode} program): {report.leaves} leaves, "
+            f"{report.checkpoints} signed checkpoints, {report.releases} releases matched, "
+            f"root {report.root}"
         )
-        if report.witness is not None:
-            w = report.witness
-            common.say(
-                f"witness OK: {w.checkpoints} checkpoints in {w.path}, up to {w.witnessed_size} "
-                f"of {w.log_size} leaves"
+        if report.genesis is None:
+            common.warn(
+                "no genesis leaf: the state is not compared with the log "
+                "(run `forewarn program migrate`)"
             )
         else:
+            common.say(f"state OK: the database matches the log from genesis leaf {report.genesis}")
+        for witnessed in (report.witness, *report.external):
+            if witnessed is not None:
+                common.say(
+                    f"witness OK: {witnessed.checkpoints} checkpoints in {witnessed.path}, up to "
+                    f"{witnessed.witnessed_size} of {witnessed.log_size} leaves"
+                )
+        if report.witness is None:
             common.warn(
                 "no audit witness: leaves removed from the log's end would not show "
                 "(`forewarn audit witness-start`)"
             )
+        if report.mode == "replay":
+            common.warn("this program is a replay of past history: its leaves say so")
+        for warning in report.warnings:
+            common.warn(warning)
 
     common.emit(ctx, report, render, json_flag=json_out)
+
+
+def _differences(ctx: typer.Context, report: object, json_out: bool) -> None:
+    """Before the error line: the differing rows, all of them (JSON on stdout with --json)."""
+    from forewarn.program.audit import AuditReport
+
+    assert isinstance(report, AuditReport)
+    if common.wants_json(ctx, json_out):
+        _print_json(report)
+        return
+    for difference in report.differences:
+        common.say(f"differs: {difference.describe()}")
 
 
 @app.command("witness-start")
@@ -156,3 +185,56 @@ def verify_proof(
         lambda: common.say(f"proof OK: {what}"),
         json_flag=json_out,
     )
+
+
+@app.command("checkpoint")
+def checkpoint(ctx: typer.Context) -> None:
+    """Print the log's newest signed checkpoint (JSON), as partners get it with bundles."""
+    from forewarn.errors import NotFoundError
+    from forewarn.program import audit
+    from forewarn.program.witness import checkpoint_json
+
+    with common.open_program(ctx) as program, program.session() as session:
+        latest = audit.latest_checkpoint(session)
+    if latest is None:
+        raise NotFoundError("the audit log is empty")
+    _print_json(checkpoint_json(latest))
+
+
+@app.command("prove-rollback")
+def prove_rollback(
+    ctx: typer.Context,
+    held: Annotated[
+        Path, typer.Argument(help="The checkpoint you hold (`bundle verify --save-checkpoint`).")
+    ],
+    against: Annotated[
+        Path,
+        typer.Option(
+            "--against",
+            help="The program's newer checkpoint or its `audit consistency N` proof (JSON).",
+        ),
+    ],
+    public_key: Annotated[str, typer.Option("--public-key", help="Program public key (hex).")],
+    json_out: common.JsonOption = False,
+) -> None:
+    """Check, offline, that the program's log still extends a checkpoint you hold.
+
+    Exit 0 when it does; exit 3 when the program signed a smaller log (a rollback) or another
+    log of the same size (a fork) — both signatures are the program's, so anyone can check.
+    """
+    from forewarn.program.bundles import load_public_key
+    from forewarn.program.rollback import check_rollback, read_checkpoint
+
+    documents = []
+    for path in (held, against):
+        try:
+            documents.append(decode_json(common.read_file(path)))
+        except ValueError:
+            raise IntegrityError(f"{path} is not JSON") from None
+    newer = documents[1]
+    if not isinstance(newer, dict):
+        raise IntegrityError(f"{against} is not a checkpoint or a consistency proof")
+    found = check_rollback(
+        read_checkpoint(documents[0], str(held)), newer, load_public_key(public_key)
+    )
+    common.emit(ctx, found, lambda: common.say(f"no rollback: {found.proves}"), json_flag=json_out)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from forewarn.cli import common
-from forewarn.encoding import encode
+from forewarn.encoding import dumps, encode
 from forewarn.errors import IntegrityError, ValidationError
 
 if TYPE_CHECKING:
@@ -96,6 +96,13 @@ def verify(
             help="Pin the signer's key if none is pinned for your identity yet.",
         ),
     ] = False,
+    save_checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-checkpoint",
+            help="Keep the audit checkpoint the bundle carries, for `audit prove-rollback`.",
+        ),
+    ] = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Check a bundle's encryption, signature by the pinned program key and every file hash;
@@ -106,6 +113,7 @@ def verify(
     from forewarn.program.amendments import is_amendment, named_amendment_key, verify_amendment
     from forewarn.program.bundles import load_public_key, named_program_key, unseal, verify_bundle
     from forewarn.program.known_keys import KnownProgramKeys
+    from forewarn.program.witness import checkpoint_json
 
     data = common.read_file(file)
     if not data.startswith(AGE_HEADER):
@@ -125,18 +133,28 @@ def verify(
         _render_amendment(ctx, verify_amendment(data, load_public_key(pinned)), how, json_out)
         return
     verified = verify_bundle(data, load_public_key(pinned))
+    carried = None if verified.checkpoint is None else checkpoint_json(verified.checkpoint)
+    if save_checkpoint is not None:
+        if carried is None:
+            raise ValidationError(f"{file} carries no audit checkpoint")
+        common.write_file(save_checkpoint, (dumps(carried) + "\n").encode(), private=False)
     result = {
         "release": verified.release,
         "public_key": verified.public_key,
         "pinned": how,
         "known_keys": str(known.path),
         "files": sorted(verified.contents),
+        "audit_checkpoint": carried,
     }
 
     def render() -> None:
         r = verified.release
         common.say(f"bundle OK: {r.case_id} for {r.partner}, release {r.id}")
         common.say(f"embargo ends {encode(r.embargo_end)}; signed by {verified.public_key}")
+        if verified.checkpoint is not None:
+            common.say(
+                f"carries the audit log's signed checkpoint of {verified.checkpoint.size} leaves"
+            )
         if how == "first-use":
             common.say(
                 f"key pinned on first use in {known.path}: compare {_short(pinned)}"

@@ -34,6 +34,7 @@ def create(
         str | None,
         typer.Option("--related", help="Id of the case this one follows from (e.g. a bypass)."),
     ] = None,
+    now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Open an embargoed case, linked to an earlier one with --related."""
@@ -44,6 +45,8 @@ def create(
     with common.open_program(ctx) as program, program.session() as session:
         case = cases.create_case(
             session,
+            program.keys,
+            now=common.now(now),
             case_id=case_id,
             title=title,
             product=product,
@@ -151,7 +154,7 @@ def add_artifact(
 ) -> None:
     """Add a file to a case, encrypted at rest; say what its marks buy at this program's size.
 
-    After a wave went out the addition is logged, and announced to partners by `mail send`."""
+    The addition is logged; after a wave went out it is announced to partners by `mail send`."""
     from forewarn.cli import capacity as wording
     from forewarn.encoding import encode
     from forewarn.program import artifacts

@@ -16,26 +16,36 @@ DEFAULT_NAME = "Pre-disclosure Partner Program"
 def init(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="Program name.")] = DEFAULT_NAME,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay",
+            help="A replay of past history: --now may go back, and every audit leaf says so.",
+        ),
+    ] = False,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Create a program: database schema, default tiers and a 0600 key file outside the DB."""
+    """Create a program: database schema, default tiers and a 0600 key file outside the DB.
+
+    A program is live (its audit log never goes back in time) unless made with --replay."""
     from forewarn.program.service import init_program
     from forewarn.store.database import display_url
 
     settings = common.settings(ctx)
-    result = init_program(settings, now=common.now(now), name=name)
+    result = init_program(settings, now=common.now(now), name=name, replay=replay)
     data = {
         "program": result.info.name,
         "database": display_url(settings.database_url),
         "key_file": str(settings.key_file),
         "key_created": result.key_created,
         "key_fingerprint": result.info.key_fingerprint,
+        "mode": "replay" if replay else "live",
     }
 
     def render() -> None:
         verb = "created" if result.key_created else "reused"
-        common.say(f"initialised {result.info.name!r} in {data['database']}")
+        common.say(f"initialised {result.info.name!r} ({data['mode']}) in {data['database']}")
         common.say(f"key file {verb}: {settings.key_file} (fingerprint {data['key_fingerprint']})")
         common.say("keep the key file safe: it cannot be recovered from the database")
 

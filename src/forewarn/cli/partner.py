@@ -76,6 +76,7 @@ def add(
     with common.open_program(ctx) as program, program.session() as session:
         partner = partners.add_partner(
             session,
+            program.keys,
             name=name,
             country=country,
             tier=tier,

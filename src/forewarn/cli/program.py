@@ -73,9 +73,19 @@ def export(
 
 
 @app.command("migrate")
-def migrate(ctx: typer.Context) -> None:
-    """Upgrade the database schema to what this forewarn needs."""
+def migrate(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
+    """Upgrade the database schema; a log without a genesis leaf gets one (and the witness
+    starts there)."""
     from forewarn.program.service import migrate_program
 
-    revision = migrate_program(common.settings(ctx))
-    common.say(f"database at schema revision {revision}")
+    result = migrate_program(common.settings(ctx), now=common.now(None))
+
+    def render() -> None:
+        common.say(f"database at schema revision {result.revision}")
+        if result.genesis is not None:
+            common.say(
+                f"audit log: genesis leaf {result.genesis} commits to the program's state now; "
+                "the witness starts there"
+            )
+
+    common.emit(ctx, result, render, json_flag=json_out)

@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 SCENARIO = "exchange-2021"
 """The default scenario: its folder under `forewarn/data/scenarios`."""
 
-OUTPUTS = ("forewarn.db", "forewarn.key", "report.html", "report.json")
+OUTPUTS = ("forewarn.db", "forewarn.key", "forewarn.witness", "report.html", "report.json")
 """Files a demo writes into its folder (replaced on every run), besides `evidence/`."""
 
 
@@ -165,7 +165,7 @@ def _fresh(out: Path) -> Settings:
 
 def _stage_program(settings: Settings, scenario: Path, script: AttackScript) -> Program:
     intake = parse_instant(script.intake_at)
-    init_program(settings, now=intake)
+    init_program(settings, now=intake, replay=True)
     program = open_program(settings)
     with program.session() as session:
         import_program(

@@ -21,7 +21,7 @@ class LeafKind(enum.StrEnum):
     ACK = "ack"
     """A partner acknowledged its bundle."""
     SUSPENSION = "suspension"
-    """A partner was suspended or removed."""
+    """A partner was suspended (before `removal` existed, also a removal)."""
     RESCHEDULE = "reschedule"
     """A case's planned patch date moved."""
     ACCUSATION = "accusation"
@@ -37,7 +37,8 @@ class LeafKind(enum.StrEnum):
     AMENDMENT = "amendment"
     """A signed embargo amendment was issued to a partner who had received the case."""
     ARTIFACT = "artifact"
-    """An artifact was added to a case after partners had received it."""
+    """An artifact was added to a case (before the genesis leaf: only after partners had
+    received it)."""
     QUERY = "query"
     """A partner read its case list or a case over the API."""
     API_TOKEN = "api-token"  # noqa: S105 (a leaf kind, not a secret)  # nosec B105
@@ -47,3 +48,17 @@ class LeafKind(enum.StrEnum):
     STAFF = "staff"
     """A staff account was added, disabled or had its MFA reset, or signed in or out of the
     portal (the account's name, never a password or a TOTP secret)."""
+    GENESIS = "genesis"
+    """Where the log starts recording state: the program's security-relevant state then, whole,
+    with its hash, and whether the program is live or a replay."""
+    PARTNER_ADDED = "partner-added"
+    """A partner joined the program."""
+    REINSTATEMENT = "reinstatement"
+    """A suspended partner was made active again."""
+    REMOVAL = "removal"
+    """A partner was removed for good."""
+    CASE_CREATED = "case-created"
+    """A case was opened (its planned patch date, its status)."""
+    PROGRAM_IMPORT = "program-import"
+    """A whole program file was loaded: the state it made (tiers, policy, partners, cases,
+    artifacts), whole."""

@@ -392,3 +392,6 @@ class InvestigationResult:
     warnings: tuple[str, ...] = ()
     """What a reader must not miss about the evidence: items dated only by file modification
     time (`DateBasis.MTIME`), in sentences."""
+    replay_program: bool = False
+    """The program is a replay of past history (`forewarn init --replay`, the demo), not live:
+    its log was written after the fact, which the report's header says."""

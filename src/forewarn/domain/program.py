@@ -19,3 +19,6 @@ class ProgramInfo:
     """When `forewarn init` ran (UTC)."""
     rules: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     """Release policy rules as written in the program file, kept verbatim for `program.policy`."""
+    replay: bool = False
+    """A replay of past history (`forewarn init --replay`, the demo, scenarios): its leaves may
+    go back in time and each says it is a replay; a live program's leaves never go back."""

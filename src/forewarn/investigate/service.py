@@ -28,7 +28,7 @@ from forewarn.domain.investigation import (
 from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.custody import gather
 from forewarn.investigate.engine import investigate
-from forewarn.program.audit import append_audit
+from forewarn.program.audit import append_audit, is_replay
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
@@ -120,6 +120,7 @@ def run_investigation(
         acknowledgements=tuple(a for a in acknowledgements_of(session, case_id) if a.at <= as_of),
         epsilon=marking.epsilon if marking is not None else None,
         warnings=gathered.warnings,
+        replay_program=is_replay(session),
     )
     if record:
         _record(session, keys, result)

@@ -15,7 +15,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Artifact, ArtifactKind, LeafKind, ReleaseState, Tier
+from forewarn.domain import Artifact, ArtifactKind, LeafKind, Tier
 from forewarn.domain.validation import validate_artifact_name
 from forewarn.errors import ConflictError, IntegrityError, NotFoundError, ValidationError
 from forewarn.program.audit import append_audit
@@ -24,7 +24,6 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.rule_files import check_rule_file
 from forewarn.program.tiers import get_tier, list_tiers
 from forewarn.store import CaseRepository, SealedContent
-from forewarn.store.release_repo import ReleaseRepository
 
 ENCRYPTION_PURPOSE = "artifact-encryption"
 """HKDF purpose of the key that seals artifacts at rest."""
@@ -77,13 +76,13 @@ def add_artifact(
     content: bytes,
     kind: ArtifactKind,
     min_tier: str | None = None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Artifact:
     """Add a file to a case, sealed at rest; `min_tier` defaults to the lowest tier allowed.
 
-    Once partners hold the case (a release was delivered), the addition changes what exists
-    against what they received: it is then an `artifact` audit leaf at `now` (required then),
-    which `mail send` announces to them without naming or quoting the artifact.
+    Every addition is an `artifact` audit leaf at `now` (what partners get is decided by it);
+    once partners hold the case (a release was delivered), `mail send` announces it to them
+    without naming or quoting the artifact.
     """
     get_case(session, case_id)
     validate_artifact_name(name)
@@ -109,16 +108,9 @@ def add_artifact(
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
     )
-    delivered = ReleaseRepository(session).for_case(case_id, ReleaseState.COMPLETE)
-    if delivered and now is None:
-        raise ValidationError(
-            f"case {case_id} has been released: adding an artifact is recorded at a time",
-            hint="pass --now (or let the clock give it)",
-        )
     stored = repo.add_artifact(artifact, seal(keys, case_id, name, content))
-    if delivered and now is not None:
-        payload = {"case": case_id, "name": name, "kind": kind.value, "sha256": artifact.sha256}
-        append_audit(session, LeafKind.ARTIFACT, payload, now, keys=keys, subject=case_id)
+    payload = {"case": case_id, "name": name, "kind": kind.value, "sha256": artifact.sha256}
+    append_audit(session, LeafKind.ARTIFACT, payload, now, keys=keys, subject=case_id)
     return stored
 
 

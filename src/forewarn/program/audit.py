@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import logging
 from collections import Counter
@@ -24,6 +25,13 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind
 from forewarn.errors import IntegrityError, NotFoundError, ValidationError
+from forewarn.program.audit_state import (
+    STATE_FIELD,
+    StateDifference,
+    check_state,
+    recorded_state,
+    state_sha256,
+)
 from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.merkle import (
@@ -39,8 +47,10 @@ from forewarn.program.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport
+from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport, check_witnessed
+from forewarn.program.witness_external import DirectoryWitness, ExternalWitness
 from forewarn.store.audit_repo import AuditRepository, StoredCheckpoint, StoredLeaf
+from forewarn.store.program_repo import ProgramRepository
 from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
@@ -50,6 +60,16 @@ PROOF_FORMAT = "forewarn-audit-proof/1"
 
 CONSISTENCY_FORMAT = "forewarn-audit-consistency/1"
 """Format tag of consistency proof documents."""
+
+REPLAY_KEY = "forewarn.audit.replay"
+"""`Session.info` key caching whether the program is a replay (`Program.session` sets it)."""
+
+REPLAY_FIELD = "replay"
+"""Payload field every leaf of a replay program carries (`true`); a live program's leaves
+have none."""
+
+ENVELOPE_FIELDS = (REPLAY_FIELD, STATE_FIELD)
+"""Payload fields `append_audit_many` adds to what a use case recorded."""
 
 
 def stamp(at: datetime) -> str:
@@ -93,9 +113,21 @@ def append_audit(
 def append_audit_many(
     session: Session, entries: Sequence[AuditEntry], now: datetime, *, keys: ProgramKeys
 ) -> list[StoredLeaf]:
-    """Append several leaves under one signed checkpoint (O(log n) each, whatever the size)."""
+    """Append several leaves under one signed checkpoint (O(log n) each, whatever the size).
+
+    Each payload gets the state its leaf changed (`audit_state.recorded_state`) and, in a replay
+    program, `"replay": true`. A live program refuses a `now` before its last leaf: its log is
+    in time order, and nobody dates an entry in the past.
+    """
     repo = AuditRepository(session)
     head = repo.head()
+    replay = is_replay(session)
+    if head is not None and not replay and entries and now < head.at:
+        raise ValidationError(
+            f"{stamp(now)} is before the audit log's last entry ({stamp(head.at)}): this program "
+            "is live and records history in time order",
+            hint="drop --now, or replay history in a program made with `forewarn init --replay`",
+        )
     size = 0 if head is None else head.size
     frontier = [] if head is None else [bytes.fromhex(h) for h in head.frontier]
     leaves: list[StoredLeaf] = []
@@ -104,7 +136,7 @@ def append_audit_many(
             kind = LeafKind(entry.kind)
         except ValueError:
             raise ValidationError(f"unknown audit leaf kind {entry.kind!r}") from None
-        payload = canonical_json(entry.payload).decode()
+        payload = canonical_json(_enveloped(session, kind, entry, replay)).decode()
         hashed = leaf_hash(leaf_data(size, kind, now, entry.subject, payload))
         leaf = StoredLeaf(size, kind, now, entry.subject, payload, hashed.hex())
         repo.add_leaf(leaf)
@@ -121,6 +153,58 @@ def append_audit_many(
             )
         )
     return leaves
+
+
+def is_replay(session: Session) -> bool:
+    """Whether the program is a replay (cached on the session)."""
+    replay = session.info.get(REPLAY_KEY)
+    if replay is None:
+        replay = session.info[REPLAY_KEY] = ProgramRepository(session).is_replay()
+    return bool(replay)
+
+
+def _enveloped(
+    session: Session, kind: LeafKind, entry: AuditEntry, replay: bool
+) -> Mapping[str, Any]:
+    state = recorded_state(session, kind, entry.subject, entry.payload)
+    if state is None and not replay:
+        return entry.payload
+    payload = dict(entry.payload)
+    if state is not None:
+        payload[STATE_FIELD] = state
+    if replay:
+        payload[REPLAY_FIELD] = True
+    return payload
+
+
+def recorded_payload(leaf: StoredLeaf) -> dict[str, Any]:
+    """A leaf's payload as its use case wrote it, without the fields the log adds."""
+    payload: dict[str, Any] = json.loads(leaf.payload)
+    for name in ENVELOPE_FIELDS:
+        payload.pop(name, None)
+    return payload
+
+
+def append_genesis(
+    session: Session, keys: ProgramKeys, now: datetime, *, reason: str
+) -> StoredLeaf:
+    """The leaf where the log starts recording state: the whole security-relevant state, its
+    hash, and whether the program is live or a replay. Once per program."""
+    if AuditRepository(session).find(LeafKind.GENESIS, "") is not None:
+        raise ValidationError("the audit log has its genesis leaf already")
+    state = recorded_state(session, LeafKind.GENESIS, "", {})
+    assert state is not None
+    payload = {
+        "reason": reason,
+        "mode": "replay" if is_replay(session) else "live",
+        "state_sha256": state_sha256(state),
+    }
+    return append_audit(session, LeafKind.GENESIS, payload, now, keys=keys)
+
+
+def has_genesis(session: Session) -> bool:
+    """Whether the log records state (a program made or migrated by this forewarn)."""
+    return AuditRepository(session).find(LeafKind.GENESIS, "") is not None
 
 
 def _extend(frontier: list[bytes], size: int, leaf: bytes) -> list[bytes]:
@@ -155,6 +239,31 @@ class AuditReport:
     """Completed releases matched to their leaves."""
     witness: WitnessReport | None = None
     """The check against the witness outside the database, when one was made."""
+    mode: str = "live"
+    """`live` or `replay` (a replay's leaves may go back in time and each says so)."""
+    genesis: int | None = None
+    """Index of the genesis leaf, where the log starts recording state."""
+    warnings: tuple[str, ...] = ()
+    """What holds but deserves a look: leaves out of time order from before the genesis leaf."""
+    differences: tuple[StateDifference, ...] = ()
+    """Rows whose security-relevant state differs from what the log recorded (a failure)."""
+    external: tuple[WitnessReport, ...] = ()
+    """The checks against external witnesses that can be read back (a witness folder)."""
+
+
+class StateMismatchError(IntegrityError):
+    """The log verifies, but rows that decide who gets what differ from what it recorded."""
+
+    def __init__(self, report: AuditReport) -> None:
+        count = len(report.differences)
+        first = report.differences[0].describe()
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        super().__init__(
+            f"audit log: {count} database row(s) differ from the state the log recorded: "
+            f"{first}{more}",
+            hint="they were changed behind the log's back; `audit verify --json` lists them",
+        )
+        self.report = report
 
 
 def _tree(session: Session) -> tuple[list[StoredLeaf], MerkleTree]:
@@ -175,11 +284,18 @@ def _tree(session: Session) -> tuple[list[StoredLeaf], MerkleTree]:
 
 
 def verify_audit(
-    session: Session, public_key: Ed25519PublicKey, *, witness: WitnessFile | None = None
+    session: Session,
+    public_key: Ed25519PublicKey,
+    *,
+    witness: WitnessFile | None = None,
+    external: Sequence[ExternalWitness] = (),
 ) -> AuditReport:
     """Recompute the whole log; raise `IntegrityError` on the first thing that does not hold.
 
-    With `witness`, also check that the log still holds every state the witness saw.
+    With `witness`, also check that the log still holds every state the witness saw (and every
+    external witness that can be read back, such as a witness folder, in `external`). Then the
+    state the log recorded is folded from its genesis leaf and compared with the database: any
+    difference raises `StateMismatchError`, which carries the report listing them all.
     """
     leaves, tree = _tree(session)
     checkpoints = AuditRepository(session).checkpoints()
@@ -203,9 +319,60 @@ def verify_audit(
             f"audit log: leaves {signed} to {tree.size - 1} are covered by no signed checkpoint",
             hint="rows were inserted",
         )
-    releases = _cross_check(session, leaves)
     witnessed = None if witness is None else witness.check(tree, public_key)
-    return AuditReport(len(leaves), len(checkpoints), tree.root().hex(), releases, witnessed)
+    others = tuple(
+        check_witnessed(other.read(), other.name, tree, public_key)
+        for other in external
+        if isinstance(other, DirectoryWitness)
+    )
+    genesis, mode = _genesis(leaves)
+    warnings = _time_order(leaves, genesis)
+    releases = _cross_check(session, leaves)
+    report = AuditReport(
+        len(leaves),
+        len(checkpoints),
+        tree.root().hex(),
+        releases,
+        witnessed,
+        mode,
+        genesis,
+        tuple(warnings),
+        tuple(check_state(session, leaves)),
+        others,
+    )
+    if report.differences:
+        raise StateMismatchError(report)
+    return report
+
+
+def _genesis(leaves: Sequence[StoredLeaf]) -> tuple[int | None, str]:
+    """The genesis leaf's index and the mode it declares, its state checked against its hash."""
+    for leaf in leaves:
+        if leaf.kind is LeafKind.GENESIS:
+            payload = json.loads(leaf.payload)
+            if state_sha256(payload.get(STATE_FIELD)) != payload.get("state_sha256"):
+                raise IntegrityError("audit log: the genesis leaf's state does not match its hash")
+            return leaf.index, str(payload.get("mode", "live"))
+    return None, "live"
+
+
+def _time_order(leaves: Sequence[StoredLeaf], genesis: int | None) -> list[str]:
+    """Leaves dated before the one they follow: warnings before the genesis leaf (logged before
+    time order was kept) and in a replay program's leaves; a failure in a live program's."""
+    warnings: list[str] = []
+    for before, leaf in itertools.pairwise(leaves):
+        if leaf.at >= before.at:
+            continue
+        what = (
+            f"leaf {leaf.index} ({leaf.kind}) is dated {stamp(leaf.at)}, before leaf {before.index}"
+        )
+        if genesis is None or leaf.index < genesis:
+            warnings.append(f"{what} (logged before time order was kept)")
+        elif not json.loads(leaf.payload).get(REPLAY_FIELD):
+            raise IntegrityError(
+                f"audit log: {what}, in a live program", hint="a live program never goes back"
+            )
+    return warnings
 
 
 def start_witness(session: Session, public_key: Ed25519PublicKey, witness: WitnessFile) -> int:
@@ -235,7 +402,9 @@ def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
         if leaf is None:
             raise IntegrityError(f"release {release.id} is in the database but not in the log")
         manifest_sha256, bundle_sha256 = repo.hashes(release.id)
-        recorded = json.loads(leaf.payload)
+        recorded = recorded_payload(leaf)
+        recorded.pop("sealed_sha256", None)  # the sealed copy changes on re-sealing: see the state
+        recorded.pop("checkpoint_size", None)  # which checkpoint the bundle carries
         actual = release_payload(release.as_release(), release.tier, manifest_sha256, bundle_sha256)
         if recorded != json.loads(canonical_json(actual)):
             raise IntegrityError(f"release {release.id} differs from what the log recorded")
@@ -254,10 +423,14 @@ def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
 
 
 def release_payload(
-    release: Any, tier: str, manifest_sha256: str | None, bundle_sha256: str | None
+    release: Any,
+    tier: str,
+    manifest_sha256: str | None,
+    bundle_sha256: str | None,
+    sealed_sha256: str | None = None,
 ) -> dict[str, Any]:
-    """The details a release leaf records."""
-    return {
+    """The details a release leaf records (`sealed_sha256`: the encrypted copy handed over)."""
+    payload = {
         "release_id": release.id,
         "case": release.case_id,
         "partner": release.partner,
@@ -271,6 +444,23 @@ def release_payload(
         "manifest_sha256": manifest_sha256,
         "bundle_sha256": bundle_sha256,
     }
+    if sealed_sha256 is not None:
+        payload["sealed_sha256"] = sealed_sha256
+    return payload
+
+
+def latest_checkpoint(session: Session) -> Checkpoint | None:
+    """The newest signed checkpoint, as partners receive it with bundles and in the portal."""
+    head = AuditRepository(session).head()
+    return None if head is None else _checkpoint(head)
+
+
+def checkpoint_of_size(session: Session, size: int) -> Checkpoint:
+    """The signed checkpoint of `size` leaves, or `NotFoundError`."""
+    stored = AuditRepository(session).checkpoint(size)
+    if stored is None:
+        raise NotFoundError(f"no signed checkpoint of {size} leaves")
+    return _checkpoint(stored)
 
 
 def _checkpoint(stored: StoredCheckpoint) -> Checkpoint:

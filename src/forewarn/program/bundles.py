@@ -4,7 +4,9 @@ Inside (a plain POSIX tar, so `tar -t` lists it):
 
 ```
 manifest.json        case, release id, partner, available_at, embargo_end, program public key,
-                     per artifact its path, kind, size and SHA-256 (the manifest binds the files)
+                     per artifact its path, kind, size and SHA-256 (the manifest binds the files),
+                     and the audit log's latest signed checkpoint (`audit_checkpoint`), so the
+                     partner holds a signed log size the program can never go back below
 manifest.json.sig    base64 Ed25519 signature over the context line + the canonical manifest
 artifacts/NAME       the partner's marked copy of each artifact
 ```
@@ -36,6 +38,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from forewarn.domain import Release, ReleasedArtifact
 from forewarn.encoding import decode_json
 from forewarn.errors import IntegrityError, ReleaseError
+from forewarn.program.merkle import Checkpoint, verify_checkpoint
+from forewarn.program.witness import checkpoint_from_json, checkpoint_json
 
 BUNDLE_FORMAT = "forewarn-bundle/1"
 """Format tag written in every manifest."""
@@ -74,7 +78,12 @@ def _stamp(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 
 
-def manifest_of(release: Release, sizes: Mapping[str, int], public_key: Ed25519PublicKey) -> bytes:
+def manifest_of(
+    release: Release,
+    sizes: Mapping[str, int],
+    public_key: Ed25519PublicKey,
+    checkpoint: Checkpoint | None = None,
+) -> bytes:
     """The canonical manifest bytes of `release` (sorted keys, no spaces, UTF-8)."""
     document: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
@@ -95,6 +104,8 @@ def manifest_of(release: Release, sizes: Mapping[str, int], public_key: Ed25519P
             for a in sorted(release.artifacts, key=lambda a: a.name)
         ],
     }
+    if checkpoint is not None:
+        document["audit_checkpoint"] = checkpoint_json(checkpoint)
     return canonical_json(document)
 
 
@@ -104,9 +115,13 @@ def canonical_json(document: Mapping[str, Any]) -> bytes:
 
 
 def build_bundle(
-    release: Release, contents: Mapping[str, bytes], signing_key: Ed25519PrivateKey
+    release: Release,
+    contents: Mapping[str, bytes],
+    signing_key: Ed25519PrivateKey,
+    checkpoint: Checkpoint | None = None,
 ) -> bytes:
-    """The signed, deterministic tar for `release`; `contents` maps artifact name → marked copy."""
+    """The signed, deterministic tar for `release`; `contents` maps artifact name → marked copy;
+    `checkpoint` is the audit log's latest signed checkpoint, carried inside the manifest."""
     names = {a.name for a in release.artifacts}
     if names != set(contents):
         raise ReleaseError(f"release {release.id}: contents do not match the artifacts listed")
@@ -116,7 +131,7 @@ def build_bundle(
         if hashlib.sha256(contents[artifact.name]).hexdigest() != artifact.sha256:
             raise ReleaseError(f"release {release.id}: {artifact.name} does not match its hash")
     manifest = manifest_of(
-        release, {n: len(c) for n, c in contents.items()}, signing_key.public_key()
+        release, {n: len(c) for n, c in contents.items()}, signing_key.public_key(), checkpoint
     )
     signature = base64.b64encode(signing_key.sign(SIGNATURE_CONTEXT + manifest)) + b"\n"
     mtime = int(release.available_at.timestamp())
@@ -160,6 +175,8 @@ class VerifiedBundle:
     """Hex Ed25519 key that signed the manifest."""
     contents: dict[str, bytes]
     """Artifact name → the partner's marked copy."""
+    checkpoint: Checkpoint | None = None
+    """The audit log's signed checkpoint the bundle carries (checked against the same key)."""
 
 
 def _read_members(bundle: bytes) -> dict[str, bytes]:
@@ -235,7 +252,14 @@ def verify_bundle(bundle: bytes, public_key: Ed25519PublicKey) -> VerifiedBundle
         if hashlib.sha256(data).hexdigest() != artifact.sha256:
             raise IntegrityError(f"{artifact.name}: SHA-256 differs from the manifest")
         contents[artifact.name] = data
-    return VerifiedBundle(release, public_key_hex(public_key), contents)
+    checkpoint = None
+    if "audit_checkpoint" in document:
+        try:
+            checkpoint = checkpoint_from_json(document["audit_checkpoint"])
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            raise IntegrityError("the bundle's audit checkpoint is malformed") from None
+        verify_checkpoint(checkpoint, public_key)
+    return VerifiedBundle(release, public_key_hex(public_key), contents, checkpoint)
 
 
 def _release_from(document: Mapping[str, Any]) -> tuple[Release, dict[str, int]]:

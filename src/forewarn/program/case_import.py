@@ -89,6 +89,8 @@ def import_case(
             )
         case = create_case(
             session,
+            keys,
+            now=now,
             case_id=chosen,
             title=title,
             product=product,

@@ -31,7 +31,9 @@ def actual_day(case: Case) -> date | None:
 
 def create_case(
     session: Session,
+    keys: ProgramKeys,
     *,
+    now: datetime,
     case_id: str,
     title: str,
     product: str,
@@ -44,7 +46,8 @@ def create_case(
     status: CaseStatus = CaseStatus.EMBARGOED,
     related: str | None = None,
 ) -> Case:
-    """Open a case after checking its id, CVE ids, CVSS vector, dates and related case."""
+    """Open a case after checking its id, CVE ids, CVSS vector, dates and related case; logged
+    (its planned patch date decides when partners get it)."""
     validate_case_dates(
         reported, patch_planned, None if patch_actual is None else patch_actual.start.date()
     )
@@ -68,7 +71,14 @@ def create_case(
         if case.related == case.id:
             raise ValidationError(f"case {case.id!r} cannot be related to itself")
         get_case(session, case.related)
-    return repo.add(case)
+    created = repo.add(case)
+    payload = {
+        "case": created.id,
+        "patch_planned": created.patch_planned.isoformat(),
+        "status": created.status.value,
+    }
+    append_audit(session, LeafKind.CASE_CREATED, payload, now, keys=keys, subject=created.id)
+    return created
 
 
 def get_case(session: Session, case_id: str) -> Case:

@@ -22,6 +22,7 @@ from forewarn.marks.engine import MarkedCopy
 from forewarn.program.audit import AuditEntry, release_payload
 from forewarn.program.bundles import build_bundle, manifest_of
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.merkle import Checkpoint
 from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
 
@@ -40,6 +41,8 @@ class Assembled:
     """SHA-256 of the canonical manifest."""
     bundle_sha256: str
     """SHA-256 of `bundle`."""
+    checkpoint: Checkpoint | None = None
+    """The audit checkpoint the bundle carries (its size goes into the release leaf)."""
 
 
 def assemble(
@@ -47,8 +50,10 @@ def assemble(
     pending: StoredRelease,
     originals: dict[str, Artifact],
     marked: dict[str, MarkedCopy],
+    checkpoint: Checkpoint | None = None,
 ) -> Assembled:
-    """The signed bundle of a pending release from its marked copies (`marked_copies`)."""
+    """The signed bundle of a pending release from its marked copies (`marked_copies`),
+    carrying the audit log's latest signed `checkpoint`."""
     items = tuple(
         ItemRecord(
             name,
@@ -69,11 +74,16 @@ def assemble(
         tuple(ReleasedArtifact(i.name, i.kind, i.sha256) for i in items),
     )
     contents = {name: copy.content for name, copy in marked.items()}
-    bundle = build_bundle(release, contents, keys.signing_key)
+    bundle = build_bundle(release, contents, keys.signing_key, checkpoint)
     sizes = {name: len(data) for name, data in contents.items()}
-    manifest_sha = hashlib.sha256(manifest_of(release, sizes, keys.signing_key.public_key()))
+    manifest = manifest_of(release, sizes, keys.signing_key.public_key(), checkpoint)
     return Assembled(
-        release, items, bundle, manifest_sha.hexdigest(), hashlib.sha256(bundle).hexdigest()
+        release,
+        items,
+        bundle,
+        hashlib.sha256(manifest).hexdigest(),
+        hashlib.sha256(bundle).hexdigest(),
+        checkpoint,
     )
 
 
@@ -88,14 +98,16 @@ def record_delivery(
     bundle_sha256: str,
     params: MarkingParams,
     now: datetime,
+    checkpoint_size: int | None = None,
 ) -> AuditEntry | None:
     """Make a pending release delivered (fetchable) in the caller's transaction; the `release`
     leaf to append with it, or `None` when another run delivered it first."""
+    sealed_sha256 = hashlib.sha256(sealed).hexdigest()
     if not ReleaseRepository(session).complete(
         pending.id,
         items=items,
         sealed=sealed,
-        sealed_sha256=hashlib.sha256(sealed).hexdigest(),
+        sealed_sha256=sealed_sha256,
         manifest_sha256=manifest_sha256,
         bundle_sha256=bundle_sha256,
         now=now,
@@ -106,5 +118,7 @@ def record_delivery(
             f"case {pending.case_id} was marked differently by another release run meanwhile",
             hint="run `forewarn wave release` again: it marks with the stored parameters",
         )
-    payload = release_payload(release, pending.tier, manifest_sha256, bundle_sha256)
+    payload = release_payload(release, pending.tier, manifest_sha256, bundle_sha256, sealed_sha256)
+    if checkpoint_size is not None:
+        payload["checkpoint_size"] = checkpoint_size
     return AuditEntry(LeafKind.RELEASE, payload, subject=pending.id)

@@ -26,7 +26,7 @@ from forewarn.domain.validation import format_time_point, require_name
 from forewarn.errors import ConflictError, IntegrityError, NotFoundError, ValidationError
 from forewarn.program.artifact_files import Confinement, read_confined
 from forewarn.program.artifacts import seal, unseal
-from forewarn.program.audit import AuditEntry, append_audit_many
+from forewarn.program.audit import AuditEntry, append_audit_many, recorded_payload
 from forewarn.program.bundles import canonical_json
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
@@ -213,7 +213,7 @@ def check_custody(session: Session, leaves: Sequence[StoredLeaf]) -> int:
     logged: dict[tuple[str, str], dict[str, Any]] = {}
     for leaf in leaves:
         if leaf.kind is LeafKind.EVIDENCE:
-            payload = json.loads(leaf.payload)
+            payload = recorded_payload(leaf)
             logged[(str(payload.get("case")), str(payload.get("evidence")))] = payload
     items = EvidenceRepository(session).items()
     for item in items:

@@ -29,7 +29,12 @@ from forewarn.domain.validation import parse_date, require_name
 from forewarn.errors import Error, ValidationError
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partner_edit import PartnerEdit, apply_edit, plan_edit
-from forewarn.program.partners import JOINED_REASON, save_partner, validate_partner
+from forewarn.program.partners import (
+    JOINED_REASON,
+    log_partner_added,
+    save_partner,
+    validate_partner,
+)
 from forewarn.store import PartnerRepository
 
 COLUMNS = ("name", "country", "tier", "emails", "age_recipient", "nda_date", "nda_expires")
@@ -191,7 +196,7 @@ def import_partners(
     if apply:
         for partner, changes, new in work:
             if new:
-                save_partner(session, partner)
+                log_partner_added(session, keys, save_partner(session, partner), now)
             else:
                 apply_edit(session, keys, partner, changes, reason=reason, now=now)
     return ImportReport(apply, tuple(report))

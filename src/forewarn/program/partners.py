@@ -107,6 +107,7 @@ def _refuse_lookalike(name: str, existing: Sequence[str]) -> None:
 
 def add_partner(
     session: Session,
+    keys: ProgramKeys,
     *,
     name: str,
     country: str,
@@ -129,7 +130,15 @@ def add_partner(
         nda_expires=nda_expires,
         history=(StatusChange(at=now, status=PartnerStatus.ACTIVE, reason=JOINED_REASON),),
     )
-    return save_partner(session, partner)
+    saved = save_partner(session, partner)
+    log_partner_added(session, keys, saved, now)
+    return saved
+
+
+def log_partner_added(session: Session, keys: ProgramKeys, partner: Partner, now: datetime) -> None:
+    """The `partner-added` leaf (its state — tier, key, status — is added by the log)."""
+    payload = {"partner": partner.name, "tier": partner.tier, "country": partner.country}
+    append_audit(session, LeafKind.PARTNER_ADDED, payload, now, keys=keys, subject=partner.name)
 
 
 def get_partner(session: Session, name: str) -> Partner:
@@ -178,9 +187,10 @@ def _cancel_pending(
         for r in repo.for_partner(partner_id, ReleaseState.PENDING)
         if repo.cancel(r.id, reason=f"partner {status}: {reason}", now=now)
     ]
+    kind = LeafKind.REMOVAL if partner.status is PartnerStatus.REMOVED else LeafKind.SUSPENSION
     append_audit(
         session,
-        LeafKind.SUSPENSION,
+        kind,
         {"partner": partner.name, "status": status, "reason": reason, "cancelled": cancelled},
         now,
         keys=keys,
@@ -222,12 +232,11 @@ def suspend_partner(
 def reinstate_partner(
     session: Session, keys: ProgramKeys, name: str, *, reason: str, now: datetime
 ) -> Partner:
-    """Make a suspended partner active again (its next waves are planned as usual).
-
-    `keys` is taken so that every status action has one signature; reinstating logs no leaf.
-    """
-    del keys
-    return change_status(session, name, PartnerStatus.ACTIVE, reason=reason, now=now)
+    """Make a suspended partner active again (its next waves are planned as usual), logged."""
+    partner = change_status(session, name, PartnerStatus.ACTIVE, reason=reason, now=now)
+    payload = {"partner": partner.name, "status": partner.status.value, "reason": reason}
+    append_audit(session, LeafKind.REINSTATEMENT, payload, now, keys=keys, subject=partner.name)
+    return partner
 
 
 def remove_partner(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import (
     ArtifactKind,
+    LeafKind,
     Partner,
     PartnerChange,
     PartnerStatus,
@@ -35,6 +36,7 @@ from forewarn.domain.validation import (
 from forewarn.errors import ValidationError
 from forewarn.program import artifacts, cases, partners, tiers, timeline
 from forewarn.program.artifact_files import read_confined
+from forewarn.program.audit import append_audit
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.owner_only import make_owner_folder, write_owner_only
 from forewarn.program.partners import JOINED_REASON
@@ -143,8 +145,11 @@ def import_program(
             ),
         )
     for case in _related_first(document.cases):
-        _import_case(session, keys, case, contents)
-    return _summary(document)
+        _import_case(session, keys, case, contents, now)
+    summary = _summary(document)
+    payload = {"file": path.name, "partners": summary.partners, "cases": summary.cases}
+    append_audit(session, LeafKind.PROGRAM_IMPORT, payload, now, keys=keys)
+    return summary
 
 
 def _related_first(entries: Sequence[CaseEntry]) -> list[CaseEntry]:
@@ -167,10 +172,16 @@ def _related_first(entries: Sequence[CaseEntry]) -> list[CaseEntry]:
 
 
 def _import_case(
-    session: Session, keys: ProgramKeys, case: CaseEntry, contents: Mapping[tuple[str, str], bytes]
+    session: Session,
+    keys: ProgramKeys,
+    case: CaseEntry,
+    contents: Mapping[tuple[str, str], bytes],
+    now: datetime,
 ) -> None:
     cases.create_case(
         session,
+        keys,
+        now=now,
         case_id=case.id,
         title=case.title,
         product=case.product,
@@ -192,6 +203,7 @@ def _import_case(
             content=contents[(case.id, item.name)],
             kind=item.kind,
             min_tier=item.min_tier,
+            now=now,
         )
     for event in case.events:
         timeline.add_event(

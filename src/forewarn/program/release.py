@@ -11,6 +11,7 @@ Marking (the costly part) runs in a process pool for large waves, outside any tr
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -41,14 +42,22 @@ from forewarn.errors import (
 from forewarn.marks.engine import MarkedCopy, Marker
 from forewarn.marks.schemes import new_params
 from forewarn.program.artifacts import list_artifacts, read_artifact
-from forewarn.program.audit import AuditEntry, append_audit, append_audit_many
+from forewarn.program.audit import (
+    AuditEntry,
+    append_audit,
+    append_audit_many,
+    checkpoint_of_size,
+    latest_checkpoint,
+)
 from forewarn.program.bundles import build_bundle, seal
 from forewarn.program.cases import get_case
 from forewarn.program.delivery import assemble, record_delivery
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.merkle import Checkpoint
 from forewarn.program.partners import get_partner
 from forewarn.program.waves import LeftOut, left_out, sync_plan
 from forewarn.store import PartnerRepository
+from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 
@@ -160,7 +169,7 @@ def release_due(
         case = get_case(session, case_id)
         if case.status is CaseStatus.PUBLISHED:
             raise ReleaseError(f"case {case_id} is published; there is nothing to pre-release")
-        plan = sync_plan(session, case_id, now)
+        plan = sync_plan(session, keys, case_id, now)
         releases = ReleaseRepository(session).for_case(case_id)
         skipped = left_out(plan, releases, now)
         due = [r for r in releases if r.state is ReleaseState.PENDING and r.available_at <= now]
@@ -172,12 +181,13 @@ def release_due(
         originals = {a.name: a for a in list_artifacts(session, case_id) if a.name in names}
         contents = {n: read_artifact(session, keys, case_id, n) for n in names}
         params = marking_for_case(session, case_id)
+        checkpoint = latest_checkpoint(session)
     released: list[str] = []
     copies = marked_copies(
         keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, due, workers
     )
     for done, (pending, marked) in enumerate(zip(due, copies, strict=True), start=1):
-        if _deliver(sessions, keys, pending, originals, marked, params, now):
+        if _deliver(sessions, keys, pending, originals, marked, params, now, checkpoint):
             released.append(pending.id)
         else:
             already += 1
@@ -195,9 +205,10 @@ def _deliver(
     marked: dict[str, MarkedCopy],
     params: MarkingParams,
     now: datetime,
+    checkpoint: Checkpoint | None = None,
 ) -> bool:
     """One partner's release in one transaction; `False` when another run delivered it."""
-    made = assemble(keys, pending, originals, marked)
+    made = assemble(keys, pending, originals, marked, checkpoint)
     with sessions() as session:
         found = ReleaseRepository(session).recipient(pending.partner)
         if found is None:
@@ -215,6 +226,7 @@ def _deliver(
             bundle_sha256=made.bundle_sha256,
             params=params,
             now=now,
+            checkpoint_size=None if checkpoint is None else checkpoint.size,
         )
         if entry is None:
             return False
@@ -380,7 +392,16 @@ def regenerate_bundle(
         if hashlib.sha256(copy.content).hexdigest() != item.sha256:
             raise IntegrityError(f"release {release_id}: {item.name} does not regenerate")
         contents[item.name] = copy.content
-    bundle = build_bundle(release.as_release(), contents, keys.signing_key)
+    bundle = build_bundle(
+        release.as_release(), contents, keys.signing_key, _carried_checkpoint(session, release_id)
+    )
     if hashlib.sha256(bundle).hexdigest() != repo.hashes(release_id)[1]:
         raise IntegrityError(f"release {release_id}: the bundle does not regenerate")
     return release.as_release(), bundle
+
+
+def _carried_checkpoint(session: Session, release_id: str) -> Checkpoint | None:
+    """The audit checkpoint a delivered bundle carries, as its release leaf records it."""
+    leaf = AuditRepository(session).find(LeafKind.RELEASE, release_id)
+    size = None if leaf is None else json.loads(leaf.payload).get("checkpoint_size")
+    return None if size is None else checkpoint_of_size(session, int(size))

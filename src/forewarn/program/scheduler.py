@@ -197,7 +197,7 @@ class _Pass:
         if case_id in self.pending:
             return self.pending[case_id]
         with self.sessions() as session:
-            sync_plan(session, case_id, self.now)
+            sync_plan(session, self.keys, case_id, self.now)
             pending = ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
             self.discarded += discard_stale(session, case_id, pending)
         self.pending[case_id] = pending

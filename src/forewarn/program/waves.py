@@ -24,7 +24,7 @@ from forewarn.domain.validation import format_instant, require_name, validate_ca
 from forewarn.errors import NotFoundError, ReleaseError, ValidationError
 from forewarn.program.amendments import issue_amendments
 from forewarn.program.artifacts import list_artifacts
-from forewarn.program.audit import append_audit, stamp
+from forewarn.program.audit import AuditEntry, append_audit, append_audit_many, stamp
 from forewarn.program.cases import actual_day, get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import list_partners
@@ -58,8 +58,12 @@ def plan_case(session: Session, case_id: str) -> list[Wave]:
     )
 
 
-def sync_plan(session: Session, case_id: str, now: datetime) -> list[Wave]:
-    """Make the case's pending releases match its plan; return the plan."""
+def sync_plan(session: Session, keys: ProgramKeys, case_id: str, now: datetime) -> list[Wave]:
+    """Make the case's pending releases match its plan; return the plan.
+
+    A pending release the plan drops is cancelled with a `release-cancelled` leaf: who gets
+    what is decided in the log, not behind it.
+    """
     _aware(now)
     waves = plan_case(session, case_id)
     repo = ReleaseRepository(session)
@@ -70,10 +74,14 @@ def sync_plan(session: Session, case_id: str, now: datetime) -> list[Wave]:
     reasons = {e.partner: e.reason for w in waves for e in w.excluded}
     planned = {p: w for w in waves for p in w.partners if p not in done}
     end = embargo_end(get_case(session, case_id))
+    cancelled: list[AuditEntry] = []
     for name, release in pending.items():
         wave = planned.get(name)
         if wave is None:
-            repo.cancel(release.id, reason=reasons.get(name, "no longer in the plan"), now=now)
+            reason = reasons.get(name, "no longer in the plan")
+            if repo.cancel(release.id, reason=reason, now=now):
+                payload = {"release_id": release.id, "partner": name, "reason": reason}
+                cancelled.append(AuditEntry(LeafKind.RELEASE_CANCELLED, payload, release.id))
         elif (release.available_at, release.embargo_end, release.planned_artifacts) != (
             wave.at,
             end,
@@ -96,6 +104,7 @@ def sync_plan(session: Session, case_id: str, now: datetime) -> list[Wave]:
             artifacts=wave.artifacts[name],
             now=now,
         )
+    append_audit_many(session, cancelled, now, keys=keys)
     return waves
 
 
@@ -236,7 +245,7 @@ def reschedule(
         if r.state is not ReleaseState.CANCELLED
     }
     case = CaseRepository(session).set_patch_planned(case_id, patch_planned)
-    waves = sync_plan(session, case_id, now)
+    waves = sync_plan(session, keys, case_id, now)
     new_end = embargo_end(case)
     changes = [
         LeadTimeChange(

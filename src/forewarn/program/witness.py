@@ -40,27 +40,37 @@ MAX_WITNESS_BYTES = 512 * 1024**2
 """Largest witness file read (about two million checkpoints)."""
 
 
-def _line(checkpoint: Checkpoint) -> str:
-    return json.dumps(
-        {
-            "size": checkpoint.size,
-            "root": checkpoint.root.hex(),
-            "at": checkpoint.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "signature": base64.b64encode(checkpoint.signature).decode("ascii"),
-        },
-        sort_keys=True,
+def checkpoint_json(checkpoint: Checkpoint) -> dict[str, object]:
+    """A signed checkpoint as a JSON object: what witnesses keep and bundles carry."""
+    return {
+        "size": checkpoint.size,
+        "root": checkpoint.root.hex(),
+        "at": checkpoint.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "signature": base64.b64encode(checkpoint.signature).decode("ascii"),
+    }
+
+
+def checkpoint_from_json(raw: object) -> Checkpoint:
+    """`checkpoint_json` read back; `ValueError` (or `KeyError`, `TypeError`) if it is not one."""
+    if not isinstance(raw, dict):
+        raise TypeError("a checkpoint is a JSON object")
+    return Checkpoint(
+        size=int(raw["size"]),
+        root=bytes.fromhex(raw["root"]),
+        at=datetime.strptime(raw["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
+        signature=base64.b64decode(raw["signature"], validate=True),
     )
 
 
-def _parse(line: str, number: int, path: Path) -> Checkpoint:
+def checkpoint_line(checkpoint: Checkpoint) -> str:
+    """A signed checkpoint as one JSON line: what every witness receives and keeps."""
+    return json.dumps(checkpoint_json(checkpoint), sort_keys=True)
+
+
+def parse_checkpoint_line(line: str, number: int, path: Path | str) -> Checkpoint:
+    """One witnessed line back; anything else is an `IntegrityError` naming the place."""
     try:
-        raw = json.loads(line)
-        return Checkpoint(
-            size=int(raw["size"]),
-            root=bytes.fromhex(raw["root"]),
-            at=datetime.strptime(raw["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
-            signature=base64.b64decode(raw["signature"], validate=True),
-        )
+        return checkpoint_from_json(json.loads(line))
     except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise IntegrityError(
             f"witness {path}, line {number}: not a checkpoint",
@@ -92,7 +102,7 @@ class WitnessFile:
         """Append `checkpoints`, synced to disk; the file is created 0600."""
         if not checkpoints:
             return
-        text = "".join(_line(c) + "\n" for c in checkpoints).encode("ascii")
+        text = "".join(checkpoint_line(c) + "\n" for c in checkpoints).encode("ascii")
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
         try:
             fd = os.open(self.path, flags, 0o600)
@@ -114,33 +124,46 @@ class WitnessFile:
             return []
         text = read_bounded_text(self.path, limit=MAX_WITNESS_BYTES, what="audit witness")
         lines = text.splitlines()
-        return [_parse(line, n, self.path) for n, line in enumerate(lines, start=1) if line]
+        return [
+            parse_checkpoint_line(line, n, self.path)
+            for n, line in enumerate(lines, start=1)
+            if line
+        ]
 
     def check(self, tree: MerkleTree, public_key: Ed25519PublicKey) -> WitnessReport:
         """Raise `IntegrityError` if the log lost, rewrote or forked from a witnessed state."""
-        witnessed = self.read()
-        if not witnessed:
+        return check_witnessed(self.read(), str(self.path), tree, public_key)
+
+
+def check_witnessed(
+    witnessed: Sequence[Checkpoint], where: str, tree: MerkleTree, public_key: Ed25519PublicKey
+) -> WitnessReport:
+    """Raise `IntegrityError` unless the log still holds every checkpoint a witness saw.
+
+    Shared by the witness file and the external witnesses that can be read back.
+    """
+    if not witnessed:
+        raise IntegrityError(
+            f"the audit witness {where} is missing or empty",
+            hint="a program with leaves always has a witness; was it moved or wiped?",
+        )
+    largest = 0
+    for checkpoint in witnessed:
+        verify_checkpoint(checkpoint, public_key)
+        if checkpoint.size > tree.size:
             raise IntegrityError(
-                f"the audit witness {self.path} is missing or empty",
-                hint="a program with leaves always has a witness; was it moved or wiped?",
+                f"audit log was truncated or rolled back: the witness saw {checkpoint.size} "
+                f"leaves at {checkpoint.at:%Y-%m-%d %H:%M:%S}Z, the log holds {tree.size}",
+                hint="restore the log from a backup and investigate who removed the entries",
             )
-        largest = 0
-        for checkpoint in witnessed:
-            verify_checkpoint(checkpoint, public_key)
-            if checkpoint.size > tree.size:
-                raise IntegrityError(
-                    f"audit log was truncated or rolled back: the witness saw {checkpoint.size} "
-                    f"leaves at {checkpoint.at:%Y-%m-%d %H:%M:%S}Z, the log holds {tree.size}",
-                    hint="restore the log from a backup and investigate who removed the entries",
-                )
-            if tree.root(checkpoint.size) != checkpoint.root:
-                raise IntegrityError(
-                    f"audit log forked: its first {checkpoint.size} leaves do not hash to the "
-                    "root the witness saw",
-                    hint="the log was rewritten; compare it with a backup",
-                )
-            largest = max(largest, checkpoint.size)
-        return WitnessReport(str(self.path), len(witnessed), largest, tree.size)
+        if tree.root(checkpoint.size) != checkpoint.root:
+            raise IntegrityError(
+                f"audit log forked: its first {checkpoint.size} leaves do not hash to the "
+                "root the witness saw",
+                hint="the log was rewritten; compare it with a backup",
+            )
+        largest = max(largest, checkpoint.size)
+    return WitnessReport(where, len(witnessed), largest, tree.size)
 
 
 def default_witness_path(key_file: Path) -> Path:

@@ -65,6 +65,12 @@ class AuditRepository:
         row = self.session.scalars(query).first()
         return None if row is None else _checkpoint(row)
 
+    def checkpoint(self, size: int) -> StoredCheckpoint | None:
+        """The checkpoint of `size` leaves."""
+        query = select(AuditCheckpointRow).where(AuditCheckpointRow.size == size)
+        row = self.session.scalars(query).first()
+        return None if row is None else _checkpoint(row)
+
     def add_leaf(self, leaf: StoredLeaf) -> None:
         """Insert a leaf; the unique index makes a concurrent append fail, not fork."""
         self.session.add(

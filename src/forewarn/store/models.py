@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -38,6 +39,8 @@ class ProgramRow(Base):
     key_fingerprint: Mapped[str] = mapped_column(String(64))
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    replay: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A replay of past history rather than a live program (`ProgramInfo.replay`)."""
 
 
 class TierRow(Base):

@@ -47,6 +47,7 @@ class ProgramRepository:
             key_fingerprint=row.key_fingerprint,
             created_at=row.created_at,
             rules=tuple(dict(rule) for rule in row.rules),
+            replay=bool(row.replay),
         )
 
     def create(self, info: ProgramInfo) -> None:
@@ -58,9 +59,14 @@ class ProgramRepository:
                 key_fingerprint=info.key_fingerprint,
                 rules=[dict(rule) for rule in info.rules],
                 created_at=info.created_at,
+                replay=info.replay,
             )
         )
         self.session.flush()
+
+    def is_replay(self) -> bool:
+        """Whether the program is a replay (one column read, for every audit append)."""
+        return bool(self.session.scalar(select(ProgramRow.replay).where(ProgramRow.id == 1)))
 
     def update(
         self, *, name: str | None = None, rules: Sequence[dict[str, Any]] | None = None

@@ -29,7 +29,7 @@ from forewarn.api.schemas import (
 from forewarn.api.settings import API_PREFIX
 from forewarn.domain import ApiScope, Release
 from forewarn.errors import NotFoundError
-from forewarn.program.audit import AuditEntry
+from forewarn.program.audit import AuditEntry, latest_checkpoint
 from forewarn.program.partner_view import (
     Feedback,
     partner_case,
@@ -43,6 +43,7 @@ from forewarn.program.release import (
     record_fetch,
     require_still_due,
 )
+from forewarn.program.witness import checkpoint_json
 
 CHANNEL = "api"
 """How fetches, acknowledgements and queries through this router are recorded."""
@@ -71,6 +72,17 @@ CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case 
 def me(caller: deps.CallerDep) -> MeOut:
     """The partner behind the token, its scopes and expiry."""
     return MeOut.from_caller(caller)
+
+
+@router.get("/checkpoint", summary="The audit log's newest signed checkpoint")
+def checkpoint(caller: deps.CallerDep, session: deps.SessionDep) -> dict[str, object]:
+    """The newest signed checkpoint (size, root, time, Ed25519 signature): keep it, and later
+    check with `forewarn audit prove-rollback` that the program's log still extends it."""
+    del caller  # any partner may have it; only partners may ask
+    latest = latest_checkpoint(session)
+    if latest is None:
+        raise NotFoundError("the audit log is empty")
+    return checkpoint_json(latest)
 
 
 @router.get("/cases", response_model=CaseListOut, summary="My cases and their embargo instants")

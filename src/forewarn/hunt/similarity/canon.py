@@ -17,6 +17,7 @@ import re
 
 from tree_sitter import Node
 
+from forewarn.hunt.similarity.flow import analyse
 from forewarn.hunt.similarity.languages import DROPPED_TOKENS, is_function, is_sequence, role
 
 _U64 = (1 << 64) - 1
@@ -96,13 +97,23 @@ class CNode:
         )
 
 
-def canonical_tree(root: Node) -> CNode | None:
-    """The canonical tree of a parse, built bottom-up with an explicit stack (deep inputs)."""
+def canonical_tree(root: Node, literals: list[bytes] | None = None) -> CNode | None:
+    """The canonical tree of a parse, built bottom-up with an explicit stack (deep inputs).
+
+    Temporaries read as the expression assigned to them and dead statements are left out
+    (`flow`); the string literals of dead statements go to `literals`."""
+    flow = analyse(root)
     results: list[list[CNode | None]] = [[]]
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
         if not leaving:
+            if node.id in flow.dropped:
+                if node.id in flow.detached and literals is not None:
+                    literals.extend(_strings(node))
+                results[-1].append(None)
+                continue
+            node = flow.inline.get(node.id, node)
             leaf = _leaf(node)
             if not isinstance(leaf, bool):
                 results[-1].append(leaf)
@@ -115,6 +126,18 @@ def canonical_tree(root: Node) -> CNode | None:
         results[-1].append(_interior(node, aligned))
     top = results[0]
     return top[0] if top else None
+
+
+def _strings(node: Node) -> list[bytes]:
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if role(current.type, current.is_named) == "string":
+            found.append(_literal(current.text))
+        else:
+            stack.extend(current.children)
+    return found
 
 
 def _leaf(node: Node) -> CNode | None | bool:

@@ -130,7 +130,11 @@ def fingerprint(text: str, language: str | None) -> Fingerprint:
 
 def _walk_tree(root: Node, out: _Collector) -> None:
     """Features of the canonical tree; tokens in its (canonical) pre-order."""
-    tree = canonical_tree(root)
+    dead_literals: list[bytes] = []
+    tree = canonical_tree(root, dead_literals)
+    for text in dead_literals:
+        if len(text) >= 6:
+            out.add(FeatureClass.LITERAL, _bytes_hash(text), (0, 0))
     if tree is None:
         return
     stack = [tree]

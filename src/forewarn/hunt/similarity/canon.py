@@ -49,6 +49,17 @@ _ALIASES = {
     "tuple_pattern": "pattern_list",
     "list_pattern": "pattern_list",
 }
+_LOOPS = frozenset(
+    {
+        "while_statement",
+        "for_statement",
+        "for_in_statement",
+        "enhanced_for_statement",
+        "do_statement",
+        "foreach_statement",
+    }
+)
+_SAME_OPERATOR = {"&&": "and", "||": "or", "-and": "and", "-or": "or"}
 _PAIRS = frozenset({"pair", "pair_pattern"})
 _FIELDS = re.compile(rb"\{[^{}]*\}")
 _VARIABLES = re.compile(rb"\$\w+")
@@ -186,11 +197,15 @@ def _interior(node: Node, aligned: list[CNode | None]) -> CNode | None:
         if rewritten is not None:
             return rewritten
     if kind == "if_statement":
-        return _if(node, aligned, kids, lines)
+        return _nested_if(_if(node, aligned, kids, lines), lines)
+    if kind in _LOOPS:
+        return _loop(kids, lines)
     if kind in ("conditional_expression", "ternary_expression"):
         return _ternary(kind, kids, lines)
     if kind == "argument_list":
         return CNode(kind, _keywords_sorted(kids), lines)
+    if is_sequence(kind):
+        kids = _flatten(kids)
     return CNode(
         kind,
         tuple(kids),
@@ -223,6 +238,7 @@ def _op(text: str, row: int) -> CNode:
 
 
 def _bin(left: CNode, op: str, right: CNode, lines: tuple[int, int]) -> CNode:
+    op = _SAME_OPERATOR.get(op, op)
     if op in _MIRROR:
         left, op, right = right, _MIRROR[op], left
     if op in _NEGATED:
@@ -285,6 +301,61 @@ def _if(
         cond, body, other = cond.kids[1], other, body
     row = lines[0]
     return CNode("IF_ELSE", (_op("if", row), cond, body, _op("else", row), other), lines)
+
+
+def _statements(node: CNode) -> list[CNode]:
+    return list(node.kids) if is_sequence(node.kind) else [node]
+
+
+def _flatten(kids: list[CNode]) -> list[CNode]:
+    """A block directly inside a block (`{ init; while … }`) is its statements."""
+    out: list[CNode] = []
+    for kid in kids:
+        out.extend(kid.kids if kid.kind == "block" else (kid,))
+    return out
+
+
+def _is_exit(node: CNode) -> bool:
+    """`if c: break`: the test of a loop written as `while True`."""
+    if node.kind != "if_statement" or len(node.kids) != 3:
+        return False
+    body = _statements(node.kids[2])
+    return len(body) == 1 and body[0].kind == "break_statement"
+
+
+def _is_step(node: CNode) -> bool:
+    """`i = i + 1` (also `i += 1`, `i++`): a counting loop's step."""
+    if node.kind in ("expression_statement",) and len(node.kids) == 1:
+        node = node.kids[0]
+    if node.kind != "ASSIGN" or node.kids[0].kind != "IDENTIFIER":
+        return False
+    value = node.kids[2]
+    return value.kind == "BIN" and {k.kind for k in value.kids} == {"IDENTIFIER", "+", "NUMBER"}
+
+
+def _loop(kids: list[CNode], lines: tuple[int, int]) -> CNode:
+    """Every loop as its body: `for x in range(n)`, a counting `while`, `while True` with an
+    exit test, `for` over `iter`/`next` and Java's `for (;;)` all read alike."""
+    bodies = [k for k in kids if is_sequence(k.kind)]
+    named = [k for k in kids if not k.operator]
+    body = bodies[-1] if bodies else (named[-1] if named else None)
+    statements = _statements(body) if body is not None else []
+    kept = [k for k in statements if not _is_exit(k) and not _is_step(k)]
+    block = CNode("block", tuple(_flatten(kept)), lines, unordered=True) if kept else None
+    return CNode("LOOP", (block,) if block else (), lines)
+
+
+def _nested_if(node: CNode, lines: tuple[int, int]) -> CNode:
+    """`if a: if b: X` is `if a and b: X`."""
+    if node.kind != "if_statement" or len(node.kids) != 3:
+        return node
+    inner = _statements(node.kids[2])
+    if len(inner) != 1 or inner[0].kind != "if_statement" or len(inner[0].kids) != 3:
+        return node
+    _, cond, _ = node.kids
+    _, inner_cond, body = inner[0].kids
+    both = _bin(cond, "and", inner_cond, lines)
+    return CNode("if_statement", (node.kids[0], both, body), lines)
 
 
 def _ternary(kind: str, kids: list[CNode], lines: tuple[int, int]) -> CNode:

@@ -162,7 +162,7 @@ class SimilarityIndex:
         pos[pos >= len(frozen.keys)] = 0
         known = frozen.keys[pos] == q if len(frozen.keys) else np.zeros(len(q), bool)
         q_class = (q >> _SHIFT).astype(np.int64)
-        q_weight = np.full(len(q), np.log1p(n), dtype=np.float64)
+        q_weight = np.full(len(q), np.log1p(n) ** 2, dtype=np.float64)
         q_weight[known] = frozen.idf[pos[known]]
         q_total = np.bincount(q_class, weights=q_weight, minlength=_CLASSES)
         kp = pos[known]
@@ -216,7 +216,7 @@ class _Frozen:
         order = np.argsort(flat, kind="stable")
         flat, owners = flat[order], owners[order]
         keys, starts, counts = np.unique(flat, return_index=True, return_counts=True)
-        idf = np.log1p(n / counts)
+        idf = np.log1p(n / counts) ** 2
         key_of = np.repeat(np.arange(len(keys)), counts)
         classes = (flat >> _SHIFT).astype(np.int64)
         totals = (

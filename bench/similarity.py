@@ -185,6 +185,9 @@ def accuracy(
                     "precision": round(precision, 3),
                     "recall": round(recall, 3),
                     "recall@0.15": round(pr(cli[0], cli[1], 0.15)[1], 3),
+                    "recall_above_every_independent": round(
+                        sum(p > max(cli[1]) for p in cli[0]) / len(cli[0]), 3
+                    ),
                     "median_copy": round(float(np.median(raw[0])), 3),
                     "median_independent": round(float(np.median(raw[1])), 3),
                     "max_independent": round(float(np.max(raw[1])), 3),

@@ -33,11 +33,11 @@ from forewarn.hunt.similarity.features import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEIGHTS: Mapping[FeatureClass, float] = {
-    FeatureClass.KGRAM: 0.25,
+    FeatureClass.KGRAM: 0.15,
     FeatureClass.SUBTREE: 0.25,
     FeatureClass.STATEMENT: 0.25,
     FeatureClass.FUNCTION: 0.1,
-    FeatureClass.LITERAL: 0.15,
+    FeatureClass.LITERAL: 0.25,
 }
 """How much each feature class counts in the combined score."""
 DEFAULT_MIN_SCORE = 0.15

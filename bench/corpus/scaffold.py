@@ -295,12 +295,32 @@ _AUTHORS = (
 """What differs between authors: names and wording, never the shape the scaffold forces."""
 
 _DESCRIPTIONS = {
-    "wordfreq": ("most frequent words", "count words in a file", "word frequency report", "top words"),
-    "httpreq": ("parse a raw HTTP request", "dump an HTTP request as JSON", "HTTP request parser", "read a request"),
-    "rle": ("run-length encode a file", "RLE encoder", "compress runs of bytes", "run-length coding"),
+    "wordfreq": (
+        "most frequent words",
+        "count words in a file",
+        "word frequency report",
+        "top words",
+    ),
+    "httpreq": (
+        "parse a raw HTTP request",
+        "dump an HTTP request as JSON",
+        "HTTP request parser",
+        "read a request",
+    ),
+    "rle": (
+        "run-length encode a file",
+        "RLE encoder",
+        "compress runs of bytes",
+        "run-length coding",
+    ),
     "checksum": ("checksum of a file", "compute a file checksum", "file digest", "checksum tool"),
     "adler32": ("Adler-32 of a file", "compute Adler-32", "adler32 checksum", "Adler-32 tool"),
-    "toyflaw": ("check the toy debug-token leak", "probe /api/status for the debug token", "toy flaw scanner", "debug token checker"),
+    "toyflaw": (
+        "check the toy debug-token leak",
+        "probe /api/status for the debug token",
+        "toy flaw scanner",
+        "debug token checker",
+    ),
 }
 
 _PY_ADAPTERS: dict[str, tuple[str, ...]] = {
@@ -311,13 +331,13 @@ _PY_ADAPTERS: dict[str, tuple[str, ...]] = {
     ),
     "httpreq": (
         'def run(data, limit):\n    request = parse_request(data)\n    request["headers"] = dict(list(request["headers"].items())[:limit])\n    return request\n',
-        "def run(data, limit):\n    req = parse_request(data)\n    return {\"method\": req.method, \"path\": req.path, \"headers\": req.headers, \"size\": len(req.body)}\n",
+        'def run(data, limit):\n    req = parse_request(data)\n    return {"method": req.method, "path": req.path, "headers": req.headers, "size": len(req.body)}\n',
         'def run(data, limit):\n    parsed = parse_request(data)\n    if parsed is None:\n        raise ValueError("not an HTTP request")\n    method, target, fields, body = parsed\n    return {"method": method, "target": target, "fields": len(fields), "body": len(body)}\n',
     ),
     "rle": (
         'def run(data, limit):\n    pairs = encode(data)\n    return {"runs": pairs[:limit], "ratio": ratio(data)}\n',
         'def run(data, limit):\n    encoded = encode(data.decode("latin-1"))\n    return {"encoded": encoded[: limit * 2], "length": len(encoded)}\n',
-        "def run(data, limit):\n    runs = RunLength.of(data).runs\n    return {\"runs\": runs[:limit], \"count\": len(runs)}\n",
+        'def run(data, limit):\n    runs = RunLength.of(data).runs\n    return {"runs": runs[:limit], "count": len(runs)}\n',
     ),
     "checksum": (
         'def run(data, limit):\n    return {"adler32": f"{adler32(data):08x}"}\n',
@@ -398,7 +418,7 @@ def probe(host, port, timeout):
 """,
 )
 _PY_PROBE_IMPORTS = (
-    "import http.client\nimport time\n\nPATH = \"/api/status\"\n",
+    'import http.client\nimport time\n\nPATH = "/api/status"\n',
     "import socket\nimport time\n",
     "import time\nimport urllib.request\n",
     "import http.client\nimport time\n",
@@ -435,7 +455,7 @@ def python_program(task: str, author: int, core: str) -> str:
         description=_DESCRIPTIONS[task][author],
         options=options,
         setup_logging=_PY_SETUP_LOGGING[(author // 2) % 2].format(**words),
-        **{k: v for k, v in words.items()},
+        **words,
     )
     if probe:
         helpers = _PY_PROBE_HELPERS[author % 2].format(**words)
@@ -573,25 +593,52 @@ _JAVA_PROBE_MAIN = """
 }}
 """
 _JAVA_WORDS = (
-    {"read": "read ", "wrote": "wrote ", "failed": "failed", "usage": "usage: Main [--limit N] [--output FILE] INPUT", "positional": "input", "retry": "attempt ", "yes": "vulnerable", "no": "not vulnerable"},
-    {"read": "loading ", "wrote": "result in ", "failed": "error", "usage": "missing input file", "positional": "file", "retry": "try ", "yes": "LEAK", "no": "ok"},
-    {"read": "input: ", "wrote": "saved to ", "failed": "cannot process", "usage": "give an input path", "positional": "path", "retry": "failed attempt ", "yes": "leaked", "no": "no leak"},
+    {
+        "read": "read ",
+        "wrote": "wrote ",
+        "failed": "failed",
+        "usage": "usage: Main [--limit N] [--output FILE] INPUT",
+        "positional": "input",
+        "retry": "attempt ",
+        "yes": "vulnerable",
+        "no": "not vulnerable",
+    },
+    {
+        "read": "loading ",
+        "wrote": "result in ",
+        "failed": "error",
+        "usage": "missing input file",
+        "positional": "file",
+        "retry": "try ",
+        "yes": "LEAK",
+        "no": "ok",
+    },
+    {
+        "read": "input: ",
+        "wrote": "saved to ",
+        "failed": "cannot process",
+        "usage": "give an input path",
+        "positional": "path",
+        "retry": "failed attempt ",
+        "yes": "leaked",
+        "no": "no leak",
+    },
 )
 _JAVA_ADAPTERS: dict[str, tuple[str, ...]] = {
     "wordfreq": (
         'return String.join("\\n", WordFreq.top(new String(data, StandardCharsets.UTF_8), limit));',
         'return String.join(",", Counter.top(new String(data, StandardCharsets.UTF_8), limit));',
-        "String best = Freq.mostFrequent(new String(data, StandardCharsets.UTF_8));\n        return best == null ? \"\" : best;",
+        'String best = Freq.mostFrequent(new String(data, StandardCharsets.UTF_8));\n        return best == null ? "" : best;',
     ),
     "rle": (
         "String encoded = Rle.encode(new String(data, StandardCharsets.ISO_8859_1));\n        return encoded.substring(0, Math.min(encoded.length(), limit * 2));",
         'return "runs=" + Runs.compress(data).size();',
-        "byte[] packed = PackBits.pack(data);\n        return packed.length + \" bytes\";",
+        'byte[] packed = PackBits.pack(data);\n        return packed.length + " bytes";',
     ),
     "search": (
         "int[] keys = new int[data.length];\n        for (int i = 0; i < data.length; i++) keys[i] = data[i] & 0xff;\n        java.util.Arrays.sort(keys);\n        return String.valueOf(Search.find(keys, limit));",
         "int[] keys = new int[data.length];\n        for (int i = 0; i < data.length; i++) keys[i] = data[i];\n        java.util.Arrays.sort(keys);\n        return Integer.toString(Finder.indexOf(keys, limit));",
-        "int[] values = new int[data.length];\n        for (int i = 0; i < values.length; i++) values[i] = data[i] & 0xff;\n        Lookup lookup = new Lookup(values);\n        return lookup.rank(limit) + \" \" + lookup.has(limit);",
+        'int[] values = new int[data.length];\n        for (int i = 0; i < values.length; i++) values[i] = data[i] & 0xff;\n        Lookup lookup = new Lookup(values);\n        return lookup.rank(limit) + " " + lookup.has(limit);',
     ),
 }
 _JAVA_PROBES = (

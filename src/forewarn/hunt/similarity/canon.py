@@ -108,12 +108,14 @@ class CNode:
         )
 
 
-def canonical_tree(root: Node, literals: list[bytes] | None = None) -> CNode | None:
+def canonical_tree(
+    root: Node, literals: list[bytes] | None = None, *, dead_code: bool = True
+) -> CNode | None:
     """The canonical tree of a parse, built bottom-up with an explicit stack (deep inputs).
 
     Temporaries read as the expression assigned to them and dead statements are left out
     (`flow`); the string literals of dead statements go to `literals`."""
-    flow = analyse(root)
+    flow = analyse(root, dead_code=dead_code)
     results: list[list[CNode | None]] = [[]]
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:

@@ -102,14 +102,17 @@ class _Names:
     occurrences: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
     defined: set[str] = field(default_factory=set)
     statements: list[Node] = field(default_factory=list)
+    in_strings: set[int] = field(default_factory=set)
 
 
-def analyse(root: Node) -> Flow:
-    """Temporaries to inline and detached statements to drop, for one parse."""
+def analyse(root: Node, *, dead_code: bool = True) -> Flow:
+    """Temporaries to inline and detached statements to drop, for one parse; `dead_code` off
+    for shells, whose every command runs a program the file does not define."""
     names = _collect(root)
     flow = Flow()
     _temporaries(names, flow)
-    _detached(names, flow)
+    if dead_code:
+        _detached(names, flow)
     return flow
 
 
@@ -128,10 +131,24 @@ def _collect(root: Node) -> _Names:
                 if parent is not None and parent.type in _DEFINING_PARENTS:
                     names.defined.add(text)
             continue
-        if role(node.type, node.is_named) in ("string", "comment"):
+        kind = role(node.type, node.is_named)
+        if kind == "comment":
             continue
+        if kind == "string":  # `f"{x}"` reads `x`, but the tree keeps a string whole
+            names.in_strings.update(_identifier_ids(node))
         stack.extend(node.children)
     return names
+
+
+def _identifier_ids(node: Node) -> set[int]:
+    found = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if role(current.type, current.is_named) == "identifier":
+            found.add(current.id)
+        stack.extend(current.children)
+    return found
 
 
 def _member(node: Node) -> bool:
@@ -178,7 +195,11 @@ def _temporaries(names: _Names, flow: Flow) -> None:
         ):
             continue
         use = uses[0]
-        if use.start_byte < statement.end_byte or use.id in flow.inline:
+        if (
+            use.start_byte < statement.end_byte
+            or use.id in flow.inline
+            or use.id in names.in_strings
+        ):
             continue
         flow.inline[use.id] = value
         flow.dropped.add(statement.id)
@@ -192,53 +213,89 @@ def _detached(names: _Names, flow: Flow) -> None:
         and s.type not in _NEVER_DETACHED
         and not is_function(s.type)
         and not _has_control(s)
+        and s.parent is not None
+        and s.parent.parent is not None  # a module's own statements are its point
     }
-    owner: dict[int, int] = {}  # occurrence id -> outermost candidate holding it
+    # A bare call on its own (`print("hi")`) may be the program's whole point: only what
+    # assigns or branches is dead, and a call inside it goes with it.
+    outermost = {
+        i: s
+        for i, s in candidates.items()
+        if s.type == "expression_statement" and _simple_assignment(s) is None
+    }
+    for i, s in outermost.items():
+        if not any(p.id in candidates for p in _ancestors(s)):
+            del candidates[i]
+    holders: dict[str, list[frozenset[int]]] = defaultdict(list)
     mentions: dict[int, set[str]] = defaultdict(set)
     for name, nodes in names.occurrences.items():
         if name not in names.defined:
             continue
         for node in nodes:
-            holder = _outermost(node, candidates)
-            if holder is not None:
-                owner[node.id] = holder
+            around = _holders(node, candidates)
+            holders[name].append(around)
+            for holder in around:
                 mentions[holder].add(name)
-    inside: dict[str, set[int]] = {}
-    for name, nodes in names.occurrences.items():
-        if name in names.defined:
-            inside[name] = {owner.get(n.id, -1) for n in nodes}
-    dead = {i for i in candidates if _outermost(candidates[i], candidates, skip=i) is None}
+    dead = set(candidates)
     changed = True
     while changed:
         changed = False
         for holder in list(dead):
-            if any(inside[name] - dead for name in mentions[holder]):
+            if any(not (around & dead) for name in mentions[holder] for around in holders[name]):
                 dead.discard(holder)
                 changed = True
     flow.detached |= dead
     flow.dropped |= dead
 
 
-def _outermost(node: Node, candidates: dict[int, Node], skip: int | None = None) -> int | None:
-    found = None
+def _holders(node: Node, candidates: dict[int, Node]) -> frozenset[int]:
+    """The candidate statements around `node` (itself included)."""
+    found = []
     current: Node | None = node
     while current is not None:
-        if current.id in candidates and current.id != skip:
-            found = current.id
+        if current.id in candidates:
+            found.append(current.id)
+        current = current.parent
+    return frozenset(found)
+
+
+def _ancestors(node: Node) -> list[Node]:
+    found = []
+    current = node.parent
+    while current is not None:
+        found.append(current)
         current = current.parent
     return found
 
 
 def _has_control(node: Node) -> bool:
+    """Whether a statement returns, breaks, yields or holds a definition."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if current.type in _KEEPS_CONTROL:
+        if current.type in _KEEPS_CONTROL or (current is not node and _defines(current)):
             return True
-        if current is not node and is_function(current.type):
-            continue
         stack.extend(current.named_children)
     return False
+
+
+def _defines(node: Node) -> bool:
+    return is_function(node.type) or node.type in _TYPES
+
+
+_TYPES = frozenset(
+    {
+        "class_definition",
+        "class_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "record_declaration",
+        "struct_specifier",
+        "class_specifier",
+        "namespace_definition",
+        "namespace_declaration",
+    }
+)
 
 
 __all__ = ["Flow", "analyse"]

@@ -5,8 +5,11 @@ alike: `x != y` / `not x == y`, `a += 1` / `a = a + 1` / `a++`, `dict()` / `{}`,
 `x > 5`, operand and keyword-argument order, `if not c: A else: B` / `if c: B else: A`,
 `"{}".format(x)` / `f"{x}"`, `import a.b` / `from a import b`, JavaScript's `{ host }` /
 `{ host: host }` (renaming the variable turns the first into `{ host: h }`). Fingerprints are
-taken over this tree, so none of these choices moves a feature. The rules read tree-sitter node
-types and operator tokens, so they apply to every grammar that has the construct.
+taken over this tree, so none of these choices moves a feature. Loops read as their bodies
+(`for x in range(n)`, a counting `while`, `while True` with an exit test), `if a: if b:` as
+`if a and b`; temporaries and dead statements are undone first (`flow`). The rules read
+tree-sitter node types and operator tokens, so they apply to every grammar that has the
+construct.
 """
 
 from __future__ import annotations

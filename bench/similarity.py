@@ -4,10 +4,12 @@
 
     .venv/bin/python bench/similarity.py [--seeds 3] [--index-size 10000]
 
-Corpus (bench/corpus/): independent implementations of the same tasks, and disguised copies of
+Corpus (bench/corpus/scaffold.py): independent programs for the same tasks sharing their task's
+scaffold (as on public corpora), and disguised copies of
 each at the cumulative levels of `forewarn.demo.disguise_levels` (Python) and
-`forewarn.demo.disguise_levels_java` (Java). Positives: a copy vs its origin. Negatives: the same
-copy vs the other implementations of the same task (independent code for the same job).
+`forewarn.demo.disguise_levels_java` (Java). Positives: a copy vs its origin. Negatives, as on
+public corpora: every program as written vs the other programs of its task (independent code for
+the same job, traced as `trace` would meet it).
 
 The index is built as `forewarn.investigate.tracing.add_case` builds it (artifact key
 `case/name`, language from `language_of(name, text)`), and each copy is read and traced as
@@ -24,13 +26,15 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import programs_java, programs_python, toyflaw_java, toyflaw_python
+from corpus.scaffold import HELD_OUT, JAVA_TASKS, PYTHON_TASKS
 from forewarn.demo.disguise_levels import LEVELS, disguise_python
 from forewarn.demo.disguise_levels_java import disguise_java
 from forewarn.hunt.readers import read_bytes
@@ -39,14 +43,20 @@ from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex, fingerpri
 from forewarn.hunt.trace import Hunt
 
 LANGS = {
-    "python": (
-        {**programs_python.TASKS, "toyflaw": toyflaw_python.CLIENTS},
-        disguise_python,
-        ".py",
-    ),
-    "java": ({**programs_java.TASKS, "toyflaw": toyflaw_java.CLIENTS}, disguise_java, ".java"),
+    "python": (PYTHON_TASKS, disguise_python, ".py"),
+    "java": (JAVA_TASKS, disguise_java, ".java"),
 }
 """Per language: tasks (independent implementations each), the disguise, the file extension."""
+
+
+@dataclass
+class Scores:
+    """One side's pair scores: as `trace` reports them, raw, copydetect's, held-out task's."""
+
+    cli: list[float] = field(default_factory=list)
+    raw: list[float] = field(default_factory=list)
+    theirs: list[float] = field(default_factory=list)
+    held: list[float] = field(default_factory=list)
 
 
 def traced(hunt: Hunt, text: str, extension: str) -> dict[str, float]:
@@ -77,9 +87,51 @@ def pr(pos: list[float], neg: list[float], threshold: float) -> tuple[float, flo
     return (tp / (tp + fp) if tp + fp else 1.0), tp / len(pos)
 
 
-def accuracy(seeds: int) -> list[dict[str, object]]:
+@dataclass
+class Bench:
+    """One language's index, originals and disguise."""
+
+    hunt: Hunt
+    index: SimilarityIndex
+    originals: dict[str, str]
+    disguise: Callable[[str, int, int], str]
+    extension: str
+    held_out: str
+    seeds: int
+
+    def pairs(self, level: int, *, positive: bool) -> Scores:
+        """Positives: disguised copies vs their origin; negatives: each program as written vs
+        the other programs of its task (independent code for the same job, as found)."""
+        out = Scores()
+        for key, source in self.originals.items():
+            task = key.split("/")[0]
+            copies = (
+                [self.disguise(source, level, s) for s in range(self.seeds)]
+                if positive
+                else [source]
+            )
+            for copy in copies:
+                reported = traced(self.hunt, copy, self.extension)
+                print_ = fingerprint(copy, language_of(f"tool{self.extension}", copy))
+                scores = self.index.scores(print_)
+                for other in self.originals:
+                    if other.split("/")[0] != task or (other == key) != positive:
+                        continue
+                    out.cli.append(reported.get(other, 0.0))
+                    out.raw.append(scores[other])
+                    out.theirs.append(copydetect_score(copy, self.originals[other], self.extension))
+                    if task == self.held_out:
+                        out.held.append(out.cli[-1])
+        return out
+
+
+def accuracy(
+    seeds: int, languages: list[str] | None = None, levels: list[int] | None = None
+) -> list[dict[str, object]]:
     rows = []
     for language, (tasks, disguise, extension) in LANGS.items():
+        if languages and language not in languages:
+            continue
         index = SimilarityIndex()
         originals = {}
         for task, impls in tasks.items():
@@ -94,40 +146,29 @@ def accuracy(seeds: int) -> list[dict[str, object]]:
                     language=language_of(name, source),
                 )
         hunt = Hunt(index=index)
-        for level in range(0, len(LEVELS) + 1):
-            cli: tuple[list[float], list[float]] = ([], [])
-            raw: tuple[list[float], list[float]] = ([], [])
-            theirs: tuple[list[float], list[float]] = ([], [])
-            for key, source in originals.items():
-                task = key.split("/")[0]
-                copies = (
-                    [source]
-                    if level == 0
-                    else [disguise(source, level, seed) for seed in range(seeds)]
-                )
-                for copy in copies:
-                    reported = traced(hunt, copy, extension)
-                    scores = index.scores(fingerprint(copy, language_of(f"tool{extension}", copy)))
-                    for other in originals:
-                        if other.split("/")[0] != task:
-                            continue
-                        label = 0 if other == key else 1
-                        cli[label].append(reported.get(other, 0.0))
-                        raw[label].append(scores[other])
-                        theirs[label].append(copydetect_score(copy, originals[other], extension))
-            if level == 0:
-                # Level 0: only independent pairs are informative (a file vs itself is 1).
-                rows.append(
-                    {
-                        "language": language,
-                        "level": "independent only",
-                        "median_independent": round(float(np.median(raw[1])), 3),
-                        "max_independent": round(float(np.max(raw[1])), 3),
-                        "copydetect_median_independent": round(float(np.median(theirs[1])), 3),
-                    }
-                )
-                print(json.dumps(rows[-1]))
+
+        bench = Bench(hunt, index, originals, disguise, extension, HELD_OUT[language], seeds)
+        negative = bench.pairs(0, positive=False)
+        rows.append(
+            {
+                "language": language,
+                "level": "independent only",
+                "negatives": len(negative.cli),
+                "median_independent": round(float(np.median(negative.raw)), 3),
+                "max_independent": round(float(np.max(negative.raw)), 3),
+                "reported_independent": sum(s > 0 for s in negative.cli),
+                "copydetect_median_independent": round(float(np.median(negative.theirs)), 3),
+            }
+        )
+        print(json.dumps(rows[-1]))
+        for level in range(1, len(LEVELS) + 1):
+            if levels and level not in levels:
                 continue
+            positive = bench.pairs(level, positive=True)
+            cli = (positive.cli, negative.cli)
+            raw = (positive.raw, negative.raw)
+            theirs = (positive.theirs, negative.theirs)
+            held = (positive.held, negative.held)
             precision, recall = pr(cli[0], cli[1], MATCH_THRESHOLD)
             ours, theirs_auc = auc(cli[0], cli[1]), auc(theirs[0], theirs[1])
             rows.append(
@@ -138,11 +179,15 @@ def accuracy(seeds: int) -> list[dict[str, object]]:
                     "negatives": len(cli[1]),
                     "auc": round(ours, 3),
                     "copydetect_auc": round(theirs_auc, 3),
-                    "auc_ratio": round(ours / theirs_auc, 2),
+                    "auc_ratio": round(ours / theirs_auc, 2) if theirs_auc else None,
+                    "held_out_auc": round(auc(held[0], held[1]), 3),
                     "index_auc": round(auc(raw[0], raw[1]), 3),
                     "precision": round(precision, 3),
                     "recall": round(recall, 3),
                     "recall@0.15": round(pr(cli[0], cli[1], 0.15)[1], 3),
+                    "recall_above_every_independent": round(
+                        sum(p > max(cli[1]) for p in cli[0]) / len(cli[0]), 3
+                    ),
                     "median_copy": round(float(np.median(raw[0])), 3),
                     "median_independent": round(float(np.median(raw[1])), 3),
                     "max_independent": round(float(np.max(raw[1])), 3),
@@ -205,8 +250,10 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "out" / "similarity.json"
     )
+    parser.add_argument("--language", action="append", help="only this language (repeatable)")
+    parser.add_argument("--level", type=int, action="append", help="only this level (repeatable)")
     args = parser.parse_args()
-    rows = accuracy(args.seeds)
+    rows = accuracy(args.seeds, args.language, args.level)
     speed = None if args.accuracy_only else throughput(args.index_size, args.queries)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

@@ -103,3 +103,38 @@ def test_renamed_bare_and_disguised_copies_trace_to_their_artifact(
     other = items["helper.txt"]
     assert other["language"] == fixture.language
     assert fixture.poc.name not in {m["artifact"] for m in other["matches"]}
+
+
+SIMILARITY = Path(__file__).parent.parent / "fixtures" / "similarity"
+
+
+@pytest.mark.parametrize(
+    ("poc", "independent", "language"),
+    [("probe_status.py", "independent_probe.py", "python"), ("Main.java", "RawProbe.java", "java")],
+)
+def test_level_5_disguised_copy_traces_to_its_case_and_an_independent_does_not(
+    program_env, cli, tmp_path: Path, poc: str, independent: str, language: str
+) -> None:
+    """Issue 11 item 6: renamed, reordered, split, loops and conditions rewritten, dead code
+    between every statement; an independently written client of the same flaw is not derived."""
+    from forewarn.demo.disguise_levels import disguise_python
+    from forewarn.demo.disguise_levels_java import disguise_java
+
+    source = tmp_path / poc
+    source.write_bytes((SIMILARITY / poc).read_bytes())
+    args, copy = _release_copy(program_env, cli, tmp_path, source)
+    disguise = disguise_python if language == "python" else disguise_java
+    found = tmp_path / "found"
+    found.mkdir()
+    restyled = f"restyled{source.suffix}"  # content sniffing misses Java squashed onto few lines
+    (found / restyled).write_text(disguise(copy.decode(), 5, 3))
+    (found / "other.txt").write_bytes((SIMILARITY / independent).read_bytes())
+
+    result = cli([*args, "trace", str(found / restyled), str(found / "other.txt"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    items = {Path(item["path"]).name: item for item in json.loads(result.stdout)}
+    best = items[restyled]["matches"][0]
+    assert (best["case"], best["artifact"]) == (CASE, poc)
+    assert best["similarity"] >= MATCH_THRESHOLD
+    other = items["other.txt"]["matches"]
+    assert all(m["similarity"] < MATCH_THRESHOLD for m in other if m["artifact"] == poc)

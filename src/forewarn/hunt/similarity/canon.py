@@ -5,8 +5,11 @@ alike: `x != y` / `not x == y`, `a += 1` / `a = a + 1` / `a++`, `dict()` / `{}`,
 `x > 5`, operand and keyword-argument order, `if not c: A else: B` / `if c: B else: A`,
 `"{}".format(x)` / `f"{x}"`, `import a.b` / `from a import b`, JavaScript's `{ host }` /
 `{ host: host }` (renaming the variable turns the first into `{ host: h }`). Fingerprints are
-taken over this tree, so none of these choices moves a feature. The rules read tree-sitter node
-types and operator tokens, so they apply to every grammar that has the construct.
+taken over this tree, so none of these choices moves a feature. Loops read as their bodies
+(`for x in range(n)`, a counting `while`, `while True` with an exit test), `if a: if b:` as
+`if a and b`; temporaries and dead statements are undone first (`flow`). The rules read
+tree-sitter node types and operator tokens, so they apply to every grammar that has the
+construct.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 
 from tree_sitter import Node
 
+from forewarn.hunt.similarity.flow import analyse
 from forewarn.hunt.similarity.languages import DROPPED_TOKENS, is_function, is_sequence, role
 
 _U64 = (1 << 64) - 1
@@ -48,6 +52,17 @@ _ALIASES = {
     "tuple_pattern": "pattern_list",
     "list_pattern": "pattern_list",
 }
+_LOOPS = frozenset(
+    {
+        "while_statement",
+        "for_statement",
+        "for_in_statement",
+        "enhanced_for_statement",
+        "do_statement",
+        "foreach_statement",
+    }
+)
+_SAME_OPERATOR = {"&&": "and", "||": "or", "-and": "and", "-or": "or"}
 _PAIRS = frozenset({"pair", "pair_pattern"})
 _FIELDS = re.compile(rb"\{[^{}]*\}")
 _VARIABLES = re.compile(rb"\$\w+")
@@ -96,13 +111,25 @@ class CNode:
         )
 
 
-def canonical_tree(root: Node) -> CNode | None:
-    """The canonical tree of a parse, built bottom-up with an explicit stack (deep inputs)."""
+def canonical_tree(
+    root: Node, literals: list[bytes] | None = None, *, dead_code: bool = True
+) -> CNode | None:
+    """The canonical tree of a parse, built bottom-up with an explicit stack (deep inputs).
+
+    Temporaries read as the expression assigned to them and dead statements are left out
+    (`flow`); the string literals of dead statements go to `literals`."""
+    flow = analyse(root, dead_code=dead_code)
     results: list[list[CNode | None]] = [[]]
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
         if not leaving:
+            if node.id in flow.dropped:
+                if node.id in flow.detached and literals is not None:
+                    literals.extend(_strings(node))
+                results[-1].append(None)
+                continue
+            node = flow.inline.get(node.id, node)
             leaf = _leaf(node)
             if not isinstance(leaf, bool):
                 results[-1].append(leaf)
@@ -115,6 +142,18 @@ def canonical_tree(root: Node) -> CNode | None:
         results[-1].append(_interior(node, aligned))
     top = results[0]
     return top[0] if top else None
+
+
+def _strings(node: Node) -> list[bytes]:
+    found = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if role(current.type, current.is_named) == "string":
+            found.append(_literal(current.text))
+        else:
+            stack.extend(current.children)
+    return found
 
 
 def _leaf(node: Node) -> CNode | None | bool:
@@ -163,11 +202,15 @@ def _interior(node: Node, aligned: list[CNode | None]) -> CNode | None:
         if rewritten is not None:
             return rewritten
     if kind == "if_statement":
-        return _if(node, aligned, kids, lines)
+        return _nested_if(_if(node, aligned, kids, lines), lines)
+    if kind in _LOOPS:
+        return _loop(kids, lines)
     if kind in ("conditional_expression", "ternary_expression"):
         return _ternary(kind, kids, lines)
     if kind == "argument_list":
         return CNode(kind, _keywords_sorted(kids), lines)
+    if is_sequence(kind):
+        kids = _flatten(kids)
     return CNode(
         kind,
         tuple(kids),
@@ -200,6 +243,7 @@ def _op(text: str, row: int) -> CNode:
 
 
 def _bin(left: CNode, op: str, right: CNode, lines: tuple[int, int]) -> CNode:
+    op = _SAME_OPERATOR.get(op, op)
     if op in _MIRROR:
         left, op, right = right, _MIRROR[op], left
     if op in _NEGATED:
@@ -262,6 +306,61 @@ def _if(
         cond, body, other = cond.kids[1], other, body
     row = lines[0]
     return CNode("IF_ELSE", (_op("if", row), cond, body, _op("else", row), other), lines)
+
+
+def _statements(node: CNode) -> list[CNode]:
+    return list(node.kids) if is_sequence(node.kind) else [node]
+
+
+def _flatten(kids: list[CNode]) -> list[CNode]:
+    """A block directly inside a block (`{ init; while … }`) is its statements."""
+    out: list[CNode] = []
+    for kid in kids:
+        out.extend(kid.kids if kid.kind == "block" else (kid,))
+    return out
+
+
+def _is_exit(node: CNode) -> bool:
+    """`if c: break`: the test of a loop written as `while True`."""
+    if node.kind != "if_statement" or len(node.kids) != 3:
+        return False
+    body = _statements(node.kids[2])
+    return len(body) == 1 and body[0].kind == "break_statement"
+
+
+def _is_step(node: CNode) -> bool:
+    """`i = i + 1` (also `i += 1`, `i++`): a counting loop's step."""
+    if node.kind in ("expression_statement",) and len(node.kids) == 1:
+        node = node.kids[0]
+    if node.kind != "ASSIGN" or node.kids[0].kind != "IDENTIFIER":
+        return False
+    value = node.kids[2]
+    return value.kind == "BIN" and {k.kind for k in value.kids} == {"IDENTIFIER", "+", "NUMBER"}
+
+
+def _loop(kids: list[CNode], lines: tuple[int, int]) -> CNode:
+    """Every loop as its body: `for x in range(n)`, a counting `while`, `while True` with an
+    exit test, `for` over `iter`/`next` and Java's `for (;;)` all read alike."""
+    bodies = [k for k in kids if is_sequence(k.kind)]
+    named = [k for k in kids if not k.operator]
+    body = bodies[-1] if bodies else (named[-1] if named else None)
+    statements = _statements(body) if body is not None else []
+    kept = [k for k in statements if not _is_exit(k) and not _is_step(k)]
+    block = CNode("block", tuple(_flatten(kept)), lines, unordered=True) if kept else None
+    return CNode("LOOP", (block,) if block else (), lines)
+
+
+def _nested_if(node: CNode, lines: tuple[int, int]) -> CNode:
+    """`if a: if b: X` is `if a and b: X`."""
+    if node.kind != "if_statement" or len(node.kids) != 3:
+        return node
+    inner = _statements(node.kids[2])
+    if len(inner) != 1 or inner[0].kind != "if_statement" or len(inner[0].kids) != 3:
+        return node
+    _, cond, _ = node.kids
+    _, inner_cond, body = inner[0].kids
+    both = _bin(cond, "and", inner_cond, lines)
+    return CNode("if_statement", (node.kids[0], both, body), lines)
 
 
 def _ternary(kind: str, kids: list[CNode], lines: tuple[int, int]) -> CNode:

@@ -34,6 +34,8 @@ MIN_STATEMENT = 4
 MAX_SOURCE_BYTES = 1024**2
 """Only this much of a file is fingerprinted; leaked tools are small, logs are not parsed."""
 
+_SHELLS = frozenset({"shell", "powershell"})
+"""Every command of a script runs a program the file does not define: no dead-code rule."""
 _CLASS_SHIFT = 61
 _LOW = (1 << _CLASS_SHIFT) - 1
 _U64 = (1 << 64) - 1
@@ -116,7 +118,7 @@ def fingerprint(text: str, language: str | None) -> Fingerprint:
         _walk_text(raw.decode("utf-8", errors="replace"), collector)
         language = None
     else:
-        _walk_tree(parser.parse(raw).root_node, collector)
+        _walk_tree(parser.parse(raw).root_node, collector, dead_code=language not in _SHELLS)
     _winnow(collector)
     features = np.fromiter(collector.features, dtype=np.uint64, count=len(collector.features))
     features.sort()
@@ -128,9 +130,13 @@ def fingerprint(text: str, language: str | None) -> Fingerprint:
     return Fingerprint(language, features, spans, raw.count(b"\n") + 1)
 
 
-def _walk_tree(root: Node, out: _Collector) -> None:
+def _walk_tree(root: Node, out: _Collector, *, dead_code: bool = True) -> None:
     """Features of the canonical tree; tokens in its (canonical) pre-order."""
-    tree = canonical_tree(root)
+    dead_literals: list[bytes] = []
+    tree = canonical_tree(root, dead_literals, dead_code=dead_code)
+    for text in dead_literals:
+        if len(text) >= 6:
+            out.add(FeatureClass.LITERAL, _bytes_hash(text), (0, 0))
     if tree is None:
         return
     stack = [tree]

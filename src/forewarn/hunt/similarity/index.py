@@ -33,19 +33,20 @@ from forewarn.hunt.similarity.features import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEIGHTS: Mapping[FeatureClass, float] = {
-    FeatureClass.KGRAM: 0.25,
+    FeatureClass.KGRAM: 0.15,
     FeatureClass.SUBTREE: 0.25,
     FeatureClass.STATEMENT: 0.25,
     FeatureClass.FUNCTION: 0.1,
-    FeatureClass.LITERAL: 0.15,
+    FeatureClass.LITERAL: 0.25,
 }
 """How much each feature class counts in the combined score."""
 DEFAULT_MIN_SCORE = 0.15
 """Matches below this score are not reported."""
 MATCH_THRESHOLD = 0.25
-"""Score from which a suspect is taken as derived from the artifact. Calibrated on
-bench/similarity.py (bench/RESULTS.md): independent code for the same task scores at most 0.11,
-disguised copies at the strongest level mostly above 0.25 (recall 0.95, precision 1.0)."""
+"""Score from which a suspect is taken as derived from the artifact (its marks are read).
+Calibrated on bench/similarity.py (bench/RESULTS.md): every disguised copy at every level scores
+above it; independent programs sharing a scaffold reach 0.52 (precision 0.85), which costs a
+mark reading, never an accusation."""
 PARTIAL_FLOOR = 0.5
 """A suspect holding half of an artifact's features can reach a full score."""
 _CLASSES = len(FeatureClass)
@@ -162,7 +163,7 @@ class SimilarityIndex:
         pos[pos >= len(frozen.keys)] = 0
         known = frozen.keys[pos] == q if len(frozen.keys) else np.zeros(len(q), bool)
         q_class = (q >> _SHIFT).astype(np.int64)
-        q_weight = np.full(len(q), np.log1p(n), dtype=np.float64)
+        q_weight = np.full(len(q), np.log1p(n) ** 2, dtype=np.float64)
         q_weight[known] = frozen.idf[pos[known]]
         q_total = np.bincount(q_class, weights=q_weight, minlength=_CLASSES)
         kp = pos[known]
@@ -216,7 +217,7 @@ class _Frozen:
         order = np.argsort(flat, kind="stable")
         flat, owners = flat[order], owners[order]
         keys, starts, counts = np.unique(flat, return_index=True, return_counts=True)
-        idf = np.log1p(n / counts)
+        idf = np.log1p(n / counts) ** 2
         key_of = np.repeat(np.arange(len(keys)), counts)
         classes = (flat >> _SHIFT).astype(np.int64)
         totals = (

@@ -39,8 +39,7 @@ def symbols() -> str:
         old = {c.name: c.capacity(text) for c in registry_for(3).for_kind(kind)}
         new = {c.name: c.capacity(text) for c in registry_for(5).for_kind(kind)}
         name = f"{path.parent.name}/{path.name}"
-        for channel in old:
-            rows.append(f"| {name} | {channel} | {old[channel]} | {new.get(channel, 0)} |")
+        rows.extend(f"| {name} | {c} | {old[c]} | {new.get(c, 0)} |" for c in old)
         rows.append(f"| {name} | **all** | {sum(old.values())} | {sum(new.values())} |")
     return "\n".join(rows)
 

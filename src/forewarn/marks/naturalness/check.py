@@ -94,22 +94,22 @@ def _python(source: str, changed: set[int], table: NaturalnessTable) -> list[Fin
 
 
 def _text(text: str, changed: set[int], table: NaturalnessTable) -> list[Finding]:
-    starts = [0]
-    for line in text.split("\n"):
-        starts.append(starts[-1] + len(line) + 1)
     lines = text.split("\n")
+    starts = [0]
+    for row_text in lines:
+        starts.append(starts[-1] + len(row_text) + 1)
     found: list[Finding] = []
     for point in choice_points(text, True, ALL_SYNONYMS):
         start, end = point.spans[0]
-        line = next(k for k in range(len(lines)) if starts[k + 1] > start) + 1
-        if line not in changed:
+        number = next(k for k in range(len(lines)) if starts[k + 1] > start) + 1
+        if number not in changed:
             continue
         shown = text[start:end]
         form = next((b for b in (0, 1) if point.renderings[b][0] == shown), 2)
         name = text_kind(point)
         row = next((r for r in table.rows if r.channel == "text" and r.kind == name), None)
         if form == 2 or row is None or not row.natural(form):
-            found.append(Finding(line, lines[line - 1], f"{name} form {form}"))
+            found.append(Finding(number, lines[number - 1], f"{name} form {form}"))
     return found
 
 
@@ -119,9 +119,11 @@ def _values(text: str, changed: set[int]) -> list[Finding]:
     lines = text.splitlines()
     for number in sorted(changed):
         line = lines[number - 1] if number - 1 < len(lines) else ""
-        for quoted in re.findall(r"[\"']([^\"']*)[\"']", line):
-            if AGENT.match(quoted) and not coherent_agent(quoted):
-                found.append(Finding(number, line, "user agent"))
+        found.extend(
+            Finding(number, line, "user agent")
+            for quoted in re.findall(r"[\"']([^\"']*)[\"']", line)
+            if AGENT.match(quoted) and not coherent_agent(quoted)
+        )
         for _, hours, minutes in _ZONE.findall(line):
             if int(hours) > 14 or minutes not in ("00", "30", "45"):
                 found.append(Finding(number, line, "time zone"))

@@ -234,6 +234,8 @@ class KindWalker(ABC):
             return None
         assert isinstance(test, ast.Compare)
         if op in NEGATED:
-            positive = ast.Compare(left=test.left, ops=[NEGATED[op]()], comparators=test.comparators)
+            positive = ast.Compare(
+                left=test.left, ops=[NEGATED[op]()], comparators=test.comparators
+            )
             return ast.copy_location(positive, test), 1
         return test, 0

@@ -77,3 +77,53 @@ def test_a_scheme_2_copy_of_the_shipped_poc_is_byte_for_byte_as_pinned(
     marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(2))
     copy = marker.mark("poc.py", ArtifactKind.POC, POC, partner)
     assert _sha(copy.content) == expected
+
+
+SCENARIOS = Path(forewarn.__file__).parent / "data/scenarios"
+
+
+@pytest.mark.parametrize(
+    ("artifact", "kind", "partner", "expected"),
+    [
+        (
+            "exchange-2021/poc.py",
+            ArtifactKind.POC,
+            "Acme AV",
+            "2dc3ea855464cbde4b3064414640bd364361475c72e994225c55cbb47d2b5439",
+        ),
+        (
+            "exchange-2021/poc.py",
+            ArtifactKind.POC,
+            "Northwind CERT",
+            "bfea1a276a8e0ce9de2f9abb48851f4d66c6acc884f31bdfbefd2a0bf16444e5",
+        ),
+        (
+            "exchange-2021/advisory.md",
+            ArtifactKind.ADVISORY,
+            "Acme AV",
+            "82a7188a1e15edc4aba8ca7f3717668290ddcb69b4895ab290ed26ca4aec0eac",
+        ),
+        (
+            "mapp-2012/poc.py",
+            ArtifactKind.POC,
+            "Northwind CERT",
+            "cd03b7f6e091d16bce28a0e367307d5e1edf2dd88f8f956b8c0b1fd8761b1d7b",
+        ),
+        (
+            "exchange-2021/detection.md",
+            ArtifactKind.DETECTION,
+            "Acme AV",
+            "428c203b2fde26261c17b29c8eebb0e14010f07deacb876d415cd278ec4f6ede",
+        ),
+    ],
+)
+def test_a_scheme_3_copy_is_byte_for_byte_as_pinned(
+    artifact: str, kind: ArtifactKind, partner: str, expected: str
+) -> None:
+    """Scheme 3 copies were released before scheme 5's natural channels: the version
+    parameters of those channels must leave scheme 3 writing (and so reading) as it did."""
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(3))
+    copy = marker.mark(
+        artifact.rsplit("/", 1)[-1], kind, (SCENARIOS / artifact).read_bytes(), partner
+    )
+    assert _sha(copy.content) == expected

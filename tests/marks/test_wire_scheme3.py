@@ -216,7 +216,9 @@ def test_the_marker_says_how_many_symbols_traffic_shows() -> None:
     original = SHIPPED.read_bytes()
     carried = marker.capacity("poc.py", ArtifactKind.POC, original)
     shown = marker.traffic_capacity("poc.py", ArtifactKind.POC, original)
-    assert carried["wire"] == 63 and shown["wire"] == 59
+    # The current scheme (5) moves the user agent's Chrome build between real builds instead
+    # of moving its last digit (scheme 3's 63 and 59).
+    assert carried["wire"] == 62 and shown["wire"] == 58
     assert shown["python_source"] == carried["python_source"]
 
 

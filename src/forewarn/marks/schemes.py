@@ -21,7 +21,7 @@ from forewarn.marks.channels.text import TextChannel
 from forewarn.marks.channels.wire import WireChannel
 from forewarn.marks.registry import ChannelRegistry
 
-CURRENT_SCHEME = 3
+CURRENT_SCHEME = 5
 """The scheme new cases are marked with."""
 
 DEFAULT_MAX_COLLUDERS = 3
@@ -81,12 +81,35 @@ def _scheme_3() -> ChannelRegistry:
     )
 
 
+def _scheme_5() -> ChannelRegistry:
+    """As scheme 3, with natural choices only: every kind of choice point is one whose both
+    forms the standard library writes (the rarer at least 5 % of occurrences; the table is in
+    docs/fingerprinting.md), with scheme 5's new kinds (`ifnegate`, `ternegate`, `raisecall`,
+    `whiletrue`) and word pairs, and wire values kept coherent (a user agent moves only
+    between real releases; times, zones and HTTP dates stay). Scheme 4 is another change's
+    number; versions need not be contiguous."""
+    text = TextChannel(version=5)
+    return ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (text,),
+            ArtifactKind.DETECTION: (text,),
+            ArtifactKind.POC: (
+                WireChannel(version=5),
+                PythonSourceChannel(blind=True, version=5),
+                LiteralChannel(),
+            ),
+            ArtifactKind.RULES: (RulesChannel(),),
+        }
+    )
+
+
 SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
     2: _scheme_2,
     3: _scheme_3,
+    5: _scheme_5,
 }
-"""Scheme version → the channel registry it marks with."""
+"""Scheme version → the channel registry it marks with (numbers need not be contiguous)."""
 
 
 def registry_for(scheme: int) -> ChannelRegistry:

@@ -25,6 +25,7 @@ _CST_CLASS: dict[type[ast.AST], type[cst.CSTNode]] = {
     ast.If: cst.If,
     ast.IfExp: cst.IfExp,
     ast.JoinedStr: cst.FormattedString,
+    ast.Raise: cst.Raise,
 }
 
 

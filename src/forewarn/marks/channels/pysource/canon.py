@@ -82,9 +82,10 @@ def _digest(text: str) -> str:
 class _Walker(NodeSerialiser):
     """Serialises a tree canonically and records choice points on the way."""
 
-    def __init__(self, lines: list[bytes], blind: bool = False) -> None:
+    def __init__(self, lines: list[bytes], blind: bool = False, version: int = 3) -> None:
         self.lines = lines
         self.blind = blind
+        self.version = version
         self.in_fstring = 0
         self.sink: list[Raw] = []
         self.analysis = Analysis()
@@ -264,10 +265,12 @@ class _Walker(NodeSerialiser):
             self.marked = frozenset()
 
 
-def analyse(tree: ast.Module, source: str, blind: bool = False) -> Analysis:
+def analyse(tree: ast.Module, source: str, blind: bool = False, version: int = 3) -> Analysis:
     """All choice points of a parsed file (`source` is its text), anchored; `blind` anchors
-    ignore what scheme 3's wire channel may change in literals (`variants.fold_text`)."""
-    walker = _Walker([line.encode() for line in source.splitlines()], blind)
+    ignore what scheme 3's wire channel may change in literals (`variants.fold_text`);
+    `version` 5 also knows scheme 5's kinds (`ifnegate`, `ternegate`, `raisecall`,
+    `whiletrue`), whose two forms it anchors alike. Versions below 5 walk as scheme 3 did."""
+    walker = _Walker([line.encode() for line in source.splitlines()], blind, version)
     walker.module(tree)
     for digest, raw in name_raws(list(walker.defs), walker.marked_block):
         walker.analysis.sites.append(

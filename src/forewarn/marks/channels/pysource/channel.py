@@ -56,6 +56,7 @@ from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.payload.derived import Layout, derivation, derived_tree
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource.locate import Located, locate
+from forewarn.marks.channels.pysource.natural import natural_site
 from forewarn.marks.channels.pysource.raw import ChoiceKind
 from forewarn.marks.channels.pysource.rewrite import rewrite
 
@@ -77,13 +78,16 @@ class _Plan:
     """`id`s of the nodes of `module` with a choice point below them (the rewrite's path)."""
 
 
-def _parse(text: str, blind: bool = False) -> Analysis | None:
+def _parse(text: str, blind: bool = False, version: int = 3) -> Analysis | None:
     if len(text) > MAX_SOURCE_CHARS:
         return None
     try:
-        return analyse(ast.parse(text), text, blind)
+        analysis = analyse(ast.parse(text), text, blind, version)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    if version >= 5:
+        analysis.sites = [s for s in analysis.sites if natural_site(s)]
+    return analysis
 
 
 def _trusted(analysis: Analysis, site: Site, pairs: Counter[tuple[str, ...]]) -> bool:
@@ -108,8 +112,8 @@ def _signature(analysis: Analysis) -> tuple[object, ...]:
 
 
 @lru_cache(maxsize=32)
-def _plan(original: str, blind: bool = False) -> _Plan:
-    analysis = _parse(original, blind)
+def _plan(original: str, blind: bool = False, version: int = 3) -> _Plan:
+    analysis = _parse(original, blind, version)
     if analysis is None:
         return _Plan((), None, (), frozenset())
     source_map = source_map_of(original)
@@ -125,19 +129,25 @@ def _plan(original: str, blind: bool = False) -> _Plan:
     return _Plan(tuple(located), module, _signature(analysis), ancestors(module, targets))
 
 
-def _planned(original: str, blind: bool) -> _Plan:
+def _planned(original: str, blind: bool, version: int = 3) -> _Plan:
     """`_plan`, called as scheme 1 and 2 always called it (one cache entry per original)."""
+    if version >= 5:
+        return _plan(original, blind, version)
     return _plan(original, True) if blind else _plan(original)
 
 
-def _plan_of(text: str, blind: bool = False) -> _Plan:
+def _plan_of(text: str, blind: bool = False, version: int = 3) -> _Plan:
     """The plan of `text`, from its original's when it is a payload copy of a known original."""
     derived = derivation(text)
-    return _planned(text, blind) if derived is None else _derived_plan(text, *derived, blind)
+    if derived is None:
+        return _planned(text, blind, version)
+    return _derived_plan(text, *derived, blind, version)
 
 
 @lru_cache(maxsize=8)
-def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...], blind: bool) -> _Plan:
+def _derived_plan(
+    text: str, layout: Layout, bits: tuple[int, ...], blind: bool, version: int = 3
+) -> _Plan:
     """`_plan(text)` without parsing `text` with libcst again.
 
     The payload channel changed only literals and dict element order, so when `text` shows the
@@ -146,14 +156,14 @@ def _derived_plan(text: str, layout: Layout, bits: tuple[int, ...], blind: bool)
     The rebuilt tree's code is `text` itself (`PayloadLayout.write` and `derived_tree` make the
     same edits; tests/marks/test_payload_write.py checks it on random bits).
     """
-    base = _planned(layout.original, blind)
+    base = _planned(layout.original, blind, version)
     if base.module is not layout.module:
         # The layout was built on a tree that the source-map cache has since let go: its
         # nodes are not the plan's, so nothing could be carried over.
-        return _planned(text, blind)
-    analysis = _parse(text, blind)
+        return _planned(text, blind, version)
+    analysis = _parse(text, blind, version)
     if base.module is None or analysis is None or _signature(analysis) != base.signature:
-        return _planned(text, blind)
+        return _planned(text, blind, version)
     tree = derived_tree(layout, bits)
     located = tuple(
         Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located
@@ -166,13 +176,20 @@ class PythonSourceChannel:
 
     `blind=True` (scheme 3) anchors its choice points blind to every value scheme 3's wire
     channel may give a literal, so the two channels of one PoC never disturb each other.
+    `version=5` (scheme 5) uses only the kinds whose both forms careful programmers write
+    (`natural.NATURAL_KINDS`, measured on the standard library) and adds scheme 5's kinds;
+    below 5 the channel reads and writes exactly as scheme 3's did.
     """
 
     name = "python_source"
 
-    def __init__(self, blind: bool = False) -> None:
+    def __init__(self, blind: bool = False, version: int = 3) -> None:
+        if version not in (3, 5):
+            raise MarkError(f"no python source channel version {version}")
         self.blind = blind
         """Whether anchors ignore scheme 3's wire values (`variants.fold_text`)."""
+        self.version = version
+        """The scheme whose kinds this channel uses (3: every kind; 5: the natural ones)."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
@@ -184,11 +201,11 @@ class PythonSourceChannel:
 
     def capacity(self, original: str) -> int:
         """How many choice points the original's code offers."""
-        return len(_plan_of(original, self.blind).located)
+        return len(_plan_of(original, self.blind, self.version).located)
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """The original with choice point `k` in form `bits[k]`, otherwise byte for byte."""
-        plan = _plan_of(original, self.blind)
+        plan = _plan_of(original, self.blind, self.version)
         if len(bits) != len(plan.located):
             raise MarkError(
                 f"python source offers {len(plan.located)} choice points, got {len(bits)} bits"
@@ -207,10 +224,10 @@ class PythonSourceChannel:
 
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice point of the original, the form `suspect` shows, or `None`."""
-        plan = _plan_of(original, self.blind)
+        plan = _plan_of(original, self.blind, self.version)
         if not plan.located:
             return []
-        seen = _parse(suspect, self.blind)
+        seen = _parse(suspect, self.blind, self.version)
         if seen is None:
             return [None] * len(plan.located)
         by_anchor: dict[tuple[str, ChoiceKind, str, int], Site] = {}

@@ -206,6 +206,32 @@ def negate(test: cst.BaseExpression) -> cst.BaseExpression:
     return cst.UnaryOperation(operator=cst.Not(), expression=paren(test))
 
 
+def negatable_test(test: cst.BaseExpression) -> bool:
+    """A single comparison whose operator has an exact negation, unparenthesised."""
+    return (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and type(test.comparisons[0].operator) in NEGATE_OP
+    )
+
+
+def negate_comparison(test: cst.BaseExpression) -> cst.BaseExpression:
+    """`a == b` as `a != b` (and back; `is`, `in` alike), layout kept."""
+    assert isinstance(test, cst.Comparison)
+    target = test.comparisons[0]
+    op = target.operator
+    return test.with_changes(comparisons=[target.with_changes(operator=NEGATE_OP[type(op)]())])
+
+
+def toggle_raise(node: cst.Raise) -> cst.Raise:
+    """`raise E` as `raise E()` and back."""
+    exc = node.exc
+    if isinstance(exc, cst.Call):
+        return node.with_changes(exc=exc.func.with_changes(lpar=exc.lpar, rpar=exc.rpar))
+    assert isinstance(exc, cst.Name)
+    return node.with_changes(exc=cst.Call(func=exc))
+
+
 def merge(node: cst.If) -> cst.If:
     body = node.body
     assert isinstance(body, cst.IndentedBlock)

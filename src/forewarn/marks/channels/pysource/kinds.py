@@ -8,6 +8,7 @@ the docstring of `pysource/channel.py` for what was left out and why).
 from __future__ import annotations
 
 import ast
+import builtins
 import string
 
 from forewarn.marks.channels._python.calls import callee_name
@@ -79,6 +80,29 @@ ALLOWED_CALLEES = frozenset(
     }
 )
 """Standard-library callees whose keyword arguments bind by name only (no order-keeping `**kw`)."""
+
+
+BUILTIN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+"""Exception classes of the builtins: `raise E` instantiates `E()` exactly."""
+
+
+def builtin_exception(node: ast.expr | None) -> bool:
+    """`node` names a builtin exception class (the file may still rebind it: `locate` checks)."""
+    return isinstance(node, ast.Name) and node.id in BUILTIN_EXCEPTIONS
+
+
+def negatable(node: ast.expr) -> type[ast.cmpop] | None:
+    """The operator of a single comparison that has an exact negation (`==`, `is`, `in` and
+    their negated forms), else `None`."""
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        op = type(node.ops[0])
+        if op in NEGATED or op in POSITIVE:
+            return op
+    return None
 
 
 def num_const(node: ast.expr) -> bool:

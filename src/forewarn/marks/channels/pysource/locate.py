@@ -15,7 +15,7 @@ import libcst as cst
 
 from forewarn.marks.channels._python.source_map import SourceMap
 from forewarn.marks.channels.pysource.canon import Site
-from forewarn.marks.channels.pysource.edits import to_format, to_fstring
+from forewarn.marks.channels.pysource.edits import negatable_test, to_format, to_fstring
 from forewarn.marks.channels.pysource.names import NameGuard
 from forewarn.marks.channels.pysource.raw import Carrier, ChoiceKind, carrier
 
@@ -24,6 +24,12 @@ _BUILTINS_USED: dict[ChoiceKind, tuple[str, ...]] = {
     ChoiceKind.RANGE: ("range",),
 }
 """Kinds whose other form calls a builtin: refused where the file rebinds its name."""
+
+
+_CARRIER_CLASS: dict[ChoiceKind, dict[int | None, type[cst.CSTNode]]] = {
+    ChoiceKind.WHILETRUE: {0: cst.Name, 1: cst.Integer},
+}
+"""Kinds carried by a literal: the libcst class of the literal in each form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,8 @@ def locate(source_map: SourceMap, site: Site) -> Located | None:
         return None
     if site.kind is ChoiceKind.DEFAULTARG and site.key in source_map.bound:
         return None
+    if site.kind is ChoiceKind.RAISECALL and _raised_name(site) in source_map.bound:
+        return None
     held_by = carrier(site.kind)
     match held_by:
         case Carrier.STATEMENT_PAIR:
@@ -54,7 +62,7 @@ def locate(source_map: SourceMap, site: Site) -> Located | None:
                 return None
             return Located(site, tuple(s for s in strings if s is not None))
         case Carrier.NODE:
-            found = source_map.find(site.nodes[0])
+            found = source_map.find(site.nodes[0], _CARRIER_CLASS.get(site.kind, {}).get(site.bit))
             if found is None or not _honourable(site, found):
                 return None
             return Located(site, (found,))
@@ -97,6 +105,13 @@ def name_guard_of(source_map: SourceMap) -> NameGuard:
     return _name_guard(source_map.source)
 
 
+def _raised_name(site: Site) -> str | None:
+    raised = site.nodes[0]
+    assert isinstance(raised, ast.Raise)
+    exc = raised.exc.func if isinstance(raised.exc, ast.Call) else raised.exc
+    return exc.id if isinstance(exc, ast.Name) else None
+
+
 def _honourable(site: Site, node: cst.CSTNode) -> bool:
     if site.kind is ChoiceKind.NESTEDIF:
         assert isinstance(node, cst.If)
@@ -106,6 +121,19 @@ def _honourable(site: Site, node: cst.CSTNode) -> bool:
         return isinstance(node.test, cst.BooleanOperation)
     if site.kind is ChoiceKind.IFSWAP:
         return isinstance(node, cst.If) and isinstance(node.orelse, cst.Else)
+    if site.kind is ChoiceKind.IFNEGATE:
+        return (
+            isinstance(node, cst.If)
+            and isinstance(node.orelse, cst.Else)
+            and negatable_test(node.test)
+        )
+    if site.kind is ChoiceKind.TERNEGATE:
+        return isinstance(node, cst.IfExp) and negatable_test(node.test)
+    if site.kind is ChoiceKind.RAISECALL:
+        exc = node.exc if isinstance(node, cst.Raise) else None
+        if isinstance(exc, cst.Call):
+            return isinstance(exc.func, cst.Name) and not exc.args
+        return isinstance(exc, cst.Name)
     if site.kind is ChoiceKind.FSTRING:
         if isinstance(node, cst.Call):
             return to_fstring(node) is not None

@@ -13,7 +13,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from forewarn.marks.channels.pysource.kinds import NEGATED, fstring_args, num_const
+from forewarn.marks.channels.pysource.kinds import (
+    NEGATED,
+    builtin_exception,
+    fstring_args,
+    num_const,
+)
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw, first
 from forewarn.marks.channels.pysource.shapes import (
     aug_form,
@@ -42,6 +47,8 @@ class NodeSerialiser(KindWalker):
     """Every function met, with its unit hash."""
     blind: bool
     """Whether anchors ignore what scheme 3's wire channel may change in literals."""
+    version: int
+    """The scheme whose kinds the walk records (5 adds scheme 5's; below, scheme 3's)."""
 
     @abstractmethod
     def capture(self) -> AbstractContextManager[list[Raw]]:
@@ -116,7 +123,23 @@ class NodeSerialiser(KindWalker):
         call = node.exc
         if isinstance(call, ast.Call) and not call.args and not call.keywords:
             if node.cause is None:
+                if self.version >= 5 and builtin_exception(call.func):
+                    self.sink.append(Raw(ChoiceKind.RAISECALL, "RAISE", 1, (node,)))
                 return "RAISE(" + self.c(call.func) + ")"
+        if self.version >= 5 and node.cause is None and builtin_exception(call):
+            self.sink.append(Raw(ChoiceKind.RAISECALL, "RAISE", 0, (node,)))
+            assert call is not None
+            return "RAISE(" + self.c(call) + ")"
+        return None
+
+    def c_while(self, node: ast.While, _test: bool) -> str | None:
+        test = node.test
+        if self.version < 5 or not isinstance(test, ast.Constant) or node.orelse:
+            return None
+        if test.value is True or (type(test.value) is int and test.value == 1):
+            bit = int(test.value is not True)
+            self.sink.append(Raw(ChoiceKind.WHILETRUE, "WHILE", bit, (test,)))
+            return "WHILE1(" + self.block(node.body) + ")"
         return None
 
     def c_annassign(self, node: ast.AnnAssign, _test: bool) -> str:
@@ -255,5 +278,6 @@ SERIALISERS: dict[type[ast.AST], Callable[[NodeSerialiser, Any, bool], str | Non
     ast.If: NodeSerialiser.c_if,
     ast.IfExp: NodeSerialiser.c_ifexp,
     ast.BinOp: NodeSerialiser.c_binop,
+    ast.While: NodeSerialiser.c_while,
 }
 """The node types whose canonical text is not `generic`'s, and the method that writes it."""

@@ -47,6 +47,14 @@ class ChoiceKind(enum.StrEnum):
     """Quotes of a pair of plain literals (fragile)."""
     NAME = "name"
     """Spelling of a safe local variable (fragile)."""
+    IFNEGATE = "ifnegate"
+    """`if a == b: A else: B` / `if a != b: B else: A` (scheme 5: the operator negated)."""
+    TERNEGATE = "ternegate"
+    """`x if a is None else y` / `y if a is not None else x` (scheme 5)."""
+    RAISECALL = "raisecall"
+    """`raise ValueError` / `raise ValueError()`: a builtin exception class (scheme 5)."""
+    WHILETRUE = "whiletrue"
+    """`while True:` / `while 1:` (scheme 5)."""
 
 
 class Carrier(enum.Enum):
@@ -85,6 +93,10 @@ def carrier(kind: ChoiceKind) -> Carrier:
             | ChoiceKind.TUPLEORDER
             | ChoiceKind.FSTRING
             | ChoiceKind.DEFAULTARG
+            | ChoiceKind.IFNEGATE
+            | ChoiceKind.TERNEGATE
+            | ChoiceKind.RAISECALL
+            | ChoiceKind.WHILETRUE
         ):
             return Carrier.NODE
         case _:

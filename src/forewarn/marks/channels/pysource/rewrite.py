@@ -23,10 +23,12 @@ from forewarn.marks.channels.pysource.edits import (
     item_key,
     merge,
     negate,
+    negate_comparison,
     split,
     to_format,
     to_fstring,
     toggle_default,
+    toggle_raise,
     toggle_sequence,
 )
 from forewarn.marks.channels.pysource.locate import Located
@@ -88,7 +90,10 @@ class _Rewriter(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         return self.above is None or id(node) in self.above
 
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        for site, bit in self._wanted(original_node):
+            if site.kind is ChoiceKind.WHILETRUE and bit != site.bit:
+                return cst.Integer("1", lpar=updated_node.lpar, rpar=updated_node.rpar)
         spelling = self.names.get(id(original_node))
         return updated_node if spelling is None else updated_node.with_changes(value=spelling)
 
@@ -282,7 +287,27 @@ class _Rewriter(cst.CSTTransformer):
                 )
             elif site.kind is ChoiceKind.NESTEDIF:
                 node = merge(node) if site.bit == 1 else split(node)
+            elif site.kind is ChoiceKind.IFNEGATE and isinstance(node.orelse, cst.Else):
+                node = node.with_changes(
+                    test=negate_comparison(node.test),
+                    body=node.orelse.body,
+                    orelse=node.orelse.with_changes(body=node.body),
+                )
         return node
+
+    def leave_Raise(self, original_node: cst.Raise, updated_node: cst.Raise) -> cst.Raise:
+        for site, bit in self._wanted(original_node):
+            if site.kind is ChoiceKind.RAISECALL and bit != site.bit:
+                return toggle_raise(updated_node)
+        return updated_node
+
+    def leave_Integer(
+        self, original_node: cst.Integer, updated_node: cst.Integer
+    ) -> cst.BaseExpression:
+        for site, bit in self._wanted(original_node):
+            if site.kind is ChoiceKind.WHILETRUE and bit != site.bit:
+                return cst.Name("True", lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return updated_node
 
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         for site, bit in self._wanted(original_node):
@@ -292,6 +317,12 @@ class _Rewriter(cst.CSTTransformer):
                     body=updated_node.orelse,
                     orelse=updated_node.body,
                     whitespace_after_if=cst.SimpleWhitespace(" "),
+                )
+            if site.kind is ChoiceKind.TERNEGATE and bit != site.bit:
+                return updated_node.with_changes(
+                    test=negate_comparison(updated_node.test),
+                    body=updated_node.orelse,
+                    orelse=updated_node.body,
                 )
         return updated_node
 

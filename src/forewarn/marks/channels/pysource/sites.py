@@ -12,12 +12,14 @@ from abc import ABC, abstractmethod
 from forewarn.marks.channels._python.order import pivot_pairs
 from forewarn.marks.channels.pysource.kinds import (
     MIRROR,
+    NEGATED,
     POSITIVE,
     default_keyword,
     default_site,
     format_call_args,
     is_and,
     kwarg_pairs,
+    negatable,
     side_effect_free,
     sym_const,
 )
@@ -35,6 +37,8 @@ class KindWalker(ABC):
 
     sink: list[Raw]
     """Where recognised choice points of the current unit go."""
+    version: int
+    """The scheme whose kinds the walk records."""
 
     @abstractmethod
     def c(self, node: ast.AST, *, swappable_test: bool = False) -> str:
@@ -169,12 +173,19 @@ class KindWalker(ABC):
             bit = 0
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
                 test, body, other, bit = test.operand, orelse, node.body, 1
+            negated = self.negation(test) if bit == 0 else None
+            if negated is not None:
+                test, negated_bit = negated
+                if negated_bit:
+                    body, other = other, body
             text = self.c(test, swappable_test=True)
             text = "IFE(" + text + "|" + self.block(body) + "|" + self.block(other) + ")"
             lone_if = len(node.body) == 1 and isinstance(node.body[0], ast.If)
             idle = all(isinstance(s, ast.Pass) for s in node.body)
             if not double_not(node.test) and not lone_if and not idle:
                 self.sink.append(Raw(ChoiceKind.IFSWAP, text, bit, (node,)))
+                if negated is not None:
+                    self.sink.append(Raw(ChoiceKind.IFNEGATE, text, negated[1], (node,)))
             return text
         if orelse:
             head, block = self.c(node.test), self.block(node.body)
@@ -198,6 +209,11 @@ class KindWalker(ABC):
         test, body, other, bit = node.test, node.body, node.orelse, 0
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test, body, other, bit = test.operand, other, body, 1
+        negated = self.negation(test) if bit == 0 else None
+        if negated is not None:
+            test = negated[0]
+            if negated[1]:
+                body, other = other, body
         text = "IFX(" + self.c(test, swappable_test=True) + "|" + self.c(body) + "|"
         text += self.c(other) + ")"
         simple = not any(
@@ -205,4 +221,21 @@ class KindWalker(ABC):
         )
         if simple and not double_not(node.test):
             self.sink.append(Raw(ChoiceKind.TERNARY, text, bit, (node,)))
+            if negated is not None:
+                self.sink.append(Raw(ChoiceKind.TERNEGATE, text, negated[1], (node,)))
         return text
+
+    def negation(self, test: ast.expr) -> tuple[ast.expr, int] | None:
+        """Scheme 5: a test `a != b` (`is not`, `not in`) as the positive comparison it negates,
+        with bit 1, or a positive one with bit 0; `None` below scheme 5 or for other tests.
+        Both forms of `if a != b: B else: A` / `if a == b: A else: B` then anchor alike."""
+        op = negatable(test) if self.version >= 5 else None
+        if op is None:
+            return None
+        assert isinstance(test, ast.Compare)
+        if op in NEGATED:
+            positive = ast.Compare(
+                left=test.left, ops=[NEGATED[op]()], comparators=test.comparators
+            )
+            return ast.copy_location(positive, test), 1
+        return test, 0

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.text.natural import natural_point, natural_synonyms
 from forewarn.marks.channels.text.points import ChoicePoint, PointKind, choice_points, words
 
 CONTEXT = 4
@@ -91,9 +92,14 @@ class _Plan:
 
 
 @lru_cache(maxsize=64)
-def plan(original: str, safe_headings: bool = True) -> _Plan:
-    """The choice points of `original` that can be read back unambiguously, in order."""
-    points = choice_points(original, safe_headings)
+def plan(original: str, safe_headings: bool = True, version: int = 3) -> _Plan:
+    """The choice points of `original` that can be read back unambiguously, in order
+    (`version=5`: scheme 5's natural kinds only, `natural`)."""
+    if version >= 5:
+        found = choice_points(original, safe_headings, natural_synonyms())
+        points: Sequence[ChoicePoint] = [p for p in found if natural_point(p)]
+    else:
+        points = choice_points(original, safe_headings)
     spoken = [p for p in points if p.spoken[0]]
     items = _stream(original, spoken)
     joined = _joined(original)
@@ -118,8 +124,10 @@ def plan(original: str, safe_headings: bool = True) -> _Plan:
     return _Plan(tuple(kept), variable)
 
 
-def usable(original: str, safe_headings: bool = True) -> tuple[_Usable, ...]:
+def usable(original: str, safe_headings: bool = True, version: int = 3) -> tuple[_Usable, ...]:
     """The usable choice points of `original`, in document order."""
+    if version >= 5:
+        return plan(original, safe_headings, version).choices
     return plan(original, safe_headings).choices
 
 
@@ -163,10 +171,14 @@ class TextChannel:
 
     name = "text"
 
-    def __init__(self, *, safe_headings: bool = True) -> None:
+    def __init__(self, *, safe_headings: bool = True, version: int = 3) -> None:
+        if version not in (3, 5):
+            raise MarkError(f"no text channel version {version}")
         self.safe_headings = safe_headings
         """Whether headings whose setext form reads as another block are left alone (scheme 2
         on; scheme 1 marked them, and its copies must decode as marked)."""
+        self.version = version
+        """3: every kind (schemes 1-3); 5: only the kinds the naturalness table keeps."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
@@ -178,11 +190,11 @@ class TextChannel:
 
     def capacity(self, original: str) -> int:
         """How many choices of `original` carry a symbol."""
-        return len(usable(original, self.safe_headings))
+        return len(usable(original, self.safe_headings, self.version))
 
     def embed(self, original: str, bits: Sequence[int]) -> str:
         """`original` with choice `k` rendered as `bits[k]`."""
-        kept = usable(original, self.safe_headings)
+        kept = usable(original, self.safe_headings, self.version)
         if len(bits) != len(kept):
             raise MarkError(f"text channel needs {len(kept)} bits, got {len(bits)}")
         edits = []
@@ -201,7 +213,11 @@ class TextChannel:
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice of `original`, the form `suspect` shows, or `None` when not found once."""
         joined = _joined(suspect)
-        layout_plan = plan(original, self.safe_headings)
+        layout_plan = (
+            plan(original, self.safe_headings, self.version)
+            if self.version >= 5
+            else plan(original, self.safe_headings)
+        )
         lines = suspect.split("\n")
         where: dict[tuple[str, ...], list[int]] = {}
         for index, line in enumerate(lines):

@@ -141,10 +141,12 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n>-"
 
 
-def _word_points(text: str, blocked: list[bool]) -> list[ChoicePoint]:
+def _word_points(
+    text: str, blocked: list[bool], synonyms: tuple[tuple[str, str, bool], ...] = SYNONYMS
+) -> list[ChoicePoint]:
     """Synonyms, dates and serial commas outside protected regions."""
     found: list[ChoicePoint] = []
-    for first, second, both in SYNONYMS:
+    for first, second, both in synonyms:
         for form in (first, second) if both else (first,):
             body = r"\s+".join(re.escape(part) for part in form.split(" "))
             for m in re.finditer(rf"(?<![\w.]){body}(?![\w])", text, re.IGNORECASE):
@@ -259,11 +261,16 @@ def _bullets(items: list[re.Match[str]]) -> ChoicePoint:
 
 
 @lru_cache(maxsize=64)
-def choice_points(text: str, safe_headings: bool = True) -> tuple[ChoicePoint, ...]:
+def choice_points(
+    text: str,
+    safe_headings: bool = True,
+    synonyms: tuple[tuple[str, str, bool], ...] = SYNONYMS,
+) -> tuple[ChoicePoint, ...]:
     """Every choice point of `text`, in document order; the same text always gives the same.
 
     `safe_headings=False` keeps scheme 1's headings whose setext form reads as another block
-    (`# ## x`), so that copies marked before the fix still decode as they were marked.
+    (`# ## x`), so that copies marked before the fix still decode as they were marked;
+    `synonyms` are the word pairs looked for (scheme 5 has its own, `natural`).
     """
     fenced = [False] * (len(text) + 1)
     for m in _FENCE.finditer(text):
@@ -271,6 +278,6 @@ def choice_points(text: str, safe_headings: bool = True) -> tuple[ChoicePoint, .
     blocked = list(fenced)
     for m in _PROTECT.finditer(text):
         blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
-    points = _word_points(text, blocked) + _layout_points(text, fenced, safe_headings)
+    points = _word_points(text, blocked, synonyms) + _layout_points(text, fenced, safe_headings)
     points.sort(key=lambda p: p.spans[0])
     return tuple(points)

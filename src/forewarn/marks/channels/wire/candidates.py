@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from forewarn.domain.wire import HttpRequest
 from forewarn.marks.channels._python.order import pivot_pairs
 from forewarn.marks.channels._python.variants import PADDING_LETTERS
-from forewarn.marks.channels.wire.digits import run_edits
+from forewarn.marks.channels.wire.digits import natural_frozen, run_edits
 
 DIGITS = re.compile(r"(?<![\\\d])\d{3,}")
 """Digit runs that can change by one unnoticed (not part of an escape like `\\101`)."""
@@ -103,10 +103,16 @@ class Offsets:
 
 
 def candidates(
-    source: str, tree: ast.Module, requests: Sequence[HttpRequest], *, fine: bool = False
+    source: str,
+    tree: ast.Module,
+    requests: Sequence[HttpRequest],
+    *,
+    fine: bool = False,
+    natural: bool = False,
 ) -> list[Candidate]:
     """Every one-bit edit worth evaluating, in source order (`fine`: scheme 3's digits and
-    padding letters)."""
+    padding letters; `natural`: scheme 5's, which leaves every digit of a user agent, a time
+    of day and a time zone as written)."""
     wire = _wire_text(requests)
     names = {name.lower() for r in requests for name, _ in r.headers}
     offsets = Offsets(source)
@@ -118,7 +124,9 @@ def candidates(
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
             if id(node) not in inside_fstrings:
-                found.extend(_literal_edits(source, offsets, node, wire, names, fine=fine))
+                found.extend(
+                    _literal_edits(source, offsets, node, wire, names, fine=fine, natural=natural)
+                )
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             found.extend(_padding(source, offsets, node, constants, fine=fine))
         elif isinstance(node, ast.Dict | ast.List | ast.Tuple):
@@ -153,6 +161,7 @@ def _literal_edits(
     names: set[str],
     *,
     fine: bool = False,
+    natural: bool = False,
 ) -> Iterable[Literal]:
     span = offsets.span(node)
     if span is None:
@@ -167,9 +176,12 @@ def _literal_edits(
     if body is None:
         return
     inner, first = body
+    frozen = natural_frozen(inner) if natural else []
     for match in DIGITS.finditer(inner):
         run = match.group()
         if run not in wire:
+            continue
+        if any(match.start() < end and start < match.end() for start, end in frozen):
             continue
         finer = run_edits(inner, *match.span()) if fine else None
         if finer is not None:

@@ -12,6 +12,8 @@ every copy is evaluated again to prove it reads back as written.
 code's behaviour constants (`roles`), read from code only, and only from code that sends one of
 the PoC's own requests (a timeout of 10 s in unrelated code says nothing about this PoC).
 Scheme 2's channel (`version=2`, the default) reads exactly as it always did.
+`WireChannel(version=5)` is scheme 5's: scheme 3's with only coherent values (a user agent
+moves between real releases, `_python/agents`; times, zones and HTTP dates stay as written).
 """
 
 from __future__ import annotations
@@ -41,10 +43,10 @@ class WireChannel:
     name = "wire"
 
     def __init__(self, version: int = 2) -> None:
-        if version not in (2, 3):
+        if version not in (2, 3, 5):
             raise MarkError(f"no wire channel version {version}")
         self.version = version
-        """The marking scheme whose candidates and facts this channel uses (2 or 3)."""
+        """The marking scheme whose candidates and facts this channel uses (2, 3 or 5)."""
 
     def _plan(self, original: str) -> WirePlan:
         return wire_plan(original, self.version)

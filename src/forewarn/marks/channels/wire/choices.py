@@ -25,6 +25,7 @@ import ast
 from collections.abc import Iterable, Sequence
 
 from forewarn.domain.wire import HttpRequest
+from forewarn.marks.channels._python.agents import agent_partners
 from forewarn.marks.channels._python.variants import SEPARATORS, agent_parts, header_value
 from forewarn.marks.channels.wire.candidates import Candidate, Literal, Offsets, candidates
 from forewarn.marks.channels.wire.roles import partner, role_sites
@@ -32,15 +33,21 @@ from forewarn.marks.channels.wire.statements import statement_orders
 
 
 def candidates3(
-    source: str, tree: ast.Module, requests: Sequence[HttpRequest], sending: Iterable[int]
+    source: str,
+    tree: ast.Module,
+    requests: Sequence[HttpRequest],
+    sending: Iterable[int],
+    version: int = 3,
 ) -> list[Candidate]:
     """Every scheme-3 edit worth evaluating, in source order; `sending` are the lines of the
-    calls that send a request (for the roles of loops)."""
+    calls that send a request (for the roles of loops). `version=5`: scheme 5's, whose user
+    agents move only between real releases (`agents`) and whose times and zones stay."""
     offsets = Offsets(source)
-    found: list[Candidate] = candidates(source, tree, requests, fine=True)
+    natural = version >= 5
+    found: list[Candidate] = candidates(source, tree, requests, fine=True, natural=natural)
     literals = [e for e in found if isinstance(e, Literal)]
     extra: list[Literal] = [
-        *_values(source, offsets, tree, requests),
+        *_values(source, offsets, tree, requests, natural),
         *_separators(source, offsets, tree),
         *_roles(source, offsets, tree, sending),
     ]
@@ -65,7 +72,11 @@ def _overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
 
 
 def _values(
-    source: str, offsets: Offsets, tree: ast.Module, requests: Sequence[HttpRequest]
+    source: str,
+    offsets: Offsets,
+    tree: ast.Module,
+    requests: Sequence[HttpRequest],
+    natural: bool = False,
 ) -> Iterable[Literal]:
     """A literal that is exactly what a request sends as a header's value, and its partner."""
     sent = {(name.lower(), value) for r in requests for name, value in r.headers}
@@ -82,7 +93,8 @@ def _values(
                 yield Literal((span[0] + 1, span[1] - 1), (node.value, other), "value")
                 break
         if ("user-agent", node.value) in sent:
-            for start, end, other in agent_parts(node.value):
+            parts = agent_partners(node.value) if natural else agent_parts(node.value)
+            for start, end, other in parts:
                 at = span[0] + 1
                 yield Literal((at + start, at + end), (node.value[start:end], other), "agent")
 

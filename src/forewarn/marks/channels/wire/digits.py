@@ -19,6 +19,23 @@ from forewarn.marks.channels.wire.facts import MIN_DIGITS
 FROZEN = re.compile(r"(?:AppleWebKit|Safari)/537\.36|Gecko/20100101|Windows NT \d+\.\d|rv:[\d.]+")
 """Numbers every browser of a family sends unchanged: a changed one gives the mark away."""
 
+NATURAL_FROZEN = re.compile(
+    r"^Mozilla/5\.0 \(.*$"  # a browser's user agent: only whole releases move (`agents`)
+    r"|\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:[+-]\d{2}:?\d{2}|GMT|UTC|Z))?"
+    r"|(?<![\w.])[+-](?:0\d|1[0-4])[03]0(?![\w.])"  # a time-zone offset on its own
+    r"|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b",
+    re.DOTALL,
+)
+"""What scheme 5 never edits digit by digit: a user agent (whose versions must stay a real
+release's), a time of day with its zone (`10:00:00 +0000`: a zone `-0001` does not exist, a
+`29` may not be a day), a zone offset alone, and an HTTP date's day, month and year."""
+
+
+def natural_frozen(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that scheme 5 leaves as written (`NATURAL_FROZEN`)."""
+    return [m.span() for m in NATURAL_FROZEN.finditer(text)]
+
+
 Edit = tuple[int, tuple[str, str], str]
 """`(offset of the digit in the literal's text, (form for bit 0, form for bit 1), kind)`."""
 
@@ -78,4 +95,4 @@ def _valid(run: str, start: int, end: int, free: Sequence[int], least: int, most
     return True
 
 
-__all__ = ["FROZEN", "pair", "run_edits"]
+__all__ = ["FROZEN", "NATURAL_FROZEN", "natural_frozen", "pair", "run_edits"]

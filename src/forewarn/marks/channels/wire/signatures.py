@@ -202,7 +202,7 @@ def _common(facts_of: FactsOf, base: list[int]) -> dict[int, dict[FactKey, tuple
 def wire_plan(original: str, version: int = 2) -> WirePlan:
     """The original's carried edits and their signatures (evaluated once per original)."""
     if version >= 3:
-        return _plan3(original)
+        return _plan3(original, version)
     requests = evaluate_requests(original)
     wrap = Counter((m, p) for m, p, _ in request_keys(requests))
     try:
@@ -217,7 +217,7 @@ def wire_plan(original: str, version: int = 2) -> WirePlan:
     return WirePlan(original, edits, tuple(base), carried, signatures, wrap)
 
 
-def _plan3(original: str) -> WirePlan:
+def _plan3(original: str, version: int = 3) -> WirePlan:
     """Scheme 3's plan: its candidates, its facts, and the proof over keyed random copies.
 
     While planning, a copy's behaviour constants are the original's with the role edits' forms
@@ -229,9 +229,9 @@ def _plan3(original: str) -> WirePlan:
     try:
         tree = ast.parse(original)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return WirePlan(original, (), (), (), (), wrap, 3)
+        return WirePlan(original, (), (), (), (), wrap, version)
     sending = [site.line for site in evaluation.sites]
-    edits = tuple(candidates3(original, tree, requests, sending)) if requests else ()
+    edits = tuple(candidates3(original, tree, requests, sending, version)) if requests else ()
     base = [_base(edit, original) for edit in edits]
     behaviour = _behaviour_of(original, tree, sending, edits)
 
@@ -249,7 +249,7 @@ def _plan3(original: str) -> WirePlan:
         seen = _seen(observe(copy_evaluation.requests, copy_evaluation, text, 3, wrap))
         carried = [k for k in carried if read_bit(_signature(common[k]), seen) == bits[k]]
     signatures = tuple(_signature(common[k]) for k in carried)
-    return WirePlan(original, edits, tuple(base), tuple(carried), signatures, wrap, 3)
+    return WirePlan(original, edits, tuple(base), tuple(carried), signatures, wrap, version)
 
 
 def _behaviour_of(

@@ -1,0 +1,72 @@
+"""Scheme 5's choice of Python source kinds: only those whose both forms people write.
+
+The kinds below are the ones the naturalness table (`forewarn.marks.naturalness`, measured on
+the standard library; see docs/fingerprinting.md) keeps: the rarer form is at least 5 % of the
+occurrences. They are fixed here, not read from the table at run time, because a released
+copy must decode the same on every machine and Python version; a test checks that each is kept
+by the shipped table.
+"""
+
+from __future__ import annotations
+
+from forewarn.marks.channels.pysource.canon import Site
+from forewarn.marks.channels.pysource.raw import ChoiceKind
+
+FORMS: dict[ChoiceKind, tuple[str, str]] = {
+    ChoiceKind.NEGCMP: ("a != b", "not a == b"),
+    ChoiceKind.CMPORDER: ("x < 5, x == 'GET', x is None", "5 > x, 'GET' == x, None is x"),
+    ChoiceKind.AUGASSIGN: ("n += 1", "n = n + 1"),
+    ChoiceKind.EMPTY: ("{}, []", "dict(), list()"),
+    ChoiceKind.RANGE: ("range(n)", "range(0, n)"),
+    ChoiceKind.KWARGORDER: ("keyword order A", "keyword order B"),
+    ChoiceKind.IFSWAP: ("if c: A else: B", "if not c: B else: A"),
+    ChoiceKind.TERNARY: ("x if c else y", "y if not c else x"),
+    ChoiceKind.NESTEDIF: ("if a and b:", "if a: / if b:"),
+    ChoiceKind.SEQKIND: ("x in (1, 2)", "x in [1, 2]"),
+    ChoiceKind.TUPLEORDER: ("(A, B)", "(B, A)"),
+    ChoiceKind.STMTORDER: ("a = 1; b = 2", "b = 2; a = 1"),
+    ChoiceKind.FSTRING: ("'{}'.format(a)", "f'{a}'"),
+    ChoiceKind.DEFAULTARG: ("default left out", "default spelled out"),
+    ChoiceKind.QUOTE: ("\" then '", "' then \""),
+    ChoiceKind.NAME: ("resp", "response"),
+    ChoiceKind.IFNEGATE: ("if a == b: A else: B", "if a != b: B else: A"),
+    ChoiceKind.TERNEGATE: ("x if a == b else y", "y if a != b else x"),
+    ChoiceKind.RAISECALL: ("raise E", "raise E()"),
+    ChoiceKind.WHILETRUE: ("while True:", "while 1:"),
+}
+"""What form 0 and form 1 of each kind look like (the table's columns)."""
+
+NATURAL_KINDS: frozenset[str] = frozenset(
+    {
+        "augassign",
+        "defaultarg:open",
+        "fstring",
+        "ifnegate",
+        "kwargorder",
+        "name",
+        "nestedif",
+        "raisecall",
+        "seqkind",
+        "stmtorder",
+        "ternegate",
+        "tupleorder",
+        "whiletrue",
+    }
+)
+"""The kinds scheme 5 marks with (`kind_name` of a site), each kept by the table."""
+
+
+def kind_name(site: Site) -> str:
+    """The table's name for the kind of `site`: the kind, and for a default spelled out or
+    left out, which builtin (`defaultarg:open`), whose habits differ."""
+    if site.kind is ChoiceKind.DEFAULTARG:
+        return f"{site.kind.value}:{site.key}"
+    return site.kind.value
+
+
+def natural_site(site: Site) -> bool:
+    """Whether scheme 5 marks with `site`."""
+    return kind_name(site) in NATURAL_KINDS
+
+
+__all__ = ["FORMS", "NATURAL_KINDS", "kind_name", "natural_site"]

@@ -21,7 +21,7 @@ from importlib import resources
 from forewarn.marks.channels._python.agents import AGENT, coherent_agent
 from forewarn.marks.channels.pysource.canon import analyse
 from forewarn.marks.channels.pysource.natural import kind_name
-from forewarn.marks.channels.text.natural import ALL_SYNONYMS
+from forewarn.marks.channels.text.natural import ADVISORY_VOCABULARY, ALL_SYNONYMS
 from forewarn.marks.channels.text.natural import kind_name as text_kind
 from forewarn.marks.channels.text.points import choice_points
 from forewarn.marks.naturalness.census import SOURCE_VERSION
@@ -108,7 +108,8 @@ def _text(text: str, changed: set[int], table: NaturalnessTable) -> list[Finding
         form = next((b for b in (0, 1) if point.renderings[b][0] == shown), 2)
         name = text_kind(point)
         row = next((r for r in table.rows if r.channel == "text" and r.kind == name), None)
-        if form == 2 or row is None or not row.natural(form):
+        vocabulary = name in ADVISORY_VOCABULARY and form in (0, 1)
+        if not vocabulary and (form == 2 or row is None or not row.natural(form)):
             found.append(Finding(number, lines[number - 1], f"{name} form {form}"))
     return found
 

@@ -40,7 +40,9 @@ import numpy.typing as npt
 from forewarn.domain import ChannelEvidence, Observation, Suspect, TokenHit
 from forewarn.errors import MarkError
 from forewarn.marks.decoders import DECODER_NAMES, Decoder, Reading, decoders
+from forewarn.marks.decoders._theta import colluder_one
 from forewarn.marks.decoders.combined import Combined, combine
+from forewarn.marks.decoders.learned import fit_channel
 from forewarn.marks.decoders.symmetric import SymmetricDecoder
 from forewarn.marks.threshold import DEFAULT_DRAWS, InnocentLaw
 
@@ -123,6 +125,10 @@ def innocent_law(merged: _Merged, bias: npt.NDArray[np.float64]) -> InnocentLaw:
     """Exact per-position symmetric-score terms for a bit of 1 or 0, given the merged symbols."""
     return SymmetricDecoder().law(_reading(merged, bias, 1, np.zeros((0, 0), dtype=np.uint8)))
 
+
+SELECT = True
+"""Decide with the decoder `combined.select` picks from the reading (no union over decoders);
+`False` decides with the maximum of all, paying the union bound over them."""
 
 FIRST_SHARE = 0.8
 """Share of `ε` the first pass decides at; the re-scoring passes split the rest evenly (they
@@ -263,6 +269,7 @@ class _Passes:
     ) -> None:
         self.merged, self.bias, self.bits, self.chosen = merged, bias, bits, chosen
         self.c, self.per_partner, self.draws = max_colluders, per_partner, draws
+        self.select = SELECT
         n = bits.shape[0]
         self.accused = np.zeros(n, dtype=bool)
         self.bound = np.ones(n)
@@ -292,7 +299,8 @@ class _Passes:
             rows = self.bits[list(known)].astype(np.uint8) if known else np.zeros((0, 0))
             reading = _reading(self.merged, self.bias, self.c, rows.astype(np.uint8))
             laws = [d.law(reading) for d in chosen]
-            result = combine(laws, [d.name for d in chosen], self.bits, level, self.draws)
+            guilty = colluder_one(fit_channel(reading), reading) if self.select else None
+            result = combine(laws, [d.name for d in chosen], self.bits, level, self.draws, guilty)
             self.passes += 1
             if self.first is None:
                 self.first = result

@@ -1,25 +1,24 @@
-"""Accusation: every decoder's score over the positions read, combined, and who passes.
+"""Accusation: every decoder's score over the positions read, and who passes.
 
 Three decoders score each recipient (`marks.decoders`): Škorić's symmetric Tardos score,
 Laarhoven's universal log-likelihood score (against interleaving) and learn-and-match (the
-collusion channel fitted to the symbols read). They decide together (`decoders.combined`): the
-combined score is the largest of the three standardised as `-ln` of their proven innocent
-tails. Erased positions are left out (weak marking assumption). Two bounds come with every
-partner: the *proven* one (Chernoff tail of its best decoder times the three decoders, a union
-bound) and the *empirical* one (importance-sampled innocent codewords scored by the combination
-itself, after Furon–Desoubeaux). A partner is accused only when the proven bound is within
-`ε`; the empirical estimate is reported beside it and never decides (when it alone was allowed
-to, CI saw two innocents accused on short text codes). The bound printed
-(`Suspect.false_accusation_bound`) is the proven one when that suffices, else the empirical one;
-`Suspect.bound_kind` says which.
+collusion channel fitted to the symbols read). The one whose colluders are expected to clear its
+threshold by most, under the fitted channel, decides (`decoders.combined.select`: chosen from the
+reading alone, so it costs no share of ε). Erased positions are left out (weak marking
+assumption); repeated reads of a position merge into one weighted symbol, one term. Two bounds
+come with every partner: the *proven* one (the exact tail of the deciding decoder's innocent law
+on a lattice, `marks.lattice`) and the *empirical* one (importance-sampled innocent codewords,
+after Furon–Desoubeaux). **Only the proven bound accuses**; the estimate is reported beside it.
+`Suspect.bound_kind` says which one `Suspect.false_accusation_bound` is.
 
 **Side information.** A partner accused by that fingerprint evidence is taken as a known
 colluder; the others are re-scored given its symbols (the universal and learn-and-match scores
-conditioned on it), up to `c - 1` more passes. An innocent's codeword is independent of the leak
-*and* of any other partner's codeword, so its law stays exact in every pass, even one whose
-known colluder was itself wrongly accused. Pass 1 runs at `0.8 ε`, each of the `c - 1` later
-passes at `0.2 ε / (c - 1)`: the chance that any innocent is accused in the whole accusation
-stays `ε` (union bound over the passes).
+conditioned on it), up to `c - 1` more passes. For `c ≥ 3` a joint pass then tests every partner
+given hypothesised pairs of colluders (`decoders.joint`). An innocent's codeword is independent
+of the leak *and* of any other partner's codeword, so its law stays exact in every pass, even one
+whose known colluder was itself wrongly accused. Pass 1 runs at `0.8 ε`, the joint pass at
+`0.01 ε`, each of the `c - 1` side-information passes at `0.19 ε / (c - 1)`: the chance that any
+innocent is accused in the whole accusation stays `ε` (union bound over the passes).
 
 A canary token of its copy found in the material makes a partner a *lead* (`Suspect.lead`)
 when the fingerprint does not accuse it, never a known colluder: tokens are plain strings that
@@ -301,7 +300,9 @@ class _Passes:
         joint_share = JOINT_SHARE if self.joint else 0.0
         rest = (1.0 - FIRST_SHARE - joint_share) / max(1, max_colluders - 1)
         self.shares = (
-            (1.0 - joint_share,) if not self.later else (FIRST_SHARE,) + (rest,) * (max_colluders - 1)
+            (1.0 - joint_share,)
+            if not self.later
+            else (FIRST_SHARE,) + (rest,) * (max_colluders - 1)
         )
 
     def run(self) -> None:

@@ -55,7 +55,6 @@ class LatticeTail:
         padded = np.concatenate([self.upper, [0.0]])
         return np.asarray(np.minimum(1.0, padded[index] * (1.0 + _RELATIVE) + _FLOOR))
 
-
     def threshold(self, level: float) -> float:
         """The lowest score whose bound is within `level` (`inf` when none is)."""
         if self.step == 0.0:

@@ -66,7 +66,9 @@ def _pair_terms(theta: FloatArray, reading: Reading) -> FloatArray:
     return np.asarray(table * reading.weights[:, None, None])
 
 
-def likely_pairs(theta: FloatArray, reading: Reading, bits: FloatArray, among: int) -> list:
+def likely_pairs(
+    theta: FloatArray, reading: Reading, bits: FloatArray, among: int
+) -> list[tuple[int, int]]:
     """The `PAIRS` pairs of the first `among` rows of `bits` most likely to be colluders."""
     terms = _pair_terms(theta, reading)
     x = bits[:among]
@@ -100,7 +102,9 @@ def joint_pass(
         return JointFinding(bound, pair, score)
     for a, b in likely_pairs(theta, reading, bits, min(recipients, n)):
         known = bits[[a, b]].astype(np.uint8)
-        given = Reading(reading.symbols, reading.bias, reading.weights, reading.max_colluders, known)
+        given = Reading(
+            reading.symbols, reading.bias, reading.weights, reading.max_colluders, known
+        )
         law = theta_law(theta, given)
         s = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
         s[[a, b]] = -math.inf

@@ -5,7 +5,9 @@ marks them). The positions a leak can show are those the engine reads back from 
 verbatim PoC + advisory (every channel: Python source, wire, text); each trial draws a coalition
 of 1, 2 or 3 partners, forms the pirate symbol at every read position by the strategy (marking
 assumption: where the colluders agree they keep the symbol), and accuses all 1000 partners with
-each decoder alone and with the combination. Strategies act on symbols: *interleave* (each
+each decoder alone (with its side-information passes) and with the combination (the decoder
+selected from the reading, side information, and the joint pass over hypothesised pairs of
+colluders). Only the proven (lattice) bound accuses. Strategies act on symbols: *interleave* (each
 symbol from a colluder drawn at random), *majority*, *minority* (where they differ; ties at
 random), *random* (a coin flip where they differ).
 
@@ -155,6 +157,7 @@ def run(
                         max_colluders=c_max,
                         decoder_names=chosen,
                         recipients=len(partners),
+                        joint=combined,
                     )
                     accused = set(verdict.accused)
                     row.caught[column] += bool(accused & guilty_names)

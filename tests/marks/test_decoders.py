@@ -118,7 +118,8 @@ def test_a_token_lead_is_never_a_known_colluder() -> None:
     noise = np.random.default_rng(2).integers(0, 2, 200).astype(np.uint8)
     observations = [Observation("c", "a", i, int(noise[i])) for i in range(200)]
     verdict = accuse(observations, partners, words, bias, epsilon=1e-3, token_hits=[hit])
-    assert verdict.accused == () and verdict.passes == 1
+    # Pass 1 and the joint pass over hypothesised pairs; no side-information pass on the lead.
+    assert verdict.accused == () and verdict.passes == 2
     assert all("known colluder" not in s.decided_by for s in verdict.suspects)
 
 

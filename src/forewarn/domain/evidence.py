@@ -133,7 +133,7 @@ class Suspect:
     """Symmetric (Škorić) Tardos score summed over every channel read, kept for comparison."""
     accused: bool
     """Whether the fingerprint's combined score passes the threshold that bounds false
-    accusation (proven, and the simulated innocents agree)."""
+    accusation: only the proven bound accuses."""
     false_accusation_bound: float
     """Bound on the chance that any innocent partner scores this high in the whole run (accused
     iff `≤ ε`): the proven one (`proven_bound`) when that is within `ε`, else the one estimated
@@ -147,15 +147,16 @@ class Suspect:
     check, not proof. Tokens are plain strings that anyone who saw them can paste, so they never
     accuse by themselves (`accused` stays `False` and the bound is the fingerprint's alone)."""
     combined_score: float = 0.0
-    """The combined decoders' score: the largest over decoders of `-ln` of its proven innocent
-    tail (nats of evidence; 0 when nothing was read)."""
+    """The combined decoders' score: `-ln` of the deciding decoder's proven innocent tail (the
+    decoder selected from the reading; nats of evidence; 0 when nothing was read)."""
     decided_by: str = ""
     """The decoder that reached the combined score (`learn-and-match`, `universal`,
-    `symmetric`), with the known colluders it was given, if any."""
+    `symmetric`, `joint`), with the known or hypothesised colluders it was given, if any."""
     decoder_scores: tuple[tuple[str, float], ...] = ()
     """Each decoder's raw score in the first pass, for comparison."""
     proven_bound: float = 1.0
-    """Proven bound on the same chance: the Chernoff tail of its best decoder times the decoders
-    combined, the recipients and comparisons, over the share of `ε` of the pass that scored it."""
+    """Proven bound on the same chance: the exact lattice tail of the deciding decoder
+    (`marks.lattice`), times the recipients and comparisons (and, for the joint pass, the pairs
+    hypothesised), over the share of `ε` of the pass that scored it."""
     bound_kind: str = "proven"
     """`proven` or `empirical`: which of the two `false_accusation_bound` is."""

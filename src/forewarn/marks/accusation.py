@@ -1,25 +1,24 @@
-"""Accusation: every decoder's score over the positions read, combined, and who passes.
+"""Accusation: every decoder's score over the positions read, and who passes.
 
 Three decoders score each recipient (`marks.decoders`): Škorić's symmetric Tardos score,
 Laarhoven's universal log-likelihood score (against interleaving) and learn-and-match (the
-collusion channel fitted to the symbols read). They decide together (`decoders.combined`): the
-combined score is the largest of the three standardised as `-ln` of their proven innocent
-tails. Erased positions are left out (weak marking assumption). Two bounds come with every
-partner: the *proven* one (Chernoff tail of its best decoder times the three decoders, a union
-bound) and the *empirical* one (importance-sampled innocent codewords scored by the combination
-itself, after Furon–Desoubeaux). A partner is accused only when the proven bound is within
-`ε`; the empirical estimate is reported beside it and never decides (when it alone was allowed
-to, CI saw two innocents accused on short text codes). The bound printed
-(`Suspect.false_accusation_bound`) is the proven one when that suffices, else the empirical one;
-`Suspect.bound_kind` says which.
+collusion channel fitted to the symbols read). The one whose colluders are expected to clear its
+threshold by most, under the fitted channel, decides (`decoders.combined.select`: chosen from the
+reading alone, so it costs no share of ε). Erased positions are left out (weak marking
+assumption); repeated reads of a position merge into one weighted symbol, one term. Two bounds
+come with every partner: the *proven* one (the exact tail of the deciding decoder's innocent law
+on a lattice, `marks.lattice`) and the *empirical* one (importance-sampled innocent codewords,
+after Furon–Desoubeaux). **Only the proven bound accuses**; the estimate is reported beside it.
+`Suspect.bound_kind` says which one `Suspect.false_accusation_bound` is.
 
 **Side information.** A partner accused by that fingerprint evidence is taken as a known
 colluder; the others are re-scored given its symbols (the universal and learn-and-match scores
-conditioned on it), up to `c - 1` more passes. An innocent's codeword is independent of the leak
-*and* of any other partner's codeword, so its law stays exact in every pass, even one whose
-known colluder was itself wrongly accused. Pass 1 runs at `0.8 ε`, each of the `c - 1` later
-passes at `0.2 ε / (c - 1)`: the chance that any innocent is accused in the whole accusation
-stays `ε` (union bound over the passes).
+conditioned on it), up to `c - 1` more passes. For `c ≥ 3` a joint pass then tests every partner
+given hypothesised pairs of colluders (`decoders.joint`). An innocent's codeword is independent
+of the leak *and* of any other partner's codeword, so its law stays exact in every pass, even one
+whose known colluder was itself wrongly accused. Pass 1 runs at `0.8 ε`, the joint pass at
+`0.01 ε`, each of the `c - 1` side-information passes at `0.19 ε / (c - 1)`: the chance that any
+innocent is accused in the whole accusation stays `ε` (union bound over the passes).
 
 A canary token of its copy found in the material makes a partner a *lead* (`Suspect.lead`)
 when the fingerprint does not accuse it, never a known colluder: tokens are plain strings that
@@ -40,7 +39,10 @@ import numpy.typing as npt
 from forewarn.domain import ChannelEvidence, Observation, Suspect, TokenHit
 from forewarn.errors import MarkError
 from forewarn.marks.decoders import DECODER_NAMES, Decoder, Reading, decoders
+from forewarn.marks.decoders._theta import colluder_one
 from forewarn.marks.decoders.combined import Combined, combine
+from forewarn.marks.decoders.joint import joint_pass
+from forewarn.marks.decoders.learned import fit_channel
 from forewarn.marks.decoders.symmetric import SymmetricDecoder
 from forewarn.marks.threshold import DEFAULT_DRAWS, InnocentLaw
 
@@ -124,6 +126,14 @@ def innocent_law(merged: _Merged, bias: npt.NDArray[np.float64]) -> InnocentLaw:
     return SymmetricDecoder().law(_reading(merged, bias, 1, np.zeros((0, 0), dtype=np.uint8)))
 
 
+JOINT_SHARE = 0.01
+"""Share of `ε` of the joint pass over hypothesised pairs (`decoders.joint`): the coalitions it
+is for leave evidence far beyond its threshold, so a small share costs them nothing."""
+
+SELECT = True
+"""Decide with the decoder `combined.select` picks from the reading (no union over decoders);
+`False` decides with the maximum of all, paying the union bound over them."""
+
 FIRST_SHARE = 0.8
 """Share of `ε` the first pass decides at; the re-scoring passes split the rest evenly (they
 are scored given a known colluder, far stronger evidence, so they need less of it)."""
@@ -169,6 +179,7 @@ def accuse(
     max_colluders: int = 3,
     decoder_names: tuple[str, ...] = DECODER_NAMES,
     recipients: int | None = None,
+    joint: bool = True,
 ) -> Accusation:
     """Score every recipient (row `j` of `codewords` is `partners[j]`) and decide at `epsilon`.
 
@@ -177,6 +188,8 @@ def accuse(
     `decoder_names` picks the decoders that decide (all by default; one alone to compare).
     `recipients` is how many partners the union bound runs over (default: every row scored); a
     benchmark scoring simulated innocents beside the real recipients keeps the real count.
+    `joint` adds the joint pass over hypothesised pairs of colluders (`decoders.joint`) for
+    coalitions of three or more.
 
     `token_hits` are attached to their partners' suspects and make leads, never accusations,
     and never known colluders for side information.
@@ -201,7 +214,10 @@ def accuse(
     merged = _merge(observations)
     bits = codewords[:, merged.positions].astype(np.float64)
     tests = (n if recipients is None else recipients) * comparisons
-    verdict = _Passes(merged, bias, bits, chosen, max_colluders, epsilon / tests, draws)
+    real = n if recipients is None else recipients
+    verdict = _Passes(
+        merged, bias, bits, chosen, max_colluders, epsilon / tests, draws, real, joint
+    )
     verdict.run()
     law = innocent_law(merged, bias)
     symmetric = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
@@ -260,9 +276,14 @@ class _Passes:
         max_colluders: int,
         per_partner: float,
         draws: int,
+        recipients: int,
+        joint: bool,
     ) -> None:
         self.merged, self.bias, self.bits, self.chosen = merged, bias, bits, chosen
         self.c, self.per_partner, self.draws = max_colluders, per_partner, draws
+        self.select = SELECT
+        self.joint = joint and max_colluders >= 3
+        self.recipients = recipients
         n = bits.shape[0]
         self.accused = np.zeros(n, dtype=bool)
         self.bound = np.ones(n)
@@ -271,51 +292,88 @@ class _Passes:
         self.combined = np.zeros(n)
         self.decider: list[str] = [""] * n
         self.known_when: list[tuple[int, ...]] = [()] * n
+        self.hypothesised = [False] * n
         self.first: Combined | None = None
         self.passes = 0
         side = [d for d in chosen if d.uses_side_information]
         self.later = tuple(side) if max_colluders > 1 else ()
-        rest = (1.0 - FIRST_SHARE) / max(1, max_colluders - 1)
-        self.shares = (1.0,) if not self.later else (FIRST_SHARE,) + (rest,) * (max_colluders - 1)
+        joint_share = JOINT_SHARE if self.joint else 0.0
+        rest = (1.0 - FIRST_SHARE - joint_share) / max(1, max_colluders - 1)
+        self.shares = (
+            (1.0 - joint_share,)
+            if not self.later
+            else (FIRST_SHARE,) + (rest,) * (max_colluders - 1)
+        )
 
     def run(self) -> None:
-        """Pass 1 over everyone, then while someone new is accused and room is left in the
-        coalition, a pass over the rest given every partner accused so far."""
+        """Pass 1 over everyone; while someone new is accused and room is left in the
+        coalition, a pass over the rest given every partner accused so far; then, for a
+        coalition of three or more not yet complete, the joint pass over hypothesised pairs,
+        and side-information passes again if it accused anyone."""
         if len(self.merged.positions) == 0:
             return
-        known: tuple[int, ...] = ()
-        for share in self.shares:
-            chosen = self.chosen if not known else self.later
-            if not chosen or len(known) >= self.c:
+        side = list(self.shares[1:])
+        known = self._scored((), self.shares[0])
+        while known and side and len(known) < self.c:
+            new = self._scored(known, side.pop(0))
+            if new == known:
                 break
-            level = self.per_partner * share
-            rows = self.bits[list(known)].astype(np.uint8) if known else np.zeros((0, 0))
-            reading = _reading(self.merged, self.bias, self.c, rows.astype(np.uint8))
-            laws = [d.law(reading) for d in chosen]
-            result = combine(laws, [d.name for d in chosen], self.bits, level, self.draws)
-            self.passes += 1
-            if self.first is None:
-                self.first = result
-            new = []
-            for j in np.nonzero(~self.accused)[0]:
-                proven = min(1.0, float(result.proven[j]) / share)
-                empirical = min(1.0, float(result.empirical[j]) / share)
-                decisive = proven if proven <= self.per_partner else empirical
-                if decisive < self.bound[j] or not known:
-                    self.bound[j], self.proven[j] = decisive, proven
-                    self.kind[j] = "proven" if proven <= self.per_partner else "empirical"
-                    self.combined[j] = float(result.combined[j])
-                    self.decider[j] = result.names[int(result.decided[j])]
-                    self.known_when[j] = known
-                # Only the proven bound accuses: the importance-sampled estimate, decisive at
-                # first, named two innocents in CI among a few hundred accusations (short
-                # text codes, where the fitted channel and the sample are least sure).
-                if proven <= self.per_partner:
-                    new.append(int(j))
-            if not new:
-                break
-            self.accused[new] = True
-            known = tuple(sorted({*known, *new}))
+            known = new
+        if self.joint and len(known) < self.c:
+            new = self._joint(known)
+            while new != known and side and len(new) < self.c:
+                known, new = new, self._scored(new, side.pop(0))
+
+    def _scored(self, known: tuple[int, ...], share: float) -> tuple[int, ...]:
+        """One decoders' pass given `known` at `share` of the level; the accused after it."""
+        chosen = self.chosen if not known else self.later
+        if not chosen:
+            return known
+        level = self.per_partner * share
+        rows = self.bits[list(known)].astype(np.uint8) if known else np.zeros((0, 0))
+        reading = _reading(self.merged, self.bias, self.c, rows.astype(np.uint8))
+        laws = [d.law(reading) for d in chosen]
+        guilty = colluder_one(fit_channel(reading), reading) if self.select else None
+        result = combine(laws, [d.name for d in chosen], self.bits, level, self.draws, guilty)
+        self.passes += 1
+        if self.first is None:
+            self.first = result
+        new = []
+        for j in np.nonzero(~self.accused)[0]:
+            proven = min(1.0, float(result.proven[j]) / share)
+            empirical = min(1.0, float(result.empirical[j]) / share)
+            decisive = proven if proven <= self.per_partner else empirical
+            if decisive < self.bound[j] or not known:
+                self.bound[j], self.proven[j] = decisive, proven
+                self.kind[j] = "proven" if proven <= self.per_partner else "empirical"
+                self.combined[j] = float(result.combined[j])
+                self.decider[j] = result.names[int(result.decided[j])]
+                self.known_when[j] = known
+            # Only the proven bound accuses: the importance-sampled estimate is unbiased but
+            # calibrated at exactly the level, with its own sampling error (see docs).
+            if proven <= self.per_partner:
+                new.append(int(j))
+        self.accused[new] = True
+        return tuple(sorted({*known, *new}))
+
+    def _joint(self, known: tuple[int, ...]) -> tuple[int, ...]:
+        """The joint pass (`decoders.joint`) at `JOINT_SHARE` of the level."""
+        reading = _reading(self.merged, self.bias, self.c, np.zeros((0, 0), dtype=np.uint8))
+        level = self.per_partner * JOINT_SHARE
+        found = joint_pass(fit_channel(reading), reading, self.bits, self.recipients, level)
+        self.passes += 1
+        new = []
+        for j in np.nonzero(~self.accused)[0]:
+            proven = min(1.0, float(found.bound[j]) / JOINT_SHARE)
+            if proven < self.bound[j] and proven <= self.per_partner:
+                self.bound[j], self.proven[j], self.kind[j] = proven, proven, "proven"
+                self.combined[j] = -math.log(max(proven, 1e-300))
+                self.decider[j] = "joint"
+                self.known_when[j] = found.pair[j]
+                self.hypothesised[j] = True
+                new.append(int(j))
+        self.accused[new] = True
+        return tuple(sorted({*known, *new}))
 
     def decided_by(self, j: int, partners: Sequence[str]) -> str:
         """The decoder behind partner `j`'s combined score, with the known colluders used."""
@@ -324,7 +382,9 @@ class _Passes:
         known = self.known_when[j]
         if not known:
             return self.decider[j]
-        names = ", ".join(partners[k] for k in known)
+        names = " and ".join(partners[k] for k in known)
+        if self.hypothesised[j]:
+            return f"{self.decider[j]}, given {names} as hypothesised colluders"
         return f"{self.decider[j]}, given {names} as known colluder{'s' * (len(known) > 1)}"
 
     def first_scores(self, j: int) -> tuple[tuple[str, float], ...]:

@@ -62,3 +62,15 @@ def theta_law(theta: FloatArray, reading: Reading) -> InnocentLaw:
 def interleaving(c: int) -> FloatArray:
     """`θ_σ = σ / c`: each symbol from a colluder chosen at random."""
     return np.arange(c + 1, dtype=np.float64) / c
+
+
+def colluder_one(theta: FloatArray, reading: Reading) -> FloatArray:
+    """Chance that an unknown colluder holds a 1 at each position, given the symbol read, if the
+    channel is `theta`: what a decoder's score is expected to be for the guilty (Bayes)."""
+    u = unknown_members(reading)
+    one = one_chance(theta, reading, u - 1, 1)
+    zero = one_chance(theta, reading, u - 1, 0)
+    y = reading.symbols == 1
+    seen_one = reading.bias * np.where(y, one, 1.0 - one)
+    seen_zero = (1.0 - reading.bias) * np.where(y, zero, 1.0 - zero)
+    return np.asarray(seen_one / (seen_one + seen_zero))

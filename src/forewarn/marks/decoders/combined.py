@@ -1,20 +1,22 @@
 """Several decoders deciding together, with one false-accusation guarantee for the combination.
 
 Each decoder `k` gives partner `j` a score `S_jk` whose innocent law is exact (`interface`), so
-its Chernoff bound `C_k(S_jk)` bounds the chance that an innocent scores that high. The scores
-are standardised to one scale, `-ln C_k(S_jk)` (nats of evidence), and the **combined score**
-is their maximum; the decoder reaching it *decided*.
+the exact tail of that law, rounded up to a lattice (`marks.lattice`), bounds the chance `U_k(s)`
+that an innocent scores `s` or more: proven, with no asymptotics and no sampling. The scores are
+standardised to one scale, `-ln U_k(S_jk)` (nats of evidence), and the **combined score** is
+their maximum; the decoder reaching it *decided*.
 
-- *Proven*: `P(an innocent's combined score ≥ t) ≤ Σ_k P(C_k(S_k) ≤ e^-t) ≤ K e^-t` (union
-  bound over the `K` decoders), so `K · min_k C_k(S_jk)` bounds the chance that an innocent
-  reaches partner `j`'s combined score.
+- *Proven*: `P(an innocent's combined score ≥ t) ≤ Σ_k P(U_k(S_k) ≤ e^-t) ≤ K e^-t` (union
+  bound over the `K` decoders: `U_k` lies above the survival function of `S_k`), so
+  `K · min_k U_k(S_jk)` bounds the chance that an innocent reaches partner `j`'s combined score.
+  This alone accuses.
 - *Empirical*: innocents' codewords are independent of the leak given the biases, so their
   combined score can be simulated exactly by drawing fresh codewords from the biases. The tail
   needed (~1e-6) is resolved by importance sampling from the mixture of the `K` laws each
   exponentially tilted at its own threshold, re-weighted by the exact likelihood ratio
   `1 / mean_k exp(λ_k S_k - log M_k(λ_k))`: unbiased for the combination itself (no union
-  bound), and usually far below the proven bound. A score that fewer than `MIN_HITS` simulated
-  innocents reach is not resolved: its estimate is 1, never 0.
+  bound), but an estimate: it is reported beside the proven bound, never decisive. A score that
+  fewer than `MIN_HITS` simulated innocents reach is not resolved: its estimate is 1, never 0.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from forewarn.marks.decoders.interface import FloatArray
-from forewarn.marks.threshold import InnocentLaw, chernoff_tail, provable_threshold
+from forewarn.marks.lattice import CELLS, FINE_CELLS, LatticeTail, lattice_tail
+from forewarn.marks.threshold import InnocentLaw, provable_threshold
 
 _CHUNK = 10_000
 """Simulated codewords per vectorised block, to bound memory."""
 MIN_HITS = 20
 """Simulated innocents at or above a score needed before its estimated tail is trusted."""
-_GRID = 2048
-"""Points of the interpolated `-ln C_k` used to standardise simulated scores."""
+REFINE = 8.0
+"""A proven bound within this factor above the level is recomputed on the fine lattice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +49,11 @@ class Combined:
     scores: FloatArray
     """`scores[j, k]`: partner `j`'s score under decoder `k`."""
     combined: FloatArray
-    """Partner `j`'s combined score: `max_k -ln C_k(S_jk)` (nats)."""
+    """Partner `j`'s combined score: `max_k -ln U_k(S_jk)` (nats)."""
     decided: np.ndarray
     """Index of the decoder reaching the combined score, per partner."""
     proven: FloatArray
-    """`min(1, K · min_k C_k(S_jk))`: proven bound on one innocent reaching that combined score."""
+    """`min(1, K · min_k U_k(S_jk))`: proven bound on one innocent reaching that combined score."""
     empirical: FloatArray
     """Importance-sampled chance that one innocent reaches that combined score."""
     proven_threshold: float
@@ -59,17 +62,8 @@ class Combined:
     """Smallest simulated combined score whose estimated innocent tail is within the level."""
 
 
-def _neg_log_tail(law: InnocentLaw, scores: FloatArray) -> FloatArray:
-    tail = chernoff_tail(law, scores)
+def _neg_log(tail: FloatArray) -> FloatArray:
     return np.asarray(-np.log(np.maximum(tail, 1e-300)))
-
-
-def _standardiser(law: InnocentLaw) -> tuple[FloatArray, FloatArray]:
-    """`(s, -ln C(s))` on a grid from the lowest to the highest score an innocent can have."""
-    low = float(np.minimum(law.if_one, law.if_zero).sum())
-    high = float(np.maximum(law.if_one, law.if_zero).sum())
-    grid = np.linspace(low, high, _GRID) if high > low else np.array([low, low + 1.0])
-    return grid, _neg_log_tail(law, grid)
 
 
 def combine(
@@ -78,20 +72,37 @@ def combine(
     bits: FloatArray,
     level: float,
     draws: int,
+    guilty_one: FloatArray | None = None,
 ) -> Combined:
     """Score the rows of `bits` (recipients × read positions) under every law; `level` is the
     per-partner chance of false accusation the thresholds aim at (before the caller's union
-    bounds over recipients, comparisons and passes)."""
-    k_count = len(laws)
+    bounds over recipients, comparisons and passes).
+
+    With `guilty_one` (a colluder's chance of a 1 at each position under the fitted channel,
+    `_theta.colluder_one`) the decoder whose colluders are expected to clear its threshold by
+    most decides alone (`select`); without it, all decide by their maximum."""
     scores = np.stack(
         [bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum()) for law in laws], axis=1
     )
-    standard = np.stack([_neg_log_tail(law, scores[:, k]) for k, law in enumerate(laws)], axis=1)
+    every = [lattice_tail(law, CELLS) for law in laws]
+    if guilty_one is None or len(laws) == 1:
+        deciding = list(range(len(laws)))
+    else:
+        deciding = [select(laws, every, guilty_one, level)]
+    used = [laws[k] for k in deciding]
+    k_count = len(used)
+    tails = [every[k] for k in deciding]
+    standard = _standard(tails, scores[:, deciding])
+    loose = k_count * np.exp(-standard.max(axis=1))
+    if ((loose > level) & (loose <= REFINE * level)).any():
+        # A decision hangs on these bounds: the fine lattice gives back the rounding's loss.
+        tails = [lattice_tail(law, FINE_CELLS) for law in used]
+        standard = _standard(tails, scores[:, deciding])
     combined = standard.max(axis=1)
-    decided = standard.argmax(axis=1)
+    decided = np.asarray(deciding)[standard.argmax(axis=1)]
     proven = np.minimum(1.0, k_count * np.exp(-combined))
     proven_threshold = math.log(k_count / level)
-    empirical, empirical_threshold = _simulate(laws, scores, level, draws)
+    empirical, empirical_threshold = _simulate(used, tails, scores[:, deciding], level, draws)
     return Combined(
         names=tuple(names),
         scores=scores,
@@ -104,8 +115,37 @@ def combine(
     )
 
 
+def select(
+    laws: Sequence[InnocentLaw],
+    tails: Sequence[LatticeTail],
+    guilty_one: FloatArray,
+    level: float,
+) -> int:
+    """The decoder whose colluders' expected score clears its threshold by the most standard
+    deviations, the channel being the fitted one. Chosen from the symbols read and the biases
+    alone, never from a partner's codeword, so the choice costs no share of ε."""
+    best, margin = 0, -math.inf
+    for k, (law, tail) in enumerate(zip(laws, tails, strict=True)):
+        gap = law.if_one - law.if_zero
+        mean = float((law.if_zero + guilty_one * gap).sum())
+        spread = math.sqrt(float((guilty_one * (1.0 - guilty_one) * gap**2).sum()) + 1e-12)
+        threshold = tail.threshold(level)
+        if (mean - threshold) / spread > margin:
+            best, margin = k, (mean - threshold) / spread
+    return best
+
+
+def _standard(tails: Sequence[LatticeTail], scores: FloatArray) -> FloatArray:
+    """`-ln U_k(S_jk)` for every row `j` of `scores` and decoder `k`."""
+    return np.stack([_neg_log(t.tail(scores[:, k])) for k, t in enumerate(tails)], axis=1)
+
+
 def _simulate(
-    laws: Sequence[InnocentLaw], scores: FloatArray, level: float, draws: int
+    laws: Sequence[InnocentLaw],
+    tails: Sequence[LatticeTail],
+    scores: FloatArray,
+    level: float,
+    draws: int,
 ) -> tuple[FloatArray, float]:
     """Importance-sampled innocent tail of the combined score at each recipient's, and the
     empirical threshold (`math.inf` when nothing can be resolved)."""
@@ -129,7 +169,6 @@ def _simulate(
         chances.append(np.exp(up - np.logaddexp(up, down)).astype(np.float32))
     steps = np.stack([(law.if_one - law.if_zero) for law in laws], axis=1).astype(np.float32)
     bases = np.array([float(law.if_zero.sum()) for law in laws])
-    grids = [_standardiser(law) for law in laws]
     simulated: list[FloatArray] = []
     weights: list[FloatArray] = []
     per_component = max(1, draws // k_count)
@@ -141,14 +180,11 @@ def _simulate(
             exponents = np.stack([tilts[i] * s[:, i] - log_m[i] for i in range(k_count)], axis=1)
             log_q = np.logaddexp.reduce(exponents, axis=1) - math.log(k_count)
             weights.append(np.exp(-log_q))
-            t = np.stack([np.interp(s[:, i], *grids[i]) for i in range(k_count)], axis=1).max(
-                axis=1
-            )
-            simulated.append(t)
+            # Single-precision sums err by ~1e-5: a hair of slack keeps ties on the lattice.
+            simulated.append(_standard(tails, s + 1e-6 * (1.0 + np.abs(s))).max(axis=1))
     total = np.concatenate(simulated)
     weight = np.concatenate(weights) / (per_component * k_count)
-    observed = np.stack([np.interp(scores[:, i], *grids[i]) for i in range(k_count)], axis=1)
-    observed_t = observed.max(axis=1)
+    observed_t = _standard(tails, scores).max(axis=1)
     order = np.argsort(-total, kind="stable")
     ranked, tail = total[order], np.cumsum(weight[order])
     index = np.searchsorted(-ranked, -observed_t, side="right") - 1

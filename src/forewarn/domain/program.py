@@ -19,3 +19,6 @@ class ProgramInfo:
     """When `forewarn init` ran (UTC)."""
     rules: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     """Release policy rules as written in the program file, kept verbatim for `program.policy`."""
+    domains: tuple[str, ...] = field(default_factory=tuple)
+    """Domains the program controls, under which copies carry host tokens (none: no host
+    tokens); set once, by `forewarn init --canary-domain`."""

@@ -21,7 +21,7 @@ from forewarn.marks.channels.text import TextChannel
 from forewarn.marks.channels.wire import WireChannel
 from forewarn.marks.registry import ChannelRegistry
 
-CURRENT_SCHEME = 3
+CURRENT_SCHEME = 4
 """The scheme new cases are marked with."""
 
 DEFAULT_MAX_COLLUDERS = 3
@@ -81,10 +81,18 @@ def _scheme_3() -> ChannelRegistry:
     )
 
 
+def _scheme_4() -> ChannelRegistry:
+    """Scheme 3's channels; what is new is the tokens: credentials, ids, hosts and paths of
+    real formats whose bodies identify their owner under the token key (`marks.tokens`,
+    `tokens.self_identifying(scheme)`), instead of prefixed reference ids stored per copy."""
+    return _scheme_3()
+
+
 SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
     2: _scheme_2,
     3: _scheme_3,
+    4: _scheme_4,
 }
 """Scheme version → the channel registry it marks with."""
 
@@ -114,14 +122,17 @@ def new_params(
     *,
     max_colluders: int = DEFAULT_MAX_COLLUDERS,
     epsilon: float = DEFAULT_EPSILON,
+    domains: tuple[str, ...] = (),
 ) -> MarkingParams:
-    """The parameters a case not yet released will be marked with."""
+    """The parameters a case not yet released will be marked with (`domains`: the program's
+    token domains)."""
     return MarkingParams(
         scheme=CURRENT_SCHEME,
         n_partners=n_partners,
         max_colluders=max_colluders,
         epsilon=epsilon,
         channels=channel_set(registry_for(CURRENT_SCHEME)),
+        domains=domains,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from forewarn.domain import ProgramInfo, Tier
-from forewarn.domain.validation import require_name
+from forewarn.domain.validation import require_name, validate_domains
 from forewarn.errors import ConflictError, StoreError, ValidationError
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.tiers import DEFAULT_TIERS, configure_tiers
@@ -100,6 +100,7 @@ def init_program(
     now: datetime,
     name: str = DEFAULT_PROGRAM_NAME,
     tiers: tuple[Tier, ...] = DEFAULT_TIERS,
+    domains: tuple[str, ...] = (),
 ) -> InitResult:
     """Migrate the database, create the program and its tiers, and write the key file.
 
@@ -109,6 +110,7 @@ def init_program(
     if now.tzinfo is None:
         raise ValidationError("`now` has no zone")
     name = require_name(name, "program name")
+    domains = validate_domains(domains)
     key_path = settings.key_file
     existing = key_path.exists()
     keys = ProgramKeys.load(key_path) if existing else ProgramKeys.generate()
@@ -121,7 +123,9 @@ def init_program(
                     f"database {store.url} holds a program already",
                     hint="use another --db to start a new program",
                 )
-            info = ProgramInfo(name=name, key_fingerprint=keys.fingerprint, created_at=now)
+            info = ProgramInfo(
+                name=name, key_fingerprint=keys.fingerprint, created_at=now, domains=domains
+            )
             repo.create(info)
             configure_tiers(session, tiers)
             if not existing:

@@ -38,6 +38,8 @@ class ProgramRow(Base):
     key_fingerprint: Mapped[str] = mapped_column(String(64))
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    token_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Domains the program's host tokens are under (`forewarn init --canary-domain`)."""
 
 
 class TierRow(Base):

@@ -47,6 +47,7 @@ class ProgramRepository:
             key_fingerprint=row.key_fingerprint,
             created_at=row.created_at,
             rules=tuple(dict(rule) for rule in row.rules),
+            domains=tuple(row.token_domains or ()),
         )
 
     def create(self, info: ProgramInfo) -> None:
@@ -58,6 +59,7 @@ class ProgramRepository:
                 key_fingerprint=info.key_fingerprint,
                 rules=[dict(rule) for rule in info.rules],
                 created_at=info.created_at,
+                token_domains=list(info.domains),
             )
         )
         self.session.flush()

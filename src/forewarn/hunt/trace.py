@@ -2,7 +2,8 @@
 
 For each item: a token scan over its bytes (streamed, constant memory: candidates by shape,
 each verified by the injected check), a similarity query for code and text, then the injected
-`Accuser` (the fingerprinting engine) on each artifact the item derives from or carries tokens of. Nothing found is empty lists, not an error.
+`Accuser` (the fingerprinting engine) on each artifact the item derives from or carries tokens
+of. Nothing found is empty lists, not an error.
 """
 
 from __future__ import annotations

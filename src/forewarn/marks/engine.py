@@ -30,7 +30,7 @@ from forewarn.domain.marking import MarkingParams
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
 from forewarn.marks import code, layout
-from forewarn.marks import tokens
+from forewarn.marks import tokens as token_marks
 from forewarn.marks.accusation import Accusation, accuse
 from forewarn.marks.channels.interface import Capture, Channel, ShownInTraffic
 from forewarn.marks.registry import ChannelRegistry
@@ -105,7 +105,7 @@ class Marker:
         self.spec = spec
         self.channels = channels if channels is not None else default_registry()
         self.scheme = scheme
-        """Marking scheme: which token format its copies carry (`tokens.self_identifying`)."""
+        """Marking scheme: which token format its copies carry (`token_marks.self_identifying`)."""
         self.domains = domains
         """Domains its host tokens are under (none: no host tokens)."""
         self._draws = draws
@@ -166,7 +166,7 @@ class Marker:
     def _plant(
         self, content: str, kind: ArtifactKind, artifact: str, partner: str
     ) -> tuple[str, tuple[str, ...]]:
-        return tokens.plant(
+        return token_marks.plant(
             content,
             kind,
             secret=self._secret,
@@ -260,11 +260,11 @@ class Marker:
         return tuple(found)
 
     def register_tokens(
-        self, verifier: tokens.TokenVerifier, recipients: Mapping[str, Iterable[str]]
+        self, verifier: token_marks.TokenVerifier, recipients: Mapping[str, Iterable[str]]
     ) -> None:
         """Make the tokens of these copies (`recipients`: artifact → partners) verify in
         `verifier` (the hunt's, shared by every case of the program)."""
-        tokens.register(
+        token_marks.register(
             verifier,
             secret=self._secret,
             case_id=self.case_id,
@@ -273,9 +273,9 @@ class Marker:
             domains=self.domains,
         )
 
-    def token_verifier(self) -> tokens.TokenVerifier:
+    def token_verifier(self) -> token_marks.TokenVerifier:
         """An empty verifier under this program's token key (`register_tokens` fills it)."""
-        return tokens.verifier(self._secret, self.domains)
+        return token_marks.verifier(self._secret, self.domains)
 
     def find_tokens(
         self, suspect: bytes, artifacts: Iterable[str], partners: Iterable[str]
@@ -284,7 +284,7 @@ class Marker:
         each verified by recomputation."""
         verifier = self.token_verifier()
         who = tuple(partners)
-        self.register_tokens(verifier, {artifact: who for artifact in artifacts})
+        self.register_tokens(verifier, dict.fromkeys(artifacts, who))
         return verifier.find(suspect.decode("utf-8", errors="replace"))
 
     def accuse(

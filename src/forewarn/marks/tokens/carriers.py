@@ -10,6 +10,7 @@ Every copy of an artifact carries the same names in the same places: only the va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -39,6 +40,15 @@ _PYTHON = (
     ("REQUEST_ID", "id"),
 )
 _LINKED = frozenset({"host", "path"})
+VARIANTS = 8
+"""Tags a slot may be sealed under (`slot`, `slot~1`, …): a body whose text happens to spell a
+word of the product's own is sealed again under the next, so no token ever shows one."""
+_PRODUCT_WORDS = re.compile(r"canary|forewarn|fwr", re.IGNORECASE)
+
+
+def variants(slot: str) -> tuple[str, ...]:
+    """The names a slot's tag may be computed under, in the order they are tried."""
+    return (slot, *(f"{slot}~{k}" for k in range(1, VARIANTS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +81,11 @@ def token_values(
         if slot in _LINKED and not domains:
             continue
         family: Family = FAMILIES[family_name]
-        body = sealed.seal(key, family.name, slot, family.bits, case_id, artifact, partner)
-        values[slot] = family.encode(body)
+        for name in variants(slot):
+            body = sealed.seal(key, family.name, name, family.bits, case_id, artifact, partner)
+            values[slot] = family.encode(body)
+            if not _PRODUCT_WORDS.search(values[slot]):
+                break
     domain = None
     if domains:
         pick = sealed.scope_hint(key, case_id, artifact) ^ sealed.partner_hint(key, partner)
@@ -116,4 +129,4 @@ def _plant_python(content: str, tokens: Tokens) -> tuple[str, tuple[str, ...]]:
     return "".join([*lines[:line], *spacer, *added, *body]), tuple(shown)
 
 
-__all__ = ["SLOTS", "SLOTS_OF", "Tokens", "plant", "token_values"]
+__all__ = ["SLOTS", "SLOTS_OF", "VARIANTS", "Tokens", "plant", "token_values", "variants"]

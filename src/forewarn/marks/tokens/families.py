@@ -97,7 +97,11 @@ class Family:
             if len(token) != 40 or _github_checksum(random) != token[34:]:
                 return None
             value = _number(random, _B62)
-            return None if value is None else value & ((1 << self.bits) - 1)
+            if value is None:
+                return None
+            body = value & ((1 << self.bits) - 1)
+            room = len(_B62) ** _GITHUB_RANDOM >> self.bits
+            return body if value >> self.bits == _filler(body, self.bits, room) else None
         if self.name == "jwt":
             return _jwt_body(token)
         if self.name == "uuid":
@@ -136,7 +140,8 @@ def _b64(data: bytes) -> str:
 
 
 def _jwt(body: int) -> str:
-    """An HS256 JWT whose signature is the body (16 bytes) and 16 bytes the body fixes."""
+    """An HS256 JWT whose signature is the body (16 bytes) and 16 bytes the body fixes (checked
+    on decoding, so that no byte of the signature can change unnoticed)."""
     core = body.to_bytes(16, "big")
     rest = hashlib.sha256(b"sig" + core).digest()
     low, high = _JWT_IAT
@@ -156,7 +161,9 @@ def _jwt_body(token: str) -> int | None:
         raw = base64.urlsafe_b64decode(signature + "=")
     except (binascii.Error, ValueError):
         return None
-    return int.from_bytes(raw[:16], "big") if len(raw) == 32 else None
+    if len(raw) != 32 or raw[16:] != hashlib.sha256(b"sig" + raw[:16]).digest()[:16]:
+        return None
+    return int.from_bytes(raw[:16], "big")
 
 
 _JWT_SHAPE = r"\beyJ[A-Za-z0-9_-]{8,400}\.eyJ[A-Za-z0-9_-]{8,800}\.[A-Za-z0-9_-]{43}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from forewarn.domain import TokenHit
 from forewarn.marks.tokens import legacy, sealed
-from forewarn.marks.tokens.carriers import SLOTS_OF
+from forewarn.marks.tokens.carriers import SLOTS_OF, variants
 from forewarn.marks.tokens.families import AWS, GITHUB, HOST, JWT, UUID, Family, host_shape
 
 _FIXED = (AWS, GITHUB, JWT, UUID)
@@ -129,7 +129,7 @@ class TokenVerifier:
         opened = sealed.open_body(self._key, family.name, body)
         for scope in self._scopes.get(opened.scope, ()):
             for partner in scope.partners.get(opened.partner, ()):
-                for slot in SLOTS_OF[family.name]:
+                for slot in (v for s in SLOTS_OF[family.name] for v in variants(s)):
                     if sealed.verify_tag(
                         self._key,
                         opened,

@@ -146,13 +146,14 @@ class Hunt:
         notes: list[str] = []
         tokens = self._scan(item, notes)
         matches = self._similar(item)
-        requests = self._requests(item, notes)
         read = self._targets(item, matches, tokens)
+        # Requests are read only for marks to read in them: a scan alone never parses traffic.
+        requests = self._requests(item, notes) if read else None
         result = dataclasses.replace(
             base, matches=matches, tokens=tokens, read=read, notes=tuple(notes)
         )
         text = item.text(MAX_SUSPECT_TEXT) if read else None
-        return Examined(result, text, requests if read else None)
+        return Examined(result, text, requests)
 
     def _targets(
         self, item: Item, matches: Sequence[ArtifactMatch], tokens: Sequence[TokenHit]

@@ -7,9 +7,11 @@ header, a `sub`/`iat`/`exp` payload, a 32-byte signature), a random (version 4) 
 label of 20 base-32 letters (an out-of-band callback host). Each family turns a `bits`-bit
 number into its string and back (`encode`, `decode`); what the number holds is `sealed`'s job.
 
-`shape` is the regular expression the hunt scans for. It uses only what both Hyperscan and
-Python's `re` understand (no look-around), and locates a token by where its match *ends*:
-Hyperscan reports ends only, and `locate` recovers the start from the matched bytes.
+`shape` is the family's regular expression (for scrubbers and log checks); `scan` is what the
+hunt's scanner looks for, ending where the token ends, with a literal that Hyperscan can skip to
+(a UUID's tail `-[89ab]xxx-xxxxxxxxxxxx`, a host's domain): only what both Hyperscan and
+Python's `re` understand (no look-around). Hyperscan reports where a match ends, `locate`
+recovers the token's start, and `decode` refuses anything not of the full shape.
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ class Family:
     bits: int
     """Bits of the number a token of this family carries."""
     shape: str
-    """Regular expression of the family, for Hyperscan and `re` alike."""
+    """Regular expression of a whole token."""
+    scan: str
+    """What the scanner looks for: a match ends where a token ends (Hyperscan and `re`)."""
     caseless: bool
     """Whether the shape matches any letter case (ids and host names are case-blind)."""
     length: int
@@ -91,7 +95,12 @@ class Family:
     def decode(self, token: str) -> int | None:
         """The number a token of this family carries, or `None` if it is not well formed."""
         if self.name == "aws":
-            return _number(token[4:], _B32) if len(token) == 20 else None
+            if len(token) != 20 or not token.startswith("AKIA"):
+                return None
+            try:
+                return int.from_bytes(base64.b32decode(token[4:]), "big")
+            except (binascii.Error, ValueError):
+                return None
         if self.name == "github":
             random = token[4:34]
             if len(token) != 40 or _github_checksum(random) != token[34:]:
@@ -105,11 +114,13 @@ class Family:
         if self.name == "jwt":
             return _jwt_body(token)
         if self.name == "uuid":
-            text = token.replace("-", "").lower()
-            if len(text) != 32 or text[12] != "4" or text[16] not in "89ab":
+            if len(token) != 36 or token[8:24:5] != "----" or token[14] != "4":
                 return None
-            value = _number(text[:12] + text[13:16] + text[17:], "0123456789abcdef")
-            return None if value is None else value | "89ab".index(text[16]) << 120
+            variant = "89ab".find(token[19].lower())
+            digits = token[:8] + token[9:13] + token[15:18] + token[20:23] + token[24:]
+            if variant < 0 or not _HEX.issuperset(digits):
+                return None
+            return int(digits, 16) | variant << 120
         return _number(token.lower(), _LABEL) if len(token) == 20 else None
 
     def locate(self, window: bytes, end: int, suffix: int = 0) -> tuple[int, str] | None:
@@ -166,31 +177,28 @@ def _jwt_body(token: str) -> int | None:
     return int.from_bytes(raw[:16], "big")
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
 _JWT_SHAPE = r"\beyJ[A-Za-z0-9_-]{8,400}\.eyJ[A-Za-z0-9_-]{8,800}\.[A-Za-z0-9_-]{43}"
 _JWT_WHOLE = re.compile(rb"eyJ[A-Za-z0-9_-]{8,400}\.eyJ[A-Za-z0-9_-]{8,800}\.[A-Za-z0-9_-]{43}$")
 
-AWS = Family("aws", 80, r"\bAKIA[A-Z2-7]{16}\b", False, 20, 20)
-GITHUB = Family("github", 128, r"\bghp_[A-Za-z0-9]{36}\b", False, 40, 40)
-JWT = Family("jwt", 128, _JWT_SHAPE, False, 43, 3 + 400 + 1 + 3 + 800 + 1 + 43)
-UUID = Family(
-    "uuid",
-    122,
-    r"\b[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b",
-    True,
-    36,
-    36,
-)
-HOST = Family("host", 100, r"\b[0-9a-hjkmnp-tv-z]{20}", True, 20, 20)
-"""A host label; its shape is completed with the program's domains (`host_shape`)."""
+_AWS_SHAPE = r"\bAKIA[A-Z2-7]{16}\b"
+_GITHUB_SHAPE = r"\bghp_[A-Za-z0-9]{36}\b"
+_UUID_SHAPE = r"\b[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b"
+AWS = Family("aws", 80, _AWS_SHAPE, _AWS_SHAPE, False, 20, 20)
+GITHUB = Family("github", 128, _GITHUB_SHAPE, _GITHUB_SHAPE, False, 40, 40)
+JWT = Family("jwt", 128, _JWT_SHAPE, _JWT_SHAPE, False, 43, 3 + 400 + 1 + 3 + 800 + 1 + 43)
+UUID = Family("uuid", 122, _UUID_SHAPE, r"-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", True, 36, 36)
+HOST = Family("host", 100, r"\b[0-9a-hjkmnp-tv-z]{20}", "", True, 20, 20)
+"""A host label; the scanner looks for the program's domains after it (`host_scan`)."""
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (AWS, GITHUB, JWT, UUID, HOST)}
 """Every family by name."""
 
 
-def host_shape(domains: tuple[str, ...]) -> str:
-    """The host family's shape under the given domains (a label, a dot, one of the domains)."""
+def host_scan(domains: tuple[str, ...]) -> str:
+    """What the scanner looks for after a host label: a dot and one of the program's domains."""
     names = "|".join(re.escape(d.lower()) for d in sorted(set(domains)))
-    return rf"{HOST.shape}\.(?:{names})\b"
+    return rf"\.(?:{names})\b"
 
 
-__all__ = ["AWS", "FAMILIES", "GITHUB", "HOST", "JWT", "UUID", "Family", "host_shape"]
+__all__ = ["AWS", "FAMILIES", "GITHUB", "HOST", "JWT", "UUID", "Family", "host_scan"]

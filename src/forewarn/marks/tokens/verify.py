@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from forewarn.domain import TokenHit
 from forewarn.marks.tokens import legacy, sealed
 from forewarn.marks.tokens.carriers import SLOTS_OF, variants
-from forewarn.marks.tokens.families import AWS, GITHUB, HOST, JWT, UUID, Family, host_shape
+from forewarn.marks.tokens.families import AWS, GITHUB, HOST, JWT, UUID, Family, host_scan
 
 _FIXED = (AWS, GITHUB, JWT, UUID)
 
@@ -35,6 +35,7 @@ class TokenVerifier:
 
     def __init__(self, key: bytes, domains: Iterable[str] = ()) -> None:
         self._key = key
+        self._opener = sealed.Opener(key)
         self._domains: tuple[str, ...] = ()
         self._scopes: dict[int, list[_Scope]] = {}
         self._legacy: dict[str, TokenHit] = {}
@@ -75,10 +76,10 @@ class TokenVerifier:
             return self._cached
         kinds: list[tuple[Family | int, bytes, bool, int]] = []
         if self._scopes:
-            kinds += [(f, f.shape.encode(), f.caseless, f.longest) for f in _FIXED]
+            kinds += [(f, f.scan.encode(), f.caseless, f.longest) for f in _FIXED]
             if self._domains:
                 longest = HOST.length + 1 + max(len(d) for d in self._domains)
-                kinds.append((HOST, host_shape(self._domains).encode(), True, longest))
+                kinds.append((HOST, host_scan(self._domains).encode(), True, longest))
         if self._legacy:
             kinds += [(i, shape, True, size) for i, (shape, size) in enumerate(legacy.SHAPES)]
         self._cached = kinds
@@ -126,13 +127,13 @@ class TokenVerifier:
         return 0
 
     def _owner(self, family: Family, body: int) -> tuple[str, str, str] | None:
-        opened = sealed.open_body(self._key, family.name, body)
-        for scope in self._scopes.get(opened.scope, ()):
-            for partner in scope.partners.get(opened.partner, ()):
+        tag, scope_hint, partner_hint = self._opener.open(family.name, body)
+        for scope in self._scopes.get(scope_hint, ()):
+            for partner in scope.partners.get(partner_hint, ()):
                 for slot in (v for s in SLOTS_OF[family.name] for v in variants(s)):
                     if sealed.verify_tag(
                         self._key,
-                        opened,
+                        tag,
                         family.name,
                         slot,
                         family.bits,

@@ -11,10 +11,9 @@ verification as it would on a real server's log.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-import uuid
 
 from forewarn.marks import tokens as token_marks
 from forewarn.marks.tokens import carriers, sealed
@@ -97,7 +96,10 @@ def program_tokens(
     case = 0
     while len(found) < count:
         case_id = f"FW-2099-{case:04d}"  # no clash with a demo program's cases
-        for artifact, slots in (("poc.py", carriers.SLOTS), ("advisory.md", ("id", "host", "path"))):
+        for artifact, slots in (
+            ("poc.py", carriers.SLOTS),
+            ("advisory.md", ("id", "host", "path")),
+        ):
             verifier.add_scope(case_id, artifact, partners)
             for partner in partners:
                 made = carriers.token_values(key, case_id, artifact, partner, DOMAINS)

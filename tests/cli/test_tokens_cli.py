@@ -129,7 +129,9 @@ def _back_to_0011(url: str) -> None:
             context = MigrationContext.configure(connection, opts={"render_as_batch": batch})
             op = Operations(context)
             with op.batch_alter_table("release_items") as table:
-                table.add_column(sa.Column("tokens", sa.Text(), nullable=False, server_default="[]"))
+                table.add_column(
+                    sa.Column("tokens", sa.Text(), nullable=False, server_default="[]")
+                )
             for name in ("program", "case_marking"):
                 with op.batch_alter_table(name) as table:
                     table.drop_column("token_domains")

@@ -28,7 +28,11 @@ def hunt() -> Hunt:
             {
                 CANARY: TokenHit(CANARY, "Contoso Labs", "poc.py", case="FW-2021-0001"),
                 "X-Probe: 77e1": TokenHit(
-                    "X-Probe: 77e1", "Fabrikam Sec", "poc.py", case="FW-2021-0001", channel="payload"
+                    "X-Probe: 77e1",
+                    "Fabrikam Sec",
+                    "poc.py",
+                    case="FW-2021-0001",
+                    channel="payload",
                 ),
             }
         )

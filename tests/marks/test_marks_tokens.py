@@ -107,7 +107,9 @@ def test_a_poc_carries_real_shaped_credentials_and_ids_as_config_constants() -> 
     assert len(base64.urlsafe_b64decode(signature + "=")) == 32
     request = uuid.UUID(values["REQUEST_ID"])
     assert (request.version, request.variant) == (4, uuid.RFC_4122)
-    url = re.fullmatch(r"https://([0-9a-z]{20})\.([a-z.-]+)/([0-9a-f-]{36})", values["CALLBACK_URL"])
+    url = re.fullmatch(
+        r"https://([0-9a-z]{20})\.([a-z.-]+)/([0-9a-f-]{36})", values["CALLBACK_URL"]
+    )
     assert url is not None and url.group(2) in DOMAINS and uuid.UUID(url.group(3)).version == 4
     assert marked.index("annotations") < marked.index("AWS_ACCESS") < marked.index("import sys")
     rest = [ln for ln in marked.splitlines() if ln not in _added_lines(marked, POC)]
@@ -188,7 +190,9 @@ def test_a_token_made_under_another_key_is_rejected() -> None:
 
 def test_a_token_of_a_partner_not_given_the_artifact_is_rejected() -> None:
     marked, _ = _plant(POC, ArtifactKind.POC, "Acme")
-    assert _verifier({("C1", "poc.py"): ["Beta"], ("C1", "advisory.md"): ["Acme"]}).find(marked) == ()
+    assert (
+        _verifier({("C1", "poc.py"): ["Beta"], ("C1", "advisory.md"): ["Acme"]}).find(marked) == ()
+    )
 
 
 @pytest.mark.parametrize("family", sorted(families.FAMILIES))

@@ -13,10 +13,10 @@ from test_marks_text import ADVISORY
 
 from forewarn.domain import ArtifactKind
 from forewarn.marks import CodeSpec, Marker
-from forewarn.marks.tokens import legacy
 from forewarn.marks.channels.payload.channel import PayloadChannel
 from forewarn.marks.channels.payload.lines import request_paths, select_requests
 from forewarn.marks.channels.payload.read import is_wire_capture, read_suspect
+from forewarn.marks.tokens import legacy
 
 CHANNEL = PayloadChannel()
 POC = poc_source()

@@ -244,6 +244,4 @@ def _group_hits(hits: Sequence[Hit]) -> tuple[TokenHit, ...]:
         if token not in first:
             first[token] = hit.start
             owners[token] = hit.owner
-    return tuple(
-        dataclasses.replace(owners[t], offset=first[t], count=counts[t]) for t in first
-    )
+    return tuple(dataclasses.replace(owners[t], offset=first[t], count=counts[t]) for t in first)

@@ -117,9 +117,7 @@ class Marker:
         every release, trace and investigation goes through."""
         spec = CodeSpec(params.n_partners, params.max_colluders, params.epsilon)
         registry = registry_of(case_id, params)
-        return cls(
-            secret, case_id, spec, registry, scheme=params.scheme, domains=params.domains
-        )
+        return cls(secret, case_id, spec, registry, scheme=params.scheme, domains=params.domains)
 
     @cached_property
     def bias(self) -> npt.NDArray[np.float64]:

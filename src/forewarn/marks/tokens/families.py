@@ -156,9 +156,7 @@ def _jwt(body: int) -> str:
     core = body.to_bytes(16, "big")
     rest = hashlib.sha256(b"sig" + core).digest()
     low, high = _JWT_IAT
-    issued = low + int.from_bytes(hashlib.sha256(b"iat" + core).digest()[:8], "big") % (
-        high - low
-    )
+    issued = low + int.from_bytes(hashlib.sha256(b"iat" + core).digest()[:8], "big") % (high - low)
     claims = {"sub": "admin", "iat": issued, "exp": issued + 86_400}
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     return f"{_JWT_HEADER}.{payload}.{_b64(core + rest[:16])}"

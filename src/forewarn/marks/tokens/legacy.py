@@ -49,6 +49,8 @@ def canonical(token: str) -> str:
     if token[:4].upper() == "FWR-":
         return token.upper().translate(_CONFUSABLE)
     return token.lower()
+
+
 _LOWER_PATTERNS = (
     re.compile(r"fwr-(?<![0-9a-z_]fwr-)([0-9a-z]{4})-([0-9a-z]{4})-([0-9a-z]{4})\b"),
     re.compile(r"edge-(?<![0-9a-z_]edge-)[0-9a-z]{10}\b"),

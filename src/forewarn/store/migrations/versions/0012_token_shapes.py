@@ -27,13 +27,9 @@ def upgrade() -> None:
     with op.batch_alter_table("release_items") as batch:
         batch.drop_column("tokens")
     with op.batch_alter_table("program") as batch:
-        batch.add_column(
-            sa.Column("token_domains", sa.JSON(), nullable=False, server_default="[]")
-        )
+        batch.add_column(sa.Column("token_domains", sa.JSON(), nullable=False, server_default="[]"))
     with op.batch_alter_table("case_marking") as batch:
-        batch.add_column(
-            sa.Column("token_domains", sa.Text(), nullable=False, server_default="[]")
-        )
+        batch.add_column(sa.Column("token_domains", sa.Text(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:

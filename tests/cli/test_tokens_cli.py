@@ -5,6 +5,7 @@ shape and verified by recomputation, never stored; a token alone names a lead, n
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from pathlib import Path
 
@@ -163,3 +164,25 @@ def test_a_case_released_under_the_old_tokens_still_traces_after_the_migration(
     pasted.write_text(f"ticket {reference.lower()}\n")
     alone = _trace(cli, released, pasted)
     assert [t["partner"] for t in alone["tokens"]] == [LEAKER] and _accused(alone) == []
+
+
+def test_workers_get_the_token_key_but_no_token_and_no_marks_secret(
+    released: Released, db_url: str, tmp_path: Path
+) -> None:
+    from forewarn.investigate.program_hunt import program_hunt
+    from forewarn.marks.tokens import sealed
+    from forewarn.program.release import MARKS_PURPOSE
+    from forewarn.program.service import open_program
+
+    settings = Settings(database_url=db_url, key_file=tmp_path / "forewarn.key")
+    with open_program(settings) as program, program.session() as session:
+        hunt = program_hunt(session, program.keys)
+        secret = program.keys.derive(MARKS_PURPOSE)
+    blob = pickle.dumps(hunt.for_workers())
+    assert sealed.token_key(secret) in blob and secret not in blob
+    planted = set()
+    for copies in released.copies.values():
+        for content in copies.values():
+            text = content.decode()
+            planted |= set(re.findall(r"AKIA[A-Z2-7]{16}|ghp_[A-Za-z0-9]{36}|[0-9a-f-]{36}", text))
+    assert planted and not any(token.encode() in blob for token in planted)

@@ -50,8 +50,8 @@ def require_private_channel(address: str, tls: TlsFiles | None) -> None:
 
     Workers receive the token matcher (token shapes and the verifier: the derived token key, the
     domains and whose copies of which artifacts exist) and the artifacts' fingerprints; a plain
-    `tcp://` scheduler off this machine lets anyone who can reach it join as a worker. Such a scheduler
-    must be `tls://`, with this client's certificate.
+    `tcp://` scheduler off this machine lets anyone who can reach it join as a worker. Such a
+    scheduler must be `tls://`, with this client's certificate.
     """
     scheme = address.split("://", 1)[0].lower() if "://" in address else "tcp"
     if scheme == "tls":

@@ -146,6 +146,12 @@ def main() -> None:
     parser.add_argument(
         "--patterns", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000]
     )
+    parser.add_argument(
+        "--foreign-ids",
+        type=float,
+        default=0.1,
+        help="share of log lines carrying another system's request id (a UUID to reject)",
+    )
     parser.add_argument("--program", type=Path, default=None, help="a `forewarn demo` folder")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "scan.json")
@@ -160,7 +166,7 @@ def main() -> None:
     # size must find them all.
     smallest, _ = program_tokens(min(args.patterns))
     log = work / "u_ex210228.log"
-    stats = write_log(log, args.size_mb * 1024**2, smallest[::7])
+    stats = write_log(log, args.size_mb * 1024**2, smallest[::7], foreign=args.foreign_ids)
     print(f"log: {stats}", flush=True)
     for count in sorted(args.patterns):
         made = program_tokens(count)
@@ -172,7 +178,13 @@ def main() -> None:
         print(json.dumps(cli), flush=True)
     log.unlink()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"size_mb": args.size_mb, "rows": rows, "cli": cli, "uname": os.uname().machine}
+    report = {
+        "size_mb": args.size_mb,
+        "foreign_ids": args.foreign_ids,
+        "rows": rows,
+        "cli": cli,
+        "uname": os.uname().machine,
+    }
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     if args.workdir is None:
         shutil.rmtree(work)

@@ -62,7 +62,9 @@ FIELDS = (
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
 )
 PLANT_RATE = 0.0005
-"""Share of lines carrying a canary (one line in 2,000)."""
+"""Share of lines carrying a token (one line in 2,000)."""
+FOREIGN_RATE = 0.1
+"""Share of lines carrying another system's request id (a UUID the check must reject)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +126,16 @@ def _planted(rng: random.Random, token: str) -> tuple[str, str, str, int]:
     return "/owa/auth/logon.aspx", f"h={token}", rng.choice(AGENTS), 1
 
 
-def _block(rng: random.Random, size: int, plant: list[str]) -> tuple[bytes, int, int]:
+def _block(
+    rng: random.Random, size: int, plant: list[str], foreign: float
+) -> tuple[bytes, int, int]:
     lines = ["#Software: Microsoft Internet Information Services 10.0", FIELDS]
     total = hits = planted_lines = 0
     while total < size:
         stem = rng.choice(PATHS)
         agent = rng.choice(AGENTS)
         query = "-" if rng.random() < 0.6 else f"id={rng.getrandbits(48):x}&v={rng.randrange(99)}"
-        if rng.random() < 0.1:  # another system's request id: a candidate that fails the check
+        if rng.random() < foreign:  # another system's request id: a candidate the check rejects
             query = f"rid={uuid.UUID(int=rng.getrandbits(128), version=4)}"
         if plant and rng.random() < PLANT_RATE:
             stem, query, agent, found = _planted(rng, rng.choice(plant))
@@ -148,10 +152,12 @@ def _block(rng: random.Random, size: int, plant: list[str]) -> tuple[bytes, int,
     return ("\n".join(lines) + "\n").encode(), hits, planted_lines
 
 
-def write_log(path: Path, size: int, plant: list[str], seed: int = 7) -> LogStats:
+def write_log(
+    path: Path, size: int, plant: list[str], seed: int = 7, foreign: float = FOREIGN_RATE
+) -> LogStats:
     """Write about `size` bytes: 8 MB distinct blocks repeated (generation stays fast)."""
     rng = random.Random(seed)
-    blocks = [_block(rng, 8 * 1024**2, plant) for _ in range(4)]
+    blocks = [_block(rng, 8 * 1024**2, plant, foreign) for _ in range(4)]
     written = hits = lines = 0
     with open(path, "wb") as handle:
         i = 0

@@ -27,7 +27,7 @@ from forewarn.domain import (
 )
 from forewarn.domain.marking import MarkingParams
 from forewarn.domain.wire import HttpRequest
-from forewarn.errors import InvestigationError
+from forewarn.errors import InvestigationError, MarkError
 from forewarn.hunt import Accuser, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import Marker
@@ -102,7 +102,12 @@ def add_case(
     params = marking_for_case(session, case_id)
     who = {name: tuple(sorted(set(names))) for name, names in recipients.items()}
     if who:
-        Marker.for_case(secret, case_id, params).register_tokens(verifier, who)
+        try:
+            marker = Marker.for_case(secret, case_id, params)
+        except MarkError as exc:  # fail closed: its accuser says why in every result it reads
+            logger.warning("tokens of case %s are not looked for: %s", case_id, exc.message)
+        else:
+            marker.register_tokens(verifier, who)
     return functools.partial(_accuse, secret, params, {a.name: a.kind for a in artifacts}, who)
 
 

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/dask_scaling.py [--files 400] [--file-kb 256]
 
-The corpus mixes web logs (canary scan) and disguised Python copies (similarity); the hunt
-ships a 10,000-pattern matcher and the similarity index to each worker once.
+The corpus mixes web logs (token scan) and disguised Python copies (similarity); the hunt
+ships the token matcher (shapes and the verifier for 10,000 tokens' scopes) and the similarity
+index to each worker once.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import programs_python
-from corpus.weblog import tokens, write_log
+from corpus.weblog import program_tokens, write_log
 from forewarn.demo.disguise_levels import disguise_python
-from forewarn.domain import TokenHit
 from forewarn.encoding import encode
 from forewarn.hunt import (
     DaskEngine,
@@ -41,7 +41,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="forewarn-dask-"))
-    pats = tokens(10_000, seed=3)
+    pats, verifier = program_tokens(10_000)
     sources = [s for impls in programs_python.TASKS.values() for s in impls]
     size = 0
     template = work / "template.log"
@@ -58,12 +58,7 @@ def main() -> None:
     for i, source in enumerate(sources):
         index.add(f"a{i}", source, case="FW-1", name=f"poc{i}.py", language="python")
     hunt = Hunt(
-        scanner=build_matcher(
-            {
-                t.encode(): TokenHit(t, f"p{i % 80}", "poc0.py", case="FW-1")
-                for i, t in enumerate(pats)
-            }
-        ),
+        scanner=build_matcher(verifier),
         index=index,
     )
     rows = []

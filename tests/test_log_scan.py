@@ -17,6 +17,8 @@ def test_the_scan_finds_secrets_tokens_and_embargoed_lines() -> None:
     assert leaks_in(f"posting {line} to the log") == [line]
     assert leaks_in("key AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQ") != []
     assert leaks_in("reference FWR-7K3Q-9XM2-4HPA in a message") != []
+    assert leaks_in("key AKIACJQJU4CZKT7DK3GB in a message") != []
+    assert leaks_in("id 6c720287-2a2c-4709-990f-decd4b029a66 in a message") != []
     assert leaks_in("Authorization: Bearer fwp_abcdefghijklmnopqrstuvwxyz") != []
     assert leaks_in("released FW-2021-0001 to 16 partners") == []
 

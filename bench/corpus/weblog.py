@@ -1,20 +1,26 @@
-"""Generated IIS W3C web logs of a given size, with a known number of planted canaries.
+"""Generated IIS W3C web logs of a given size, with a known number of planted tokens.
 
-Two pattern sets: `program_tokens` are the canaries forewarn really plants (reference ids, host
-labels and URL paths from `marks.channels.tokens.all_tokens`, for many fictional cases and
-partners); `tokens` are the older synthetic host names sharing long suffixes. Background lines
-carry near misses (`/r/` short links, `edge-` hosts, ticket ids) so that a matcher pays for
+Two pattern sets: `program_tokens` are the tokens forewarn really plants (scheme 4: AWS key ids,
+GitHub tokens, JWTs, request ids, callback hosts and paths, from `marks.tokens.carriers`, for
+many fictional cases and partners), with the verifier the hunt would ship; `tokens` are the
+older synthetic host names sharing long suffixes. Background lines carry near misses (request
+ids of other systems, `/r/` short links, `edge-` hosts, ticket ids) so that a scanner pays for
 verification as it would on a real server's log.
 """
 
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from forewarn.domain import TokenHit
-from forewarn.marks.tokens import DEFAULT_CANARY_DOMAIN, all_tokens
+from forewarn.marks import tokens as token_marks
+from forewarn.marks.tokens import carriers, sealed
+
+DOMAINS = ("t.contoso-cdn.net", "status.fabrikam.org")
+"""Domains the benchmark's program configures for host tokens."""
+PARTNERS_PER_CASE = 1000
 
 PATHS = [
     "/owa/auth/logon.aspx",
@@ -56,7 +62,9 @@ FIELDS = (
     "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
 )
 PLANT_RATE = 0.0005
-"""Share of lines carrying a canary (one line in 2,000)."""
+"""Share of lines carrying a token (one line in 2,000)."""
+FOREIGN_RATE = 0.1
+"""Share of lines carrying another system's request id (a UUID the check must reject)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,41 +87,56 @@ def tokens(count: int, seed: int) -> list[str]:
 
 def program_tokens(
     count: int, secret: bytes = b"bench-scan-secret-32-bytes......"
-) -> dict[str, TokenHit]:
-    """`count` canaries as forewarn plants them: per case, 1,000 fictional partners each get an
-    advisory (its reference id) and a PoC (reference id, host label, URL path)."""
-    partners = [f"Partner {i:04d} Security" for i in range(1000)]
-    table: dict[str, TokenHit] = {}
+) -> tuple[list[str], token_marks.TokenVerifier]:
+    """`count` tokens as forewarn plants them (scheme 4), and the verifier `program_hunt` would
+    build for them: per case, 1,000 fictional partners each get a PoC (AWS key id, GitHub token,
+    JWT, request id, callback host and path) and an advisory (document id, host and path)."""
+    key = sealed.token_key(secret)
+    verifier = token_marks.verifier(secret, DOMAINS)
+    partners = [f"Partner {i:04d} Security" for i in range(PARTNERS_PER_CASE)]
+    found: list[str] = []
     case = 0
-    while len(table) < count:
+    while len(found) < count:
         case_id = f"FW-2099-{case:04d}"  # no clash with a demo program's cases
-        for artifact in ("advisory.md", "poc.py"):
-            for token, hit in all_tokens(secret, case_id, [artifact], partners).items():
-                if artifact == "poc.py" or token.startswith("FWR-"):
-                    table[token] = TokenHit(token, hit.partner, artifact, case=case_id)
+        for artifact, slots in (
+            ("poc.py", carriers.SLOTS),
+            ("advisory.md", ("id", "host", "path")),
+        ):
+            verifier.add_scope(case_id, artifact, partners)
+            for partner in partners:
+                made = carriers.token_values(key, case_id, artifact, partner, DOMAINS)
+                found += [made.shown(slot) for slot in slots]
         case += 1
-    return dict(list(table.items())[:count])
+    return found[:count], verifier
 
 
 def _planted(rng: random.Random, token: str) -> tuple[str, str, str, int]:
-    """Where a canary shows in a log line: (stem, query, user agent, occurrences)."""
-    if token.startswith("/r/"):
-        return token, "-", rng.choice(AGENTS), 1
-    if token.startswith("edge-"):
-        query = f"cb=http://{token}.{DEFAULT_CANARY_DOMAIN}/r/x&t={rng.getrandbits(32):x}"
+    """Where a token shows in a log line: (stem, query, user agent, occurrences)."""
+    if token.endswith(DOMAINS):
+        query = f"cb=https://{token}/x&t={rng.getrandbits(32):x}"
         return "/owa/auth/logon.aspx", query, rng.choice(AGENTS), 1
-    if token.startswith("FWR-"):
-        return "/ecp/default.aspx", "-", f"poc-client/1.0+(ref+{token})", 1
+    if token.startswith("AKIA"):
+        return "/ecp/default.aspx", f"AWSAccessKeyId={token}", rng.choice(AGENTS), 1
+    if token.startswith("eyJ"):
+        return "/owa/service.svc", f"access_token={token}", rng.choice(AGENTS), 1
+    if token.startswith("ghp_"):
+        return "/api/v2/orders/search", "-", f"python-requests/2.25.1+(token+{token})", 1
+    if len(token) == 36:  # a request id, or a callback path
+        return f"/autodiscover/{token}", "-", rng.choice(AGENTS), 1
     return "/owa/auth/logon.aspx", f"h={token}", rng.choice(AGENTS), 1
 
 
-def _block(rng: random.Random, size: int, plant: list[str]) -> tuple[bytes, int, int]:
+def _block(
+    rng: random.Random, size: int, plant: list[str], foreign: float
+) -> tuple[bytes, int, int]:
     lines = ["#Software: Microsoft Internet Information Services 10.0", FIELDS]
     total = hits = planted_lines = 0
     while total < size:
         stem = rng.choice(PATHS)
         agent = rng.choice(AGENTS)
         query = "-" if rng.random() < 0.6 else f"id={rng.getrandbits(48):x}&v={rng.randrange(99)}"
+        if rng.random() < foreign:  # another system's request id: a candidate the check rejects
+            query = f"rid={uuid.UUID(int=rng.getrandbits(128), version=4)}"
         if plant and rng.random() < PLANT_RATE:
             stem, query, agent, found = _planted(rng, rng.choice(plant))
             hits += found
@@ -129,10 +152,12 @@ def _block(rng: random.Random, size: int, plant: list[str]) -> tuple[bytes, int,
     return ("\n".join(lines) + "\n").encode(), hits, planted_lines
 
 
-def write_log(path: Path, size: int, plant: list[str], seed: int = 7) -> LogStats:
+def write_log(
+    path: Path, size: int, plant: list[str], seed: int = 7, foreign: float = FOREIGN_RATE
+) -> LogStats:
     """Write about `size` bytes: 8 MB distinct blocks repeated (generation stays fast)."""
     rng = random.Random(seed)
-    blocks = [_block(rng, 8 * 1024**2, plant) for _ in range(4)]
+    blocks = [_block(rng, 8 * 1024**2, plant, foreign) for _ in range(4)]
     written = hits = lines = 0
     with open(path, "wb") as handle:
         i = 0

@@ -90,7 +90,7 @@ def test_preview_diffs_a_partners_copies_and_records_nothing(  # type: ignore[no
     assert shown.exit_code == 0, shown.stderr
     assert "--- a/poc.py\n+++ b/poc.py (Early 0000)\n@@ " in shown.stdout
     assert "+++ b/advisory.md (Early 0000)" in shown.stdout
-    assert any(line.startswith("+BUILD_REFERENCE") for line in shown.stdout.splitlines())
+    assert any(line.startswith("+AWS_ACCESS_KEY_ID") for line in shown.stdout.splitlines())
     out = tmp_path / "review"
     written = cli(
         [*args, "wave", "preview", CASE, "--partner", "Early 0000", "--out", str(out), "--json"]

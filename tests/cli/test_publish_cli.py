@@ -83,10 +83,10 @@ def test_a_reformatted_partner_csaf_still_names_its_partner(
     args = release(program_env, cli)
     (path,) = _written(_publish(cli, args, tmp_path, "csaf", "--partner", LEAKER, "--json"))
     document = json.loads(path.read_text())
-    # A leaker re-serialises it compactly and drops the canary reference line.
+    # A leaker re-serialises it compactly and drops the document id line (its token).
     for note in document["document"]["notes"]:
         note["text"] = "\n".join(
-            line for line in note["text"].splitlines() if "Partner reference" not in line
+            line for line in note["text"].splitlines() if "Document ID" not in line
         )
     leaked = tmp_path / "advisory-min.json"
     leaked.write_text(json.dumps(document, separators=(",", ":")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import stat
 from pathlib import Path
 
@@ -97,8 +98,7 @@ def test_a_canary_alone_in_a_rule_file_is_a_lead_never_an_accusation(
 ) -> None:
     args, copies = _release(program_env, cli, tmp_path)
     copy = copies[LEAKER]["suricata.rules"].decode()
-    token = next(part for part in copy.split() if part.startswith("FWR-"))
-    token = token.rstrip(";,")
+    token = re.search(r"tracking_id ([0-9a-f-]{36})", copy).group(1)  # type: ignore[union-attr]
     stub = tmp_path / "stub.rules"
     stub.write_text(
         'alert http any any -> any any (msg:"ours"; http.uri; content:"/x"; sid:1; '
@@ -120,7 +120,7 @@ def test_publish_writes_the_original_and_a_partners_delivered_copy(
     (entry,) = json.loads(plain.stdout)["files"]
     written = Path(entry["path"])
     assert entry["partner"] is None and entry["stored"] is True
-    assert "FWR-" not in written.read_text() and "alert http" in written.read_text()
+    assert "tracking_id" not in written.read_text() and "alert http" in written.read_text()
     assert stat.S_IMODE(written.stat().st_mode) == 0o600  # embargoed
     marked = cli(
         [*args, "publish", CASE, "--format", "yara", "--out", str(out), "--partner", LEAKER]

@@ -166,9 +166,10 @@ def test_web_log_lines_are_attributed(program_env, cli, tmp_path: Path) -> None:
     script.write_bytes(copy)
     (run,) = run_poc(script, 1)  # the copy's own requests, against a capture server on 127.0.0.1
     payload_only = _log(tmp_path, "u_ex210228.log", run)
-    callback = re.search(rb'DEFAULT_CALLBACK = "([^"]+)"', copy)
-    assert callback is not None
-    beacon = Request("GET", "/owa/", (("Referer", callback.group(1).decode()),))
+    request_id = re.search(rb'REQUEST_ID = "([^"]+)"', copy)
+    assert request_id is not None
+    referer = f"https://mail.contoso.com/owa/?rid={request_id.group(1).decode()}"
+    beacon = Request("GET", "/owa/", (("Referer", referer),))
     with_canary = _log(tmp_path, "u_ex210301.log", [*run, beacon])
 
     by_name = {Path(i["path"]).name: i for i in _trace(cli, released, payload_only.parent)}

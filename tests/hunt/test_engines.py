@@ -22,7 +22,7 @@ from forewarn.hunt import (
 from forewarn.hunt.engines.dask import TlsFiles, require_private_channel
 from forewarn.hunt.readers import read_paths
 
-from .fakes import fake_accuse
+from .fakes import LiteralShapes, fake_accuse
 from .samples import DISGUISED, INDEPENDENT, POC
 
 
@@ -35,10 +35,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Hunt]:
         (root / f"d{i % 2}" / f"f{i}.py").write_text(text)
     index = SimilarityIndex()
     index.add("poc", POC, case="FW-1", name="poc.py", language="python")
-    owners = {
-        f"tok-{i}".encode(): TokenHit(f"tok-{i}", f"P{i}", "poc.py", case="FW-1") for i in range(6)
-    }
-    return root, Hunt(scanner=build_matcher(owners), index=index, accuse=fake_accuse)
+    owners = {f"tok-{i}": TokenHit(f"tok-{i}", f"P{i}", "poc.py", case="FW-1") for i in range(6)}
+    scanner = build_matcher(LiteralShapes(owners))
+    return root, Hunt(scanner=scanner, index=index, accuse=fake_accuse)
 
 
 def _signature(results: list[object]) -> object:

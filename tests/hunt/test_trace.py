@@ -13,7 +13,7 @@ from forewarn.domain import TokenHit
 from forewarn.encoding import dumps
 from forewarn.hunt import Hunt, SimilarityIndex, build_matcher
 
-from .fakes import fake_accuse
+from .fakes import LiteralShapes, fake_accuse
 from .samples import DISGUISED, INDEPENDENT, POC
 
 CANARY = "cnry-4b1d9e.forewarn.test"
@@ -24,12 +24,18 @@ def hunt() -> Hunt:
     index = SimilarityIndex()
     index.add("c1/poc.py", POC, case="FW-2021-0001", name="poc.py", language="python")
     scanner = build_matcher(
-        {
-            CANARY.encode(): TokenHit(CANARY, "Contoso Labs", "poc.py", case="FW-2021-0001"),
-            b"X-Probe: 77e1": TokenHit(
-                "X-Probe: 77e1", "Fabrikam Sec", "poc.py", case="FW-2021-0001", channel="payload"
-            ),
-        }
+        LiteralShapes(
+            {
+                CANARY: TokenHit(CANARY, "Contoso Labs", "poc.py", case="FW-2021-0001"),
+                "X-Probe: 77e1": TokenHit(
+                    "X-Probe: 77e1",
+                    "Fabrikam Sec",
+                    "poc.py",
+                    case="FW-2021-0001",
+                    channel="payload",
+                ),
+            }
+        )
     )
     return Hunt(scanner=scanner, index=index, accuse=fake_accuse)
 

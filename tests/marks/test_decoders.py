@@ -145,7 +145,8 @@ def test_cases_released_under_old_marks_still_trace(scheme: int) -> None:
     from forewarn.marks.schemes import registry_for
 
     poc = (Path(forewarn.__file__).parent / "data/scenarios/exchange-2021/poc.py").read_bytes()
-    marker = Marker(bytes(range(32)), "FW-2021-0001", CodeSpec(n_partners=20), registry_for(scheme))
+    spec = CodeSpec(n_partners=20)
+    marker = Marker(bytes(range(32)), "FW-2021-0001", spec, registry_for(scheme), scheme=scheme)
     partners = [f"Partner {k:02d}" for k in range(20)]
     copy = marker.mark("poc.py", ArtifactKind.POC, poc, partners[7]).content
     verdict = marker.trace("poc.py", ArtifactKind.POC, poc, copy, partners)

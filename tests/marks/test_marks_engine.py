@@ -33,7 +33,9 @@ def _marker(draws: int = 20_000) -> Marker:
             ArtifactKind.POC: (FlagChannel(),),
         }
     )
-    return Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), registry, draws=draws)
+    return Marker(
+        SECRET, "CASE-2021-0001", CodeSpec(1000), registry, domains=("t.example.net",), draws=draws
+    )
 
 
 MARKER = _marker()
@@ -80,12 +82,12 @@ def test_an_untouched_copy_reads_back_the_partners_codeword(
 
 def test_a_leaked_poc_names_its_partner_by_code_and_by_token() -> None:
     copy = MARKER.mark("poc.py", ArtifactKind.POC, POC, "partner-0042")
-    assert len(copy.tokens) == 3 and copy.content.count(b"BUILD_REFERENCE") == 1
+    assert len(copy.tokens) == 6 and copy.content.count(b"AWS_ACCESS_KEY_ID") == 1
     verdict = MARKER.trace("poc.py", ArtifactKind.POC, POC, copy.content, PARTNERS)
     assert verdict.accused == ("partner-0042",)
     assert {h.token for h in verdict.suspects[0].tokens} == set(copy.tokens)
     stripped = b"\n".join(
-        ln for ln in copy.content.splitlines() if b"http" not in ln and b"FWR" not in ln
+        ln for ln in copy.content.splitlines() if not any(t.encode() in ln for t in copy.tokens)
     )
     by_code = MARKER.trace("poc.py", ArtifactKind.POC, POC, stripped, PARTNERS)
     assert by_code.accused == ("partner-0042",) and by_code.suspects[0].tokens == ()
@@ -94,13 +96,13 @@ def test_a_leaked_poc_names_its_partner_by_code_and_by_token() -> None:
     assert by_code.empirical_threshold <= by_code.threshold
 
 
-def test_the_advisory_names_its_partner_by_its_reference_line_and_by_wording_alone() -> None:
+def test_the_advisory_names_its_partner_by_its_document_id_and_by_wording_alone() -> None:
     copy = MARKER.mark("advisory.md", ArtifactKind.ADVISORY, ADV, "partner-0007")
     hits = MARKER.find_tokens(copy.content, ["advisory.md"], PARTNERS)
-    assert [h.partner for h in hits] == ["partner-0007"]
+    assert {h.partner for h in hits} == {"partner-0007"} and len(hits) == len(copy.tokens) == 3
     verdict = MARKER.trace("advisory.md", ArtifactKind.ADVISORY, ADV, copy.content, PARTNERS)
     assert verdict.accused == ("partner-0007",) and verdict.suspects[0].tokens == hits
-    without = copy.content.split(b"Partner reference")[0]
+    without = copy.content.split(b"Document ID")[0]
     by_words = MARKER.trace("advisory.md", ArtifactKind.ADVISORY, ADV, without, PARTNERS)
     assert by_words.accused == ("partner-0007",) and by_words.suspects[0].tokens == ()
 
@@ -196,5 +198,6 @@ def test_tokens_are_known_without_marking_and_match_the_marked_copy() -> None:
     ):
         planted = MARKER.tokens(name, kind, original, "partner-0099")
         assert planted == MARKER.mark(name, kind, original, "partner-0099").tokens
-        table = MARKER.token_table([name], PARTNERS)
-        assert all(table[t].partner == "partner-0099" for t in planted)
+        found = MARKER.find_tokens(" ".join(planted).encode(), [name], PARTNERS)
+        assert {h.token for h in found} == set(planted)
+        assert {h.partner for h in found} == {"partner-0099"}

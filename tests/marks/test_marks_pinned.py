@@ -44,7 +44,7 @@ def test_the_shipped_poc_is_the_one_pinned() -> None:
 def test_a_marked_copy_of_the_shipped_poc_is_byte_for_byte_as_pinned(
     partner: str, expected: str
 ) -> None:
-    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(1))
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(1), scheme=1)
     copy = marker.mark("poc.py", ArtifactKind.POC, POC, partner)
     assert _sha(POC) == POC_SHA256
     assert _sha(copy.content) == expected
@@ -74,7 +74,30 @@ def test_a_scheme_2_copy_of_the_shipped_poc_is_byte_for_byte_as_pinned(
     """Scheme 2 copies were released in user programs before scheme 3: they must still be
     written (and so read) exactly as they were. Pinned with the wire evaluator of that release;
     a change of the evaluator that moves these pins changes how scheme 2 copies read."""
-    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(2))
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(2), scheme=2)
+    copy = marker.mark("poc.py", ArtifactKind.POC, POC, partner)
+    assert _sha(copy.content) == expected
+
+
+@pytest.mark.parametrize(
+    ("partner", "domains", "expected"),
+    [
+        ("Acme AV", (), "7f0774bf128eeed5951b9f77ecc08d1cc2150cf1a559b49246bc132212c57414"),
+        (
+            "Acme AV",
+            ("t.example.net",),
+            "110a743442db2b40b87e744aa0f5eb3aa14541736e800e75f830994d000fc95b",
+        ),
+        ("Northwind CERT", (), "d220c2fbcb14b78d038d735ff0404a8912be973bc07e89c6232b457a6d1bb77d"),
+    ],
+)
+def test_a_scheme_4_copy_of_the_shipped_poc_is_byte_for_byte_as_pinned(
+    partner: str, domains: tuple[str, ...], expected: str
+) -> None:
+    """Scheme 4 adds the self-identifying tokens (with and without the program's domains): a
+    change of their formats or of how they are sealed moves these pins."""
+    spec = CodeSpec(n_partners=20)
+    marker = Marker(SECRET, CASE, spec, registry_for(4), scheme=4, domains=domains)
     copy = marker.mark("poc.py", ArtifactKind.POC, POC, partner)
     assert _sha(copy.content) == expected
 

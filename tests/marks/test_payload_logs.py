@@ -12,10 +12,11 @@ from pysupport import poc_source, random_bits, raw_http, run_against_toy
 from test_marks_text import ADVISORY
 
 from forewarn.domain import ArtifactKind
-from forewarn.marks import CodeSpec, Marker, tokens
+from forewarn.marks import CodeSpec, Marker
 from forewarn.marks.channels.payload.channel import PayloadChannel
 from forewarn.marks.channels.payload.lines import request_paths, select_requests
 from forewarn.marks.channels.payload.read import is_wire_capture, read_suspect
+from forewarn.marks.tokens import legacy
 
 CHANNEL = PayloadChannel()
 POC = poc_source()
@@ -144,14 +145,14 @@ FRAGMENTS = ["FWR-", "fwr-", "edge-", "/r/", "ab12", "K6E2", "-", "_", " ", "x",
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
 def test_ascii_token_search_matches_the_case_insensitive_one(parts: list[str]) -> None:
     text = "".join(parts)
-    assert tokens.candidates(text) == tokens._candidates_any(text)
+    assert legacy.candidates(text) == legacy._candidates_any(text)
 
 
 def test_a_web_log_is_not_read_for_text_marks_yet_its_canary_is_a_lead_to_the_partner() -> None:
     marker = Marker(b"program-secret-0123456789abcdef", "CASE-2021-0009", CodeSpec(20))
     partners = [f"partner-{k:02d}" for k in range(20)]
     copy = marker.mark("advisory.md", ArtifactKind.ADVISORY, ADVISORY.encode(), partners[3])
-    line = _w3c("/owa/", "-", "poc-client/1.0+(ref+" + copy.tokens[0] + ")", "-")
+    line = _w3c("/owa/", f"rid={copy.tokens[0]}", "poc-client/1.0", "-")
     log = (W3C_HEAD + line + "\n" + copy.content.decode()).encode()
     assert is_wire_capture(log.decode())
     assert marker.extract("advisory.md", ArtifactKind.ADVISORY, ADVISORY.encode(), log) == ()

@@ -143,7 +143,10 @@ def test_canary_goes_into_every_rules_metadata() -> None:
     assert done and planted.count('tracking_id = "FWR-AAAA-BBBB-CCCC"') == 1
     yara.compile(source=planted, includes=False)
     assert plant_reference("prose", "FWR-AAAA-BBBB-CCCC") == ("prose", False)
-    token_set = tokens.token_set(b"k" * 32, "C1", "x.rules", "Acme")
-    marked, placed = tokens.plant(SURICATA, ArtifactKind.RULES, token_set)
-    assert placed == (token_set.reference,) and token_set.reference in marked
-    assert tokens.plant("prose", ArtifactKind.RULES, token_set) == ("prose", ())
+    where = {"secret": b"k" * 32, "case_id": "C1", "artifact": "x.rules", "partner": "Acme"}
+    marked, placed = tokens.plant(SURICATA, ArtifactKind.RULES, scheme=4, **where)
+    (document_id,) = placed
+    assert f"tracking_id {document_id}" in marked
+    assert tokens.plant("prose", ArtifactKind.RULES, scheme=4, **where) == ("prose", ())
+    old, (reference,) = tokens.plant(SURICATA, ArtifactKind.RULES, scheme=3, **where)
+    assert reference.startswith("FWR-") and f"tracking_id {reference}" in old

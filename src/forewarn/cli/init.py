@@ -23,6 +23,14 @@ def init(
             help="A replay of past history: --now may go back, and every audit leaf says so.",
         ),
     ] = False,
+    domains: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--canary-domain",
+            help="A domain the program controls; copies carry host names and URLs under it "
+            "(repeat for several). Without one, copies carry no host tokens.",
+        ),
+    ] = None,
     now: common.NowOption = None,
     json_out: common.JsonOption = False,
 ) -> None:
@@ -33,7 +41,9 @@ def init(
     from forewarn.store.database import display_url
 
     settings = common.settings(ctx)
-    result = init_program(settings, now=common.now(now), name=name, replay=replay)
+    result = init_program(
+        settings, now=common.now(now), name=name, replay=replay, domains=tuple(domains or ())
+    )
     data = {
         "program": result.info.name,
         "database": display_url(settings.database_url),
@@ -41,6 +51,7 @@ def init(
         "key_created": result.key_created,
         "key_fingerprint": result.info.key_fingerprint,
         "mode": "replay" if replay else "live",
+        "canary_domains": list(result.info.domains),
     }
 
     def render() -> None:
@@ -48,5 +59,12 @@ def init(
         common.say(f"initialised {result.info.name!r} ({data['mode']}) in {data['database']}")
         common.say(f"key file {verb}: {settings.key_file} (fingerprint {data['key_fingerprint']})")
         common.say("keep the key file safe: it cannot be recovered from the database")
+        if result.info.domains:
+            common.say(f"host tokens under: {', '.join(result.info.domains)}")
+        else:
+            common.say(
+                "no --canary-domain given: copies carry no host or URL tokens "
+                "(credential and id tokens only)"
+            )
 
     common.emit(ctx, data, render, json_flag=json_out)

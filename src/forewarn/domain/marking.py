@@ -8,7 +8,7 @@ every marker of the case is built from the stored values (`forewarn.marks.scheme
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,3 +25,6 @@ class MarkingParams:
     """Chance that any innocent partner is accused in one investigation."""
     channels: tuple[str, ...]
     """`kind:channel` pairs in application order, as the scheme defined them at release."""
+    domains: tuple[str, ...] = field(default=())
+    """Domains the copies' host tokens are under (the program's at the first release; none:
+    no host tokens). Part of the marking: a copy regenerates only with the same domains."""

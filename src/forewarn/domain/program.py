@@ -22,3 +22,6 @@ class ProgramInfo:
     replay: bool = False
     """A replay of past history (`forewarn init --replay`, the demo, scenarios): its leaves may
     go back in time and each says it is a replay; a live program's leaves never go back."""
+    domains: tuple[str, ...] = field(default_factory=tuple)
+    """Domains the program controls, under which copies carry host tokens (none: no host
+    tokens); set once, by `forewarn init --canary-domain`."""

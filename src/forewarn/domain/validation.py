@@ -61,6 +61,24 @@ def require_name(value: str, what: str = "name") -> str:
     return name
 
 
+_DOMAIN = re.compile(r"^(?=.{4,200}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate_domains(domains: Iterable[str]) -> tuple[str, ...]:
+    """Host-token domains, lower-cased and without duplicates: DNS names of two labels or more
+    (`t.example.net`), no trailing dot."""
+    out: list[str] = []
+    for raw in domains:
+        domain = raw.strip().lower().rstrip(".")
+        if not _DOMAIN.match(domain):
+            raise ValidationError(
+                f"{raw!r} is not a domain name", hint="give a DNS name such as t.example.net"
+            )
+        if domain not in out:
+            out.append(domain)
+    return tuple(out)
+
+
 def validate_country(code: str) -> str:
     """An ISO 3166-1 alpha-2 country code, upper case."""
     upper = code.strip().upper()

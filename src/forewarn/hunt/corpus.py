@@ -37,8 +37,9 @@ def hunt_corpus(
 ) -> Iterator[TraceResult]:
     """Per-item results for every file under `paths`, in a stable order whatever the engine.
 
-    Workers get `hunt.for_workers()`: the canary matcher and the artifacts' fingerprints, never
-    the originals or the marker key. Marks are read and partners accused here, on the client.
+    Workers get `hunt.for_workers()`: the token matcher (shapes and a verifier holding only the
+    derived token key) and the artifacts' fingerprints, never the originals or the marks secret.
+    Marks are read and partners accused here, on the client.
     """
     runner = engine if engine is not None else LocalEngine()
     shipped = hunt.for_workers()

@@ -1,8 +1,9 @@
 """The pure orchestration `forewarn trace` calls: one result record per input item.
 
-For each item: a canary scan over its bytes (streamed, constant memory), a similarity query
-for code and text, then the injected `Accuser` (the fingerprinting engine) on each artifact
-the item derives from or carries canaries of. Nothing found is empty lists, not an error.
+For each item: a token scan over its bytes (streamed, constant memory: candidates by shape,
+each verified by the injected check), a similarity query for code and text, then the injected
+`Accuser` (the fingerprinting engine) on each artifact the item derives from or carries tokens
+of. Nothing found is empty lists, not an error.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class MarksRead:
     artifact: str
     """The artifact."""
     why: str
-    """`similarity 0.83`, `canary token`, `captured traffic`, `code that may send its requests`."""
+    """`similarity 0.83`, `token found`, `captured traffic`, `code that may send its requests`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class TraceResult:
     matches: tuple[ArtifactMatch, ...] = ()
     """Shared artifacts it resembles, best first."""
     tokens: tuple[TokenHit, ...] = ()
-    """Canaries found."""
+    """Tokens found (each verified; a lead, never proof)."""
     suspects: tuple[Suspect, ...] = ()
     """Partners the marks point to."""
     read: tuple[MarksRead, ...] = ()
@@ -92,7 +93,7 @@ class Hunt:
     """What one hunt looks for; built once, shipped to every worker."""
 
     scanner: Matcher | None = None
-    """Canary matcher over everything released, or `None` to skip the scan."""
+    """Token matcher (shapes and their check), or `None` to skip the scan."""
     index: SimilarityIndex | None = None
     """Similarity index of shared artifacts, or `None` to skip similarity."""
     accuse: Accuser | None = None
@@ -145,13 +146,14 @@ class Hunt:
         notes: list[str] = []
         tokens = self._scan(item, notes)
         matches = self._similar(item)
-        requests = self._requests(item, notes)
         read = self._targets(item, matches, tokens)
+        # Requests are read only for marks to read in them: a scan alone never parses traffic.
+        requests = self._requests(item, notes) if read else None
         result = dataclasses.replace(
             base, matches=matches, tokens=tokens, read=read, notes=tuple(notes)
         )
         text = item.text(MAX_SUSPECT_TEXT) if read else None
-        return Examined(result, text, requests if read else None)
+        return Examined(result, text, requests)
 
     def _targets(
         self, item: Item, matches: Sequence[ArtifactMatch], tokens: Sequence[TokenHit]
@@ -161,7 +163,7 @@ class Hunt:
             if m.similarity >= self.threshold:
                 why.setdefault((m.case, m.artifact), f"similarity {m.similarity:.2f}")
         for t in tokens:
-            why.setdefault((t.case, t.artifact), "canary token")
+            why.setdefault((t.case, t.artifact), "token found")
         if item.kind in _TRAFFIC_KINDS:
             for target in self.wire_artifacts:
                 why.setdefault(target, "captured traffic shows its requests")
@@ -192,7 +194,7 @@ class Hunt:
             return ()
         result = self.scanner.scan(item.chunks(self.limits.chunk_bytes))
         if result.truncated:
-            notes.append(f"{result.total_hits} canary hits, first {len(result.hits)} kept")
+            notes.append(f"{result.total_hits} token hits, first {len(result.hits)} kept")
         return _group_hits(result.hits)
 
     def _similar(self, item: Item) -> tuple[ArtifactMatch, ...]:
@@ -232,21 +234,14 @@ def _rank(suspect: Suspect) -> tuple[bool, float, float]:
 
 
 def _group_hits(hits: Sequence[Hit]) -> tuple[TokenHit, ...]:
-    """One record per pattern found: its table record, where first and how often."""
-    first: dict[bytes, int] = {}
-    counts: dict[bytes, int] = {}
-    owners: dict[bytes, TokenHit] = {}
+    """One record per token found: the check's record, where first and how often."""
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    owners: dict[str, TokenHit] = {}
     for hit in hits:
-        counts[hit.pattern] = counts.get(hit.pattern, 0) + 1
-        if hit.pattern not in first:
-            first[hit.pattern] = hit.start
-            owners[hit.pattern] = hit.owner
-    return tuple(
-        dataclasses.replace(
-            owners[p],
-            token=p.decode("utf-8", errors="backslashreplace"),
-            offset=first[p],
-            count=counts[p],
-        )
-        for p in first
-    )
+        token = hit.owner.token
+        counts[token] = counts.get(token, 0) + 1
+        if token not in first:
+            first[token] = hit.start
+            owners[token] = hit.owner
+    return tuple(dataclasses.replace(owners[t], offset=first[t], count=counts[t]) for t in first)

@@ -1,7 +1,8 @@
 """One hunt over every case of the program: what `forewarn trace` and `forewarn hunt` run.
 
-`tracing.add_case` knows what one case contributes (its originals, its canaries, its accuser);
-this module merges every case into one similarity index and one canary matcher, built once, and
+`tracing.add_case` knows what one case contributes (its originals, whose tokens it may hold, its
+accuser); this module merges every case into one similarity index and one token matcher (the
+shapes of every token format and one verifier under the program's token key), built once, and
 routes each accusation to the accuser of the case the material matched. Accusation therefore
 stays among the partners who received that case's artifact: a trace never names, nor shows the
 copy of, a partner who did not get it. Web logs show a tool's requests, not its code, so every
@@ -16,13 +17,16 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, HttpRequest, Suspect, TokenHit
+from forewarn.domain import ArtifactKind, HttpRequest, Suspect
 from forewarn.hunt import Accuser, Hunt, Limits, SimilarityIndex, build_matcher
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.investigate.tracing import add_case
+from forewarn.marks import tokens
 from forewarn.program.artifacts import list_artifacts
 from forewarn.program.cases import get_case, list_cases
 from forewarn.program.keys import ProgramKeys
+from forewarn.program.release import MARKS_PURPOSE
+from forewarn.store import ProgramRepository
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ ACCUSE_FROM = DEFAULT_MIN_SCORE
 """Similarity from which an item goes to the fingerprinting engine: every reported match.
 
 A partner's own marked PoC scores only 0.5-0.65 against the original (the marks rewrite its
-constructs), so the "derived" threshold would drop lightly disguised copies whose canaries were
+constructs), so the "derived" threshold would drop lightly disguised copies whose tokens were
 stripped. Similarity never accuses by itself; the engine's false-accusation bound still holds.
 """
 
@@ -72,20 +76,21 @@ def program_hunt(
     """
     case_ids = [get_case(session, case_id).id] if case_id else [c.id for c in list_cases(session)]
     index = SimilarityIndex()
-    patterns: dict[bytes, TokenHit] = {}
+    program = ProgramRepository(session).get()
+    verifier = tokens.verifier(keys.derive(MARKS_PURPOSE), program.domains if program else ())
     accusers: dict[str, Accuser] = {}
     wire: list[tuple[str, str]] = []
     for cid in case_ids:
-        accusers[cid] = add_case(session, keys, cid, index, patterns)
+        accusers[cid] = add_case(session, keys, cid, index, verifier)
         wire += [(cid, a.name) for a in list_artifacts(session, cid) if a.kind in WIRE_KINDS]
     logger.info(
-        "hunt over %d case(s): %d artifact(s), %d canary pattern(s)",
+        "hunt over %d case(s): %d artifact(s), %d token shape(s)",
         len(case_ids),
         len(index),
-        len(patterns),
+        len(verifier.expressions),
     )
     return Hunt(
-        scanner=build_matcher(patterns) if patterns else None,
+        scanner=None if verifier.empty else build_matcher(verifier),
         index=index if len(index) else None,
         accuse=functools.partial(_route, accusers),
         limits=limits or Limits(),

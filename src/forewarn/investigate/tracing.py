@@ -1,8 +1,9 @@
 """Trace material from the wild: what one case gives the hunt, and when material was seen.
 
 The hunt library is pure; `add_case` gives it what the program knows about a case: the
-original artifacts (for similarity), every canary planted in a delivered copy (for the scan) and
-the fingerprinting engine keyed with the program secret (for accusation against the partners who
+original artifacts (for similarity), who received which artifact (so the token check knows whose
+tokens can be found; no token is stored, each is verified by recomputation) and the
+fingerprinting engine keyed with the program secret (for accusation against the partners who
 actually received each artifact). Material is read, never executed.
 """
 
@@ -23,14 +24,14 @@ from forewarn.domain import (
     Suspect,
     TimePoint,
     TimePrecision,
-    TokenHit,
 )
 from forewarn.domain.marking import MarkingParams
 from forewarn.domain.wire import HttpRequest
-from forewarn.errors import InvestigationError
+from forewarn.errors import InvestigationError, MarkError
 from forewarn.hunt import Accuser, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import Marker
+from forewarn.marks.tokens import TokenVerifier
 from forewarn.program.artifacts import list_artifacts, read_artifact
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.release import MARKS_PURPOSE, marking_for_case
@@ -56,7 +57,7 @@ def _accuse(
     requests: tuple[HttpRequest, ...] | None,
     comparisons: int,
 ) -> list[Suspect]:
-    """The hunt's `Accuser`: extraction, canaries and accusation among the artifact's recipients,
+    """The hunt's `Accuser`: extraction, tokens and accusation among the artifact's recipients,
     at ε over the run's `comparisons`."""
     if artifact not in kinds or not recipients.get(artifact):
         return []
@@ -78,11 +79,11 @@ def add_case(
     keys: ProgramKeys,
     case_id: str,
     index: SimilarityIndex,
-    patterns: dict[bytes, TokenHit],
+    verifier: TokenVerifier,
 ) -> Accuser:
-    """Add the case's originals to `index` and its canaries to `patterns`; its accuser.
+    """Add the case's originals to `index` and its copies' tokens to `verifier`; its accuser.
 
-    The caller owns `index` and `patterns`, so that `program_hunt` can merge every case into one
+    The caller owns `index` and `verifier`, so that `program_hunt` can merge every case into one
     index and one matcher.
     """
     artifacts = list_artifacts(session, case_id)
@@ -97,18 +98,17 @@ def add_case(
     for release in repo.for_case(case_id, ReleaseState.COMPLETE):
         for item in release.items:
             recipients.setdefault(item.name, []).append(release.partner)
-        for artifact_name, tokens in repo.tokens(release.id).items():
-            for token in tokens:
-                patterns[token.encode("utf-8")] = TokenHit(
-                    token, release.partner, artifact_name, case=case_id
-                )
-    return functools.partial(
-        _accuse,
-        keys.derive(MARKS_PURPOSE),
-        marking_for_case(session, case_id),
-        {a.name: a.kind for a in artifacts},
-        {name: tuple(sorted(set(who))) for name, who in recipients.items()},
-    )
+    secret = keys.derive(MARKS_PURPOSE)
+    params = marking_for_case(session, case_id)
+    who = {name: tuple(sorted(set(names))) for name, names in recipients.items()}
+    if who:
+        try:
+            marker = Marker.for_case(secret, case_id, params)
+        except MarkError as exc:  # fail closed: its accuser says why in every result it reads
+            logger.warning("tokens of case %s are not looked for: %s", case_id, exc.message)
+        else:
+            marker.register_tokens(verifier, who)
+    return functools.partial(_accuse, secret, params, {a.name: a.kind for a in artifacts}, who)
 
 
 def trace(hunt: Hunt, paths: Sequence[Path]) -> list[TraceResult]:

@@ -11,13 +11,14 @@ verdict.accused, verdict.leads      # fingerprint accusations; partners only tok
 ```
 
 Everything derives from `(secret, case_id)`: codewords, the layout of code positions over the
-choice points of every artifact and channel, and the canary tokens. Nothing needs storing.
+choice points of every artifact and channel, and the tokens (self-identifying from scheme 4 on:
+`marks.tokens`). Nothing needs storing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,11 +30,11 @@ from forewarn.domain.marking import MarkingParams
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
 from forewarn.marks import code, layout
-from forewarn.marks import tokens as canary
+from forewarn.marks import tokens as token_marks
 from forewarn.marks.accusation import Accusation, accuse
 from forewarn.marks.channels.interface import Capture, Channel, ShownInTraffic
 from forewarn.marks.registry import ChannelRegistry
-from forewarn.marks.schemes import default_registry, registry_of
+from forewarn.marks.schemes import CURRENT_SCHEME, default_registry, registry_of
 from forewarn.marks.threshold import DEFAULT_DRAWS
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class MarkedCopy:
     content: bytes
     """The marked bytes to ship."""
     tokens: tuple[str, ...]
-    """Canary tokens planted in it, for the hunt's scanner."""
+    """Tokens planted in it, as the hunt's scanner finds them."""
 
 
 def _text(data: bytes, what: str) -> str:
@@ -95,24 +96,28 @@ class Marker:
         spec: CodeSpec,
         channels: ChannelRegistry | None = None,
         *,
-        canary_domain: str = canary.DEFAULT_CANARY_DOMAIN,
+        scheme: int = CURRENT_SCHEME,
+        domains: tuple[str, ...] = (),
         draws: int = DEFAULT_DRAWS,
     ) -> None:
         self._secret = secret
         self.case_id = case_id
         self.spec = spec
         self.channels = channels if channels is not None else default_registry()
-        self._domain = canary_domain
+        self.scheme = scheme
+        """Marking scheme: which token format its copies carry (`token_marks.self_identifying`)."""
+        self.domains = domains
+        """Domains its host tokens are under (none: no host tokens)."""
         self._draws = draws
         self._codewords: dict[str, npt.NDArray[np.uint8]] = {}
-        self._tables: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, TokenHit]] = {}
 
     @classmethod
     def for_case(cls, secret: bytes, case_id: str, params: MarkingParams) -> Marker:
         """The marker of a case exactly as its copies are (or were) marked: the one factory
         every release, trace and investigation goes through."""
         spec = CodeSpec(params.n_partners, params.max_colluders, params.epsilon)
-        return cls(secret, case_id, spec, registry_of(case_id, params))
+        registry = registry_of(case_id, params)
+        return cls(secret, case_id, spec, registry, scheme=params.scheme, domains=params.domains)
 
     @cached_property
     def bias(self) -> npt.NDArray[np.float64]:
@@ -153,12 +158,25 @@ class Marker:
     def tokens(
         self, artifact: str, kind: ArtifactKind, original: bytes, partner: str
     ) -> tuple[str, ...]:
-        """The canary tokens `mark` plants in `partner`'s copy (without marking it)."""
-        planted = canary.token_set(self._secret, self.case_id, artifact, partner)
-        return canary.plant(_text(original, artifact), kind, planted, self._domain)[1]
+        """The tokens `mark` plants in `partner`'s copy (without marking it)."""
+        return self._plant(_text(original, artifact), kind, artifact, partner)[1]
+
+    def _plant(
+        self, content: str, kind: ArtifactKind, artifact: str, partner: str
+    ) -> tuple[str, tuple[str, ...]]:
+        return token_marks.plant(
+            content,
+            kind,
+            secret=self._secret,
+            case_id=self.case_id,
+            artifact=artifact,
+            partner=partner,
+            scheme=self.scheme,
+            domains=self.domains,
+        )
 
     def mark(self, artifact: str, kind: ArtifactKind, original: bytes, partner: str) -> MarkedCopy:
-        """`partner`'s copy of `artifact`: every channel's symbols, then canary tokens."""
+        """`partner`'s copy of `artifact`: every channel's symbols, then its tokens."""
         source = _text(original, artifact)
         word = self.codeword(partner)
         content = source
@@ -181,8 +199,7 @@ class Marker:
                     f"the {channel.name} marks of {artifact} do not read back from the copy",
                     hint="channels of one kind must not change each other's choice points",
                 )
-        planted = canary.token_set(self._secret, self.case_id, artifact, partner)
-        content, placed = canary.plant(content, kind, planted, self._domain)
+        content, placed = self._plant(content, kind, artifact, partner)
         return MarkedCopy(content=content.encode("utf-8"), tokens=placed)
 
     def extremes(self, artifact: str, kind: ArtifactKind, original: bytes) -> tuple[bytes, bytes]:
@@ -240,19 +257,33 @@ class Marker:
                 found.append(Observation(channel.name, artifact, int(where[k]), bit))
         return tuple(found)
 
-    def token_table(self, artifacts: Iterable[str], partners: Iterable[str]) -> dict[str, TokenHit]:
-        """Every canary token of these artifacts and partners (see `channels.tokens.all_tokens`)."""
-        key = (tuple(sorted(set(artifacts))), tuple(sorted(set(partners))))
-        if key not in self._tables:
-            self._tables[key] = canary.all_tokens(self._secret, self.case_id, *key)
-        return self._tables[key]
+    def register_tokens(
+        self, verifier: token_marks.TokenVerifier, recipients: Mapping[str, Iterable[str]]
+    ) -> None:
+        """Make the tokens of these copies (`recipients`: artifact → partners) verify in
+        `verifier` (the hunt's, shared by every case of the program)."""
+        token_marks.register(
+            verifier,
+            secret=self._secret,
+            case_id=self.case_id,
+            scheme=self.scheme,
+            recipients=recipients,
+            domains=self.domains,
+        )
+
+    def token_verifier(self) -> token_marks.TokenVerifier:
+        """An empty verifier under this program's token key (`register_tokens` fills it)."""
+        return token_marks.verifier(self._secret, self.domains)
 
     def find_tokens(
         self, suspect: bytes, artifacts: Iterable[str], partners: Iterable[str]
     ) -> tuple[TokenHit, ...]:
-        """Canary tokens of these artifacts and partners that `suspect` contains exactly."""
-        table = self.token_table(artifacts, partners)
-        return canary.find(suspect.decode("utf-8", errors="replace"), table)
+        """Tokens of these artifacts' copies given to these partners that `suspect` contains,
+        each verified by recomputation."""
+        verifier = self.token_verifier()
+        who = tuple(partners)
+        self.register_tokens(verifier, dict.fromkeys(artifacts, who))
+        return verifier.find(suspect.decode("utf-8", errors="replace"))
 
     def accuse(
         self,

@@ -81,13 +81,20 @@ def _scheme_3() -> ChannelRegistry:
     )
 
 
+def _scheme_4() -> ChannelRegistry:
+    """Scheme 3's channels; what is new is the tokens: credentials, ids, hosts and paths of
+    real formats whose bodies identify their owner under the token key (`marks.tokens`,
+    `tokens.self_identifying(scheme)`), instead of prefixed reference ids stored per copy."""
+    return _scheme_3()
+
+
 def _scheme_5() -> ChannelRegistry:
     """As scheme 3, with natural choices only: every kind of choice point is one whose both
     forms the standard library writes (the rarer at least 5 % of occurrences; the table is in
     docs/fingerprinting.md), with scheme 5's new kinds (`ifnegate`, `ternegate`, `raisecall`,
     `whiletrue`) and word pairs, and wire values kept coherent (a user agent moves only
-    between real releases; times, zones and HTTP dates stay). Scheme 4 is another change's
-    number; versions need not be contiguous."""
+    between real releases; times, zones and HTTP dates stay), and scheme 4's self-identifying
+    tokens of real formats."""
     text = TextChannel(version=5)
     return ChannelRegistry(
         {
@@ -107,6 +114,7 @@ SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
     2: _scheme_2,
     3: _scheme_3,
+    4: _scheme_4,
     5: _scheme_5,
 }
 """Scheme version → the channel registry it marks with (numbers need not be contiguous)."""
@@ -137,14 +145,17 @@ def new_params(
     *,
     max_colluders: int = DEFAULT_MAX_COLLUDERS,
     epsilon: float = DEFAULT_EPSILON,
+    domains: tuple[str, ...] = (),
 ) -> MarkingParams:
-    """The parameters a case not yet released will be marked with."""
+    """The parameters a case not yet released will be marked with (`domains`: the program's
+    token domains)."""
     return MarkingParams(
         scheme=CURRENT_SCHEME,
         n_partners=n_partners,
         max_colluders=max_colluders,
         epsilon=epsilon,
         channels=channel_set(registry_for(CURRENT_SCHEME)),
+        domains=domains,
     )
 
 

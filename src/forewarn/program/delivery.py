@@ -61,7 +61,6 @@ def assemble(
             originals[name].sha256,
             hashlib.sha256(copy.content).hexdigest(),
             len(copy.content),
-            copy.tokens,
         )
         for name, copy in sorted(marked.items())
     )

@@ -56,7 +56,7 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.merkle import Checkpoint
 from forewarn.program.partners import get_partner
 from forewarn.program.waves import LeftOut, left_out, sync_plan
-from forewarn.store import PartnerRepository
+from forewarn.store import PartnerRepository, ProgramRepository
 from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
@@ -83,7 +83,9 @@ def marking_for_case(session: Session, case_id: str) -> MarkingParams:
     if stored is not None:
         return stored
     count = max(PartnerRepository(session).count(), MIN_CODE_PARTNERS)
-    return new_params(1 << (count - 1).bit_length())
+    program = ProgramRepository(session).get()
+    domains = program.domains if program is not None else ()
+    return new_params(1 << (count - 1).bit_length(), domains=domains)
 
 
 def marker_for_case(session: Session, keys: ProgramKeys, case_id: str) -> Marker:

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from forewarn.domain import ProgramInfo, Tier
-from forewarn.domain.validation import require_name
+from forewarn.domain.validation import require_name, validate_domains
 from forewarn.errors import ConflictError, StoreError, ValidationError
 from forewarn.program.audit import REPLAY_KEY, append_genesis, has_genesis
 from forewarn.program.keys import ProgramKeys
@@ -125,6 +125,7 @@ def init_program(
     name: str = DEFAULT_PROGRAM_NAME,
     tiers: tuple[Tier, ...] = DEFAULT_TIERS,
     replay: bool = False,
+    domains: tuple[str, ...] = (),
 ) -> InitResult:
     """Migrate the database, create the program and its tiers, and write the key file.
 
@@ -136,6 +137,7 @@ def init_program(
     if now.tzinfo is None:
         raise ValidationError("`now` has no zone")
     name = require_name(name, "program name")
+    domains = validate_domains(domains)
     key_path = settings.key_file
     existing = key_path.exists()
     keys = ProgramKeys.load(key_path) if existing else ProgramKeys.generate()
@@ -149,7 +151,11 @@ def init_program(
                     hint="use another --db to start a new program",
                 )
             info = ProgramInfo(
-                name=name, key_fingerprint=keys.fingerprint, created_at=now, replay=replay
+                name=name,
+                key_fingerprint=keys.fingerprint,
+                created_at=now,
+                replay=replay,
+                domains=domains,
             )
             repo.create(info)
             configure_tiers(session, tiers)

@@ -28,6 +28,7 @@ class MarkingRepository:
             max_colluders=row.max_colluders,
             epsilon=row.epsilon,
             channels=tuple(json.loads(row.channels)),
+            domains=tuple(json.loads(row.token_domains)),
         )
 
     def fix_marking(self, case_id: str, params: MarkingParams, now: datetime) -> MarkingParams:
@@ -43,6 +44,7 @@ class MarkingRepository:
                 max_colluders=params.max_colluders,
                 epsilon=params.epsilon,
                 channels=json.dumps(list(params.channels)),
+                token_domains=json.dumps(list(params.domains)),
                 fixed_at=now,
             )
         )

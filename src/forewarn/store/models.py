@@ -41,6 +41,8 @@ class ProgramRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     replay: Mapped[bool] = mapped_column(Boolean, default=False)
     """A replay of past history rather than a live program (`ProgramInfo.replay`)."""
+    token_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Domains the program's host tokens are under (`forewarn init --canary-domain`)."""
 
 
 class TierRow(Base):

@@ -48,6 +48,7 @@ class ProgramRepository:
             created_at=row.created_at,
             rules=tuple(dict(rule) for rule in row.rules),
             replay=bool(row.replay),
+            domains=tuple(row.token_domains or ()),
         )
 
     def create(self, info: ProgramInfo) -> None:
@@ -60,6 +61,7 @@ class ProgramRepository:
                 rules=[dict(rule) for rule in info.rules],
                 created_at=info.created_at,
                 replay=info.replay,
+                token_domains=list(info.domains),
             )
         )
         self.session.flush()

@@ -46,6 +46,8 @@ class CaseMarkingRow(Base):
     max_colluders: Mapped[int] = mapped_column(Integer)
     epsilon: Mapped[float] = mapped_column(Float)
     channels: Mapped[str] = mapped_column(Text)
+    token_domains: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of the domains the case's host tokens are under."""
     fixed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -91,7 +93,6 @@ class ReleaseItemRow(Base):
     original_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    tokens: Mapped[str] = mapped_column(Text)
 
 
 class BundleRow(Base):

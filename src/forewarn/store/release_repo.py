@@ -74,8 +74,6 @@ class ItemRecord:
     """Hash of the marked copy."""
     size: int
     """Size of the marked copy."""
-    tokens: tuple[str, ...]
-    """Canary tokens planted in the copy."""
 
 
 def _release(row: ReleaseRow) -> StoredRelease:
@@ -240,7 +238,6 @@ class ReleaseRepository:
                 original_sha256=i.original_sha256,
                 sha256=i.sha256,
                 size=i.size,
-                tokens=json.dumps(list(i.tokens)),
             )
             for i in items
         )
@@ -263,11 +260,6 @@ class ReleaseRepository:
         """The recorded manifest and plaintext-bundle hashes of a release."""
         row = self.session.get(ReleaseRow, release_id)
         return (None, None) if row is None else (row.manifest_sha256, row.bundle_sha256)
-
-    def tokens(self, release_id: str) -> dict[str, tuple[str, ...]]:
-        """Per artifact, the canary tokens planted in the release's copy."""
-        query = select(ReleaseItemRow).where(ReleaseItemRow.release_id == release_id)
-        return {row.name: tuple(json.loads(row.tokens)) for row in self.session.scalars(query)}
 
     def sealed_bundle(self, release_id: str) -> tuple[bytes, str] | None:
         """The age-encrypted bundle and its recorded hash."""

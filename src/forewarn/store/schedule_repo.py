@@ -65,6 +65,7 @@ def _marking_json(params: MarkingParams) -> str:
             "max_colluders": params.max_colluders,
             "epsilon": params.epsilon,
             "channels": list(params.channels),
+            "domains": list(params.domains),
         },
         sort_keys=True,
     )
@@ -86,6 +87,7 @@ def _held(row: HeldBundleRow) -> HeldBundle:
             max_colluders=int(marking["max_colluders"]),
             epsilon=float(marking["epsilon"]),
             channels=tuple(marking["channels"]),
+            domains=tuple(marking.get("domains", ())),
         ),
         items=tuple(
             ItemRecord(
@@ -94,7 +96,6 @@ def _held(row: HeldBundleRow) -> HeldBundle:
                 i["original_sha256"],
                 i["sha256"],
                 i["size"],
-                tuple(i["tokens"]),
             )
             for i in json.loads(row.items)
         ),
@@ -132,7 +133,6 @@ class HeldBundleRepository:
                             "original_sha256": i.original_sha256,
                             "sha256": i.sha256,
                             "size": i.size,
-                            "tokens": list(i.tokens),
                         }
                         for i in held.items
                     ]

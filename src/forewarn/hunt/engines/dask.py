@@ -48,9 +48,10 @@ def is_loopback(address: str) -> bool:
 def require_private_channel(address: str, tls: TlsFiles | None) -> None:
     """Refuse a scheduler that workers could join unseen over plain TCP.
 
-    Workers receive the canary matcher and the artifacts' fingerprints; a plain `tcp://`
-    scheduler off this machine lets anyone who can reach it join as a worker. Such a scheduler
-    must be `tls://`, with this client's certificate.
+    Workers receive the token matcher (token shapes and the verifier: the derived token key, the
+    domains and whose copies of which artifacts exist) and the artifacts' fingerprints; a plain
+    `tcp://` scheduler off this machine lets anyone who can reach it join as a worker. Such a
+    scheduler must be `tls://`, with this client's certificate.
     """
     scheme = address.split("://", 1)[0].lower() if "://" in address else "tcp"
     if scheme == "tls":
@@ -80,7 +81,7 @@ class DaskEngine:
     A scheduler off this machine must be `tls://` with `tls` files (`require_private_channel`);
     the caller ships workers only what they need (`Hunt.for_workers`). The shared value is
     scattered to every worker once (`broadcast=True`); tasks then refer to
-    it by future, so a 100k-pattern matcher and a large index cross the network once.
+    it by future, so the matcher and a large index cross the network once.
     """
 
     name = "dask"

@@ -1,94 +1,65 @@
-"""Canary matcher on Hyperscan (Vectorscan) in streaming mode: GB/s, constant memory."""
+"""Shape matcher on Hyperscan (Vectorscan), block mode over each chunk window: GB/s.
+
+Hyperscan reports where a match ends (start-of-match tracking would refuse the bounded repeats
+of a JWT and costs speed); the shapes' check recovers the start from the bytes.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import hyperscan
 
-from forewarn.domain.evidence import TokenHit
 from forewarn.errors import HuntError
-from forewarn.hunt.matchers.interface import DEFAULT_MAX_HITS, Hit, ScanResult
+from forewarn.hunt.matchers.interface import DEFAULT_MAX_HITS, ScanResult, Shapes
+from forewarn.hunt.matchers.window import scan_windows
 
 
 class HyperscanMatcher:
-    """All patterns compiled into one literal streaming database.
-
-    Streaming mode keeps a few bytes of state between chunks, so matches that span chunk
-    boundaries are found without buffering; every match end is reported (no SINGLEMATCH).
-    """
+    """Every shape compiled into one block-mode database."""
 
     engine = "hyperscan"
 
-    def __init__(self, patterns: Mapping[bytes, TokenHit]) -> None:
-        self._patterns: tuple[bytes, ...] = tuple(patterns)
-        self._owners: tuple[TokenHit, ...] = tuple(patterns.values())
-        if not self._patterns:
-            raise HuntError("no canary patterns to scan for")
-        if any(not p for p in self._patterns):
-            raise HuntError("an empty canary pattern would match everywhere")
-        self._database = hyperscan.Database(mode=hyperscan.HS_MODE_STREAM)
+    def __init__(self, shapes: Shapes) -> None:
+        expressions = shapes.expressions
+        if not expressions:
+            raise HuntError("no token shapes to scan for")
+        self._shapes = shapes
+        self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
             self._database.compile(
-                expressions=list(self._patterns),
-                ids=list(range(len(self._patterns))),
-                flags=0,
-                literal=True,
+                expressions=[e for e, _ in expressions],
+                ids=list(range(len(expressions))),
+                flags=[hyperscan.HS_FLAG_CASELESS if c else 0 for _, c in expressions],
             )
         except hyperscan.error as exc:
-            raise HuntError(f"cannot compile canary patterns: {exc}") from exc
+            raise HuntError(f"cannot compile the token shapes: {exc}") from exc
+        self._count = len(expressions)
 
     @property
     def pattern_count(self) -> int:
-        """How many patterns the matcher holds."""
-        return len(self._patterns)
+        """How many shapes the matcher scans for."""
+        return self._count
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The binding's `loadb` crashes on streaming databases (0.9.1), so workers recompile,
-        # once per process thanks to `_COMPILED`.
-        return (_restore, (self._patterns, self._owners))
+        # Compiling a handful of shapes takes milliseconds: workers recompile rather than
+        # trust a serialised database.
+        return (HyperscanMatcher, (self._shapes,))
 
     def scan(self, chunks: Iterable[bytes], *, max_hits: int = DEFAULT_MAX_HITS) -> ScanResult:
-        """Stream the chunks through one Hyperscan stream with its own scratch space."""
-        found: list[tuple[int, int]] = []
-        total = 0
-        lengths = self._patterns
-
-        def on_match(ident: int, _from: int, to: int, _flags: int, _ctx: object) -> bool:
-            nonlocal total
-            total += 1
-            if len(found) < max_hits:
-                found.append((to - len(lengths[ident]), ident))
-            return False
-
+        """Every verified token in the stream (own scratch space: safe across threads)."""
         scratch = hyperscan.Scratch(self._database)
-        scanned = 0
-        with self._database.stream(match_event_handler=on_match) as stream:
-            for chunk in chunks:
-                if chunk:
-                    stream.scan(chunk, scratch=scratch)
-                    scanned += len(chunk)
-        found.sort(key=lambda f: (f[0], lengths[f[1]]))
-        hits = tuple(
-            Hit(self._patterns[i], start, start + len(self._patterns[i]), self._owners[i])
-            for start, i in found
-        )
-        return ScanResult(hits, total, scanned)
+        database = self._database
 
+        def ends(window: bytes) -> Iterator[tuple[int, int]]:
+            found: list[tuple[int, int]] = []
 
-_COMPILED: dict[str, HyperscanMatcher] = {}
+            def on_match(ident: int, _from: int, to: int, _flags: int, _ctx: object) -> bool:
+                found.append((ident, to))
+                return False
 
+            database.scan(window, match_event_handler=on_match, scratch=scratch)
+            return iter(found)
 
-def _restore(patterns: tuple[bytes, ...], owners: tuple[TokenHit, ...]) -> HyperscanMatcher:
-    digest = hashlib.sha256()
-    for pattern, owner in zip(patterns, owners, strict=True):
-        digest.update(len(pattern).to_bytes(4, "big") + pattern + repr(owner).encode())
-    key = digest.hexdigest()
-    matcher = _COMPILED.get(key)
-    if matcher is None:
-        matcher = _COMPILED[key] = HyperscanMatcher(dict(zip(patterns, owners, strict=True)))
-        while len(_COMPILED) > 4:
-            del _COMPILED[next(iter(_COMPILED))]
-    return matcher
+        return scan_windows(chunks, self._shapes, ends, max_hits=max_hits)

@@ -1,4 +1,11 @@
-"""The multi-pattern literal matcher behind the canary scan, and what it reports."""
+"""The shape scanner behind the token scan, what it is given, and what it reports.
+
+The hunt never holds a list of tokens. It is given `Shapes`: the regular expressions of every
+token format (a handful, whatever the number of partners) and a check that turns a match into a
+token record or rejects it (the fingerprinting engine's verifier, injected like the accuser).
+A `Matcher` runs the expressions over a stream and keeps what the check confirms, so its speed
+does not depend on how many tokens were ever planted.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +19,43 @@ DEFAULT_MAX_HITS = 10_000
 """Hits kept per scan; more are counted, not stored, so memory stays constant."""
 
 
+class Shapes(Protocol):
+    """Token formats to scan for and the check of each match; picklable, shipped to workers."""
+
+    @property
+    def expressions(self) -> tuple[tuple[bytes, bool], ...]:
+        """`(regular expression, case-blind)` per shape: no look-around, so that Hyperscan and
+        Python's `re` read them alike."""
+        ...
+
+    @property
+    def longest(self) -> int:
+        """Longest string any shape matches."""
+        ...
+
+    def verify(self, index: int, window: bytes, end: int) -> tuple[int, TokenHit] | None:
+        """The token that shape `index` matched, ending at `end` in `window`: its start and
+        record, or `None` when the match is no token (the check fails closed)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One occurrence of a pattern in the scanned stream."""
+    """One verified token in the scanned stream."""
 
     pattern: bytes
-    """The pattern found."""
+    """The token's bytes as found."""
     start: int
     """Offset of its first byte in the stream."""
     end: int
     """Offset just past its last byte."""
     owner: TokenHit
-    """Whose pattern it is (the pattern table's record)."""
+    """Whose token it is, as the check says."""
 
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
-    """Every hit of one scan, by start offset, then by pattern bytes."""
+    """Every hit of one scan, by start offset, then by token bytes."""
 
     hits: tuple[Hit, ...]
     """The hits kept (at most `max_hits`)."""
@@ -36,6 +63,8 @@ class ScanResult:
     """Hits found, including those beyond `max_hits`."""
     bytes_scanned: int
     """Length of the stream."""
+    candidates: int = 0
+    """Matches of a shape that were checked (verified or not)."""
 
     @property
     def truncated(self) -> bool:
@@ -44,10 +73,10 @@ class ScanResult:
 
 
 class Matcher(Protocol):
-    """Finds every occurrence of many literal patterns in a stream of chunks.
+    """Finds every verified token in a stream of chunks.
 
-    Built once per program; `scan` may be called from many threads and the matcher may be
-    pickled to worker processes.
+    Built once per hunt; `scan` may be called from many threads and the matcher may be pickled
+    to worker processes.
     """
 
     engine: str
@@ -55,9 +84,9 @@ class Matcher(Protocol):
 
     @property
     def pattern_count(self) -> int:
-        """How many patterns the matcher holds."""
+        """How many shapes the matcher scans for."""
         ...
 
     def scan(self, chunks: Iterable[bytes], *, max_hits: int = DEFAULT_MAX_HITS) -> ScanResult:
-        """Scan the concatenation of `chunks`, including matches across chunk boundaries."""
+        """Scan the concatenation of `chunks`, including tokens across chunk boundaries."""
         ...

@@ -1,4 +1,4 @@
-"""Canary tokens: strings unique to one partner's copy of one artifact, found exactly.
+"""Tokens of marking schemes 1 to 3, kept so that cases released under them still trace.
 
 Each (case, artifact, partner) gets a reference id (`FWR-7K3Q-9XM2-4HPA`, 60 bits), a host name
 (`edge-7k3q9xm24h.canary.invalid`, 50 bits in the label) and a URL path (`/r/7k3q9xm24hpa`, 60
@@ -8,7 +8,8 @@ metadata (a value a rule writer keeps: it reads as an internal ticket id); a Pyt
 the reference id and a callback URL as two unused module-level constants, inserted after the
 docstring and `__future__` imports, where they cannot change behaviour. Finding any of them
 names the partner: an innocent's token appears by chance with probability about `2^-50` per
-token.
+token. These tokens announce themselves (a fixed prefix, a `.invalid` host): scheme 4 replaced
+them (`carriers`, `sealed`); the hunt recomputes them for old cases instead of storing them.
 """
 
 from __future__ import annotations
@@ -25,16 +26,31 @@ from forewarn.marks.keyed import derive_key
 TOKEN_BITS = 50
 """Fewest secret bits in any token; a chance hit on an innocent's token has odds `2^-TOKEN_BITS`."""
 
-DEFAULT_CANARY_DOMAIN = "canary.invalid"
-"""Domain of canary host names; a program with a DNS canary service sets its own."""
+LEGACY_DOMAIN = "canary.invalid"
+"""Domain of the host names schemes 1 to 3 planted."""
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _REFERENCE = re.compile(r"\bFWR-([0-9A-Z]{4})-([0-9A-Z]{4})-([0-9A-Z]{4})\b", re.IGNORECASE)
 _HOST = re.compile(r"\bedge-[0-9a-z]{10}\b", re.IGNORECASE)
 _PATH = re.compile(r"/r/[0-9a-z]{13}\b", re.IGNORECASE)
-TOKEN_PATTERNS = (_REFERENCE, _HOST, _PATH)
-"""Shapes of every token kind (case-insensitive), for scanners and for simulated attackers."""
+LEGACY_PATTERNS = (_REFERENCE, _HOST, _PATH)
+"""Shapes of every legacy token kind (case-insensitive)."""
+SHAPES = (
+    (rb"\bFWR-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", 18),
+    (rb"\bedge-[0-9a-z]{10}\b", 15),
+    (rb"/r/[0-9a-z]{13}\b", 16),
+)
+"""The same shapes for the hunt's scanner (case-blind, no look-around), with their lengths."""
+
+
+def canonical(token: str) -> str:
+    """A legacy token as `token_set` spells it (references upper case, the rest lower)."""
+    if token[:4].upper() == "FWR-":
+        return token.upper().translate(_CONFUSABLE)
+    return token.lower()
+
+
 _LOWER_PATTERNS = (
     re.compile(r"fwr-(?<![0-9a-z_]fwr-)([0-9a-z]{4})-([0-9a-z]{4})-([0-9a-z]{4})\b"),
     re.compile(r"edge-(?<![0-9a-z_]edge-)[0-9a-z]{10}\b"),
@@ -88,7 +104,7 @@ def all_tokens(
     return table
 
 
-def _python_insertion_line(source: str) -> int | None:
+def python_insertion_line(source: str) -> int | None:
     """Line index after the module docstring and `__future__` imports; `None` if not Python.
 
     Not after the other imports: the Python source channel treats a run of module-level
@@ -111,11 +127,11 @@ def _python_insertion_line(source: str) -> int | None:
 
 
 def plant(
-    content: str, kind: ArtifactKind, tokens: TokenSet, domain: str = DEFAULT_CANARY_DOMAIN
+    content: str, kind: ArtifactKind, tokens: TokenSet, domain: str = LEGACY_DOMAIN
 ) -> tuple[str, tuple[str, ...]]:
     """`content` with the tokens planted, and the tokens actually planted."""
     if kind is ArtifactKind.POC:
-        line = _python_insertion_line(content)
+        line = python_insertion_line(content)
         if line is None:
             return content, ()
         lines = content.splitlines(keepends=True)

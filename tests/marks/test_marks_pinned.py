@@ -145,7 +145,7 @@ def test_a_scheme_3_copy_is_byte_for_byte_as_pinned(
 ) -> None:
     """Scheme 3 copies were released before scheme 5's natural channels: the version
     parameters of those channels must leave scheme 3 writing (and so reading) as it did."""
-    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(3))
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(3), scheme=3)
     copy = marker.mark(
         artifact.rsplit("/", 1)[-1], kind, (SCENARIOS / artifact).read_bytes(), partner
     )

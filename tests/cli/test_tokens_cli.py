@@ -28,7 +28,8 @@ PRODUCT_WORDS = re.compile(r"canary|forewarn|fwr", re.IGNORECASE)
 def _init(cli, url: str, tmp_path: Path, *domains: str) -> tuple[ProgramEnv, dict]:
     key = tmp_path / "forewarn.key"
     flags = [flag for d in domains for flag in ("--canary-domain", d)]
-    args = ["--db", url, "--key-file", str(key), "init", "--name", "Test Program", *flags]
+    args = ["--db", url, "--key-file", str(key), "init", "--replay", "--name", "Test Program"]
+    args += flags
     result = cli([*args, "--now", iso(T0), "--json"])
     assert result.exit_code == 0, result.stderr
     env = ProgramEnv(tmp_path, Settings(database_url=url, key_file=key), ProgramKeys.load(key))
@@ -121,8 +122,8 @@ def test_no_token_is_stored(released: Released, db_url: str) -> None:
     assert key is not None and not any(key.group(1) in str(row) for row in values)
 
 
-def _back_to_0011(url: str) -> None:
-    """Put the schema back as revision 0011 left it (token lists stored, no domains)."""
+def _back_to_0012(url: str) -> None:
+    """Put the schema back as revision 0012 left it (token lists stored, no domains)."""
     engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
@@ -136,7 +137,7 @@ def _back_to_0011(url: str) -> None:
             for name in ("program", "case_marking"):
                 with op.batch_alter_table(name) as table:
                     table.drop_column("token_domains")
-            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0011_staff'"))
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0012_audit_genesis'"))
     finally:
         engine.dispose()
 
@@ -150,7 +151,7 @@ def test_a_case_released_under_the_old_tokens_still_traces_after_the_migration(
     monkeypatch.undo()
     copy = released.copies[LEAKER]["poc.py"].decode()
     (reference,) = re.findall(r'BUILD_REFERENCE = "(FWR-[0-9A-Z-]{14})"', copy)
-    _back_to_0011(empty_db_url)
+    _back_to_0012(empty_db_url)
     stale = cli([*released.args, "trace", str(tmp_path)])
     assert stale.exit_code != 0  # an old schema is reported, never read
     migrate.upgrade(empty_db_url)

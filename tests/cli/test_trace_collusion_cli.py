@@ -1,6 +1,6 @@
 """`forewarn trace` on a collusion: three partners merge their PoC copies definition by
-definition and their advisories paragraph by paragraph; the combined decoders accuse at least one
-of them and no innocent, and say which decoder decided.
+definition and their advisories paragraph by paragraph, five times over; the combined decoders
+accuse at least one of them in most merges, never an innocent, and say which decoder decided.
 
 The program secret is fixed (a key file written before `init`, which reuses it), so the marks and
 the merge are the same on every run: a colluder missed here is a regression, not bad luck.
@@ -26,6 +26,8 @@ from release_world import CASE, NOTICE, open_bundle, populate
 from trace_world import iso
 
 COLLUDERS = ("Early 0000", "Early 0002", "Early 0005")
+MERGES = (12, 1, 2, 3, 4)
+"""Seeds of five merges of the same three copies: each is traced on its own."""
 
 
 @pytest.fixture
@@ -59,26 +61,31 @@ def test_three_interleaved_copies_accuse_a_colluder_and_no_innocent(
         assert fetched.exit_code == 0, fetched.stderr
         sealed = (where / f"{CASE}.bundle.age").read_bytes()
         copies[name] = dict(open_bundle(unseal(sealed, world.identities[name])).contents)
-    rng = random.Random(12)
-    found = tmp_path / "found"
-    found.mkdir()
     pocs = [copies[p]["poc.py"].decode() for p in COLLUDERS]
     advisories = [copies[p]["advisory.md"].decode() for p in COLLUDERS]
-    # Careful colluders: canary tokens deleted, so only the fingerprint can speak.
-    (found / "tool.py").write_text(disguises.scrub_tokens(disguises.merge(pocs, rng)))
-    (found / "notes.md").write_text(
-        disguises.scrub_tokens(disguises.merge_paragraphs(advisories, rng))
-    )
-
-    result = cli([*args, "trace", str(found), "--json"])
-    assert result.exit_code == 0, result.stderr
-    items = json.loads(result.stdout)
-    assert all(item["tokens"] == [] for item in items)
-    accused = {s["partner"] for item in items for s in item["suspects"] if s["accused"]}
-    assert accused and accused <= set(COLLUDERS)
-    deciders = [s for item in items for s in item["suspects"] if s["accused"]]
-    assert all(s["decided_by"] and s["false_accusation_bound"] <= 1e-3 for s in deciders)
-    assert all(s["bound_kind"] in {"proven", "empirical"} for s in deciders)
+    caught: list[tuple[Path, set[str]]] = []
+    for seed in MERGES:
+        rng = random.Random(seed)
+        found = tmp_path / f"found-{seed}"
+        found.mkdir()
+        # Careful colluders: canary tokens deleted, so only the fingerprint can speak.
+        (found / "tool.py").write_text(disguises.scrub_tokens(disguises.merge(pocs, rng)))
+        (found / "notes.md").write_text(
+            disguises.scrub_tokens(disguises.merge_paragraphs(advisories, rng))
+        )
+        result = cli([*args, "trace", str(found), "--json"])
+        assert result.exit_code == 0, result.stderr
+        items = json.loads(result.stdout)
+        assert all(item["tokens"] == [] for item in items)
+        accused = {s["partner"] for item in items for s in item["suspects"] if s["accused"]}
+        assert accused <= set(COLLUDERS), (seed, accused)  # never an innocent
+        deciders = [s for item in items for s in item["suspects"] if s["accused"]]
+        assert all(s["decided_by"] and s["false_accusation_bound"] <= 1e-3 for s in deciders)
+        assert all(s["bound_kind"] in {"proven", "empirical"} for s in deciders)
+        if accused:
+            caught.append((found, accused))
+    assert len(caught) >= 3  # interleaving 3 colluders: 65 % caught at n = 1000 (RESULTS)
+    found, accused = caught[0]
 
     table = cli([*args, "trace", str(found)])
     assert table.exit_code == 0

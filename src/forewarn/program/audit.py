@@ -41,6 +41,7 @@ from forewarn.program.merkle import (
 )
 from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport
 from forewarn.store.audit_repo import AuditRepository, StoredCheckpoint, StoredLeaf
+from forewarn.store.locks import AUDIT_LOG, hold_write_lock
 from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,14 @@ def append_audit(
 def append_audit_many(
     session: Session, entries: Sequence[AuditEntry], now: datetime, *, keys: ProgramKeys
 ) -> list[StoredLeaf]:
-    """Append several leaves under one signed checkpoint (O(log n) each, whatever the size)."""
+    """Append several leaves under one signed checkpoint (O(log n) each, whatever the size).
+
+    Appenders in other processes (a release batch, a fetch, a server's batch) wait for this
+    transaction to end before they read the head (`store.locks`): none writes the same index.
+    """
     repo = AuditRepository(session)
+    if entries:
+        hold_write_lock(session, AUDIT_LOG)
     head = repo.head()
     size = 0 if head is None else head.size
     frontier = [] if head is None else [bytes.fromhex(h) for h in head.frontier]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -83,3 +85,34 @@ def test_fallback_handles_binary_patterns() -> None:
     matcher = LiteralMatcher({b"\x00\xff(": OWNER, b"[.*]": OWNER})
     result = matcher.scan([b"a\x00\xff(b[.*]"])
     assert [h.start for h in result.hits] == [1, 5]
+
+
+WORKER = """
+import pickle, sys
+matcher = pickle.loads(sys.stdin.buffer.read())
+for _ in range(2):  # every stream closes cleanly, the database is reused
+    hits = matcher.scan([b"..tok-2..to", b"k-1.."]).hits
+print(matcher.deserialised, [(h.pattern.decode(), h.start) for h in hits])
+"""
+
+
+def test_a_pickled_hyperscan_matcher_is_deserialised_in_a_fresh_process_not_recompiled() -> None:
+    matcher = build_matcher({b"tok-1": OWNER, b"tok-2": OWNER}, prefer="hyperscan")
+    assert matcher.engine == "hyperscan" and not matcher.deserialised  # type: ignore[attr-defined]
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER],
+        input=pickle.dumps(matcher),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()  # the binding's loadb used to crash here
+    assert done.stdout.decode().strip() == "True [('tok-2', 2), ('tok-1', 9)]"
+
+
+def test_compiled_patterns_this_machine_cannot_use_are_compiled_again() -> None:
+    from forewarn.hunt.matchers.hyperscan import HyperscanMatcher
+
+    matcher = HyperscanMatcher({b"tok-1": OWNER}, compiled=b"not a hyperscan database")
+    assert not matcher.deserialised
+    assert [h.pattern for h in matcher.scan([b"tok-1"]).hits] == [b"tok-1"]

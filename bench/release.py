@@ -108,7 +108,7 @@ def setup(settings: Settings, count: int) -> float:
     return time.perf_counter() - began
 
 
-def bench_release(settings: Settings, count: int) -> dict[str, object]:
+def bench_release(settings: Settings, count: int, *, release_too: bool = True) -> dict[str, object]:
     """Set up `count` partners and one case, then time `plan_case`, `release_due`, `accuse`."""
     setup_s = setup(settings, count)
     rss_before = _peak_mb()
@@ -117,13 +117,23 @@ def bench_release(settings: Settings, count: int) -> dict[str, object]:
             began = time.perf_counter()
             planned = waves.plan_case(session, CASE)
             plan_s = time.perf_counter() - began
+        accusation = bench_accuse(program, count)
+        if not release_too:
+            return {
+                "partners": count,
+                "setup_seconds": round(setup_s, 2),
+                "plan_seconds": round(plan_s, 3),
+                "waves": len(planned),
+                **accusation,
+                "rss_main_before_mb": rss_before,
+                "rss_main_peak_mb": _peak_mb(),
+            }
         own_before = sum(psutil.Process().cpu_times()[:2])
         with CpuSampler() as sampler:
             began = time.perf_counter()
             report = release.release_due(program.session, program.keys, CASE, now=NOTICE)
             seconds = time.perf_counter() - began
         own_cpu = sum(psutil.Process().cpu_times()[:2]) - own_before
-        accusation = bench_accuse(program, count)
     workers_cpu = sum(sampler.cpu.values())
     cores = os.cpu_count() or 1
     return {
@@ -198,6 +208,9 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=100_000)
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file each)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/out/release.json")
+    parser.add_argument(
+        "--no-release", action="store_true", help="plan and accuse only (no `release_due`)"
+    )
     args = parser.parse_args()
     figures: dict[str, object] = {"cpus": os.cpu_count(), "release": []}
     for count in args.partners:
@@ -205,7 +218,7 @@ def main() -> None:
             settings = _settings(args.db, Path(tmp))
             init_program(settings, now=datetime(2021, 1, 1, tzinfo=UTC), name="Bench")
             figures["backend"] = settings.database_url.split(":", 1)[0]
-            row = bench_release(settings, count)
+            row = bench_release(settings, count, release_too=not args.no_release)
             print(json.dumps(row), flush=True)
             figures["release"].append(row)  # type: ignore[attr-defined]
             if args.db:

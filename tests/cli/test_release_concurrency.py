@@ -89,35 +89,40 @@ def test_a_second_release_during_the_first_reports_already_released(
 def test_fetches_during_a_release_never_abort_it_and_each_is_logged(
     program_env, cli, tmp_path: Path
 ) -> None:
-    world = populate(program_env, early=48, standard=0)
+    world = populate(program_env, early=32, standard=0)
     url = program_env.settings.database_url
     names = sorted(world.identities)
     process = _release_process(program_env, "--workers", "1")
+
+    def fetch(name: str) -> bool:
+        result = cli(
+            [*program_env.cli_args(), "bundle", "fetch", CASE, "--partner", name]
+            + ["--out", str(tmp_path / name), "--now", AT]
+        )
+        if result.exit_code == 0:
+            return True
+        # not planned yet, or not delivered yet, are the only refusals
+        refusals = ("but not delivered yet", "was released to")
+        assert any(r in result.stderr for r in refusals), result.stderr
+        return False
+
     fetched: set[str] = set()
     during = 0
-    deadline = time.monotonic() + 90
-    while len(fetched) < len(names) and time.monotonic() < deadline:
-        for name in [n for n in names if n not in fetched]:
-            running = process.poll() is None
-            result = cli(
-                [*program_env.cli_args(), "bundle", "fetch", CASE, "--partner", name]
-                + ["--out", str(tmp_path / name), "--now", AT]
-            )
-            if result.exit_code == 0:
-                fetched.add(name)
-                during += running
-                continue
-            # not planned yet, or not delivered yet, are the only refusals
-            refusals = ("but not delivered yet", "was released to")
-            assert any(r in result.stderr for r in refusals), result.stderr
-            break
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        waiting = [n for n in names if n not in fetched]
+        if waiting and fetch(waiting[0]):
+            fetched.add(waiting[0])
+            during += process.poll() is None
     report = _finish(process)
-    assert len(report["released"]) == 48 and not report["left_out"]  # type: ignore[arg-type]
-    assert fetched == set(names)
+    assert len(report["released"]) == 32  # type: ignore[arg-type]
+    assert [o["partner"] for o in report["left_out"]] == ["Keyless Ltd"]  # type: ignore[attr-defined]
     assert during >= 1, "no fetch was answered while the release was running"
-    _delivered_once(url, 48)
-    assert sql(url, "SELECT count(*) FROM fetches") == [(48,)]
-    assert sql(url, "SELECT count(*) FROM audit_leaves WHERE kind = 'fetch'") == [(48,)]
+    for name in [n for n in names if n not in fetched]:
+        assert fetch(name), name
+    _delivered_once(url, 32)
+    assert sql(url, "SELECT count(*) FROM fetches") == [(32,)]
+    assert sql(url, "SELECT count(*) FROM audit_leaves WHERE kind = 'fetch'") == [(32,)]
     assert cli([*program_env.cli_args(), "audit", "verify"]).exit_code == 0
 
 

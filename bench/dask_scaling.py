@@ -96,18 +96,15 @@ def matcher_shipping(pats: list[str]) -> dict[str, object]:
 def start_cluster(workers: int) -> tuple[subprocess.Popen[str], str]:
     """`forewarn hunt-cluster` in the background; its scheduler address."""
     process = subprocess.Popen(
-        [str(FOREWARN), "hunt-cluster", "--port", "0", "--workers", str(workers), "--json"],
+        [str(FOREWARN), "hunt-cluster", "--port", "0", "--workers", str(workers)],
         stdout=subprocess.PIPE,
         text=True,
     )
     assert process.stdout is not None
-    head = ""
-    while not head.endswith("}\n"):
-        line = process.stdout.readline()
-        if not line:
-            raise SystemExit("forewarn hunt-cluster did not start")
-        head += line
-    return process, str(json.loads(head)["scheduler"])
+    first = process.stdout.readline()  # "Dask scheduler at ADDRESS with N workers"
+    if not first.startswith("Dask scheduler at "):
+        raise SystemExit(f"forewarn hunt-cluster did not start: {first!r}")
+    return process, first.split()[3]
 
 
 def engine_for(name: str) -> tuple[Engine, int, subprocess.Popen[str] | None]:

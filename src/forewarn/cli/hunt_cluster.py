@@ -27,7 +27,6 @@ def hunt_cluster(
         int,
         typer.Option("--workers", min=0, help="Worker processes to start (0: join your own)."),
     ] = 2,
-    json_out: common.JsonOption = False,
 ) -> None:
     """Start a Dask scheduler with worker processes on this machine and serve until stopped."""
     from forewarn.cli.trace import quiet_dask
@@ -41,14 +40,11 @@ def hunt_cluster(
 
     with local_scheduler(host, port, workers) as address:
         previous = signal.signal(signal.SIGTERM, on_signal)
-        data = {"scheduler": address, "workers": workers}
-
-        def render() -> None:
-            common.say(f"Dask scheduler at {address} with {workers} workers; hunt with")
-            common.say(f"  forewarn hunt --engine dask --scheduler {address} PATH…")
-
-        common.emit(ctx, data, render, json_flag=json_out)
-        sys.stdout.flush()  # whoever started it reads the address now
+        # The first line names the address; whoever started it reads it now (no `--json`: a
+        # command that runs until stopped has no result to print).
+        sys.stdout.write(f"Dask scheduler at {address} with {workers} workers\n")
+        sys.stdout.flush()
+        common.say(f"hunt with: forewarn hunt --engine dask --scheduler {address} PATH…")
         try:
             while not stop.wait(0.5):
                 pass

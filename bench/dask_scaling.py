@@ -1,17 +1,24 @@
-"""Dask scaling: hunt throughput over one corpus with 1 and 2 workers (local processes too).
+"""Dask scaling: a retro-hunt of a large corpus on local processes and on Dask, per worker.
 
-    .venv/bin/python bench/dask_scaling.py [--files 400] [--file-kb 256]
+    .venv/bin/python bench/dask_scaling.py [--gb 20] [--patterns 10000]
+        [--engines local-1 local-2 dask-1 dask-2 cluster-2]
 
-The corpus mixes web logs (token scan) and disguised Python copies (similarity); the hunt
-ships the token matcher (shapes and the verifier for 10,000 tokens' scopes) and the similarity
-index to each worker once.
+The corpus: `--templates` distinct IIS logs of `--template-mb` each (canary tokens planted),
+hard-linked as many times as it takes to reach `--gb` (one disk copy of each template, so the
+corpus fits any disk; every link is a separate file to read and scan, served from the page
+cache once read), plus 100 disguised Python tools for the similarity index. `dask-N` is a
+`LocalCluster` of N worker processes started by the run; `cluster-N` is a scheduler started by
+`forewarn hunt-cluster --workers N` and joined by address, as a second machine's hunt would.
+Workers get the few token shapes and the verification key; they compile the shapes (milliseconds).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,30 +37,91 @@ from forewarn.hunt import (
     build_matcher,
     hunt_corpus,
 )
+from forewarn.hunt.engines.interface import Engine
+
+FOREWARN = Path(sys.executable).with_name("forewarn")
+
+
+def build_corpus(work: Path, gb: float, templates: int, template_mb: int, pats: list[str]) -> int:
+    """Write the templates and tools, link logs up to `gb`; the corpus's logical size."""
+    size = 0
+    sources = [s for impls in programs_python.TASKS.values() for s in impls]
+    for i in range(100):
+        path = work / f"tool{i:03d}.py"
+        path.write_text(disguise_python(sources[i % len(sources)], 1 + i % 5, i))
+        size += path.stat().st_size
+    originals = []
+    for t in range(templates):
+        original = work / f"template{t}.log.src"
+        write_log(original, template_mb * 1024**2, pats[t::50], seed=7 + t)
+        originals.append(original)
+    target = int(gb * 1024**3)
+    n = 0
+    while size < target:
+        source = originals[n % templates]
+        os.link(source, work / f"u_ex{n:05d}.log")
+        size += source.stat().st_size
+        n += 1
+    for original in originals:  # the links keep the data; `expand` sees only the .log names
+        original.rename(original.with_suffix(".keep"))
+    return size
+
+
+def start_cluster(workers: int) -> tuple[subprocess.Popen[str], str]:
+    """`forewarn hunt-cluster` in the background; its scheduler address."""
+    process = subprocess.Popen(
+        [str(FOREWARN), "hunt-cluster", "--port", "0", "--workers", str(workers)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # "Dask scheduler at ADDRESS with N workers"
+    if not first.startswith("Dask scheduler at "):
+        raise SystemExit(f"forewarn hunt-cluster did not start: {first!r}")
+    return process, first.split()[3]
+
+
+def engine_for(name: str) -> tuple[Engine, int, subprocess.Popen[str] | None]:
+    kind, count = name.rsplit("-", 1)
+    workers = int(count)
+    if kind == "local":
+        return LocalEngine(workers=workers), workers, None
+    if kind == "dask":
+        return DaskEngine(workers=workers), workers, None
+    process, address = start_cluster(workers)
+    return DaskEngine(address), workers, process
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--files", type=int, default=400)
-    parser.add_argument("--file-kb", type=int, default=2048)
+    parser.add_argument("--gb", type=float, default=20.0)
+    parser.add_argument("--templates", type=int, default=8)
+    parser.add_argument("--template-mb", type=int, default=64)
+    parser.add_argument("--patterns", type=int, default=10_000)
+    parser.add_argument(
+        "--engines", nargs="+", default=["local-1", "local-2", "dask-1", "dask-2", "cluster-2"]
+    )
+    parser.add_argument("--work", type=Path, help="corpus folder (default: a temporary one)")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "out" / "dask_scaling.json"
     )
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="forewarn-dask-"))
-    pats, verifier = program_tokens(10_000)
+    work = Path(tempfile.mkdtemp(prefix="forewarn-dask-", dir=args.work))
+    pats, verifier = program_tokens(args.patterns)
+    began = time.perf_counter()
+    size = build_corpus(work, args.gb, args.templates, args.template_mb, pats)
+    files = len(list(work.glob("*.log"))) + 100
+    print(
+        json.dumps(
+            {
+                "corpus_GB": round(size / 1024**3, 2),
+                "files": files,
+                "build_seconds": round(time.perf_counter() - began, 1),
+            }
+        ),
+        flush=True,
+    )
     sources = [s for impls in programs_python.TASKS.values() for s in impls]
-    size = 0
-    template = work / "template.log"
-    write_log(template, args.file_kb * 1024, pats[::50])
-    for i in range(args.files):
-        if i % 2:
-            path = work / f"tool{i}.py"
-            path.write_text(disguise_python(sources[i % len(sources)], 1 + i % 5, i))
-        else:
-            path = work / f"u_ex{i}.log"
-            shutil.copyfile(template, path)
-        size += path.stat().st_size
     index = SimilarityIndex()
     for i, source in enumerate(sources):
         index.add(f"a{i}", source, case="FW-1", name=f"poc{i}.py", language="python")
@@ -61,32 +129,45 @@ def main() -> None:
         scanner=build_matcher(verifier),
         index=index,
     )
-    rows = []
+    rows: list[dict[str, object]] = []
     reference = None
-    for name, engine in [
-        ("local 1 process", LocalEngine(workers=1)),
-        ("local 2 processes", LocalEngine(workers=2)),
-        ("dask 1 worker", DaskEngine(workers=1)),
-        ("dask 2 workers", DaskEngine(workers=2)),
-    ]:
-        start = time.perf_counter()
-        results = [encode(r) for r in hunt_corpus([work], hunt, engine)]
-        seconds = time.perf_counter() - start
-        reference = reference or results
-        row = {
-            "engine": name,
-            "files": len(results),
-            "MB": round(size / 1024**2),
-            "seconds": round(seconds, 2),
-            "MBps": round(size / 1024**2 / seconds),
-            "files_per_s": round(len(results) / seconds, 1),
-            "same_results_as_local": results == reference,
-        }
-        print(json.dumps(row))
-        rows.append(row)
-    shutil.rmtree(work)
+    try:
+        for name in args.engines:
+            engine, workers, process = engine_for(name)
+            try:
+                start = time.perf_counter()
+                results = [encode(r) for r in hunt_corpus([work], hunt, engine)]
+                seconds = time.perf_counter() - start
+            finally:
+                if process is not None:
+                    process.terminate()
+                    process.wait(60)
+            reference = reference or results
+            mbps = size / 1024**2 / seconds
+            row = {
+                "engine": name,
+                "workers": workers,
+                "files": len(results),
+                "GB": round(size / 1024**3, 2),
+                "seconds": round(seconds, 1),
+                "MBps": round(mbps),
+                "MBps_per_worker": round(mbps / workers),
+                "files_per_s": round(len(results) / seconds, 1),
+                "same_results_as_first": results == reference,
+                "load_average": round(os.getloadavg()[0], 1),
+            }
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+    finally:
+        shutil.rmtree(work)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=2) + "\n")
+    out = {
+        "corpus_GB": round(size / 1024**3, 2),
+        "files": files,
+        "cpus": os.cpu_count(),
+        "runs": rows,
+    }
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from conftest import FOREWARN_BIN
 from release_world import CASE
 from trace_world import LEAKER, Released, release_and_fetch
 
@@ -120,3 +124,47 @@ def test_a_dask_hunt_prints_no_log_chatter(
     assert "INFO" not in quiet.stderr, quiet.stderr
     chatty = cli_subprocess(argv, env={**os.environ, "FOREWARN_LOGLEVEL": "INFO"})
     assert "INFO distributed" in chatty.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_scheduler_started_by_hunt_cluster_serves_hunts_with_the_same_results(
+    program_env, cli, tmp_path: Path
+) -> None:
+    released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
+    corpus = _corpus(tmp_path, released)
+    local = _run(cli, released, "hunt", str(corpus), "--workers", "1")
+    cluster = subprocess.Popen(
+        [str(FOREWARN_BIN), "hunt-cluster", "--port", "0", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert cluster.stdout is not None
+        first = cluster.stdout.readline()
+        found = re.fullmatch(r"Dask scheduler at (tcp://127\.0\.0\.1:\d+) with 2 workers\n", first)
+        assert found is not None, first
+        started = {"scheduler": found.group(1)}
+        for _ in range(2):  # two hunts share one cluster
+            joined = _run(
+                cli,
+                released,
+                "hunt",
+                str(corpus),
+                "--engine",
+                "dask",
+                "--scheduler",
+                started["scheduler"],
+            )
+            assert joined == local
+    finally:
+        cluster.send_signal(signal.SIGTERM)
+        _, err = cluster.communicate(timeout=60)
+    assert cluster.returncode == 0, err
+
+
+def test_hunt_cluster_refuses_to_listen_off_this_machine(cli) -> None:
+    result = cli(["hunt-cluster", "--host", "0.0.0.0", "--workers", "0"])
+    assert result.exit_code == 2
+    assert "must stay on this machine" in result.stderr

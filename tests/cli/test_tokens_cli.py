@@ -137,7 +137,9 @@ def _back_to_0012(url: str) -> None:
             for name in ("program", "case_marking"):
                 with op.batch_alter_table(name) as table:
                     table.drop_column("token_domains")
-            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0012_audit_genesis'"))
+            connection.execute(
+                sa.text("UPDATE alembic_version SET version_num = '0012_audit_genesis'")
+            )
     finally:
         engine.dispose()
 

@@ -29,7 +29,7 @@ class FlagChannel:
     def capacity(self, original: str) -> int:
         return len(self._numbers(original))
 
-    def embed(self, original: str, bits: Sequence[int]) -> str:
+    def embed(self, original: str, bits: Sequence[int], *, check: bool = True) -> str:
         values = dict(zip(self._numbers(original), bits, strict=True))
         return _FLAG.sub(
             lambda m: f"flag{m.group(1)}={'on' if values[m.group(1)] else 'off'}", original

@@ -201,3 +201,55 @@ def test_tokens_are_known_without_marking_and_match_the_marked_copy() -> None:
         found = MARKER.find_tokens(" ".join(planted).encode(), [name], PARTNERS)
         assert {h.token for h in found} == set(planted)
         assert {h.partner for h in found} == {"partner-0099"}
+
+
+class _Recording(FlagChannel):
+    """Flags, remembering whether the engine asked this channel to read its own copy back."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.checks: list[bool] = []
+
+    def embed(self, original: str, bits, *, check: bool = True) -> str:  # type: ignore[no-untyped-def]
+        self.checks.append(check)
+        return super().embed(original, bits, check=check)
+
+
+class _Careless(_Recording):
+    """A channel of no choice points of its own that sets every flag of the file (`spoil`)."""
+
+    def __init__(self, name: str, spoil: bool = False) -> None:
+        super().__init__(name)
+        self.spoil = spoil
+
+    def capacity(self, original: str) -> int:
+        return 0
+
+    def extract(self, original: str, suspect: str) -> list[int | None]:
+        return []
+
+    def embed(self, original: str, bits, *, check: bool = True) -> str:  # type: ignore[no-untyped-def]
+        self.checks.append(check)
+        return original.replace("=off", "=on") if self.spoil else original
+
+
+def test_with_several_channels_the_engine_reads_every_one_back_instead_of_each_itself() -> None:
+    first, second = _Recording("a"), _Careless("b")
+    registry = ChannelRegistry({ArtifactKind.POC: (first, second)})
+    marker = Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), registry)
+    copy = marker.mark("poc.py", ArtifactKind.POC, POC, "partner-0001")
+    assert (first.checks, second.checks) == ([False], [False])
+    assert marker.extract("poc.py", ArtifactKind.POC, POC, copy.content)
+    alone = _Recording("a")
+    registry = ChannelRegistry({ArtifactKind.POC: (alone,)})
+    Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), registry).mark(
+        "poc.py", ArtifactKind.POC, POC, "partner-0001"
+    )
+    assert alone.checks == [True]  # a single channel still checks its own copy
+
+
+def test_a_channel_spoiling_an_earlier_ones_marks_is_caught_by_the_engines_read_back() -> None:
+    registry = ChannelRegistry({ArtifactKind.POC: (_Recording("a"), _Careless("b", spoil=True))})
+    marker = Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), registry)
+    with pytest.raises(MarkError, match="do not read back"):
+        marker.mark("poc.py", ArtifactKind.POC, POC, "partner-0001")

@@ -27,6 +27,7 @@ from forewarn.cli import (
     bundle,
     case,
     evidence,
+    hunt_cluster,
     mail,
     partner,
     partner_login,
@@ -167,6 +168,7 @@ audit.app.command("log")(audit_log.log)
 app.command("investigate")(investigate)
 app.command("trace")(trace.trace)
 app.command("hunt")(trace.hunt)
+app.command("hunt-cluster")(hunt_cluster.hunt_cluster)
 app.command("publish")(publish.publish)
 app.command("demo")(demo)
 app.command("scheduler")(scheduler.scheduler)

@@ -180,11 +180,11 @@ def _engine(
             "--tls-ca-file, --tls-cert and --tls-key go together", hint="give all three"
         )
     files = TlsFiles(ca_file, cert, key) if ca_file and cert and key else None
-    _quiet_dask(common.settings(ctx).log_level)
+    quiet_dask(common.settings(ctx).log_level)
     return DaskEngine(scheduler, workers=workers or 2, tls=files)
 
 
-def _quiet_dask(level: str) -> None:
+def quiet_dask(level: str) -> None:
     """Give `distributed` the level of `FOREWARN_LOGLEVEL` (WARNING by default): it would print
     dozens of INFO lines per run. Set before `distributed` is imported, which reads it then."""
     import dask
@@ -240,4 +240,4 @@ def hunt(
     _print(ctx, results, json_out)
 
 
-__all__ = ["EngineName", "hunt", "render", "trace"]
+__all__ = ["EngineName", "hunt", "quiet_dask", "render", "trace"]

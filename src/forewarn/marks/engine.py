@@ -181,7 +181,11 @@ class Marker:
         word = self.codeword(partner)
         content = source
         written: list[tuple[Channel, list[int]]] = []
-        for channel in self.channels.for_kind(kind):
+        channels = self.channels.for_kind(kind)
+        # With several channels every one is read back below from the finished copy, which
+        # covers each channel's own read-back of its intermediate copy: that one is skipped.
+        alone = len(channels) == 1
+        for channel in channels:
             count = channel.capacity(source)
             if channel.capacity(content) != count:
                 raise MarkError(
@@ -189,7 +193,7 @@ class Marker:
                     hint="channels of one kind must not change each other's choice points",
                 )
             bits = [int(b) for b in word[self._positions(artifact, channel, count)]]
-            content = channel.embed(content, bits)
+            content = channel.embed(content, bits, check=alone)
             written.append((channel, bits))
         for channel, bits in written:
             # Read back against the true original: a channel plans on its input, and an earlier

@@ -50,6 +50,7 @@ from forewarn.program.merkle import (
 from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport, check_witnessed
 from forewarn.program.witness_external import DirectoryWitness, ExternalWitness
 from forewarn.store.audit_repo import AuditRepository, StoredCheckpoint, StoredLeaf
+from forewarn.store.locks import AUDIT_LOG, hold_write_lock
 from forewarn.store.program_repo import ProgramRepository
 from forewarn.store.release_repo import ReleaseRepository
 
@@ -117,9 +118,13 @@ def append_audit_many(
 
     Each payload gets the state its leaf changed (`audit_state.recorded_state`) and, in a replay
     program, `"replay": true`. A live program refuses a `now` before its last leaf: its log is
-    in time order, and nobody dates an entry in the past.
+    in time order, and nobody dates an entry in the past. Appenders in other processes (a
+    release batch, a fetch, a server's batch) wait for this transaction to end before they read
+    the head (`store.locks`): none writes the same index.
     """
     repo = AuditRepository(session)
+    if entries:
+        hold_write_lock(session, AUDIT_LOG)
     head = repo.head()
     replay = is_replay(session)
     if head is not None and not replay and entries and now < head.at:

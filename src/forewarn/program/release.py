@@ -34,6 +34,7 @@ from forewarn.domain import (
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import (
     AuthorizationError,
+    ConflictError,
     EmbargoError,
     IntegrityError,
     NotFoundError,
@@ -51,13 +52,19 @@ from forewarn.program.audit import (
 )
 from forewarn.program.bundles import build_bundle, seal
 from forewarn.program.cases import get_case
-from forewarn.program.delivery import assemble, record_delivery
+from forewarn.program.delivery import Assembled, assemble, record_delivery
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.merkle import Checkpoint
 from forewarn.program.partners import get_partner
 from forewarn.program.waves import LeftOut, left_out, sync_plan
 from forewarn.store import PartnerRepository, ProgramRepository
 from forewarn.store.audit_repo import AuditRepository
+from forewarn.store.locks import (
+    hold_run_lock,
+    hold_write_lock,
+    release_lock_name,
+    release_run_lock_name,
+)
 from forewarn.store.marking_repo import MarkingRepository
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 
@@ -71,6 +78,10 @@ MIN_CODE_PARTNERS = 64
 
 POOL_THRESHOLD = 64
 """Waves with more partners than this are marked in a process pool."""
+
+BATCH_PARTNERS = 16
+"""Partners delivered per transaction: one commit and one signed checkpoint for all of them.
+A fetch waits only for the batch holding its own partner's row (`own_release`)."""
 
 Sessions = Callable[[], AbstractContextManager[Session]]
 """A factory of transactions, e.g. `Program.session`."""
@@ -166,8 +177,30 @@ def release_due(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
 ) -> ReleaseReport:
-    """Deliver every release of `case_id` whose wave time is at or before `now`."""
+    """Deliver every release of `case_id` whose wave time is at or before `now`.
+
+    Runs of one case serialise: on PostgreSQL a second run waits for the first to end (an
+    advisory lock held by a guard transaction), then finds its releases delivered and counts
+    them `already`; on SQLite each transaction holds the write lock, so two runs interleave
+    batch by batch and each row is delivered by exactly one of them.
+    """
+    with sessions() as guard:
+        hold_run_lock(guard, release_run_lock_name(case_id))
+        return _release_due(sessions, keys, case_id, now=now, progress=progress, workers=workers)
+
+
+def _release_due(
+    sessions: Sessions,
+    keys: ProgramKeys,
+    case_id: str,
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None] | None,
+    workers: int | None,
+) -> ReleaseReport:
     with sessions() as session:
+        # Planning writes the pending rows: one planner at a time (else a duplicate row).
+        hold_write_lock(session, release_lock_name(case_id))
         case = get_case(session, case_id)
         if case.status is CaseStatus.PUBLISHED:
             raise ReleaseError(f"case {case_id} is published; there is nothing to pre-release")
@@ -188,11 +221,21 @@ def release_due(
     copies = marked_copies(
         keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, due, workers
     )
-    for done, (pending, marked) in enumerate(zip(due, copies, strict=True), start=1):
-        if _deliver(sessions, keys, pending, originals, marked, params, now, checkpoint):
-            released.append(pending.id)
-        else:
-            already += 1
+    batch: list[tuple[StoredRelease, Assembled]] = []
+    done = 0
+    for pending, marked in zip(due, copies, strict=True):
+        batch.append((pending, assemble(keys, pending, originals, marked, checkpoint)))
+        if len(batch) < BATCH_PARTNERS and done + len(batch) < len(due):
+            continue
+        for (delivered, _), ok in zip(
+            batch, _deliver(sessions, keys, batch, params, now, checkpoint), strict=True
+        ):
+            if ok:
+                released.append(delivered.id)
+            else:
+                already += 1
+        done += len(batch)
+        batch = []
         if progress is not None:
             progress(done, len(due))
     logger.info("case %s: %d releases delivered", case_id, len(released))
@@ -202,38 +245,43 @@ def release_due(
 def _deliver(
     sessions: Sessions,
     keys: ProgramKeys,
-    pending: StoredRelease,
-    originals: dict[str, Artifact],
-    marked: dict[str, MarkedCopy],
+    batch: Sequence[tuple[StoredRelease, Assembled]],
     params: MarkingParams,
     now: datetime,
     checkpoint: Checkpoint | None = None,
-) -> bool:
-    """One partner's release in one transaction; `False` when another run delivered it."""
-    made = assemble(keys, pending, originals, marked, checkpoint)
+) -> list[bool]:
+    """Several partners' releases in one transaction (one commit, one signed checkpoint); per
+    partner `False` when another run delivered it or it may no longer have it. A crash leaves
+    each partner of the batch pending, never half delivered."""
+    outcome: list[bool] = []
     with sessions() as session:
-        found = ReleaseRepository(session).recipient(pending.partner)
-        if found is None:
-            raise NotFoundError(f"unknown partner {pending.partner!r}")
-        status, recipient = found
-        if recipient is None or status != PartnerStatus.ACTIVE.value:
-            return False
-        entry = record_delivery(
-            session,
-            pending,
-            made.release,
-            items=made.items,
-            sealed=seal(made.bundle, recipient),
-            manifest_sha256=made.manifest_sha256,
-            bundle_sha256=made.bundle_sha256,
-            params=params,
-            now=now,
-            checkpoint_size=None if checkpoint is None else checkpoint.size,
-        )
-        if entry is None:
-            return False
-        append_audit_many(session, [entry], now, keys=keys)
-    return True
+        repo = ReleaseRepository(session)
+        entries: list[AuditEntry] = []
+        for pending, made in batch:
+            found = repo.recipient(pending.partner)
+            if found is None:
+                raise NotFoundError(f"unknown partner {pending.partner!r}")
+            status, recipient = found
+            if recipient is None or status != PartnerStatus.ACTIVE.value:
+                outcome.append(False)
+                continue
+            entry = record_delivery(
+                session,
+                pending,
+                made.release,
+                items=made.items,
+                sealed=seal(made.bundle, recipient),
+                manifest_sha256=made.manifest_sha256,
+                bundle_sha256=made.bundle_sha256,
+                params=params,
+                now=now,
+                checkpoint_size=None if checkpoint is None else checkpoint.size,
+            )
+            outcome.append(entry is not None)
+            if entry is not None:
+                entries.append(entry)
+        append_audit_many(session, entries, now, keys=keys)
+    return outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +314,21 @@ def own_release(
     if found.status is not PartnerStatus.ACTIVE:
         raise AuthorizationError(f"partner {partner!r} is {found.status.value}; nothing is sent")
     complete = [r for r in candidates if r.state is ReleaseState.COMPLETE]
+    due = ReleaseState.PENDING
+    in_flight = [r for r in candidates if r.state is due and r.available_at <= now]
+    if not complete and in_flight:
+        # Due but not delivered yet: a release run may be writing this partner's row right
+        # now. Wait for that row (not for the whole wave), then read again.
+        for pending in in_flight:
+            repo.settled_state(pending.id)
+        again = repo.for_case(case_id, partner=found.name, fresh=True)
+        candidates = [r for r in again if release_id is None or r.id == release_id]
+        complete = [r for r in candidates if r.state is ReleaseState.COMPLETE]
+        if not complete and any(r.state is ReleaseState.PENDING for r in candidates):
+            raise ConflictError(
+                f"{case_id} is due to {partner!r} but not delivered yet",
+                hint="its release may be under way (`forewarn wave release`): fetch again soon",
+            )
     if not complete:
         waiting = [r for r in candidates if r.state is ReleaseState.PENDING]
         if waiting:

@@ -42,6 +42,7 @@ from forewarn.program.release import (
     release_due,
 )
 from forewarn.program.waves import sync_plan
+from forewarn.store.locks import hold_write_lock, release_lock_name
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 from forewarn.store.schedule_repo import HeldBundleRepository
 
@@ -197,6 +198,7 @@ class _Pass:
         if case_id in self.pending:
             return self.pending[case_id]
         with self.sessions() as session:
+            hold_write_lock(session, release_lock_name(case_id))  # one planner at a time
             sync_plan(session, self.keys, case_id, self.now)
             pending = ReleaseRepository(session).for_case(case_id, ReleaseState.PENDING)
             self.discarded += discard_stale(session, case_id, pending)

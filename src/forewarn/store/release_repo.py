@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from forewarn.domain import Release, ReleasedArtifact, ReleaseState
+from forewarn.store.locks import hold_write_lock, is_postgresql, release_row_lock_name
 from forewarn.store.models import PartnerRow
 from forewarn.store.release_models import (
     AckRow,
@@ -98,15 +99,23 @@ class ReleaseRepository:
         self.session = session
 
     def for_case(
-        self, case_id: str, state: ReleaseState | None = None, *, partner: str | None = None
+        self,
+        case_id: str,
+        state: ReleaseState | None = None,
+        *,
+        partner: str | None = None,
+        fresh: bool = False,
     ) -> list[StoredRelease]:
-        """A case's releases (of one partner when named) by wave time, then partner."""
+        """A case's releases (of one partner when named) by wave time, then partner; `fresh`
+        reads rows this session loaded before again (after `settled_state`)."""
         # the items in one query, not one per row (a wave of 1,000 was 1,000 selects)
         query = (
             select(ReleaseRow)
             .where(ReleaseRow.case_id == case_id)
             .options(selectinload(ReleaseRow.items))
         )
+        if fresh:
+            query = query.execution_options(populate_existing=True)
         if state is not None:
             query = query.where(ReleaseRow.state == state.value)
         query = query.join(PartnerRow)
@@ -286,6 +295,18 @@ class ReleaseRepository:
     def add_ack(self, release_id: str, at: datetime, note: str) -> None:
         """Log an acknowledgement (inserted at the next flush)."""
         self.session.add(AckRow(release_id=release_id, at=at, note=note))
+
+    def settled_state(self, release_id: str) -> ReleaseState | None:
+        """The release's state once no other transaction is writing it: a release batch that
+        is delivering it is waited for (PostgreSQL: its row lock; SQLite: the write lock,
+        then held by this transaction), a batch delivering other partners is not."""
+        query = select(ReleaseRow.state).where(ReleaseRow.id == release_id)
+        if is_postgresql(self.session):
+            query = query.with_for_update(read=True)
+        else:
+            hold_write_lock(self.session, release_row_lock_name(release_id))
+        found = self.session.execute(query).scalar_one_or_none()
+        return None if found is None else ReleaseState(found)
 
     def delivery(self, release_id: str) -> tuple[ReleaseState, datetime, str] | None:
         """A release's state, wave time and its partner's status, in one query."""

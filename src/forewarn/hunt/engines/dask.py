@@ -157,3 +157,38 @@ class DaskEngine:
             futures = client.map(_apply, list(items), task=task, shared=remote, pure=False)
             for future in futures:
                 yield future.result()
+
+
+@contextlib.contextmanager
+def local_scheduler(host: str = "127.0.0.1", port: int = 8786, workers: int = 2) -> Iterator[str]:
+    """A Dask scheduler on this machine with `workers` single-threaded worker processes, for
+    `forewarn hunt --engine dask --scheduler ADDRESS` from other runs; yields its address.
+
+    It listens on loopback only: workers that join a scheduler receive the hunt's matcher, and a
+    plain `tcp://` scheduler reachable from other machines would let anyone join. Clusters over
+    several machines run `dask scheduler` / `dask worker` with TLS (`require_private_channel`).
+    """
+    address = f"tcp://{host}:{port}"
+    if not is_loopback(address):
+        raise HuntError(
+            f"refusing to listen on {host}: a plain scheduler must stay on this machine",
+            hint="use 127.0.0.1, or run `dask scheduler --tls-…` for a cluster over machines",
+        )
+    if workers < 0:
+        raise HuntError("a scheduler cannot have a negative number of workers")
+    import distributed
+
+    LocalCluster: Any = distributed.LocalCluster
+    try:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host=host,
+            scheduler_port=port,
+            dashboard_address=None,
+        )
+    except OSError as exc:
+        raise HuntError(f"cannot listen on {address}: {exc.strerror or exc}") from exc
+    with cluster:
+        yield str(cluster.scheduler_address)

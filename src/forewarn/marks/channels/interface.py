@@ -51,8 +51,12 @@ class Channel(Protocol):
         """How many binary choice points `original` offers to this channel."""
         ...
 
-    def embed(self, original: str, bits: Sequence[int]) -> str:
-        """Return `original` with choice point `k` set to `bits[k]`; `len(bits) == capacity`."""
+    def embed(self, original: str, bits: Sequence[int], *, check: bool = True) -> str:
+        """Return `original` with choice point `k` set to `bits[k]`; `len(bits) == capacity`.
+
+        `check=False` skips the channel's own read-back of the copy: the engine passes it when
+        it reads every channel back from the finished copy itself (`Marker.mark`).
+        """
         ...
 
     def extract(self, original: str, suspect: str) -> list[int | None]:

@@ -66,8 +66,9 @@ class RulesChannel:
             return sum(p.count for p in yara.plan(original))
         return 0
 
-    def embed(self, original: str, bits: Sequence[int]) -> str:
-        """`original` with choice `k` set to `bits[k]`."""
+    def embed(self, original: str, bits: Sequence[int], *, check: bool = True) -> str:
+        """`original` with choice `k` set to `bits[k]` (written, never read back here: `check`
+        is the engine's to make)."""
         count = self.capacity(original)
         if len(bits) != count:
             raise MarkError(f"rules channel needs {count} bits, got {len(bits)}")

@@ -192,8 +192,9 @@ class TextChannel:
         """How many choices of `original` carry a symbol."""
         return len(usable(original, self.safe_headings, self.version))
 
-    def embed(self, original: str, bits: Sequence[int]) -> str:
-        """`original` with choice `k` rendered as `bits[k]`."""
+    def embed(self, original: str, bits: Sequence[int], *, check: bool = True) -> str:
+        """`original` with choice `k` rendered as `bits[k]` (written, never read back here:
+        `check` is the engine's to make)."""
         kept = usable(original, self.safe_headings, self.version)
         if len(bits) != len(kept):
             raise MarkError(f"text channel needs {len(kept)} bits, got {len(bits)}")

@@ -65,7 +65,7 @@ class WireChannel:
         plan = self._plan(original)
         return sum(any(key[1] != BEHAVIOUR for key, _, _ in sig) for sig in plan.signatures)
 
-    def embed(self, original: str, bits: Sequence[int]) -> str:
+    def embed(self, original: str, bits: Sequence[int], *, check: bool = True) -> str:
         """The PoC with each carried site set to its bit; proven by evaluating the copy."""
         plan = self._plan(original)
         if len(bits) != len(plan.carried):
@@ -78,7 +78,7 @@ class WireChannel:
         for site, bit in zip(plan.carried, bits, strict=True):
             full[site] = bit
         marked = plan.write(full)
-        if read_code(plan, marked) != list(bits):
+        if check and read_code(plan, marked) != list(bits):
             raise MarkError(
                 "the marked wire values do not read back as written",
                 hint="the PoC builds its requests in a way the wire channel cannot plan",

@@ -137,5 +137,5 @@ def test_rewrites_and_fragments_read_no_wrong_wire_bit(attack: Attack) -> None:
         ]
         assert wrong == []
         if attack.family == "partial":
-            # the builder's own requests at least: 10 (exchange), 5 (ticketdesk) wire marks (scheme 5)
+            # the builder's own requests at least: 10 (exchange), 5 (ticketdesk) wire marks
             assert sum(b is not None for b in read) >= {"exchange": 10, "ticketdesk": 5}[attack.poc]

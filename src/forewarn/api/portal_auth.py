@@ -22,18 +22,22 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
 from forewarn.api import deps, pages
+from forewarn.api.context import ServiceContext
 from forewarn.domain import ApiScope, Partner, StaffAccount, StaffRole
-from forewarn.errors import AuthorizationError
+from forewarn.errors import AuthenticationError, AuthorizationError
 from forewarn.program.portal_sessions import (
     ABSOLUTE,
     SignedIn,
     StoredSession,
+    record_failure,
     require_csrf,
+    require_not_locked,
     signed_in,
 )
 from forewarn.program.staff import require_role
@@ -175,6 +179,43 @@ def login_page(
         staff=staff,
     )
     set_cookie(answer, LOGIN_COOKIE, token, path=pages.PORTAL_PREFIX)
+    return answer
+
+
+def locked_out(
+    request: Request, context: ServiceContext, now: datetime, keys: tuple[str, ...], *, staff: bool
+) -> Response | None:
+    """The sign-in form again (429) while any of `keys` is locked out; `None` to go on."""
+    try:
+        with context.program.session() as own:
+            require_not_locked(own, keys, now)
+    except AuthenticationError as exc:
+        return login_page(request, staff=staff, error=exc.diagnostics(), status=429)
+    return None
+
+
+def refused(
+    request: Request,
+    context: ServiceContext,
+    now: datetime,
+    error: str,
+    *,
+    staff: bool,
+    address_key: str,
+    account_key: str | None = None,
+) -> Response:
+    """Count a failed sign-in against its address (and account) and show the form again (401);
+    counted in its own transaction, so the request's own rollback cannot undo it."""
+    with context.program.session() as own:
+        record_failure(own, now, address_key=address_key, account_key=account_key)
+    return login_page(request, staff=staff, error=error, status=401)
+
+
+def entered(raw_session: str, target: str) -> Response:
+    """The redirect after a sign-in: it sets the session cookie and drops the login CSRF one."""
+    answer = pages.redirect(target)
+    set_cookie(answer, SESSION_COOKIE, raw_session, path=pages.PORTAL_PREFIX)
+    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
     return answer
 
 

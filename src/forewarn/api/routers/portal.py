@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from forewarn.api import deps, pages
 from forewarn.api.portal_auth import (
-    LOGIN_COOKIE,
     SESSION_COOKIE,
     CheckedForm,
     FormDep,
@@ -26,9 +25,11 @@ from forewarn.api.portal_auth import (
     UserDep,
     client_address,
     current_user,
+    entered,
+    locked_out,
     login_page,
+    refused,
     require_login_csrf,
-    set_cookie,
 )
 from forewarn.api.routers.partner import acknowledge, send_bundle
 from forewarn.domain import ApiScope
@@ -40,9 +41,7 @@ from forewarn.program.partner_view import partner_case, partner_cases, query_ent
 from forewarn.program.portal_sessions import (
     end_session,
     open_session,
-    record_failure,
     record_success,
-    require_not_locked,
     throttle_keys,
 )
 from forewarn.program.staff import logout_entry
@@ -97,30 +96,22 @@ def login(
     """Exchange a token for a session; a wrong one counts against the address."""
     require_login_csrf(request, form)
     address = "address:" + client_address(request)
-    try:
-        with context.program.session() as own:
-            require_not_locked(own, (address,), now)
-    except AuthenticationError as exc:
-        return login_page(request, staff=False, error=exc.diagnostics(), status=429)
+    if (locked := locked_out(request, context, now, (address,), staff=False)) is not None:
+        return locked
     try:
         caller = authenticate(session, form.get("token", "").strip(), now)
         caller.require(ApiScope.CASES_READ)
     except SecurityError:
         # counted against the address only: a token names no account
-        with context.program.session() as own:
-            record_failure(own, now, address_key=address)
-        return login_page(request, staff=False, error="this token is not valid here", status=401)
+        error = "this token is not valid here"
+        return refused(request, context, now, error, staff=False, address_key=address)
     entry = query_entry(caller.partner.name, "portal-sign-in", channel=CHANNEL)
 
     def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
         raw, _ = open_session(batch, now=at, token_id=caller.token.id)
         return raw, [entry]
 
-    raw = context.audit.submit(sign_in)
-    answer = pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
-    set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
-    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
-    return answer
+    return entered(context.audit.submit(sign_in), f"{pages.PORTAL_PREFIX}/cases")
 
 
 @router.post("/login/password")
@@ -136,20 +127,24 @@ def login_password(
     require_login_csrf(request, form)
     name = form.get("name", "")
     account_key, address_key = throttle_keys("partner:" + name, client_address(request))
-    try:
-        with context.program.session() as own:
-            require_not_locked(own, (account_key, address_key), now)
-    except AuthenticationError as exc:
-        return login_page(request, staff=False, error=exc.diagnostics(), status=429)
+    throttled = (account_key, address_key)
+    if (locked := locked_out(request, context, now, throttled, staff=False)) is not None:
+        return locked
     keys = context.program.keys
     try:
         verified = check_login(
             session, keys, name, form.get("password", ""), form.get("code", ""), now
         )
     except AuthenticationError as exc:
-        with context.program.session() as own:
-            record_failure(own, now, address_key=address_key, account_key=account_key)
-        return login_page(request, staff=False, error=exc.message, status=401)
+        return refused(
+            request,
+            context,
+            now,
+            exc.message,
+            staff=False,
+            address_key=address_key,
+            account_key=account_key,
+        )
     entry = query_entry(verified.partner.name, "portal-sign-in", channel=CHANNEL)
 
     def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
@@ -162,10 +157,7 @@ def login_password(
         raw = context.audit.submit(sign_in)
     except AuthenticationError as exc:
         return login_page(request, staff=False, error=exc.diagnostics(), status=401)
-    answer = pages.redirect(f"{pages.PORTAL_PREFIX}/cases")
-    set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
-    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
-    return answer
+    return entered(raw, f"{pages.PORTAL_PREFIX}/cases")
 
 
 @router.post("/logout")

@@ -20,15 +20,15 @@ from sqlalchemy.orm import Session
 
 from forewarn.api import deps, pages
 from forewarn.api.portal_auth import (
-    LOGIN_COOKIE,
-    SESSION_COOKIE,
     CheckedForm,
     FormDep,
     PortalUser,
     client_address,
+    entered,
+    locked_out,
     login_page,
+    refused,
     require_login_csrf,
-    set_cookie,
     staff_guard,
 )
 from forewarn.domain import ReleaseState, StaffAccount, StaffRole
@@ -40,9 +40,7 @@ from forewarn.program.cases import get_case, list_cases
 from forewarn.program.partners import list_partners
 from forewarn.program.portal_sessions import (
     open_session,
-    record_failure,
     record_success,
-    require_not_locked,
     throttle_keys,
 )
 from forewarn.program.staff import accept_sign_in, check_credentials, disable_staff, list_staff
@@ -128,11 +126,9 @@ def login(
     require_login_csrf(request, form)
     address = client_address(request)
     account_key, address_key = throttle_keys(form.get("name", ""), address)
-    try:
-        with context.program.session() as own:
-            require_not_locked(own, (account_key, address_key), now)
-    except AuthenticationError as exc:
-        return login_page(request, staff=True, error=exc.diagnostics(), status=429)
+    throttled = (account_key, address_key)
+    if (locked := locked_out(request, context, now, throttled, staff=True)) is not None:
+        return locked
     try:
         verified = check_credentials(
             session,
@@ -143,9 +139,15 @@ def login(
             now,
         )
     except AuthenticationError as exc:
-        with context.program.session() as own:
-            record_failure(own, now, address_key=address_key, account_key=account_key)
-        return login_page(request, staff=True, error=exc.message, status=401)
+        return refused(
+            request,
+            context,
+            now,
+            exc.message,
+            staff=True,
+            address_key=address_key,
+            account_key=account_key,
+        )
 
     def sign_in(batch: Session, at: datetime) -> tuple[str, list[AuditEntry]]:
         entry = accept_sign_in(batch, verified, at)
@@ -157,10 +159,7 @@ def login(
         raw = context.audit.submit(sign_in)
     except AuthenticationError as exc:
         return login_page(request, staff=True, error=exc.diagnostics(), status=401)
-    answer = pages.redirect(f"{pages.STAFF_PREFIX}/")
-    set_cookie(answer, SESSION_COOKIE, raw, path=pages.PORTAL_PREFIX)
-    answer.delete_cookie(LOGIN_COOKIE, path=pages.PORTAL_PREFIX)
-    return answer
+    return entered(raw, f"{pages.STAFF_PREFIX}/")
 
 
 @router.get("/")

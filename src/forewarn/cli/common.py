@@ -31,6 +31,9 @@ from forewarn.program.owner_only import write_no_follow
 from forewarn.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from forewarn.program.audit import AuditEntry
     from forewarn.program.service import Program
 
 console = Console(soft_wrap=True)
@@ -81,6 +84,13 @@ def open_program(ctx: typer.Context) -> Program:
     from forewarn.program.service import open_program as open_service
 
     return open_service(settings(ctx))
+
+
+def log_entry(program: Program, session: Session, entry: AuditEntry, at: datetime) -> None:
+    """Append a use case's audit entry in the command's own transaction (one leaf, signed)."""
+    from forewarn.program.audit import append_audit
+
+    append_audit(session, entry.kind, entry.payload, at, keys=program.keys, subject=entry.subject)
 
 
 def now(text: str | None) -> datetime:

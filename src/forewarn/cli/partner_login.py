@@ -25,7 +25,6 @@ def set_(
     json_out: common.JsonOption = False,
 ) -> None:
     """Set (or replace) the partner's portal password; prints its TOTP secret once."""
-    from forewarn.program.audit import append_audit
     from forewarn.program.partner_logins import set_login
 
     password = read_password(password_stdin, password_file)
@@ -34,9 +33,7 @@ def set_(
         enrolment, entry = set_login(
             session, program.keys, partner, password=password, now=at, actor=ACTOR
         )
-        append_audit(
-            session, entry.kind, entry.payload, at, keys=program.keys, subject=entry.subject
-        )
+        common.log_entry(program, session, entry, at)
 
     def render() -> None:
         common.say(f"portal password set for {enrolment.partner}")
@@ -57,15 +54,12 @@ def remove(
     json_out: common.JsonOption = False,
 ) -> None:
     """Remove the partner's portal password (its password sessions end; tokens still work)."""
-    from forewarn.program.audit import append_audit
     from forewarn.program.partner_logins import remove_login
 
     at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         name, entry = remove_login(session, partner, now=at, actor=ACTOR)
-        append_audit(
-            session, entry.kind, entry.payload, at, keys=program.keys, subject=entry.subject
-        )
+        common.log_entry(program, session, entry, at)
     common.emit(
         ctx,
         {"partner": name, "portal_password": False},

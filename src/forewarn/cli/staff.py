@@ -13,13 +13,7 @@ from forewarn.domain import StaffRole
 from forewarn.encoding import encode
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from sqlalchemy.orm import Session
-
     from forewarn.domain import StaffAccount
-    from forewarn.program.audit import AuditEntry
-    from forewarn.program.service import Program
     from forewarn.program.staff import Enrolment
 
 app = typer.Typer(help="Staff accounts of the web portal (password + TOTP).", no_args_is_help=True)
@@ -41,12 +35,6 @@ def _row(account: StaffAccount) -> tuple[object, ...]:
         last,
         state,
     )
-
-
-def _log(program: Program, session: Session, entry: AuditEntry, now: datetime) -> None:
-    from forewarn.program.audit import append_audit
-
-    append_audit(session, entry.kind, entry.payload, now, keys=program.keys, subject=entry.subject)
 
 
 def _show_enrolment(enrolment: Enrolment) -> None:
@@ -96,7 +84,7 @@ def add(
         enrolment, entry = add_staff(
             session, program.keys, name=name, role=role, password=password, now=at, actor=ACTOR
         )
-        _log(program, session, entry, at)
+        common.log_entry(program, session, entry, at)
     data = {
         "account": enrolment.account,
         "totp_secret": enrolment.secret,
@@ -134,7 +122,7 @@ def disable(
     at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         account, entry = disable_staff(session, name, now=at, actor=ACTOR, reason=reason)
-        _log(program, session, entry, at)
+        common.log_entry(program, session, entry, at)
     common.emit(ctx, account, lambda: common.say(f"disabled {account.name}"), json_flag=json_out)
 
 
@@ -151,7 +139,7 @@ def reset_mfa(
     at = common.now(now)
     with common.open_program(ctx) as program, program.session() as session:
         enrolment, entry = staff.reset_mfa(session, program.keys, name, now=at, actor=ACTOR)
-        _log(program, session, entry, at)
+        common.log_entry(program, session, entry, at)
     data = {
         "account": enrolment.account,
         "totp_secret": enrolment.secret,

@@ -14,30 +14,32 @@ construct.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 
 from tree_sitter import Node
 
+from forewarn.hunt.similarity.cnode import (
+    COMMUTATIVE_OPERATORS,
+    MIRROR_OPERATORS,
+    NEGATED_OPERATORS,
+    CNode,
+    binary,
+    negate,
+    operator_leaf,
+)
+from forewarn.hunt.similarity.control import flatten, if_else, loop, nested_if, ternary
 from forewarn.hunt.similarity.flow import analyse
 from forewarn.hunt.similarity.languages import DROPPED_TOKENS, is_function, is_sequence, role
 
-_U64 = (1 << 64) - 1
 _AUGMENTED = frozenset(
     {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", ">>>=", "//=", "**=", "@="}
 )
 _ASSIGN = frozenset({"=", ":="})
-_MIRROR = {">": "<", ">=": "<="}
-_NEGATED = {"!=": "==", "not in": "in", "is not": "is", "!==": "==="}
-_COMMUTATIVE = frozenset(
-    {"+", "*", "==", "===", "&", "|", "^", "and", "or", "&&", "||", "is", "-and", "-or", "-eq"}
-)
 _OPERATORS = frozenset(
     {"-", "/", "//", "%", "**", "<", "<=", "<<", ">>", ">>>", "in", "@", "-ne", "-lt", "-gt"}
-    | _COMMUTATIVE
-    | set(_MIRROR)
-    | set(_NEGATED)
+    | COMMUTATIVE_OPERATORS
+    | MIRROR_OPERATORS
+    | NEGATED_OPERATORS
 )
 _NOT = frozenset({"not", "!", "-not"})
 _IMPORTS = frozenset(
@@ -62,53 +64,11 @@ _LOOPS = frozenset(
         "foreach_statement",
     }
 )
-_SAME_OPERATOR = {"&&": "and", "||": "or", "-and": "and", "-or": "or"}
 _PAIRS = frozenset({"pair", "pair_pattern"})
 _FIELDS = re.compile(rb"\{[^{}]*\}")
 _VARIABLES = re.compile(rb"\$\w+")
 """Shell and PowerShell interpolation without braces: `"sess-$id"` reads as `"sess-$"`."""
 _QUOTES = re.compile(rb"^[rRbBuUfF@$]*(\"\"\"|'''|[\"'`])|(\"\"\"|'''|[\"'`])$")
-
-
-@functools.cache
-def label(text: str) -> int:
-    """A stable 64-bit hash of a label (unlike `hash(str)`, the same in every process)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
-class CNode:
-    """One node of the canonical tree, with its order-aware structural hash."""
-
-    __slots__ = ("first", "function", "kids", "kind", "last", "operator", "size", "text", "value")
-
-    def __init__(
-        self,
-        kind: str,
-        kids: tuple[CNode, ...],
-        lines: tuple[int, int],
-        *,
-        unordered: bool = False,
-        function: bool = False,
-        operator: bool = False,
-        text: bytes = b"",
-    ) -> None:
-        if unordered:
-            kids = tuple(sorted(kids, key=lambda k: k.value))
-        self.kind: str = kind
-        """Node type, canonical label (`BIN`, `NOT`, `ASSIGN`...) or token text."""
-        self.kids: tuple[CNode, ...] = kids
-        """Children in canonical order."""
-        self.first: int = lines[0]
-        self.last: int = lines[1]
-        self.function: bool = function
-        self.operator: bool = operator
-        self.text: bytes = text
-        """Content of string literals (for literal features)."""
-        self.size: int = sum(k.size for k in kids) if kids else 1
-        """Leaves below."""
-        self.value: int = (
-            hash((label(kind), *(k.value for k in kids))) & _U64 if kids else label(kind)
-        )
 
 
 def canonical_tree(
@@ -196,21 +156,21 @@ def _interior(node: Node, aligned: list[CNode | None]) -> CNode | None:
         if rewritten is not None:
             return rewritten
     if len(kids) == 2 and kids[0].operator and kids[0].kind in _NOT:
-        return _negate(kids[1], lines)
+        return negate(kids[1], lines)
     if kind in ("update_expression", "postfix_unary_expression", "prefix_unary_expression"):
         rewritten = _update(kids, lines)
         if rewritten is not None:
             return rewritten
     if kind == "if_statement":
-        return _nested_if(_if(node, aligned, kids, lines), lines)
+        return nested_if(if_else(node, aligned, kids, lines), lines)
     if kind in _LOOPS:
-        return _loop(kids, lines)
+        return loop(kids, lines)
     if kind in ("conditional_expression", "ternary_expression"):
-        return _ternary(kind, kids, lines)
+        return ternary(kind, kids, lines)
     if kind == "argument_list":
         return CNode(kind, _keywords_sorted(kids), lines)
     if is_sequence(kind):
-        kids = _flatten(kids)
+        kids = flatten(kids)
     return CNode(
         kind,
         tuple(kids),
@@ -238,37 +198,15 @@ def _literal(text: bytes | None) -> bytes:
     return _VARIABLES.sub(b"$", _FIELDS.sub(b"{}", _QUOTES.sub(b"", text or b"").lower()))
 
 
-def _op(text: str, row: int) -> CNode:
-    return CNode(text, (), (row, row), operator=True)
-
-
-def _bin(left: CNode, op: str, right: CNode, lines: tuple[int, int]) -> CNode:
-    op = _SAME_OPERATOR.get(op, op)
-    if op in _MIRROR:
-        left, op, right = right, _MIRROR[op], left
-    if op in _NEGATED:
-        return _negate(_bin(left, _NEGATED[op], right, lines), lines)
-    pair = (left, right)
-    if op in _COMMUTATIVE and right.value < left.value:
-        pair = (right, left)
-    return CNode("BIN", (pair[0], _op(op, lines[0]), pair[1]), lines)
-
-
-def _negate(inner: CNode, lines: tuple[int, int]) -> CNode:
-    if inner.kind == "NOT":
-        return inner.kids[1]
-    return CNode("NOT", (_op("not", lines[0]), inner), lines)
-
-
 def _binary(left: CNode, op: CNode, right: CNode, lines: tuple[int, int]) -> CNode | None:
     text = op.kind
     if text in _ASSIGN:
-        return CNode("ASSIGN", (left, _op("=", lines[0]), right), lines)
+        return CNode("ASSIGN", (left, operator_leaf("=", lines[0]), right), lines)
     if text in _AUGMENTED:
-        value = _bin(left, text[:-1], right, lines)
-        return CNode("ASSIGN", (left, _op("=", lines[0]), value), lines)
+        value = binary(left, text[:-1], right, lines)
+        return CNode("ASSIGN", (left, operator_leaf("=", lines[0]), value), lines)
     if text in _OPERATORS:
-        return _bin(left, text, right, lines)
+        return binary(left, text, right, lines)
     return None
 
 
@@ -279,101 +217,8 @@ def _update(kids: list[CNode], lines: tuple[int, int]) -> CNode | None:
     if len(ops) != 1 or len(targets) != 1:
         return None
     one = CNode("NUMBER", (), lines)
-    value = _bin(targets[0], ops[0].kind[0], one, lines)
-    return CNode("ASSIGN", (targets[0], _op("=", lines[0]), value), lines)
-
-
-def _if(
-    node: Node, aligned: list[CNode | None], kids: list[CNode], lines: tuple[int, int]
-) -> CNode:
-    """`if not c: A else: B` reads as `if c: B else: A`."""
-    fields: dict[str, list[tuple[Node, CNode]]] = {}
-    for i, (child, kid) in enumerate(zip(node.children, aligned, strict=True)):
-        name = node.field_name_for_child(i)
-        if kid is not None and name is not None:
-            fields.setdefault(name, []).append((child, kid))
-    conditions, bodies = fields.get("condition", []), fields.get("consequence", [])
-    alternatives = fields.get("alternative", [])
-    if len(conditions) != 1 or len(bodies) != 1 or len(alternatives) != 1:
-        return CNode("if_statement", tuple(kids), lines)
-    cond, body = conditions[0][1], bodies[0][1]
-    other_node, other = alternatives[0]
-    if other_node.type == "else_clause":
-        other = other.kids[-1]
-    elif other_node.type in ("if_statement", "elif_clause"):
-        return CNode("if_statement", tuple(kids), lines)
-    if cond.kind == "NOT":
-        cond, body, other = cond.kids[1], other, body
-    row = lines[0]
-    return CNode("IF_ELSE", (_op("if", row), cond, body, _op("else", row), other), lines)
-
-
-def _statements(node: CNode) -> list[CNode]:
-    return list(node.kids) if is_sequence(node.kind) else [node]
-
-
-def _flatten(kids: list[CNode]) -> list[CNode]:
-    """A block directly inside a block (`{ init; while … }`) is its statements."""
-    out: list[CNode] = []
-    for kid in kids:
-        out.extend(kid.kids if kid.kind == "block" else (kid,))
-    return out
-
-
-def _is_exit(node: CNode) -> bool:
-    """`if c: break`: the test of a loop written as `while True`."""
-    if node.kind != "if_statement" or len(node.kids) != 3:
-        return False
-    body = _statements(node.kids[2])
-    return len(body) == 1 and body[0].kind == "break_statement"
-
-
-def _is_step(node: CNode) -> bool:
-    """`i = i + 1` (also `i += 1`, `i++`): a counting loop's step."""
-    if node.kind in ("expression_statement",) and len(node.kids) == 1:
-        node = node.kids[0]
-    if node.kind != "ASSIGN" or node.kids[0].kind != "IDENTIFIER":
-        return False
-    value = node.kids[2]
-    return value.kind == "BIN" and {k.kind for k in value.kids} == {"IDENTIFIER", "+", "NUMBER"}
-
-
-def _loop(kids: list[CNode], lines: tuple[int, int]) -> CNode:
-    """Every loop as its body: `for x in range(n)`, a counting `while`, `while True` with an
-    exit test, `for` over `iter`/`next` and Java's `for (;;)` all read alike."""
-    bodies = [k for k in kids if is_sequence(k.kind)]
-    named = [k for k in kids if not k.operator]
-    body = bodies[-1] if bodies else (named[-1] if named else None)
-    statements = _statements(body) if body is not None else []
-    kept = [k for k in statements if not _is_exit(k) and not _is_step(k)]
-    block = CNode("block", tuple(_flatten(kept)), lines, unordered=True) if kept else None
-    return CNode("LOOP", (block,) if block else (), lines)
-
-
-def _nested_if(node: CNode, lines: tuple[int, int]) -> CNode:
-    """`if a: if b: X` is `if a and b: X`."""
-    if node.kind != "if_statement" or len(node.kids) != 3:
-        return node
-    inner = _statements(node.kids[2])
-    if len(inner) != 1 or inner[0].kind != "if_statement" or len(inner[0].kids) != 3:
-        return node
-    _, cond, _ = node.kids
-    _, inner_cond, body = inner[0].kids
-    both = _bin(cond, "and", inner_cond, lines)
-    return CNode("if_statement", (node.kids[0], both, body), lines)
-
-
-def _ternary(kind: str, kids: list[CNode], lines: tuple[int, int]) -> CNode:
-    named = [k for k in kids if not k.operator]
-    if len(named) != 3:
-        return CNode(kind, tuple(kids), lines)
-    if kind == "conditional_expression":  # Python: `a if c else b`
-        yes, cond, no = named
-    else:
-        cond, yes, no = named
-    if cond.kind == "NOT":
-        cond, yes, no = cond.kids[1], no, yes
-    return CNode("TERNARY", (cond, _op("?", lines[0]), yes, no), lines)
+    value = binary(targets[0], ops[0].kind[0], one, lines)
+    return CNode("ASSIGN", (targets[0], operator_leaf("=", lines[0]), value), lines)
 
 
 def _keywords_sorted(kids: list[CNode]) -> tuple[CNode, ...]:

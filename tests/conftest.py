@@ -66,12 +66,28 @@ def _drop_pg_database(name: str) -> None:
     engine.dispose()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that runs on the PostgreSQL backend `postgres` (`make check` skips them)."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that runs on the PostgreSQL backend `postgres` (`make check` skips them),
+    and leave out the PostgreSQL run of `one_database` tests.
+
+    A `one_database` test proves something the database only holds for it (marks read back,
+    accusations, file handling): running it twice proves nothing more and costs CI minutes.
+    What the store does on each backend is proven by the tests of `store`, `program`, the API,
+    releases, the scheduler and the audit log, which keep both runs."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("backend") == "postgresql":
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
+        if on_postgres and item.get_closest_marker("one_database") is not None:
+            dropped.append(item)
+            continue
+        if on_postgres:
             item.add_marker(pytest.mark.postgres)
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,11 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 

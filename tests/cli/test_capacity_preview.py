@@ -1,4 +1,4 @@
-"""Before release, from the CLI on both databases: what each artifact's marks buy
+"""Before release, from the CLI: what each artifact's marks buy
 (`case add-artifact`, `wave plan`) and a partner's marked copies (`wave preview`)."""
 
 from __future__ import annotations
@@ -8,8 +8,13 @@ import json
 import stat
 from pathlib import Path
 
+import pytest
+
 from forewarn.program.bundles import unseal
 from release_world import CASE, NOTICE, open_bundle, populate, sql
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 JS_POC = Path(__file__).parents[1] / "marks/literal_pocs/poc.js"
 

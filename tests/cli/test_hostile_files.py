@@ -10,6 +10,9 @@ import pytest
 
 from conftest import CliRun, ProgramEnv
 
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
+
 LAUGHS = "\n".join(
     [
         'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',

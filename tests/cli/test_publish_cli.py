@@ -1,4 +1,4 @@
-"""`forewarn publish` on both databases: a partner's marked CSAF, STIX and MISP documents are
+"""`forewarn publish`: a partner's marked CSAF, STIX and MISP documents are
 checked by their own validators, and a leaked one is traced to its partner like an advisory."""
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from standards_world import (
     release,
     stix_errors,
 )
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 
 def _publish(cli, args, out: Path, fmt: str, *extra: str):

@@ -1,4 +1,4 @@
-"""Detection rules through the front door, on both databases: written from the case's PoC,
+"""Detection rules through the front door: written from the case's PoC,
 released marked per partner, published, and a leaked rule file traced to its partner.
 
 The program is real (partners with age keys, a wave released and bundles fetched through the
@@ -22,6 +22,9 @@ from forewarn.demo.disguises import scrub_tokens
 from forewarn.program.bundles import unseal
 from release_world import CASE, NOTICE, POC, open_bundle, populate
 from trace_world import LEAKER, OTHER, iso
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 RULE_FILES = ("rules.yar", "suricata.rules")
 

@@ -7,7 +7,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import FOREWARN_BIN, ProgramEnv
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 HOSTILE = b"tool\x1b]0;owned\x07\xff\xe2\x80\xaetxt.py"  # ESC title sequence, a bad byte, RLO
 

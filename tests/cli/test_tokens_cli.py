@@ -1,4 +1,4 @@
-"""Tokens through the CLI, on both databases: real shapes under the program's domains, found by
+"""Tokens through the CLI: real shapes under the program's domains, found by
 shape and verified by recomputation, never stored; a token alone names a lead, never an accused.
 """
 
@@ -20,6 +20,9 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.settings import Settings
 from forewarn.store import migrate
 from trace_world import LEAKER, OTHER, Released, iso, release_and_fetch
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 DOMAINS = ("T.Example.net", "cdn.example.org")
 PRODUCT_WORDS = re.compile(r"canary|forewarn|fwr", re.IGNORECASE)

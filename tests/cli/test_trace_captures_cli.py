@@ -10,7 +10,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from wire_world import Traffic, traffic
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 __all__ = ["traffic"]
 

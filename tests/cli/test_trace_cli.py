@@ -1,4 +1,4 @@
-"""`forewarn trace` on both databases: a leaked copy names its case, its artifact and its partner.
+"""`forewarn trace`: a leaked copy names its case, its artifact and its partner.
 
 The program is real: partners with age keys, a case with the shipped benign PoC and an advisory,
 a wave released and a bundle fetched through the CLI, the partner's copy decrypted with pyrage.
@@ -14,12 +14,17 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from forewarn.demo import disguises
 from forewarn.demo.weblog import Request, run_poc, w3c_line, w3c_log
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.store.audit_repo import AuditRepository
 from release_world import CASE
 from trace_world import LEAKER, OTHER, Released, release_and_fetch
+
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
 
 UNRELATED = b'''"""Sum the sizes of the files in a folder."""
 

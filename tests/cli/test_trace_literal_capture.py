@@ -17,6 +17,9 @@ from forewarn.marks.channels.literals import LiteralChannel
 from forewarn.program.bundles import unseal
 from release_world import CASE, NOTICE, open_bundle, populate
 
+pytestmark = pytest.mark.one_database
+"""The database only holds the program: what each backend stores is proven elsewhere."""
+
 JAVA = POCS / "Poc.java"
 PARTNERS = ("Early 0000", "Early 0001")
 

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 def chromium() -> Iterator[Browser]:
     """A launched headless Chromium, closed at the end of the block."""
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"{CHROMIUM} is missing: run `make system-deps` (installs chromium)")
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (installs chromium)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

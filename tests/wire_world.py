@@ -281,9 +281,10 @@ def run_clients(listener: Listener, clients: dict[str, Callable[[Listener], None
         time.sleep(0.05)
 
 
-def have_tcpdump() -> bool:
-    """Whether tcpdump can be run (it needs root or capture rights)."""
-    return shutil.which("tcpdump") is not None
+def require_tcpdump() -> None:
+    """Fail (never skip) where tcpdump is missing: `make system-deps` installs it."""
+    if shutil.which("tcpdump") is None:
+        pytest.fail("tcpdump is missing: run `make system-deps`")
 
 
 @contextmanager
@@ -403,10 +404,10 @@ def traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traffic]:
         v6 = stack.enter_context(listening(socket.AF_INET6)) if _has_ipv6() else None
         ports = [v4.port] + ([v6.port] if v6 else [])
         pcaps: dict[str, Path] = {}
-        if have_tcpdump():
-            for name, options in DUMPS.items():
-                pcaps[name] = folder / f"{name}.pcap"
-                stack.enter_context(tcpdump(pcaps[name], ports, *options))
+        require_tcpdump()
+        for name, options in DUMPS.items():
+            pcaps[name] = folder / f"{name}.pcap"
+            stack.enter_context(tcpdump(pcaps[name], ports, *options))
         _until_recording(v4, list(pcaps.values()))
         run_clients(v4, CLIENTS)
         _run_poc(v4)

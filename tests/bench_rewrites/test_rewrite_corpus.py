@@ -25,6 +25,7 @@ from forewarn.marks import CodeSpec, Marker  # noqa: E402
 from rewrites import captures, wire  # noqa: E402
 from rewrites.model import POCS, Attack, Leak  # noqa: E402
 from rewrites.registry import ATTACKS  # noqa: E402
+from wire_world import require_tcpdump  # noqa: E402
 
 MARKER = Marker(b"rewrite-corpus-test-secret-0123456789", "FW-2021-0001", CodeSpec(12))
 LEAKS: dict[str, Leak] = {}
@@ -101,8 +102,8 @@ def test_each_rewrite_parses_and_keeps_the_wire(attack: Attack) -> None:
     "attack", [a for a in ATTACKS if a.family == "capture"], ids=lambda a: f"{a.poc}:{a.name}"
 )
 def test_each_capture_reads_back_as_the_copy_s_requests(attack: Attack) -> None:
-    if attack.build is captures.pcap and not captures.have_tcpdump():
-        pytest.skip("tcpdump is not installed")
+    if attack.build is captures.pcap:
+        require_tcpdump()
     copy = leak(attack.poc)
     ((name, data),) = attack.build(copy).files.items()
     reading = read_requests(data, name)

@@ -24,6 +24,7 @@ from forewarn.demo.disguises import scrub_tokens  # noqa: E402
 from rewrites.model import POCS, Leak  # noqa: E402
 from rewrites.registry import ATTACKS  # noqa: E402
 from trace_world import LEAKER, OTHER, release_and_fetch  # noqa: E402
+from wire_world import require_tcpdump  # noqa: E402
 
 FAMILIES = ("transform", "template", "replay", "capture", "partial", "control")
 
@@ -70,10 +71,7 @@ def test_trace_reads_every_capture_format(program_env, cli, tmp_path: Path) -> N
     assert len(captured) == 7
     for attack in captured:
         if "pcap" in attack.name:
-            from rewrites import captures
-
-            if not captures.have_tcpdump():
-                continue
+            require_tcpdump()
         where = tmp_path / "evidence" / attack.name.replace(" ", "_").replace(":", "")
         where.mkdir(parents=True)
         for name, data in attack.build(leak).files.items():

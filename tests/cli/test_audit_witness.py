@@ -126,11 +126,10 @@ def test_a_refused_command_never_reaches_the_witness(program_env: ProgramEnv, cl
     assert _witness(program_env).read_bytes() == before
 
 
+@pytest.mark.one_database  # it copies the database file
 def test_an_older_copy_of_the_database_with_a_new_tail_is_a_fork(
     program_env: ProgramEnv, cli: CliRun, tmp_path: Path
 ) -> None:
-    if not program_env.settings.database_url.startswith("sqlite"):
-        pytest.skip("copies the database file")
     args = _prepared(program_env, cli)
     database = Path(program_env.settings.database_url.removeprefix("sqlite:///"))
     shutil.copy2(database, tmp_path / "old.db")

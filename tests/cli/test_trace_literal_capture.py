@@ -48,8 +48,6 @@ def test_trace_reads_a_java_pocs_literal_marks_from_its_traffic(  # type: ignore
         sealed = (where / f"{CASE}.bundle.age").read_bytes()
         copy = open_bundle(unseal(sealed, world.identities[name])).contents["Poc.java"]
         recorded = record("Poc.java", copy.decode("utf-8"), where / "run")
-        if recorded is None:
-            pytest.skip("java is not installed here")
         (evidence / name.replace(" ", "_")).mkdir(parents=True)
         (evidence / name.replace(" ", "_") / "requests.http").write_bytes(b"".join(recorded[0]))
     result = cli([*args, "trace", str(evidence), "--json"])

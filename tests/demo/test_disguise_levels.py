@@ -125,8 +125,8 @@ def test_java_levels_parse_without_errors(level: int) -> None:
         assert "summarise" not in disguised or level < 2
 
 
-@pytest.mark.skipif(shutil.which("javac") is None, reason="javac is not installed")
 def test_java_hardest_level_compiles_and_prints_the_same(tmp_path: Path) -> None:
+    assert shutil.which("javac"), "javac is missing: run `make system-deps`"
     outputs = []
     for n, text in enumerate([JAVA, disguise_java(JAVA, len(LEVELS), 1)]):
         folder = tmp_path / str(n)

@@ -28,7 +28,7 @@ from forewarn.exchange.rules.yara import yara_rules
 from forewarn.hunt.wire import read_requests
 from forewarn.marks import CodeSpec, Marker
 from forewarn.program.rules import poc_view
-from wire_world import CLIENTS, have_tcpdump, listening, run_clients, tcpdump
+from wire_world import CLIENTS, listening, require_tcpdump, run_clients, tcpdump
 
 ROOT = Path(__file__).parents[2]
 POC = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"
@@ -115,8 +115,7 @@ class Captures:
 
 @pytest.fixture(scope="module")
 def captures(world: World, tmp_path_factory: pytest.TempPathFactory) -> Captures:
-    if not have_tcpdump():
-        pytest.skip("tcpdump is not installed (make system-deps)")
+    require_tcpdump()
     folder = tmp_path_factory.mktemp("rule-captures")
     runs: dict[str, Path] = {}
     for whose, data in world.copies.items():

@@ -18,11 +18,9 @@ from forewarn.domain.wire import ALL_FEATURES, WireFeature
 from forewarn.hunt import read_bytes
 from forewarn.hunt.readers import ItemKind
 from forewarn.hunt.wire import read_requests
-from wire_world import Traffic, have_tcpdump, pcap_records, write_pcap, write_pcapng
+from wire_world import Traffic, pcap_records, write_pcap, write_pcapng
 
 from .test_wire_http import read, sent
-
-pytestmark = pytest.mark.skipif(not have_tcpdump(), reason="tcpdump is not installed")
 
 LINKS = {"lo": 1, "sll2": 276, "sll": 113}
 """The link type each tcpdump run writes."""

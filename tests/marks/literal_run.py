@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from wire_listener import listener, parse
 
 from forewarn.domain.wire import HttpRequest
@@ -15,39 +16,35 @@ POCS = Path(__file__).parent / "literal_pocs"
 """The fixtures: one small PoC per language."""
 
 
-def command(name: str, script: Path, port: int, workdir: Path) -> list[str] | None:
-    """How to run `script` (a copy of fixture `name`) against `port`; `None` if not installed."""
-    if name == "poc.js" and shutil.which("node"):
-        return ["node", str(script), "--host", "127.0.0.1", "--port", str(port)]
-    if name == "poc.sh" and shutil.which("bash") and shutil.which("curl"):
-        return ["bash", str(script), "--host", "127.0.0.1", "--port", str(port)]
-    if name == "Poc.java" and shutil.which("java"):
-        return ["java", str(script), "--host", "127.0.0.1", "--port", str(port)]
-    if name == "poc.c" and shutil.which("cc"):
+TOOLS = {"poc.js": ("node",), "poc.sh": ("bash", "curl"), "Poc.java": ("java",), "poc.c": ("cc",)}
+"""What each fixture needs; `make system-deps` installs them, so a missing one fails the test."""
+
+
+def command(name: str, script: Path, port: int, workdir: Path) -> list[str]:
+    """How to run `script` (a copy of fixture `name`) against `port`."""
+    missing = [tool for tool in TOOLS[name] if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} missing: run `make system-deps`")
+    if name == "poc.c":
         binary = workdir / "poc"
         subprocess.run(["cc", "-o", str(binary), str(script)], check=True, capture_output=True)
         return [str(binary), str(port)]
-    return None
+    interpreter = TOOLS[name][0]
+    return [interpreter, str(script), "--host", "127.0.0.1", "--port", str(port)]
 
 
-def record(name: str, text: str, workdir: Path) -> tuple[list[bytes], str] | None:
-    """The raw requests a copy of fixture `name` with content `text` sends, and what it prints;
-    `None` when its interpreter or compiler is not installed here."""
+def record(name: str, text: str, workdir: Path) -> tuple[list[bytes], str]:
+    """The raw requests a copy of fixture `name` with content `text` sends, and what it prints."""
     workdir.mkdir(parents=True, exist_ok=True)
     script = workdir / name
     script.write_text(text, encoding="utf-8")
     with listener() as (port, received):
         argv = command(name, script, port, workdir)
-        if argv is None:
-            return None
         done = subprocess.run(argv, check=True, capture_output=True, timeout=120, cwd=workdir)
         return list(received), done.stdout.decode("utf-8", "replace")
 
 
-def run(name: str, text: str, workdir: Path) -> tuple[list[HttpRequest], str] | None:
+def run(name: str, text: str, workdir: Path) -> tuple[list[HttpRequest], str]:
     """The requests a copy of fixture `name` with content `text` sends, and what it prints."""
-    recorded = record(name, text, workdir)
-    if recorded is None:
-        return None
-    raw, printed = recorded
+    raw, printed = record(name, text, workdir)
     return [parse(r) for r in raw], printed

@@ -193,12 +193,9 @@ def _shape(request: object) -> tuple[object, ...]:
 def test_marked_copies_behave_as_the_original(name: str, tmp_path: Path) -> None:
     original = FIXTURES[name]
     plain = run(name, original, tmp_path / "original")
-    if plain is None:
-        pytest.skip(f"no interpreter or compiler for {name} here")
     for seed in (1, 2):
         bits = _bits(seed, CHANNEL.capacity(original))
         marked = run(name, CHANNEL.embed(original, bits), tmp_path / f"marked{seed}")
-        assert marked is not None
         requests, printed = marked
         assert printed == plain[1]
         assert [_shape(r) for r in requests] == [_shape(r) for r in plain[0]]

@@ -64,19 +64,6 @@ def test_a_replay_program_goes_back_and_says_so_in_every_leaf_and_report(
     assert json.loads(cli([*args, "audit", "verify", "--json"]).stdout)["mode"] == "replay"
 
 
-def test_the_demo_builds_a_replay_program(tmp_path: Path, cli: CliRun) -> None:
-    done = cli(["demo", "--out", str(tmp_path / "demo")])
-    assert done.exit_code == 0, done.stderr
-    args = ["--db", f"sqlite:///{tmp_path / 'demo' / 'forewarn.db'}"]
-    args += ["--key-file", str(tmp_path / "demo" / "forewarn.key")]
-    verified = cli([*args, "audit", "verify", "--witness", "--json"])
-    assert verified.exit_code == 0, verified.stderr
-    assert json.loads(verified.stdout)["mode"] == "replay"
-    report = json.loads((tmp_path / "demo" / "report.json").read_text())
-    assert report["replay_program"] is True
-    assert "Replay program" in (tmp_path / "demo" / "report.html").read_text()
-
-
 def _legacy_log(env: ProgramEnv) -> None:
     """The log of a program made before the genesis leaf: no genesis, leaves out of order."""
     sql(env.settings.database_url, "DELETE FROM audit_checkpoints")

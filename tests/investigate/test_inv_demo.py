@@ -31,6 +31,15 @@ def _invoke(outcome: DemoOutcome, *args: str) -> Result:
     return CliRunner().invoke(app, argv)
 
 
+def test_the_demo_builds_a_replay_program(demo: tuple[DemoOutcome, float]) -> None:
+    outcome, _ = demo
+    verified = _invoke(outcome, "audit", "verify", "--witness", "--json")
+    assert verified.exit_code == 0, verified.stderr
+    assert json.loads(verified.stdout)["mode"] == "replay"
+    assert json.loads(outcome.json.read_text())["replay_program"] is True
+    assert "Replay program" in outcome.report.read_text()
+
+
 def test_the_demo_writes_its_report(demo: tuple[DemoOutcome, float]) -> None:
     outcome, _ = demo
     assert outcome.report.read_text().startswith("<!DOCTYPE html>")

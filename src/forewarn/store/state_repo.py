@@ -10,7 +10,7 @@ One plain-JSON view per section, keyed by the entity's name or id, read in one q
 | `cases` | case id | status, planned patch date, actual patch instant |
 | `artifacts` | case id | artifact name → kind, minimum tier, SHA-256 |
 | `releases` | release id | delivered or cancelled: case, partner and the three hashes |
-| `markings` | case id | how its copies are marked (scheme, code size, channels, token domains) |
+| `markings` | case id | SHA-256 of how its copies are marked (scheme, code, channels, domains) |
 | `api_tokens` | token id | partner, scopes, expiry, revoked or not, the stored hash of its secret |
 | `partner_logins` | partner name | SHA-256 of its portal password hash and sealed TOTP secret |
 | `staff` | account name | role, disabled or not, SHA-256 of its password hash and TOTP secret |
@@ -73,7 +73,7 @@ def _digest(value: str | bytes) -> str:
 
 
 def rules_sha256(rules: Any) -> str:
-    """The policy rules' hash, over their canonical JSON."""
+    """The policy rules' hash (or any JSON value's), over their canonical JSON."""
     text = json.dumps(rules, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -196,14 +196,20 @@ class SecurityStateRepository:
             rows = [self.session.get(CaseMarkingRow, key) for key in keys]
         else:
             rows = list(self.session.scalars(select(CaseMarkingRow)))
+        # a digest: release leaves carry it, and a partner's proof of its release shows its
+        # leaf, which must not tell which channels or domains the copies are marked in
         return {
             row.case_id: {
-                "scheme": row.scheme,
-                "n_partners": row.n_partners,
-                "max_colluders": row.max_colluders,
-                "epsilon": row.epsilon,
-                "channels": row.channels,
-                "token_domains": row.token_domains,
+                "marking_sha256": rules_sha256(
+                    [
+                        row.scheme,
+                        row.n_partners,
+                        row.max_colluders,
+                        repr(row.epsilon),
+                        row.channels,
+                        row.token_domains,
+                    ]
+                )
             }
             for row in rows
             if row is not None

@@ -56,7 +56,7 @@ def test_init_says_whether_copies_carry_host_tokens(cli, tmp_path: Path) -> None
         + ["init", "--now", iso(T0)]
     )
     assert plain.exit_code == 0, plain.stderr
-    assert "no --canary-domain given: copies carry no host or URL tokens" in plain.stdout
+    assert "no --token-domain given: copies carry no host or URL tokens" in plain.stdout
     bad = cli(
         ["--db", f"sqlite:///{tmp_path / 'bad.db'}", "--key-file", str(tmp_path / "k3.key")]
         + ["init", "--canary-domain", "not a domain", "--now", iso(T0)]

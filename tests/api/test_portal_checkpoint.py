@@ -32,11 +32,11 @@ def _shown(page: httpx.Response) -> dict[str, str]:
     return dict(_FIELD.findall(page.text))
 
 
-def _proves_no_rollback(portal: Portal, held: Path, key: str, tmp_path: Path) -> None:
-    size = json.loads(held.read_text())["size"]
-    code, proof, err = _forewarn(portal, "audit", "consistency", str(size))
-    assert code == 0, err
-    (tmp_path / "proof.json").write_text(proof)
+def _proves_no_rollback(held: Path, proof: httpx.Response, key: str, tmp_path: Path) -> None:
+    """`audit prove-rollback` with the kept checkpoint and the proof the portal handed out."""
+    assert proof.status_code == 200, proof.text[:300]
+    assert proof.headers["content-disposition"].startswith("attachment;")
+    (tmp_path / "proof.json").write_text(proof.text)
     done = CliRunner().invoke(
         app,
         ["audit", "prove-rollback", str(held), "--against", str(tmp_path / "proof.json")]
@@ -67,17 +67,25 @@ def test_partner_pages_show_and_offer_the_signed_checkpoint(portal: Portal, tmp_
     assert int(listed["size"]) <= int(one["size"]) <= downloaded["size"]  # pages log queries
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/portal/login"
 
-    # what the page shows is a checkpoint the program signed: kept by hand, it proves
+    # what the page shows is a checkpoint the program signed: kept by hand, it proves, with
+    # the consistency proof the portal hands out from its size
     shown = {k: listed[k] for k in ("root", "at", "signature")} | {"size": int(listed["size"])}
+    with portal.client() as client:
+        proofs = {
+            size: client.get(f"/portal/checkpoint/consistency.json?from={size}", headers=cookie)
+            for size in (shown["size"], downloaded["size"], downloaded["size"] + 1000)
+        }
+        no_session = client.get(f"/portal/checkpoint/consistency.json?from={shown['size']}")
     for name, held in (("shown.json", shown), ("downloaded.json", downloaded)):
         path = tmp_path / name
         path.write_text(json.dumps(held))
-        _proves_no_rollback(portal, path, key.strip(), tmp_path)
+        _proves_no_rollback(path, proofs[held["size"]], key.strip(), tmp_path)
+    assert proofs[downloaded["size"] + 1000].status_code == 404  # no such signed state
+    assert no_session.status_code == 303
 
     forged = dict(shown, root="00" * 32)
     (tmp_path / "forged.json").write_text(json.dumps(forged))
-    code, proof, _ = _forewarn(portal, "audit", "consistency", str(shown["size"]))
-    (tmp_path / "proof.json").write_text(proof)
+    (tmp_path / "proof.json").write_text(proofs[shown["size"]].text)
     refused = CliRunner().invoke(
         app,
         ["audit", "prove-rollback", str(tmp_path / "forged.json"), "--against"]

@@ -5,7 +5,8 @@ Pages decide nothing themselves: what a partner sees is `program.partner_view`'s
 is `partner.send_bundle` (the same bytes and `fetch` leaf as the REST API, channel `portal`),
 an acknowledgement `partner.acknowledge`. A partner page names only the partner signed in,
 and shows the audit log's newest signed checkpoint with the key that signed it (downloadable
-as `checkpoint.json`, what `forewarn audit prove-rollback` reads).
+as `checkpoint.json`, what `forewarn audit prove-rollback` reads), and hands out the
+consistency proof from a kept checkpoint to the newest.
 Sign-in failures count against the client address (`program.portal_sessions`).
 """
 
@@ -15,7 +16,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,7 @@ from forewarn.domain import ApiScope
 from forewarn.errors import AuthenticationError, NotFoundError, SecurityError
 from forewarn.program.api_tokens import authenticate
 from forewarn.program.audit import AuditEntry, latest_checkpoint
+from forewarn.program.audit_proofs import prove_consistency
 from forewarn.program.bundles import public_key_hex
 from forewarn.program.partner_logins import accept_login, check_login
 from forewarn.program.partner_view import partner_case, partner_cases, query_entry
@@ -257,10 +259,28 @@ def checkpoint(user: PartnerDep, session: deps.SessionDep) -> Response:
     latest = latest_checkpoint(session)
     if latest is None:
         raise NotFoundError("the audit log is empty")
-    body = json.dumps(checkpoint_json(latest), sort_keys=True) + "\n"
-    name = f"checkpoint-{latest.size}.json"
+    return _download(checkpoint_json(latest), f"checkpoint-{latest.size}.json")
+
+
+@router.get("/checkpoint/consistency.json")
+def consistency(
+    user: PartnerDep,
+    session: deps.SessionDep,
+    context: deps.ContextDep,
+    first: Annotated[int, Query(alias="from", ge=1, le=2**62)],
+) -> Response:
+    """Download a consistency proof from a kept checkpoint's size to the newest one: what
+    `forewarn audit prove-rollback KEPT --against PROOF` checks (a program that lost the kept
+    state cannot make one)."""
+    del user  # any signed-in partner may check the log
+    document = prove_consistency(session, first, context.program.keys)
+    return _download(document, f"consistency-{first}.json")
+
+
+def _download(document: object, name: str) -> Response:
+    body = json.dumps(document, sort_keys=True, indent=1) + "\n"
     return Response(
-        body.encode("ascii"),
+        body.encode("utf-8"),
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -112,6 +112,9 @@ class Settings:
     witness_dir: Path | None = None
     """An external witness: an append-only folder, one file per checkpoint
     (`FOREWARN_WITNESS_DIR`)."""
+    witness_read_command: tuple[str, ...] = ()
+    """How `audit verify` reads an external witness back: a program printing the checkpoints
+    it holds as JSON lines (`FOREWARN_WITNESS_READ_COMMAND`, split like the witness command)."""
     known_keys_file: Path = Path("known-program-keys.json")
     """Where a partner's `bundle verify` pins each program's signing key (trust on first use)."""
     portal_url: str | None = None
@@ -130,7 +133,8 @@ class Settings:
         cwd: Path | None = None,
     ) -> Settings:
         """Flags win over `FOREWARN_DATABASE_URL`, `FOREWARN_KEY_FILE`, `FOREWARN_LOGLEVEL`,
-        `FOREWARN_WITNESS_FILE`, `FOREWARN_WITNESS_COMMAND`, `FOREWARN_WITNESS_DIR` and
+        `FOREWARN_WITNESS_FILE`, `FOREWARN_WITNESS_COMMAND`, `FOREWARN_WITNESS_DIR`,
+        `FOREWARN_WITNESS_READ_COMMAND` and
         `FOREWARN_KNOWN_KEYS`; `FOREWARN_PUBLISHER_URL` and
         `FOREWARN_CNA_ORG_ID` describe the publisher; `FOREWARN_PORTAL_URL` and
         `FOREWARN_SMTP_*` the notifications."""
@@ -151,19 +155,20 @@ class Settings:
             witness_file=Path(env["FOREWARN_WITNESS_FILE"])
             if env.get("FOREWARN_WITNESS_FILE")
             else None,
-            witness_command=_command(env.get("FOREWARN_WITNESS_COMMAND") or ""),
+            witness_command=_command(env, "FOREWARN_WITNESS_COMMAND"),
+            witness_read_command=_command(env, "FOREWARN_WITNESS_READ_COMMAND"),
             witness_dir=Path(env["FOREWARN_WITNESS_DIR"])
             if env.get("FOREWARN_WITNESS_DIR")
             else None,
         )
 
 
-def _command(line: str) -> tuple[str, ...]:
-    """A command line split into its words (no shell ever runs it)."""
+def _command(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """The command line in variable `name` split into its words (no shell ever runs it)."""
     try:
-        return tuple(shlex.split(line))
+        return tuple(shlex.split(env.get(name) or ""))
     except ValueError as exc:
-        raise ConfigError(f"FOREWARN_WITNESS_COMMAND cannot be split: {exc}") from None
+        raise ConfigError(f"{name} cannot be split: {exc}") from None
 
 
 def known_keys_path(env: Mapping[str, str]) -> Path:

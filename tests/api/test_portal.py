@@ -51,7 +51,13 @@ STAFF_PAGES = {
 SPENT: dict[str, str] = {}
 """The code each role's account signed in with."""
 
-PARTNER_PAGES = ("/portal/cases", f"/portal/cases/{PAST}", f"/portal/cases/{PAST}/bundle")
+PARTNER_PAGES = (
+    "/portal/cases",
+    f"/portal/cases/{PAST}",
+    f"/portal/cases/{PAST}/bundle",
+    "/portal/checkpoint.json",
+    "/portal/checkpoint/consistency.json?from=1",
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The rewrite-attack corpus stays honest: every rewrite parses and sends the copy's own bytes.
 
-Fresh marked copies of each PoC (canary tokens removed) go through every attack of
+Fresh marked copies of each PoC (tracking tokens removed) go through every attack of
 `bench/rewrites/registry.py`; each program it leaves is run against the recording listener on
 127.0.0.1 beside the copy itself. A wire-preserving rewrite must send byte for byte the same
 requests (the port in `Host` aside); the control must change every request; every capture must

@@ -59,7 +59,7 @@ def test_init_says_whether_copies_carry_host_tokens(cli, tmp_path: Path) -> None
         + ["init", "--now", iso(T0)]
     )
     assert plain.exit_code == 0, plain.stderr
-    assert "no --canary-domain given: copies carry no host or URL tokens" in plain.stdout
+    assert "no --token-domain given: copies carry no host or URL tokens" in plain.stdout
     bad = cli(
         ["--db", f"sqlite:///{tmp_path / 'bad.db'}", "--key-file", str(tmp_path / "k3.key")]
         + ["init", "--canary-domain", "not a domain", "--now", iso(T0)]
@@ -126,7 +126,8 @@ def test_no_token_is_stored(released: Released, db_url: str) -> None:
 
 
 def _back_to_0012(url: str) -> None:
-    """Put the schema back as revision 0012 left it (token lists stored, no domains)."""
+    """Put the schema back as revision 0012 left it (token lists stored, no domains, held
+    bundles without their checkpoint size)."""
     engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
@@ -140,6 +141,8 @@ def _back_to_0012(url: str) -> None:
             for name in ("program", "case_marking"):
                 with op.batch_alter_table(name) as table:
                     table.drop_column("token_domains")
+            with op.batch_alter_table("held_bundles") as table:
+                table.drop_column("checkpoint_size")
             connection.execute(
                 sa.text("UPDATE alembic_version SET version_num = '0012_audit_genesis'")
             )

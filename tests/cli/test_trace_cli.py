@@ -213,7 +213,7 @@ def test_only_a_partners_canary_tokens_make_a_lead_not_an_accusation(
     assert suspect["score"] <= 0.0 and suspect["false_accusation_bound"] == 1.0
     table = cli([*released.args, "trace", str(pasted)])
     assert table.exit_code == 0
-    assert f"{pasted}: canary token of {LEAKER} found: a lead to check, not proof" in table.stdout
+    assert f"{pasted}: tracking token of {LEAKER} found: a lead to check, not proof" in table.stdout
     assert "program staff can derive any partner's tokens" in table.stdout  # who could plant it
     assert "P(innocent)" not in table.stdout
 
@@ -241,14 +241,14 @@ def test_investigate_shows_a_token_lead_and_suspends_or_records_nobody(
     statements = [
         e["statement"] for a in data["activities"] for h in a["hypotheses"] for e in h["evidence"]
     ]
-    assert any(f"canary token of {LEAKER} found in" in s and "not proof" in s for s in statements)
+    assert any(f"tracking token of {LEAKER} found in" in s and "not proof" in s for s in statements)
     with program_env.open() as program, program.session() as session:
         kinds = [leaf.kind for leaf in AuditRepository(session).leaves()]
     assert "accusation" not in kinds
 
     table = cli(args)
     assert table.exit_code == 0
-    assert f"pastebin.txt: canary token of {LEAKER} found: a lead to check, not proof" in (
+    assert f"pastebin.txt: tracking token of {LEAKER} found: a lead to check, not proof" in (
         table.stdout
     )
     assert f"Suspend partner {LEAKER}" not in table.stdout

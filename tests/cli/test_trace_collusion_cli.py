@@ -68,7 +68,7 @@ def test_three_interleaved_copies_accuse_a_colluder_and_no_innocent(
         rng = random.Random(seed)
         found = tmp_path / f"found-{seed}"
         found.mkdir()
-        # Careful colluders: canary tokens deleted, so only the fingerprint can speak.
+        # Careful colluders: tracking tokens deleted, so only the fingerprint can speak.
         (found / "tool.py").write_text(disguises.scrub_tokens(disguises.merge(pocs, rng)))
         (found / "notes.md").write_text(
             disguises.scrub_tokens(disguises.merge_paragraphs(advisories, rng))

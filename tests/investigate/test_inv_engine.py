@@ -192,7 +192,7 @@ def test_a_canary_token_alone_is_a_lead_rules_out_unrelated_origin_and_suspends_
     assert lead.subject == "Tamarack Security"
     assert "a lead" in lead.title
     assert (
-        "canary token of Tamarack Security found in IIS log of mail01: a lead to check, not "
+        "tracking token of Tamarack Security found in IIS log of mail01: a lead to check, not "
         "proof" in lead.evidence[0].statement
     )
     unrelated = next(h for h in wave.hypotheses if h.kind is HypothesisKind.NOT_DERIVED)

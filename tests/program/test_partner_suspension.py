@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ProgramEnv
 from forewarn.domain import LeafKind, ReleaseState
-from forewarn.program import audit, partners, waves
+from forewarn.program import audit, audit_verify, partners, waves
 from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.release_repo import ReleaseRepository
 from release_world import CASE, populate
@@ -41,7 +41,7 @@ def test_the_use_case_alone_cancels_pending_releases_and_logs_them(
     with program_env.open() as program, program.session() as session:
         states = {r.id: r.state for r in ReleaseRepository(session).for_case(CASE)}
         leaves = AuditRepository(session).leaves()
-        report = audit.verify_audit(session, program.keys.signing_key.public_key())
+        report = audit_verify.verify_audit(session, program.keys.signing_key.public_key())
     assert states[ours[0]] is ReleaseState.CANCELLED
     assert all(states[r] is ReleaseState.PENDING for r in pending if r not in ours)
     kind = LeafKind.REMOVAL if action is partners.remove_partner else LeafKind.SUSPENSION

@@ -10,7 +10,7 @@ import typer
 
 from forewarn.cli import common
 from forewarn.encoding import decode_json, dumps
-from forewarn.errors import IntegrityError
+from forewarn.errors import IntegrityError, ValidationError
 
 app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
@@ -29,19 +29,43 @@ def verify(
         bool,
         typer.Option(
             "--witness",
-            help="Require the witness outside the database (checked whenever it exists).",
+            help="Require the witness outside the database (checked whenever it exists), and "
+            "that a witness command is read back.",
         ),
     ] = False,
+    witness_from: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--witness-from",
+            help="Also check the log against a copy of a witness's checkpoints (JSON lines, "
+            "or a JSON checkpoint or list), e.g. fetched from a cosigner (repeatable).",
+        ),
+    ] = None,
     json_out: common.JsonOption = False,
 ) -> None:
     """Recompute every leaf, root and signature; exit 3 on any change, removal or insertion.
 
     The witness file (beside the key file, or `FOREWARN_WITNESS_FILE`) catches what the
-    database alone cannot: leaves removed from the end, or an older copy restored.
+    database alone cannot: leaves removed from the end, or an older copy restored; so does a
+    witness folder (`FOREWARN_WITNESS_DIR`), an external witness read back by
+    `FOREWARN_WITNESS_READ_COMMAND`, and every `--witness-from` copy.
     """
-    from forewarn.program import audit, release
+    from forewarn.program import audit_verify as audit
+    from forewarn.program import release
+    from forewarn.program.witness_external import readable_witnesses
     from forewarn.store.release_repo import ReleaseRepository
 
+    settings = common.settings(ctx)
+    readable = readable_witnesses(
+        settings.witness_read_command, settings.witness_dir, tuple(witness_from or ())
+    )
+    unread = bool(settings.witness_command) and not settings.witness_read_command
+    if witness and unread and not witness_from:
+        raise ValidationError(
+            "the witness command's checkpoints are not read back",
+            hint="set FOREWARN_WITNESS_READ_COMMAND, or pass --witness-from with a copy "
+            "fetched from the witness",
+        )
     with common.open_program(ctx) as program, program.session() as session:
         exists = program.witness.path.exists()
         if witness and not exists:
@@ -54,7 +78,7 @@ def verify(
                 session,
                 program.keys.signing_key.public_key(),
                 witness=program.witness if exists else None,
-                external=program.external,
+                external=readable,
             )
         except audit.StateMismatchError as exc:
             _differences(ctx, exc.report, json_out)
@@ -82,6 +106,11 @@ def verify(
                     f"witness OK: {witnessed.checkpoints} checkpoints in {witnessed.path}, up to "
                     f"{witnessed.witnessed_size} of {witnessed.log_size} leaves"
                 )
+        if unread and not witness_from:
+            common.warn(
+                "the witness command is not read back: set FOREWARN_WITNESS_READ_COMMAND "
+                "or pass --witness-from"
+            )
         if report.witness is None:
             common.warn(
                 "no audit witness: leaves removed from the log's end would not show "
@@ -97,7 +126,7 @@ def verify(
 
 def _differences(ctx: typer.Context, report: object, json_out: bool) -> None:
     """Before the error line: the differing rows, all of them (JSON on stdout with --json)."""
-    from forewarn.program.audit import AuditReport
+    from forewarn.program.audit_verify import AuditReport
 
     assert isinstance(report, AuditReport)
     if common.wants_json(ctx, json_out):
@@ -110,7 +139,7 @@ def _differences(ctx: typer.Context, report: object, json_out: bool) -> None:
 @app.command("witness-start")
 def witness_start(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
     """Start the witness of a log that has none, trusting the log as it verifies now."""
-    from forewarn.program import audit
+    from forewarn.program import audit_verify as audit
 
     with common.open_program(ctx) as program, program.session() as session:
         size = audit.start_witness(session, program.keys.signing_key.public_key(), program.witness)
@@ -128,7 +157,7 @@ def prove(
     ctx: typer.Context, release_id: Annotated[str, typer.Argument(help="Release id.")]
 ) -> None:
     """Print an inclusion proof (JSON) for a release, checkable with the public key alone."""
-    from forewarn.program import audit
+    from forewarn.program import audit_proofs as audit
 
     with common.open_program(ctx) as program, program.session() as session:
         document = audit.prove_release(session, release_id, program.keys)
@@ -144,7 +173,7 @@ def consistency(
     ] = None,
 ) -> None:
     """Print a consistency proof (JSON) between two signed checkpoints."""
-    from forewarn.program import audit
+    from forewarn.program import audit_proofs as audit
 
     with common.open_program(ctx) as program, program.session() as session:
         document = audit.prove_consistency(session, first, program.keys, second)
@@ -169,7 +198,7 @@ def verify_proof(
     json_out: common.JsonOption = False,
 ) -> None:
     """Check a proof offline, with no database: only the document and the public key."""
-    from forewarn.program import audit
+    from forewarn.program import audit_proofs as audit
     from forewarn.program.bundles import load_public_key
 
     try:

@@ -44,7 +44,7 @@ def verdict(item: ArtifactCapacity, needs: Needs) -> str:
     total = sum(item.symbols.values())
     if total == 0:
         return (
-            f"carries no fingerprint symbols, only {item.tokens} canary tokens: a copy that "
+            f"carries no fingerprint symbols, only {item.tokens} tracking tokens: a copy that "
             "keeps them points to a partner as a lead, never an accusation; without them it "
             f"cannot be told apart among {among}"
         )

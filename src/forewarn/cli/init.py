@@ -26,9 +26,11 @@ def init(
     domains: Annotated[
         list[str] | None,
         typer.Option(
+            "--token-domain",
             "--canary-domain",
-            help="A domain the program controls; copies carry host names and URLs under it "
-            "(repeat for several). Without one, copies carry no host tokens.",
+            help="A domain the program controls; copies carry tracking host names and URLs "
+            "under it (repeat for several). Without one, copies carry no host tokens. "
+            "(--canary-domain is the older spelling.)",
         ),
     ] = None,
     now: common.NowOption = None,
@@ -63,7 +65,7 @@ def init(
             common.say(f"host tokens under: {', '.join(result.info.domains)}")
         else:
             common.say(
-                "no --canary-domain given: copies carry no host or URL tokens "
+                "no --token-domain given: copies carry no host or URL tokens "
                 "(credential and id tokens only)"
             )
 

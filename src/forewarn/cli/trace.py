@@ -100,7 +100,7 @@ def _whose(result: TraceResult) -> str:
         for s in result.suspects
         if s.accused
     ]
-    leads = [f"{s.partner}? (lead: canary tokens only)" for s in result.suspects if s.lead]
+    leads = [f"{s.partner}? (lead: tracking tokens only)" for s in result.suspects if s.lead]
     top = top_suspects(result.suspects)
     if accused or leads or not top:
         return "\n".join(accused + leads)

@@ -275,7 +275,7 @@ def merge_paragraphs(copies: Sequence[str], rng: random.Random) -> str:
 
 
 def scrub_tokens(text: str) -> str:
-    """A careful attacker deletes anything shaped like a canary token."""
+    """A careful attacker deletes anything shaped like a tracking token."""
     for pattern in TOKEN_PATTERNS:
         text = pattern.sub("", text)
     return text

@@ -10,14 +10,14 @@ LEAD_NOTE = (
     "the copy can paste them, and a callback host or path travels on the wire to whoever sees "
     "that traffic"
 )
-"""What a partner named by its canary tokens alone is called wherever it is shown: tokens
+"""What a partner named by its tracking tokens alone is called wherever it is shown: tokens
 corroborate a fingerprint accusation but never make one, because they are plain strings that
 others than the partner know (who could have planted them is part of the sentence)."""
 
 
 def lead_statement(partner: str) -> str:
     """The one sentence every output uses for a lead (`Suspect.lead`)."""
-    return f"canary token of {partner} found: {LEAD_NOTE}"
+    return f"tracking token of {partner} found: {LEAD_NOTE}"
 
 
 TIE_TOLERANCE = 1e-9
@@ -62,7 +62,7 @@ class Observation:
 
 @dataclass(frozen=True, slots=True)
 class TokenHit:
-    """A canary token (or another verbatim pattern) of one partner's copy.
+    """A tracking token (or another verbatim pattern) of one partner's copy.
 
     The one record for the idea: the scanner's pattern table maps each pattern to the token it
     belongs to, and a hit in material from the wild is the same record with where and how often
@@ -141,9 +141,9 @@ class Suspect:
     evidence: tuple[ChannelEvidence, ...] = ()
     """Per channel, what spoke."""
     tokens: tuple[TokenHit, ...] = ()
-    """Canary tokens of this partner found in the suspect material."""
+    """Tracking tokens of this partner found in the suspect material."""
     lead: bool = False
-    """Its canary tokens were found but its fingerprint does not pass the threshold: a lead to
+    """Its tracking tokens were found but its fingerprint does not pass the threshold: a lead to
     check, not proof. Tokens are plain strings that anyone who saw them can paste, so they never
     accuse by themselves (`accused` stays `False` and the bound is the fingerprint's alone)."""
     combined_score: float = 0.0

@@ -150,7 +150,7 @@ class Finding:
     suspects: tuple[Suspect, ...] = ()
     """Fingerprint accusation results, best first."""
     tokens: tuple[TokenHit, ...] = ()
-    """Canary tokens found verbatim."""
+    """Tracking tokens found verbatim."""
     marks_read: tuple[str, ...] = ()
     """Artifacts of the case whose marks were read in it: what its suspects speak about."""
     dating: Dating | None = None

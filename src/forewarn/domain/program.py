@@ -24,4 +24,4 @@ class ProgramInfo:
     go back in time and each says it is a replay; a live program's leaves never go back."""
     domains: tuple[str, ...] = field(default_factory=tuple)
     """Domains the program controls, under which copies carry host tokens (none: no host
-    tokens); set once, by `forewarn init --canary-domain`."""
+    tokens); set once, by `forewarn init --token-domain`."""

@@ -40,7 +40,7 @@ class Limits:
     ratio_grace_bytes: int = DEFAULT_RATIO_GRACE_BYTES
     """Output size under which the ratio is not checked: small runs of blanks compress well."""
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
-    """Size of the chunks the canary scan streams over."""
+    """Size of the chunks the token scan streams over."""
     max_capture_bytes: int = DEFAULT_MAX_CAPTURE_BYTES
     """Bytes of one captured-traffic item read into requests (pcap, HAR, logs); the rest is cut."""
     max_packets: int = DEFAULT_MAX_PACKETS

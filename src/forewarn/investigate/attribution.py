@@ -1,7 +1,7 @@
 """Whom the marks in an activity's findings point to: partners named, partners only hinted at.
 
 A partner is *named* when a fingerprint accusation (whose false-accusation bound holds) or a
-canary token of its copy is found; its weight in bans follows from that evidence alone. A partner
+tracking token of its copy is found; its weight in bans follows from that evidence alone. A partner
 named by tokens alone is a *lead* (`NamedPartner.lead`): tokens are plain strings anyone who saw
 them can paste, so a lead is weighed and reported, but never accused, recorded as an accusation
 or suspended on. Marks read below the accusation threshold are *hints*: they lean to some
@@ -19,7 +19,7 @@ from forewarn.domain.investigation import Activity
 FINGERPRINT_CAP = 9.0
 """Most bans one accusation contributes (`-log10` of its false-accusation bound, capped)."""
 TOKEN_WEIGHT = 3.0
-"""Bans for a partner's canary token found verbatim in one finding."""
+"""Bans for a partner's tracking token found verbatim in one finding."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +33,11 @@ class NamedPartner:
     accusing: tuple[str, ...]
     """Labels of the findings whose fingerprint accuses it."""
     token_findings: tuple[str, ...]
-    """Labels of the findings carrying one of its canary tokens."""
+    """Labels of the findings carrying one of its tracking tokens."""
 
     @property
     def lead(self) -> bool:
-        """Only its canary tokens name it: a lead to check, not proof."""
+        """Only its tracking tokens name it: a lead to check, not proof."""
         return self.best is None
 
     @property
@@ -64,9 +64,9 @@ class NamedPartner:
             )
         where = ", ".join(self.token_findings)
         if self.lead:
-            parts.append(f"canary token of {self.partner} found in {where}: {LEAD_NOTE}")
+            parts.append(f"tracking token of {self.partner} found in {where}: {LEAD_NOTE}")
         elif self.token_findings:
-            parts.append(f"canary tokens of {self.partner}'s copy found in {where}")
+            parts.append(f"tracking tokens of {self.partner}'s copy found in {where}")
         return "; ".join(parts)
 
 
@@ -85,7 +85,7 @@ def fingerprint_bound(activity: Activity, partner: str) -> float | None:
 
 
 def named_partners(activity: Activity) -> list[NamedPartner]:
-    """Partners accused by a fingerprint or named by a canary token, strongest first."""
+    """Partners accused by a fingerprint or named by a tracking token, strongest first."""
     best: dict[str, Suspect] = {}
     accusing: dict[str, list[str]] = {}
     tokens: dict[str, list[str]] = {}

@@ -1,7 +1,7 @@
 """What every hypothesis of one activity is weighed against, and the evidence it gives.
 
 `build_context` gathers, once per activity: what the material derives from (by similarity, by
-marks that accuse or by canary tokens), who held *that* before the onset, the exposure groups'
+marks that accuse or by tracking tokens), who held *that* before the onset, the exposure groups'
 timing, the phase against the public patch and the timing of the patch itself. Hypothesis
 modules (`leaks`, `hypotheses`) only read it.
 """

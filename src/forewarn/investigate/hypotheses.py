@@ -1,7 +1,7 @@
 """Weigh every explanation of one activity against the evidence, and give each a verdict.
 
 Each fact is a piece of `Evidence` worth some bans (decimal log-odds) for or against a hypothesis;
-a hypothesis's score is the sum. A partner is named only when a fingerprint accusation or a canary
+a hypothesis's score is the sum. A partner is named only when a fingerprint accusation or a tracking
 token names it (`attribution`); timing and exposure alone speak of "a partner of this group"
 (`leaks`). Once the patch is public, "public since the patch" (patch diffing, n-day use, a bypass)
 is weighed too. Verdicts follow one documented rule (`verdicts`), so the same evidence always gives

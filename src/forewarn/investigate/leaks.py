@@ -1,6 +1,6 @@
 """Partner-leak hypotheses: one per partner the marks name, one per exposure group.
 
-A partner is named only by a fingerprint accusation or its canary tokens (`attribution`); a
+A partner is named only by a fingerprint accusation or its tracking tokens (`attribution`); a
 group is never more than "one of its partners". Each group is weighed by what it held (only
 holders of what the material derives from explain it), for how long, and by the timing of the
 onset under a leak from it. After the patch went public, timing weighs nothing for a leak: only
@@ -89,7 +89,7 @@ def named_leak(ctx: Context, item: NamedPartner) -> Hypothesis:
     evidence += _after_patch(ctx)
     title = f"Leak by partner {item.partner}"
     if item.lead:
-        title += " (a lead: only its canary tokens were found)"
+        title += " (a lead: only its tracking tokens were found)"
     return Hypothesis(
         HypothesisKind.PARTNER_LEAK, title, subject=item.partner, evidence=tuple(evidence)
     )

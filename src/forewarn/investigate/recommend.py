@@ -12,7 +12,7 @@ Rules (each recommendation states the facts that triggered it). Before the patch
 In both phases:
 
 - **Suspend** each partner accused by a fingerprint whose leak hypothesis leads; never a partner
-  named by its canary tokens alone (a lead to check, not proof).
+  named by its tracking tokens alone (a lead to check, not proof).
 
 Once the patch is public (rescheduling no longer helps):
 

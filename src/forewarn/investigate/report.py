@@ -86,7 +86,7 @@ class SuspectRow:
     channels: str
     """Symbols matching / read per channel, with each channel's part of the score."""
     tokens: tuple[TokenHit, ...] = ()
-    """Canary tokens of this partner's copy found."""
+    """Tracking tokens of this partner's copy found."""
     accused: bool = False
     """Whether this row accuses."""
 
@@ -118,13 +118,13 @@ def suspect_rows(
 ) -> list[SuspectRow]:
     """What a finding's marks say, without presenting any innocent name as a lead.
 
-    Accused partners and leads (canary tokens, labelled so) are named. Otherwise the top score
+    Accused partners and leads (tracking tokens, labelled so) are named. Otherwise the top score
     speaks only as a fact about the material: a tie at the top names nobody ("4 partners
     tied"), and a lone top score below the threshold is named only when the same partner is
     accused by other material of the activity (it then corroborates).
     """
     named = [
-        _suspect_row(s, "accused" if s.accused else f"canary token found: {LEAD_NOTE}", epsilon)
+        _suspect_row(s, "accused" if s.accused else f"tracking token found: {LEAD_NOTE}", epsilon)
         for s in finding.suspects
         if s.accused or s.lead
     ]

@@ -133,7 +133,7 @@ def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) ->
             if not hypothesis.subject or hypothesis.verdict is not Verdict.LEADING:
                 continue
             bound = fingerprint_bound(activity, hypothesis.subject)
-            if bound is None:  # a lead (canary tokens alone) is never an accusation
+            if bound is None:  # a lead (tracking tokens alone) is never an accusation
                 continue
             payload = {
                 "case": result.case.id,

@@ -1,66 +1,46 @@
-"""The tamper-evident audit log: append, verify, prove.
+"""The tamper-evident audit log: appending leaves and signed checkpoints.
 
 Every release, fetch, acknowledgement, suspension, reschedule and accusation is a leaf of an
 RFC 6962 Merkle tree. Each append writes, in the caller's transaction, the leaf and a checkpoint
 signed with the program key, so every committed leaf is covered by a signature; a row inserted,
 changed, removed or reordered in the database afterwards breaks a leaf hash or a signed root.
-Proof documents (JSON) let a partner or an auditor check a leaf with the public key alone.
+Checking all of that is `audit_verify`'s job; proof documents a partner or an auditor checks
+with the public key alone are `audit_proofs`'.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import itertools
 import json
 import logging
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind
-from forewarn.errors import IntegrityError, NotFoundError, ValidationError
+from forewarn.errors import NotFoundError, ValidationError
 from forewarn.program.audit_state import (
     STATE_FIELD,
-    StateDifference,
-    check_state,
     recorded_state,
     state_sha256,
 )
-from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex
+from forewarn.program.bundles import canonical_json
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.merkle import (
     EMPTY_ROOT,
     Checkpoint,
-    ConsistencyProof,
-    InclusionProof,
-    MerkleTree,
     leaf_hash,
     node_hash,
     sign_checkpoint,
-    verify_checkpoint,
-    verify_consistency,
-    verify_inclusion,
 )
-from forewarn.program.witness import PENDING_KEY, WitnessFile, WitnessReport, check_witnessed
-from forewarn.program.witness_external import DirectoryWitness, ExternalWitness
+from forewarn.program.witness import PENDING_KEY
 from forewarn.store.audit_repo import AuditRepository, StoredCheckpoint, StoredLeaf
 from forewarn.store.locks import AUDIT_LOG, hold_write_lock
 from forewarn.store.program_repo import ProgramRepository
-from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
-
-PROOF_FORMAT = "forewarn-audit-proof/1"
-"""Format tag of inclusion proof documents."""
-
-CONSISTENCY_FORMAT = "forewarn-audit-consistency/1"
-"""Format tag of consistency proof documents."""
 
 REPLAY_KEY = "forewarn.audit.replay"
 """`Session.info` key caching whether the program is a replay (`Program.session` sets it)."""
@@ -230,203 +210,6 @@ def _root_of(frontier: Sequence[bytes]) -> bytes:
     return root
 
 
-@dataclass(frozen=True, slots=True)
-class AuditReport:
-    """What `audit verify` checked."""
-
-    leaves: int
-    """Leaves in the log."""
-    checkpoints: int
-    """Signed checkpoints checked."""
-    root: str
-    """Hex root of the whole log."""
-    releases: int
-    """Completed releases matched to their leaves."""
-    witness: WitnessReport | None = None
-    """The check against the witness outside the database, when one was made."""
-    mode: str = "live"
-    """`live` or `replay` (a replay's leaves may go back in time and each says so)."""
-    genesis: int | None = None
-    """Index of the genesis leaf, where the log starts recording state."""
-    warnings: tuple[str, ...] = ()
-    """What holds but deserves a look: leaves out of time order from before the genesis leaf."""
-    differences: tuple[StateDifference, ...] = ()
-    """Rows whose security-relevant state differs from what the log recorded (a failure)."""
-    external: tuple[WitnessReport, ...] = ()
-    """The checks against external witnesses that can be read back (a witness folder)."""
-
-
-class StateMismatchError(IntegrityError):
-    """The log verifies, but rows that decide who gets what differ from what it recorded."""
-
-    def __init__(self, report: AuditReport) -> None:
-        count = len(report.differences)
-        first = report.differences[0].describe()
-        more = f" (and {count - 1} more)" if count > 1 else ""
-        super().__init__(
-            f"audit log: {count} database row(s) differ from the state the log recorded: "
-            f"{first}{more}",
-            hint="they were changed behind the log's back; `audit verify --json` lists them",
-        )
-        self.report = report
-
-
-def _tree(session: Session) -> tuple[list[StoredLeaf], MerkleTree]:
-    """Every leaf, with its hash recomputed and compared, and the tree over them."""
-    leaves = AuditRepository(session).leaves()
-    hashes: list[bytes] = []
-    for position, leaf in enumerate(leaves):
-        if leaf.index != position:
-            raise IntegrityError(
-                f"audit log: leaf {position} is missing (found index {leaf.index} in its place)",
-                hint="a row was removed or renumbered",
-            )
-        hashed = leaf_hash(leaf_data(leaf.index, leaf.kind, leaf.at, leaf.subject, leaf.payload))
-        if hashed.hex() != leaf.leaf_hash:
-            raise IntegrityError(f"audit log: leaf {position} ({leaf.kind}) was changed")
-        hashes.append(hashed)
-    return leaves, MerkleTree(hashes)
-
-
-def verify_audit(
-    session: Session,
-    public_key: Ed25519PublicKey,
-    *,
-    witness: WitnessFile | None = None,
-    external: Sequence[ExternalWitness] = (),
-) -> AuditReport:
-    """Recompute the whole log; raise `IntegrityError` on the first thing that does not hold.
-
-    With `witness`, also check that the log still holds every state the witness saw (and every
-    external witness that can be read back, such as a witness folder, in `external`). Then the
-    state the log recorded is folded from its genesis leaf and compared with the database: any
-    difference raises `StateMismatchError`, which carries the report listing them all.
-    """
-    leaves, tree = _tree(session)
-    checkpoints = AuditRepository(session).checkpoints()
-    for stored in checkpoints:
-        checkpoint = _checkpoint(stored)
-        verify_checkpoint(checkpoint, public_key)
-        if stored.size > tree.size:
-            raise IntegrityError(
-                f"audit log: a signed checkpoint covers {stored.size} leaves, "
-                f"only {tree.size} remain",
-                hint="rows were removed",
-            )
-        if tree.root(stored.size) != checkpoint.root:
-            raise IntegrityError(
-                f"audit log: the first {stored.size} leaves no longer hash to their signed root",
-                hint="rows were changed, reordered or inserted",
-            )
-    signed = checkpoints[-1].size if checkpoints else 0
-    if signed != tree.size:
-        raise IntegrityError(
-            f"audit log: leaves {signed} to {tree.size - 1} are covered by no signed checkpoint",
-            hint="rows were inserted",
-        )
-    witnessed = None if witness is None else witness.check(tree, public_key)
-    others = tuple(
-        check_witnessed(other.read(), other.name, tree, public_key)
-        for other in external
-        if isinstance(other, DirectoryWitness)
-    )
-    genesis, mode = _genesis(leaves)
-    warnings = _time_order(leaves, genesis)
-    releases = _cross_check(session, leaves)
-    report = AuditReport(
-        len(leaves),
-        len(checkpoints),
-        tree.root().hex(),
-        releases,
-        witnessed,
-        mode,
-        genesis,
-        tuple(warnings),
-        tuple(check_state(session, leaves)),
-        others,
-    )
-    if report.differences:
-        raise StateMismatchError(report)
-    return report
-
-
-def _genesis(leaves: Sequence[StoredLeaf]) -> tuple[int | None, str]:
-    """The genesis leaf's index and the mode it declares, its state checked against its hash."""
-    for leaf in leaves:
-        if leaf.kind is LeafKind.GENESIS:
-            payload = json.loads(leaf.payload)
-            if state_sha256(payload.get(STATE_FIELD)) != payload.get("state_sha256"):
-                raise IntegrityError("audit log: the genesis leaf's state does not match its hash")
-            return leaf.index, str(payload.get("mode", "live"))
-    return None, "live"
-
-
-def _time_order(leaves: Sequence[StoredLeaf], genesis: int | None) -> list[str]:
-    """Leaves dated before the one they follow: warnings before the genesis leaf (logged before
-    time order was kept) and in a replay program's leaves; a failure in a live program's."""
-    warnings: list[str] = []
-    for before, leaf in itertools.pairwise(leaves):
-        if leaf.at >= before.at:
-            continue
-        what = (
-            f"leaf {leaf.index} ({leaf.kind}) is dated {stamp(leaf.at)}, before leaf {before.index}"
-        )
-        if genesis is None or leaf.index < genesis:
-            warnings.append(f"{what} (logged before time order was kept)")
-        elif not json.loads(leaf.payload).get(REPLAY_FIELD):
-            raise IntegrityError(
-                f"audit log: {what}, in a live program", hint="a live program never goes back"
-            )
-    return warnings
-
-
-def start_witness(session: Session, public_key: Ed25519PublicKey, witness: WitnessFile) -> int:
-    """Begin a witness for a log that has none: its latest checkpoint, once the log verifies.
-
-    This trusts the log as it is now (as any first witness must); from here on nothing can be
-    removed from its end unnoticed. Returns the number of leaves witnessed.
-    """
-    if witness.read():
-        raise ValidationError(f"the audit witness {witness.path} exists already")
-    verify_audit(session, public_key)
-    checkpoints = AuditRepository(session).checkpoints()
-    if not checkpoints:
-        raise ValidationError("the audit log is empty: its first entry starts the witness")
-    witness.append([_checkpoint(checkpoints[-1])])
-    return checkpoints[-1].size
-
-
-def _cross_check(session: Session, leaves: Sequence[StoredLeaf]) -> int:
-    """Every delivered release, fetch, ack, registered evidence item and embargo amendment in
-    the tables has its leaf, and agrees with it."""
-    by_release = {leaf.subject: leaf for leaf in leaves if leaf.kind is LeafKind.RELEASE}
-    repo = ReleaseRepository(session)
-    count = 0
-    for release in repo.all_complete():
-        leaf = by_release.get(release.id)
-        if leaf is None:
-            raise IntegrityError(f"release {release.id} is in the database but not in the log")
-        manifest_sha256, bundle_sha256 = repo.hashes(release.id)
-        recorded = recorded_payload(leaf)
-        recorded.pop("sealed_sha256", None)  # the sealed copy changes on re-sealing: see the state
-        recorded.pop("checkpoint_size", None)  # which checkpoint the bundle carries
-        actual = release_payload(release.as_release(), release.tier, manifest_sha256, bundle_sha256)
-        if recorded != json.loads(canonical_json(actual)):
-            raise IntegrityError(f"release {release.id} differs from what the log recorded")
-        count += 1
-    fetches, acks = repo.count_fetches_and_acks()
-    logged = Counter(leaf.kind for leaf in leaves)
-    if (fetches, acks) != (logged[LeafKind.FETCH], logged[LeafKind.ACK]):
-        raise IntegrityError("fetch or acknowledgement rows do not match the log")
-    # imported here: the evidence use cases append leaves through this module
-    from forewarn.program.amendments import check_amendments
-    from forewarn.program.evidence import check_custody
-
-    check_custody(session, leaves)
-    check_amendments(session, leaves)
-    return count
-
-
 def release_payload(
     release: Any,
     tier: str,
@@ -457,7 +240,7 @@ def release_payload(
 def latest_checkpoint(session: Session) -> Checkpoint | None:
     """The newest signed checkpoint, as partners receive it with bundles and in the portal."""
     head = AuditRepository(session).head()
-    return None if head is None else _checkpoint(head)
+    return None if head is None else as_checkpoint(head)
 
 
 def checkpoint_of_size(session: Session, size: int) -> Checkpoint:
@@ -465,111 +248,9 @@ def checkpoint_of_size(session: Session, size: int) -> Checkpoint:
     stored = AuditRepository(session).checkpoint(size)
     if stored is None:
         raise NotFoundError(f"no signed checkpoint of {size} leaves")
-    return _checkpoint(stored)
+    return as_checkpoint(stored)
 
 
-def _checkpoint(stored: StoredCheckpoint) -> Checkpoint:
+def as_checkpoint(stored: StoredCheckpoint) -> Checkpoint:
+    """A stored checkpoint as the signed value witnesses, bundles and proofs hand on."""
     return Checkpoint(stored.size, bytes.fromhex(stored.root), stored.at, stored.signature)
-
-
-def _checkpoint_json(checkpoint: StoredCheckpoint) -> dict[str, Any]:
-    return {
-        "size": checkpoint.size,
-        "root": checkpoint.root,
-        "at": stamp(checkpoint.at),
-        "signature": base64.b64encode(checkpoint.signature).decode(),
-    }
-
-
-def prove_release(session: Session, release_id: str, keys: ProgramKeys) -> dict[str, Any]:
-    """An inclusion proof document for a release's leaf under the newest signed checkpoint."""
-    leaf = AuditRepository(session).find(LeafKind.RELEASE, release_id)
-    if leaf is None:
-        raise NotFoundError(f"no release {release_id!r} in the audit log")
-    return prove_leaf(session, leaf, keys)
-
-
-def prove_leaf(session: Session, leaf: StoredLeaf, keys: ProgramKeys) -> dict[str, Any]:
-    """An inclusion proof document for one leaf."""
-    _, tree = _tree(session)
-    head = AuditRepository(session).head()
-    if head is None:
-        raise NotFoundError("the audit log is empty")
-    proof = tree.inclusion_proof(leaf.index, head.size)
-    return {
-        "format": PROOF_FORMAT,
-        "public_key": public_key_hex(keys.signing_key.public_key()),
-        "leaf": {
-            "index": leaf.index,
-            "kind": leaf.kind.value,
-            "at": stamp(leaf.at),
-            "subject": leaf.subject,
-            "payload": json.loads(leaf.payload),
-        },
-        "path": [h.hex() for h in proof.path],
-        "checkpoint": _checkpoint_json(head),
-    }
-
-
-def prove_consistency(
-    session: Session, first: int, keys: ProgramKeys, second: int | None = None
-) -> dict[str, Any]:
-    """A consistency proof document between two signed checkpoints."""
-    _, tree = _tree(session)
-    by_size = {c.size: c for c in AuditRepository(session).checkpoints()}
-    second = max(by_size, default=0) if second is None else second
-    if first not in by_size or second not in by_size:
-        raise NotFoundError(f"no signed checkpoints of {first} and {second} leaves")
-    proof = tree.consistency_proof(first, second)
-    return {
-        "format": CONSISTENCY_FORMAT,
-        "public_key": public_key_hex(keys.signing_key.public_key()),
-        "first": _checkpoint_json(by_size[first]),
-        "second": _checkpoint_json(by_size[second]),
-        "path": [h.hex() for h in proof.path],
-    }
-
-
-def _parse_checkpoint(raw: Mapping[str, Any]) -> Checkpoint:
-    at = datetime.fromisoformat(str(raw["at"]))
-    return Checkpoint(
-        int(raw["size"]),
-        bytes.fromhex(str(raw["root"])),
-        at,
-        base64.b64decode(str(raw["signature"]), validate=True),
-    )
-
-
-def verify_proof_document(document: Mapping[str, Any], public_key: Ed25519PublicKey) -> str:
-    """Check a proof document with the program's public key alone; return what it proves."""
-    try:
-        if public_key_hex(load_public_key(str(document["public_key"]))) != public_key_hex(
-            public_key
-        ):
-            raise IntegrityError("the proof was made for another program key")
-        path = tuple(bytes.fromhex(str(h)) for h in document["path"])
-        if document["format"] == PROOF_FORMAT:
-            checkpoint = _parse_checkpoint(document["checkpoint"])
-            raw = document["leaf"]
-            at = datetime.fromisoformat(str(raw["at"]))
-            payload = canonical_json(raw["payload"]).decode()
-            data = leaf_data(int(raw["index"]), str(raw["kind"]), at, str(raw["subject"]), payload)
-            verify_checkpoint(checkpoint, public_key)
-            proof = InclusionProof(int(raw["index"]), checkpoint.size, path)
-            verify_inclusion(proof, leaf_hash(data), checkpoint.root)
-            what = f"leaf {raw['index']} ({raw['kind']} {raw['subject']})"
-            return f"{what} is in the signed log of {checkpoint.size} leaves"
-        if document["format"] == CONSISTENCY_FORMAT:
-            first, second = (
-                _parse_checkpoint(document["first"]),
-                _parse_checkpoint(document["second"]),
-            )
-            verify_checkpoint(first, public_key)
-            verify_checkpoint(second, public_key)
-            verify_consistency(
-                ConsistencyProof(first.size, second.size, path), first.root, second.root
-            )
-            return f"the signed log of {first.size} leaves is a prefix of the one of {second.size}"
-    except (KeyError, TypeError, ValueError, binascii.Error):
-        raise IntegrityError("the proof document is malformed") from None
-    raise IntegrityError(f"unknown proof format {document.get('format')!r}")

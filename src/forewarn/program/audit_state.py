@@ -52,7 +52,8 @@ def touched(kind: LeafKind, subject: str, payload: Mapping[str, Any]) -> dict[st
     """The entities a leaf of `kind` changed (section → keys); empty for kinds that change none.
 
     A partner edit that re-sealed bundles changed those releases too; an API token leaf names
-    its token (a portal-password leaf names none).
+    its token, a portal-password leaf its partner's login; a staff leaf its account; a release
+    leaf its case's marking (fixed by the case's first release, the same after).
     """
     found: dict[str, list[str]] = {}
     section = _BY_SUBJECT.get(kind)
@@ -62,6 +63,12 @@ def touched(kind: LeafKind, subject: str, payload: Mapping[str, Any]) -> dict[st
         found["releases"] = [str(r) for r in payload["resealed"]]
     if kind is LeafKind.API_TOKEN and payload.get("token_id"):
         found["api_tokens"] = [str(payload["token_id"])]
+    if kind is LeafKind.API_TOKEN and payload.get("credential") == "portal-password":
+        found["partner_logins"] = [str(payload["partner"])]
+    if kind is LeafKind.STAFF:
+        found["staff"] = [subject]
+    if kind is LeafKind.RELEASE and payload.get("case"):  # the first one fixes the marking
+        found["markings"] = [str(payload["case"])]
     return found
 
 
@@ -70,7 +77,7 @@ def recorded_state(
 ) -> dict[str, dict[str, Any]] | None:
     """What a new leaf records of the state: its touched entities as the database holds them
     now (the whole state for `genesis` and `program-import`), or `None` for kinds that change
-    no state (fetches, queries, releases — a release leaf's own payload says it)."""
+    no state (fetches, queries; a release leaf's own payload says the release)."""
     repo = SecurityStateRepository(session)
     if kind in WHOLE_STATE_KINDS:
         return repo.snapshot()
@@ -135,6 +142,10 @@ class ReplayedState:
     """Section → key → view."""
     sources: dict[tuple[str, str], int]
     """Which leaf last recorded each entity."""
+    whole: frozenset[str] = frozenset(SECTIONS)
+    """Sections the last whole-state leaf recorded: a row of one of them that the log never
+    saw is a difference. A section added to the state later (a log begun before it existed)
+    is compared only for the entities a later leaf recorded."""
 
 
 def replay_state(leaves: Sequence[StoredLeaf]) -> ReplayedState:
@@ -144,25 +155,22 @@ def replay_state(leaves: Sequence[StoredLeaf]) -> ReplayedState:
     sources: dict[tuple[str, str], int] = {}
     if start is None:
         return ReplayedState(None, state, sources)
+    whole: frozenset[str] = frozenset()
     for leaf in leaves[start:]:
+        payload = json.loads(leaf.payload)
         if leaf.kind is LeafKind.RELEASE:
-            payload = json.loads(leaf.payload)
             _apply(state, sources, leaf.index, {"releases": {leaf.subject: _released(payload)}})
-        elif (
-            leaf.kind in WHOLE_STATE_KINDS
-            or leaf.kind in _BY_SUBJECT
-            or leaf.kind is (LeafKind.API_TOKEN)
-        ):
-            recorded = json.loads(leaf.payload).get(STATE_FIELD)
-            if not isinstance(recorded, dict):
-                continue
-            if leaf.kind in WHOLE_STATE_KINDS:  # the whole state: what it leaves out is gone
-                for section in SECTIONS:
-                    for key in state[section]:
-                        sources[(section, key)] = leaf.index
-                    state[section] = {}
-            _apply(state, sources, leaf.index, recorded)
-    return ReplayedState(start, state, sources)
+        recorded = payload.get(STATE_FIELD)
+        if not isinstance(recorded, dict):
+            continue
+        if leaf.kind in WHOLE_STATE_KINDS:  # the whole state: what it leaves out is gone
+            whole = frozenset(section for section in SECTIONS if section in recorded)
+            for section in SECTIONS:
+                for key in state[section]:
+                    sources[(section, key)] = leaf.index
+                state[section] = {}
+        _apply(state, sources, leaf.index, recorded)
+    return ReplayedState(start, state, sources, whole)
 
 
 def _released(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -200,11 +208,22 @@ def differences(replayed: ReplayedState, actual: State) -> list[StateDifference]
     found: list[StateDifference] = []
     for section in SECTIONS:
         logged, present = replayed.state.get(section, {}), actual.get(section, {})
-        for key in sorted(set(logged) | set(present)):
-            if logged.get(key) != present.get(key):
+        keys = set(logged) | set(present)
+        if section not in replayed.whole:
+            keys = {key for key in keys if (section, key) in replayed.sources}
+        for key in sorted(keys):
+            if not _same(logged.get(key), present.get(key)):
                 leaf = replayed.sources.get((section, key))
                 found.append(StateDifference(section, key, logged.get(key), present.get(key), leaf))
     return found
+
+
+def _same(logged: Any, database: Any) -> bool:
+    """Whether a row is as the log recorded it: over the fields the log recorded (a field added
+    to a view later is unknown to older leaves, and checked from the next leaf that records it)."""
+    if isinstance(logged, dict) and isinstance(database, dict):
+        return all(database.get(field) == value for field, value in logged.items())
+    return bool(logged == database)
 
 
 def check_state(session: Session, leaves: Iterable[StoredLeaf]) -> list[StateDifference]:

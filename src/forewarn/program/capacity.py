@@ -38,7 +38,7 @@ class ArtifactCapacity:
     symbols: dict[str, int]
     """Code symbols per channel in each partner's copy."""
     tokens: int
-    """Canary tokens planted in each copy (leads, never proof)."""
+    """Tracking tokens planted in each copy (leads, never proof)."""
     outcomes: tuple[Outcome, ...]
     """Per attack: symbols left and the largest coalition still named."""
     recipients: int | None = None
@@ -116,7 +116,7 @@ class PreviewCopy:
     marked: bytes
     """The partner's marked copy (embargoed)."""
     tokens: tuple[str, ...]
-    """Canary tokens planted in it."""
+    """Tracking tokens planted in it."""
 
 
 def preview(

@@ -5,6 +5,11 @@ while it is exactly what its pending release would give now (`_Now.fits`: wave t
 tier, artifacts and their originals, the partner active with the same age recipient, the case's
 marking); it is checked when held, before each pass and again inside the transaction that
 releases from it, so a bundle made for another plan is never handed out.
+
+A held bundle is signed when it is sealed, so its manifest carries the audit log's newest signed
+checkpoint *of that moment* (older than at the instant: the partner fetches the newest from the
+API or the portal); the held row keeps its size and the release leaf records it, as for a bundle
+sealed at the instant.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from forewarn.domain import PartnerStatus, Release, ReleasedArtifact, ReleaseSta
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import IntegrityError
 from forewarn.program.artifacts import list_artifacts, read_artifact
-from forewarn.program.audit import AuditEntry, append_audit_many
+from forewarn.program.audit import AuditEntry, append_audit_many, latest_checkpoint
 from forewarn.program.bundles import seal
 from forewarn.program.delivery import Assembled, assemble, record_delivery
 from forewarn.program.keys import ProgramKeys
@@ -112,6 +117,7 @@ def _deliver_held(
         bundle_sha256=held.bundle_sha256,
         params=held.marking,
         now=now,
+        checkpoint_size=held.checkpoint_size,
     )
 
 
@@ -174,6 +180,8 @@ def prepare_held(
         params = marking_for_case(session, case_id)
         repo = ReleaseRepository(session)
         recipients = {r.partner: repo.recipient(r.partner) for r in todo}
+        # the newest checkpoint now: the bundle is signed and sealed here, not at the instant
+        checkpoint = latest_checkpoint(session)
     copies = marked_copies(
         keys.derive(MARKS_PURPOSE), case_id, params, originals, contents, todo, workers
     )
@@ -183,7 +191,7 @@ def prepare_held(
         found = recipients[pending.partner]
         if found is None or found[0] != PartnerStatus.ACTIVE.value or found[1] is None:
             continue
-        made = assemble(keys, pending, originals, marked)
+        made = assemble(keys, pending, originals, marked, checkpoint)
         sealed = seal(made.bundle, found[1])
         batch.append(_held_bundle(pending, made, sealed, params, found[1], now))
         if len(batch) >= PREPARE_BATCH:
@@ -217,6 +225,7 @@ def _held_bundle(
         manifest_sha256=made.manifest_sha256,
         bundle_sha256=made.bundle_sha256,
         prepared_at=now,
+        checkpoint_size=None if made.checkpoint is None else made.checkpoint.size,
     )
 
 

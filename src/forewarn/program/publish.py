@@ -4,7 +4,7 @@
 every tier's audience. A partner's view holds exactly the copies its delivered release holds:
 each is regenerated with the case's marker (`marker_for_case`, the one that marked the release)
 and must hash to what the release recorded, so a leaked CSAF, STIX or MISP document carries the
-same text marks and canary tokens as the partner's advisory and is traced like it. A partner
+same text marks and tracking tokens as the partner's advisory and is traced like it. A partner
 gets its view only once its release is delivered and due, and only while it is active.
 """
 

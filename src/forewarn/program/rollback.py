@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from forewarn.errors import IntegrityError, ValidationError
-from forewarn.program.audit import CONSISTENCY_FORMAT, verify_proof_document
+from forewarn.program.audit_proofs import CONSISTENCY_FORMAT, verify_proof_document
 from forewarn.program.merkle import Checkpoint, verify_checkpoint
 from forewarn.program.witness import checkpoint_from_json
 

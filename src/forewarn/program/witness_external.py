@@ -13,10 +13,24 @@ can rewrite both. An external witness keeps checkpoints where the operator canno
 
 Both receive a checkpoint after its transaction committed, as the witness file does; a
 witness that refuses makes the command fail with the change kept (and says so).
+
+What a witness keeps is worth something only once it is read back. `audit verify` checks the
+log against every witness it can read (`ReadableWitness`):
+
+- the folder, read directly;
+- **a read command** (`FOREWARN_WITNESS_READ_COMMAND`, e.g. `ssh witness@host forewarn-witness
+  --list` or a script fetching a cosigner's log): run once, without a shell, it prints the
+  checkpoints the witness holds as JSON lines (the witness file's format) and exits 0;
+- **a copy** fetched from the witness by other means (`audit verify --witness-from FILE`): JSON
+  lines, or one JSON checkpoint or a JSON list of them (as the portal and `audit checkpoint`
+  give them), so a cosigner's or a partner's copy checks the log as well.
+
+A witness command with neither is reported by `audit verify` as not read back.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 # runs the witness command of the operator's own settings, never outside input
@@ -36,6 +50,9 @@ WITNESS_COMMAND_TIMEOUT_SECONDS = 30.0
 MAX_CHECKPOINT_FILE_BYTES = 4096
 """Largest checkpoint file read back from a witness folder."""
 
+MAX_READ_BYTES = 64 * 1024**2
+"""Largest answer of a witness read command or witness copy (about 250,000 checkpoints)."""
+
 _RETRY_HINT = (
     "the change was committed; fix the witness, then run `forewarn audit verify --witness` "
     "(the next checkpoint covers this one)"
@@ -52,6 +69,19 @@ class ExternalWitness(Protocol):
 
     def send(self, checkpoints: Sequence[Checkpoint]) -> None:
         """Hand over `checkpoints`; raise `ValidationError` when the witness refuses."""
+        ...
+
+
+class ReadableWitness(Protocol):
+    """A witness whose checkpoints can be read back, to check the log against."""
+
+    @property
+    def name(self) -> str:
+        """Where it is, for messages and reports."""
+        ...
+
+    def read(self) -> list[Checkpoint]:
+        """Every checkpoint it holds; `IntegrityError` if it cannot say."""
         ...
 
 
@@ -132,6 +162,87 @@ class DirectoryWitness:
             text = read_bounded_text(entry, limit=MAX_CHECKPOINT_FILE_BYTES, what="checkpoint")
             found.append(parse_checkpoint_line(text.strip(), 1, entry))
         return found
+
+
+class ReadCommandWitness:
+    """A program that prints the checkpoints a witness holds, as JSON lines, and exits 0."""
+
+    def __init__(self, argv: Sequence[str]) -> None:
+        if not argv:
+            raise ValidationError("the witness read command is empty")
+        self.argv = tuple(argv)
+
+    @property
+    def name(self) -> str:
+        """The command's program."""
+        return f"witness read command {self.argv[0]}"
+
+    def read(self) -> list[Checkpoint]:
+        """Run the command once; what it printed, checked line by line."""
+        try:
+            # the operator's argv, no shell, nothing on its standard input
+            done = subprocess.run(  # noqa: S603  # nosec B603
+                self.argv,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=WITNESS_COMMAND_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise IntegrityError(
+                f"the {self.name} could not be run: {exc}",
+                hint="the log cannot be checked against that witness until it answers",
+            ) from None
+        if done.returncode != 0:
+            raise IntegrityError(
+                f"the {self.name} failed (exit {done.returncode})",
+                hint="the log cannot be checked against that witness until it answers",
+            )
+        if len(done.stdout) > MAX_READ_BYTES:
+            raise IntegrityError(f"the {self.name} printed more than {MAX_READ_BYTES} bytes")
+        return parse_checkpoints(done.stdout.decode("utf-8", errors="replace"), self.name)
+
+
+class WitnessCopy:
+    """The checkpoints of a witness, fetched from it by other means and kept in a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def name(self) -> str:
+        """The file."""
+        return f"witness copy {self.path}"
+
+    def read(self) -> list[Checkpoint]:
+        """The checkpoints in the file (JSON lines, one JSON checkpoint, or a JSON list)."""
+        text = read_bounded_text(self.path, limit=MAX_READ_BYTES, what="witness copy")
+        return parse_checkpoints(text, self.name)
+
+
+def parse_checkpoints(text: str, where: str) -> list[Checkpoint]:
+    """Checkpoints from a witness's answer: JSON lines, or one JSON document (a checkpoint or
+    a list of them); anything else is an `IntegrityError` naming the place."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    try:
+        document = json.loads(text) if lines else []
+    except (ValueError, RecursionError):
+        return [parse_checkpoint_line(line, n, where) for n, line in enumerate(lines, start=1)]
+    items = document if isinstance(document, list) else [document]
+    return [parse_checkpoint_line(json.dumps(item), n, where) for n, item in enumerate(items, 1)]
+
+
+def readable_witnesses(
+    read_command: Sequence[str], directory: Path | None, copies: Sequence[Path] = ()
+) -> tuple[ReadableWitness, ...]:
+    """The witnesses `audit verify` reads back: the folder, the read command, the copies."""
+    found: list[ReadableWitness] = []
+    if directory is not None:
+        found.append(DirectoryWitness(directory))
+    if read_command:
+        found.append(ReadCommandWitness(read_command))
+    found += [WitnessCopy(path) for path in copies]
+    return tuple(found)
 
 
 def external_witnesses(

@@ -42,7 +42,7 @@ class ProgramRow(Base):
     replay: Mapped[bool] = mapped_column(Boolean, default=False)
     """A replay of past history rather than a live program (`ProgramInfo.replay`)."""
     token_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
-    """Domains the program's host tokens are under (`forewarn init --canary-domain`)."""
+    """Domains the program's host tokens are under (`forewarn init --token-domain`)."""
 
 
 class TierRow(Base):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forewarn.store.base import Base, UtcDateTime
@@ -43,3 +43,5 @@ class HeldBundleRow(Base):
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     bundle_sha256: Mapped[str] = mapped_column(String(64))
     prepared_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    checkpoint_size: Mapped[int | None] = mapped_column(Integer)
+    """Size of the audit checkpoint its manifest carries (the newest when it was sealed)."""

@@ -55,6 +55,9 @@ class HeldBundle:
     """SHA-256 of the plaintext tar inside."""
     prepared_at: datetime
     """When it was sealed."""
+    checkpoint_size: int | None = None
+    """Size of the audit checkpoint its signed manifest carries: the newest when it was sealed
+    (`None`: the log was empty then)."""
 
 
 def _marking_json(params: MarkingParams) -> str:
@@ -104,6 +107,7 @@ def _held(row: HeldBundleRow) -> HeldBundle:
         manifest_sha256=row.manifest_sha256,
         bundle_sha256=row.bundle_sha256,
         prepared_at=row.prepared_at,
+        checkpoint_size=row.checkpoint_size,
     )
 
 
@@ -142,6 +146,7 @@ class HeldBundleRepository:
                 manifest_sha256=held.manifest_sha256,
                 bundle_sha256=held.bundle_sha256,
                 prepared_at=held.prepared_at,
+                checkpoint_size=held.checkpoint_size,
             )
         )
         self.session.flush()

@@ -4,16 +4,24 @@ One plain-JSON view per section, keyed by the entity's name or id, read in one q
 
 | section | key | value |
 |---|---|---|
-| `policy` | `rules` | SHA-256 of the canonical policy rules |
+| `policy` | `rules`, `token_domains` | SHA-256 of the policy rules; the host tokens' domains |
 | `tiers` | tier name | rank, lead time, artifact kinds |
 | `partners` | partner name | status, tier, age recipient, e-mails, country, NDA dates |
 | `cases` | case id | status, planned patch date, actual patch instant |
 | `artifacts` | case id | artifact name → kind, minimum tier, SHA-256 |
 | `releases` | release id | delivered or cancelled: case, partner and the three hashes |
-| `api_tokens` | token id | partner, scopes, expiry, revoked or not (never the secret) |
+| `markings` | case id | SHA-256 of how its copies are marked (scheme, code, channels, domains) |
+| `api_tokens` | token id | partner, scopes, expiry, revoked or not, the stored hash of its secret |
+| `partner_logins` | partner name | SHA-256 of its portal password hash and sealed TOTP secret |
+| `staff` | account name | role, disabled or not, SHA-256 of its password hash and TOTP secret |
 
-Pending releases are not in it: the plan derives them from the rest. The audit log records the
-same views (`forewarn.program.audit_state`), so `audit verify` can compare the two.
+Pending releases are not in it: the plan derives them from the rest (and every release run
+brings the pending rows back in step with it before delivering). Credentials are in it because
+they decide who can fetch: a token hash or a portal password hash set by SQL lets its setter
+act as the partner. A secret itself never is (a token's secret is 32 random bytes: its stored
+hash reveals nothing); what changes at each sign-in (a TOTP step, a last login) is left out.
+The audit log records the same views (`forewarn.program.audit_state`), so `audit verify` can
+compare the two.
 """
 
 from __future__ import annotations
@@ -29,9 +37,21 @@ from sqlalchemy.orm import Session, selectinload
 from forewarn.domain import ReleaseState
 from forewarn.store.api_models import ApiTokenRow
 from forewarn.store.models import ArtifactRow, CaseRow, PartnerRow, ProgramRow, TierRow
-from forewarn.store.release_models import BundleRow, ReleaseRow
+from forewarn.store.release_models import BundleRow, CaseMarkingRow, ReleaseRow
+from forewarn.store.staff_models import PartnerLoginRow, StaffAccountRow
 
-SECTIONS = ("policy", "tiers", "partners", "cases", "artifacts", "releases", "api_tokens")
+SECTIONS = (
+    "policy",
+    "tiers",
+    "partners",
+    "cases",
+    "artifacts",
+    "markings",
+    "releases",
+    "api_tokens",
+    "partner_logins",
+    "staff",
+)
 """Every section of the state, in the order reports list them."""
 
 _Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
@@ -48,8 +68,12 @@ def _day(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _digest(value: str | bytes) -> str:
+    return hashlib.sha256(value.encode() if isinstance(value, str) else value).hexdigest()
+
+
 def rules_sha256(rules: Any) -> str:
-    """The policy rules' hash, over their canonical JSON."""
+    """The policy rules' hash (or any JSON value's), over their canonical JSON."""
     text = json.dumps(rules, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -76,9 +100,10 @@ class SecurityStateRepository:
 
     def _policy(self, keys: Collection[str] | None) -> dict[str, Any]:
         row = self.session.get(ProgramRow, 1)
-        if row is None or (keys is not None and "rules" not in keys):
+        if row is None:
             return {}
-        return {"rules": rules_sha256(row.rules)}
+        found = {"rules": rules_sha256(row.rules), "token_domains": list(row.token_domains or [])}
+        return found if keys is None else {k: v for k, v in found.items() if k in keys}
 
     def _tiers(self, keys: Collection[str] | None) -> dict[str, Any]:
         query = self._only(select(TierRow), TierRow.name, keys)
@@ -161,6 +186,53 @@ class SecurityStateRepository:
                 "scopes": sorted(row.scopes.split()),
                 "expires_at": _stamp(row.expires_at),
                 "revoked": row.revoked_at is not None,
+                "secret_sha256": row.secret_sha256,
+            }
+            for row in self.session.scalars(query)
+        }
+
+    def _markings(self, keys: Collection[str] | None) -> dict[str, Any]:
+        if keys is not None:  # a release leaf's case: in the identity map once fixed
+            rows = [self.session.get(CaseMarkingRow, key) for key in keys]
+        else:
+            rows = list(self.session.scalars(select(CaseMarkingRow)))
+        # a digest: release leaves carry it, and a partner's proof of its release shows its
+        # leaf, which must not tell which channels or domains the copies are marked in
+        return {
+            row.case_id: {
+                "marking_sha256": rules_sha256(
+                    [
+                        row.scheme,
+                        row.n_partners,
+                        row.max_colluders,
+                        repr(row.epsilon),
+                        row.channels,
+                        row.token_domains,
+                    ]
+                )
+            }
+            for row in rows
+            if row is not None
+        }
+
+    def _partner_logins(self, keys: Collection[str] | None) -> dict[str, Any]:
+        query = select(PartnerRow.name, PartnerLoginRow.password_hash, PartnerLoginRow.totp_sealed)
+        query = query.join(PartnerRow, PartnerRow.id == PartnerLoginRow.partner_id)
+        return {
+            name: {"password_sha256": _digest(password), "totp_sha256": _digest(totp)}
+            for name, password, totp in self.session.execute(
+                self._only(query, PartnerRow.name, keys)
+            )
+        }
+
+    def _staff(self, keys: Collection[str] | None) -> dict[str, Any]:
+        query = self._only(select(StaffAccountRow), StaffAccountRow.name, keys)
+        return {
+            row.name: {
+                "role": row.role,
+                "disabled": row.disabled_at is not None,
+                "password_sha256": _digest(row.password_hash),
+                "totp_sha256": _digest(row.totp_sealed),
             }
             for row in self.session.scalars(query)
         }

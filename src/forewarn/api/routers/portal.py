@@ -3,20 +3,25 @@ TOTP code, when the program set one), my cases, download, ack.
 
 Pages decide nothing themselves: what a partner sees is `program.partner_view`'s, a download
 is `partner.send_bundle` (the same bytes and `fetch` leaf as the REST API, channel `portal`),
-an acknowledgement `partner.acknowledge`. A partner page names only the partner signed in.
+an acknowledgement `partner.acknowledge`. A partner page names only the partner signed in,
+and shows the audit log's newest signed checkpoint with the key that signed it (downloadable
+as `checkpoint.json`, what `forewarn audit prove-rollback` reads), and hands out the
+consistency proof from a kept checkpoint to the newest.
 Sign-in failures count against the client address (`program.portal_sessions`).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from forewarn.api import deps, pages
+from forewarn.api.context import ServiceContext
 from forewarn.api.portal_auth import (
     SESSION_COOKIE,
     CheckedForm,
@@ -35,7 +40,9 @@ from forewarn.api.routers.partner import acknowledge, send_bundle
 from forewarn.domain import ApiScope
 from forewarn.errors import AuthenticationError, NotFoundError, SecurityError
 from forewarn.program.api_tokens import authenticate
-from forewarn.program.audit import AuditEntry
+from forewarn.program.audit import AuditEntry, latest_checkpoint
+from forewarn.program.audit_proofs import prove_consistency
+from forewarn.program.bundles import public_key_hex
 from forewarn.program.partner_logins import accept_login, check_login
 from forewarn.program.partner_view import partner_case, partner_cases, query_entry
 from forewarn.program.portal_sessions import (
@@ -45,6 +52,7 @@ from forewarn.program.portal_sessions import (
     throttle_keys,
 )
 from forewarn.program.staff import logout_entry
+from forewarn.program.witness import checkpoint_json
 
 CHANNEL = "portal"
 """How fetches, acknowledgements and queries through the portal are recorded."""
@@ -201,6 +209,7 @@ def cases(
         staff=False,
         nav=NAV,
         here=f"{pages.PORTAL_PREFIX}/cases",
+        **_checkpoint(session, context),
     )
 
 
@@ -229,6 +238,51 @@ def case(
         nav=NAV,
         here=f"{pages.PORTAL_PREFIX}/cases",
         acknowledged=request.query_params.get("acknowledged") == "1",
+        **_checkpoint(session, context),
+    )
+
+
+def _checkpoint(session: Session, context: ServiceContext) -> dict[str, Any]:
+    """What every partner page shows of the audit log: its newest signed checkpoint (the same
+    the REST API and the bundles hand out) and the key that signed it."""
+    latest = latest_checkpoint(session)
+    return {
+        "checkpoint": None if latest is None else checkpoint_json(latest),
+        "public_key": public_key_hex(context.program.keys.signing_key.public_key()),
+    }
+
+
+@router.get("/checkpoint.json")
+def checkpoint(user: PartnerDep, session: deps.SessionDep) -> Response:
+    """Download the newest signed checkpoint, as `forewarn audit prove-rollback` reads it."""
+    del user  # any signed-in partner may keep it
+    latest = latest_checkpoint(session)
+    if latest is None:
+        raise NotFoundError("the audit log is empty")
+    return _download(checkpoint_json(latest), f"checkpoint-{latest.size}.json")
+
+
+@router.get("/checkpoint/consistency.json")
+def consistency(
+    user: PartnerDep,
+    session: deps.SessionDep,
+    context: deps.ContextDep,
+    first: Annotated[int, Query(alias="from", ge=1, le=2**62)],
+) -> Response:
+    """Download a consistency proof from a kept checkpoint's size to the newest one: what
+    `forewarn audit prove-rollback KEPT --against PROOF` checks (a program that lost the kept
+    state cannot make one)."""
+    del user  # any signed-in partner may check the log
+    document = prove_consistency(session, first, context.program.keys)
+    return _download(document, f"consistency-{first}.json")
+
+
+def _download(document: object, name: str) -> Response:
+    body = json.dumps(document, sort_keys=True, indent=1) + "\n"
+    return Response(
+        body.encode("utf-8"),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

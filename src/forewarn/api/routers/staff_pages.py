@@ -3,7 +3,7 @@ release status, audit verification, investigation reports and staff accounts.
 
 Each page names the roles allowed on it (`portal_auth.StaffFor`, which raises
 `AuthorizationError` for any other) and calls the use case the CLI calls: `program.waves`
-for the plan, `program.audit.verify_audit` for the check, `investigate.run_investigation` and
+for the plan, `program.audit_verify.verify_audit` for the check, `investigate.run_investigation` and
 its report writer for a report. The only change a page makes is to staff accounts (an admin
 disabling one), written with its audit leaf naming the acting account.
 """
@@ -35,7 +35,8 @@ from forewarn.domain import ReleaseState, StaffAccount, StaffRole
 from forewarn.errors import AuthenticationError, IntegrityError
 from forewarn.investigate.report import render_html
 from forewarn.investigate.service import acknowledgements_of, fetches_of, run_investigation
-from forewarn.program.audit import AuditEntry, verify_audit
+from forewarn.program.audit import AuditEntry
+from forewarn.program.audit_verify import verify_audit
 from forewarn.program.cases import get_case, list_cases
 from forewarn.program.partners import list_partners
 from forewarn.program.portal_sessions import (

@@ -5,7 +5,7 @@ notes, STIX descriptions, MISP attribute values). Read as it is, the text marks 
 would be lost in the escaping. This reader treats the document as a container of one member:
 its prose, every string that reads as text (several words, or several lines), unescaped, once
 each, in document order, a blank line between strings. The member is then classified and
-traced like any text (canary scan, similarity, the text channel's marks).
+traced like any text (token scan, similarity, the text channel's marks).
 
 Only documents announcing one of these standards near their start are opened; other JSON
 (HAR captures, Suricata logs) is left to the capture readers.

@@ -17,6 +17,7 @@ import ast
 import string
 from collections.abc import Iterable
 
+from forewarn.marks.channels._python.entries import entry_runs
 from forewarn.marks.channels.wire.candidates import Literal, Offsets
 
 QUOTE_CALLS = frozenset({"quote", "quote_plus"})
@@ -28,7 +29,9 @@ ALWAYS_SAFE = frozenset(string.ascii_letters + string.digits + "_.-~")
 
 def quote_safe(source: str, offsets: Offsets, tree: ast.Module) -> Iterable[Literal]:
     """One edit per character of a `quote(…, safe="…")` literal: kept, or left out (so
-    percent-encoded where the quoted value holds it)."""
+    percent-encoded where the quoted value holds it). Never where the literal tells entry
+    statements apart (`_keys`): the source channel orders those by their literals."""
+    keys = _keys(tree)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _called(node) in QUOTE_CALLS):
             continue
@@ -36,6 +39,8 @@ def quote_safe(source: str, offsets: Offsets, tree: ast.Module) -> Iterable[Lite
         if safe is None and len(node.args) >= 2:
             safe = node.args[1]
         if not (isinstance(safe, ast.Constant) and isinstance(safe.value, str)):
+            continue
+        if id(safe) in keys or len(safe.value) < 2:
             continue
         span = offsets.span(safe)
         if span is None or source[span[0] + 1 : span[1] - 1] != safe.value:
@@ -47,6 +52,31 @@ def quote_safe(source: str, offsets: Offsets, tree: ast.Module) -> Iterable[Lite
             seen.add(char)
             start = span[0] + 1 + at
             yield Literal((start, start + 1), (char, ""), "safe")
+
+
+def _keys(tree: ast.Module) -> set[int]:
+    """`id`s of the first string literal of every statement of an entry run (`entry_runs`):
+    the source channel sorts a run by its statements' literals, the first deciding, so an
+    edit there could move the run's canonical order."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not (isinstance(block, list) and block and isinstance(block[0], ast.stmt)):
+                continue
+            for run in entry_runs(block):
+                for stmt in run:
+                    first = next(
+                        (
+                            n
+                            for n in ast.walk(stmt)
+                            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                        ),
+                        None,
+                    )
+                    if first is not None:
+                        found.add(id(first))
+    return found
 
 
 def _called(call: ast.Call) -> str | None:

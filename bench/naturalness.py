@@ -2,7 +2,7 @@
 
     python bench/naturalness.py            # print the table (Markdown)
     python bench/naturalness.py --write    # also rewrite the shipped table (package data)
-    python bench/naturalness.py --symbols  # symbols per shipped PoC and advisory, scheme 3 vs 5
+    python bench/naturalness.py --symbols  # symbols per shipped PoC and advisory, schemes 3, 5, 6
 
 The corpus is read and parsed, never imported (`forewarn.marks.naturalness.corpus`).
 """
@@ -31,16 +31,25 @@ ARTIFACTS = (
 )
 
 
+SCHEMES = (3, 5, 6)
+"""The schemes compared: scheme 3 (before naturalness), 5 (natural only), 6 (current)."""
+
+
 def symbols() -> str:
-    """Per artifact and channel, the symbols scheme 3 and scheme 5 carry."""
-    rows = ["| artifact | channel | scheme 3 | scheme 5 |", "|---|---|---:|---:|"]
+    """Per artifact and channel, the symbols each scheme of `SCHEMES` carries."""
+    head = " | ".join(f"scheme {s}" for s in SCHEMES)
+    rows = [f"| artifact | channel | {head} |", "|---|---|" + "---:|" * len(SCHEMES)]
     for path, kind in ARTIFACTS:
         text = path.read_text(encoding="utf-8")
-        old = {c.name: c.capacity(text) for c in registry_for(3).for_kind(kind)}
-        new = {c.name: c.capacity(text) for c in registry_for(5).for_kind(kind)}
+        counts = [
+            {c.name: c.capacity(text) for c in registry_for(s).for_kind(kind)} for s in SCHEMES
+        ]
         name = f"{path.parent.name}/{path.name}"
-        rows.extend(f"| {name} | {c} | {old[c]} | {new.get(c, 0)} |" for c in old)
-        rows.append(f"| {name} | **all** | {sum(old.values())} | {sum(new.values())} |")
+        for channel in counts[0]:
+            cells = " | ".join(str(c.get(channel, 0)) for c in counts)
+            rows.append(f"| {name} | {channel} | {cells} |")
+        cells = " | ".join(f"**{sum(c.values())}**" for c in counts)
+        rows.append(f"| {name} | **all** | {cells} |")
     return "\n".join(rows)
 
 

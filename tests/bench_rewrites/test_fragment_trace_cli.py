@@ -2,10 +2,11 @@
 renamed, its `send` helper missing. The evaluator reads the request the builder hands to the
 helper it cannot see (`forewarn.marks.wire.opaque`), so every wire mark of that request is read.
 
-Whether that names the leaker depends on the leaker's bits: the builder's one request carries 10
-of the PoC's 62 wire symbols (and 4 structural source symbols survive the renaming), about the
-bound's edge for 2 recipients and far below it for 40 (bench/RESULTS.md). What must hold is
-asserted: every symbol read matches the leaker, the leaker ranks first, nobody else is accused."""
+Whether that names the leaker depends on the leaker's bits: the builder's one request carries 11
+of the PoC's 64 wire symbols under scheme 6 (and 4 structural source symbols survive the
+renaming), about the bound's edge for 2 recipients and far below it for 40 (bench/RESULTS.md).
+What must hold is asserted: every symbol read matches the leaker, the leaker ranks first,
+nobody else is accused."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def test_the_renamed_builder_alone_reads_its_requests_marks_for_the_leaker_only(
     assert result.exit_code == 0, result.stderr
     items = {Path(i["path"]).parent.name: i for i in json.loads(result.stdout)}
     expected = _builder_symbols()
-    assert expected == 10  # scheme 5: its user agent moves only between real releases
+    assert expected == 11  # scheme 6: its user agent moves between real releases and builds
     for who in (LEAKER, OTHER):
         item = items[who.replace(" ", "_")]
         accused = {s["partner"] for s in item["suspects"] if s["accused"]}

@@ -21,6 +21,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 from forewarn.demo.disguises import scrub_tokens  # noqa: E402
+from forewarn.marks.schemes import CURRENT_SCHEME  # noqa: E402
 from rewrites.model import POCS, Leak  # noqa: E402
 from rewrites.registry import ATTACKS  # noqa: E402
 from trace_world import LEAKER, OTHER, release_and_fetch  # noqa: E402
@@ -99,6 +100,7 @@ STRUCTURAL = (
 def test_trace_names_the_leaker_after_structural_rewrites_and_from_fragments(  # type: ignore[no-untyped-def]
     program_env, cli, tmp_path: Path
 ) -> None:
+    assert CURRENT_SCHEME == 6  # the case is released under the current scheme's marks
     released = release_and_fetch(program_env, cli, tmp_path / "bundles", (LEAKER, OTHER))
     leak = Leak(POCS[0], scrub_tokens(released.copies[LEAKER]["poc.py"].decode()))
     chosen = [a for a in ATTACKS if a.poc == "exchange" and a.name in STRUCTURAL]

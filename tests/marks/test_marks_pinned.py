@@ -150,3 +150,109 @@ def test_a_scheme_3_copy_is_byte_for_byte_as_pinned(
         artifact.rsplit("/", 1)[-1], kind, (SCENARIOS / artifact).read_bytes(), partner
     )
     assert _sha(copy.content) == expected
+
+
+@pytest.mark.parametrize(
+    ("artifact", "kind", "partner", "expected"),
+    [
+        (
+            "exchange-2021/poc.py",
+            ArtifactKind.POC,
+            "Acme AV",
+            "7f443eb2a230b780a6a56c7bff6fb7a564543b9d8794b215f48ea6ea5ec0d52c",
+        ),
+        (
+            "exchange-2021/poc.py",
+            ArtifactKind.POC,
+            "Northwind CERT",
+            "d2f463c1247fb39479a5feb443fdb2104d84e4f68a0fb7ec3ba572c141fe0ae7",
+        ),
+        (
+            "exchange-2021/advisory.md",
+            ArtifactKind.ADVISORY,
+            "Acme AV",
+            "5bb52d08e0fafd7fef58e2a047975332fcf283ad8ab85b88f3fccf9ed5d08924",
+        ),
+        (
+            "mapp-2012/poc.py",
+            ArtifactKind.POC,
+            "Northwind CERT",
+            "667469531a3cfe6069198e87a7147deb8045f0da659e650a63c15656d8aea9c8",
+        ),
+        (
+            "exchange-2021/detection.md",
+            ArtifactKind.DETECTION,
+            "Acme AV",
+            "2fe4dc803a02057cee2432f76a1a01eb59b3cea6e47918b3dbed0400638b3a62",
+        ),
+        (
+            "mapp-2012/advisory.md",
+            ArtifactKind.ADVISORY,
+            "Northwind CERT",
+            "755d74b1b63cce8fcbb128dbe7d460d3bdb1e9f4b3527a2f482d74e4cc6cdf49",
+        ),
+    ],
+)
+def test_a_scheme_5_copy_is_byte_for_byte_as_pinned(
+    artifact: str, kind: ArtifactKind, partner: str, expected: str
+) -> None:
+    """Scheme 5 copies were released before scheme 6's new kinds: the version parameters of
+    its channels must leave scheme 5 writing (and so reading) as it did."""
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(5), scheme=5)
+    copy = marker.mark(
+        artifact.rsplit("/", 1)[-1], kind, (SCENARIOS / artifact).read_bytes(), partner
+    )
+    assert _sha(copy.content) == expected
+
+
+@pytest.mark.parametrize(
+    ("artifact", "kind", "partner", "expected"),
+    [
+        (
+            "exchange-2021/poc.py",
+            ArtifactKind.POC,
+            "Acme AV",
+            "133ad177d2fcc379b911f2683c5d0a92a19e05854c9ab4fca348768858109a02",
+        ),
+        (
+            "exchange-2021/poc.py",
+            ArtifactKind.POC,
+            "Northwind CERT",
+            "3366a16f7b35d25782cfa9da538e47e3e4ad86669ae1fd9e4fa38bcf6c20a8c4",
+        ),
+        (
+            "exchange-2021/advisory.md",
+            ArtifactKind.ADVISORY,
+            "Acme AV",
+            "1bfde67b7fcc93036dcd99117fb4ea364ff1138d37f10d97abbeb72a23bb266f",
+        ),
+        (
+            "mapp-2012/poc.py",
+            ArtifactKind.POC,
+            "Northwind CERT",
+            "bca95782d910980e4ae52540dc87f7fea2d93b3c724678e07a96d49a5a36e046",
+        ),
+        (
+            "exchange-2021/detection.md",
+            ArtifactKind.DETECTION,
+            "Acme AV",
+            "aa45f09ca1ae2de3b973931f2aa68496e9ac59d536522ff8d988ca2373168fa9",
+        ),
+        (
+            "mapp-2012/advisory.md",
+            ArtifactKind.ADVISORY,
+            "Northwind CERT",
+            "1dcd84345af6f881f547bf6b05a0e1c2fcba5e81610df61a3924a0116a55f9de",
+        ),
+    ],
+)
+def test_a_scheme_6_copy_is_byte_for_byte_as_pinned(
+    artifact: str, kind: ArtifactKind, partner: str, expected: str
+) -> None:
+    """Scheme 6, the current scheme, pinned like the others: a change of the marking engine
+    or of a channel that moves these pins changes how released scheme 6 copies read."""
+    marker = Marker(SECRET, CASE, CodeSpec(n_partners=20), registry_for(6), scheme=6)
+    copy = marker.mark(
+        artifact.rsplit("/", 1)[-1], kind, (SCENARIOS / artifact).read_bytes(), partner
+    )
+    assert _sha(copy.content) == expected

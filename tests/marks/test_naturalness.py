@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -51,12 +52,15 @@ def _copies(scheme: int, path: Path, kind: ArtifactKind) -> tuple[str, list[str]
     ]
 
 
-def test_scheme_5_is_current_and_marks_only_kinds_the_table_keeps() -> None:
+def test_scheme_6_is_current_and_schemes_5_and_6_mark_only_kinds_the_table_keeps() -> None:
     table = shipped_table()
-    assert CURRENT_SCHEME == 5
+    assert CURRENT_SCHEME == 6
     assert source_natural.NATURAL_KINDS <= table.kept("python_source")
-    measured = text_natural.NATURAL_KINDS - text_natural.ADVISORY_VOCABULARY
-    assert measured <= table.kept("text")
+    assert source_natural.SCHEME6_KINDS <= table.kept("python_source")
+    for kinds in (text_natural.NATURAL_KINDS, text_natural.SCHEME6_KINDS):
+        assert kinds - text_natural.ADVISORY_VOCABULARY <= table.kept("text")
+    for shape in ("ifswap:compare", "ternary:compare"):  # split kinds: only the plain shape
+        assert not table.row("python_source", shape).kept
     for kind in text_natural.ADVISORY_VOCABULARY:  # kept by name only where the corpus is mute
         assert table.row("text", kind).total < MIN_COUNT
     for kind in ("negcmp", "cmporder", "ifswap", "ternary", "quote"):
@@ -85,20 +89,29 @@ def test_the_shipped_table_is_the_census_of_the_stdlib_on_a_sample() -> None:
         assert all(a <= b for a, b in zip(row.counts, shipped.counts, strict=True)), row
 
 
-@pytest.mark.parametrize(("path", "kind"), ARTIFACTS, ids=lambda a: getattr(a, "name", a))
-def test_a_scheme_5_copy_passes_the_naturalness_check(path: Path, kind: ArtifactKind) -> None:
-    original, copies = _copies(5, path, kind)
+SCHEME_ARTIFACTS = [(scheme, *a) for scheme in (5, 6) for a in ARTIFACTS]
+
+
+def _ids(value: object) -> str:
+    return getattr(value, "name", str(value))
+
+
+@pytest.mark.parametrize(("scheme", "path", "kind"), SCHEME_ARTIFACTS, ids=_ids)
+def test_a_marked_copy_passes_the_naturalness_check(
+    scheme: int, path: Path, kind: ArtifactKind
+) -> None:
+    original, copies = _copies(scheme, path, kind)
     python = kind is ArtifactKind.POC
     assert any(copy != original for copy in copies)
     for copy in copies:
         assert unnatural_lines(original, copy, python=python) == []
 
 
-@pytest.mark.parametrize(("path", "kind"), ARTIFACTS, ids=lambda a: getattr(a, "name", a))
+@pytest.mark.parametrize(("scheme", "path", "kind"), SCHEME_ARTIFACTS, ids=_ids)
 def test_two_partners_copies_differ_only_in_forms_the_table_holds(
-    path: Path, kind: ArtifactKind
+    scheme: int, path: Path, kind: ArtifactKind
 ) -> None:
-    _, copies = _copies(5, path, kind)
+    _, copies = _copies(scheme, path, kind)
     python = kind is ArtifactKind.POC
     for first, second in zip(copies, copies[1:], strict=False):
         assert first != second
@@ -160,6 +173,63 @@ def test_scheme_5_source_kinds_round_trip_in_their_natural_forms() -> None:
     }
 
 
+def test_scheme_6_source_kinds_round_trip_in_their_natural_forms() -> None:
+    source = (
+        "import sys\n"
+        "\n"
+        "\n"
+        "def check(items, strict):\n"
+        "    total = 0\n"
+        "    if len(items) > 0:\n"
+        "        total = total + len(items)\n"
+        "        print(total, items)\n"
+        "    if strict:\n"
+        "        label = 'strict'\n"
+        "        print(label, total)\n"
+        "    else:\n"
+        "        label = 'lax'\n"
+        "        print(total, label)\n"
+        "    size = 'many' if strict else 'few'\n"
+        "    if total > 10:\n"
+        "        sys.exit('too many: ' + size)\n"
+        "    return total\n"
+    )
+    five = PythonSourceChannel(blind=True, version=5)
+    channel = PythonSourceChannel(blind=True, version=6)
+    size = channel.capacity(source)
+    assert size >= five.capacity(source) + 4
+    flipped = channel.embed(source, [1 - b for b in channel.extract(source, source)])
+    assert "len(items) != 0" in flipped and "if not strict:" in flipped
+    assert "raise SystemExit('too many: ' + size)" in flipped
+    assert "'few' if not strict else 'many'" in flipped
+    assert channel.extract(source, flipped) == [1 - b for b in channel.extract(source, source)]
+    assert not unnatural_lines(source, flipped, python=True)
+    for marked in (source, flipped):
+        ns: dict[str, object] = {}
+        exec(compile(marked, "<marked>", "exec"), ns)  # our own test code, not from the wild
+        check = ns["check"]
+        assert check([1, 2], True) == 2 and check([], False) == 0  # type: ignore[operator]
+        with pytest.raises(SystemExit, match="too many: few"):
+            check(list(range(11)), False)  # type: ignore[operator]
+
+
+def test_sys_exit_is_left_alone_where_sys_is_not_the_module() -> None:
+    source = (
+        "import os as sys\n"
+        "\n"
+        "\n"
+        "def main(argv):\n"
+        "    total = len(argv) + 1\n"
+        "    print(total, argv, total + 1, argv[0], argv[-1])\n"
+        "    if total > 4:\n"
+        "        sys.exit(total)\n"
+        "    raise SystemExit(total)\n"
+    )
+    channel = PythonSourceChannel(blind=True, version=6)
+    flipped = channel.embed(source, [1] * channel.capacity(source))
+    assert "sys.exit(total)" in flipped and "raise SystemExit(total)" in flipped
+
+
 AGENTS = st.one_of(
     st.sampled_from(FIREFOX_MAJORS).map(
         lambda v: (
@@ -191,11 +261,19 @@ AGENTS = st.one_of(
 
 
 @settings(max_examples=200, deadline=None)
-@given(agent=AGENTS, bits=st.lists(st.booleans(), min_size=2, max_size=2))
-def test_user_agents_stay_coherent_under_any_bits(agent: str, bits: list[bool]) -> None:
+@given(
+    agent=AGENTS,
+    bits=st.lists(st.booleans(), min_size=3, max_size=3),
+    version=st.sampled_from((5, 6)),
+)
+def test_user_agents_stay_coherent_under_any_bits(
+    agent: str, bits: list[bool], version: int
+) -> None:
     assert coherent_agent(agent)
-    parts = agent_partners(agent)
+    parts = agent_partners(agent, version)
     assert parts
+    if version == 6 and "Windows" in agent and "Chrome/1" not in agent:
+        assert any(other in ("WOW64", "Win64; x64") for _, _, other in parts)
     out = agent
     for (start, end, other), bit in sorted(zip(parts, bits, strict=False), reverse=True):
         if bit:
@@ -215,12 +293,12 @@ def test_incoherent_user_agents_are_refused() -> None:
 
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
-def test_the_wire_channel_of_scheme_5_sends_only_real_user_agents(seed: int) -> None:
-    """Random bits through the scheme 5 wire channel of both shipped HTTP PoCs: every user
-    agent the copy holds is a real release's, and the bits read back."""
-    for path in (SCENARIOS / "exchange-2021/poc.py", BENCH_POC):
+def test_the_wire_channel_of_schemes_5_and_6_sends_only_real_user_agents(seed: int) -> None:
+    """Random bits through the scheme 5 and 6 wire channels of both shipped HTTP PoCs: every
+    user agent the copy holds is a real release's, and the bits read back."""
+    for path, version in product((SCENARIOS / "exchange-2021/poc.py", BENCH_POC), (5, 6)):
         original = path.read_text(encoding="utf-8")
-        channel = WireChannel(version=5)
+        channel = WireChannel(version=version)
         size = channel.capacity(original)
         bits = [(seed >> (k % 32)) & 1 for k in range(size)]
         marked = channel.embed(original, bits)

@@ -64,17 +64,34 @@ STDLIB_CHECKS = ["textwrap", "shlex", "colorsys", "fnmatch"]
 """Modules whose CPython test suite runs in a second or two."""
 
 
-@pytest.mark.parametrize("module", STDLIB_CHECKS)
-def test_marked_stdlib_modules_pass_their_own_tests(module: str, tmp_path: Path) -> None:
+SCHEME6_CHECKS = [("zipapp", "sysexit"), ("glob", "ternary:plain")]
+"""Modules with fast test suites holding scheme 6's new kinds (`natural.SCHEME6_KINDS`).
+Not `mimetypes`: its tests mock `open` and assert the exact call, which scheme 5's
+`defaultarg:open` (`open(p)` / `open(p, "r")`) changes."""
+
+SCHEME6 = PythonSourceChannel(blind=True, version=6)
+
+
+@pytest.mark.parametrize(
+    ("channel", "module"),
+    [(SOURCE, m) for m in STDLIB_CHECKS] + [(SCHEME6, m) for m, _ in SCHEME6_CHECKS],
+    ids=lambda v: v if isinstance(v, str) else f"v{v.version}",
+)
+def test_marked_stdlib_modules_pass_their_own_tests(
+    channel: PythonSourceChannel, module: str, tmp_path: Path
+) -> None:
     if importlib.util.find_spec(f"test.test_{module}") is None:
         pytest.skip(f"this interpreter ships no test.test_{module}")
     source = (Path(sysconfig.get_paths()["stdlib"]) / f"{module}.py").read_text(encoding="utf-8")
-    capacity = SOURCE.capacity(source)
+    capacity = channel.capacity(source)
     assert capacity >= 10
+    read = channel.extract(source, source)
     for seed in range(2):
         folder = tmp_path / f"seed{seed}"
         folder.mkdir()
-        marked = SOURCE.embed(source, random_bits(capacity, seed))
+        # seed 0 flips every choice point (each scheme-6 site in its other form), seed 1 is random
+        bits = [1 - int(b or 0) for b in read] if seed == 0 else random_bits(capacity, seed)
+        marked = channel.embed(source, bits)
         assert marked != source
         (folder / f"{module}.py").write_text(marked, encoding="utf-8")
         code = (
@@ -94,3 +111,15 @@ def test_marked_stdlib_modules_pass_their_own_tests(module: str, tmp_path: Path)
             env=plain,
         )
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_scheme_6_checks_hold_scheme_6_kinds() -> None:
+    """The modules above do exercise scheme 6's new kinds (else their runs prove nothing)."""
+    from forewarn.marks.channels.pysource.channel import _plan_of
+    from forewarn.marks.channels.pysource.natural import kind_name, subkind_name
+
+    for module, kind in SCHEME6_CHECKS:
+        path = Path(sysconfig.get_paths()["stdlib"]) / f"{module}.py"
+        plan = _plan_of(path.read_text(encoding="utf-8"), True, 6)
+        kinds = {subkind_name(f.site) or kind_name(f.site) for f in plan.located}
+        assert kind in kinds and "ifswap:plain" in kinds, module

@@ -21,7 +21,7 @@ from forewarn.marks.channels.text import TextChannel
 from forewarn.marks.channels.wire import WireChannel
 from forewarn.marks.registry import ChannelRegistry
 
-CURRENT_SCHEME = 5
+CURRENT_SCHEME = 6
 """The scheme new cases are marked with."""
 
 DEFAULT_MAX_COLLUDERS = 3
@@ -110,12 +110,34 @@ def _scheme_5() -> ChannelRegistry:
     )
 
 
+def _scheme_6() -> ChannelRegistry:
+    """As scheme 5, with more natural kinds measured by the same census: Python source
+    `ifswap` and `ternary` on plain tests (`if not ok:`), `sysexit` (`sys.exit(x)` /
+    `raise SystemExit(x)`) and `lenzero` (`len(x) > 0` / `len(x) != 0`); more word pairs; and
+    wire edits a capture shows (the `safe` characters of a `quote` call, a 32-bit browser on
+    64-bit Windows in a Chrome user agent)."""
+    text = TextChannel(version=6)
+    return ChannelRegistry(
+        {
+            ArtifactKind.ADVISORY: (text,),
+            ArtifactKind.DETECTION: (text,),
+            ArtifactKind.POC: (
+                WireChannel(version=6),
+                PythonSourceChannel(blind=True, version=6),
+                LiteralChannel(),
+            ),
+            ArtifactKind.RULES: (RulesChannel(),),
+        }
+    )
+
+
 SCHEMES: dict[int, Callable[[], ChannelRegistry]] = {
     1: _scheme_1,
     2: _scheme_2,
     3: _scheme_3,
     4: _scheme_4,
     5: _scheme_5,
+    6: _scheme_6,
 }
 """Scheme version → the channel registry it marks with (numbers need not be contiguous)."""
 

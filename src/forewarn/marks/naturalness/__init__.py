@@ -4,7 +4,7 @@ A mark nobody notices is a choice careful programmers and writers make both ways
 counts, in the standard library of the running CPython (read and parsed, never imported), how
 often each form of every kind of choice point the Python source and text channels use occurs,
 and keeps a kind only when its rarer form is at least `MIN_SHARE` of its occurrences
-(`table`). Scheme 5's channels use only the kinds kept here; `check` tests marked copies
+(`table`). Schemes 5 and 6 use only the kinds kept here; `check` tests marked copies
 against the table.
 
 ```python

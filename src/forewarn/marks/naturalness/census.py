@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from forewarn.marks.channels.pysource.canon import analyse
-from forewarn.marks.channels.pysource.natural import FORMS, kind_name
+from forewarn.marks.channels.pysource.natural import FORMS, SPLIT_KINDS, kind_name, subkind_name
 from forewarn.marks.channels.pysource.raw import ChoiceKind
 from forewarn.marks.channels.text.natural import ALL_SYNONYMS, pair_name
 from forewarn.marks.channels.text.natural import kind_name as text_kind
@@ -25,8 +25,8 @@ from forewarn.marks.channels.text.points import PointKind, choice_points
 from forewarn.marks.naturalness.corpus import SourceFile, corpus_files, prose, read_corpus
 from forewarn.marks.naturalness.table import NaturalnessTable, Row
 
-SOURCE_VERSION = 5
-"""The walker version counted: scheme 5's, which records every kind."""
+SOURCE_VERSION = 6
+"""The walker version counted: scheme 6's, which records every kind."""
 
 TEXT_FORMS: dict[str, tuple[str, ...]] = {
     "date": ("2021-03-02", "March 2, 2021"),
@@ -57,19 +57,24 @@ def source_counts(files: Iterable[SourceFile]) -> Counter[tuple[str, int]]:
         except RecursionError:
             continue
         for site in analysis.sites:
-            counts[(kind_name(site), 2 if site.bit is None else site.bit)] += 1
+            form = 2 if site.bit is None else site.bit
+            counts[(kind_name(site), form)] += 1
+            if (shape := subkind_name(site)) is not None:
+                counts[(shape, form)] += 1
     return counts
 
 
 def source_rows(files: Iterable[SourceFile]) -> list[Row]:
-    """One row per source kind (and per builtin for `defaultarg`), in `ChoiceKind` order."""
+    """One row per source kind (and per builtin for `defaultarg`; a split kind whole, then
+    per shape of its test), in `ChoiceKind` order."""
     counts = source_counts(files)
     names = {name for name, _ in counts}
     rows: list[Row] = []
     for kind in ChoiceKind:
         labels = FORMS[kind]
         subkinds = sorted(n for n in names if n.startswith(kind.value + ":"))
-        for name in subkinds or [kind.value]:
+        whole = [kind.value] if kind in SPLIT_KINDS or not subkinds else []
+        for name in whole + subkinds:
             forms: tuple[str, ...] = labels
             if kind is ChoiceKind.QUOTE:
                 forms = (*labels, "quoted alike")

@@ -20,7 +20,7 @@ from importlib import resources
 
 from forewarn.marks.channels._python.agents import AGENT, coherent_agent
 from forewarn.marks.channels.pysource.canon import analyse
-from forewarn.marks.channels.pysource.natural import kind_name
+from forewarn.marks.channels.pysource.natural import kind_name, subkind_name
 from forewarn.marks.channels.text.natural import ADVISORY_VOCABULARY, ALL_SYNONYMS
 from forewarn.marks.channels.text.natural import kind_name as text_kind
 from forewarn.marks.channels.text.points import choice_points
@@ -84,12 +84,16 @@ def _python(source: str, changed: set[int], table: NaturalnessTable) -> list[Fin
     lines = source.splitlines()
     analysis = analyse(ast.parse(source), source, version=SOURCE_VERSION)
     found: list[Finding] = []
+    measured = {r.kind for r in table.rows if r.channel == "python_source"}
     for site in analysis.sites:
         form = 2 if site.bit is None else site.bit
         where = {getattr(n, "lineno", 0) for n in site.nodes} & changed
-        if where and not table.natural("python_source", kind_name(site), form):
+        # A split kind is judged by the row of its test's shape (`ifswap:plain`) when measured.
+        shape = subkind_name(site)
+        name = shape if shape in measured else kind_name(site)
+        if where and not table.natural("python_source", name, form):
             line = min(where)
-            found.append(Finding(line, lines[line - 1], f"{kind_name(site)} form {form}"))
+            found.append(Finding(line, lines[line - 1], f"{name} form {form}"))
     return found
 
 

@@ -153,20 +153,41 @@ def _version_part(agent: str) -> tuple[int, int, str, int, int] | None:
     return None
 
 
-def agent_partners(agent: str) -> list[tuple[int, int, str]]:
+_PLATFORM = re.compile(r"(?<=; )(Win64; x64|WOW64)(?=[;)])")
+"""The Windows platform token after `Windows NT …; `: a 64-bit build, or a 32-bit build on
+64-bit Windows."""
+
+
+def _platform_part(agent: str) -> tuple[int, int, str] | None:
+    """Scheme 6: `Win64; x64` / `WOW64`, which Firefox's and (before the reduced user agent)
+    Chrome's 32- and 64-bit Windows builds send on 64-bit Windows 7 and 10."""
+    m = _PLATFORM.search(agent)
+    if m is None or _WINDOWS.search(agent) is None or " Edg/" in agent or " OPR/" in agent:
+        return None
+    chrome = _CHROME.search(agent)
+    if _FIREFOX.search(agent) is None and (chrome is None or chrome.group(1) not in CHROME_BUILDS):
+        return None
+    other = "WOW64" if m.group(1) == "Win64; x64" else "Win64; x64"
+    return m.start(), m.end(), other
+
+
+def agent_partners(agent: str, version: int = 5) -> list[tuple[int, int, str]]:
     """`(start, end, other form)` of each part of a real user agent that may move to another
-    real release: the browser version, and Windows 10 / 7 while both releases ran on 7."""
+    real release: the browser version, and Windows 10 / 7 while both releases ran on 7;
+    `version` 6 adds the 64- or 32-bit Windows build (`_platform_part`)."""
     if AGENT.match(agent) is None:
         return []
     found: list[tuple[int, int, str]] = []
-    version = _version_part(agent)
-    if version is not None:
-        found.append(version[:3])
+    if version >= 6 and (platform := _platform_part(agent)) is not None:
+        found.append(platform)
+    version_part = _version_part(agent)
+    if version_part is not None:
+        found.append(version_part[:3])
     windows = _WINDOWS.search(agent)
-    if windows is not None and version is not None:
+    if windows is not None and version_part is not None:
         last = FIREFOX_WINDOWS_7_LAST if "Firefox/" in agent else CHROME_WINDOWS_7_LAST
         if "Chrome/" in agent or "Firefox/" in agent:
-            if max(version[3], version[4]) <= last:
+            if max(version_part[3], version_part[4]) <= last:
                 other = "6.1" if windows.group(1) == "10.0" else "10.0"
                 found.append((windows.start(), windows.end(), other))
     return sorted(found)

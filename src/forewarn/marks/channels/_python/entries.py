@@ -63,11 +63,11 @@ def entry_runs(block: list[ast.stmt]) -> list[list[ast.stmt]]:
     return runs
 
 
-def entry_key(stmt: ast.stmt) -> tuple[str, ...]:
+def entry_key(stmt: ast.stmt, version: int = 3) -> tuple[str, ...]:
     """What tells entry statements apart whatever the names and the wire marks: their string
-    literals, folded (`variants.fold_text`)."""
+    literals, folded as scheme `version`'s wire marks require (`variants.fold_text`)."""
     return tuple(
-        fold_text(node.value)
+        fold_text(node.value, version)
         for node in ast.walk(stmt)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     )

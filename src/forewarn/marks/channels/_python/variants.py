@@ -126,14 +126,17 @@ ladder (the top one and its neighbour down)."""
 _ON_LADDERS = frozenset(float(v) for ladder in LADDERS.values() for v in ladder)
 
 
-def fold_text(text: str) -> str:
+def fold_text(text: str, version: int = 3) -> str:
     """`text` as scheme 3's wire marks leave it: digits, letter case, a header value, a
-    padding letter or a JSON separator folded to one form."""
+    padding letter or a JSON separator folded to one form; `version` 6 also folds a Windows
+    user agent's platform token (`WOW64` / `Win64; x64`), which scheme 6's wire channel moves."""
     for partner in (_any_header_value(text), PADDING_LETTERS.get(text), SEPARATORS.get(text)):
         if partner is not None:
             text = min(text, partner)
             break
     text = text.replace("X11; Ubuntu; Linux", "X11; Linux")
+    if version >= 6:
+        text = text.replace("WOW64", "Win64; x64")
     return DIGITS.sub("#", text).lower()
 
 

@@ -194,7 +194,7 @@ class _Walker(NodeSerialiser):
         reorder it, so its statements are written, and their choice points met, in the order
         of their literals."""
         texts: list[str] = []
-        for stmt in sorted(run, key=entry_key):
+        for stmt in sorted(run, key=lambda stmt: entry_key(stmt, self.version)):
             with self.capture() as got:
                 texts.append(self.c(stmt))
             self.sink.extend(got)
@@ -208,7 +208,10 @@ class _Walker(NodeSerialiser):
             first, second = run[i], run[i + 1]
             out.append("PAIR(" + ",".join(sorted(texts[i : i + 2])) + ")")
             assert isinstance(first, ast.Assign) and isinstance(second, ast.Assign)
-            values = (literal_key(first, self.blind), literal_key(second, self.blind))
+            values = (
+                literal_key(first, self.blind, self.version),
+                literal_key(second, self.blind, self.version),
+            )
             names = (target(first), target(second))
             literal = literal_value(first.value) and literal_value(second.value)
             if literal and names[0] != names[1] and values[0] != values[1]:

@@ -86,7 +86,7 @@ def _parse(text: str, blind: bool = False, version: int = 3) -> Analysis | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if version >= 5:
-        analysis.sites = [s for s in analysis.sites if natural_site(s)]
+        analysis.sites = [s for s in analysis.sites if natural_site(s, version)]
     return analysis
 
 
@@ -184,12 +184,13 @@ class PythonSourceChannel:
     name = "python_source"
 
     def __init__(self, blind: bool = False, version: int = 3) -> None:
-        if version not in (3, 5):
+        if version not in (3, 5, 6):
             raise MarkError(f"no python source channel version {version}")
         self.blind = blind
         """Whether anchors ignore scheme 3's wire values (`variants.fold_text`)."""
         self.version = version
-        """The scheme whose kinds this channel uses (3: every kind; 5: the natural ones)."""
+        """The scheme whose kinds this channel uses (3: every kind; 5: the natural ones; 6:
+        scheme 5's and scheme 6's, `natural.SCHEME6_KINDS`)."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""

@@ -223,6 +223,31 @@ def negate_comparison(test: cst.BaseExpression) -> cst.BaseExpression:
     return test.with_changes(comparisons=[target.with_changes(operator=NEGATE_OP[type(op)]())])
 
 
+def toggle_len_operator(op: cst.BaseCompOp) -> cst.BaseCompOp:
+    """`>` as `!=` and back (`len(x) > 0` / `len(x) != 0`), spacing kept."""
+    assert isinstance(op, cst.GreaterThan | cst.NotEqual)
+    before, after = op.whitespace_before, op.whitespace_after
+    if isinstance(op, cst.GreaterThan):
+        return cst.NotEqual(whitespace_before=before, whitespace_after=after)
+    return cst.GreaterThan(whitespace_before=before, whitespace_after=after)
+
+
+def to_raise_exit(node: cst.Expr) -> cst.Raise:
+    """`sys.exit(x)` as `raise SystemExit(x)`."""
+    call = node.value
+    assert isinstance(call, cst.Call)
+    exc = call.with_changes(func=cst.Name("SystemExit"))
+    return cst.Raise(exc=exc, semicolon=node.semicolon)
+
+
+def to_sys_exit(node: cst.Raise) -> cst.Expr:
+    """`raise SystemExit(x)` as `sys.exit(x)`."""
+    call = node.exc
+    assert isinstance(call, cst.Call)
+    func = cst.Attribute(value=cst.Name("sys"), attr=cst.Name("exit"))
+    return cst.Expr(value=call.with_changes(func=func), semicolon=node.semicolon)
+
+
 def toggle_raise(node: cst.Raise) -> cst.Raise:
     """`raise E` as `raise E()` and back."""
     exc = node.exc

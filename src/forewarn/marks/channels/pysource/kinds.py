@@ -308,3 +308,62 @@ def fstring_args(node: ast.JoinedStr) -> list[ast.expr] | None:
                 return None
             args.append(part.value)
     return args or None
+
+
+def exit_argument(node: ast.stmt) -> tuple[ast.expr, int] | None:
+    """`(x, form)` for `sys.exit(x)` (form 0, an expression statement) or `raise
+    SystemExit(x)` (form 1): one positional argument, no keyword, no `from`. `sys.exit(x)`
+    raises `SystemExit(x)` and nothing else (`locate` checks that `sys` is the module)."""
+    call: ast.expr | None
+    if isinstance(node, ast.Expr):
+        call, form = node.value, 0
+        func = call.func if isinstance(call, ast.Call) else None
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "exit"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "sys"
+        ):
+            return None
+    elif isinstance(node, ast.Raise) and node.cause is None:
+        call, form = node.exc, 1
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            return None
+        if call.func.id != "SystemExit":
+            return None
+    else:
+        return None
+    if not isinstance(call, ast.Call):
+        return None
+    if call.keywords or len(call.args) != 1 or isinstance(call.args[0], ast.Starred):
+        return None
+    return call.args[0], form
+
+
+def len_zero(node: ast.expr) -> tuple[ast.expr, int] | None:
+    """`(x, form)` for `len(x) > 0` (form 0) or `len(x) != 0` (form 1): a length is never
+    negative, so the two are the same test (`locate` checks that `len` is the builtin)."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
+        return None
+    op, left, right = node.ops[0], node.left, node.comparators[0]
+    if not isinstance(op, ast.Gt | ast.NotEq):
+        return None
+    if not (isinstance(right, ast.Constant) and type(right.value) is int and right.value == 0):
+        return None
+    if not (isinstance(left, ast.Call) and isinstance(left.func, ast.Name)):
+        return None
+    if left.func.id != "len" or left.keywords or len(left.args) != 1:
+        return None
+    if isinstance(left.args[0], ast.Starred):
+        return None
+    return left.args[0], 0 if isinstance(op, ast.Gt) else 1
+
+
+def len_compare(node: ast.expr) -> bool:
+    """A comparison of `len(x)` with `0` by `==`, `!=` or `>` (scheme 6 never negates these
+    as `ifnegate`, which would meet `lenzero` on the same operator)."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
+        return False
+    if isinstance(node.ops[0], ast.Eq):
+        node = ast.Compare(left=node.left, ops=[ast.NotEq()], comparators=node.comparators)
+    return len_zero(node) is not None

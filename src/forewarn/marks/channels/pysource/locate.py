@@ -22,12 +22,15 @@ from forewarn.marks.channels.pysource.raw import Carrier, ChoiceKind, carrier
 _BUILTINS_USED: dict[ChoiceKind, tuple[str, ...]] = {
     ChoiceKind.EMPTY: ("dict", "list"),
     ChoiceKind.RANGE: ("range",),
+    ChoiceKind.LENZERO: ("len",),
+    ChoiceKind.SYSEXIT: ("SystemExit",),
 }
 """Kinds whose other form calls a builtin: refused where the file rebinds its name."""
 
 
 _CARRIER_CLASS: dict[ChoiceKind, dict[int | None, type[cst.CSTNode]]] = {
     ChoiceKind.WHILETRUE: {0: cst.Name, 1: cst.Integer},
+    ChoiceKind.SYSEXIT: {0: cst.Expr, 1: cst.Raise},
 }
 """Kinds carried by a literal: the libcst class of the literal in each form."""
 
@@ -49,6 +52,8 @@ def locate(source_map: SourceMap, site: Site) -> Located | None:
     if site.kind is ChoiceKind.DEFAULTARG and site.key in source_map.bound:
         return None
     if site.kind is ChoiceKind.RAISECALL and _raised_name(site) in source_map.bound:
+        return None
+    if site.kind is ChoiceKind.SYSEXIT and not _sys_is_module(source_map.source):
         return None
     held_by = carrier(site.kind)
     match held_by:
@@ -105,6 +110,34 @@ def name_guard_of(source_map: SourceMap) -> NameGuard:
     return _name_guard(source_map.source)
 
 
+@lru_cache(maxsize=8)
+def _sys_is_module(source: str) -> bool:
+    """`sys` names the module everywhere in the file: imported as `import sys` at the top
+    level and bound in no other way (`sys.exit(x)` then raises `SystemExit(x)`)."""
+    tree = ast.parse(source)
+    imported = any(
+        isinstance(stmt, ast.Import)
+        and any(a.name == "sys" and a.asname is None for a in stmt.names)
+        for stmt in tree.body
+    )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "sys" and not isinstance(node.ctx, ast.Load):
+            return False
+        if isinstance(node, ast.arg) and node.arg == "sys":
+            return False
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == "sys":
+                return False
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == "sys":
+            if node.name != "sys" or node.asname is not None:
+                return False
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            return False
+        if isinstance(node, ast.Global | ast.Nonlocal) and "sys" in node.names:
+            return False
+    return imported
+
+
 def _raised_name(site: Site) -> str | None:
     raised = site.nodes[0]
     assert isinstance(raised, ast.Raise)
@@ -134,6 +167,11 @@ def _honourable(site: Site, node: cst.CSTNode) -> bool:
         if isinstance(exc, cst.Call):
             return isinstance(exc.func, cst.Name) and not exc.args
         return isinstance(exc, cst.Name)
+    if site.kind is ChoiceKind.SYSEXIT:
+        call = node.value if isinstance(node, cst.Expr) else getattr(node, "exc", None)
+        return isinstance(call, cst.Call) and len(call.args) == 1 and not call.args[0].keyword
+    if site.kind is ChoiceKind.LENZERO:
+        return isinstance(node, cst.Comparison) and len(node.comparisons) == 1
     if site.kind is ChoiceKind.FSTRING:
         if isinstance(node, cst.Call):
             return to_fstring(node) is not None

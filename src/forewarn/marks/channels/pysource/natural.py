@@ -1,4 +1,4 @@
-"""Scheme 5's choice of Python source kinds: only those whose both forms people write.
+"""Schemes 5 and 6's choice of Python source kinds: only those whose both forms people write.
 
 The kinds below are the ones the naturalness table (`forewarn.marks.naturalness`, measured on
 the standard library; see docs/fingerprinting.md) keeps: the rarer form is at least 5 % of the
@@ -8,6 +8,8 @@ by the shipped table.
 """
 
 from __future__ import annotations
+
+import ast
 
 from forewarn.marks.channels.pysource.canon import Site
 from forewarn.marks.channels.pysource.raw import ChoiceKind
@@ -33,6 +35,8 @@ FORMS: dict[ChoiceKind, tuple[str, str]] = {
     ChoiceKind.TERNEGATE: ("x if a == b else y", "y if a != b else x"),
     ChoiceKind.RAISECALL: ("raise E", "raise E()"),
     ChoiceKind.WHILETRUE: ("while True:", "while 1:"),
+    ChoiceKind.SYSEXIT: ("sys.exit(x)", "raise SystemExit(x)"),
+    ChoiceKind.LENZERO: ("len(x) > 0", "len(x) != 0"),
 }
 """What form 0 and form 1 of each kind look like (the table's columns)."""
 
@@ -55,6 +59,22 @@ NATURAL_KINDS: frozenset[str] = frozenset(
 )
 """The kinds scheme 5 marks with (`kind_name` of a site), each kept by the table."""
 
+SPLIT_KINDS: frozenset[ChoiceKind] = frozenset({ChoiceKind.IFSWAP, ChoiceKind.TERNARY})
+"""Kinds the census also counts per shape of their test (`subkind_name`): `if not ok:` is
+common where `if not a == b:` is not, so the shapes are judged apart."""
+
+SCHEME6_KINDS: frozenset[str] = NATURAL_KINDS | frozenset(
+    {
+        "ifswap:plain",
+        "ternary:plain",
+        "sysexit",
+        "lenzero",
+    }
+)
+"""The kinds scheme 6 marks with (`kind_name` or `subkind_name` of a site), each kept by the
+table: scheme 5's, the plain-test shapes of two kinds scheme 5 dropped whole, and two new
+kinds."""
+
 
 def kind_name(site: Site) -> str:
     """The table's name for the kind of `site`: the kind, and for a default spelled out or
@@ -64,9 +84,36 @@ def kind_name(site: Site) -> str:
     return site.kind.value
 
 
-def natural_site(site: Site) -> bool:
-    """Whether scheme 5 marks with `site`."""
-    return kind_name(site) in NATURAL_KINDS
+def subkind_name(site: Site) -> str | None:
+    """The table's name for the shape of a split kind's test (`ifswap:plain`: a name, an
+    attribute or a call, not a comparison or a boolean operation), else `None`."""
+    if site.kind not in SPLIT_KINDS:
+        return None
+    node = site.nodes[0]
+    assert isinstance(node, ast.If | ast.IfExp)
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.Compare):
+        return f"{site.kind.value}:compare"
+    if isinstance(test, ast.BoolOp):
+        return f"{site.kind.value}:boolop"
+    return f"{site.kind.value}:plain"
 
 
-__all__ = ["FORMS", "NATURAL_KINDS", "kind_name", "natural_site"]
+def natural_site(site: Site, version: int = 5) -> bool:
+    """Whether scheme `version` (5 or 6) marks with `site`."""
+    if version < 6:
+        return kind_name(site) in NATURAL_KINDS
+    return kind_name(site) in SCHEME6_KINDS or subkind_name(site) in SCHEME6_KINDS
+
+
+__all__ = [
+    "FORMS",
+    "NATURAL_KINDS",
+    "SCHEME6_KINDS",
+    "SPLIT_KINDS",
+    "kind_name",
+    "natural_site",
+    "subkind_name",
+]

@@ -16,7 +16,9 @@ from typing import Any
 from forewarn.marks.channels.pysource.kinds import (
     NEGATED,
     builtin_exception,
+    exit_argument,
     fstring_args,
+    len_zero,
     num_const,
 )
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw, first
@@ -119,7 +121,21 @@ class NodeSerialiser(KindWalker):
             return "RET"
         return "RET(" + self.c(node.value) + ")"
 
+    def c_exit(self, node: ast.Expr | ast.Raise) -> str | None:
+        """Scheme 6: `sys.exit(x)` and `raise SystemExit(x)` written alike."""
+        found = exit_argument(node) if self.version >= 6 else None
+        if found is None:
+            return None
+        argument, bit = found
+        self.sink.append(Raw(ChoiceKind.SYSEXIT, "EXIT", bit, (node,)))
+        return "EXIT(" + self.c(argument) + ")"
+
+    def c_expr(self, node: ast.Expr, _test: bool) -> str | None:
+        return self.c_exit(node)
+
     def c_raise(self, node: ast.Raise, _test: bool) -> str | None:
+        if (exited := self.c_exit(node)) is not None:
+            return exited
         call = node.exc
         if isinstance(call, ast.Call) and not call.args and not call.keywords:
             if node.cause is None:
@@ -163,6 +179,10 @@ class NodeSerialiser(KindWalker):
     def c_compare(self, node: ast.Compare, swappable_test: bool) -> str | None:
         if len(node.ops) != 1:
             return None
+        found = len_zero(node) if self.version >= 6 else None
+        if found is not None:
+            self.sink.append(Raw(ChoiceKind.LENZERO, "LEN0", found[1], (node,)))
+            return "LEN0(" + self.c(found[0]) + ")"
         if type(node.ops[0]) in NEGATED and not swappable_test:
             return self.negcmp(node, node, negated=False)
         return self.compare(node)
@@ -279,5 +299,6 @@ SERIALISERS: dict[type[ast.AST], Callable[[NodeSerialiser, Any, bool], str | Non
     ast.IfExp: NodeSerialiser.c_ifexp,
     ast.BinOp: NodeSerialiser.c_binop,
     ast.While: NodeSerialiser.c_while,
+    ast.Expr: NodeSerialiser.c_expr,
 }
 """The node types whose canonical text is not `generic`'s, and the method that writes it."""

@@ -55,6 +55,10 @@ class ChoiceKind(enum.StrEnum):
     """`raise ValueError` / `raise ValueError()`: a builtin exception class (scheme 5)."""
     WHILETRUE = "whiletrue"
     """`while True:` / `while 1:` (scheme 5)."""
+    SYSEXIT = "sysexit"
+    """`sys.exit(x)` / `raise SystemExit(x)`: one argument, `sys` the module (scheme 6)."""
+    LENZERO = "lenzero"
+    """`len(x) > 0` / `len(x) != 0` (scheme 6)."""
 
 
 class Carrier(enum.Enum):
@@ -97,6 +101,8 @@ def carrier(kind: ChoiceKind) -> Carrier:
             | ChoiceKind.TERNEGATE
             | ChoiceKind.RAISECALL
             | ChoiceKind.WHILETRUE
+            | ChoiceKind.SYSEXIT
+            | ChoiceKind.LENZERO
         ):
             return Carrier.NODE
         case _:

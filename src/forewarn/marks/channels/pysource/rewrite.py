@@ -27,7 +27,10 @@ from forewarn.marks.channels.pysource.edits import (
     split,
     to_format,
     to_fstring,
+    to_raise_exit,
+    to_sys_exit,
     toggle_default,
+    toggle_len_operator,
     toggle_raise,
     toggle_sequence,
 )
@@ -125,6 +128,10 @@ class _Rewriter(cst.CSTTransformer):
                 node = node.with_changes(
                     left=target.comparator,
                     comparisons=[target.with_changes(operator=new_op, comparator=node.left)],
+                )
+            elif site.kind is ChoiceKind.LENZERO:
+                node = node.with_changes(
+                    comparisons=[target.with_changes(operator=toggle_len_operator(target.operator))]
                 )
             elif site.kind is ChoiceKind.NEGCMP:
                 inner = node.with_changes(
@@ -295,10 +302,20 @@ class _Rewriter(cst.CSTTransformer):
                 )
         return node
 
-    def leave_Raise(self, original_node: cst.Raise, updated_node: cst.Raise) -> cst.Raise:
+    def leave_Raise(
+        self, original_node: cst.Raise, updated_node: cst.Raise
+    ) -> cst.BaseSmallStatement:
         for site, bit in self._wanted(original_node):
             if site.kind is ChoiceKind.RAISECALL and bit != site.bit:
                 return toggle_raise(updated_node)
+            if site.kind is ChoiceKind.SYSEXIT and bit != site.bit:
+                return to_sys_exit(updated_node)
+        return updated_node
+
+    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.BaseSmallStatement:
+        for site, bit in self._wanted(original_node):
+            if site.kind is ChoiceKind.SYSEXIT and bit != site.bit:
+                return to_raise_exit(updated_node)
         return updated_node
 
     def leave_Integer(

@@ -137,9 +137,9 @@ def target(stmt: ast.stmt) -> str:
     return stmt.targets[0].id
 
 
-def literal_key(stmt: ast.stmt, blind: bool = False) -> str:
+def literal_key(stmt: ast.stmt, blind: bool = False, version: int = 3) -> str:
     """The statement's value, blind to the low bits the payload channel may set in it; with
-    `blind` (scheme 3), to everything scheme 3's wire channel may set (`variants`)."""
+    `blind` (scheme 3), to everything scheme `version`'s wire channel may set (`variants`)."""
     assert isinstance(stmt, ast.Assign)
     blank = empty(stmt.value)
     if blank is not None:
@@ -156,7 +156,7 @@ def literal_key(stmt: ast.stmt, blind: bool = False) -> str:
             ):
                 value = "num"
             elif blind and isinstance(value, str):
-                value = fold_text(value)
+                value = fold_text(value, version)
             elif type(value) is int:
                 value = value - (value & 1)
             elif isinstance(value, str):

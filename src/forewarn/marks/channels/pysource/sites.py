@@ -19,6 +19,7 @@ from forewarn.marks.channels.pysource.kinds import (
     format_call_args,
     is_and,
     kwarg_pairs,
+    len_compare,
     negatable,
     side_effect_free,
     sym_const,
@@ -230,6 +231,8 @@ class KindWalker(ABC):
         with bit 1, or a positive one with bit 0; `None` below scheme 5 or for other tests.
         Both forms of `if a != b: B else: A` / `if a == b: A else: B` then anchor alike."""
         op = negatable(test) if self.version >= 5 else None
+        if self.version >= 6 and len_compare(test):
+            op = None  # scheme 6: `len(x) != 0` is a `lenzero` site, never negated
         if op is None:
             return None
         assert isinstance(test, ast.Compare)

@@ -96,8 +96,8 @@ def plan(original: str, safe_headings: bool = True, version: int = 3) -> _Plan:
     """The choice points of `original` that can be read back unambiguously, in order
     (`version=5`: scheme 5's natural kinds only, `natural`)."""
     if version >= 5:
-        found = choice_points(original, safe_headings, natural_synonyms())
-        points: Sequence[ChoicePoint] = [p for p in found if natural_point(p)]
+        found = choice_points(original, safe_headings, natural_synonyms(version))
+        points: Sequence[ChoicePoint] = [p for p in found if natural_point(p, version)]
     else:
         points = choice_points(original, safe_headings)
     spoken = [p for p in points if p.spoken[0]]
@@ -172,13 +172,14 @@ class TextChannel:
     name = "text"
 
     def __init__(self, *, safe_headings: bool = True, version: int = 3) -> None:
-        if version not in (3, 5):
+        if version not in (3, 5, 6):
             raise MarkError(f"no text channel version {version}")
         self.safe_headings = safe_headings
         """Whether headings whose setext form reads as another block are left alone (scheme 2
         on; scheme 1 marked them, and its copies must decode as marked)."""
         self.version = version
-        """3: every kind (schemes 1-3); 5: only the kinds the naturalness table keeps."""
+        """3: every kind (schemes 1-3); 5: only the kinds the naturalness table keeps; 6: scheme
+        5's and the word pairs scheme 6 added (`natural.SCHEME6_SYNONYMS`)."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""

@@ -1,4 +1,4 @@
-"""Scheme 5's choice of text kinds: only those whose both forms writers use.
+"""Schemes 5 and 6's choice of text kinds: only those whose both forms writers use.
 
 Fixed here (not read from the table at run time, so a copy decodes the same everywhere); a test
 checks that each is kept by the shipped naturalness table (`forewarn.marks.naturalness`).
@@ -34,7 +34,26 @@ EXTRA_SYNONYMS: tuple[tuple[str, str, bool], ...] = (
 )
 """Candidate word pairs for scheme 5, in the form of `points.SYNONYMS`; the table decides."""
 
-ALL_SYNONYMS: tuple[tuple[str, str, bool], ...] = SYNONYMS + EXTRA_SYNONYMS
+SCHEME6_SYNONYMS: tuple[tuple[str, str, bool], ...] = (
+    ("reach", "access", False),
+    ("parses", "reads", False),
+    ("taken from", "read from", False),
+    ("every", "each", False),
+    ("needed", "required", False),
+    ("lead to", "result in", True),
+    ("applied", "installed", False),
+    ("keeps", "retains", True),
+    ("signatures", "rules", False),
+    ("shared with", "given to", False),
+    ("that match", "matching", False),
+    ("sends", "issues", False),
+    ("planned", "scheduled", True),
+)
+"""Word pairs scheme 6 added, each read in advisories and detection guidance and kept by the
+table; one-way (`False`) where the second form has uses the first cannot take (`access` as a
+noun, `each other`, `matching` after a plural)."""
+
+ALL_SYNONYMS: tuple[tuple[str, str, bool], ...] = SYNONYMS + EXTRA_SYNONYMS + SCHEME6_SYNONYMS
 """Every word pair measured."""
 
 NATURAL_KINDS: frozenset[str] = frozenset(
@@ -103,6 +122,12 @@ indeed cannot judge each one (were a corpus to show one form rare, it would be d
 
 NATURAL_KINDS = NATURAL_KINDS | ADVISORY_VOCABULARY
 
+SCHEME6_KINDS: frozenset[str] = NATURAL_KINDS | frozenset(
+    f"word:{first}/{second}" for first, second, _ in SCHEME6_SYNONYMS
+)
+"""The text kinds scheme 6 marks with: scheme 5's and `SCHEME6_SYNONYMS`, each kept by the
+table."""
+
 
 def pair_name(first: str, second: str) -> str:
     """The table's name of a word pair."""
@@ -120,14 +145,19 @@ def kind_name(point: ChoicePoint) -> str:
             return point.kind.value
 
 
-def natural_synonyms() -> tuple[tuple[str, str, bool], ...]:
-    """The word pairs scheme 5 looks for."""
-    return tuple(p for p in ALL_SYNONYMS if pair_name(p[0], p[1]) in NATURAL_KINDS)
+def _kinds(version: int) -> frozenset[str]:
+    return SCHEME6_KINDS if version >= 6 else NATURAL_KINDS
 
 
-def natural_point(point: ChoicePoint) -> bool:
-    """Whether scheme 5 marks with `point`."""
-    return kind_name(point) in NATURAL_KINDS
+def natural_synonyms(version: int = 5) -> tuple[tuple[str, str, bool], ...]:
+    """The word pairs scheme `version` (5 or 6) looks for."""
+    kinds = _kinds(version)
+    return tuple(p for p in ALL_SYNONYMS if pair_name(p[0], p[1]) in kinds)
+
+
+def natural_point(point: ChoicePoint, version: int = 5) -> bool:
+    """Whether scheme `version` (5 or 6) marks with `point`."""
+    return kind_name(point) in _kinds(version)
 
 
 __all__ = [
@@ -135,6 +165,8 @@ __all__ = [
     "ALL_SYNONYMS",
     "EXTRA_SYNONYMS",
     "NATURAL_KINDS",
+    "SCHEME6_KINDS",
+    "SCHEME6_SYNONYMS",
     "kind_name",
     "natural_point",
     "natural_synonyms",

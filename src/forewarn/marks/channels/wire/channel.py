@@ -14,6 +14,7 @@ the PoC's own requests (a timeout of 10 s in unrelated code says nothing about t
 Scheme 2's channel (`version=2`, the default) reads exactly as it always did.
 `WireChannel(version=5)` is scheme 5's: scheme 3's with only coherent values (a user agent
 moves between real releases, `_python/agents`; times, zones and HTTP dates stay as written).
+`WireChannel(version=6)` is scheme 6's: scheme 5's and the edits of `choices6`.
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ class WireChannel:
     name = "wire"
 
     def __init__(self, version: int = 2) -> None:
-        if version not in (2, 3, 5):
+        if version not in (2, 3, 5, 6):
             raise MarkError(f"no wire channel version {version}")
         self.version = version
-        """The marking scheme whose candidates and facts this channel uses (2, 3 or 5)."""
+        """The marking scheme whose candidates and facts this channel uses (2, 3, 5 or 6)."""
 
     def _plan(self, original: str) -> WirePlan:
         return wire_plan(original, self.version)

@@ -28,6 +28,7 @@ from forewarn.domain.wire import HttpRequest
 from forewarn.marks.channels._python.agents import agent_partners
 from forewarn.marks.channels._python.variants import SEPARATORS, agent_parts, header_value
 from forewarn.marks.channels.wire.candidates import Candidate, Literal, Offsets, candidates
+from forewarn.marks.channels.wire.choices6 import quote_safe
 from forewarn.marks.channels.wire.roles import partner, role_sites
 from forewarn.marks.channels.wire.statements import statement_orders
 
@@ -41,15 +42,18 @@ def candidates3(
 ) -> list[Candidate]:
     """Every scheme-3 edit worth evaluating, in source order; `sending` are the lines of the
     calls that send a request (for the roles of loops). `version=5`: scheme 5's, whose user
-    agents move only between real releases (`agents`) and whose times and zones stay."""
+    agents move only between real releases (`agents`) and whose times and zones stay;
+    `version=6`: scheme 6's, which adds a Windows build's platform token and the `safe`
+    characters of `quote` calls (`choices6`)."""
     offsets = Offsets(source)
     natural = version >= 5
     found: list[Candidate] = candidates(source, tree, requests, fine=True, natural=natural)
     literals = [e for e in found if isinstance(e, Literal)]
     extra: list[Literal] = [
-        *_values(source, offsets, tree, requests, natural),
+        *_values(source, offsets, tree, requests, natural, version),
         *_separators(source, offsets, tree),
         *_roles(source, offsets, tree, sending),
+        *(quote_safe(source, offsets, tree) if version >= 6 else ()),
     ]
     for edit in extra:
         if not any(_overlap(edit.span, other.span) for other in literals):
@@ -77,6 +81,7 @@ def _values(
     tree: ast.Module,
     requests: Sequence[HttpRequest],
     natural: bool = False,
+    version: int = 3,
 ) -> Iterable[Literal]:
     """A literal that is exactly what a request sends as a header's value, and its partner."""
     sent = {(name.lower(), value) for r in requests for name, value in r.headers}
@@ -93,7 +98,7 @@ def _values(
                 yield Literal((span[0] + 1, span[1] - 1), (node.value, other), "value")
                 break
         if ("user-agent", node.value) in sent:
-            parts = agent_partners(node.value) if natural else agent_parts(node.value)
+            parts = agent_partners(node.value, version) if natural else agent_parts(node.value)
             for start, end, other in parts:
                 at = span[0] + 1
                 yield Literal((at + start, at + end), (node.value[start:end], other), "agent")

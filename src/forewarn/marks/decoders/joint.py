@@ -108,14 +108,8 @@ def pair_tables(theta: FloatArray, reading: Reading) -> tuple[FloatArray, FloatA
     return if_one, if_zero
 
 
-def joint_pass(
-    theta: FloatArray,
-    reading: Reading,
-    bits: FloatArray,
-    recipients: int,
-    level: float,
-) -> JointFinding:
-    """Test every partner given each likely pair; `level` is the pass's per-partner level.
+class JointPass:
+    """The hypotheses of one joint pass (the likely pairs, their laws) and its test.
 
     Every pair's law and every partner's score under it are computed at once (a gather and one
     matrix product). Pairs are refined strongest first, and a pair is skipped when the proven
@@ -123,42 +117,68 @@ def joint_pass(
     level under it: its lattice bounds lie above that lower bound, so computing them would
     accuse no one more. Who is accused is therefore exactly who refining every pair accuses;
     an accused partner's bound is the smallest over the pairs refined (each one valid)."""
-    n = bits.shape[0]
-    bound = np.ones(n)
-    score = np.zeros(n)
-    pair = [(-1, -1)] * n
-    pairs = pair_count(recipients)
-    if reading.max_colluders < 3 or len(reading.symbols) == 0:
-        return JointFinding(bound, pair, score)
-    tried = likely_pairs(theta, reading, bits, min(recipients, n))
-    if not tried:
-        return JointFinding(bound, pair, score)
-    one, zero = pair_tables(theta, reading)
-    first = np.array([a for a, _ in tried])
-    second = np.array([b for _, b in tried])
-    held = (bits[first] + bits[second]).astype(np.int64)
-    where = np.arange(len(reading.symbols))[None, :]
-    if_one, if_zero = one[where, held], zero[where, held]
-    scores = (if_one - if_zero) @ bits.T + if_zero.sum(axis=1)[:, None]
-    rows = np.arange(len(tried))
-    scores[rows, first] = scores[rows, second] = -math.inf
-    p_one = np.broadcast_to(reading.bias, if_one.shape)
-    floors = lower_tail(if_one, if_zero, p_one)
-    # Strongest hypotheses first, so that their bounds let weaker ones be skipped.
-    order = np.argsort(-(scores.max(axis=1) - floors.base), kind="stable")
-    for r in order.tolist():
-        s = scores[r]
-        floor = pairs * np.exp(floors.log_floor(r, s) - _MARGIN)
-        if not ((floor <= level) & (bound > level)).any():
-            continue  # its lattice bounds lie above: it would accuse no one not yet accused
-        a, b = tried[r]
-        law = InnocentLaw(p_one=reading.bias, if_one=if_one[r], if_zero=if_zero[r])
-        u = pairs * lattice_tail(law, CELLS).tail(s)
-        if ((u > level) & (u <= 8 * level)).any():
-            u = pairs * lattice_tail(law, FINE_CELLS).tail(s)
-        better = u < bound
-        bound = np.where(better, u, bound)
-        score = np.where(better, s, score)
-        for j in np.nonzero(better)[0]:
-            pair[int(j)] = (a, b)
-    return JointFinding(np.minimum(1.0, bound), pair, score)
+
+    def __init__(
+        self, theta: FloatArray, reading: Reading, bits: FloatArray, recipients: int, level: float
+    ) -> None:
+        """Hypotheses from the first `recipients` rows of `bits`; `level` is the pass's
+        per-partner level."""
+        self.level, self.pairs = level, pair_count(recipients)
+        self.bias = reading.bias
+        live = reading.max_colluders >= 3 and len(reading.symbols) > 0
+        among = min(recipients, bits.shape[0])
+        self.tried = likely_pairs(theta, reading, bits, among) if live else []
+        m = len(reading.symbols)
+        self.if_one, self.if_zero = np.zeros((0, m)), np.zeros((0, m))
+        if not self.tried:
+            return
+        one, zero = pair_tables(theta, reading)
+        first = np.array([a for a, _ in self.tried])
+        second = np.array([b for _, b in self.tried])
+        held = (bits[first] + bits[second]).astype(np.int64)
+        where = np.arange(m)[None, :]
+        self.if_one, self.if_zero = one[where, held], zero[where, held]
+        p_one = np.broadcast_to(reading.bias, self.if_one.shape)
+        self.floors = lower_tail(self.if_one, self.if_zero, p_one)
+
+    def test(self, bits: FloatArray, hypothesised: bool = True) -> JointFinding:
+        """The best test of each row of `bits` given each likely pair; with `hypothesised`, rows
+        are the recipients the pairs were drawn from, and a pair's own members are not tested."""
+        n = bits.shape[0]
+        bound, score, pair = np.ones(n), np.zeros(n), [(-1, -1)] * n
+        if not self.tried:
+            return JointFinding(bound, pair, score)
+        scores = (self.if_one - self.if_zero) @ bits.T + self.if_zero.sum(axis=1)[:, None]
+        if hypothesised:
+            rows = np.arange(len(self.tried))
+            scores[rows, [a for a, _ in self.tried]] = -math.inf
+            scores[rows, [b for _, b in self.tried]] = -math.inf
+        level, pairs = self.level, self.pairs
+        # Strongest hypotheses first, so that their accusations let weaker ones be skipped.
+        order = np.argsort(-(scores.max(axis=1) - self.floors.base), kind="stable")
+        for r in order.tolist():
+            s = scores[r]
+            live = s[bound > level]
+            if not len(live):
+                break  # everyone accused already
+            # The lower bound falls as the score grows: the best live score decides the skip.
+            floor = float(self.floors.log_floor(r, np.array([live.max()]))[0])
+            if pairs * math.exp(floor - _MARGIN) > level:
+                continue  # its lattice bounds lie above: it would accuse no one not yet accused
+            law = InnocentLaw(p_one=self.bias, if_one=self.if_one[r], if_zero=self.if_zero[r])
+            u = pairs * lattice_tail(law, CELLS).tail(s)
+            if ((u > level) & (u <= 8 * level)).any():
+                u = pairs * lattice_tail(law, FINE_CELLS).tail(s)
+            better = u < bound
+            bound = np.where(better, u, bound)
+            score = np.where(better, s, score)
+            for j in np.nonzero(better)[0]:
+                pair[int(j)] = self.tried[r]
+        return JointFinding(np.minimum(1.0, bound), pair, score)
+
+
+def joint_pass(
+    theta: FloatArray, reading: Reading, bits: FloatArray, recipients: int, level: float
+) -> JointFinding:
+    """Test every partner given each likely pair (`JointPass`)."""
+    return JointPass(theta, reading, bits, recipients, level).test(bits)

@@ -1,9 +1,9 @@
 """Joint decoding with hypothesised colluders: score each partner given a *pair* of others.
 
 Some coalitions leave almost nothing in any one colluder's codeword (three voting for the
-minority symbol: about 2 nats of evidence per colluder over 190 symbols) yet fix the symbol read
+minority symbol: about 1.4 nats of evidence per colluder over 134 symbols) yet fix the symbol read
 once all three bits are known. Given two colluders' symbols, the third's log-likelihood ratio
-under the fitted channel (`_theta`) is then large (about 120 nats over 190 minority symbols).
+under the fitted channel (`_theta`) is then large (about 84 nats over 134 minority symbols).
 
 Who the two are is not known, so every pair `{a, b}` is a hypothesis; the test of partner `j`
 given `{a, b}` has an exact innocent law whatever `a` and `b` are (an innocent's codeword is

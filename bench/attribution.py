@@ -20,8 +20,9 @@ rules` writes them) are leaked too: verbatim, reformatted, options reordered, ms
 
 `--decoders` runs the decoder table instead (`attribution_decoders`): a column per decoder
 (symmetric, universal, learn-and-match, combined) for 1, 2, 3 colluders × interleave, majority,
-minority, random, on the positions PoC + advisory show, with simulated innocents beside the real
-ones; `--decoder-trials`, `--fresh-innocents` and `--decoder-draws` size it.
+minority, random, on the positions PoC + advisory show, with fresh innocents put to the same
+tests as the real ones; `--decoder-trials`, `--fresh-innocents` (per trial) and `--decoder-draws`
+size it, `--decoder-lengths 200,300` adds 3-colluder rows at synthetic code lengths.
 
 `--rewrites` runs the rewrite-attack corpus (`bench/rewrites/`) instead, through `forewarn
 trace`'s own hunt on a released program, and writes bench/out/attribution_rewrites.json.

@@ -20,8 +20,9 @@ rules` writes them) are leaked too: verbatim, reformatted, options reordered, ms
 
 `--decoders` runs the decoder table instead (`attribution_decoders`): a column per decoder
 (symmetric, universal, learn-and-match, combined) for 1, 2, 3 colluders × interleave, majority,
-minority, random, on the positions PoC + advisory show, with simulated innocents beside the real
-ones; `--decoder-trials`, `--fresh-innocents` and `--decoder-draws` size it.
+minority, random, on the positions PoC + advisory show, with fresh innocents put to the same
+tests as the real ones; `--decoder-trials`, `--fresh-innocents` (per trial) and `--decoder-draws`
+size it, `--decoder-lengths 200,300` adds 3-colluder rows at synthetic code lengths.
 
 `--rewrites` runs the rewrite-attack corpus (`bench/rewrites/`) instead, through `forewarn
 trace`'s own hunt on a released program, and writes bench/out/attribution_rewrites.json.
@@ -286,10 +287,20 @@ def main() -> None:
     parser.add_argument("--fresh-innocents", type=int, default=50_000, help="per trial")
     parser.add_argument("--decoder-draws", type=int, default=100_000, help="simulated per pass")
     parser.add_argument("--decoder-colluders", default="1,2,3", help="coalition sizes, e.g. 3")
+    parser.add_argument("--decoder-lengths", default="", help="synthetic lengths, e.g. 200,300")
+    parser.add_argument("--length-trials", type=int, default=20, help="coalitions per length row")
     args = parser.parse_args()
     if args.decoders:
-        sizes = tuple(int(c) for c in args.decoder_colluders.split(","))
-        decoders_main(args.decoder_trials, args.fresh_innocents, args.decoder_draws, sizes)
+        sizes = tuple(int(c) for c in args.decoder_colluders.split(",") if c)
+        lengths = tuple(int(n) for n in args.decoder_lengths.split(",") if n)
+        decoders_main(
+            args.decoder_trials,
+            args.fresh_innocents,
+            args.decoder_draws,
+            sizes,
+            lengths,
+            args.length_trials,
+        )
         return
     if args.rewrites:
         rewrites_main(args.rewrite_partners, args.rewrite_trials, args.only)
@@ -316,10 +327,15 @@ def main() -> None:
 
 
 def decoders_main(
-    trials: int, fresh: int, draws: int, colluders: tuple[int, ...] = (1, 2, 3)
+    trials: int,
+    fresh: int,
+    draws: int,
+    colluders: tuple[int, ...] = (1, 2, 3),
+    lengths: tuple[int, ...] = (),
+    length_trials: int = 20,
 ) -> None:
-    """The decoder table, printed and written to bench/out/attribution_decoders.json."""
-    start = time.perf_counter()
+    """The decoder table, printed and written to bench/out/attribution_decoders*.json."""
+    start, cpu = time.perf_counter(), time.process_time()
     bench = Bench()
     read: list[Observation] = []
     for artifact in (POC, ADVISORY):
@@ -329,22 +345,34 @@ def decoders_main(
     rows = attribution_decoders.run(
         bench.marker, PARTNERS, read, trials, fresh, draws, colluders=colluders
     )
+    by_length = attribution_decoders.run_lengths(bench.marker, lengths, length_trials, draws)
     suffix = "" if colluders == (1, 2, 3) else "_c" + "".join(map(str, colluders))
+    suffix += "_lengths" if lengths else ""
     out = OUT.with_name(f"attribution_decoders{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "partners": len(PARTNERS),
         "epsilon": bench.marker.spec.epsilon,
         "code_length": bench.marker.spec.length,
+        "scheme": bench.marker.scheme,
         "symbols_read": len(read),
+        "symbols_by_channel": {
+            c: sum(o.channel == c for o in read) for c in sorted({o.channel for o in read})
+        },
         "fresh_innocents_per_trial": fresh,
         "draws": draws,
         "rows": [row.as_dict() for row in rows],
+        "length_rows": [row.as_dict() for row in by_length],
         "seconds": round(time.perf_counter() - start, 1),
+        "cpu_seconds": round(time.process_time() - cpu, 1),
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(attribution_decoders.table(rows, len(PARTNERS), bench.marker.spec.epsilon))
-    print(f"\n{report['seconds']} s; written to {out.relative_to(ROOT)}")
+    if rows:
+        print(attribution_decoders.table(rows, len(PARTNERS), bench.marker.spec.epsilon))
+    if by_length:
+        print(attribution_decoders.length_table(by_length))
+    where = out.relative_to(ROOT)
+    print(f"\n{report['seconds']} s ({report['cpu_seconds']} s CPU); written to {where}")
 
 
 def rewrites_main(partners: int, trials: int, only: str | None) -> None:

@@ -11,11 +11,16 @@ colluders). Only the proven (lattice) bound accuses. Strategies act on symbols: 
 symbol from a colluder drawn at random), *majority*, *minority* (where they differ; ties at
 random), *random* (a coin flip where they differ).
 
-Innocents: besides the 1000 - c real innocents of each trial, `fresh` innocent codewords are drawn
-from the case's biases (an innocent's codeword is independent of the leak given the biases, so
-this is exactly the law of another innocent partner) and scored beside them by the combination,
-with the union bound kept at the 1000 real recipients. The same is done at ε = 0.1 to show the
-empirical per-partner false-accusation rate beside its bound ε / n.
+Innocents: besides the 1000 - c real innocents of each trial, `fresh` innocent codewords per
+trial are drawn from the case's biases (an innocent's codeword is independent of the leak given
+the biases, so this is exactly the law of another innocent partner) and put to every pass's tests
+as the combination ran them (`accuse(innocents=...)`: the same laws, lattice tails and
+hypothesised pairs), the union bound kept at the 1000 real recipients. The same is done at
+ε = 0.1 to show the empirical per-partner false-accusation rate beside its bound ε / n.
+
+*Synthetic lengths* (`run_lengths`): the same 1000 partners' codewords at other code lengths,
+drawn from the same arcsine biases on the case's cutoff, every position read once, to show how
+many symbols the 3-colluder rows need.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from forewarn.domain import Observation
+from forewarn.marks import code
 from forewarn.marks.accusation import accuse
 
 Bits = npt.NDArray[np.uint8]
@@ -112,6 +118,25 @@ class DecoderRow:
         }
 
 
+def _innocents_accused(
+    obs: list[Observation],
+    words: Bits,
+    bias: npt.NDArray[np.float64],
+    fresh: int,
+    rng: np.random.Generator,
+    **kwargs: object,
+) -> tuple[int, list[str]]:
+    """Fresh innocents the combination accuses among `fresh` codewords drawn from the biases,
+    and the real partners it accused."""
+    drawn = (rng.random((fresh, len(bias)), dtype=np.float32) < bias).astype(np.uint8)
+    names = PARTNER_NAMES[: len(words)]
+    verdict = accuse(obs, names, words, bias, innocents=drawn if fresh else None, **kwargs)  # type: ignore[arg-type]
+    return verdict.innocents_accused, list(verdict.accused)
+
+
+PARTNER_NAMES = [f"partner-{k:04d}" for k in range(1000)]
+
+
 def run(
     marker: object,
     partners: list[str],
@@ -121,20 +146,88 @@ def run(
     draws: int,
     seed: int = 2021,
     colluders: tuple[int, ...] = (1, 2, 3),
+    strategies: tuple[str, ...] = tuple(STRATEGIES),
+    columns: tuple[str, ...] = tuple(COLUMNS),
 ) -> list[DecoderRow]:
     """Every (colluders, strategy) row; `read` are the observations of one verbatim copy."""
     words = np.stack([marker.codeword(p) for p in partners])  # type: ignore[attr-defined]
     bias: npt.NDArray[np.float64] = marker.bias  # type: ignore[attr-defined]
     epsilon: float = marker.spec.epsilon  # type: ignore[attr-defined]
     c_max: int = marker.spec.max_colluders  # type: ignore[attr-defined]
+    return _rows(
+        words,
+        bias,
+        read,
+        epsilon,
+        c_max,
+        trials,
+        fresh,
+        draws,
+        seed,
+        colluders,
+        strategies,
+        columns,
+    )
+
+
+def run_lengths(
+    marker: object,
+    lengths: tuple[int, ...],
+    trials: int,
+    draws: int,
+    seed: int = 2021,
+    strategies: tuple[str, ...] = ("interleave", "random"),
+) -> list[DecoderRow]:
+    """3-colluder rows at synthetic code lengths (combined decoder only, real innocents only)."""
+    epsilon: float = marker.spec.epsilon  # type: ignore[attr-defined]
+    c_max: int = marker.spec.max_colluders  # type: ignore[attr-defined]
+    cutoff: float = marker.spec.cutoff  # type: ignore[attr-defined]
+    rows = []
+    for length in lengths:
+        rng = np.random.default_rng(seed + length)
+        bias = code.bias_vector(b"synthetic-lengths".ljust(32, b"."), "SYN", length, cutoff)
+        words = (rng.random((len(PARTNER_NAMES), length)) < bias).astype(np.uint8)
+        read = [Observation("synthetic", "synthetic", i, 0) for i in range(length)]
+        rows += _rows(
+            words,
+            bias,
+            read,
+            epsilon,
+            c_max,
+            trials,
+            0,
+            draws,
+            seed,
+            (3,),
+            strategies,
+            ("combined",),
+            loose=False,
+        )
+    return rows
+
+
+def _rows(
+    words: Bits,
+    bias: npt.NDArray[np.float64],
+    read: list[Observation],
+    epsilon: float,
+    c_max: int,
+    trials: int,
+    fresh: int,
+    draws: int,
+    seed: int,
+    colluders: tuple[int, ...],
+    strategies: tuple[str, ...],
+    columns: tuple[str, ...],
+    loose: bool = True,
+) -> list[DecoderRow]:
     rng = np.random.default_rng(seed)
-    innocents = (rng.random((fresh, len(bias))) < bias).astype(np.uint8)
-    names = partners + [f"simulated-innocent-{k}" for k in range(fresh)]
-    everyone = np.concatenate([words, innocents])
+    partners = PARTNER_NAMES[: len(words)]
     rows = []
     for c in colluders:
-        for strategy, attack in STRATEGIES.items():
-            row, start = DecoderRow(c, strategy), time.perf_counter()
+        for strategy in strategies:
+            attack = STRATEGIES[strategy]
+            row, start = DecoderRow(c, strategy), time.process_time()
             for _ in range(trials):
                 guilty = rng.choice(len(partners), c, replace=False)
                 y = attack(words[guilty], rng)
@@ -145,44 +238,39 @@ def run(
                 row.trials += 1
                 row.symbols += len(obs)
                 row.real_innocent_trials += len(partners) - c
-                for column, chosen in COLUMNS.items():
-                    combined = column == "combined"
-                    verdict = accuse(
-                        obs,
-                        names if combined else partners,
-                        everyone if combined else words,
-                        bias,
-                        epsilon=epsilon,
-                        draws=draws,
-                        max_colluders=c_max,
-                        decoder_names=chosen,
-                        recipients=len(partners),
-                        joint=combined,
-                    )
-                    accused = set(verdict.accused)
-                    row.caught[column] += bool(accused & guilty_names)
-                    real = {a for a in accused if not a.startswith("simulated-")}
-                    row.innocents[column] += len(real - guilty_names)
-                    if combined:
-                        row.simulated_accused += len(accused - real)
+                common = {"draws": draws, "max_colluders": c_max, "recipients": len(partners)}
+                for column in columns:
+                    if column == "combined":
+                        found, real = _innocents_accused(
+                            obs, words, bias, fresh, rng, epsilon=epsilon, **common
+                        )
+                        row.simulated_accused += found
                         row.simulated_innocent_trials += fresh
-                loose = accuse(
-                    obs,
-                    names,
-                    everyone,
-                    bias,
-                    epsilon=0.1,
-                    draws=draws,
-                    max_colluders=c_max,
-                    recipients=len(partners),
-                )
-                row.loose_accused += len(set(loose.accused) - guilty_names)
-                row.loose_trials += len(names) - c
-            row.seconds = time.perf_counter() - start
+                    else:
+                        verdict = accuse(
+                            obs,
+                            partners,
+                            words,
+                            bias,
+                            epsilon=epsilon,
+                            decoder_names=COLUMNS[column],
+                            joint=False,
+                            **common,  # type: ignore[arg-type]
+                        )
+                        real = list(verdict.accused)
+                    row.caught[column] += bool(set(real) & guilty_names)
+                    row.innocents[column] += len(set(real) - guilty_names)
+                if loose:
+                    found, real = _innocents_accused(
+                        obs, words, bias, fresh, rng, epsilon=0.1, **common
+                    )
+                    row.loose_accused += found + len(set(real) - guilty_names)
+                    row.loose_trials += fresh + len(partners) - c
+            row.seconds = time.process_time() - start
             print(
-                f"{c} × {strategy}: "
-                + ", ".join(f"{k} {v}/{trials}" for k, v in row.caught.items())
-                + f" in {row.seconds:.0f} s",
+                f"{c} × {strategy} ({len(read)} symbols): "
+                + ", ".join(f"{k} {row.caught[k]}/{trials}" for k in columns)
+                + f" in {row.seconds:.0f} s CPU",
                 flush=True,
             )
             rows.append(row)
@@ -207,4 +295,20 @@ def table(rows: list[DecoderRow], partners: int, epsilon: float) -> str:
         rate = r.loose_accused / max(1, r.loose_trials)
         cells.append(f"{r.loose_accused} / {r.loose_trials:,} ({rate:.1e})")
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def length_table(rows: list[DecoderRow]) -> str:
+    """The Markdown table of the synthetic-length rows (combined decoder)."""
+    lines = [
+        "| code length (symbols read) | strategy | trials | ≥ 1 of 3 accused: combined "
+        "| innocents accused (real) / trials |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.symbols // max(1, r.trials)} | {r.strategy} | {r.trials} "
+        f"| {100 * r.caught['combined'] / r.trials:.0f} % "
+        f"| {r.innocents['combined']} / {r.real_innocent_trials:,} |"
+        for r in rows
+    ]
     return "\n".join(lines)

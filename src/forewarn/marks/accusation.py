@@ -38,12 +38,9 @@ import numpy.typing as npt
 
 from forewarn.domain import ChannelEvidence, Observation, Suspect, TokenHit
 from forewarn.errors import MarkError
-from forewarn.marks.decoders import DECODER_NAMES, Decoder, Reading, decoders
-from forewarn.marks.decoders._theta import colluder_one
-from forewarn.marks.decoders.combined import Combined, combine
-from forewarn.marks.decoders.joint import joint_pass
-from forewarn.marks.decoders.learned import fit_channel
+from forewarn.marks.decoders import DECODER_NAMES, decoders
 from forewarn.marks.decoders.symmetric import SymmetricDecoder
+from forewarn.marks.passes import Merged, Passes, merge, reading_of
 from forewarn.marks.threshold import DEFAULT_DRAWS, InnocentLaw
 
 
@@ -72,6 +69,9 @@ class Accusation:
     """The decoders that decided together."""
     passes: int = 1
     """Scoring passes run: the first, then one per round of known colluders (side information)."""
+    innocents_accused: int = 0
+    """Of the extra innocent codewords put to the same tests (`accuse(innocents=...)`), how many
+    any pass would have accused."""
 
     @property
     def accused(self) -> tuple[str, ...]:
@@ -84,71 +84,9 @@ class Accusation:
         return tuple(s.partner for s in self.suspects if s.lead)
 
 
-@dataclass(frozen=True, slots=True)
-class _Merged:
-    """Observations merged per code position."""
-
-    positions: npt.NDArray[np.int64]
-    """Code positions read, ascending."""
-    symbols: npt.NDArray[np.uint8]
-    """The symbol that won the vote at each position."""
-    weights: npt.NDArray[np.float64]
-    """Vote margin times the best confidence, in (0, 1]."""
-    index: dict[int, int]
-    """Position → its index in `positions`."""
-    copies: npt.NDArray[np.float64]
-    """How many observations fell on each position (to share its score between channels)."""
-
-
-def _merge(observations: Sequence[Observation]) -> _Merged:
-    """One symbol per position: confidence-weighted vote; a tie erases the position."""
-    votes: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for obs in observations:
-        vote = votes[obs.position]
-        vote[obs.symbol] += obs.confidence
-        vote[2] = max(vote[2], obs.confidence)
-        vote[3] += 1
-    kept = sorted(p for p, v in votes.items() if v[0] != v[1])
-    weights = [
-        abs(votes[p][1] - votes[p][0]) / (votes[p][0] + votes[p][1]) * votes[p][2] for p in kept
-    ]
-    return _Merged(
-        positions=np.array(kept, dtype=np.int64),
-        symbols=np.array([1 if votes[p][1] > votes[p][0] else 0 for p in kept], dtype=np.uint8),
-        weights=np.array(weights, dtype=np.float64),
-        index={p: k for k, p in enumerate(kept)},
-        copies=np.array([votes[p][3] for p in kept], dtype=np.float64),
-    )
-
-
-def innocent_law(merged: _Merged, bias: npt.NDArray[np.float64]) -> InnocentLaw:
+def innocent_law(merged: Merged, bias: npt.NDArray[np.float64]) -> InnocentLaw:
     """Exact per-position symmetric-score terms for a bit of 1 or 0, given the merged symbols."""
-    return SymmetricDecoder().law(_reading(merged, bias, 1, np.zeros((0, 0), dtype=np.uint8)))
-
-
-JOINT_SHARE = 0.01
-"""Share of `ε` of the joint pass over hypothesised pairs (`decoders.joint`): the coalitions it
-is for leave evidence far beyond its threshold, so a small share costs them nothing."""
-
-SELECT = True
-"""Decide with the decoder `combined.select` picks from the reading (no union over decoders);
-`False` decides with the maximum of all, paying the union bound over them."""
-
-FIRST_SHARE = 0.8
-"""Share of `ε` the first pass decides at; the re-scoring passes split the rest evenly (they
-are scored given a known colluder, far stronger evidence, so they need less of it)."""
-
-
-def _reading(
-    merged: _Merged, bias: npt.NDArray[np.float64], c: int, known: npt.NDArray[np.uint8]
-) -> Reading:
-    return Reading(
-        symbols=merged.symbols,
-        bias=bias[merged.positions],
-        weights=merged.weights,
-        max_colluders=c,
-        known=known,
-    )
+    return SymmetricDecoder().law(reading_of(merged, bias, 1, np.zeros((0, 0), dtype=np.uint8)))
 
 
 def law_of(
@@ -156,7 +94,7 @@ def law_of(
 ) -> InnocentLaw:
     """The innocent law `accuse` scores with when each of `positions` (distinct, ascending) is
     read once, at full confidence, as `symbols`: capacity planning simulates leaks through it."""
-    merged = _Merged(
+    merged = Merged(
         positions=positions,
         symbols=symbols,
         weights=np.ones(len(positions), dtype=np.float64),
@@ -180,6 +118,7 @@ def accuse(
     decoder_names: tuple[str, ...] = DECODER_NAMES,
     recipients: int | None = None,
     joint: bool = True,
+    innocents: npt.NDArray[np.uint8] | None = None,
 ) -> Accusation:
     """Score every recipient (row `j` of `codewords` is `partners[j]`) and decide at `epsilon`.
 
@@ -189,7 +128,9 @@ def accuse(
     `recipients` is how many partners the union bound runs over (default: every row scored); a
     benchmark scoring simulated innocents beside the real recipients keeps the real count.
     `joint` adds the joint pass over hypothesised pairs of colluders (`decoders.joint`) for
-    coalitions of three or more.
+    coalitions of three or more. `innocents` are further codewords (rows over the whole code,
+    drawn from the biases: exactly other innocent partners') put to every pass's tests as it
+    ran, counted in `Accusation.innocents_accused`: a benchmark's millions of innocents.
 
     `token_hits` are attached to their partners' suspects and make leads, never accusations,
     and never known colluders for side information.
@@ -211,13 +152,11 @@ def accuse(
         raise MarkError("observations must be bits with a confidence between 0 and 1")
     chosen = decoders(decoder_names)
     observations = [obs for obs in observations if obs.confidence > 0.0]
-    merged = _merge(observations)
+    merged = merge(observations)
     bits = codewords[:, merged.positions].astype(np.float64)
     tests = (n if recipients is None else recipients) * comparisons
     real = n if recipients is None else recipients
-    verdict = _Passes(
-        merged, bias, bits, chosen, max_colluders, epsilon / tests, draws, real, joint
-    )
+    verdict = Passes(merged, bias, bits, chosen, max_colluders, epsilon / tests, draws, real, joint)
     verdict.run()
     law = innocent_law(merged, bias)
     symmetric = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
@@ -261,144 +200,13 @@ def accuse(
         draws=draws,
         decoders=tuple(d.name for d in chosen),
         passes=verdict.passes,
+        innocents_accused=0 if innocents is None else int(verdict.would_accuse(innocents).sum()),
     )
-
-
-class _Passes:
-    """The first scoring pass, then re-scoring passes with the accused as known colluders."""
-
-    def __init__(
-        self,
-        merged: _Merged,
-        bias: npt.NDArray[np.float64],
-        bits: npt.NDArray[np.float64],
-        chosen: tuple[Decoder, ...],
-        max_colluders: int,
-        per_partner: float,
-        draws: int,
-        recipients: int,
-        joint: bool,
-    ) -> None:
-        self.merged, self.bias, self.bits, self.chosen = merged, bias, bits, chosen
-        self.c, self.per_partner, self.draws = max_colluders, per_partner, draws
-        self.select = SELECT
-        self.joint = joint and max_colluders >= 3
-        self.recipients = recipients
-        n = bits.shape[0]
-        self.accused = np.zeros(n, dtype=bool)
-        self.bound = np.ones(n)
-        self.proven = np.ones(n)
-        self.kind: list[str] = ["empirical"] * n
-        self.combined = np.zeros(n)
-        self.decider: list[str] = [""] * n
-        self.known_when: list[tuple[int, ...]] = [()] * n
-        self.hypothesised = [False] * n
-        self.first: Combined | None = None
-        self.passes = 0
-        side = [d for d in chosen if d.uses_side_information]
-        self.later = tuple(side) if max_colluders > 1 else ()
-        joint_share = JOINT_SHARE if self.joint else 0.0
-        rest = (1.0 - FIRST_SHARE - joint_share) / max(1, max_colluders - 1)
-        self.shares = (
-            (1.0 - joint_share,)
-            if not self.later
-            else (FIRST_SHARE,) + (rest,) * (max_colluders - 1)
-        )
-
-    def run(self) -> None:
-        """Pass 1 over everyone; while someone new is accused and room is left in the
-        coalition, a pass over the rest given every partner accused so far; then, for a
-        coalition of three or more not yet complete, the joint pass over hypothesised pairs,
-        and side-information passes again if it accused anyone."""
-        if len(self.merged.positions) == 0:
-            return
-        side = list(self.shares[1:])
-        known = self._scored((), self.shares[0])
-        while known and side and len(known) < self.c:
-            new = self._scored(known, side.pop(0))
-            if new == known:
-                break
-            known = new
-        if self.joint and len(known) < self.c:
-            new = self._joint(known)
-            while new != known and side and len(new) < self.c:
-                known, new = new, self._scored(new, side.pop(0))
-
-    def _scored(self, known: tuple[int, ...], share: float) -> tuple[int, ...]:
-        """One decoders' pass given `known` at `share` of the level; the accused after it."""
-        chosen = self.chosen if not known else self.later
-        if not chosen:
-            return known
-        level = self.per_partner * share
-        rows = self.bits[list(known)].astype(np.uint8) if known else np.zeros((0, 0))
-        reading = _reading(self.merged, self.bias, self.c, rows.astype(np.uint8))
-        laws = [d.law(reading) for d in chosen]
-        guilty = colluder_one(fit_channel(reading), reading) if self.select else None
-        result = combine(laws, [d.name for d in chosen], self.bits, level, self.draws, guilty)
-        self.passes += 1
-        if self.first is None:
-            self.first = result
-        new = []
-        for j in np.nonzero(~self.accused)[0]:
-            proven = min(1.0, float(result.proven[j]) / share)
-            empirical = min(1.0, float(result.empirical[j]) / share)
-            decisive = proven if proven <= self.per_partner else empirical
-            if decisive < self.bound[j] or not known:
-                self.bound[j], self.proven[j] = decisive, proven
-                self.kind[j] = "proven" if proven <= self.per_partner else "empirical"
-                self.combined[j] = float(result.combined[j])
-                self.decider[j] = result.names[int(result.decided[j])]
-                self.known_when[j] = known
-            # Only the proven bound accuses: the importance-sampled estimate is unbiased but
-            # calibrated at exactly the level, with its own sampling error (see docs).
-            if proven <= self.per_partner:
-                new.append(int(j))
-        self.accused[new] = True
-        return tuple(sorted({*known, *new}))
-
-    def _joint(self, known: tuple[int, ...]) -> tuple[int, ...]:
-        """The joint pass (`decoders.joint`) at `JOINT_SHARE` of the level."""
-        reading = _reading(self.merged, self.bias, self.c, np.zeros((0, 0), dtype=np.uint8))
-        level = self.per_partner * JOINT_SHARE
-        found = joint_pass(fit_channel(reading), reading, self.bits, self.recipients, level)
-        self.passes += 1
-        new = []
-        for j in np.nonzero(~self.accused)[0]:
-            proven = min(1.0, float(found.bound[j]) / JOINT_SHARE)
-            if proven < self.bound[j] and proven <= self.per_partner:
-                self.bound[j], self.proven[j], self.kind[j] = proven, proven, "proven"
-                self.combined[j] = -math.log(max(proven, 1e-300))
-                self.decider[j] = "joint"
-                self.known_when[j] = found.pair[j]
-                self.hypothesised[j] = True
-                new.append(int(j))
-        self.accused[new] = True
-        return tuple(sorted({*known, *new}))
-
-    def decided_by(self, j: int, partners: Sequence[str]) -> str:
-        """The decoder behind partner `j`'s combined score, with the known colluders used."""
-        if not self.decider[j]:
-            return ""
-        known = self.known_when[j]
-        if not known:
-            return self.decider[j]
-        names = " and ".join(partners[k] for k in known)
-        if self.hypothesised[j]:
-            return f"{self.decider[j]}, given {names} as hypothesised colluders"
-        return f"{self.decider[j]}, given {names} as known colluder{'s' * (len(known) > 1)}"
-
-    def first_scores(self, j: int) -> tuple[tuple[str, float], ...]:
-        """Partner `j`'s score under each decoder in the first pass."""
-        if self.first is None:
-            return ()
-        return tuple(
-            (name, float(self.first.scores[j, k])) for k, name in enumerate(self.first.names)
-        )
 
 
 def _evidence(
     observations: Sequence[Observation],
-    merged: _Merged,
+    merged: Merged,
     law: InnocentLaw,
     bits: npt.NDArray[np.float64],
     codewords: npt.NDArray[np.uint8],

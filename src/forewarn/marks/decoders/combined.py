@@ -60,6 +60,24 @@ class Combined:
     """Combined score at which the proven bound equals the per-partner level (`ln(K/level)`)."""
     empirical_threshold: float
     """Smallest simulated combined score whose estimated innocent tail is within the level."""
+    deciding: tuple[int, ...] = ()
+    """The decoders that decided (indices into `names`)."""
+    tails: tuple[LatticeTail, ...] = ()
+    """Their lattice tails, as the decision used them (coarse, or fine where it hung on them)."""
+
+    def proven_of(self, laws: Sequence[InnocentLaw], bits: FloatArray, level: float) -> FloatArray:
+        """The proven bound this decision gives further rows of `bits` (`laws` as scored, `level`
+        as decided): what another innocent partner's codeword would have been given, the fine
+        lattice taken where such a row hangs on the bound, as `combine` would have taken it."""
+        used = [laws[k] for k in self.deciding]
+        scores = np.stack(
+            [bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum()) for law in used], axis=1
+        )
+        bound = len(used) * np.exp(-_standard(self.tails, scores).max(axis=1))
+        if ((bound > level) & (bound <= REFINE * level)).any():
+            fine = [lattice_tail(law, FINE_CELLS) for law in used]
+            bound = len(used) * np.exp(-_standard(fine, scores).max(axis=1))
+        return np.asarray(np.minimum(1.0, bound))
 
 
 def _neg_log(tail: FloatArray) -> FloatArray:
@@ -112,6 +130,8 @@ def combine(
         empirical=empirical,
         proven_threshold=proven_threshold,
         empirical_threshold=empirical_threshold,
+        deciding=tuple(deciding),
+        tails=tuple(tails),
     )
 
 

@@ -1,9 +1,9 @@
 """Joint decoding with hypothesised colluders: score each partner given a *pair* of others.
 
 Some coalitions leave almost nothing in any one colluder's codeword (three voting for the
-minority symbol: about 2 nats of evidence per colluder over 190 symbols) yet fix the symbol read
+minority symbol: about 1.4 nats of evidence per colluder over 134 symbols) yet fix the symbol read
 once all three bits are known. Given two colluders' symbols, the third's log-likelihood ratio
-under the fitted channel (`_theta`) is then large (about 120 nats over 190 minority symbols).
+under the fitted channel (`_theta`) is then large (about 84 nats over 134 minority symbols).
 
 Who the two are is not known, so every pair `{a, b}` is a hypothesis; the test of partner `j`
 given `{a, b}` has an exact innocent law whatever `a` and `b` are (an innocent's codeword is
@@ -24,12 +24,13 @@ import numpy as np
 from forewarn.marks.decoders._theta import NOISE, binomial, theta_law
 from forewarn.marks.decoders.interface import FloatArray, Reading
 from forewarn.marks.lattice import CELLS, FINE_CELLS, lattice_tail
-from forewarn.marks.threshold import chernoff_tail
+from forewarn.marks.lower_tail import lower_tail
+from forewarn.marks.threshold import InnocentLaw
 
 PAIRS = 64
 """Hypothesised pairs tried, the most likely first."""
-SCREEN = 1e3
-"""A pair whose best Chernoff bound is more than this many times the level is not refined."""
+_MARGIN = 1e-6
+"""Nats of head-room for rounding in the lower bound: a pair this close to the level is refined."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,55 +70,115 @@ def _pair_terms(theta: FloatArray, reading: Reading) -> FloatArray:
 def likely_pairs(
     theta: FloatArray, reading: Reading, bits: FloatArray, among: int
 ) -> list[tuple[int, int]]:
-    """The `PAIRS` pairs of the first `among` rows of `bits` most likely to be colluders."""
+    """The `PAIRS` pairs of the first `among` rows of `bits` most likely to be colluders (ties in
+    the order of their rows)."""
     terms = _pair_terms(theta, reading)
     x = bits[:among]
     both = terms[:, 1, 1] - terms[:, 1, 0] - terms[:, 0, 1] + terms[:, 0, 0]
     first = terms[:, 1, 0] - terms[:, 0, 0]
     second = terms[:, 0, 1] - terms[:, 0, 0]
     score = (x * both) @ x.T + (x @ first)[:, None] + (x @ second)[None, :]
-    score[np.tril_indices(among)] = -math.inf
+    score[np.tri(among, dtype=bool)] = -math.inf
     count = min(PAIRS, among * (among - 1) // 2)
     if count <= 0:
         return []
-    flat = np.argpartition(-score.ravel(), count - 1)[:count]
-    flat = flat[np.argsort(-score.ravel()[flat])]
-    return [(int(k // among), int(k % among)) for k in flat]
+    # The `count` largest row maxima are distinct entries, so the `count`-th largest entry is at
+    # least the `count`-th largest row maximum: only entries that high can be among the top.
+    top = score.max(axis=1)
+    floor = np.partition(top, among - count)[among - count] if count < among else -math.inf
+    rows, cols = np.nonzero((score >= floor) & (score > -math.inf))
+    order = np.lexsort((cols, rows, -score[rows, cols]))[:count]
+    return [(int(rows[k]), int(cols[k])) for k in order]
 
 
-def joint_pass(
-    theta: FloatArray,
-    reading: Reading,
-    bits: FloatArray,
-    recipients: int,
-    level: float,
-) -> JointFinding:
-    """Test every partner given each likely pair; `level` is the pass's per-partner level."""
-    n = bits.shape[0]
-    bound = np.ones(n)
-    score = np.zeros(n)
-    pair = [(-1, -1)] * n
-    pairs = pair_count(recipients)
-    if reading.max_colluders < 3 or len(reading.symbols) == 0:
-        return JointFinding(bound, pair, score)
-    for a, b in likely_pairs(theta, reading, bits, min(recipients, n)):
-        known = bits[[a, b]].astype(np.uint8)
+def pair_tables(theta: FloatArray, reading: Reading) -> tuple[FloatArray, FloatArray]:
+    """`(if_one, if_zero)[i, k]`: a partner's term at position `i` given a hypothesised pair
+    holding `k` ones there (`k = 0, 1, 2`). A pair's law is a gather from them: the same numbers
+    `theta_law` gives for that pair, computed once for all pairs."""
+    m = len(reading.symbols)
+    if_one, if_zero = np.zeros((m, 3)), np.zeros((m, 3))
+    for k in range(3):
+        known = np.zeros((2, m), dtype=np.uint8)
+        known[:k] = 1
         given = Reading(
             reading.symbols, reading.bias, reading.weights, reading.max_colluders, known
         )
         law = theta_law(theta, given)
-        s = bits @ (law.if_one - law.if_zero) + float(law.if_zero.sum())
-        s[[a, b]] = -math.inf
-        best = int(np.argmax(s))
-        if pairs * float(chernoff_tail(law, s[best : best + 1])[0]) > SCREEN * level:
-            continue
-        tail = lattice_tail(law, CELLS)
-        u = pairs * tail.tail(s)
-        if ((u > level) & (u <= 8 * level)).any():
-            u = pairs * lattice_tail(law, FINE_CELLS).tail(s)
-        better = u < bound
-        bound = np.where(better, u, bound)
-        score = np.where(better, s, score)
-        for j in np.nonzero(better)[0]:
-            pair[int(j)] = (a, b)
-    return JointFinding(np.minimum(1.0, bound), pair, score)
+        if_one[:, k], if_zero[:, k] = law.if_one, law.if_zero
+    return if_one, if_zero
+
+
+class JointPass:
+    """The hypotheses of one joint pass (the likely pairs, their laws) and its test.
+
+    Every pair's law and every partner's score under it are computed at once (a gather and one
+    matrix product). Pairs are refined strongest first, and a pair is skipped when the proven
+    lower bound of `lower_tail` shows that no partner not yet accused could come within the
+    level under it: its lattice bounds lie above that lower bound, so computing them would
+    accuse no one more. Who is accused is therefore exactly who refining every pair accuses;
+    an accused partner's bound is the smallest over the pairs refined (each one valid)."""
+
+    def __init__(
+        self, theta: FloatArray, reading: Reading, bits: FloatArray, recipients: int, level: float
+    ) -> None:
+        """Hypotheses from the first `recipients` rows of `bits`; `level` is the pass's
+        per-partner level."""
+        self.level, self.pairs = level, pair_count(recipients)
+        self.bias = reading.bias
+        live = reading.max_colluders >= 3 and len(reading.symbols) > 0
+        among = min(recipients, bits.shape[0])
+        self.tried = likely_pairs(theta, reading, bits, among) if live else []
+        m = len(reading.symbols)
+        self.if_one, self.if_zero = np.zeros((0, m)), np.zeros((0, m))
+        if not self.tried:
+            return
+        one, zero = pair_tables(theta, reading)
+        first = np.array([a for a, _ in self.tried])
+        second = np.array([b for _, b in self.tried])
+        held = (bits[first] + bits[second]).astype(np.int64)
+        where = np.arange(m)[None, :]
+        self.if_one, self.if_zero = one[where, held], zero[where, held]
+        p_one = np.broadcast_to(reading.bias, self.if_one.shape)
+        self.floors = lower_tail(self.if_one, self.if_zero, p_one)
+
+    def test(self, bits: FloatArray, hypothesised: bool = True) -> JointFinding:
+        """The best test of each row of `bits` given each likely pair; with `hypothesised`, rows
+        are the recipients the pairs were drawn from, and a pair's own members are not tested."""
+        n = bits.shape[0]
+        bound, score, pair = np.ones(n), np.zeros(n), [(-1, -1)] * n
+        if not self.tried:
+            return JointFinding(bound, pair, score)
+        scores = (self.if_one - self.if_zero) @ bits.T + self.if_zero.sum(axis=1)[:, None]
+        if hypothesised:
+            rows = np.arange(len(self.tried))
+            scores[rows, [a for a, _ in self.tried]] = -math.inf
+            scores[rows, [b for _, b in self.tried]] = -math.inf
+        level, pairs = self.level, self.pairs
+        # Strongest hypotheses first, so that their accusations let weaker ones be skipped.
+        order = np.argsort(-(scores.max(axis=1) - self.floors.base), kind="stable")
+        for r in order.tolist():
+            s = scores[r]
+            live = s[bound > level]
+            if not len(live):
+                break  # everyone accused already
+            # The lower bound falls as the score grows: the best live score decides the skip.
+            floor = float(self.floors.log_floor(r, np.array([live.max()]))[0])
+            if pairs * math.exp(floor - _MARGIN) > level:
+                continue  # its lattice bounds lie above: it would accuse no one not yet accused
+            law = InnocentLaw(p_one=self.bias, if_one=self.if_one[r], if_zero=self.if_zero[r])
+            u = pairs * lattice_tail(law, CELLS).tail(s)
+            if ((u > level) & (u <= 8 * level)).any():
+                u = pairs * lattice_tail(law, FINE_CELLS).tail(s)
+            better = u < bound
+            bound = np.where(better, u, bound)
+            score = np.where(better, s, score)
+            for j in np.nonzero(better)[0]:
+                pair[int(j)] = self.tried[r]
+        return JointFinding(np.minimum(1.0, bound), pair, score)
+
+
+def joint_pass(
+    theta: FloatArray, reading: Reading, bits: FloatArray, recipients: int, level: float
+) -> JointFinding:
+    """Test every partner given each likely pair (`JointPass`)."""
+    return JointPass(theta, reading, bits, recipients, level).test(bits)

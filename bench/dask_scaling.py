@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,13 @@ def start_cluster(workers: int) -> tuple[subprocess.Popen[str], str]:
     return process, first.split()[3]
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process (the client) and of its finished children (workers, their
+    nannies, a `hunt-cluster` scheduler: counted once they have exited and been waited for)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time(), children.ru_utime + children.ru_stime
+
+
 def engine_for(name: str) -> tuple[Engine, int, subprocess.Popen[str] | None]:
     kind, count = name.rsplit("-", 1)
     workers = int(count)
@@ -134,6 +142,8 @@ def main() -> None:
     try:
         for name in args.engines:
             engine, workers, process = engine_for(name)
+            load = os.getloadavg()[0]
+            client0, children0 = cpu_seconds()
             try:
                 start = time.perf_counter()
                 results = [encode(r) for r in hunt_corpus([work], hunt, engine)]
@@ -142,6 +152,8 @@ def main() -> None:
                 if process is not None:
                     process.terminate()
                     process.wait(60)
+            client1, children1 = cpu_seconds()
+            client_cpu, cluster_cpu = client1 - client0, children1 - children0
             reference = reference or results
             mbps = size / 1024**2 / seconds
             row = {
@@ -153,8 +165,11 @@ def main() -> None:
                 "MBps": round(mbps),
                 "MBps_per_worker": round(mbps / workers),
                 "files_per_s": round(len(results) / seconds, 1),
+                "client_cpu_s": round(client_cpu, 1),
+                "workers_cpu_s": round(cluster_cpu, 1),
+                "MB_per_cpu_s": round(size / 1024**2 / (client_cpu + cluster_cpu), 1),
                 "same_results_as_first": results == reference,
-                "load_average": round(os.getloadavg()[0], 1),
+                "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
             }
             print(json.dumps(row), flush=True)
             rows.append(row)

@@ -9,7 +9,9 @@ of. Nothing found is empty lists, not an error.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +88,22 @@ class Examined:
     """The item's text, when there are targets to read marks against."""
     requests: tuple[HttpRequest, ...] | None = None
     """The requests a capture or web log shows, read here (`None` for other items)."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Requests cross to the client as plain tuples: a frozen dataclass pickles and
+        unpickles field by field in Python, which cost more than reading the log."""
+        rows = None if self.requests is None else tuple(map(_REQUEST_ROW, self.requests))
+        return (_examined, (self.result, self.text, rows))
+
+
+_REQUEST_ROW = operator.attrgetter(*(f.name for f in dataclasses.fields(HttpRequest)))
+
+
+def _examined(
+    result: TraceResult, text: str | None, rows: tuple[tuple[object, ...], ...] | None
+) -> Examined:
+    requests = None if rows is None else tuple(itertools.starmap(HttpRequest, rows))
+    return Examined(result, text, requests)
 
 
 @dataclass(frozen=True, slots=True)

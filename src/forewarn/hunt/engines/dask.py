@@ -155,8 +155,9 @@ class DaskEngine:
         with self._client() as client:
             remote = client.scatter(shared, broadcast=True, hash=False)
             futures = client.map(_apply, list(items), task=task, shared=remote, pure=False)
-            for future in futures:
-                yield future.result()
+            futures.reverse()
+            while futures:  # drop each future once read: the cluster then frees its result
+                yield futures.pop().result()
 
 
 @contextlib.contextmanager

@@ -8,7 +8,9 @@ JSON variant) are UTF-8 by their specification.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -21,17 +23,36 @@ LOG_FEATURES = frozenset(
 )
 """What a log line with a method and a full request target shows."""
 _JSON_ERRORS = (ValueError, RecursionError, UnicodeDecodeError)
+_STR_ONLY_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85]")
+"""Characters `str.splitlines` breaks at and `bytes.splitlines` does not (latin-1 range)."""
+TARGET_CACHE = 1 << 16
+"""Request targets whose split is remembered per process (logs repeat the same few)."""
+
+
+def split_lines(data: bytes) -> list[str]:
+    """`data.splitlines()`, each line decoded as latin-1: one decode and one split in C when
+    no line holds a character only `str.splitlines` breaks at (then line by line)."""
+    text = data.decode("latin-1")
+    if _STR_ONLY_BREAKS.search(text) is None:
+        return text.splitlines()
+    return [raw.decode("latin-1") for raw in data.splitlines()]
 
 
 def lines(data: bytes, limits: Limits, notes: NoteBook) -> Iterator[tuple[int, str]]:
     """`(line number, text)` of every non-blank line; lines over `max_header_bytes` are noted."""
-    for number, raw in enumerate(data.splitlines(), 1):
-        if len(raw) > limits.max_header_bytes:
-            notes.add(f"line {number}", f"over {limits.max_header_bytes} B; skipped")
-            continue
-        text = raw.decode("latin-1").strip("\r")
-        if text.strip():
+    most = limits.max_header_bytes
+    for number, text in enumerate(split_lines(data), 1):
+        if len(text) > most:  # latin-1: one character per byte
+            notes.add(f"line {number}", f"over {most} B; skipped")
+        elif text and not text.isspace():
             yield number, text
+
+
+@functools.lru_cache(maxsize=TARGET_CACHE)
+def split_logged_target(target: str) -> tuple[str, tuple[tuple[str, str], ...], str | None]:
+    """`split_target`, remembered: a log shows the same targets again and again, and the
+    result (strings and tuples) is immutable, so requests may share it."""
+    return split_target(target)
 
 
 def json_records(
@@ -92,7 +113,7 @@ def logged(
         shown.discard(WireFeature.METHOD)
     if target is None:
         shown -= {WireFeature.PATH, WireFeature.QUERY, WireFeature.QUERY_ORDER}
-    path, query, target_host = split_target(target or "")
+    path, query, target_host = split_logged_target(target or "")
     kept = tuple((name, value) for name, value in headers if value is not None)
     return HttpRequest(
         method=(method or "").upper(),

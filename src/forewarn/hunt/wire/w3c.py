@@ -11,10 +11,12 @@ never shown; `-` is an empty field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from forewarn.domain.wire import HttpRequest, WireFeature
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.wire.interface import NoteBook
-from forewarn.hunt.wire.text import lines, logged, room_left
+from forewarn.hunt.wire.text import lines, room_left, split_logged_target
 
 _HEADERS = (
     ("cs-host", "Host"),
@@ -23,6 +25,9 @@ _HEADERS = (
     ("cs(cookie)", "Cookie"),
 )
 """W3C field (lower case) → the request header it logs."""
+_TARGET_FEATURES = frozenset({WireFeature.PATH, WireFeature.QUERY, WireFeature.QUERY_ORDER})
+_SPACED_CACHE = 1 << 14
+"""Distinct `+`-spaced header values remembered per log (user agents repeat)."""
 
 
 def _shows(fields: list[str]) -> frozenset[WireFeature]:
@@ -41,14 +46,92 @@ def _shows(fields: list[str]) -> frozenset[WireFeature]:
     return frozenset(shows)
 
 
-def _target(row: dict[str, str]) -> str | None:
-    if "cs-uri" in row:
-        return row["cs-uri"]
-    stem = row.get("cs-uri-stem")
-    if stem is None:
-        return None
-    query = row.get("cs-uri-query", "")
-    return f"{stem}?{query}" if query else stem
+@dataclass(slots=True)
+class _Layout:
+    """Where one `#Fields:` directive puts each value, worked out once for all its lines.
+
+    A field named twice counts at its last place (as a dict of the line's fields would)."""
+
+    width: int
+    method: int | None
+    uri: int | None
+    stem: int | None
+    query: int | None
+    host: int | None
+    headers: tuple[tuple[int, str, bool], ...]
+    """`(index, header name, "+" read as a space)`, in `_HEADERS` order."""
+    shows: frozenset[WireFeature]
+    """With a method; `shows_no_method` for a line whose method is empty."""
+    shows_no_method: frozenset[WireFeature]
+    spaced: dict[str, str]
+
+    @classmethod
+    def of(cls, fields: list[str]) -> _Layout:
+        at = {name: i for i, name in enumerate(fields)}
+        shows = _shows(fields)
+        if "cs-uri" not in at and "cs-uri-stem" not in at:  # no target: nothing of it shown
+            shows -= _TARGET_FEATURES
+        headers = tuple((at[key], name, key != "cs-host") for key, name in _HEADERS if key in at)
+        return cls(
+            len(fields),
+            at.get("cs-method"),
+            at.get("cs-uri"),
+            at.get("cs-uri-stem"),
+            at.get("cs-uri-query"),
+            at.get("cs-host"),
+            headers,
+            shows,
+            shows - {WireFeature.METHOD},
+            {},
+        )
+
+    def request(self, values: list[str], number: int) -> HttpRequest:
+        """The request one data line (split into `width` values) describes."""
+        method = "" if self.method is None else values[self.method]
+        if method == "-":
+            method = ""
+        elif not method.isupper():
+            method = method.upper()
+        if self.uri is not None:
+            target = values[self.uri]
+            target = "" if target == "-" else target
+        elif self.stem is not None:
+            target = values[self.stem]
+            target = "" if target == "-" else target
+            query = "" if self.query is None else values[self.query]
+            if query and query != "-":
+                target = f"{target}?{query}"
+        else:
+            target = ""
+        path, pairs, target_host = split_logged_target(target)
+        headers = []
+        for index, name, spaced in self.headers:
+            value = values[index]
+            if value == "-":
+                continue
+            if spaced and "+" in value:
+                value = self._spaced(value)
+            headers.append((name, value))
+        host = None if self.host is None else values[self.host]
+        return HttpRequest(
+            method,
+            path,
+            pairs,
+            tuple(headers),
+            b"",
+            (None if host == "-" else host) or target_host,
+            W3cReader.name,
+            self.shows if method else self.shows_no_method,
+            f"line {number}",
+        )
+
+    def _spaced(self, value: str) -> str:
+        found = self.spaced.get(value)
+        if found is None:
+            if len(self.spaced) >= _SPACED_CACHE:
+                self.spaced.clear()
+            found = self.spaced[value] = value.replace("+", " ")
+        return found
 
 
 class W3cReader:
@@ -64,37 +147,22 @@ class W3cReader:
         )
 
     def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
-        """One request per data line."""
+        """One request per data line; each directive's layout is worked out once, so a line
+        costs a split and the request (web logs are most of a retro-hunt's bytes)."""
         found: list[HttpRequest] = []
-        fields: list[str] = []
-        shows: frozenset[WireFeature] = frozenset()
+        layout: _Layout | None = None
+        most = limits.max_requests
         for number, text in lines(data, limits, notes):
-            if text.startswith("#"):
+            if text[0] == "#":
                 if text.startswith("#Fields:"):
                     fields = text[len("#Fields:") :].lower().split()
-                    shows = _shows(fields)
+                    layout = _Layout.of(fields) if fields else None
                 continue
             values = text.split()
-            if not fields or len(values) != len(fields):
+            if layout is None or len(values) != layout.width:
                 notes.add(f"line {number}", "does not match the #Fields directive; skipped")
                 continue
-            if not room_left(found, limits, notes):
+            if len(found) >= most and not room_left(found, limits, notes):
                 break
-            row = {k: "" if v == "-" else v for k, v in zip(fields, values, strict=True)}
-            headers = [
-                (name, row[key].replace("+", " ") if key != "cs-host" else row[key])
-                for key, name in _HEADERS
-                if row.get(key)
-            ]
-            found.append(
-                logged(
-                    row.get("cs-method"),
-                    _target(row),
-                    source=self.name,
-                    origin=f"line {number}",
-                    shows=shows,
-                    headers=headers,
-                    host=row.get("cs-host") or None,
-                )
-            )
+            found.append(layout.request(values, number))
         return found

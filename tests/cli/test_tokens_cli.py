@@ -111,6 +111,23 @@ def test_tokens_alone_name_a_lead_and_accuse_nobody(
     assert "P(innocent)" not in table.stdout
 
 
+def test_a_hunt_on_worker_processes_finds_the_host_tokens_trace_finds(
+    released: Released, cli, tmp_path: Path
+) -> None:
+    """Workers get a pickled matcher: its host-token shape must still verify there."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(2):
+        (corpus / f"tool{n}.py").write_bytes(released.copies[LEAKER]["poc.py"])
+    local = _trace(cli, released, corpus / "tool0.py")
+    hosts = {t["token"] for t in local["tokens"] if t["token"].endswith(("example.net", ".org"))}
+    assert hosts
+    result = cli([*released.args, "hunt", str(corpus), "--workers", "2", "--json"])
+    assert result.exit_code == 0, result.stderr
+    for item in json.loads(result.stdout):
+        assert {t["token"] for t in item["tokens"]} == {t["token"] for t in local["tokens"]}
+
+
 def test_no_token_is_stored(released: Released, db_url: str) -> None:
     engine = sa.create_engine(db_url)
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -201,11 +200,6 @@ def test_a_token_and_the_requests_reach_the_accuser_as_the_slow_reading_gives_th
         assert any(("k", token) in r.query for r in seen[token])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TokenVerifier pickles its cached HOST family and `kind is HOST` fails on the copy: "
-    "workers lose host tokens (marks/tokens/verify.py; remove this mark with the fix)",
-)
 def test_a_shipped_matcher_finds_the_tokens_the_local_one_finds() -> None:
     """Every engine but the in-process one pickles the matcher to its workers; the copy must
     find what the original finds, host tokens (a domain suffix) included."""

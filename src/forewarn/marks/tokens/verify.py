@@ -71,6 +71,12 @@ class TokenVerifier:
         """Whether nothing could verify (no scope, no legacy token)."""
         return not self._scopes and not self._legacy
 
+    def __getstate__(self) -> dict[str, object]:
+        """Shipped to hunt workers without the cached shape list: each rebuilds its own."""
+        state = dict(self.__dict__)
+        state["_cached"] = None
+        return state
+
     def _kinds(self) -> list[tuple[Family | int, bytes, bool, int]]:
         if self._cached is not None:
             return self._cached
@@ -102,7 +108,7 @@ class TokenVerifier:
         if isinstance(kind, int):
             return self._verify_legacy(kind, window, end)
         suffix = 0
-        if kind is HOST:
+        if kind.name == HOST.name:  # by name: a pickled verifier holds copies of the families
             suffix = self._domain_suffix(window, end)
             if suffix == 0:
                 return None

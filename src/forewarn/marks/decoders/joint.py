@@ -67,28 +67,70 @@ def _pair_terms(theta: FloatArray, reading: Reading) -> FloatArray:
     return np.asarray(table * reading.weights[:, None, None])
 
 
+PAIR_ROWS = 256
+"""Rows of the pair-score matrix held at once: memory grows with partners, not their square
+(10,000 partners held the whole matrix and its sort in 2.4 GB)."""
+
+
 def likely_pairs(
-    theta: FloatArray, reading: Reading, bits: FloatArray, among: int
+    theta: FloatArray, reading: Reading, bits: FloatArray, among: int, *, rows: int = PAIR_ROWS
 ) -> list[tuple[int, int]]:
-    """The `PAIRS` pairs of the first `among` rows of `bits` most likely to be colluders (ties in
-    the order of their rows)."""
-    terms = _pair_terms(theta, reading)
-    x = bits[:among]
-    both = terms[:, 1, 1] - terms[:, 1, 0] - terms[:, 0, 1] + terms[:, 0, 0]
-    first = terms[:, 1, 0] - terms[:, 0, 0]
-    second = terms[:, 0, 1] - terms[:, 0, 0]
-    score = (x * both) @ x.T + (x @ first)[:, None] + (x @ second)[None, :]
-    score[np.tri(among, dtype=bool)] = -math.inf
+    """The `PAIRS` pairs of the first `among` rows of `bits` most likely to be colluders, the
+    likeliest first (ties in the order of their rows, then columns), scored `rows` rows of
+    `bits` at a time."""
     count = min(PAIRS, among * (among - 1) // 2)
     if count <= 0:
         return []
-    # The `count` largest row maxima are distinct entries, so the `count`-th largest entry is at
-    # least the `count`-th largest row maximum: only entries that high can be among the top.
-    top = score.max(axis=1)
-    floor = np.partition(top, among - count)[among - count] if count < among else -math.inf
-    rows, cols = np.nonzero((score >= floor) & (score > -math.inf))
-    order = np.lexsort((cols, rows, -score[rows, cols]))[:count]
-    return [(int(rows[k]), int(cols[k])) for k in order]
+    terms = _pair_terms(theta, reading)
+    x = bits[:among]
+    both = terms[:, 1, 1] - terms[:, 1, 0] - terms[:, 0, 1] + terms[:, 0, 0]
+    alone = x @ (terms[:, 1, 0] - terms[:, 0, 0])
+    second = x @ (terms[:, 0, 1] - terms[:, 0, 0])
+    weighted = x * both
+    columns = np.arange(among)
+    kept = (np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    for start in range(0, among, rows):
+        stop = min(start + rows, among)
+        score = weighted[start:stop] @ x.T + alone[start:stop, None] + second[None, :]
+        # Only pairs (a, b) with a < b: the matrix is symmetric and a pair needs two partners.
+        score[np.arange(start, stop)[:, None] >= columns[None, :]] = -math.inf
+        top, cols = _top_entries(score, count)
+        kept = _best(
+            (
+                np.concatenate([kept[0], score[top, cols]]),
+                np.concatenate([kept[1], top + start]),
+                np.concatenate([kept[2], cols]),
+            ),
+            count,
+        )
+    return [(int(a), int(b)) for a, b in zip(kept[1], kept[2], strict=True)]
+
+
+def _top_entries(score: FloatArray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of the (at most) `count` finite entries of `score` that come first by
+    value (descending), then row, then column."""
+    finite = score > -math.inf
+    if int(finite.sum()) <= count:
+        rows, cols = np.nonzero(finite)
+        return rows, cols
+    values = score[finite]
+    floor = np.partition(values, len(values) - count)[len(values) - count]
+    above = np.nonzero(score > floor)
+    tied = np.nonzero(score == floor)  # row-major: rows, then columns, ascending
+    room = count - len(above[0])
+    return (
+        np.concatenate([above[0], tied[0][:room]]),
+        np.concatenate([above[1], tied[1][:room]]),
+    )
+
+
+def _best(
+    found: tuple[FloatArray, np.ndarray, np.ndarray], count: int
+) -> tuple[FloatArray, np.ndarray, np.ndarray]:
+    """The first `count` of `(score, row, column)` triples by score (descending), row, column."""
+    score, rows, cols = found
+    order = np.lexsort((cols, rows, -score))[:count]
+    return score[order], rows[order], cols[order]
 
 
 def pair_tables(theta: FloatArray, reading: Reading) -> tuple[FloatArray, FloatArray]:

@@ -26,7 +26,13 @@ from functools import lru_cache
 from forewarn.errors import MarkError
 from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.literals.context import context_of
-from forewarn.marks.channels.literals.grammars import PYTHON, Parsed, best_parse, parse_as
+from forewarn.marks.channels.literals.grammars import (
+    PYTHON,
+    Parsed,
+    best_parse,
+    is_python,
+    parse_as,
+)
 from forewarn.marks.channels.literals.points import Point, choice_points
 from forewarn.marks.channels.literals.strings import Literal, literals
 from forewarn.marks.channels.literals.traffic import read_traffic, traffic_points
@@ -121,7 +127,10 @@ class LiteralChannel:
         return out
 
     def capacity(self, original: str) -> int:
-        """How many literal choice points `original` offers (0 for Python)."""
+        """How many literal choice points `original` offers (0 for Python: then the engine's
+        check of each partner's Python copy needs no parse by every grammar, `plan`)."""
+        if is_python(original):
+            return 0
         return len(plan(original).points)
 
     def traffic_capacity(self, original: str) -> int:

@@ -55,7 +55,8 @@ def parse_as(language: str, source: bytes) -> Parsed:
     return Parsed(language, tree, source, error_count(tree.root_node))
 
 
-def _is_python(text: str) -> bool:
+def is_python(text: str) -> bool:
+    """Whether Python's own parser accepts `text` (then `best_parse` reads it as Python)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes in a shell script, say
@@ -69,7 +70,7 @@ def _is_python(text: str) -> bool:
 def best_parse(text: str) -> Parsed:
     """`text` parsed by the grammar with the fewest errors (Python if Python accepts it)."""
     source = text.encode("utf-8")
-    if _is_python(text):
+    if is_python(text):
         return parse_as(PYTHON, source)
     best: Parsed | None = None
     for name, _, _ in GRAMMARS:

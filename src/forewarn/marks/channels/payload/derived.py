@@ -44,16 +44,22 @@ Layout = PayloadLayout | CopyLayout
 """A writer the Python source channel can derive copies' trees from."""
 
 _recent: OrderedDict[str, tuple[Layout, tuple[int, ...]]] = OrderedDict()
+_trees: dict[str, DerivedTree] = {}
 _lock = threading.Lock()
 
 
-def remember(marked: str, layout: Layout, bits: Sequence[int]) -> None:
-    """Record that `marked` is `layout.original` with the payload sites set to `bits`."""
+def remember(
+    marked: str, layout: Layout, bits: Sequence[int], tree: DerivedTree | None = None
+) -> None:
+    """Record that `marked` is `layout.original` with the payload sites set to `bits`, and
+    `derived_tree(layout, bits)` when the writer has built it already (to check it)."""
     with _lock:
         _recent[marked] = (layout, tuple(bits))
         _recent.move_to_end(marked)
+        if tree is not None:
+            _trees[marked] = tree
         while len(_recent) > RECENT:
-            _recent.popitem(last=False)
+            _trees.pop(_recent.popitem(last=False)[0], None)
 
 
 def derivation(text: str) -> tuple[Layout, tuple[int, ...]] | None:
@@ -81,8 +87,16 @@ class DerivedTree:
         return frozenset(id(moved[k]) if k in moved else k for k in originals)
 
 
-def derived_tree(layout: Layout, bits: Sequence[int]) -> DerivedTree:
-    """The tree of `layout.write(bits)`, sharing every untouched subtree with the original."""
+def derived_tree(layout: Layout, bits: Sequence[int], text: str | None = None) -> DerivedTree:
+    """The tree of `layout.write(bits)`, sharing every untouched subtree with the original;
+    the one `remember` was given for the copy `text`, if any (trees are immutable)."""
+    if text is not None:
+        with _lock:
+            known = _trees.get(text)
+            found = _recent.get(text)
+        if known is not None and found is not None and found[0] is layout:
+            if found[1] == tuple(bits):
+                return known
     if not isinstance(layout, PayloadLayout):
         return layout.derived_tree(bits)
     edits = _TreeEdits(layout, bits, _ancestors(layout))

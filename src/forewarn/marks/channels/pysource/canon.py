@@ -92,6 +92,11 @@ class _Walker(NodeSerialiser):
         self.units: list[tuple[str, list[Raw], int]] = []
         self.defs: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
         self.marked: frozenset[int] = frozenset()
+        self.texts: dict[tuple[int, bool], tuple[ast.AST, str]] = {}
+        self.blocks: dict[tuple[tuple[int, ...], bool, bool], tuple[list[ast.stmt], str]] = {}
+        self.dirty: set[int] = set()
+        self.parents: dict[int, ast.AST] = {}
+        self.sizes: dict[int, int] = {}
 
     @contextmanager
     def capture(self) -> Iterator[list[Raw]]:
@@ -115,10 +120,14 @@ class _Walker(NodeSerialiser):
 
     def unit(self, label: str, node: ast.AST, body: str) -> str:
         digest = _digest(label + body)
-        self.units.append((digest, self.sink, sum(1 for _ in ast.walk(node))))
+        weight = self.sizes.get(id(node))
+        if weight is None:  # a node made for the walk (a run of statements)
+            weight = sum(1 for _ in ast.walk(node))
+        self.units.append((digest, self.sink, weight))
         return digest
 
     def module(self, tree: ast.Module) -> None:
+        self.parents, self.sizes = _index(tree)
         run: list[ast.stmt] = []
         for stmt in [*tree.body, None]:
             if stmt is not None and pairable(stmt):
@@ -162,7 +171,21 @@ class _Walker(NodeSerialiser):
         The leading run of `name = literal` / `name = name` statements of a body is written as a
         sorted multiset without its string, name and constant members: that is where a minifier
         inserts the literals and aliases it hoists, and where statement-order marks sit.
+        Like `c`, a name-layer pass takes an untouched block's text from the first pass.
         """
+        key = (tuple(map(id, stmts)), top, pairs)
+        if self.marked:
+            if not self.dirty.intersection(key[0]):
+                known = self.blocks.get(key)
+                if known is not None:
+                    return known[1]
+            return self.statements(stmts, top=top, pairs=pairs)
+        text = self.statements(stmts, top=top, pairs=pairs)
+        self.blocks[key] = (stmts, text)
+        return text
+
+    def statements(self, stmts: list[ast.stmt], *, top: bool, pairs: bool) -> str:
+        """`block`, walked."""
         kept = [s for s in stmts if not skipped(s)]
         out: list[str] = []
         start = 0
@@ -227,7 +250,27 @@ class _Walker(NodeSerialiser):
     # -- the serialiser -------------------------------------------------------------------------
 
     def c(self, node: ast.AST, *, swappable_test: bool = False) -> str:
-        """The canonical text of `node`; choice points met on the way go to the sink."""
+        """The canonical text of `node`; choice points met on the way go to the sink.
+
+        A node's text depends on the node alone (and `swappable_test`), except that names in
+        `marked` read `@`: so the name layer's passes (`marked_block`) take the text of every
+        node with no marked name below it from the first pass (whose choice points they drop
+        anyway) instead of walking it again once per variable. The node is kept with its text
+        so that a synthetic node of a later pass cannot take a freed node's `id`.
+        """
+        key = (id(node), swappable_test)
+        if self.marked:
+            if key[0] not in self.dirty:
+                known = self.texts.get(key)
+                if known is not None and known[0] is node:
+                    return known[1]
+            return self.serialise(node, swappable_test)
+        text = self.serialise(node, swappable_test)
+        self.texts[key] = (node, text)
+        return text
+
+    def serialise(self, node: ast.AST, swappable_test: bool) -> str:
+        """The canonical text of `node`, walked."""
         handler = SERIALISERS.get(type(node))
         if handler is not None:
             text = handler(self, node, swappable_test)
@@ -260,12 +303,44 @@ class _Walker(NodeSerialiser):
     def marked_block(self, body: list[ast.stmt], marked: frozenset[int]) -> str:
         """Canonical text of `body` with the names in `marked` singled out (the name layer's
         anchor of one variable)."""
+        self.dirty = set()
+        for name in marked:
+            at: int | None = name
+            while at is not None and at not in self.dirty:
+                self.dirty.add(at)
+                parent = self.parents.get(at)
+                at = None if parent is None else id(parent)
         self.marked = marked
         try:
             with self.capture():
                 return self.block(body)
         finally:
             self.marked = frozenset()
+            self.dirty = set()
+
+
+def _index(tree: ast.Module) -> tuple[dict[int, ast.AST], dict[int, int]]:
+    """Every node's parent and size (its `ast.walk` count), by `id`, in one walk of `tree`."""
+    order: list[ast.AST] = []
+    up: list[int] = []
+    stack: list[tuple[ast.AST, int]] = [(tree, -1)]
+    while stack:
+        node, parent = stack.pop()
+        at = len(order)
+        order.append(node)
+        up.append(parent)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append((value, at))
+            elif isinstance(value, list):
+                stack.extend((item, at) for item in value if isinstance(item, ast.AST))
+    sizes = [1] * len(order)
+    for at in range(len(order) - 1, 0, -1):
+        sizes[up[at]] += sizes[at]
+    # Context nodes (`Load`, `Store`) are shared between parents: one entry, size 1, is right.
+    parents = {id(order[at]): order[up[at]] for at in range(1, len(order))}
+    return parents, {id(node): size for node, size in zip(order, sizes, strict=True)}
 
 
 def analyse(tree: ast.Module, source: str, blind: bool = False, version: int = 3) -> Analysis:

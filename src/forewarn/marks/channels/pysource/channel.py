@@ -164,7 +164,7 @@ def _derived_plan(
     analysis = _parse(text, blind, version)
     if base.module is None or analysis is None or _signature(analysis) != base.signature:
         return _planned(text, blind, version)
-    tree = derived_tree(layout, bits)
+    tree = derived_tree(layout, bits, text)
     located = tuple(
         Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located
     )

@@ -85,8 +85,10 @@ class WireChannel:
                 hint="the PoC builds its requests in a way the wire channel cannot plan",
             )
         layout = _layout(original, self.version)
-        if layout.complete and layout.derived_tree(full).module.code == marked:
-            remember(marked, layout, full)  # the source channel then reuses the original's tree
+        if layout.complete:
+            tree = layout.derived_tree(full)
+            if tree.module.code == marked:
+                remember(marked, layout, full, tree)  # the source channel reuses this tree
         return marked
 
     def extract(self, original: str, suspect: str) -> list[int | None]:

@@ -111,15 +111,16 @@ class _Reader:
     def __init__(self, tree: ast.Module, lines: frozenset[int]) -> None:
         self.tree = tree
         self.lines = lines
+        every = list(ast.walk(tree))
         stores = Counter(
-            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            n.id for n in every if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         )
         self.module = bound_once(tree.body, stores)
         self.classes: dict[str, dict[str, ast.expr]] = {}
-        for node in ast.walk(tree):
+        for node in every:
             if isinstance(node, ast.ClassDef):
                 self.classes[node.name] = class_attributes(node)
-        self.senders = _sending_functions(tree, lines)
+        self.senders = _sending_functions(every, lines)
 
     def sites(self) -> Iterator[RoleSite]:
         yield from self._walk(self.tree, Frame(None, {}, {}), looping=False)
@@ -317,12 +318,12 @@ def _retries(body: list[ast.AST]) -> bool:
     )
 
 
-def _sending_functions(tree: ast.Module, lines: frozenset[int]) -> frozenset[str]:
-    """Names of the module's functions and methods that send a request (hold a sending line),
-    directly or through another of them."""
+def _sending_functions(every: list[ast.AST], lines: frozenset[int]) -> frozenset[str]:
+    """Names of the module's functions and methods (`every` node of it, in `ast.walk` order)
+    that send a request (hold a sending line), directly or through another of them."""
     bodies: dict[str, list[ast.stmt]] = {}
     senders: set[str] = set()
-    for node in ast.walk(tree):
+    for node in every:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             bodies.setdefault(node.name, []).extend(node.body)
             end = node.end_lineno or node.lineno

@@ -30,6 +30,7 @@ from typing import Any
 import pydantic
 import yaml
 
+from forewarn.bounded import read_bounded_text
 from forewarn.domain.validation import parse_time_point
 from forewarn.encoding import decode_json
 from forewarn.errors import Error, ValidationError
@@ -120,14 +121,8 @@ def load_manifest(
     `ValidationError`; a refused file (a link, a path leaving the folder) keeps its
     `SecurityError` wording inside that list.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise _refused(path, f"larger than {MAX_MANIFEST_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ValidationError(f"cannot read evidence manifest {path}: {why}") from exc
+    # bounded while reading: /dev/zero, a FIFO or a huge file is refused, never read whole
+    text = read_bounded_text(path, limit=MAX_MANIFEST_BYTES, what="evidence manifest")
     rows = _rows(path, text)
     if not rows:
         raise _refused(path, "it lists no evidence")

@@ -25,7 +25,9 @@ HERE = Path(__file__).resolve().parent
 REGRESSIONS = HERE.parent / "tests" / "fuzz_regressions"
 
 
-def _child(name: str, covers: list[str], runs: int, corpus: Path, artifacts: Path) -> None:
+def _child(
+    name: str, covers: list[str], runs: int, seconds: int, corpus: Path, artifacts: Path
+) -> None:
     """Inside the fuzzing process: instrument forewarn, then hand the target to libFuzzer."""
     import importlib
 
@@ -49,6 +51,7 @@ def _child(name: str, covers: list[str], runs: int, corpus: Path, artifacts: Pat
         sys.argv[0],
         str(corpus),
         f"-runs={runs}",
+        f"-max_total_time={seconds}",  # 0: no time limit
         f"-artifact_prefix={artifacts}/",
         f"-max_len={max(8192, longest)}",  # a real bundle is a 20 KB tar
         "-rss_limit_mb=4096",
@@ -60,7 +63,11 @@ def _child(name: str, covers: list[str], runs: int, corpus: Path, artifacts: Pat
 
 
 def fuzz(
-    name: str, covers: tuple[str, ...], runs: int, regressions: Path = REGRESSIONS
+    name: str,
+    covers: tuple[str, ...],
+    runs: int,
+    regressions: Path = REGRESSIONS,
+    seconds: int = 0,
 ) -> tuple[int, float, float, int]:
     """Fuzz one target in a child process: (executions, seconds, CPU seconds, crashes kept).
 
@@ -72,6 +79,7 @@ def fuzz(
         artifacts.mkdir()
         print(f"{name}: libFuzzer log {log}", file=sys.stderr, flush=True)
         command = [sys.executable, __file__, "--child", name, ",".join(covers), str(runs)]
+        command.append(str(seconds))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         with log.open("w") as output:
@@ -108,11 +116,14 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, default=REGRESSIONS, help="where crashes are kept (per target)"
     )
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--seconds", type=int, default=0, help="stop a target after this long (default: no limit)"
+    )
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        name, covers, runs, corpus, artifacts = args.child
-        _child(name, covers.split(","), int(runs), Path(corpus), Path(artifacts))
+        name, covers, runs, seconds, corpus, artifacts = args.child
+        _child(name, covers.split(","), int(runs), int(seconds), Path(corpus), Path(artifacts))
         return
     sys.path.insert(0, str(HERE))
     from fuzz_targets import TARGETS
@@ -127,7 +138,9 @@ def main() -> None:
     print(f"{head} {'exec/cpu s':>10} {'crashes':>7}", flush=True)
     total = 0
     for name in names:
-        executions, seconds, cpu, crashes = fuzz(name, TARGETS[name].covers, args.runs, args.keep)
+        executions, seconds, cpu, crashes = fuzz(
+            name, TARGETS[name].covers, args.runs, args.keep, args.seconds
+        )
         total += crashes
         rate, per_cpu = executions / max(seconds, 1e-9), executions / max(cpu, 1e-9)
         row = f"{name:<18} {executions:>11,} {seconds:>8.0f} {rate:>8.0f} {cpu:>7.0f}"

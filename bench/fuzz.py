@@ -13,6 +13,7 @@ The summary line per target (executions, seconds, crashes) goes into bench/RESUL
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -82,12 +83,14 @@ def fuzz(
         command.append(str(seconds))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
-        with log.open("w") as output:
+        shm = "/dev/shm" if Path("/dev/shm").is_dir() else tmp
+        with log.open("w") as output, tempfile.TemporaryDirectory(dir=shm) as scratch:
             done = subprocess.run(
                 [*command, str(corpus), str(artifacts)],
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 check=False,
+                env={**os.environ, "FOREWARN_FUZZ_SCRATCH": scratch},
             )
         seconds = time.monotonic() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -40,7 +40,9 @@ PROGRAM_KEY = load_public_key((SEEDS / "public_key" / "program.pub").read_text()
 against it, as a partner who pinned it checks them."""
 AT = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
 """When the fuzzed evidence is registered (after the seeds' `seen`)."""
-SCRATCH_BASE = Path("/dev/shm")
+SCRATCH_BASE = Path(os.environ.get("FOREWARN_FUZZ_SCRATCH", "/dev/shm"))
+"""Where the file-based targets' folders go: `bench/fuzz.py` names one it removes after the run
+(libFuzzer ends the process without running `atexit`)."""
 _FOLDERS: dict[str, Path] = {}
 
 

@@ -18,7 +18,10 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from fuzz_targets import TARGETS, one_input  # noqa: E402
+import fuzz_targets  # noqa: E402
+from forewarn.hunt.wire import read_requests  # noqa: E402
+from forewarn.program.evidence_manifest import load_manifest  # noqa: E402
+from fuzz_targets import SEEDS, TARGETS, one_input  # noqa: E402
 
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"
 CASES = sorted(p for p in REGRESSIONS.glob("*/*") if p.is_file())
@@ -37,6 +40,39 @@ def test_every_kept_crash_is_now_read_or_refused() -> None:
 def test_every_seed_is_read_or_refused(name: str) -> None:
     for seed in TARGETS[name].seeds:
         one_input(TARGETS[name], seed)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["amendment", "bundle", "case_document", "key_file", "program_file", "proof", "public_key"]
+    + ["witness_file"],
+)
+def test_the_seeds_the_product_made_are_read_not_refused(name: str) -> None:
+    """A seed the reader refuses starts the fuzzer at the first parse again: regenerate them
+    (`python bench/fuzz_seeds.py`) when a format changes."""
+    made = sorted((SEEDS / name).iterdir())
+    assert made
+    for seed in made:
+        TARGETS[name].run(seed.read_bytes())
+
+
+def test_every_capture_seed_holds_requests() -> None:
+    made = sorted((SEEDS / "capture").iterdir())
+    assert {p.suffix for p in made} >= {".http", ".pcap", ".pcapng", ".har", ".json", ".log"}
+    for seed in made:
+        reading = read_requests(seed.read_bytes(), seed.name)
+        assert reading.requests and not reading.notes, seed.name
+
+
+def test_every_evidence_manifest_seed_registers_its_files(tmp_path: Path) -> None:
+    for evidence in (SEEDS / "evidence_files").iterdir():
+        (tmp_path / evidence.name).write_bytes(evidence.read_bytes())
+    manifests = sorted((SEEDS / "evidence_manifest").iterdir())
+    assert {p.suffix for p in manifests} == {".yaml", ".json", ".csv"}
+    for manifest in manifests:
+        (tmp_path / manifest.name).write_bytes(manifest.read_bytes())
+        found = load_manifest(tmp_path / manifest.name, collector="fuzz", now=fuzz_targets.AT)
+        assert len(found) == 2, manifest.name
 
 
 def test_a_short_fuzz_run_of_every_reader_finds_no_crash(tmp_path: Path) -> None:

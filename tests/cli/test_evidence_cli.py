@@ -259,6 +259,12 @@ def test_a_manifest_registers_a_folder_in_one_go(cli, case_args, tmp_path: Path,
             "file,seen,source\ntools/exch_chain.py,2021-02-28,\nu_ex210227.log,2021-04-01,s\n",
             ["2 problems", "row 1 (tools/exch_chain.py): source is missing", "after the moment"],
         ),
+        (
+            "m.json",  # found by bench/fuzz.py: a NUL or a lone surrogate gave a ValueError
+            '[{"file": "tools/exch_chain.py\\u0000", "seen": "2021-02", "source": "s"},'
+            ' {"file": "\\ud800", "seen": "2021-02", "source": "s"}]',
+            ["2 problems", "holds a NUL character", "not a name the file system can hold"],
+        ),
     ],
 )
 def test_manifest_errors_name_every_row_and_store_nothing(
@@ -272,6 +278,14 @@ def test_manifest_errors_name_every_row_and_store_nothing(
     for problem in problems:
         assert problem in error
     assert _listed(cli, case_args) == []
+
+
+def test_a_manifest_that_is_a_fifo_is_refused_without_waiting(
+    cli, case_args, tmp_path: Path
+) -> None:
+    os.mkfifo(tmp_path / "m.yaml")
+    refused = _add(cli, case_args, "--manifest", str(tmp_path / "m.yaml"))
+    assert refused.exit_code == 2 and "is not a regular file" in refused.stderr
 
 
 def test_a_link_in_the_manifest_folder_is_refused(cli, case_args, tmp_path: Path) -> None:

@@ -183,7 +183,10 @@ def test_a_command_never_ends_in_a_traceback(
         assert len(first) == 1, (line, result.stderr)
 
 
-def _program_yaml(rank: str, lead: str, reported: str, planned: str, at: str, nda: str) -> str:
+def _program_yaml(
+    rank: str, lead: str, reported: str, planned: str, at: str, nda: str, q: str = '"'
+) -> str:
+    """The program file; `q=""` leaves dates unquoted, so YAML itself reads them as dates."""
     return f"""program:
   name: Fuzz
   tiers:
@@ -194,15 +197,15 @@ partners:
   - name: Fuzz Two
     country: DE
     tier: standard
-    nda_date: "{nda}"
-    history: [{{at: "{at}", status: active, reason: joined the program}}]
+    nda_date: {q}{nda}{q}
+    history: [{{at: {q}{at}{q}, status: active, reason: joined the program}}]
 cases:
   - id: C9
     title: t
     product: p
-    reported: "{reported}"
-    patch_planned: "{planned}"
-    events: [{{at: "{at}", kind: exploitation}}]
+    reported: {q}{reported}{q}
+    patch_planned: {q}{planned}{q}
+    events: [{{at: {q}{at}{q}, kind: exploitation}}]
 """
 
 
@@ -223,7 +226,15 @@ def empty_program(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rank=INTS, lead=DURATIONS, reported=DATES, planned=DATES, at=TIMES, nda=DATES)
+@given(
+    rank=INTS,
+    lead=DURATIONS,
+    reported=DATES,
+    planned=DATES,
+    at=TIMES,
+    nda=DATES,
+    quote=st.sampled_from(['"', ""]),  # unquoted `2021-20-01`: a ValueError in YAML (bench/fuzz.py)
+)
 def test_a_program_file_with_any_values_never_ends_in_a_traceback(
     empty_program: Path,
     tmp_path_factory: pytest.TempPathFactory,
@@ -233,12 +244,13 @@ def test_a_program_file_with_any_values_never_ends_in_a_traceback(
     planned: str,
     at: str,
     nda: str,
+    quote: str,
 ) -> None:
     folder = tmp_path_factory.mktemp("pf")
     for name in ("p.db", "p.key"):
         shutil.copy2(empty_program / name, folder / name)
     clean = [v.replace('"', "").replace("\\", "") for v in (rank, lead, reported, planned, at, nda)]
-    (folder / "program.yaml").write_text(_program_yaml(*clean), encoding="utf-8")
+    (folder / "program.yaml").write_text(_program_yaml(*clean, q=quote), encoding="utf-8")
     args = ["--db", sqlite_url(folder / "p.db"), "--key-file", str(folder / "p.key")]
     result = CliRunner().invoke(
         app, [*args, "program", "import", str(folder / "program.yaml")], catch_exceptions=False

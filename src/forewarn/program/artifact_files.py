@@ -66,9 +66,16 @@ def _identities(private: Mapping[str, Path]) -> dict[tuple[int, int], str]:
 
 
 def _steps(relative: str, rules: Confinement) -> tuple[str, ...]:
-    """The path's components, refusing absolute paths and `..` in either spelling."""
+    """The path's components, refusing absolute paths, `..` in either spelling, and names no
+    file system call can take (a NUL, a lone surrogate): those raised `ValueError` there."""
     if not relative.strip():
         raise _refuse(relative, "the path is empty", rules)
+    if "\x00" in relative:
+        raise _refuse(relative, "it holds a NUL character, which no file name can", rules)
+    try:
+        os.fsencode(relative)
+    except UnicodeEncodeError:  # a lone surrogate, from a `\ud800` escape in YAML or JSON
+        raise _refuse(relative, "it is not a name the file system can hold", rules) from None
     posix, windows = PurePosixPath(relative), PureWindowsPath(relative)
     if posix.is_absolute() or windows.is_absolute() or windows.drive or relative.startswith("~"):
         raise _refuse(relative, "it is an absolute path", rules)

@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pydantic
-import yaml
 
+from forewarn.bounded import read_bounded_text
 from forewarn.domain.validation import parse_time_point
 from forewarn.encoding import decode_json
 from forewarn.errors import Error, ValidationError
 from forewarn.program.artifact_files import read_confined
 from forewarn.program.evidence import EVIDENCE_FILES, Intake, check_intake
+from forewarn.program.yaml_input import load_yaml
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
 """Manifest extensions and the format each means."""
@@ -77,9 +77,11 @@ def _rows(path: Path, text: str) -> list[Any]:
             if unknown or not reader.fieldnames:
                 raise _refused(path, f"the header must name {', '.join(COLUMNS)}")
             return [{k: v for k, v in row.items() if v not in (None, "")} for row in reader]
-        # BaseLoader keeps every scalar a string: `seen: 2021-02-28` stays a day, not a `date`
-        loaded = decode_json(text) if kind == "json" else yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506  # nosec B506
-    except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
+        if kind == "json":
+            loaded = decode_json(text)
+        else:  # every scalar a string: `seen: 2021-02-28` stays a day; no aliases, bounded depth
+            loaded = load_yaml(text, source=f"evidence manifest {path}", strings=True)
+    except (ValueError, csv.Error) as exc:  # JSONDecodeError, or decode_json's "too deep"
         raise _refused(path, f"not valid {kind.upper()}: {exc}".splitlines()[0]) from exc
     if isinstance(loaded, Mapping) and set(loaded) == {"evidence"}:
         loaded = loaded["evidence"]
@@ -120,14 +122,8 @@ def load_manifest(
     `ValidationError`; a refused file (a link, a path leaving the folder) keeps its
     `SecurityError` wording inside that list.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_MANIFEST_BYTES:
-            raise _refused(path, f"larger than {MAX_MANIFEST_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ValidationError(f"cannot read evidence manifest {path}: {why}") from exc
+    # bounded while reading: /dev/zero, a FIFO or a huge file is refused, never read whole
+    text = read_bounded_text(path, limit=MAX_MANIFEST_BYTES, what="evidence manifest")
     rows = _rows(path, text)
     if not rows:
         raise _refused(path, "it lists no evidence")

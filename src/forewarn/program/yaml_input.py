@@ -17,12 +17,10 @@ MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted; a program file needs about 6."""
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """`SafeLoader` that refuses aliases and nesting deeper than `MAX_DEPTH`."""
+class _Bounded(yaml.parser.Parser, yaml.composer.Composer):
+    """Refuses aliases and nesting deeper than `MAX_DEPTH` while composing (any loader)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -43,10 +41,33 @@ class _PlainLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def load_yaml(text: str, *, source: str) -> Any:
-    """The plain data in `text` (mappings, lists, scalars); bad YAML is a `ValidationError`."""
+class _PlainLoader(_Bounded, yaml.SafeLoader):
+    """`SafeLoader`, bounded; a date or time that does not exist is a `ValidationError`."""
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:  # `2021-20-01`: found by bench/fuzz.py
+            raise ValidationError(
+                f"line {node.start_mark.line + 1}: {node.value!r} is no date or time ({exc})"
+            ) from None
+
+
+_PlainLoader.add_constructor("tag:yaml.org,2002:timestamp", _PlainLoader.construct_yaml_timestamp)
+
+
+class _StringLoader(_Bounded, yaml.BaseLoader):
+    """`BaseLoader` (every scalar a string), bounded."""
+
+
+def load_yaml(text: str, *, source: str, strings: bool = False) -> Any:
+    """The plain data in `text` (mappings, lists, scalars); bad YAML is a `ValidationError`.
+
+    With `strings`, every scalar stays a string (`seen: 2021-02-28` a day, not a `date`).
+    """
+    loader = _StringLoader if strings else _PlainLoader
     try:
-        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
+        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader/BaseLoader subclasses  # nosec B506
     except ValidationError as exc:
         raise ValidationError(f"{source}: {exc.message}", hint=exc.hint) from None
     except yaml.YAMLError as exc:

@@ -116,7 +116,7 @@ def capture(data: bytes) -> None:
 
 def proof(data: bytes) -> None:
     from forewarn.errors import IntegrityError
-    from forewarn.program.audit import verify_proof_document
+    from forewarn.program.audit_proofs import verify_proof_document
 
     try:
         document = decode_json(data)

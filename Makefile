@@ -82,7 +82,7 @@ unit: $(STAMP) system-deps $(CSAF_VALIDATOR)
 
 # Everything, on SQLite and PostgreSQL, with coverage (fails under the `fail_under` of pyproject.toml).
 test: $(STAMP) system-deps $(CSAF_VALIDATOR) lint typecheck
-	FOREWARN_TEST_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 --durations=30 --cov=forewarn --cov-report=term:skip-covered
+	FOREWARN_TEST_POSTGRES_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 --dist worksteal --durations=30 --cov=forewarn --cov-report=term:skip-covered
 
 bench: $(STAMP)
 	$(BIN)/python bench/attribution.py

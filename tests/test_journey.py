@@ -1,4 +1,7 @@
-"""One PSIRT's whole loop through the installed `forewarn` command, on SQLite and PostgreSQL.
+"""One PSIRT's whole loop through the installed `forewarn` command, on PostgreSQL.
+
+A real program's backend: SQLite runs every step of this loop in the CLI tests and the demo, so a
+second whole journey on it would repeat them (and cost CI two minutes).
 
 Everything is typed as a person would: init, import a program file, open a case, plan and
 release the wave, fetch before and after the embargo, decrypt with the real `age` binary,
@@ -146,6 +149,7 @@ def _decrypt(sealed: Path, identity: str, folder: Path) -> list[str]:
     return listing
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])
 def test_a_psirt_runs_the_whole_loop(db_url: str, tmp_path: Path, cli_subprocess) -> None:
     assert Path(AGE).exists(), "the age binary is missing: run `make system-deps`"
     forewarn = Psirt(cli_subprocess, tmp_path, db_url)

@@ -26,6 +26,9 @@ from notify_world import start_smtp
 from release_world import CASE, NOTICE, POC, open_bundle, populate
 from trace_world import iso
 
+pytestmark = pytest.mark.one_database
+"""JSON shapes are the CLI's; the database only holds the program the tour drives."""
+
 _INSTANT_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 _UNENCODED = re.compile(

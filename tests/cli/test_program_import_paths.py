@@ -18,6 +18,9 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.program.service import init_program
 from forewarn.settings import Settings, sqlite_url
 
+pytestmark = pytest.mark.one_database
+"""Path confinement is the reader's; the database only holds the program."""
+
 PROGRAM = """\
 program:
   name: Path Test Program

@@ -39,6 +39,8 @@ CNA = "8254265b-2729-46b6-b9e3-3dfca2d5bfca"
 """A made-up CNA organisation for the CVE record."""
 EVIDENCE_FILES = ("u_ex210228.log", "exch_chain.py")
 """Evidence files kept beside the manifests (`fuzz_seeds/evidence_files/`)."""
+TOOL = b'"""A tool found on a paste site (a manifest only registers it)."""\n\nprint("probe")\n'
+"""The second evidence file's content: the manifest reader never reads it, so no PoC copy."""
 
 
 def _cli(home: Path, *args: str) -> str:
@@ -139,7 +141,7 @@ def _can_record() -> bool:
 def _manifests(out: dict[str, dict[str, bytes]]) -> None:
     """Evidence manifests in each format, listing the evidence files kept beside them."""
     out["evidence_files"][EVIDENCE_FILES[0]] = out["capture"]["u_ex210228.log"]
-    out["evidence_files"][EVIDENCE_FILES[1]] = POC.read_bytes()
+    out["evidence_files"][EVIDENCE_FILES[1]] = TOOL
     rows = [
         {"file": EVIDENCE_FILES[0], "seen": "2021-02-28T14:10:00Z",
          "source": "IIS log of a customer's mail server", "collector": "R. Okafor"},

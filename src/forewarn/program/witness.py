@@ -149,21 +149,33 @@ def check_witnessed(
         )
     largest = 0
     for checkpoint in witnessed:
-        verify_checkpoint(checkpoint, public_key)
-        if checkpoint.size > tree.size:
-            raise IntegrityError(
-                f"audit log was truncated or rolled back: the witness saw {checkpoint.size} "
-                f"leaves at {checkpoint.at:%Y-%m-%d %H:%M:%S}Z, the log holds {tree.size}",
-                hint="restore the log from a backup and investigate who removed the entries",
-            )
-        if tree.root(checkpoint.size) != checkpoint.root:
-            raise IntegrityError(
-                f"audit log forked: its first {checkpoint.size} leaves do not hash to the "
-                "root the witness saw",
-                hint="the log was rewritten; compare it with a backup",
-            )
+        check_extends(checkpoint, tree, public_key, kept_by=f"the witness {where}")
         largest = max(largest, checkpoint.size)
     return WitnessReport(where, len(witnessed), largest, tree.size)
+
+
+def check_extends(
+    checkpoint: Checkpoint, tree: MerkleTree, public_key: Ed25519PublicKey, *, kept_by: str
+) -> None:
+    """Raise `IntegrityError` unless `checkpoint` is signed by `public_key` and the log in
+    `tree` still extends it: at least as many leaves, the first of them hashing to its root.
+
+    The one check of a signed state against the log, whoever kept the state (`kept_by`: the
+    database's own checkpoints, the witness file, an external witness).
+    """
+    verify_checkpoint(checkpoint, public_key)
+    if checkpoint.size > tree.size:
+        raise IntegrityError(
+            f"audit log was truncated or rolled back: {kept_by} saw {checkpoint.size} leaves "
+            f"at {checkpoint.at:%Y-%m-%d %H:%M:%S}Z, the log holds {tree.size}",
+            hint="restore the log from a backup and investigate who removed the entries",
+        )
+    if tree.root(checkpoint.size) != checkpoint.root:
+        raise IntegrityError(
+            f"audit log forked: its first {checkpoint.size} leaves do not hash to the root "
+            f"{kept_by} saw",
+            hint="the log was changed, reordered or rewritten; compare it with a backup",
+        )
 
 
 def default_witness_path(key_file: Path) -> Path:

@@ -52,13 +52,9 @@ def verify(
     """
     from forewarn.program import audit_verify as audit
     from forewarn.program import release
-    from forewarn.program.witness_external import readable_witnesses
     from forewarn.store.release_repo import ReleaseRepository
 
     settings = common.settings(ctx)
-    readable = readable_witnesses(
-        settings.witness_read_command, settings.witness_dir, tuple(witness_from or ())
-    )
     unread = bool(settings.witness_command) and not settings.witness_read_command
     if witness and unread and not witness_from:
         raise ValidationError(
@@ -67,18 +63,18 @@ def verify(
             "fetched from the witness",
         )
     with common.open_program(ctx) as program, program.session() as session:
-        exists = program.witness.path.exists()
-        if witness and not exists:
+        if witness and not program.witness.path.exists():
             raise IntegrityError(
                 f"no audit witness at {program.witness.path}",
                 hint="start one with `forewarn audit witness-start` (it trusts the log as it is)",
             )
         try:
-            report = audit.verify_audit(
+            report = audit.verify_program_log(
                 session,
                 program.keys.signing_key.public_key(),
-                witness=program.witness if exists else None,
-                external=readable,
+                program.witness,
+                settings,
+                copies=tuple(witness_from or ()),
             )
         except audit.StateMismatchError as exc:
             _differences(ctx, exc.report, json_out)

@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
@@ -30,9 +31,10 @@ from forewarn.program.audit import (
 )
 from forewarn.program.audit_state import STATE_FIELD, StateDifference, check_state, state_sha256
 from forewarn.program.bundles import canonical_json
-from forewarn.program.merkle import MerkleTree, leaf_hash, verify_checkpoint
-from forewarn.program.witness import WitnessFile, WitnessReport, check_witnessed
-from forewarn.program.witness_external import ReadableWitness
+from forewarn.program.merkle import MerkleTree, leaf_hash
+from forewarn.program.witness import WitnessFile, WitnessReport, check_extends, check_witnessed
+from forewarn.program.witness_external import ReadableWitness, readable_witnesses
+from forewarn.settings import Settings
 from forewarn.store.audit_repo import AuditRepository, StoredLeaf
 from forewarn.store.release_repo import ReleaseRepository
 
@@ -112,19 +114,9 @@ def verify_audit(
     leaves, tree = verified_tree(session)
     checkpoints = AuditRepository(session).checkpoints()
     for stored in checkpoints:
-        checkpoint = as_checkpoint(stored)
-        verify_checkpoint(checkpoint, public_key)
-        if stored.size > tree.size:
-            raise IntegrityError(
-                f"audit log: a signed checkpoint covers {stored.size} leaves, "
-                f"only {tree.size} remain",
-                hint="rows were removed",
-            )
-        if tree.root(stored.size) != checkpoint.root:
-            raise IntegrityError(
-                f"audit log: the first {stored.size} leaves no longer hash to their signed root",
-                hint="rows were changed, reordered or inserted",
-            )
+        check_extends(
+            as_checkpoint(stored), tree, public_key, kept_by="a checkpoint in the database"
+        )
     signed = checkpoints[-1].size if checkpoints else 0
     if signed != tree.size:
         raise IntegrityError(
@@ -153,6 +145,29 @@ def verify_audit(
     if report.differences:
         raise StateMismatchError(report)
     return report
+
+
+def verify_program_log(
+    session: Session,
+    public_key: Ed25519PublicKey,
+    witness: WitnessFile,
+    settings: Settings,
+    *,
+    copies: Sequence[Path] = (),
+) -> AuditReport:
+    """`verify_audit` with every witness the settings name: the witness file when it exists,
+    the witness folder, the external witness's read command, and `copies` fetched by hand.
+
+    The one check behind `forewarn audit verify` and the staff portal's audit page, so that
+    the page never passes a log the command would fail.
+    """
+    readable = readable_witnesses(settings.witness_read_command, settings.witness_dir, copies)
+    return verify_audit(
+        session,
+        public_key,
+        witness=witness if witness.path.exists() else None,
+        external=readable,
+    )
 
 
 def _genesis(leaves: Sequence[StoredLeaf]) -> tuple[int | None, str]:

@@ -3,9 +3,10 @@ release status, audit verification, investigation reports and staff accounts.
 
 Each page names the roles allowed on it (`portal_auth.StaffFor`, which raises
 `AuthorizationError` for any other) and calls the use case the CLI calls: `program.waves`
-for the plan, `program.audit_verify.verify_audit` for the check, `investigate.run_investigation` and
-its report writer for a report. The only change a page makes is to staff accounts (an admin
-disabling one), written with its audit leaf naming the acting account.
+for the plan, `program.audit_verify.verify_program_log` for the check (the witnesses included),
+`investigate.run_investigation` and its report writer for a report. The only change a page
+makes is to staff accounts (an admin disabling one), written with its audit leaf naming the
+acting account.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from forewarn.errors import AuthenticationError, IntegrityError
 from forewarn.investigate.report import render_html
 from forewarn.investigate.service import acknowledgements_of, fetches_of, run_investigation
 from forewarn.program.audit import AuditEntry
-from forewarn.program.audit_verify import verify_audit
+from forewarn.program.audit_verify import verify_program_log
 from forewarn.program.cases import get_case, list_cases
 from forewarn.program.partners import list_partners
 from forewarn.program.portal_sessions import (
@@ -246,11 +247,12 @@ def status(
 
 @router.get("/audit")
 def audit(user: AuditStaff, session: deps.SessionDep, context: deps.ContextDep) -> Response:
-    """Recompute the whole audit log (as `forewarn audit verify` does) and show the result."""
+    """Recompute the whole audit log and check it against every witness that can be read back,
+    with the check `forewarn audit verify` runs, and show the result."""
     program = context.program
-    witness = program.witness if program.witness.path.exists() else None
+    key = program.keys.signing_key.public_key()
     try:
-        report = verify_audit(session, program.keys.signing_key.public_key(), witness=witness)
+        report = verify_program_log(session, key, program.witness, context.settings.program)
         failure = None
     except IntegrityError as exc:
         report, failure = None, exc.diagnostics()

@@ -215,15 +215,11 @@ def verify_proof(
 @app.command("checkpoint")
 def checkpoint(ctx: typer.Context) -> None:
     """Print the log's newest signed checkpoint (JSON), as partners get it with bundles."""
-    from forewarn.errors import NotFoundError
-    from forewarn.program import audit
-    from forewarn.program.witness import checkpoint_json
+    from forewarn.program.audit_proofs import newest_checkpoint
 
     with common.open_program(ctx) as program, program.session() as session:
-        latest = audit.latest_checkpoint(session)
-    if latest is None:
-        raise NotFoundError("the audit log is empty")
-    _print_json(checkpoint_json(latest))
+        document = newest_checkpoint(session)
+    _print_json(document)
 
 
 @app.command("prove-rollback")

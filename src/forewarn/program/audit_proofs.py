@@ -2,7 +2,9 @@
 
 An inclusion proof shows that a leaf (a release, a fetch) is in the signed log; a consistency
 proof that the signed log of one size is a prefix of a later one, which is what
-`forewarn audit prove-rollback` checks a partner's kept checkpoint against.
+`forewarn audit prove-rollback` checks a partner's kept checkpoint against. `newest_checkpoint`
+and `prove_consistency` make the documents every way out hands to partners and staff: the REST
+API, the portal and `forewarn audit checkpoint|consistency`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind
 from forewarn.errors import IntegrityError, NotFoundError
-from forewarn.program.audit import leaf_data, stamp
+from forewarn.program.audit import as_checkpoint, leaf_data, stamp
 from forewarn.program.audit_verify import verified_tree
 from forewarn.program.bundles import canonical_json, load_public_key, public_key_hex
 from forewarn.program.keys import ProgramKeys
@@ -32,7 +34,8 @@ from forewarn.program.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from forewarn.store.audit_repo import AuditRepository, StoredCheckpoint, StoredLeaf
+from forewarn.program.witness import checkpoint_json
+from forewarn.store.audit_repo import AuditRepository, StoredLeaf
 
 PROOF_FORMAT = "forewarn-audit-proof/1"
 """Format tag of inclusion proof documents."""
@@ -41,13 +44,13 @@ CONSISTENCY_FORMAT = "forewarn-audit-consistency/1"
 """Format tag of consistency proof documents."""
 
 
-def _checkpoint_json(checkpoint: StoredCheckpoint) -> dict[str, Any]:
-    return {
-        "size": checkpoint.size,
-        "root": checkpoint.root,
-        "at": stamp(checkpoint.at),
-        "signature": base64.b64encode(checkpoint.signature).decode(),
-    }
+def newest_checkpoint(session: Session) -> dict[str, object]:
+    """The newest signed checkpoint as a partner keeps it (`checkpoint_json`); `NotFoundError`
+    while the log is empty. Only sizes, a root, a time and a signature: nothing of any partner."""
+    head = AuditRepository(session).head()
+    if head is None:
+        raise NotFoundError("the audit log is empty")
+    return checkpoint_json(as_checkpoint(head))
 
 
 def prove_release(session: Session, release_id: str, keys: ProgramKeys) -> dict[str, Any]:
@@ -76,25 +79,36 @@ def prove_leaf(session: Session, leaf: StoredLeaf, keys: ProgramKeys) -> dict[st
             "payload": json.loads(leaf.payload),
         },
         "path": [h.hex() for h in proof.path],
-        "checkpoint": _checkpoint_json(head),
+        "checkpoint": checkpoint_json(as_checkpoint(head)),
     }
 
 
 def prove_consistency(
     session: Session, first: int, keys: ProgramKeys, second: int | None = None
 ) -> dict[str, Any]:
-    """A consistency proof document between two signed checkpoints."""
+    """A consistency proof document between two signed checkpoints (`second`: the newest).
+
+    `NotFoundError` when either is not a checkpoint the log signed; a `first` beyond the
+    newest says so, since a partner holding it has been shown a log that is gone.
+    """
     _, tree = verified_tree(session)
     by_size = {c.size: c for c in AuditRepository(session).checkpoints()}
-    second = max(by_size, default=0) if second is None else second
+    newest = max(by_size, default=0)
+    second = newest if second is None else second
+    if first > newest:
+        raise NotFoundError(
+            f"no signed checkpoint of {first} leaves: the newest covers {newest}",
+            hint="a kept checkpoint larger than the newest proves a rollback: "
+            "`forewarn audit prove-rollback KEPT --against` the newest checkpoint",
+        )
     if first not in by_size or second not in by_size:
         raise NotFoundError(f"no signed checkpoints of {first} and {second} leaves")
     proof = tree.consistency_proof(first, second)
     return {
         "format": CONSISTENCY_FORMAT,
         "public_key": public_key_hex(keys.signing_key.public_key()),
-        "first": _checkpoint_json(by_size[first]),
-        "second": _checkpoint_json(by_size[second]),
+        "first": checkpoint_json(as_checkpoint(by_size[first])),
+        "second": checkpoint_json(as_checkpoint(by_size[second])),
         "path": [h.hex() for h in proof.path],
     }
 

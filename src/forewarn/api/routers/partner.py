@@ -1,4 +1,5 @@
-"""The partner API: my cases, my bundle once due, acknowledge, feedback on detection guidance.
+"""The partner API: my cases, my bundle once due, acknowledge, feedback on detection guidance,
+and the audit log's signed checkpoint with the consistency proof from one a partner kept.
 
 Every route authenticates the partner (`deps.CallerDep`), checks the token's scope, decides
 what is due with the program's own use cases (`program.partner_view`, `program.release`), and
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,8 @@ from forewarn.api.schemas import (
 from forewarn.api.settings import API_PREFIX
 from forewarn.domain import ApiScope, Release
 from forewarn.errors import NotFoundError
-from forewarn.program.audit import AuditEntry, latest_checkpoint
+from forewarn.program.audit import AuditEntry
+from forewarn.program.audit_proofs import newest_checkpoint, prove_consistency
 from forewarn.program.partner_view import (
     Feedback,
     partner_case,
@@ -43,7 +45,6 @@ from forewarn.program.release import (
     record_fetch,
     require_still_due,
 )
-from forewarn.program.witness import checkpoint_json
 
 CHANNEL = "api"
 """How fetches, acknowledgements and queries through this router are recorded."""
@@ -67,6 +68,16 @@ router = APIRouter(
 
 CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
 
+KeptSize = Annotated[
+    int,
+    Query(
+        alias="from",
+        ge=1,
+        le=2**62,
+        description="Leaves in the signed checkpoint you kept (its `size`).",
+    ),
+]
+
 
 @router.get("/me", response_model=MeOut, summary="Who this token acts for")
 def me(caller: deps.CallerDep) -> MeOut:
@@ -79,10 +90,22 @@ def checkpoint(caller: deps.CallerDep, session: deps.SessionDep) -> dict[str, ob
     """The newest signed checkpoint (size, root, time, Ed25519 signature): keep it, and later
     check with `forewarn audit prove-rollback` that the program's log still extends it."""
     del caller  # any partner may have it; only partners may ask
-    latest = latest_checkpoint(session)
-    if latest is None:
-        raise NotFoundError("the audit log is empty")
-    return checkpoint_json(latest)
+    return newest_checkpoint(session)
+
+
+@router.get(
+    "/checkpoint/consistency",
+    summary="A consistency proof from a checkpoint you kept to the newest",
+)
+def consistency(
+    first: KeptSize, caller: deps.CallerDep, session: deps.SessionDep, context: deps.ContextDep
+) -> dict[str, object]:
+    """The proof (`forewarn-audit-consistency/1`) that the signed log of `from` leaves is a
+    prefix of the newest: save it and run `forewarn audit prove-rollback KEPT --against PROOF
+    --public-key KEY`. 404 when the program has no signed checkpoint of that size (a kept one
+    larger than the newest is a rollback: prove it against `GET /checkpoint`)."""
+    del caller  # the proof is about the whole log, the same for every partner
+    return prove_consistency(session, first, context.program.keys)
 
 
 @router.get("/cases", response_model=CaseListOut, summary="My cases and their embargo instants")

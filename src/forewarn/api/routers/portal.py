@@ -41,7 +41,7 @@ from forewarn.domain import ApiScope
 from forewarn.errors import AuthenticationError, NotFoundError, SecurityError
 from forewarn.program.api_tokens import authenticate
 from forewarn.program.audit import AuditEntry, latest_checkpoint
-from forewarn.program.audit_proofs import prove_consistency
+from forewarn.program.audit_proofs import newest_checkpoint, prove_consistency
 from forewarn.program.bundles import public_key_hex
 from forewarn.program.partner_logins import accept_login, check_login
 from forewarn.program.partner_view import partner_case, partner_cases, query_entry
@@ -256,10 +256,8 @@ def _checkpoint(session: Session, context: ServiceContext) -> dict[str, Any]:
 def checkpoint(user: PartnerDep, session: deps.SessionDep) -> Response:
     """Download the newest signed checkpoint, as `forewarn audit prove-rollback` reads it."""
     del user  # any signed-in partner may keep it
-    latest = latest_checkpoint(session)
-    if latest is None:
-        raise NotFoundError("the audit log is empty")
-    return _download(checkpoint_json(latest), f"checkpoint-{latest.size}.json")
+    document = newest_checkpoint(session)
+    return _download(document, f"checkpoint-{document['size']}.json")
 
 
 @router.get("/checkpoint/consistency.json")

@@ -147,9 +147,11 @@ def check_witnessed(
             f"the audit witness {where} is missing or empty",
             hint="a program with leaves always has a witness; was it moved or wiped?",
         )
+    # external witnesses name themselves (`witness folder …`); the file is named by its path
+    kept_by = where if where.startswith("witness ") else f"witness file {where}"
     largest = 0
     for checkpoint in witnessed:
-        check_extends(checkpoint, tree, public_key, kept_by=f"the witness {where}")
+        check_extends(checkpoint, tree, public_key, kept_by=f"the {kept_by}")
         largest = max(largest, checkpoint.size)
     return WitnessReport(where, len(witnessed), largest, tree.size)
 

@@ -25,7 +25,7 @@ import psutil
 import pyrage
 
 from forewarn.domain import ArtifactKind, LeafKind
-from forewarn.program import artifacts, audit, cases, partners, release, waves
+from forewarn.program import artifacts, audit, case_marking, cases, partners, release, waves
 from forewarn.program.artifacts import read_artifact
 from forewarn.program.service import Program, init_program, open_program
 from forewarn.settings import Settings, sqlite_url
@@ -169,7 +169,7 @@ def bench_release(settings: Settings, count: int, *, release_too: bool = True) -
 def bench_accuse(program: Program, count: int) -> dict[str, object]:
     """Trace one partner's PoC copy against every partner: cold (codewords derived), warm."""
     with program.session() as session:
-        marker = release.marker_for_case(session, program.keys, CASE)
+        marker = case_marking.marker_for_case(session, program.keys, CASE)
         original = read_artifact(session, program.keys, CASE, "poc.py")
     names = [f"Partner {i:05d}" for i in range(count)]
     leaked = marker.mark("poc.py", ArtifactKind.POC, original, names[count // 2]).content

@@ -1,9 +1,9 @@
 """The partner API: my cases, my bundle once due, acknowledge, feedback on detection guidance.
 
 Every route authenticates the partner (`deps.CallerDep`), checks the token's scope, decides
-what is due with the program's own use cases (`program.partner_view`, `program.release`), and
-has its audit leaf committed by the service's audit writer *before* it answers: a fetch is in
-the log before its bytes leave, a query before its answer.
+what is due with the program's own use cases (`program.partner_view`, `program.release_access`,
+`program.bundle_handover`), and has its audit leaf committed by the service's audit writer
+*before* it answers: a fetch is in the log before its bytes leave, a query before its answer.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from forewarn.api.settings import API_PREFIX
 from forewarn.domain import ApiScope, Release
 from forewarn.errors import NotFoundError
 from forewarn.program.audit import AuditEntry, latest_checkpoint
+from forewarn.program.bundle_handover import prepare_fetch, record_ack, record_fetch
 from forewarn.program.partner_view import (
     Feedback,
     partner_case,
@@ -37,12 +38,7 @@ from forewarn.program.partner_view import (
     query_entry,
     record_feedback,
 )
-from forewarn.program.release import (
-    prepare_fetch,
-    record_ack,
-    record_fetch,
-    require_still_due,
-)
+from forewarn.program.release_access import require_still_due
 from forewarn.program.witness import checkpoint_json
 
 CHANNEL = "api"

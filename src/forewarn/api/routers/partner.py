@@ -9,9 +9,8 @@ what is due with the program's own use cases (`program.partner_view`, `program.r
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -61,8 +60,6 @@ router = APIRouter(
     ),
 )
 
-CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
-
 
 @router.get("/me", response_model=MeOut, summary="Who this token acts for")
 def me(caller: deps.CallerDep) -> MeOut:
@@ -96,7 +93,7 @@ def cases(
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="One of my cases")
 def case(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     caller: deps.CallerDep,
     session: deps.SessionDep,
     now: deps.NowDep,
@@ -118,7 +115,7 @@ def case(
     responses={200: {"content": {BUNDLE_MEDIA_TYPE: {}}, "description": "The sealed bundle."}},
 )
 def bundle(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     caller: deps.CallerDep,
     session: deps.SessionDep,
     now: deps.NowDep,
@@ -167,7 +164,7 @@ def send_bundle(
 
 @router.post("/cases/{case_id}/ack", response_model=ReleaseOut, summary="Acknowledge my bundle")
 def ack(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     body: AckIn,
     caller: deps.CallerDep,
     session: deps.SessionDep,
@@ -207,7 +204,7 @@ def acknowledge(
     summary="Feedback on the detection guidance of my copy",
 )
 def feedback(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     body: FeedbackIn,
     caller: deps.CallerDep,
     session: deps.SessionDep,

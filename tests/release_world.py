@@ -46,7 +46,7 @@ resource. Alert when such a request is followed by a write to the web root.
 BENCH_ADVISORY = (
     b"# Advisory\n\n" + b"The request chain lets a remote attacker reach the back end.\n" * 40
 )
-"""The benchmarks' longer advisory (41 lines), as their recorded figures were measured with."""
+"""The benchmarks' longer advisory (42 lines), as their recorded figures were measured with."""
 BENCH_DETECTION = b"# Detection guidance\n\n" + b"Alert on cookies naming a back-end host.\n" * 30
 """The benchmarks' longer detection guidance."""
 

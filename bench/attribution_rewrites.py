@@ -27,7 +27,7 @@ from forewarn.demo.disguises import scrub_tokens
 from forewarn.domain import ArtifactKind
 from forewarn.hunt import Hunt, TraceResult
 from forewarn.investigate.program_hunt import program_hunt
-from forewarn.program import artifacts, cases, partners, release
+from forewarn.program import artifacts, bundle_handover, cases, partners, release
 from forewarn.program.bundles import named_program_key, unseal, verify_bundle
 from forewarn.program.service import Program, init_program, open_program
 from forewarn.settings import Settings, sqlite_url
@@ -99,7 +99,7 @@ class World:
         key = (poc, partner)
         if key not in self._leaks:
             with open_program(self.settings) as program, program.session() as session:
-                fetched = release.fetch_bundle(
+                fetched = bundle_handover.fetch_bundle(
                     session, program.keys, CASES[poc], partner=partner, now=NOTICE
                 )
             opened = unseal(fetched.sealed, self.identities[partner])

@@ -15,30 +15,36 @@ import argparse
 import json
 import os
 import resource
+import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psutil
-import pyrage
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "tests"))
 
 from forewarn.domain import ArtifactKind, LeafKind
-from forewarn.program import artifacts, audit, cases, partners, release, waves
+from forewarn.program import audit, case_marking, release, waves
 from forewarn.program.artifacts import read_artifact
 from forewarn.program.service import Program, init_program, open_program
 from forewarn.settings import Settings, sqlite_url
 from forewarn.store.audit_repo import AuditRepository
+from release_world import (
+    BENCH_ADVISORY,
+    BENCH_DETECTION,
+    CASE,
+    JOINED,
+    NOTICE,
+    POC,
+    add_case,
+    add_partners,
+    contents,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-POC = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"
-ADVISORY = (
-    b"# Advisory\n\n" + b"The request chain lets a remote attacker reach the back end.\n" * 40
-)
-DETECTION = b"# Detection guidance\n\n" + b"Alert on cookies naming a back-end host.\n" * 30
-NOTICE = datetime(2021, 2, 23, 9, tzinfo=UTC)
-CASE = "FW-2021-0001"
 
 
 def _peak_mb() -> float:
@@ -76,44 +82,16 @@ class CpuSampler:
 
 def setup(settings: Settings, count: int) -> float:
     """`count` early-access partners with age keys and one case of three artifacts."""
-    start = datetime(2021, 1, 2, tzinfo=UTC)
     began = time.perf_counter()
     with open_program(settings) as program, program.session() as session:
-        for i in range(count):
-            recipient = str(pyrage.x25519.Identity.generate().to_public())
-            partners.add_partner(
-                session,
-                program.keys,
-                name=f"Partner {i:05d}",
-                country="US",
-                tier="early-access",
-                now=start,
-                age_recipient=recipient,
-            )
-        cases.create_case(
+        names = [(f"Partner {i:05d}", "early-access") for i in range(count)]
+        add_partners(session, program.keys, names, now=JOINED)
+        add_case(
             session,
             program.keys,
-            now=start,
-            case_id=CASE,
-            title="Mail server pre-auth request chain",
-            product="Mail Server 2019",
-            reported=date(2021, 1, 5),
-            patch_planned=date(2021, 3, 9),
+            now=JOINED,
+            artifact_contents=contents(BENCH_ADVISORY, BENCH_DETECTION),
         )
-        for name, kind, content in (
-            ("advisory.md", ArtifactKind.ADVISORY, ADVISORY),
-            ("detection.md", ArtifactKind.DETECTION, DETECTION),
-            ("poc.py", ArtifactKind.POC, POC.read_bytes()),
-        ):
-            artifacts.add_artifact(
-                session,
-                program.keys,
-                case_id=CASE,
-                name=name,
-                content=content,
-                kind=kind,
-                now=start,
-            )
     return time.perf_counter() - began
 
 
@@ -169,7 +147,7 @@ def bench_release(settings: Settings, count: int, *, release_too: bool = True) -
 def bench_accuse(program: Program, count: int) -> dict[str, object]:
     """Trace one partner's PoC copy against every partner: cold (codewords derived), warm."""
     with program.session() as session:
-        marker = release.marker_for_case(session, program.keys, CASE)
+        marker = case_marking.marker_for_case(session, program.keys, CASE)
         original = read_artifact(session, program.keys, CASE, "poc.py")
     names = [f"Partner {i:05d}" for i in range(count)]
     leaked = marker.mark("poc.py", ArtifactKind.POC, original, names[count // 2]).content

@@ -25,24 +25,25 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pyrage
+sys.path.append(str(Path(__file__).resolve().parents[1] / "tests"))
 
-from forewarn.domain import ArtifactKind
-from forewarn.program import artifacts, cases, partners
 from forewarn.program.service import init_program, open_program
 from forewarn.settings import Settings, sqlite_url
+from release_world import (
+    BENCH_ADVISORY,
+    BENCH_DETECTION,
+    JOINED,
+    PATCH,
+    add_case,
+    add_partners,
+    contents,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FOREWARN = Path(sys.executable).with_name("forewarn")
-POC = ROOT / "src/forewarn/data/scenarios/exchange-2021/poc.py"
-ADVISORY = (
-    b"# Advisory\n\n" + b"The request chain lets a remote attacker reach the back end.\n" * 40
-)
-DETECTION = b"# Detection guidance\n\n" + b"Alert on cookies naming a back-end host.\n" * 30
-FIRST_PATCH = date(2021, 3, 9)
 EARLY_LEAD = timedelta(days=14)
 
 
@@ -56,46 +57,21 @@ def _iso(at: datetime) -> str:
 
 def setup(settings: Settings, count: int, waves: int) -> list[datetime]:
     """Partners and cases; the instants of the cases' early-access waves."""
-    start = datetime(2021, 1, 2, tzinfo=UTC)
     instants: list[datetime] = []
     with open_program(settings) as program, program.session() as session:
-        for i in range(count):
-            partners.add_partner(
-                session,
-                program.keys,
-                name=f"Partner {i:04d}",
-                country="US",
-                tier="early-access",
-                now=start,
-                age_recipient=str(pyrage.x25519.Identity.generate().to_public()),
-            )
+        names = [(f"Partner {i:04d}", "early-access") for i in range(count)]
+        add_partners(session, program.keys, names, now=JOINED)
         for w in range(waves):
-            patch = FIRST_PATCH + timedelta(days=w)
-            case_id = f"FW-2021-{w + 1:04d}"
-            cases.create_case(
+            patch = PATCH + timedelta(days=w)
+            add_case(
                 session,
                 program.keys,
-                now=start,
-                case_id=case_id,
+                now=JOINED,
+                case_id=f"FW-2021-{w + 1:04d}",
                 title=f"Bench case {w + 1}",
-                product="Mail Server 2019",
-                reported=date(2021, 1, 5),
-                patch_planned=patch,
+                patch=patch,
+                artifact_contents=contents(BENCH_ADVISORY, BENCH_DETECTION),
             )
-            for name, kind, content in (
-                ("advisory.md", ArtifactKind.ADVISORY, ADVISORY),
-                ("detection.md", ArtifactKind.DETECTION, DETECTION),
-                ("poc.py", ArtifactKind.POC, POC.read_bytes()),
-            ):
-                artifacts.add_artifact(
-                    session,
-                    program.keys,
-                    case_id=case_id,
-                    name=name,
-                    content=content,
-                    kind=kind,
-                    now=start,
-                )
             instants.append(datetime.combine(patch, datetime.min.time(), UTC) - EARLY_LEAD)
     return instants
 

@@ -1,23 +1,32 @@
-"""A small program ready for waves: partners with age keys, one case with three artifacts.
+"""A program ready for waves: partners with age keys, cases with three artifacts.
 
-Shared by the release, audit and wave tests (tests/ is on `sys.path` through its conftest).
-Set up through the use cases; the behaviour under test is then driven from the CLI.
+Shared by the release, audit and wave tests (tests/ is on `sys.path` through its conftest) and
+by the release and scheduler benchmarks (`bench/release.py`, `bench/scheduler.py` put tests/ on
+`sys.path`), so that what is measured is the world the tests prove. Set up through the use
+cases; the behaviour under test is then driven from the CLI.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyrage
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from forewarn.domain import ArtifactKind
 from forewarn.program import artifacts, cases, partners
 from forewarn.program.bundles import VerifiedBundle, named_program_key, verify_bundle
+from forewarn.program.keys import ProgramKeys
 
 CASE = "FW-2021-0001"
+JOINED = datetime(2021, 1, 2, tzinfo=UTC)
+"""When the partners join and the cases are created."""
+PATCH = date(2021, 3, 9)
+"""The case's planned patch date: the waves' instants count back from it."""
 NOTICE = datetime(2021, 2, 23, 9, 0, tzinfo=UTC)
 """After the early-access wave (patch 2021-03-09 minus 14 days), before the standard one."""
 LATER = datetime(2021, 3, 7, 9, 0, tzinfo=UTC)
@@ -34,6 +43,12 @@ DETECTION = b"""# Detection guidance
 Look for requests whose cookie names a back-end host and whose path ends in a static
 resource. Alert when such a request is followed by a write to the web root.
 """
+BENCH_ADVISORY = (
+    b"# Advisory\n\n" + b"The request chain lets a remote attacker reach the back end.\n" * 40
+)
+"""The benchmarks' longer advisory (42 lines), as their recorded figures were measured with."""
+BENCH_DETECTION = b"# Detection guidance\n\n" + b"Alert on cookies naming a back-end host.\n" * 30
+"""The benchmarks' longer detection guidance."""
 
 
 @dataclass(frozen=True)
@@ -44,52 +59,75 @@ class World:
     """Partner name → age identity (`AGE-SECRET-KEY-1…`)."""
 
 
+def contents(
+    advisory: bytes = ADVISORY, detection: bytes = DETECTION
+) -> tuple[tuple[str, ArtifactKind, bytes], ...]:
+    """A case's three artifacts: name, kind and content (the PoC is the shipped scenario's)."""
+    return (
+        ("advisory.md", ArtifactKind.ADVISORY, advisory),
+        ("detection.md", ArtifactKind.DETECTION, detection),
+        ("poc.py", ArtifactKind.POC, POC.read_bytes()),
+    )
+
+
+def add_partners(
+    session: Session, keys: ProgramKeys, names: Iterable[tuple[str, str]], *, now: datetime
+) -> dict[str, str]:
+    """Add each (name, tier) partner in the US with a fresh age key; name → age identity."""
+    identities: dict[str, str] = {}
+    for name, tier in names:
+        identity = pyrage.x25519.Identity.generate()
+        identities[name] = str(identity)
+        partners.add_partner(
+            session,
+            keys,
+            name=name,
+            country="US",
+            tier=tier,
+            now=now,
+            age_recipient=str(identity.to_public()),
+        )
+    return identities
+
+
+def add_case(
+    session: Session,
+    keys: ProgramKeys,
+    *,
+    now: datetime,
+    case_id: str = CASE,
+    title: str = "Mail server pre-auth request chain",
+    patch: date = PATCH,
+    artifact_contents: Sequence[tuple[str, ArtifactKind, bytes]] | None = None,
+) -> None:
+    """Create the case (reported 2021-01-05) with its artifacts (default: `contents()`)."""
+    cases.create_case(
+        session,
+        keys,
+        now=now,
+        case_id=case_id,
+        title=title,
+        product="Mail Server 2019",
+        reported=date(2021, 1, 5),
+        patch_planned=patch,
+    )
+    for name, kind, content in artifact_contents or contents():
+        artifacts.add_artifact(
+            session, keys, case_id=case_id, name=name, content=content, kind=kind, now=now
+        )
+
+
 def populate(env: object, early: int = 2, standard: int = 1, now: datetime | None = None) -> World:
     """Add `early` early-access and `standard` standard partners, a keyless one, and the case."""
-    at = now or datetime(2021, 1, 2, tzinfo=UTC)
-    identities: dict[str, str] = {}
+    at = now or JOINED
     with env.open() as program, program.session() as session:  # type: ignore[attr-defined]
         names = [(f"Early {i:04d}", "early-access") for i in range(early)]
         names += [(f"Standard {i:04d}", "standard") for i in range(standard)]
-        for name, tier in names:
-            identity = pyrage.x25519.Identity.generate()
-            identities[name] = str(identity)
-            partners.add_partner(
-                session,
-                program.keys,
-                name=name,
-                country="US",
-                tier=tier,
-                now=at,
-                age_recipient=str(identity.to_public()),
-            )
+        identities = add_partners(session, program.keys, names, now=at)
         partners.add_partner(
             session, program.keys, name="Keyless Ltd", country="GB", tier="standard", now=at
         )
-        cases.create_case(
-            session,
-            program.keys,
-            now=at,
-            case_id=CASE,
-            title="Mail server pre-auth request chain",
-            product="Mail Server 2019",
-            reported=date(2021, 1, 5),
-            patch_planned=date(2021, 3, 9),
-        )
-        for name, kind, content in (
-            ("advisory.md", ArtifactKind.ADVISORY, ADVISORY),
-            ("detection.md", ArtifactKind.DETECTION, DETECTION),
-            ("poc.py", ArtifactKind.POC, POC.read_bytes()),
-        ):
-            artifacts.add_artifact(
-                session,
-                program.keys,
-                case_id=CASE,
-                name=name,
-                content=content,
-                kind=kind,
-                now=at,
-            )
+        add_case(session, program.keys, now=at)
     return World(identities)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from conftest import FOREWARN_BIN
 from forewarn.errors import ConflictError
-from forewarn.program import release
+from forewarn.program import bundle_handover, release
 from forewarn.program.witness import PENDING_KEY
 from release_world import CASE, NOTICE, populate, sql
 
@@ -167,7 +167,9 @@ def _fetch_in_thread(program, partner: str) -> tuple[threading.Thread, list[obje
         try:
             with program.session() as session:
                 out.append(
-                    release.fetch_bundle(session, program.keys, CASE, partner=partner, now=NOTICE)
+                    bundle_handover.fetch_bundle(
+                        session, program.keys, CASE, partner=partner, now=NOTICE
+                    )
                 )
         except Exception as exc:
             out.append(exc)
@@ -202,11 +204,13 @@ def test_a_fetch_waits_for_its_own_partners_release_batch_not_for_the_wave(
         waiting.join(30)
         assert not waiting.is_alive() and len(got) == 1
         fetched = got[0]
-        assert isinstance(fetched, release.FetchedBundle), fetched
+        assert isinstance(fetched, bundle_handover.FetchedBundle), fetched
         assert fetched.release.partner == "Early 0001"
         assert third_ready.wait(30)  # the wave is still going: Early 0002 is not released yet
         with program.session() as session, pytest.raises(ConflictError, match="not delivered"):
-            release.fetch_bundle(session, program.keys, CASE, partner="Early 0002", now=NOTICE)
+            bundle_handover.fetch_bundle(
+                session, program.keys, CASE, partner="Early 0002", now=NOTICE
+            )
         third_go.set()
         wave.join(30)
         assert not wave.is_alive()

@@ -197,7 +197,7 @@ def test_workers_get_the_token_key_but_no_token_and_no_marks_secret(
 ) -> None:
     from forewarn.investigate.program_hunt import program_hunt
     from forewarn.marks.tokens import sealed
-    from forewarn.program.release import MARKS_PURPOSE
+    from forewarn.program.case_marking import MARKS_PURPOSE
     from forewarn.program.service import open_program
 
     settings = Settings(database_url=db_url, key_file=tmp_path / "forewarn.key")

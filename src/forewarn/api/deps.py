@@ -19,6 +19,7 @@ def things(caller: deps.CallerDep, session: deps.SessionDep, now: deps.NowDep) -
   `AuthenticationError` (401), a suspended partner `AuthorizationError` (403).
 - `NowDep`: the instant of the request from the service's clock.
 - `ContextDep`: the whole `ServiceContext` (settings, program, audit writer).
+- `CaseId`: a case id in the path (the REST API, the partner portal and the staff pages alike).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,9 @@ from forewarn.program.api_tokens import Caller, authenticate
 
 CALLER_STATE = "forewarn_caller"
 """`request.state` attribute holding the authenticated caller (for the rate limiter's key)."""
+
+CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
+"""A case id in a route's path; the 64 characters `domain.validation` allows at the most."""
 
 _bearer = HTTPBearer(auto_error=False, description="A partner API token: `Bearer fwp_…`.")
 

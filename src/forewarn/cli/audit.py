@@ -51,7 +51,7 @@ def verify(
     `FOREWARN_WITNESS_READ_COMMAND`, and every `--witness-from` copy.
     """
     from forewarn.program import audit_verify as audit
-    from forewarn.program import release
+    from forewarn.program.regenerate import check_release
     from forewarn.store.release_repo import ReleaseRepository
 
     settings = common.settings(ctx)
@@ -81,7 +81,7 @@ def verify(
             raise
         if regenerate:
             for stored in ReleaseRepository(session).all_complete():
-                release.check_release(session, program.keys, stored.id)
+                check_release(session, program.keys, stored.id)
 
     def render() -> None:
         common.say(

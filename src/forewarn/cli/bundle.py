@@ -37,7 +37,7 @@ def fetch(
 ) -> None:
     """Write the partner's own encrypted bundle (CASE.bundle.age) once its wave is due, and
     each signed embargo amendment of it (CASE.amendment-N.json.age)."""
-    from forewarn.program import release
+    from forewarn.program import bundle_handover
     from forewarn.program.amendments import sealed_amendments
     from forewarn.program.partners import get_partner
 
@@ -45,7 +45,7 @@ def fetch(
     written: list[str] = []
     # The file is written inside the transaction: a fetch is recorded only once its file exists.
     with common.open_program(ctx) as program, program.session() as session:
-        fetched = release.fetch_bundle(
+        fetched = bundle_handover.fetch_bundle(
             session,
             program.keys,
             case_id,
@@ -247,10 +247,10 @@ def ack(
     json_out: common.JsonOption = False,
 ) -> None:
     """Record the partner's acknowledgement of its bundle."""
-    from forewarn.program import release
+    from forewarn.program import bundle_handover
 
     with common.open_program(ctx) as program, program.session() as session:
-        acked = release.ack_bundle(
+        acked = bundle_handover.ack_bundle(
             session, program.keys, case_id, partner=partner, now=common.now(now), note=note
         )
     common.emit(

@@ -34,10 +34,12 @@ from forewarn.errors import InvestigationError, ValidationError
 from forewarn.investigate.report import to_json, write_report
 from forewarn.investigate.service import run_investigation
 from forewarn.program.artifacts import read_artifact
+from forewarn.program.bundle_handover import fetch_bundle
+from forewarn.program.case_marking import marker_for_case
 from forewarn.program.cases import publish_case
 from forewarn.program.evidence import Intake, add_evidence
 from forewarn.program.programfile import import_program
-from forewarn.program.release import fetch_bundle, marker_for_case, release_due
+from forewarn.program.release import release_due
 from forewarn.program.service import Program, init_program, open_program
 from forewarn.settings import Settings, sqlite_url
 from forewarn.store.release_repo import ReleaseRepository

@@ -23,9 +23,9 @@ from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.investigate.tracing import add_case
 from forewarn.marks import tokens
 from forewarn.program.artifacts import list_artifacts
+from forewarn.program.case_marking import MARKS_PURPOSE
 from forewarn.program.cases import get_case, list_cases
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import MARKS_PURPOSE
 from forewarn.store import ProgramRepository
 
 logger = logging.getLogger(__name__)

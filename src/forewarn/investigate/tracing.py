@@ -33,8 +33,8 @@ from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import Marker
 from forewarn.marks.tokens import TokenVerifier
 from forewarn.program.artifacts import list_artifacts, read_artifact
+from forewarn.program.case_marking import MARKS_PURPOSE, marking_for_case
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import MARKS_PURPOSE, marking_for_case
 from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)

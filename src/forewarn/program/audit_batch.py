@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from forewarn.errors import ConflictError, Error, StoreError
 from forewarn.program.audit import AuditEntry, append_audit_many
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import Sessions
+from forewarn.store.database import Sessions
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Before a release: what each artifact's marks buy, and a partner's marked copies for review.
 
 `case_capacity` counts the symbols each artifact carries per channel with the marker the next
-release will use (`release.marker_for_case`) and judges them against the symbols the case's
+release will use (`case_marking.marker_for_case`) and judges them against the symbols the case's
 code needs (`marks.capacity`). `preview` marks one partner's planned copies exactly as the
 release would, and writes and records nothing: no audit leaf, no release row.
 """
@@ -18,9 +18,9 @@ from forewarn.domain.marking import MarkingParams
 from forewarn.errors import MarkError, NotFoundError, ReleaseError
 from forewarn.marks.capacity import Needs, Outcome, assess, symbols_needed
 from forewarn.program.artifacts import list_artifacts, read_artifact
+from forewarn.program.case_marking import marker_for_case, marking_for_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import get_partner
-from forewarn.program.release import marker_for_case, marking_for_case
 from forewarn.program.waves import plan_case
 
 PROBE_PARTNER = "capacity check"

@@ -32,7 +32,7 @@ from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partner_view import PartnerCase, partner_cases
 from forewarn.program.publish import case_view
-from forewarn.program.release import own_release
+from forewarn.program.release_access import own_release
 from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.release_repo import StoredRelease
 

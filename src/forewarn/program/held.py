@@ -28,9 +28,11 @@ from forewarn.errors import IntegrityError
 from forewarn.program.artifacts import list_artifacts, read_artifact
 from forewarn.program.audit import AuditEntry, append_audit_many, latest_checkpoint
 from forewarn.program.bundles import seal
+from forewarn.program.case_marking import MARKS_PURPOSE, marking_for_case
 from forewarn.program.delivery import Assembled, assemble, record_delivery
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import MARKS_PURPOSE, Sessions, marked_copies, marking_for_case
+from forewarn.program.marking_pool import marked_copies
+from forewarn.store.database import Sessions
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 from forewarn.store.schedule_repo import HeldBundle, HeldBundleRepository
 

@@ -23,18 +23,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import pyrage
-from sqlalchemy.orm import Session
 
 from forewarn.program.mail_transport import PermanentMailError, TransientMailError, Transport
 from forewarn.program.notices import QueueReport, queue_notices
 from forewarn.settings import SmtpSettings
+from forewarn.store.database import Sessions
 from forewarn.store.outbox_repo import OutboxMessage, OutboxRepository
 
 logger = logging.getLogger(__name__)
@@ -53,9 +52,6 @@ DEFAULT_STALE_AFTER = timedelta(minutes=10)
 
 RETRY_LATER = timedelta(minutes=5)
 """After a run's tries all fail, the next run waits this long, doubled per attempt."""
-
-Sessions = Callable[[], AbstractContextManager[Session]]
-"""A factory of transactions, e.g. `Program.session`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from forewarn.program.audit import append_audit
 from forewarn.program.bundles import seal
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.partners import get_partner, validate_partner
-from forewarn.program.release import regenerate_bundle
+from forewarn.program.regenerate import regenerate_bundle
 from forewarn.store import PartnerRepository
 from forewarn.store.release_repo import ReleaseRepository
 

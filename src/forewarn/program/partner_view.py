@@ -22,7 +22,7 @@ from forewarn.errors import NotFoundError, ValidationError
 from forewarn.program.audit import AuditEntry
 from forewarn.program.cases import get_case
 from forewarn.program.partners import get_partner
-from forewarn.program.release import own_release
+from forewarn.program.release_access import own_release
 from forewarn.store import PartnerRepository
 from forewarn.store.api_repo import ApiTokenRepository
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease

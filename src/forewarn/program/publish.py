@@ -35,9 +35,10 @@ from forewarn.exchange import (
 )
 from forewarn.marks.wire import evaluate_requests
 from forewarn.program.artifacts import list_artifacts, read_artifact
+from forewarn.program.case_marking import marker_for_case
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import marker_for_case, own_release
+from forewarn.program.release_access import own_release
 from forewarn.program.tiers import list_tiers
 from forewarn.store.audit_repo import AuditRepository
 from forewarn.store.release_repo import ReleaseRepository

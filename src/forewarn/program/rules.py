@@ -33,9 +33,9 @@ from forewarn.marks.channels.rules import RuleFormat, rule_format
 from forewarn.marks.engine import Marker
 from forewarn.marks.wire import evaluate_requests
 from forewarn.program.artifacts import add_artifact, list_artifacts, read_artifact
+from forewarn.program.case_marking import marker_for_case
 from forewarn.program.cases import get_case
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import marker_for_case
 from forewarn.store import ProgramRepository
 from forewarn.store.release_repo import ReleaseRepository
 

@@ -37,11 +37,9 @@ from forewarn.errors import Error, ValidationError
 from forewarn.program.cases import list_cases
 from forewarn.program.held import Observer, discard_stale, prepare_held, release_held
 from forewarn.program.keys import ProgramKeys
-from forewarn.program.release import (
-    Sessions,
-    release_due,
-)
+from forewarn.program.release import release_due
 from forewarn.program.waves import sync_plan
+from forewarn.store.database import Sessions
 from forewarn.store.locks import hold_write_lock, release_lock_name
 from forewarn.store.release_repo import ReleaseRepository, StoredRelease
 from forewarn.store.schedule_repo import HeldBundleRepository

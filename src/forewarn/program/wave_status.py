@@ -4,7 +4,8 @@
 says per partner where it stands; with `chase_after`, it lists the partners who, that long after
 their release, have still not fetched or not acknowledged it. `partner_delivery` is the same
 answer for one partner about its own copy only (for a partner-facing page: no other partner is
-named or counted); it never hands anything out, `release.fetch_bundle` does that and enforces it.
+named or counted); it never hands anything out, `bundle_handover.fetch_bundle` does that and
+enforces it.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,10 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 CONNECT_TIMEOUT_SECONDS = 5
 """How long to wait for a PostgreSQL server before saying it does not answer."""
+
+Sessions = Callable[[], AbstractContextManager[Session]]
+"""A factory of transactions, e.g. `Store.session` or `Program.session`: what a use case takes
+when it commits in several steps (a release run, the scheduler, the mail outbox)."""
 
 
 def parse_url(url: str) -> URL:

@@ -2,9 +2,9 @@
 and the audit log's signed checkpoint with the consistency proof from one a partner kept.
 
 Every route authenticates the partner (`deps.CallerDep`), checks the token's scope, decides
-what is due with the program's own use cases (`program.partner_view`, `program.release`), and
-has its audit leaf committed by the service's audit writer *before* it answers: a fetch is in
-the log before its bytes leave, a query before its answer.
+what is due with the program's own use cases (`program.partner_view`, `program.release_access`,
+`program.bundle_handover`), and has its audit leaf committed by the service's audit writer
+*before* it answers: a fetch is in the log before its bytes leave, a query before its answer.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,7 @@ from forewarn.domain import ApiScope, Release
 from forewarn.errors import NotFoundError
 from forewarn.program.audit import AuditEntry
 from forewarn.program.audit_proofs import newest_checkpoint, prove_consistency
+from forewarn.program.bundle_handover import prepare_fetch, record_ack, record_fetch
 from forewarn.program.partner_view import (
     Feedback,
     partner_case,
@@ -39,12 +40,7 @@ from forewarn.program.partner_view import (
     query_entry,
     record_feedback,
 )
-from forewarn.program.release import (
-    prepare_fetch,
-    record_ack,
-    record_fetch,
-    require_still_due,
-)
+from forewarn.program.release_access import require_still_due
 
 CHANNEL = "api"
 """How fetches, acknowledgements and queries through this router are recorded."""
@@ -65,8 +61,6 @@ router = APIRouter(
         }
     ),
 )
-
-CaseId = Annotated[str, Path(min_length=1, max_length=64, description="The case id.")]
 
 KeptSize = Annotated[
     int,
@@ -123,7 +117,7 @@ def cases(
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="One of my cases")
 def case(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     caller: deps.CallerDep,
     session: deps.SessionDep,
     now: deps.NowDep,
@@ -145,7 +139,7 @@ def case(
     responses={200: {"content": {BUNDLE_MEDIA_TYPE: {}}, "description": "The sealed bundle."}},
 )
 def bundle(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     caller: deps.CallerDep,
     session: deps.SessionDep,
     now: deps.NowDep,
@@ -194,7 +188,7 @@ def send_bundle(
 
 @router.post("/cases/{case_id}/ack", response_model=ReleaseOut, summary="Acknowledge my bundle")
 def ack(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     body: AckIn,
     caller: deps.CallerDep,
     session: deps.SessionDep,
@@ -234,7 +228,7 @@ def acknowledge(
     summary="Feedback on the detection guidance of my copy",
 )
 def feedback(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     body: FeedbackIn,
     caller: deps.CallerDep,
     session: deps.SessionDep,

@@ -59,8 +59,6 @@ CHANNEL = "portal"
 
 router = APIRouter(prefix=pages.PORTAL_PREFIX, include_in_schema=False)
 
-CaseId = Annotated[str, Path(min_length=1, max_length=64)]
-
 NAV = ((("My cases", f"{pages.PORTAL_PREFIX}/cases")),)
 """The partner pages' navigation."""
 
@@ -215,7 +213,7 @@ def cases(
 
 @router.get("/cases/{case_id}")
 def case(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     request: Request,
     user: PartnerDep,
     session: deps.SessionDep,
@@ -286,7 +284,7 @@ def _download(document: object, name: str) -> Response:
 
 @router.get("/cases/{case_id}/bundle")
 def bundle(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     user: PartnerDep,
     session: deps.SessionDep,
     now: deps.NowDep,
@@ -300,7 +298,7 @@ def bundle(
 
 @router.post("/cases/{case_id}/ack")
 def ack(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     user: PartnerDep,
     form: CheckedForm,
     session: deps.SessionDep,

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -107,8 +107,6 @@ def _page(template: str, user: PortalUser, *, title: str, here: str, **context: 
 
 router = APIRouter(prefix=pages.STAFF_PREFIX, include_in_schema=False)
 
-CaseId = Annotated[str, Path(min_length=1, max_length=64)]
-
 
 @router.get("/login")
 def login_form(request: Request) -> Response:
@@ -191,7 +189,9 @@ def cases(user: CasesStaff, session: deps.SessionDep) -> Response:
 
 
 @router.get("/cases/{case_id}/plan")
-def plan(case_id: CaseId, user: PlanStaff, session: deps.SessionDep, now: deps.NowDep) -> Response:
+def plan(
+    case_id: deps.CaseId, user: PlanStaff, session: deps.SessionDep, now: deps.NowDep
+) -> Response:
     """The wave plan: per wave, who gets which artifacts when, who is left out and why."""
     case = get_case(session, case_id)
     waves = plan_case(session, case_id)
@@ -210,7 +210,7 @@ def plan(case_id: CaseId, user: PlanStaff, session: deps.SessionDep, now: deps.N
 
 @router.get("/cases/{case_id}/status")
 def status(
-    case_id: CaseId, user: StatusStaff, session: deps.SessionDep, now: deps.NowDep
+    case_id: deps.CaseId, user: StatusStaff, session: deps.SessionDep, now: deps.NowDep
 ) -> Response:
     """Release status per wave: per partner, released, fetched and acknowledged, with times."""
     case = get_case(session, case_id)
@@ -280,7 +280,7 @@ def reports(user: ReportStaff, session: deps.SessionDep) -> Response:
 
 @router.get("/reports/{case_id}")
 def report(
-    case_id: CaseId,
+    case_id: deps.CaseId,
     user: ReportStaff,
     session: deps.SessionDep,
     now: deps.NowDep,

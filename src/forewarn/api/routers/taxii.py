@@ -58,10 +58,11 @@ from forewarn.errors import AuthenticationError, AuthorizationError, NotFoundErr
 from forewarn.exchange import Publisher
 from forewarn.program.api_tokens import Caller, authenticate
 from forewarn.program.audit import AuditEntry
+from forewarn.program.bundle_handover import record_fetch
 from forewarn.program.feed import Collection, Feed, collection, collections, feed_objects
 from forewarn.program.partner_view import query_entry
 from forewarn.program.publish import make_publisher
-from forewarn.program.release import record_fetch, require_still_due
+from forewarn.program.release_access import require_still_due
 
 CHANNEL = "taxii"
 """How fetches and queries through this router are recorded."""

@@ -30,6 +30,7 @@ from forewarn.marks.channels.wire.scopes import (
     class_attributes,
     function_frame,
 )
+from forewarn.marks.python_ast import parse_python
 
 if TYPE_CHECKING:
     from forewarn.marks.wire import Evaluation
@@ -95,7 +96,7 @@ def behaviour_facts(source: str, evaluation: Evaluation) -> list[Observed]:
     """The behaviour constants of `source` as facts, one per role site (a role read in two
     places with two values shows both, and a mark on it reads as mixed)."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     lines = [site.line for site in evaluation.sites]

@@ -1,4 +1,4 @@
-"""One `ast` parse of a Python text, shared by the readers that look at the same copy.
+"""One `ast` parse of a Python text, shared by the readers that look at the same copy; a fast walk.
 
 Marking a PoC reads the finished copy four times (the source channel's read-back, the static
 evaluation of what it sends, its behaviour constants, where its tokens go), and `ast.parse` of a
@@ -28,4 +28,22 @@ def parse_python(text: str) -> ast.Module:
     return _shared(text)
 
 
-__all__ = ["parse_python"]
+def walk_nodes(node: ast.AST) -> list[ast.AST]:
+    """`list(ast.walk(node))`, in the same breadth-first order, a quarter faster: the
+    readers of a copy walk its whole tree several times, and `ast.walk` is generators deep."""
+    found = [node]
+    append = found.append
+    node_type, list_type = ast.AST, list
+    for current in found:  # grows while walked: breadth first
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, node_type):
+                append(value)
+            elif isinstance(value, list_type):
+                for item in value:
+                    if isinstance(item, node_type):
+                        append(item)
+    return found
+
+
+__all__ = ["parse_python", "walk_nodes"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from forewarn.domain import ArtifactKind, TokenHit
 from forewarn.marks.channels.rules import plant_reference
 from forewarn.marks.keyed import derive_key
+from forewarn.marks.python_ast import parse_python
 
 TOKEN_BITS = 50
 """Fewest secret bits in any token; a chance hit on an innocent's token has odds `2^-TOKEN_BITS`."""
@@ -111,7 +112,7 @@ def python_insertion_line(source: str) -> int | None:
     constants as one unit, and a canary joining that run would erase its choice points.
     """
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError):
         return None
     line = 0

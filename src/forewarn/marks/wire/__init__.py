@@ -25,11 +25,11 @@ URL prefix counts as scheme and host, so a base URL from `sys.argv` still gives 
 
 from __future__ import annotations
 
-import ast
 import logging
 from dataclasses import dataclass
 
 from forewarn.domain.wire import HttpRequest
+from forewarn.marks.python_ast import parse_python
 from forewarn.marks.wire.environment import Scope, Signal, Site
 from forewarn.marks.wire.interpreter import Interpreter
 from forewarn.marks.wire.values import (
@@ -79,7 +79,7 @@ def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS) -> Evaluation:
     if len(source) > limits.max_source:
         return Evaluation((), (f"source longer than {limits.max_source} characters: not read",))
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Evaluation((), (f"not Python this evaluator can parse: {type(exc).__name__}",))
     machine = Interpreter(limits)

@@ -139,6 +139,8 @@ class LiteralChannel:
 
     def embed(self, original: str, bits: Sequence[int], *, check: bool = True) -> str:
         """`original` with choice point `k` written as `bits[k]`; only literal bytes change."""
+        if not bits and is_python(original):
+            return original  # `plan` gives Python no points: no parse by every grammar
         chosen = plan(original)
         if len(bits) != len(chosen.points):
             raise MarkError(f"literals offer {len(chosen.points)} choice points, got {len(bits)}")

@@ -10,7 +10,6 @@ comes first: a text Python accepts belongs to the Python channels, and this chan
 
 from __future__ import annotations
 
-import ast
 import functools
 import warnings
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Tree
 
 from forewarn.grammars import GRAMMARS, parser_for
+from forewarn.marks.python_ast import parse_python
 
 PYTHON = "python"
 """The language this channel never marks."""
@@ -55,12 +55,13 @@ def parse_as(language: str, source: bytes) -> Parsed:
     return Parsed(language, tree, source, error_count(tree.root_node))
 
 
+@functools.lru_cache(maxsize=32)
 def is_python(text: str) -> bool:
     """Whether Python's own parser accepts `text` (then `best_parse` reads it as Python)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes in a shell script, say
-            ast.parse(text)
+            parse_python(text)  # a Python copy's tree then serves every later reader of it
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True

@@ -40,7 +40,6 @@ number-literal rule keeps that risk to counters, where PoC code uses it.
 
 from __future__ import annotations
 
-import ast
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -59,6 +58,7 @@ from forewarn.marks.channels.pysource.locate import Located, locate
 from forewarn.marks.channels.pysource.natural import natural_site
 from forewarn.marks.channels.pysource.raw import ChoiceKind
 from forewarn.marks.channels.pysource.rewrite import rewrite
+from forewarn.marks.python_ast import parse_python
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def _parse(text: str, blind: bool = False, version: int = 3) -> Analysis | None:
     if len(text) > MAX_SOURCE_CHARS:
         return None
     try:
-        analysis = analyse(ast.parse(text), text, blind, version)
+        analysis = analyse(parse_python(text), text, blind, version)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if version >= 5:
@@ -148,21 +148,20 @@ def _plan_of(text: str, blind: bool = False, version: int = 3) -> _Plan:
 def _derived_plan(
     text: str, layout: Layout, bits: tuple[int, ...], blind: bool, version: int = 3
 ) -> _Plan:
-    """`_plan(text)` without parsing `text` with libcst again.
+    """`_plan(text)` without parsing `text` at all.
 
-    The payload channel changed only literals and dict element order, so when `text` shows the
-    same readable choice points as its original (checked on the `ast`, ~4 ms), they sit on the
-    same libcst nodes, rebuilt where an edit lies below them; otherwise `text` is planned afresh.
-    The rebuilt tree's code is `text` itself (`PayloadLayout.write` and `derived_tree` make the
-    same edits; tests/marks/test_payload_write.py checks it on random bits).
+    The payload channel changed only literals and dict element order, so the original's choice
+    points sit on the same libcst nodes, rebuilt where an edit lies below them. Nothing here
+    checks that the edits left every choice point readable: `Marker.mark` reads every channel
+    back from the finished copy against the true original, which fails on any that moved (and
+    costs one analysis of the copy instead of two). The rebuilt tree's code is `text` itself
+    (`PayloadLayout.write` and `derived_tree` make the same edits; the wire channel compares
+    before it remembers a tree, and tests/marks/test_payload_write.py checks it on random bits).
     """
     base = _planned(layout.original, blind, version)
-    if base.module is not layout.module:
+    if base.module is None or base.module is not layout.module:
         # The layout was built on a tree that the source-map cache has since let go: its
         # nodes are not the plan's, so nothing could be carried over.
-        return _planned(text, blind, version)
-    analysis = _parse(text, blind, version)
-    if base.module is None or analysis is None or _signature(analysis) != base.signature:
         return _planned(text, blind, version)
     tree = derived_tree(layout, bits, text)
     located = tuple(

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
+from forewarn.marks.python_ast import walk_nodes
 
 PAIRS: tuple[tuple[str, str], ...] = (
     ("resp", "response"),
@@ -105,7 +106,7 @@ def _function_raws(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     canonical: Callable[[list[ast.stmt], frozenset[int]], str],
 ) -> list[Raw]:
-    inside = [n for stmt in function.body for n in ast.walk(stmt)]
+    inside = [n for stmt in function.body for n in walk_nodes(stmt)]
     if not _SPELLINGS_USED & {n.id for n in inside if isinstance(n, ast.Name)}:
         return []
     if any(isinstance(n, _NO_NAME_BITS) for n in inside) or _looks_at_frame(inside):

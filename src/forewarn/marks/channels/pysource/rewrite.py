@@ -12,6 +12,8 @@ from typing import assert_never
 import libcst as cst
 
 from forewarn.errors import MarkError
+from forewarn.marks.channels._python.codegen import module_code
+from forewarn.marks.channels._python.cst_tree import FieldHooksOff
 from forewarn.marks.channels._python.order import arrange
 from forewarn.marks.channels.pysource.canon import Site
 from forewarn.marks.channels.pysource.edits import (
@@ -71,10 +73,10 @@ def rewrite(
         module = module.visit(_Rewriter(edits, swaps, quotes, above, names))
     except (cst.CSTValidationError, ValueError) as error:
         raise MarkError(f"cannot write the marks into the source: {error}") from error
-    return module.code
+    return module_code(module)
 
 
-class _Rewriter(cst.CSTTransformer):
+class _Rewriter(FieldHooksOff):
     def __init__(
         self,
         edits: dict[int, list[tuple[Site, int]]],

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
+from forewarn.marks.channels._python.codegen import module_code
 from forewarn.marks.channels.interface import Capture
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
@@ -87,7 +88,7 @@ class WireChannel:
         layout = _layout(original, self.version)
         if layout.complete:
             tree = layout.derived_tree(full)
-            if tree.module.code == marked:
+            if module_code(tree.module) == marked:
                 remember(marked, layout, full, tree)  # the source channel reuses this tree
         return marked
 

@@ -30,6 +30,7 @@ from forewarn.marks.channels.wire.scopes import (
     class_attributes,
     function_frame,
 )
+from forewarn.marks.python_ast import parse_python, walk_nodes
 
 if TYPE_CHECKING:
     from forewarn.marks.wire import Evaluation
@@ -95,7 +96,7 @@ def behaviour_facts(source: str, evaluation: Evaluation) -> list[Observed]:
     """The behaviour constants of `source` as facts, one per role site (a role read in two
     places with two values shows both, and a mark on it reads as mixed)."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     lines = [site.line for site in evaluation.sites]
@@ -111,7 +112,7 @@ class _Reader:
     def __init__(self, tree: ast.Module, lines: frozenset[int]) -> None:
         self.tree = tree
         self.lines = lines
-        every = list(ast.walk(tree))
+        every = walk_nodes(tree)
         stores = Counter(
             n.id for n in every if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         )
@@ -330,7 +331,7 @@ def _sending_functions(every: list[ast.AST], lines: frozenset[int]) -> frozenset
             if any(node.lineno <= line <= end for line in lines):
                 senders.add(node.name)
     calls = {
-        name: {_method(c) for stmt in body for c in ast.walk(stmt) if isinstance(c, ast.Call)}
+        name: {_method(c) for stmt in body for c in walk_nodes(stmt) if isinstance(c, ast.Call)}
         for name, body in bodies.items()
     }
     while True:

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from forewarn.marks.python_ast import walk_nodes
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:
@@ -40,7 +42,7 @@ def function_frame(node: ast.FunctionDef | ast.AsyncFunctionDef, outer: Frame) -
     params = {p.arg for p in [*positional, *spec.kwonlyargs]}
     params |= {a.arg for a in (spec.vararg, spec.kwarg) if a is not None}
     stores = Counter(
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        n.id for n in walk_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     )
     local = {k: v for k, v in bound_once(node.body, stores).items() if k not in params}
     return Frame(outer.klass, local, defaults, frozenset(params), frozenset(stores))

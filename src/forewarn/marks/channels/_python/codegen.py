@@ -11,6 +11,7 @@ top-level statement's code depends only on it and the module's indent and newlin
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import libcst as cst
@@ -20,6 +21,7 @@ _LIMIT = 256
 written for every copy and stay; a copy's rebuilt ones (each held alive here) soon go."""
 
 _known: OrderedDict[tuple[int, str, str], tuple[cst.CSTNode, str]] = OrderedDict()
+_lock = threading.Lock()  # the API server marks (regenerates) copies in worker threads
 
 
 def module_code(module: cst.Module) -> str:
@@ -29,14 +31,16 @@ def module_code(module: cst.Module) -> str:
     parts = []
     for node in (*module.header, *module.body, *module.footer):
         key = (id(node), module.default_indent, module.default_newline)
-        known = _known.get(key)
+        with _lock:
+            known = _known.get(key)
+            if known is not None and known[0] is node:
+                _known.move_to_end(key)
         if known is None or known[0] is not node:
             known = (node, module.code_for_node(node))
-            _known[key] = known
-            if len(_known) > _LIMIT:
-                _known.popitem(last=False)
-        else:
-            _known.move_to_end(key)
+            with _lock:
+                _known[key] = known
+                if len(_known) > _LIMIT:
+                    _known.popitem(last=False)
         parts.append(known[1])
     code = "".join(parts)
     return code if code else module.code

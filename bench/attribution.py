@@ -46,12 +46,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attribution_decoders
 import attribution_rewrites
+import bias_laws
 from forewarn.demo import disguises as attacks
 from forewarn.demo.disguise_rules import RULE_ATTACKS
 from forewarn.domain import ArtifactKind, Case, Observation, RuleSource, TokenHit
 from forewarn.exchange.rules.suricata import suricata_rules
 from forewarn.exchange.rules.yara import yara_rules
-from forewarn.marks import CodeSpec, Marker, code
+from forewarn.marks import CodeSpec, Marker
 from forewarn.marks.accusation import Accusation
 from forewarn.program.rules import poc_view
 
@@ -288,13 +289,14 @@ def main() -> None:
     parser.add_argument("--fresh-innocents", type=int, default=50_000, help="per trial")
     parser.add_argument("--decoder-draws", type=int, default=100_000, help="simulated per pass")
     parser.add_argument("--decoder-colluders", default="1,2,3", help="coalition sizes, e.g. 3")
+    parser.add_argument("--decoder-strategies", default="", help="e.g. interleave,random")
     parser.add_argument("--decoder-lengths", default="", help="synthetic lengths, e.g. 200,300")
     parser.add_argument("--length-trials", type=int, default=20, help="coalitions per length row")
     parser.add_argument("--length-colluders", type=int, default=3, help="coalition of length rows")
     parser.add_argument(
         "--bias-distributions",
-        default=code.ARCSINE,
-        help=f"side by side in one run, of {', '.join(code.BIAS_DISTRIBUTIONS)}",
+        default=bias_laws.ARCSINE,
+        help=f"side by side in one run, of {', '.join(bias_laws.LAWS)}",
     )
     args = parser.parse_args()
     if args.decoders:
@@ -309,6 +311,7 @@ def main() -> None:
             args.length_trials,
             tuple(d for d in args.bias_distributions.split(",") if d),
             args.length_colluders,
+            tuple(s for s in args.decoder_strategies.split(",") if s),
         )
         return
     if args.rewrites:
@@ -342,8 +345,9 @@ def decoders_main(
     colluders: tuple[int, ...] = (1, 2, 3),
     lengths: tuple[int, ...] = (),
     length_trials: int = 20,
-    distributions: tuple[str, ...] = (code.ARCSINE,),
+    distributions: tuple[str, ...] = (bias_laws.ARCSINE,),
     length_colluders: int = 3,
+    strategies: tuple[str, ...] = (),
 ) -> None:
     """The decoder table, printed and written to bench/out/attribution_decoders*.json; one per
     bias distribution, each a marker of the same case (same layout, so the same positions are
@@ -358,11 +362,20 @@ def decoders_main(
     rows: dict[str, list[attribution_decoders.DecoderRow]] = {}
     by_length: dict[str, list[attribution_decoders.DecoderRow]] = {}
     for distribution in distributions:
-        spec = CodeSpec(len(PARTNERS), distribution=distribution)
-        marker = Marker(SECRET, bench.marker.case_id, spec, bench.marker.channels)
+        spec = bench.marker.spec
+        marker = bias_laws.LawMarker(
+            SECRET, bench.marker.case_id, spec, bench.marker.channels, distribution
+        )
         print(f"bias distribution {distribution}", flush=True)
         rows[distribution] = attribution_decoders.run(
-            marker, PARTNERS, read, trials, fresh, draws, colluders=colluders
+            marker,
+            PARTNERS,
+            read,
+            trials,
+            fresh,
+            draws,
+            colluders=colluders,
+            strategies=strategies or tuple(attribution_decoders.STRATEGIES),
         )
         by_length[distribution] = attribution_decoders.run_lengths(
             marker,
@@ -374,7 +387,8 @@ def decoders_main(
         )
     suffix = "" if colluders == (1, 2, 3) else "_c" + "".join(map(str, colluders))
     suffix += f"_lengths{length_colluders}" if lengths else ""
-    suffix += "" if distributions == (code.ARCSINE,) else "_" + "_".join(distributions)
+    suffix += "".join(f"_{s}" for s in strategies)
+    suffix += "" if distributions == (bias_laws.ARCSINE,) else "_" + "_".join(distributions)
     out = OUT.with_name(f"attribution_decoders{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {

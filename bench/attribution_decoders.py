@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+import bias_laws
 from forewarn.domain import Observation
-from forewarn.marks import code
 from forewarn.marks.accusation import accuse
 
 Bits = npt.NDArray[np.uint8]
@@ -183,12 +183,12 @@ def run_lengths(
     innocents only)."""
     epsilon: float = marker.spec.epsilon  # type: ignore[attr-defined]
     c_max: int = marker.spec.max_colluders  # type: ignore[attr-defined]
-    distribution: str = marker.spec.distribution  # type: ignore[attr-defined]
+    law: str = getattr(marker, "law", bias_laws.ARCSINE)
     rows = []
     for length in lengths:
         rng = np.random.default_rng(seed + length)
         secret = b"synthetic-lengths".ljust(32, b".")
-        bias = code.case_biases(secret, "SYN", length, c_max, distribution)
+        bias = bias_laws.biases(secret, "SYN", length, c_max, law)
         words = (rng.random((len(PARTNER_NAMES), length)) < bias).astype(np.uint8)
         read = [Observation("synthetic", "synthetic", i, 0) for i in range(length)]
         rows += _rows(

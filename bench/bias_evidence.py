@@ -6,7 +6,7 @@ colluder over `L` symbols is `L · E_p[I(X_j; Y | p)]`, for a pair `L · E_p[I(X
 An accusation at ε = 1e-3 among n = 1000 needs about ln(n/ε) = 13.8 nats for one partner (more
 for a pair: the joint pass tests ~n²/2 hypotheses), so these figures bound what any decoder can
 do with a law at a given length, before any simulation. The laws: the arcsine on `[t, 1 - t]`
-(`code.bias_vector`), Nuida et al.'s Gauss–Legendre laws (`code.gauss_legendre_support`) and
+(`code.bias_vector`), Nuida et al.'s Gauss–Legendre law for c = 3 (`bias_laws`) and
 symmetric two-point laws `{p, 1 - p}`.
 
 Run: `PYTHONPATH=src python bench/bias_evidence.py [--symbols 152,169]`.
@@ -20,6 +20,7 @@ from math import comb
 import numpy as np
 import numpy.typing as npt
 
+import bias_laws
 from forewarn.marks import code
 
 Floats = npt.NDArray[np.float64]
@@ -62,7 +63,7 @@ def laws() -> dict[str, Floats]:
     ones weighted by repeating values in proportion (Gauss–Legendre for c = 3 is 1/2 each)."""
     secret = b"bias-evidence".ljust(32, b".")
     out = {f"arcsine t={t}": code.bias_vector(secret, "EV", 200_000, t) for t in (0.1, 0.2, 0.3)}
-    out["gauss-legendre c=3"] = code.case_biases(secret, "EV", 200_000, 3, code.GAUSS_LEGENDRE)
+    out["gauss-legendre c=3"] = bias_laws.biases(secret, "EV", 200_000, 3, bias_laws.GAUSS_LEGENDRE)
     for p in (0.1, 0.15, 0.25, 0.3, 0.4, 0.5):
         out[f"two-point {p}"] = np.array([p, 1 - p])
     return out

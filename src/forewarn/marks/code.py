@@ -89,45 +89,6 @@ def cutoff(c: int) -> float:
     return float(0.2 * (3.0 / c) ** (4.0 / 3.0))
 
 
-ARCSINE = "arcsine"
-"""Continuous arcsine biases on `[cutoff(c), 1 - cutoff(c)]`: every case released before 0015."""
-GAUSS_LEGENDRE = "gauss-legendre"
-"""Nuida et al.'s discrete biases for `c` colluders: a few values, from Gauss–Legendre nodes."""
-BIAS_DISTRIBUTIONS = (ARCSINE, GAUSS_LEGENDRE)
-"""Bias distributions a case may be marked with (stored per case; never renamed)."""
-
-
-def gauss_legendre_support(c: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Values and masses of the discrete bias law optimal against `c` colluders (Nuida et al.,
-    Des. Codes Cryptogr. 2009): with `k = ⌈c/2⌉`, the values are `(1 + x) / 2` for the roots
-    `x` of the Legendre polynomial `P_k`, and the masses are the arcsine density's at them times
-    the Gauss–Legendre weights (the `k`-point quadrature of the arcsine law), renormalised:
-    `{1/2}` for `c ≤ 2`, `{0.2113, 0.7887}` each 1/2 for `c = 3, 4`."""
-    if c < 1:
-        raise MarkError(f"no bias law for c={c}", hint="c must be positive")
-    nodes, weights = np.polynomial.legendre.leggauss((c + 1) // 2)
-    values = (1.0 + nodes) / 2.0
-    masses = weights / np.sqrt(values * (1.0 - values))
-    return values, masses / masses.sum()
-
-
-def case_biases(
-    secret: bytes, case_id: str, length: int, c: int, distribution: str
-) -> npt.NDArray[np.float64]:
-    """The case's biases `p_i` under its stored distribution, from the same keyed uniforms."""
-    if distribution == ARCSINE:
-        return bias_vector(secret, case_id, length, cutoff(c))
-    if distribution == GAUSS_LEGENDRE:
-        values, masses = gauss_legendre_support(c)
-        draws = uniform(derive_key(secret, "bias", case_id), length)
-        index = np.searchsorted(np.cumsum(masses)[:-1], draws, side="right")
-        return np.asarray(values[index], dtype=np.float64)
-    raise MarkError(
-        f"bias distribution {distribution!r} is unknown to this forewarn",
-        hint="upgrade forewarn: the case was marked by a newer version",
-    )
-
-
 def bias_vector(secret: bytes, case_id: str, length: int, t: float) -> npt.NDArray[np.float64]:
     """The case's biases `p_i`, arcsine-distributed on `[t, 1 - t]`."""
     r_low = math.asin(math.sqrt(t))

@@ -50,17 +50,10 @@ class CodeSpec:
     """Largest coalition merging copies that the code is sized against."""
     epsilon: float = 1e-3
     """Chance that any innocent partner is accused in one investigation."""
-    distribution: str = code.ARCSINE
-    """Law of the biases (`code.BIAS_DISTRIBUTIONS`), stored with the case."""
     lengths: code.CodeLengths = field(init=False, repr=False, compare=False)
     """Code lengths from the literature for these parameters."""
 
     def __post_init__(self) -> None:
-        if self.distribution not in code.BIAS_DISTRIBUTIONS:
-            raise MarkError(
-                f"bias distribution {self.distribution!r} is unknown to this forewarn",
-                hint="upgrade forewarn: the case was marked by a newer version",
-            )
         object.__setattr__(
             self, "lengths", code.code_length(self.n_partners, self.max_colluders, self.epsilon)
         )
@@ -129,10 +122,7 @@ class Marker:
     @cached_property
     def bias(self) -> npt.NDArray[np.float64]:
         """The case's per-position biases `p_i`."""
-        spec = self.spec
-        return code.case_biases(
-            self._secret, self.case_id, spec.length, spec.max_colluders, spec.distribution
-        )
+        return code.bias_vector(self._secret, self.case_id, self.spec.length, self.spec.cutoff)
 
     def codeword(self, partner: str) -> npt.NDArray[np.uint8]:
         """`partner`'s codeword for this case (length `spec.length`, bits 0/1)."""

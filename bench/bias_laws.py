@@ -6,7 +6,7 @@ Nuida et al. ("An improvement of discrete Tardos fingerprinting codes", Des. Cod
 and their masses are the arcsine density's at those values times the Gauss–Legendre weights,
 renormalised (the `k`-point quadrature of the arcsine law). Against c = 3 that is `{0.2113,
 0.7887}`, each 1/2. Measured in bench/attribution.py `--bias-distributions` and
-bench/bias_evidence.py; not adopted (bench/RESULTS.md, "Bias distributions").
+bench/bias_evidence.py; not adopted (bench/RESULTS.md, "Bias distributions for small coalitions").
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ rules` writes them) are leaked too: verbatim, reformatted, options reordered, ms
 (symmetric, universal, learn-and-match, combined) for 1, 2, 3 colluders × interleave, majority,
 minority, random, on the positions PoC + advisory show, with fresh innocents put to the same
 tests as the real ones; `--decoder-trials`, `--fresh-innocents` (per trial) and `--decoder-draws`
-size it, `--decoder-lengths 200,300` adds 3-colluder rows at synthetic code lengths.
+size it, `--decoder-lengths 200,300` adds rows of `--length-colluders` (3) at synthetic code
+lengths; `--bias-distributions arcsine,gauss-legendre` measures both bias laws side by side.
 
 `--rewrites` runs the rewrite-attack corpus (`bench/rewrites/`) instead, through `forewarn
 trace`'s own hunt on a released program, and writes bench/out/attribution_rewrites.json.
@@ -45,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import attribution_decoders
 import attribution_rewrites
+import bias_laws
 from forewarn.demo import disguises as attacks
 from forewarn.demo.disguise_rules import RULE_ATTACKS
 from forewarn.domain import ArtifactKind, Case, Observation, RuleSource, TokenHit
@@ -287,8 +289,15 @@ def main() -> None:
     parser.add_argument("--fresh-innocents", type=int, default=50_000, help="per trial")
     parser.add_argument("--decoder-draws", type=int, default=100_000, help="simulated per pass")
     parser.add_argument("--decoder-colluders", default="1,2,3", help="coalition sizes, e.g. 3")
+    parser.add_argument("--decoder-strategies", default="", help="e.g. interleave,random")
     parser.add_argument("--decoder-lengths", default="", help="synthetic lengths, e.g. 200,300")
     parser.add_argument("--length-trials", type=int, default=20, help="coalitions per length row")
+    parser.add_argument("--length-colluders", type=int, default=3, help="coalition of length rows")
+    parser.add_argument(
+        "--bias-distributions",
+        default=bias_laws.ARCSINE,
+        help=f"side by side in one run, of {', '.join(bias_laws.LAWS)}",
+    )
     args = parser.parse_args()
     if args.decoders:
         sizes = tuple(int(c) for c in args.decoder_colluders.split(",") if c)
@@ -300,6 +309,9 @@ def main() -> None:
             sizes,
             lengths,
             args.length_trials,
+            tuple(d for d in args.bias_distributions.split(",") if d),
+            args.length_colluders,
+            tuple(s for s in args.decoder_strategies.split(",") if s),
         )
         return
     if args.rewrites:
@@ -333,8 +345,13 @@ def decoders_main(
     colluders: tuple[int, ...] = (1, 2, 3),
     lengths: tuple[int, ...] = (),
     length_trials: int = 20,
+    distributions: tuple[str, ...] = (bias_laws.ARCSINE,),
+    length_colluders: int = 3,
+    strategies: tuple[str, ...] = (),
 ) -> None:
-    """The decoder table, printed and written to bench/out/attribution_decoders*.json."""
+    """The decoder table, printed and written to bench/out/attribution_decoders*.json; one per
+    bias distribution, each a marker of the same case (same layout, so the same positions are
+    read) whose codewords follow that distribution's biases."""
     start, cpu = time.perf_counter(), time.process_time()
     bench = Bench()
     read: list[Observation] = []
@@ -342,12 +359,36 @@ def decoders_main(
         copy = attacks.scrub_tokens(bench.copy(artifact, PARTNERS[0])).encode()
         original = bench.originals[artifact]
         read += bench.marker.extract(artifact, bench.kinds[artifact], original, copy)
-    rows = attribution_decoders.run(
-        bench.marker, PARTNERS, read, trials, fresh, draws, colluders=colluders
-    )
-    by_length = attribution_decoders.run_lengths(bench.marker, lengths, length_trials, draws)
+    rows: dict[str, list[attribution_decoders.DecoderRow]] = {}
+    by_length: dict[str, list[attribution_decoders.DecoderRow]] = {}
+    for distribution in distributions:
+        spec = bench.marker.spec
+        marker = bias_laws.LawMarker(
+            SECRET, bench.marker.case_id, spec, bench.marker.channels, distribution
+        )
+        print(f"bias distribution {distribution}", flush=True)
+        rows[distribution] = attribution_decoders.run(
+            marker,
+            PARTNERS,
+            read,
+            trials,
+            fresh,
+            draws,
+            colluders=colluders,
+            strategies=strategies or tuple(attribution_decoders.STRATEGIES),
+        )
+        by_length[distribution] = attribution_decoders.run_lengths(
+            marker,
+            lengths,
+            length_trials,
+            draws,
+            strategies=("interleave",) if length_colluders == 1 else ("interleave", "random"),
+            colluders=length_colluders,
+        )
     suffix = "" if colluders == (1, 2, 3) else "_c" + "".join(map(str, colluders))
-    suffix += "_lengths" if lengths else ""
+    suffix += f"_lengths{length_colluders}" if lengths else ""
+    suffix += "".join(f"_{s}" for s in strategies)
+    suffix += "" if distributions == (bias_laws.ARCSINE,) else "_" + "_".join(distributions)
     out = OUT.with_name(f"attribution_decoders{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
@@ -361,16 +402,19 @@ def decoders_main(
         },
         "fresh_innocents_per_trial": fresh,
         "draws": draws,
-        "rows": [row.as_dict() for row in rows],
-        "length_rows": [row.as_dict() for row in by_length],
+        "rows": {d: [row.as_dict() for row in r] for d, r in rows.items()},
+        "length_rows": {d: [row.as_dict() for row in r] for d, r in by_length.items()},
         "seconds": round(time.perf_counter() - start, 1),
         "cpu_seconds": round(time.process_time() - cpu, 1),
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
-    if rows:
-        print(attribution_decoders.table(rows, len(PARTNERS), bench.marker.spec.epsilon))
-    if by_length:
-        print(attribution_decoders.length_table(by_length))
+    for distribution in distributions:
+        print(f"\nbias distribution {distribution}")
+        if rows[distribution]:
+            epsilon = bench.marker.spec.epsilon
+            print(attribution_decoders.table(rows[distribution], len(PARTNERS), epsilon))
+        if by_length[distribution]:
+            print(attribution_decoders.length_table(by_length[distribution]))
     where = out.relative_to(ROOT)
     print(f"\n{report['seconds']} s ({report['cpu_seconds']} s CPU); written to {where}")
 

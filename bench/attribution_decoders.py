@@ -19,8 +19,8 @@ hypothesised pairs), the union bound kept at the 1000 real recipients. The same 
 ε = 0.1 to show the empirical per-partner false-accusation rate beside its bound ε / n.
 
 *Synthetic lengths* (`run_lengths`): the same 1000 partners' codewords at other code lengths,
-drawn from the same arcsine biases on the case's cutoff, every position read once, to show how
-many symbols the 3-colluder rows need.
+drawn from the case's bias distribution (arcsine on its cutoff, or discrete), every position read
+once, to show how many symbols a coalition (3 by default; 1 for short leaks) needs.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+import bias_laws
 from forewarn.domain import Observation
-from forewarn.marks import code
 from forewarn.marks.accusation import accuse
 
 Bits = npt.NDArray[np.uint8]
@@ -177,15 +177,18 @@ def run_lengths(
     draws: int,
     seed: int = 2021,
     strategies: tuple[str, ...] = ("interleave", "random"),
+    colluders: int = 3,
 ) -> list[DecoderRow]:
-    """3-colluder rows at synthetic code lengths (combined decoder only, real innocents only)."""
+    """`colluders`-coalition rows at synthetic code lengths (combined decoder only, real
+    innocents only)."""
     epsilon: float = marker.spec.epsilon  # type: ignore[attr-defined]
     c_max: int = marker.spec.max_colluders  # type: ignore[attr-defined]
-    cutoff: float = marker.spec.cutoff  # type: ignore[attr-defined]
+    law: str = getattr(marker, "law", bias_laws.ARCSINE)
     rows = []
     for length in lengths:
         rng = np.random.default_rng(seed + length)
-        bias = code.bias_vector(b"synthetic-lengths".ljust(32, b"."), "SYN", length, cutoff)
+        secret = b"synthetic-lengths".ljust(32, b".")
+        bias = bias_laws.biases(secret, "SYN", length, c_max, law)
         words = (rng.random((len(PARTNER_NAMES), length)) < bias).astype(np.uint8)
         read = [Observation("synthetic", "synthetic", i, 0) for i in range(length)]
         rows += _rows(
@@ -198,7 +201,7 @@ def run_lengths(
             0,
             draws,
             seed,
-            (3,),
+            (colluders,),
             strategies,
             ("combined",),
             loose=False,
@@ -301,12 +304,12 @@ def table(rows: list[DecoderRow], partners: int, epsilon: float) -> str:
 def length_table(rows: list[DecoderRow]) -> str:
     """The Markdown table of the synthetic-length rows (combined decoder)."""
     lines = [
-        "| code length (symbols read) | strategy | trials | ≥ 1 of 3 accused: combined "
+        "| code length (symbols read) | colluders | strategy | trials | ≥ 1 accused: combined "
         "| innocents accused (real) / trials |",
-        "|---|---|---|---|---|",
+        "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r.symbols // max(1, r.trials)} | {r.strategy} | {r.trials} "
+        f"| {r.symbols // max(1, r.trials)} | {r.colluders} | {r.strategy} | {r.trials} "
         f"| {100 * r.caught['combined'] / r.trials:.0f} % "
         f"| {r.innocents['combined']} / {r.real_innocent_trials:,} |"
         for r in rows

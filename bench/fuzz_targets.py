@@ -24,14 +24,18 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from forewarn.encoding import decode_json
 from forewarn.errors import Error
 from forewarn.program.amendments import verify_amendment
 from forewarn.program.bundles import load_public_key, verify_bundle
 from forewarn.program.partner_import import read_partner_csv
+
+if TYPE_CHECKING:
+    from forewarn.program.service import Program
 
 SEEDS = Path(__file__).resolve().parent / "fuzz_seeds"
 """Seeds the product made (`bench/fuzz_seeds.py`), one folder per target."""
@@ -135,8 +139,49 @@ def amendment(data: bytes) -> None:
     verify_amendment(data, PROGRAM_KEY)
 
 
+_PROGRAMS: dict[str, Program] = {}
+
+
+def _partner_program() -> Program:
+    """A replay program on the RAM disk, made once per process, holding the partner the
+    seeds update (`Northwind Labs`), so that rows reach both the add and the edit checks."""
+    from forewarn.program.partners import add_partner
+    from forewarn.program.service import init_program, open_program
+    from forewarn.settings import Settings, sqlite_url
+
+    if "partners" not in _PROGRAMS:
+        folder = _folder("partners")
+        settings = Settings(database_url=sqlite_url(folder / "db"), key_file=folder / "key")
+        init_program(settings, now=AT, name="Fuzz", replay=True)
+        program = open_program(settings)
+        with program.session() as session:
+            add_partner(
+                session,
+                program.keys,
+                name="Northwind Labs",
+                country="US",
+                tier="standard",
+                now=AT,
+                emails=("psirt@northwind.example",),
+                age_recipient=_AGE,
+                nda_date=date(2021, 1, 4),
+            )
+        _PROGRAMS["partners"] = program
+    return _PROGRAMS["partners"]
+
+
 def partner_csv(data: bytes) -> None:
+    """The CSV as `partner import` reads it (a dry run): the file's shape, then every row
+    through the add or edit checks against a program that holds one partner."""
+    from forewarn.program.partner_import import import_partners
+
     read_partner_csv(data)
+    program = _partner_program()
+    with program.store.session() as session:
+        try:
+            import_partners(session, program.keys, data, apply=False, reason="fuzz", now=AT)
+        finally:
+            session.rollback()  # a dry run writes nothing; make sure of it
 
 
 def public_key(data: bytes) -> None:
@@ -215,6 +260,20 @@ _HAR = json.dumps(
 _CSAF = json.dumps(
     {"document": {"csaf_version": "2.0", "title": "t", "tracking": {"id": "X-1"}}}
 ).encode()
+_AGE = "age1ehr0ck22hd3afnyl4cmdsjzg9g7wh7u7nczcwg80qzhd5za5nc8sz55pq0"
+"""A partner's age recipient (a public key made once for these seeds; nothing is sealed)."""
+_PARTNER_CSVS = (
+    (
+        "name,country,tier,emails,age_recipient,nda_date,nda_expires\n"
+        "Fabrikam Research,FR,early-access,psirt@fabrikam.example;soc@fabrikam.example,"
+        f"{_AGE},2021-01-01,2021-12-31\n"
+        f"Northwind Labs,DE,early-access,soc@northwind.example,{_AGE},,2022-01-31\n"
+        '"Contoso, Security",US,standard,,,,\n'
+    ).encode(),
+    b"\xef\xbb\xbfnda_expires,name\r\n2021-06-30,Northwind Labs\r\n",
+)
+"""Partner CSVs that add a partner, edit the one the program holds, quote a cell, and start
+with a byte-order mark and CRLF lines, as a spreadsheet writes them."""
 _WITNESS = b'{"size": 1, "root": "00", "at": "2021-01-01T00:00:00.000000Z", "signature": ""}\n'
 
 TARGETS: dict[str, Target] = {
@@ -254,8 +313,15 @@ TARGETS: dict[str, Target] = {
         Target(
             "partner_csv",
             partner_csv,
-            (b"name,country,tier,emails\nNorthwind Labs,US,standard,a@b.example;c@d.example\n",),
-            ("forewarn.program.partner_import",),
+            (b"name,country,tier,emails\nNorthwind Labs,US,standard,a@b.example;c@d.example\n",)
+            + _PARTNER_CSVS,
+            (
+                "forewarn.program.partner_import",
+                "forewarn.program.partner_edit",
+                "forewarn.program.partners",
+                "forewarn.domain.validation",
+                "forewarn.domain.identities",
+            ),
         ),
         Target(
             "key_file", key_file, _made("key_file"), ("forewarn.program.keys", "forewarn.bounded")

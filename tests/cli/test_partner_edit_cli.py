@@ -237,3 +237,30 @@ def test_nda_expiry_warns_and_a_rule_can_exclude(program_env, cli) -> None:
     assert renewed.exit_code == 0, renewed.stderr
     plan = json.loads(cli([*args, "wave", "plan", "FW-2021-0001", "--json"]).stdout)
     assert [e for w in plan["waves"] for e in w["excluded"]] == []
+
+
+CSV_CONTROL = (
+    "name,country,tier,emails\n"
+    "Tailspin Toys,US,stan\x00dard,\n"
+    "Wingtip,US,standard,psirt\x00@wingtip.example\n"
+    "Litware,US,standard,psirt@litware.example\x1b[2J\n"
+)
+
+
+def test_import_names_each_row_whose_tier_or_email_holds_a_control_character(
+    program_env, cli
+) -> None:
+    # A NUL in a tier went to the tier query, and PostgreSQL refuses a NUL outright: the whole
+    # import failed on a database error naming no row. A NUL or an escape in an address was
+    # taken as a plausible address.
+    args = program_env.cli_args()
+    path = program_env.dir / "control.csv"
+    path.write_bytes(CSV_CONTROL.encode())
+    dry = cli([*args, "--json", "partner", "import", str(path), "--now", "2021-01-02T00:00Z"])
+    assert dry.exit_code == 0, dry.stderr
+    rows = json.loads(dry.stdout)["rows"]
+    assert [(r["line"], r["action"]) for r in rows] == [(2, "error"), (3, "error"), (4, "error")]
+    assert "unknown tier 'stan\\x00dard'" in rows[0]["detail"]
+    assert "bad email address" in rows[1]["detail"] and "bad email address" in rows[2]["detail"]
+    applied = cli([*args, "partner", "import", str(path), "--apply", "--now", "2021-01-02T00:00Z"])
+    assert applied.exit_code == 2 and "3 bad row(s), nothing was written" in applied.stderr

@@ -36,8 +36,9 @@ ARTIFACT_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}$")
 TIER_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 """Tier names are slugs such as `early-access`."""
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-"""A plausible address; deliverability is not our business."""
+EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+$")
+"""A plausible address, without control characters (a NUL or an escape that would reach a
+mail header or the store); deliverability is not our business."""
 
 DURATION_PATTERN = re.compile(r"^\s*(?P<amount>\d+)\s*(?P<unit>[ydhms])\s*$")
 """Durations such as `3y`, `14d`, `36h`, `90m`, `30s` (a year is 365 days)."""

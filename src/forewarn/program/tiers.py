@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from forewarn.domain import ArtifactKind, Tier
-from forewarn.domain.validation import validate_tiers
+from forewarn.domain.validation import TIER_NAME_PATTERN, validate_tiers
 from forewarn.errors import ConflictError, NotFoundError
 from forewarn.store import CaseRepository, PartnerRepository, ProgramRepository
 
@@ -45,7 +45,9 @@ def list_tiers(session: Session) -> list[Tier]:
 def get_tier(session: Session, name: str) -> Tier:
     """One tier by name, or `NotFoundError` listing the known tiers."""
     repo = ProgramRepository(session)
-    tier = repo.get_tier(name)
+    # A name no tier can have is not looked up: PostgreSQL refuses a NUL in a query outright,
+    # which would fail a whole `partner import` instead of naming the row.
+    tier = repo.get_tier(name) if TIER_NAME_PATTERN.match(name) else None
     if tier is None:
         known = ", ".join(t.name for t in repo.list_tiers()) or "none"
         raise NotFoundError(f"unknown tier {name!r}", hint=f"known tiers: {known}")

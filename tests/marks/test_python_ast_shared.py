@@ -11,7 +11,7 @@ import libcst as cst
 import pytest
 
 from forewarn.marks.channels._python.codegen import module_code
-from forewarn.marks.python_ast import parse_python, walk_nodes
+from forewarn.marks.wire.syntax import parse_python, walk_nodes
 
 STDLIB = [
     path

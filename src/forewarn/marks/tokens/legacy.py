@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from forewarn.domain import ArtifactKind, TokenHit
 from forewarn.marks.channels.rules import plant_reference
 from forewarn.marks.keyed import derive_key
-from forewarn.marks.python_ast import parse_python
+from forewarn.marks.wire.syntax import parse_python
 
 TOKEN_BITS = 50
 """Fewest secret bits in any token; a chance hit on an innocent's token has odds `2^-TOKEN_BITS`."""

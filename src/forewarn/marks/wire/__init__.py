@@ -29,9 +29,9 @@ import logging
 from dataclasses import dataclass
 
 from forewarn.domain.wire import HttpRequest
-from forewarn.marks.python_ast import parse_python
 from forewarn.marks.wire.environment import Scope, Signal, Site
 from forewarn.marks.wire.interpreter import Interpreter
+from forewarn.marks.wire.syntax import parse_python
 from forewarn.marks.wire.values import (
     DEFAULT_LIMITS,
     PLACEHOLDER,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from tree_sitter import Node, Tree
 
 from forewarn.grammars import GRAMMARS, parser_for
-from forewarn.marks.python_ast import parse_python
+from forewarn.marks.wire.syntax import parse_python
 
 PYTHON = "python"
 """The language this channel never marks."""

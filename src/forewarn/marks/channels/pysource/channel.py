@@ -58,7 +58,7 @@ from forewarn.marks.channels.pysource.locate import Located, locate
 from forewarn.marks.channels.pysource.natural import natural_site
 from forewarn.marks.channels.pysource.raw import ChoiceKind
 from forewarn.marks.channels.pysource.rewrite import rewrite
-from forewarn.marks.python_ast import parse_python
+from forewarn.marks.wire.syntax import parse_python
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
-from forewarn.marks.python_ast import walk_nodes
+from forewarn.marks.wire.syntax import walk_nodes
 
 PAIRS: tuple[tuple[str, str], ...] = (
     ("resp", "response"),

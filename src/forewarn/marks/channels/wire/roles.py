@@ -30,7 +30,7 @@ from forewarn.marks.channels.wire.scopes import (
     class_attributes,
     function_frame,
 )
-from forewarn.marks.python_ast import parse_python, walk_nodes
+from forewarn.marks.wire.syntax import parse_python, walk_nodes
 
 if TYPE_CHECKING:
     from forewarn.marks.wire import Evaluation

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from forewarn.marks.python_ast import walk_nodes
+from forewarn.marks.wire.syntax import walk_nodes
 
 
 @dataclass(frozen=True, slots=True)

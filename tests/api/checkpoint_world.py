@@ -14,19 +14,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pyrage
 import pytest
 
 from forewarn.domain import ArtifactKind, StaffRole
-from forewarn.program import artifacts, cases, partners
+from forewarn.program import partners
 from forewarn.program.release import release_due
 from forewarn.program.service import init_program, open_program
 from forewarn.settings import Settings, sqlite_url
-from release_world import sql
+from release_world import add_case, add_partners, sql
 
 from .portal_world import add_staff
 from .service_world import (
@@ -110,35 +109,15 @@ def _stage(settings: Settings) -> None:
     init_program(settings, now=START, name="Checkpoint Test Program")
     program = open_program(settings)
     with program, program.session() as session:
-        for name in (NORTHWIND, CONTOSO):
-            recipient = pyrage.x25519.Identity.generate().to_public()
-            partners.add_partner(
-                session,
-                program.keys,
-                name=name,
-                country="US",
-                tier="early-access",
-                now=START,
-                age_recipient=str(recipient),
-            )
-        cases.create_case(
-            session,
-            program.keys,
-            now=START,
-            case_id=PAST,
-            title="Mail server pre-auth request chain",
-            product="Mail Server 2019",
-            reported=date(2021, 1, 5),
-            patch_planned=date(2021, 3, 9),
+        add_partners(
+            session, program.keys, [(n, "early-access") for n in (NORTHWIND, CONTOSO)], now=START
         )
-        artifacts.add_artifact(
+        add_case(
             session,
             program.keys,
-            case_id=PAST,
-            name="advisory.md",
-            content=ADVISORY,
-            kind=ArtifactKind.ADVISORY,
             now=START,
+            case_id=PAST,
+            artifact_contents=[("advisory.md", ArtifactKind.ADVISORY, ADVISORY)],
         )
     program = open_program(settings)
     with program:

@@ -396,6 +396,19 @@ def _until_recording(listener: Listener, pcaps: list[Path]) -> None:
         time.sleep(0.1)
 
 
+def _until_flushed(listener: Listener, pcaps: list[Path]) -> None:
+    """Knock once more and wait until every tcpdump has written it: each writes in order, so all
+    that was sent before is on disk then. Stopping a capture once its size held still for a
+    moment lost the last requests of both `-i any` captures on a loaded machine."""
+    sizes = {path: path.stat().st_size for path in pcaps}
+    socket.create_connection((listener.host, listener.port), timeout=5).close()
+    deadline = time.monotonic() + 15
+    while any(path.stat().st_size <= sizes[path] for path in pcaps):
+        if time.monotonic() > deadline:
+            raise AssertionError("tcpdump stopped recording")
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traffic]:
     folder = tmp_path_factory.mktemp("traffic")
@@ -413,6 +426,7 @@ def traffic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Traffic]:
         _run_poc(v4)
         if v6 is not None:
             run_clients(v6, {k: CLIENTS[k] for k in ("socket", "http.client")})
+        _until_flushed(v4, list(pcaps.values()))
         traffic = Traffic(v4, v6)
     traffic.pcaps = pcaps
     yield traffic

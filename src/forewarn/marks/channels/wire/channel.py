@@ -26,10 +26,10 @@ from functools import lru_cache
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.codegen import module_code
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
-from forewarn.marks.channels.wire.facts import Observed, request_keys
+from forewarn.marks.channels.wire.facts import Observed, request_keys, skeleton
 from forewarn.marks.channels.wire.roles import BEHAVIOUR
 from forewarn.marks.channels.wire.signatures import WirePlan, observe, read_observed, wire_plan
 from forewarn.marks.channels.wire.spelt import read_spelt
@@ -112,6 +112,10 @@ class WireChannel:
             return []
         return read_requests(plan, capture.requests)
 
+    def routes(self, original: str) -> Routes | None:
+        """The routes of the requests some carried edit changes (`on_routes`)."""
+        return plan_routes(self._plan(original))
+
 
 @lru_cache(maxsize=8)
 def _layout(original: str, version: int) -> WireLayout:
@@ -131,7 +135,21 @@ def read_code(plan: WirePlan, source: str) -> list[int | None]:
 
 def read_requests(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[int | None]:
     """Per carried site, the bit the requests show; `None` when unseen, changed or mixed."""
-    return _read(plan, observe(requests, None, "", plan.version, plan.wrap))
+    return _read(plan, observe(on_routes(plan, requests), None, "", plan.version, plan.wrap))
+
+
+def on_routes(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[HttpRequest]:
+    """The requests some carried edit can speak of. Every fact is keyed by its request's
+    method, path skeleton and rank among requests of that pair, so a request on any other
+    route never meets a signature: a web log's other traffic is dropped before its facts are
+    worked out (it cost seconds and gigabytes a log), and the bits read are the same."""
+    routes = plan_routes(plan)
+    return [r for r in requests if (r.method.upper(), skeleton(r.path)) in routes]
+
+
+def plan_routes(plan: WirePlan) -> Routes:
+    """The routes of the requests the plan's signatures speak of."""
+    return frozenset((key[0][0], key[0][1]) for sig in plan.signatures for key, _, _ in sig)
 
 
 def _read(plan: WirePlan, observed: Sequence[Observed]) -> list[int | None]:
@@ -140,4 +158,4 @@ def _read(plan: WirePlan, observed: Sequence[Observed]) -> list[int | None]:
     return out
 
 
-__all__ = ["WireChannel", "read_code", "read_requests"]
+__all__ = ["WireChannel", "on_routes", "read_code", "read_requests"]

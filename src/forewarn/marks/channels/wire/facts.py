@@ -40,6 +40,9 @@ MIN_DIGITS = 4
 MIN_RUN = 8
 """Runs of one letter from this length are read as padding: length and letter (scheme 3)."""
 
+SEPARATORS = ("item", "key")
+"""The two separators of a JSON body, each a fact of its own (scheme 3)."""
+
 _TOKEN = re.compile(r"\d+|[A-Za-z]+|[^\dA-Za-z]")
 _DIGITS = re.compile(r"\d+")
 
@@ -279,10 +282,8 @@ def _body_facts(
             ):
                 yield from _tokens(key, WireFeature.BODY, subject, str(value), fine=fine)
         if fine:
-            if subjects is None or {
-                (key, WireFeature.BODY, "json-item-separator"),
-                (key, WireFeature.BODY, "json-key-separator"),
-            } & subjects:
+            separators = ((key, WireFeature.BODY, f"json-{part}-separator") for part in SEPARATORS)
+            if subjects is None or any(subject in subjects for subject in separators):
                 yield from _separators(key, document, text)
             return
         spacing = "compact" if ('":' in text and '": ' not in text) else "spaced"

@@ -47,7 +47,7 @@ _STATEMENTS = (cst.SimpleStatementLine, cst.If)
 KEPT = 512
 """Rebuilt top-level statements kept per layout, least recently used first out."""
 
-_Rebuilt = tuple[cst.CSTNode, dict[int, cst.CSTNode]]
+_Rebuilt = tuple[cst.BaseStatement, dict[int, cst.CSTNode]]
 """A top-level statement as rebuilt under some bits, and its `moved` entries."""
 
 
@@ -124,21 +124,7 @@ class WireLayout:
             if id(node) not in self.above:
                 body.append(node)
                 continue
-            inside = self.inside[index]
-            key = (index, tuple(bits[k] for k in inside))
-            with self._lock:
-                kept = self._kept.get(key)
-                if kept is not None:
-                    self._kept.move_to_end(key)
-            if kept is None:
-                alone = _TreeEdits(self, bits)
-                kept = (node.visit(alone), dict(alone.moved))
-                with self._lock:
-                    self._kept[key] = kept
-                    while len(self._kept) > KEPT:
-                        self._kept.popitem(last=False)
-            rebuilt, entries = kept
-            assert isinstance(rebuilt, cst.BaseStatement)
+            rebuilt, entries = self._statement(index, node, bits)
             body.append(rebuilt)
             edits.moved.update(entries)
         if self.statements:
@@ -148,6 +134,26 @@ class WireLayout:
         module = self.module.with_changes(body=tuple(body))
         edits.moved[id(self.module)] = module
         return DerivedTree(module, edits.moved)
+
+    def _statement(
+        self, index: int, node: cst.BaseStatement, bits: Sequence[int]
+    ) -> tuple[cst.BaseStatement, dict[int, cst.CSTNode]]:
+        """Top-level statement `index` rebuilt under `bits`: kept under the bits inside it."""
+        key = (index, tuple(bits[k] for k in self.inside[index]))
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept
+        alone = _TreeEdits(self, bits)
+        rebuilt = node.visit(alone)
+        assert isinstance(rebuilt, cst.BaseStatement)
+        made = (rebuilt, dict(alone.moved))
+        with self._lock:
+            self._kept[key] = made
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        return made
 
 
 def _edits_inside(layout: WireLayout) -> list[tuple[int, ...]]:

@@ -64,6 +64,10 @@ class Observed:
     """What this request shows for it."""
 
 
+Subjects = dict[tuple[RequestKey, str, str], frozenset[str]]
+"""`(request, feature, subject)` → the places of its tokens a reader looks at."""
+
+
 @dataclass(frozen=True, slots=True)
 class Wanted:
     """The facts a reader looks at, by request, by feature and by subject: `facts` with it says
@@ -73,17 +77,21 @@ class Wanted:
     """Requests any wanted fact is about."""
     features: frozenset[tuple[RequestKey, str]]
     """`(request, feature)` of every wanted fact."""
-    subjects: frozenset[tuple[RequestKey, str, str]]
-    """`(request, feature, subject)` of every wanted fact."""
+    subjects: Subjects
+    """`(request, feature, subject)` of every wanted fact, to the places of the value's
+    tokens wanted (`3`, `-2`; a token's parts `3.d0` are wanted with it)."""
 
     @classmethod
     def of(cls, keys: Iterable[FactKey]) -> Wanted:
         """What a reader of these facts must be told."""
         every = list(keys)
+        places: dict[tuple[RequestKey, str, str], set[str]] = {}
+        for request, feature, subject, detail in every:
+            places.setdefault((request, feature, subject), set()).add(detail.split(".")[0])
         return cls(
             frozenset(k[0] for k in every),
             frozenset((k[0], k[1]) for k in every),
-            frozenset((k[0], k[1], k[2]) for k in every),
+            {subject: frozenset(where) for subject, where in places.items()},
         )
 
 
@@ -156,7 +164,8 @@ def _request_facts(
         if fine and feature is WireFeature.COOKIES:
             continue  # read cookie by cookie below
         if (feature in shows or code) and (subjects is None or (key, feature, low) in subjects):
-            yield from _tokens(key, feature, low, value, fine=fine)
+            where = None if subjects is None else subjects[(key, feature, low)]
+            yield from _tokens(key, feature, low, value, fine=fine, places=where)
     if (
         fine
         and (WireFeature.COOKIES in shows or code)
@@ -170,12 +179,15 @@ def _request_facts(
         yield from _orders(key, WireFeature.QUERY_ORDER, query)
     if WireFeature.QUERY in shows or code:
         for name, value in request.query:
-            if subjects is None or (key, WireFeature.QUERY, name) in subjects:
-                yield from _tokens(key, WireFeature.QUERY, name, value, fine=fine)
+            subject = (key, WireFeature.QUERY, name)
+            if subjects is None or subject in subjects:
+                where = None if subjects is None else subjects[subject]
+                yield from _tokens(key, WireFeature.QUERY, name, value, fine=fine, places=where)
     if (WireFeature.PATH in shows or code) and (
         subjects is None or (key, WireFeature.PATH, "") in subjects
     ):
-        yield from _tokens(key, WireFeature.PATH, "", request.path, fine=fine)
+        where = None if subjects is None else subjects[(key, WireFeature.PATH, "")]
+        yield from _tokens(key, WireFeature.PATH, "", request.path, fine=fine, places=where)
     if (
         request.body
         and (WireFeature.BODY in shows or code)
@@ -203,27 +215,40 @@ def _orders(key: RequestKey, feature: WireFeature, items: list[str]) -> Iterable
 
 
 def _tokens(
-    key: RequestKey, feature: WireFeature, subject: str, value: str, *, fine: bool = False
+    key: RequestKey,
+    feature: WireFeature,
+    subject: str,
+    value: str,
+    *,
+    fine: bool = False,
+    places: frozenset[str] | None = None,
 ) -> Iterable[Observed]:
     """A value's tokens counted from its start (`3`) and from its end (`-2`).
 
     Code leaves unknown parts (a host from the command line) as placeholders: its known prefix
     is read from the start, its known suffix from the end, and a capture, which knows the whole
-    value, shows both. `fine` adds each token's parts (`parts`).
+    value, shows both. `fine` adds each token's parts (`parts`); with `places`, only the
+    tokens at those places are said.
     """
     tokens = _TOKEN.findall(value)
     for index, token in enumerate(tokens[:MAX_TOKENS]):
         if PLACEHOLDER in token:
             break
-        yield Observed((key, feature, subject, str(index)), token)
+        where = str(index)
+        if places is not None and where not in places:
+            continue
+        yield Observed((key, feature, subject, where), token)
         if fine:
-            yield from _parts(key, feature, subject, str(index), token)
+            yield from _parts(key, feature, subject, where, token)
     for index, token in enumerate(reversed(tokens[-MAX_TOKENS:]), start=1):
         if PLACEHOLDER in token:
             break
-        yield Observed((key, feature, subject, str(-index)), token)
+        where = str(-index)
+        if places is not None and where not in places:
+            continue
+        yield Observed((key, feature, subject, where), token)
         if fine:
-            yield from _parts(key, feature, subject, str(-index), token)
+            yield from _parts(key, feature, subject, where, token)
 
 
 def _parts(
@@ -242,7 +267,7 @@ def _parts(
 def _cookie_facts(
     key: RequestKey,
     cookies: Sequence[tuple[str, str]],
-    subjects: frozenset[tuple[RequestKey, str, str]] | None = None,
+    subjects: Subjects | None = None,
 ) -> Iterable[Observed]:
     """Scheme 3: the order of the cookies, and each cookie's value by its name (with
     `subjects`, only the wanted cookies' values)."""
@@ -256,7 +281,8 @@ def _cookie_facts(
             continue
         subject = f"cookie:{name}"
         if subjects is None or (key, WireFeature.COOKIES, subject) in subjects:
-            yield from _tokens(key, WireFeature.COOKIES, subject, value, fine=True)
+            where = None if subjects is None else subjects[(key, WireFeature.COOKIES, subject)]
+            yield from _tokens(key, WireFeature.COOKIES, subject, value, fine=True, places=where)
 
 
 def _body_facts(
@@ -264,7 +290,7 @@ def _body_facts(
     body: bytes,
     *,
     fine: bool,
-    subjects: frozenset[tuple[RequestKey, str, str]] | None = None,
+    subjects: Subjects | None = None,
 ) -> Iterable[Observed]:
     """A body's facts (with `subjects`, only the wanted values and separators)."""
     text = body.decode("utf-8", "replace")
@@ -280,7 +306,10 @@ def _body_facts(
             if isinstance(value, str | int | float | bool) and (
                 subjects is None or (key, WireFeature.BODY, subject) in subjects
             ):
-                yield from _tokens(key, WireFeature.BODY, subject, str(value), fine=fine)
+                where = None if subjects is None else subjects[(key, WireFeature.BODY, subject)]
+                yield from _tokens(
+                    key, WireFeature.BODY, subject, str(value), fine=fine, places=where
+                )
         if fine:
             separators = ((key, WireFeature.BODY, f"json-{part}-separator") for part in SEPARATORS)
             if subjects is None or any(subject in subjects for subject in separators):
@@ -290,7 +319,8 @@ def _body_facts(
         yield Observed((key, WireFeature.BODY, "json-separators", ""), spacing)
         return
     if subjects is None or (key, WireFeature.BODY, "") in subjects:
-        yield from _tokens(key, WireFeature.BODY, "", text, fine=fine)
+        where = None if subjects is None else subjects[(key, WireFeature.BODY, "")]
+        yield from _tokens(key, WireFeature.BODY, "", text, fine=fine, places=where)
 
 
 def _separators(key: RequestKey, document: object, text: str) -> Iterable[Observed]:
@@ -309,6 +339,7 @@ __all__ = [
     "FactKey",
     "Observed",
     "RequestKey",
+    "Subjects",
     "Wanted",
     "facts",
     "request_keys",

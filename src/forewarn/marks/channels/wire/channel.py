@@ -130,12 +130,15 @@ def read_code(plan: WirePlan, source: str) -> list[int | None]:
     if plan.version < 3:
         return read_requests(plan, requests)
     ours = {(m, p) for m, p, _ in request_keys(requests)} & set(plan.wrap)
-    return _read(plan, observe(requests, evaluation if ours else None, source, 3, plan.wrap))
+    code = evaluation if ours else None
+    return _read(plan, observe(requests, code, source, 3, plan.wrap, plan.wanted))
 
 
 def read_requests(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[int | None]:
     """Per carried site, the bit the requests show; `None` when unseen, changed or mixed."""
-    return _read(plan, observe(on_routes(plan, requests), None, "", plan.version, plan.wrap))
+    return _read(
+        plan, observe(on_routes(plan, requests), None, "", plan.version, plan.wrap, plan.wanted)
+    )
 
 
 def on_routes(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[HttpRequest]:

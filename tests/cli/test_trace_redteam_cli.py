@@ -53,7 +53,7 @@ ACCUSED = {
     "r03_httpx_client.py": 63,
     "r04_aiohttp_async.py": 54,
     "r05_httpclient_put.py": 63,
-    "r06_urllib3_pool.py": 58,
+    "r06_urllib3_pool.py": 63,
     "r07_urllib_request.py": 54,
     "r08_raw_socket.py": 62,
     "r09_node_http.js": 33,

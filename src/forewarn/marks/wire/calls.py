@@ -15,7 +15,7 @@ import sys
 from abc import abstractmethod
 from typing import Any
 
-from forewarn.marks.wire import clients, library
+from forewarn.marks.wire import clients, library, pool
 from forewarn.marks.wire.draft import Draft, finish
 from forewarn.marks.wire.environment import Raise, Site
 from forewarn.marks.wire.opaque import callee_name, opaque_request
@@ -142,6 +142,11 @@ class Calls(ClientMethods):
             client = clients.construct(name, args, kwargs)
             self.connections.append(client)
             return client
+        if name in pool.CONSTRUCTORS:
+            return pool.construct(name, args, kwargs)
+        if name == "urllib3.request":
+            self.record(pool.send(None, "request", args, kwargs), node)
+            return UNKNOWN
         if name in clients.SENDING_FUNCTIONS:
             self.module_send(name, args, kwargs, node)
             return UNKNOWN

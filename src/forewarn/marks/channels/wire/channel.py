@@ -24,7 +24,7 @@ import logging
 from collections.abc import Sequence
 from functools import lru_cache
 
-from forewarn.domain.wire import HttpRequest, WireFeature
+from forewarn.domain.wire import PLACEHOLDER, HttpRequest, WireFeature
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.codegen import module_code
 from forewarn.marks.channels.interface import Capture
@@ -37,7 +37,7 @@ from forewarn.marks.channels.wire.roles import BEHAVIOUR
 from forewarn.marks.channels.wire.signatures import WirePlan, observe, read_observed, wire_plan
 from forewarn.marks.channels.wire.spelt import read_spelt
 from forewarn.marks.channels.wire.tree import WireLayout
-from forewarn.marks.wire import evaluate
+from forewarn.marks.wire import Evaluation, evaluate
 from forewarn.marks.wire.syntax import parse_python
 
 logger = logging.getLogger(__name__)
@@ -102,13 +102,17 @@ class WireChannel:
         plan = self._plan(original)
         if not plan.carried:
             return []
-        sent = read_code(plan, suspect)
+        evaluation = evaluate(suspect)
+        sent = _read_evaluation(plan, evaluation, suspect)
         if not is_python(suspect):
             # a rewrite in another language keeps the values, not the Python around them
             return _agreed(sent, read_foreign(plan, suspect))
         spelt = read_spelt(plan, suspect)
-        if all(bit is None for bit in sent):
-            # Python the evaluator cannot follow (requests kept as raw text, say)
+        if all(bit is None for bit in sent) and not any(
+            PLACEHOLDER not in r.path for r in evaluation.requests
+        ):
+            # Python whose requests the evaluator cannot place (raw text parsed at run time);
+            # code sending to paths of its own is another tool, whatever values it keeps
             spelt = _agreed(spelt, read_foreign(plan, suspect))
         return _agreed(sent, spelt)
 
@@ -148,7 +152,10 @@ def _layout(original: str, version: int) -> WireLayout:
 def read_code(plan: WirePlan, source: str) -> list[int | None]:
     """Per carried site, the bit the code would send (evaluated, never run); scheme 3 adds
     its behaviour constants when the code sends one of the PoC's own requests."""
-    evaluation = evaluate(source)
+    return _read_evaluation(plan, evaluate(source), source)
+
+
+def _read_evaluation(plan: WirePlan, evaluation: Evaluation, source: str) -> list[int | None]:
     requests = evaluation.requests
     if plan.version < 3:
         return read_requests(plan, requests)

@@ -59,9 +59,11 @@ ACCUSED = {
     "r09_node_http.js": 33,
     "r10_curl.sh": 33,
     "r12_powershell.ps1": 29,
-    "r13_httpx_async_class.py": 36,
+    "r13_httpx_async_class.py": 62,
     "r14_table_driven.py": 61,
     "r15_raw_template.py": 33,
+    "r17_java_httpclient.java": 32,
+    "r18_base64_hidden.py": 28,
     "p1_builder_only.py": 23,
     "p2_two_requests.py": 50,
     "m1_merge_07_19.py": 54,
@@ -70,12 +72,17 @@ ACCUSED = {
     "capture_r09_node_http.http": 60,
 }
 """Item → wire symbols read at least, where the leaker is accused (measured at 40 partners)."""
-RANKED_FIRST = {"p3_fragment_client.py": 23, "m2_merge_07_31.js": 29}
+RANKED_FIRST = {
+    "p3_fragment_client.py": 23,
+    "m2_merge_07_31.js": 29,
+    "r16_node_fetch_consts.mjs": 10,
+}
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
 EXACT = frozenset(
     {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
     | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}
     | {"r14_table_driven.py", "r15_raw_template.py", "p1_builder_only.py"}
+    | {"r17_java_httpclient.java", "r18_base64_hidden.py"}
     | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
 )
 """Items that send what the copy sends and read without a single wrong symbol."""
@@ -222,7 +229,9 @@ def test_a_copier_is_ranked_first(items: dict[str, Any], name: str) -> None:
     assert _wire(item)["symbols_read"] >= RANKED_FIRST[name], name
 
 
-@pytest.mark.parametrize("name", ["r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"])
+@pytest.mark.parametrize(
+    "name", ["r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1", "r17_java_httpclient.java"]
+)
 def test_another_language_is_read_as_code_that_sends_the_requests(
     items: dict[str, Any], name: str
 ) -> None:

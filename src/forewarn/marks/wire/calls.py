@@ -18,8 +18,10 @@ from typing import Any
 from forewarn.marks.wire import clients, library, pool
 from forewarn.marks.wire.draft import Draft, finish
 from forewarn.marks.wire.environment import Raise, Site
+from forewarn.marks.wire.forms import with_params
 from forewarn.marks.wire.opaque import callee_name, opaque_request
 from forewarn.marks.wire.sessions import ClientMethods
+from forewarn.marks.wire.spellings import text
 from forewarn.marks.wire.values import (
     UNKNOWN,
     ClassV,
@@ -155,6 +157,9 @@ class Calls(ClientMethods):
             return None
         if name == "httpx.Headers":  # a header mapping, kept in the order given
             return args[0] if args else DictV(())
+        if name == "httpx.URL":  # the text it stands for, `params=` appended as httpx does
+            url = args[0] if args else kwargs.get("url", UNKNOWN)
+            return with_params(text(url), kwargs["params"])[0] if "params" in kwargs else url
         if name in _PASS_THROUGH:  # the same object, or the same text on the wire
             return args[0] if args else UNKNOWN
         if name in _AUTH:

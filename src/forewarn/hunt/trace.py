@@ -45,6 +45,8 @@ MAX_SUSPECT_TEXT = 16 * 1024**2
 """Bytes of an item handed to the accuser."""
 _SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
 _TRAFFIC_KINDS = frozenset({ItemKind.WEBLOG, ItemKind.CAPTURE})
+_CODE_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE})
+"""Code in any language a grammar reads: the wire marks of every PoC are read in it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,8 @@ class Hunt:
         if item.kind in _TRAFFIC_KINDS:
             for target in self.wire_artifacts:
                 why.setdefault(target, "captured traffic shows its requests")
-        elif item.kind is ItemKind.PYTHON:
+        elif item.kind in _CODE_KINDS:
+            # a rewrite into another language keeps the requests too (Node, curl, PowerShell)
             for target in self.wire_artifacts:
                 why.setdefault(target, "code that may send its requests")
         return tuple(MarksRead(case, artifact, reason) for (case, artifact), reason in why.items())

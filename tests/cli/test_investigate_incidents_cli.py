@@ -1,0 +1,183 @@
+"""Incidents `investigate` had not seen, run through the CLI as a PSIRT lead would.
+
+One program (tests/investigate/incidents/program.yaml: a collaboration-server case, 12 fictional
+partners in three waves before the 2025-07-08 patch) is imported and released once per module;
+each test copies it, adds its own timeline and evidence, and checks the conclusion a competent
+analyst would draw: who is blamed, who is not, and what is recommended.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from forewarn.cli.app import app
+
+INCIDENTS = Path(__file__).parents[1] / "investigate" / "incidents"
+sys.path.insert(0, str(INCIDENTS))
+import material  # noqa: E402  (the fixtures' helper module, beside them)
+
+pytestmark = pytest.mark.one_database
+
+CASE = "FW-2025-0007"
+EARLY = ("Aldermoor Security", "Brightwater Labs", "Corvid Threat Intel", "Dappled Shield")
+
+
+def _run(args: Sequence[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> str:
+    runner = CliRunner()
+    full = ["--db", f"sqlite:///{cwd / 'forewarn.db'}", "--key-file", str(cwd / "forewarn.key")]
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(app, [*full, *args], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    assert result.exit_code in ok, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def _release(folder: Path) -> bool:
+    """Init, import and release the three waves; `False` when marking refused the key."""
+    _run(["init", "--replay", "--now", "2025-05-16T08:00Z"], folder)
+    _run(["program", "import", "program.yaml", "--now", "2025-05-16T09:00Z"], folder)
+    for now, fetcher, at in (
+        ("2025-06-24T09:00Z", "Aldermoor Security", "2025-06-24T10:05Z"),
+        ("2025-07-03T06:00Z", "Eastmere Networks", "2025-07-03T07:00Z"),
+        ("2025-07-07T07:00Z", "Ibisfield Analytics", "2025-07-07T08:00Z"),
+    ):
+        released = _run(
+            ["wave", "release", CASE, "--now", now, "--workers", "1"], folder, ok=(0, 2)
+        )
+        if "do not read back" in released:
+            return False
+        _run(["bundle", "fetch", CASE, "--partner", fetcher, "--out", "b", "--now", at], folder)
+    _run(["bundle", "fetch", CASE, "--partner", "Brightwater Labs", "--out", "b2",
+          "--now", "2025-06-24T11:30Z"], folder)  # fmt: skip
+    return True
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The program after its three waves (06-24, 07-03, 07-07), with some fetches.
+
+    Marking this PoC under some program keys fails its read-back check and the release is
+    refused (a known limit, see the report of branch `incidents`): a fresh key is tried then.
+    """
+    for attempt in range(4):
+        folder = tmp_path_factory.mktemp(f"incident{attempt}")
+        for name in ("program.yaml", "poc.py", "advisory.md", "detection.md"):
+            shutil.copy(INCIDENTS / name, folder / name)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("FOREWARN_KNOWN_KEYS", str(folder / "known.json"))
+            if _release(folder):
+                return folder
+    raise AssertionError("no program key let the PoC be marked")
+
+
+@pytest.fixture
+def program(released: Path, tmp_path: Path) -> Path:
+    """A copy of the released program of this test's own."""
+    target = tmp_path / "program"
+    shutil.copytree(released, target)
+    return target
+
+
+def _investigate(folder: Path, now: str) -> dict[str, Any]:
+    out = _run(["--json", "investigate", CASE, "--now", now], folder)
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def _hypotheses(result: dict[str, Any]) -> list[dict[str, Any]]:
+    hypotheses: list[dict[str, Any]] = result["activities"][0]["hypotheses"]
+    return hypotheses
+
+
+def _leading(result: dict[str, Any]) -> dict[str, Any] | None:
+    return next((h for h in _hypotheses(result) if h["verdict"] == "leading"), None)
+
+
+def _evidence(folder: Path, name: str, text: str, seen: str, source: str, now: str) -> None:
+    (folder / name).write_text(text)
+    _run(["evidence", "add", CASE, name, "--seen", seen, "--source", source, "--now", now], folder)
+
+
+def test_the_unmarked_original_mid_embargo_points_to_its_holders_not_a_partner_wave(
+    program: Path,
+) -> None:
+    """The vendor's unmarked PoC on a paste site a week into the embargo: every partner's copy
+    differs from it at about half its marks, so no partner wave explains it; the vendor (and
+    the finder, who wrote it) held it, and nobody is accused or suspended."""
+    original = (program / "poc.py").read_text()
+    _evidence(program, "toolpane_poc.py", original, "2025-07-01T09:30:00-04:00",
+              "paste site post", "2025-07-01T16:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T18:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["kind"] == "vendor-insider", result["headline"]
+    finder = next(h for h in _hypotheses(result) if h["kind"] == "finder-compromise")
+    assert finder["verdict"] == "plausible"
+    assert any("unmarked original" in e["statement"] and e["supports"] for e in finder["evidence"])
+    for hypothesis in _hypotheses(result):
+        if hypothesis["kind"] == "partner-leak":
+            assert hypothesis["verdict"] != "leading"
+            assert not hypothesis["subject"]
+    kinds = {r["kind"] for r in result["recommendations"]}
+    assert "suspend-partner" not in kinds and "move-patch" in kinds
+    assert not any(p in result["headline"] for p in EARLY)
+
+
+def test_the_finders_original_before_any_wave_is_not_read_as_leaning_to_a_partner(
+    program: Path,
+) -> None:
+    """Exploitation with the finder's own PoC before any partner held anything: the finder or
+    the vendor, undecided between them; no statement may lean to an 'exposed partner'."""
+    tool = (program / "poc.py").read_text().replace("portal.lab.invalid", "target.invalid")
+    _run(["case", "event", CASE, "--at", "2025-06-10", "--kind", "exploitation",
+          "--note", "targeted exploitation", "--source", "IR firm"], program)  # fmt: skip
+    _evidence(program, "chain.py", tool, "2025-06-11", "IR firm: tool from a server",
+              "2025-06-12T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-12T12:00Z")
+    assert _leading(result) is None, result["headline"]
+    verdicts = {h["kind"]: h["verdict"] for h in _hypotheses(result)}
+    assert verdicts["finder-compromise"] == "plausible"
+    assert verdicts["vendor-insider"] == "plausible"
+    assert verdicts["partner-leak"] == "ruled out"
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("exposed partner" in s for s in statements)
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert kinds[0] == "move-patch" and "suspend-partner" not in kinds
+
+
+def test_a_rewrite_that_matches_one_copy_on_the_wire_is_not_called_unlike_our_material(
+    program: Path,
+) -> None:
+    """ToolShell-like: exploitation on the day of the last wave with a rewritten tool (no
+    tokens, no shared text) that sends what one early-access copy sends. The marks name that
+    partner; no hypothesis may say the material resembles nothing the program shared."""
+    _run(["wave", "preview", CASE, "--partner", "Corvid Threat Intel", "--artifact", "poc.py",
+          "--out", "copy"], program)  # fmt: skip
+    requests = material.requests_of((program / "copy" / "poc.py").read_text())
+    _run(["case", "event", CASE, "--at", "2025-07-07", "--kind", "exploitation",
+          "--note", "first exploitation (vendor blog)", "--source", "blog"], program)  # fmt: skip
+    _evidence(program, "qp_toolpane.py", material.rewrite_tool(requests),
+              "2025-07-07T20:15:00+02:00", "paste site post", "2025-07-07T19:00Z")  # fmt: skip
+    start = datetime(2025, 7, 7, 2, 0, tzinfo=UTC)
+    _evidence(program, "u_ex250707.log", material.w3c_log(requests, start), "2025-07-07",
+              "customer IIS log", "2025-07-07T19:10Z")  # fmt: skip
+    result = _investigate(program, "2025-07-07T20:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Corvid Threat Intel", result["headline"]
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("resembles nothing the program shared" in s for s in statements)
+    suspended = [r.get("partner") for r in result["recommendations"]
+                 if r["kind"] == "suspend-partner"]  # fmt: skip
+    assert suspended == ["Corvid Threat Intel"]

@@ -32,7 +32,7 @@ CASE = "FW-2025-0007"
 EARLY = ("Aldermoor Security", "Brightwater Labs", "Corvid Threat Intel", "Dappled Shield")
 
 
-def _run(args: Sequence[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> str:
+def _run(args: Sequence[str], cwd: Path) -> str:
     runner = CliRunner()
     full = ["--db", f"sqlite:///{cwd / 'forewarn.db'}", "--key-file", str(cwd / "forewarn.key")]
     previous = Path.cwd()
@@ -41,46 +41,30 @@ def _run(args: Sequence[str], cwd: Path, *, ok: tuple[int, ...] = (0,)) -> str:
         result = runner.invoke(app, [*full, *args], catch_exceptions=False)
     finally:
         os.chdir(previous)
-    assert result.exit_code in ok, result.stdout + result.stderr
-    return result.stdout + result.stderr
-
-
-def _release(folder: Path) -> bool:
-    """Init, import and release the three waves; `False` when marking refused the key."""
-    _run(["init", "--replay", "--now", "2025-05-16T08:00Z"], folder)
-    _run(["program", "import", "program.yaml", "--now", "2025-05-16T09:00Z"], folder)
-    for now, fetcher, at in (
-        ("2025-06-24T09:00Z", "Aldermoor Security", "2025-06-24T10:05Z"),
-        ("2025-07-03T06:00Z", "Eastmere Networks", "2025-07-03T07:00Z"),
-        ("2025-07-07T07:00Z", "Ibisfield Analytics", "2025-07-07T08:00Z"),
-    ):
-        released = _run(
-            ["wave", "release", CASE, "--now", now, "--workers", "1"], folder, ok=(0, 2)
-        )
-        if "do not read back" in released:
-            return False
-        _run(["bundle", "fetch", CASE, "--partner", fetcher, "--out", "b", "--now", at], folder)
-    _run(["bundle", "fetch", CASE, "--partner", "Brightwater Labs", "--out", "b2",
-          "--now", "2025-06-24T11:30Z"], folder)  # fmt: skip
-    return True
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The program after its three waves (06-24, 07-03, 07-07), with some fetches.
-
-    Marking this PoC under some program keys fails its read-back check and the release is
-    refused (a known limit, see the report of branch `incidents`): a fresh key is tried then.
-    """
-    for attempt in range(4):
-        folder = tmp_path_factory.mktemp(f"incident{attempt}")
-        for name in ("program.yaml", "poc.py", "advisory.md", "detection.md"):
-            shutil.copy(INCIDENTS / name, folder / name)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("FOREWARN_KNOWN_KEYS", str(folder / "known.json"))
-            if _release(folder):
-                return folder
-    raise AssertionError("no program key let the PoC be marked")
+    """The program after its three waves (06-24, 07-03, 07-07), with some fetches."""
+    folder = tmp_path_factory.mktemp("incident")
+    for name in ("program.yaml", "poc.py", "advisory.md", "detection.md"):
+        shutil.copy(INCIDENTS / name, folder / name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOREWARN_KNOWN_KEYS", str(folder / "known.json"))
+        _run(["init", "--replay", "--now", "2025-05-16T08:00Z"], folder)
+        _run(["program", "import", "program.yaml", "--now", "2025-05-16T09:00Z"], folder)
+        for now, fetcher, at in (
+            ("2025-06-24T09:00Z", "Aldermoor Security", "2025-06-24T10:05Z"),
+            ("2025-07-03T06:00Z", "Eastmere Networks", "2025-07-03T07:00Z"),
+            ("2025-07-07T07:00Z", "Ibisfield Analytics", "2025-07-07T08:00Z"),
+        ):
+            _run(["wave", "release", CASE, "--now", now, "--workers", "1"], folder)
+            _run(["bundle", "fetch", CASE, "--partner", fetcher, "--out", "b", "--now", at], folder)
+        _run(["bundle", "fetch", CASE, "--partner", "Brightwater Labs", "--out", "b2",
+              "--now", "2025-06-24T11:30Z"], folder)  # fmt: skip
+    return folder
 
 
 @pytest.fixture
@@ -140,7 +124,7 @@ def test_the_finders_original_before_any_wave_is_not_read_as_leaning_to_a_partne
 ) -> None:
     """Exploitation with the finder's own PoC before any partner held anything: the finder or
     the vendor, undecided between them; no statement may lean to an 'exposed partner'."""
-    tool = (program / "poc.py").read_text().replace("portal.lab.invalid", "target.invalid")
+    tool = (program / "poc.py").read_text().replace("lab.invalid", "target.invalid")
     _run(["case", "event", CASE, "--at", "2025-06-10", "--kind", "exploitation",
           "--note", "targeted exploitation", "--source", "IR firm"], program)  # fmt: skip
     _evidence(program, "chain.py", tool, "2025-06-11", "IR firm: tool from a server",
@@ -181,3 +165,23 @@ def test_a_rewrite_that_matches_one_copy_on_the_wire_is_not_called_unlike_our_ma
     suspended = [r.get("partner") for r in result["recommendations"]
                  if r["kind"] == "suspend-partner"]  # fmt: skip
     assert suspended == ["Corvid Threat Intel"]
+
+
+def test_the_timing_of_poc_derived_material_is_measured_from_the_wave_that_held_the_poc(
+    program: Path,
+) -> None:
+    """Exploitation on the day of the last (advisory-only) wave with a tool made from a PoC
+    copy: the onset is 13 days after the PoC reached the early-access wave, not "on the day of
+    the notice" of partners who never held the PoC."""
+    _run(["wave", "preview", CASE, "--partner", "Aldermoor Security", "--artifact", "poc.py",
+          "--out", "copy"], program)  # fmt: skip
+    requests = material.requests_of((program / "copy" / "poc.py").read_text())
+    _run(["case", "event", CASE, "--at", "2025-07-07", "--kind", "exploitation",
+          "--note", "first exploitation (vendor blog)", "--source", "blog"], program)  # fmt: skip
+    _evidence(program, "qp.py", material.rewrite_tool(requests), "2025-07-07",
+              "paste site post", "2025-07-07T19:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-07T20:00Z")
+    timing = result["activities"][0]["timing"]
+    assert timing["notice_at"] == "2025-06-24T09:00:00Z", timing
+    assert "on the day of the notice" not in result["headline"]
+    assert "13 days after the notice of 2025-06-24" in result["headline"]

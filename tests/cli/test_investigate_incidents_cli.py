@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +185,50 @@ def test_the_timing_of_poc_derived_material_is_measured_from_the_wave_that_held_
     assert timing["notice_at"] == "2025-06-24T09:00:00Z", timing
     assert "on the day of the notice" not in result["headline"]
     assert "13 days after the notice of 2025-06-24" in result["headline"]
+
+
+def _copy_requests(program: Path, partner: str) -> list[material.HttpRequest]:
+    _run(["wave", "preview", CASE, "--partner", partner, "--artifact", "poc.py", "--out", "copy"],
+         program)  # fmt: skip
+    return material.requests_of((program / "copy" / "poc.py").read_text())
+
+
+def test_an_iis_log_with_a_nul_padded_crash_still_names_the_copy(program: Path) -> None:
+    """IIS leaves NUL runs in a log after a crash; the log is still a log: its damaged lines are
+    skipped, the rest read, and the copy whose requests it shows is named."""
+    requests = _copy_requests(program, "Brightwater Labs")
+    log = material.w3c_log(requests, datetime(2025, 6, 30, 1, 0, tzinfo=UTC), malformed=True)
+    assert "\x00" in log
+    _evidence(program, "u_ex250630.log", log, "2025-06-30", "customer IIS log",
+              "2025-07-01T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T10:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Brightwater Labs", result["headline"]
+
+
+def test_an_apache_log_in_local_time_is_dated_by_its_utc_day(program: Path) -> None:
+    """A log written at 23:30 on 7 July in UTC-7 records requests made on 8 July UTC: the
+    onset is that day, as every other time of the investigation is in UTC."""
+    requests = _copy_requests(program, "Dappled Shield")
+    local = timezone(timedelta(hours=-7))
+    log = material.apache_log(requests, datetime(2025, 7, 7, 23, 30, tzinfo=local))
+    (program / "access.log").write_text(log)
+    out = _run(["--json", "investigate", CASE, "--evidence", "access.log",
+                "--now", "2025-07-08T12:00Z"], program)  # fmt: skip
+    result = json.loads(out)
+    assert result["activities"][0]["start"] == {"at": "2025-07-08", "precision": "day"}
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Dappled Shield", result["headline"]
+
+
+def test_material_that_cannot_be_read_is_not_called_unlike_our_material(program: Path) -> None:
+    """A compiled implant (binary, never run) found on the onset's day: nothing is known of what
+    it derives from, so no hypothesis may say it resembles nothing the program shared."""
+    (program / "implant.bin").write_bytes(bytes(range(256)) * 8)
+    _run(["evidence", "add", CASE, "implant.bin", "--seen", "2025-06-30",
+          "--source", "IR firm: implant", "--now", "2025-07-01T09:00Z"], program)  # fmt: skip
+    result = _investigate(program, "2025-07-01T10:00Z")
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("resembles nothing" in s for s in statements), result["headline"]
+    lead = _leading(result)
+    assert lead is None or lead["kind"] != "not-derived", result["headline"]

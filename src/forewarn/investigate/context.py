@@ -136,7 +136,9 @@ class Context:
 
     @property
     def weak(self) -> bool:
-        found = bool(self.activity.findings) and not self.hints and not self.named
+        # material that could not be read (a binary) says nothing of what it derives from
+        readable = any(f.kind != "binary" for f in self.activity.findings)
+        found = readable and not self.hints and not self.named
         found = found and not self.unmarked
         return found and (self.match is None or self.match[2] < WEAK_SIMILARITY)
 

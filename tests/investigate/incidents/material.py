@@ -127,4 +127,24 @@ def w3c_log(
     return "".join(out)
 
 
-__all__ = ["VICTIM", "W3C_HEADER", "requests_of", "rewrite_tool", "w3c_log"]
+def apache_log(requests: Sequence[HttpRequest], start: datetime, *, runs: int = 2) -> str:
+    """An Apache combined log written in the server's own zone (`start` carries it): the
+    tool's requests `runs` times, ten minutes apart."""
+    out = []
+    at = start
+    for _ in range(runs):
+        for request in requests:
+            query = urllib.parse.urlencode([(k, _fill(v)) for k, v in request.query])
+            target = request.path + ("?" + query if query else "")
+            agent = request.header("User-Agent") or "-"
+            referer = request.header("Referer") or "-"
+            out.append(
+                f'203.0.113.77 - - [{at:%d/%b/%Y:%H:%M:%S %z}] "{request.method} {target} '
+                f'HTTP/1.1" 200 512 "{referer}" "{agent}"\n'
+            )
+            at += timedelta(seconds=3)
+        at += timedelta(minutes=10)
+    return "".join(out)
+
+
+__all__ = ["VICTIM", "W3C_HEADER", "apache_log", "requests_of", "rewrite_tool", "w3c_log"]

@@ -232,3 +232,19 @@ def test_material_that_cannot_be_read_is_not_called_unlike_our_material(program:
     assert not any("resembles nothing" in s for s in statements), result["headline"]
     lead = _leading(result)
     assert lead is None or lead["kind"] != "not-derived", result["headline"]
+
+
+def test_a_web_log_of_the_unmarked_original_does_not_lean_to_a_partner(program: Path) -> None:
+    """Only a victim's IIS log survives, and it shows the original PoC's requests, mid-embargo:
+    the few symbols it shows are the original's, so it leans to no partner and no wave leads."""
+    requests = material.requests_of((program / "poc.py").read_text())
+    log = material.w3c_log(requests, datetime(2025, 7, 1, 2, 0, tzinfo=UTC))
+    _evidence(program, "u_ex250701.log", log, "2025-07-01", "customer IIS log",
+              "2025-07-01T16:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T18:00Z")
+    for hypothesis in _hypotheses(result):
+        if hypothesis["kind"] == "partner-leak":
+            assert hypothesis["verdict"] != "leading", result["headline"]
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("lean to an exposed partner" in s for s in statements)
+    assert any("unmarked original" in s for s in statements)

@@ -44,8 +44,9 @@ WEAK_SIMILARITY = DEFAULT_MIN_SCORE
 """Best similarity below which material is taken not to derive from anything shared: the hunt's
 reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits below
 `DERIVED_SIMILARITY`, so no similarity counts both ways; between the two it is inconclusive."""
-UNMARKED_MIN_READ = 20
-"""Fewest symbols read before material can be said to be the unmarked original."""
+UNMARKED_MIN_READ = 12
+"""Fewest symbols read before material can be said to be the unmarked original (a web log shows
+a PoC's 15 to 20 path, query and user-agent symbols)."""
 UNMARKED_MARGIN = 0.25
 """Share of the symbols read by which material must agree more with the original than with
 the closest recipient's copy (a partner's copy agrees with the original at about half of them,

@@ -177,13 +177,14 @@ def gather(
     if registered:
         matched = {e.custody.sha256 for e in entries if e.custody is not None}
         entries += _registered(session, keys, hunt, [i for i in stored if i.sha256 not in matched])
-    results = hunt.conclude_all([hunt.examine_item(e.item) for e in entries])
+    examined = [hunt.examine_item(e.item) for e in entries]
+    results = hunt.conclude_all(examined)
     pairs = []
-    for entry, result in zip(entries, results, strict=True):
+    for entry, seen_item, result in zip(entries, examined, results, strict=True):
         if result.error is not None:
             logger.warning("%s: %s", result.path, result.error)
         seen, dating = date_item(entry.item, entry.custody, entry.disk, entry.digest)
-        pairs.append((entry.item, finding_of(result, seen, case_id, dating)))
+        pairs.append((seen_item, finding_of(result, seen, case_id, dating)))
     findings = with_original_readings(session, keys, case_id, pairs)
     warning = mtime_warning(case_id, findings)
     return Gathered(tuple(findings), (warning,) if warning else ())

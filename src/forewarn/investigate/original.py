@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from forewarn.domain import ReleaseState
 from forewarn.domain.investigation import Finding, OriginalReading
 from forewarn.errors import MarkError
-from forewarn.hunt import Item
+from forewarn.hunt import Examined
 from forewarn.marks.engine import Marker
 from forewarn.program.artifacts import list_artifacts, read_artifact
 from forewarn.program.case_marking import MARKS_PURPOSE, marking_for_case
@@ -28,9 +28,6 @@ from forewarn.program.keys import ProgramKeys
 from forewarn.store.release_repo import ReleaseRepository
 
 logger = logging.getLogger(__name__)
-
-MAX_BYTES = 4 << 20
-"""Most bytes of one item compared (text material: tools, scripts, web logs)."""
 
 
 def _recipients(session: Session, case_id: str) -> dict[str, set[str]]:
@@ -45,13 +42,13 @@ def with_original_readings(
     session: Session,
     keys: ProgramKeys,
     case_id: str,
-    pairs: Sequence[tuple[Item, Finding]],
+    pairs: Sequence[tuple[Examined, Finding]],
 ) -> list[Finding]:
     """Each finding, with `original` filled in when its marks were read and accuse nobody."""
     todo = [
         (i, f)
         for i, f in pairs
-        if f.marks_read and not any(s.accused for s in f.suspects) and i.error is None
+        if f.marks_read and not any(s.accused for s in f.suspects) and i.text is not None
     ]
     if not todo:
         return [f for _, f in pairs]
@@ -67,7 +64,7 @@ def with_original_readings(
     originals: dict[str, tuple[bytes, dict[int, int]]] = {}
     done: dict[int, Finding] = {}
     for item, finding in todo:
-        content = item.head(MAX_BYTES)
+        content = (item.text or "").encode("utf-8")
         readings = []
         for name in finding.marks_read:
             artifact = artifacts.get(name)
@@ -79,7 +76,7 @@ def with_original_readings(
                 originals[name] = (text, {o.position: o.symbol for o in own})
             text, word = originals[name]
             try:
-                read = marker.extract(name, artifact.kind, text, content)
+                read = marker.extract(name, artifact.kind, text, content, item.requests)
             except MarkError as exc:
                 logger.debug("%s: %s", finding.label, exc.message)
                 continue
@@ -100,4 +97,4 @@ def with_original_readings(
     return [done.get(id(f), f) for _, f in pairs]
 
 
-__all__ = ["MAX_BYTES", "with_original_readings"]
+__all__ = ["with_original_readings"]

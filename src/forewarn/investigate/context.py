@@ -168,14 +168,16 @@ class Context:
 
     def original(self, *, supports: bool, kinds: frozenset[str] | None = None) -> list[Evidence]:
         """Material made from the unmarked original: for its holders, against a partner's
-        copy. `kinds` limits it to originals of those artifact kinds (the finder's PoC)."""
-        return [
-            Evidence(
-                EvidenceKind.FINGERPRINT, unmarked_statement(label, r), supports, UNMARKED_WEIGHT
-            )
-            for label, r in self.unmarked
-            if kinds is None or r.kind in kinds
-        ]
+        copy. `kinds` limits it to originals of those artifact kinds (the finder's PoC). One
+        fact however many items show it (they share their source), said of the best read."""
+        found = [(label, r) for label, r in self.unmarked if kinds is None or r.kind in kinds]
+        if not found:
+            return []
+        label, reading = max(found, key=lambda u: u[1].read)
+        statement = unmarked_statement(label, reading)
+        if len(found) > 1:
+            statement += f" (and {len(found) - 1} other item(s) of this wave alike)"
+        return [Evidence(EvidenceKind.FINGERPRINT, statement, supports, UNMARKED_WEIGHT)]
 
     def timing_against(self) -> list[Evidence]:
         """For explanations without a partner: what timing says for a leak or for the patch."""

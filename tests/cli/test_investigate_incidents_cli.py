@@ -8,6 +8,7 @@ analyst would draw: who is blamed, who is not, and what is recommended.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -248,3 +249,65 @@ def test_a_web_log_of_the_unmarked_original_does_not_lean_to_a_partner(program: 
     statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
     assert not any("lean to an exposed partner" in s for s in statements)
     assert any("unmarked original" in s for s in statements)
+
+
+INDEPENDENT_LOG = (INCIDENTS / "independent_iis.log.txt").read_text()
+"""Another exploit of the same flaw: its own paths, parameters and client, nothing of ours."""
+
+
+def test_another_exploit_of_the_flaw_between_the_waves_accuses_nobody(program: Path) -> None:
+    """Exploitation four days after the first wave with a technically different exploit: no
+    partner is named or suspended, no partner wave leads; the patch moves earlier."""
+    _run(["case", "event", CASE, "--at", "2025-06-28", "--kind", "exploitation",
+          "--note", "exploitation at one customer", "--source", "IR firm"], program)  # fmt: skip
+    log = INDEPENDENT_LOG.format(day="2025-06-28", agent="python-requests/2.32.3")
+    _evidence(program, "u_ex250628.log", log, "2025-06-28", "IR firm: IIS log",
+              "2025-06-30T10:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-30T12:00Z")
+    assert all(not h["subject"] for h in _hypotheses(result))
+    lead = _leading(result)
+    assert lead is None or lead["kind"] != "partner-leak", result["headline"]
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert "move-patch" in kinds and "suspend-partner" not in kinds
+
+
+def test_n_day_exploitation_after_the_patch_is_explained_by_the_patch(program: Path) -> None:
+    """Four days after the patch went public, a patch-diff exploit: public since the patch
+    leads, nobody is accused or suspended, and a bypass case is proposed, not a reschedule."""
+    _run(["case", "publish", CASE, "--at", "2025-07-08T17:00Z", "--now", "2025-07-08T17:05Z"],
+         program)  # fmt: skip
+    _run(["case", "event", CASE, "--at", "2025-07-12", "--kind", "exploitation",
+          "--note", "n-day exploitation", "--source", "honeypots"], program)  # fmt: skip
+    log = INDEPENDENT_LOG.format(day="2025-07-12", agent="Go-http-client/1.1")
+    _evidence(program, "u_ex250712.log", log, "2025-07-12", "customer IIS log",
+              "2025-07-13T10:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-13T12:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["kind"] == "public-patch", result["headline"]
+    assert all(not h["subject"] for h in _hypotheses(result))
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert "open-linked-case" in kinds
+    assert "suspend-partner" not in kinds and "move-patch" not in kinds
+
+
+def test_two_partners_merging_their_copies_accuses_no_innocent(program: Path) -> None:
+    """Two early-access partners merge their copies' requests into one rewrite: whoever is
+    accused is one of the two, never an innocent."""
+    one = _copy_requests(program, "Aldermoor Security")
+    (program / "copy" / "poc.py").unlink()
+    two = _copy_requests(program, "Brightwater Labs")
+    merged = [
+        dataclasses.replace(one[0], query=two[0].query),
+        *two[1:2],
+        *[dataclasses.replace(r, body=t.body) for r, t in zip(one[2:], two[2:], strict=True)],
+    ]
+    _run(["case", "event", CASE, "--at", "2025-06-29", "--kind", "exploitation",
+          "--note", "exploitation at three customers", "--source", "IR firm"], program)  # fmt: skip
+    _evidence(program, "merged.py", material.rewrite_tool(merged), "2025-06-29", "IR firm: tool",
+              "2025-06-30T10:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-30T12:00Z")
+    named = {h["subject"] for h in _hypotheses(result) if h["subject"]}
+    assert named <= {"Aldermoor Security", "Brightwater Labs"}, result["headline"]
+    suspended = {r.get("partner") for r in result["recommendations"]
+                 if r["kind"] == "suspend-partner"}  # fmt: skip
+    assert suspended <= {"Aldermoor Security", "Brightwater Labs"}

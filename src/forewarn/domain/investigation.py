@@ -136,6 +136,27 @@ class GroupTiming:
 
 
 @dataclass(frozen=True, slots=True)
+class OriginalReading:
+    """How closely the marks read from material agree with the unmarked original's own.
+
+    Every partner's copy differs from the original at about half its marks; the original, or
+    the vendor's internal build, agrees at all of them. Material that agrees with the original
+    far more than with any recipient's copy was not made from a partner's copy.
+    """
+
+    artifact: str
+    """The shared artifact whose marks were read."""
+    kind: str
+    """Its kind (`poc`, `advisory`, …): who held its original besides the vendor."""
+    read: int
+    """Symbols read from the material."""
+    agreeing: int
+    """Of those, how many the unmarked original shows too."""
+    closest: int
+    """The most that any one recipient's copy shows too."""
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A piece of material from the wild, traced: a tool, a script, web-log lines."""
 
@@ -156,6 +177,8 @@ class Finding:
     dating: Dating | None = None
     """How `seen` was decided (registered seen time, log lines, modification time) and the
     material's SHA-256; `None` for a finding handed in with its own date."""
+    original: tuple[OriginalReading, ...] = ()
+    """For material whose marks accuse nobody: how they compare with the unmarked original's."""
 
 
 class EvidenceKind(enum.StrEnum):

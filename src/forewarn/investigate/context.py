@@ -20,6 +20,7 @@ from forewarn.domain.investigation import (
     ExposureEntry,
     ExposureGroup,
     GroupTiming,
+    OriginalReading,
     PartyRole,
     Phase,
 )
@@ -43,6 +44,15 @@ WEAK_SIMILARITY = DEFAULT_MIN_SCORE
 """Best similarity below which material is taken not to derive from anything shared: the hunt's
 reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits below
 `DERIVED_SIMILARITY`, so no similarity counts both ways; between the two it is inconclusive."""
+UNMARKED_MIN_READ = 12
+"""Fewest symbols read before material can be said to be the unmarked original (a web log shows
+a PoC's 15 to 20 path, query and user-agent symbols)."""
+UNMARKED_MARGIN = 0.25
+"""Share of the symbols read by which material must agree more with the original than with
+the closest recipient's copy (a partner's copy agrees with the original at about half of them,
+with its own at all but the edited ones)."""
+UNMARKED_WEIGHT = 2.0
+"""Bans the unmarked original takes from a partner leak and gives to holders of the original."""
 HINT_WEIGHT = 0.5
 """Bans for marks read from material that point to partners without reaching accusation.
 
@@ -55,6 +65,25 @@ def best_match(activity: Activity) -> tuple[str, str, float] | None:
     """(finding, artifact, similarity) of the closest resemblance to anything shared."""
     pairs = [(f.label, m.artifact, m.similarity) for f in activity.findings for m in f.matches]
     return max(pairs, key=lambda p: p[2]) if pairs else None
+
+
+def unmarked_readings(activity: Activity) -> tuple[tuple[str, OriginalReading], ...]:
+    """(finding, reading) of material whose marks are the unmarked original's, not a copy's."""
+    return tuple(
+        (f.label, r)
+        for f in activity.findings
+        for r in f.original
+        if r.read >= UNMARKED_MIN_READ and r.agreeing - r.closest >= UNMARKED_MARGIN * r.read
+    )
+
+
+def unmarked_statement(label: str, reading: OriginalReading) -> str:
+    """The fact, for the report."""
+    return (
+        f"the marks read in {label} agree with the unmarked original {reading.artifact} in "
+        f"{reading.agreeing} of {reading.read} symbols, and with no partner's copy in more than "
+        f"{reading.closest}: it was made from the original, which no partner received"
+    )
 
 
 def derived_artifacts(activity: Activity) -> frozenset[str]:
@@ -89,6 +118,7 @@ class Context:
     finder_held: tuple[ExposureEntry, ...]
     vendor_held: tuple[ExposureEntry, ...]
     named: tuple[NamedPartner, ...]
+    unmarked: tuple[tuple[str, OriginalReading], ...]
     match: tuple[str, str, float] | None
     hints: tuple[MarkHint, ...]
     groups: tuple[tuple[ExposureGroup, GroupTiming], ...]
@@ -107,7 +137,10 @@ class Context:
 
     @property
     def weak(self) -> bool:
-        found = bool(self.activity.findings) and not self.hints
+        # material that could not be read (a binary) says nothing of what it derives from
+        readable = any(f.kind != "binary" for f in self.activity.findings)
+        found = readable and not self.hints and not self.named
+        found = found and not self.unmarked
         return found and (self.match is None or self.match[2] < WEAK_SIMILARITY)
 
     @property
@@ -132,6 +165,19 @@ class Context:
             for h in self.hints
             if partner is None or partner in h.leaders
         ]
+
+    def original(self, *, supports: bool, kinds: frozenset[str] | None = None) -> list[Evidence]:
+        """Material made from the unmarked original: for its holders, against a partner's
+        copy. `kinds` limits it to originals of those artifact kinds (the finder's PoC). One
+        fact however many items show it (they share their source), said of the best read."""
+        found = [(label, r) for label, r in self.unmarked if kinds is None or r.kind in kinds]
+        if not found:
+            return []
+        label, reading = max(found, key=lambda u: u[1].read)
+        statement = unmarked_statement(label, reading)
+        if len(found) > 1:
+            statement += f" (and {len(found) - 1} other item(s) of this wave alike)"
+        return [Evidence(EvidenceKind.FINGERPRINT, statement, supports, UNMARKED_WEIGHT)]
 
     def timing_against(self) -> list[Evidence]:
         """For explanations without a partner: what timing says for a leak or for the patch."""
@@ -200,6 +246,7 @@ def build_context(
 ) -> Context:
     """Everything the hypotheses of `activity` are weighed against."""
     derived = derived_artifacts(activity)
+    unmarked = unmarked_readings(activity)
     before = exposed_before(exposure, activity.start)
     held = [
         e for e in before if e.role is PartyRole.PARTNER and (not derived or e.artifact in derived)
@@ -232,8 +279,9 @@ def build_context(
         finder_held=tuple(e for e in before if e.role is PartyRole.FINDER),
         vendor_held=tuple(e for e in before if e.role is PartyRole.VENDOR),
         named=tuple(named_partners(activity)),
+        unmarked=unmarked,
         match=best_match(activity),
-        hints=tuple(mark_hints(activity)),
+        hints=tuple(h for h in mark_hints(activity) if h.finding not in {u[0] for u in unmarked}),
         groups=tuple(zip(groups, timings, strict=True)),
         phase=phase,
         public=public,
@@ -245,9 +293,12 @@ def build_context(
 __all__ = [
     "DERIVED_SIMILARITY",
     "HINT_WEIGHT",
+    "UNMARKED_WEIGHT",
     "WEAK_SIMILARITY",
     "Context",
     "best_match",
     "build_context",
     "derived_artifacts",
+    "unmarked_readings",
+    "unmarked_statement",
 ]

@@ -26,6 +26,7 @@ from forewarn.domain.investigation import Finding
 from forewarn.domain.timeline import TimePoint
 from forewarn.errors import InvestigationError
 from forewarn.hunt import Hunt, Item, TraceResult, read_bytes, read_paths
+from forewarn.investigate.original import with_original_readings
 from forewarn.investigate.program_hunt import program_hunt
 from forewarn.investigate.tracing import LOG_HEAD, log_day, modification_day
 from forewarn.program.evidence import list_evidence, read_evidence
@@ -176,13 +177,16 @@ def gather(
     if registered:
         matched = {e.custody.sha256 for e in entries if e.custody is not None}
         entries += _registered(session, keys, hunt, [i for i in stored if i.sha256 not in matched])
-    results = hunt.conclude_all(hunt.examine_item(e.item) for e in entries)
-    findings = []
-    for entry, result in zip(entries, results, strict=True):
+    # an investigation's evidence is read against the original too, so its items are kept
+    examined = [hunt.examine_item(e.item) for e in entries]
+    results = hunt.conclude_all(examined)
+    pairs = []
+    for entry, seen_item, result in zip(entries, examined, results, strict=True):
         if result.error is not None:
             logger.warning("%s: %s", result.path, result.error)
         seen, dating = date_item(entry.item, entry.custody, entry.disk, entry.digest)
-        findings.append(finding_of(result, seen, case_id, dating))
+        pairs.append((seen_item, finding_of(result, seen, case_id, dating)))
+    findings = with_original_readings(session, keys, case_id, pairs)
     warning = mtime_warning(case_id, findings)
     return Gathered(tuple(findings), (warning,) if warning else ())
 

@@ -28,6 +28,7 @@ from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 from forewarn.domain.validation import format_time_point
 from forewarn.investigate.activity import cluster_activity, describe_span
 from forewarn.investigate.attribution import fingerprint_bound
+from forewarn.investigate.context import derived_artifacts
 from forewarn.investigate.exposure import build_exposure, instant, notices_before
 from forewarn.investigate.groups import build_groups
 from forewarn.investigate.hypotheses import weigh
@@ -139,7 +140,9 @@ class _World:
         onsets = [a.start for a in clusters]
         weighed = []
         for activity in clusters:
-            releases = [instant(t) for t in notices_before(self.exposure, activity.start)]
+            derived = derived_artifacts(activity)
+            notices = notices_before(self.exposure, activity.start, derived)
+            releases = [instant(t) for t in notices]
             others = [o for o in onsets if o is not activity.start]
             timing = assess_timing(
                 activity.start, [*releases, *self.notices], others, self.window_start, prior

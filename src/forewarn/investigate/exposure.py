@@ -157,19 +157,27 @@ def first_notice(entries: Iterable[ExposureEntry]) -> datetime | None:
     return min(times) if times else None
 
 
-def notices_before(entries: Iterable[ExposureEntry], onset: TimePoint) -> list[datetime]:
+def notices_before(
+    entries: Iterable[ExposureEntry],
+    onset: TimePoint,
+    artifacts: frozenset[str] = frozenset(),
+) -> list[datetime]:
     """Moments partners were first given material that may precede the onset, oldest first.
 
-    The same test as `exposed_before`: a wave that counts as exposure counts as a notice.
+    The same test as `exposed_before`: a wave that counts as exposure counts as a notice. With
+    `artifacts` (what the activity's material derives from), only notices that gave one of them
+    count, when there are any: an advisory-only wave on the day of a PoC-derived onset is not
+    the notice its timing is measured from.
     """
-    times = {
-        e.since
+    before = [
+        e
         for e in entries
         if e.role is PartyRole.PARTNER
         and e.basis == "released"
         and relation(e.since, e.certain_from, onset) is not Relation.AFTER
-    }
-    return sorted(times)
+    ]
+    holding = [e for e in before if e.artifact in artifacts]
+    return sorted({e.since for e in holding or before})
 
 
 __all__ = [

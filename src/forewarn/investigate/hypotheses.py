@@ -49,6 +49,8 @@ LEADING_MIN = 1.0
 """A leading hypothesis scores at least this much…"""
 LEADING_MARGIN = 1.0
 """…and at least this much more than the runner-up."""
+FINDER_KINDS = frozenset({"poc"})
+"""Artifacts whose unmarked original the finder holds too: its report's proof of concept."""
 PUBLIC_WEIGHT = 1.0
 """Bans for "the patch is public": anyone may study it, so no private source is needed.
 
@@ -109,6 +111,7 @@ def _finder(ctx: Context) -> Hypothesis:
     else:
         statement = f"{finder} did not yet hold the flaw at the onset ({ctx.onset})"
         evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, False, decisive=True))
+    evidence += ctx.original(supports=True, kinds=FINDER_KINDS)
     evidence += ctx.marks_against("the finder")
     evidence += ctx.timing_against()
     return Hypothesis(
@@ -151,6 +154,7 @@ def _insider(ctx: Context) -> Hypothesis:
                 "an unmarked copy, or its marks were destroyed"
             )
             evidence.append(Evidence(EvidenceKind.FINGERPRINT, statement, True, 0.5))
+        evidence += ctx.original(supports=True)
         if ctx.named:
             statement = (
                 "the material carries a partner's marks; an insider would more likely leak the "

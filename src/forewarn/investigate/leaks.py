@@ -134,6 +134,7 @@ def _group_leak(ctx: Context, group: ExposureGroup, timing: GroupTiming) -> Hypo
             )
             evidence.append(Evidence(EvidenceKind.FINGERPRINT, statement, False, 1.0))
         evidence += ctx.weakness(supports=False, weight=1.0)
+        evidence += ctx.original(supports=False)
     return Hypothesis(HypothesisKind.PARTNER_LEAK, title, evidence=tuple(evidence))
 
 

@@ -42,7 +42,8 @@ from forewarn.store.release_repo import ReleaseRepository
 logger = logging.getLogger(__name__)
 
 _W3C_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}", re.MULTILINE)
-_COMBINED_DATE = re.compile(r"\[(\d{2}/[A-Z][a-z]{2}/\d{4}):")
+_COMBINED_DATE = re.compile(r"\[(\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?)\]")
+"""An Apache/nginx timestamp with its zone: the day is the UTC day, as every other time's."""
 LOG_HEAD = 1 << 20
 """Bytes of a log read to find its first timestamp."""
 
@@ -169,7 +170,14 @@ def _day(text: str) -> datetime | None:
 
 
 def _combined_day(text: str) -> datetime | None:
-    return _parsed(text, "%d/%b/%Y")
+    """The UTC day of `07/Jul/2025:23:30:00 -0700` (2025-07-08); without a zone, as written."""
+    form = "%d/%b/%Y:%H:%M:%S %z" if " " in text else "%d/%b/%Y:%H:%M:%S"
+    try:
+        stamp = datetime.strptime(text, form)
+    except ValueError:
+        return None
+    stamp = stamp.astimezone(UTC) if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+    return stamp.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _parsed(text: str, form: str) -> datetime | None:

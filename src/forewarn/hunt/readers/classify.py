@@ -62,6 +62,10 @@ def classify(name: str, head: bytes) -> tuple[ItemKind, str | None, str | None]:
         binary = is_binary(head)
         encoding = None if binary else guess_encoding(head, truncated=len(head) >= SNIFF_BYTES)
         return ItemKind.CAPTURE, None, encoding
+    if capture in WEBLOG_FORMATS and b"\x00" in head and not is_binary(head.replace(b"\x00", b"")):
+        # A web log with NUL runs where a crash or a pre-allocated file left them (IIS does):
+        # still a log; its reader skips the damaged lines with a note.
+        return ItemKind.WEBLOG, None, guess_encoding(head.replace(b"\x00", b""), truncated=True)
     if is_binary(head):
         return ItemKind.BINARY, None, None
     encoding = guess_encoding(head, truncated=len(head) >= SNIFF_BYTES)

@@ -1,0 +1,313 @@
+"""Incidents `investigate` had not seen, run through the CLI as a PSIRT lead would.
+
+One program (tests/investigate/incidents/program.yaml: a collaboration-server case, 12 fictional
+partners in three waves before the 2025-07-08 patch) is imported and released once per module;
+each test copies it, adds its own timeline and evidence, and checks the conclusion a competent
+analyst would draw: who is blamed, who is not, and what is recommended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from forewarn.cli.app import app
+
+INCIDENTS = Path(__file__).parents[1] / "investigate" / "incidents"
+sys.path.insert(0, str(INCIDENTS))
+import material  # noqa: E402  (the fixtures' helper module, beside them)
+
+pytestmark = pytest.mark.one_database
+
+CASE = "FW-2025-0007"
+EARLY = ("Aldermoor Security", "Brightwater Labs", "Corvid Threat Intel", "Dappled Shield")
+
+
+def _run(args: Sequence[str], cwd: Path) -> str:
+    runner = CliRunner()
+    full = ["--db", f"sqlite:///{cwd / 'forewarn.db'}", "--key-file", str(cwd / "forewarn.key")]
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(app, [*full, *args], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The program after its three waves (06-24, 07-03, 07-07), with some fetches."""
+    folder = tmp_path_factory.mktemp("incident")
+    for name in ("program.yaml", "poc.py", "advisory.md", "detection.md"):
+        shutil.copy(INCIDENTS / name, folder / name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOREWARN_KNOWN_KEYS", str(folder / "known.json"))
+        _run(["init", "--replay", "--now", "2025-05-16T08:00Z"], folder)
+        _run(["program", "import", "program.yaml", "--now", "2025-05-16T09:00Z"], folder)
+        for now, fetcher, at in (
+            ("2025-06-24T09:00Z", "Aldermoor Security", "2025-06-24T10:05Z"),
+            ("2025-07-03T06:00Z", "Eastmere Networks", "2025-07-03T07:00Z"),
+            ("2025-07-07T07:00Z", "Ibisfield Analytics", "2025-07-07T08:00Z"),
+        ):
+            _run(["wave", "release", CASE, "--now", now, "--workers", "1"], folder)
+            _run(["bundle", "fetch", CASE, "--partner", fetcher, "--out", "b", "--now", at], folder)
+        _run(["bundle", "fetch", CASE, "--partner", "Brightwater Labs", "--out", "b2",
+              "--now", "2025-06-24T11:30Z"], folder)  # fmt: skip
+    return folder
+
+
+@pytest.fixture
+def program(released: Path, tmp_path: Path) -> Path:
+    """A copy of the released program of this test's own."""
+    target = tmp_path / "program"
+    shutil.copytree(released, target)
+    return target
+
+
+def _investigate(folder: Path, now: str) -> dict[str, Any]:
+    out = _run(["--json", "investigate", CASE, "--now", now], folder)
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def _hypotheses(result: dict[str, Any]) -> list[dict[str, Any]]:
+    hypotheses: list[dict[str, Any]] = result["activities"][0]["hypotheses"]
+    return hypotheses
+
+
+def _leading(result: dict[str, Any]) -> dict[str, Any] | None:
+    return next((h for h in _hypotheses(result) if h["verdict"] == "leading"), None)
+
+
+def _evidence(folder: Path, name: str, text: str, seen: str, source: str, now: str) -> None:
+    (folder / name).write_text(text)
+    _run(["evidence", "add", CASE, name, "--seen", seen, "--source", source, "--now", now], folder)
+
+
+def test_the_unmarked_original_mid_embargo_points_to_its_holders_not_a_partner_wave(
+    program: Path,
+) -> None:
+    """The vendor's unmarked PoC on a paste site a week into the embargo: every partner's copy
+    differs from it at about half its marks, so no partner wave explains it; the vendor (and
+    the finder, who wrote it) held it, and nobody is accused or suspended."""
+    original = (program / "poc.py").read_text()
+    _evidence(program, "toolpane_poc.py", original, "2025-07-01T09:30:00-04:00",
+              "paste site post", "2025-07-01T16:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T18:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["kind"] == "vendor-insider", result["headline"]
+    finder = next(h for h in _hypotheses(result) if h["kind"] == "finder-compromise")
+    assert finder["verdict"] == "plausible"
+    assert any("unmarked original" in e["statement"] and e["supports"] for e in finder["evidence"])
+    for hypothesis in _hypotheses(result):
+        if hypothesis["kind"] == "partner-leak":
+            assert hypothesis["verdict"] != "leading"
+            assert not hypothesis["subject"]
+    kinds = {r["kind"] for r in result["recommendations"]}
+    assert "suspend-partner" not in kinds and "move-patch" in kinds
+    assert not any(p in result["headline"] for p in EARLY)
+
+
+def test_the_finders_original_before_any_wave_is_not_read_as_leaning_to_a_partner(
+    program: Path,
+) -> None:
+    """Exploitation with the finder's own PoC before any partner held anything: the finder or
+    the vendor, undecided between them; no statement may lean to an 'exposed partner'."""
+    tool = (program / "poc.py").read_text().replace("lab.invalid", "target.invalid")
+    _run(["case", "event", CASE, "--at", "2025-06-10", "--kind", "exploitation",
+          "--note", "targeted exploitation", "--source", "IR firm"], program)  # fmt: skip
+    _evidence(program, "chain.py", tool, "2025-06-11", "IR firm: tool from a server",
+              "2025-06-12T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-12T12:00Z")
+    assert _leading(result) is None, result["headline"]
+    verdicts = {h["kind"]: h["verdict"] for h in _hypotheses(result)}
+    assert verdicts["finder-compromise"] == "plausible"
+    assert verdicts["vendor-insider"] == "plausible"
+    assert verdicts["partner-leak"] == "ruled out"
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("exposed partner" in s for s in statements)
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert kinds[0] == "move-patch" and "suspend-partner" not in kinds
+
+
+def test_a_rewrite_that_matches_one_copy_on_the_wire_is_not_called_unlike_our_material(
+    program: Path,
+) -> None:
+    """ToolShell-like: exploitation on the day of the last wave with a rewritten tool (no
+    tokens, no shared text) that sends what one early-access copy sends. The marks name that
+    partner; no hypothesis may say the material resembles nothing the program shared."""
+    _run(["wave", "preview", CASE, "--partner", "Corvid Threat Intel", "--artifact", "poc.py",
+          "--out", "copy"], program)  # fmt: skip
+    requests = material.requests_of((program / "copy" / "poc.py").read_text())
+    _run(["case", "event", CASE, "--at", "2025-07-07", "--kind", "exploitation",
+          "--note", "first exploitation (vendor blog)", "--source", "blog"], program)  # fmt: skip
+    _evidence(program, "qp_toolpane.py", material.rewrite_tool(requests),
+              "2025-07-07T20:15:00+02:00", "paste site post", "2025-07-07T19:00Z")  # fmt: skip
+    start = datetime(2025, 7, 7, 2, 0, tzinfo=UTC)
+    _evidence(program, "u_ex250707.log", material.w3c_log(requests, start), "2025-07-07",
+              "customer IIS log", "2025-07-07T19:10Z")  # fmt: skip
+    result = _investigate(program, "2025-07-07T20:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Corvid Threat Intel", result["headline"]
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("resembles nothing the program shared" in s for s in statements)
+    suspended = [r.get("partner") for r in result["recommendations"]
+                 if r["kind"] == "suspend-partner"]  # fmt: skip
+    assert suspended == ["Corvid Threat Intel"]
+
+
+def test_the_timing_of_poc_derived_material_is_measured_from_the_wave_that_held_the_poc(
+    program: Path,
+) -> None:
+    """Exploitation on the day of the last (advisory-only) wave with a tool made from a PoC
+    copy: the onset is 13 days after the PoC reached the early-access wave, not "on the day of
+    the notice" of partners who never held the PoC."""
+    _run(["wave", "preview", CASE, "--partner", "Aldermoor Security", "--artifact", "poc.py",
+          "--out", "copy"], program)  # fmt: skip
+    requests = material.requests_of((program / "copy" / "poc.py").read_text())
+    _run(["case", "event", CASE, "--at", "2025-07-07", "--kind", "exploitation",
+          "--note", "first exploitation (vendor blog)", "--source", "blog"], program)  # fmt: skip
+    _evidence(program, "qp.py", material.rewrite_tool(requests), "2025-07-07",
+              "paste site post", "2025-07-07T19:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-07T20:00Z")
+    timing = result["activities"][0]["timing"]
+    assert timing["notice_at"] == "2025-06-24T09:00:00Z", timing
+    assert "on the day of the notice" not in result["headline"]
+    assert "13 days after the notice of 2025-06-24" in result["headline"]
+
+
+def _copy_requests(program: Path, partner: str) -> list[material.HttpRequest]:
+    _run(["wave", "preview", CASE, "--partner", partner, "--artifact", "poc.py", "--out", "copy"],
+         program)  # fmt: skip
+    return material.requests_of((program / "copy" / "poc.py").read_text())
+
+
+def test_an_iis_log_with_a_nul_padded_crash_still_names_the_copy(program: Path) -> None:
+    """IIS leaves NUL runs in a log after a crash; the log is still a log: its damaged lines are
+    skipped, the rest read, and the copy whose requests it shows is named."""
+    requests = _copy_requests(program, "Brightwater Labs")
+    log = material.w3c_log(requests, datetime(2025, 6, 30, 1, 0, tzinfo=UTC), malformed=True)
+    assert "\x00" in log
+    _evidence(program, "u_ex250630.log", log, "2025-06-30", "customer IIS log",
+              "2025-07-01T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T10:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Brightwater Labs", result["headline"]
+
+
+def test_an_apache_log_in_local_time_is_dated_by_its_utc_day(program: Path) -> None:
+    """A log written at 23:30 on 7 July in UTC-7 records requests made on 8 July UTC: the
+    onset is that day, as every other time of the investigation is in UTC."""
+    requests = _copy_requests(program, "Dappled Shield")
+    local = timezone(timedelta(hours=-7))
+    log = material.apache_log(requests, datetime(2025, 7, 7, 23, 30, tzinfo=local))
+    (program / "access.log").write_text(log)
+    out = _run(["--json", "investigate", CASE, "--evidence", "access.log",
+                "--now", "2025-07-08T12:00Z"], program)  # fmt: skip
+    result = json.loads(out)
+    assert result["activities"][0]["start"] == {"at": "2025-07-08", "precision": "day"}
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Dappled Shield", result["headline"]
+
+
+def test_material_that_cannot_be_read_is_not_called_unlike_our_material(program: Path) -> None:
+    """A compiled implant (binary, never run) found on the onset's day: nothing is known of what
+    it derives from, so no hypothesis may say it resembles nothing the program shared."""
+    (program / "implant.bin").write_bytes(bytes(range(256)) * 8)
+    _run(["evidence", "add", CASE, "implant.bin", "--seen", "2025-06-30",
+          "--source", "IR firm: implant", "--now", "2025-07-01T09:00Z"], program)  # fmt: skip
+    result = _investigate(program, "2025-07-01T10:00Z")
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("resembles nothing" in s for s in statements), result["headline"]
+    lead = _leading(result)
+    assert lead is None or lead["kind"] != "not-derived", result["headline"]
+
+
+def test_a_web_log_of_the_unmarked_original_does_not_lean_to_a_partner(program: Path) -> None:
+    """Only a victim's IIS log survives, and it shows the original PoC's requests, mid-embargo:
+    the few symbols it shows are the original's, so it leans to no partner and no wave leads."""
+    requests = material.requests_of((program / "poc.py").read_text())
+    log = material.w3c_log(requests, datetime(2025, 7, 1, 2, 0, tzinfo=UTC))
+    _evidence(program, "u_ex250701.log", log, "2025-07-01", "customer IIS log",
+              "2025-07-01T16:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T18:00Z")
+    for hypothesis in _hypotheses(result):
+        if hypothesis["kind"] == "partner-leak":
+            assert hypothesis["verdict"] != "leading", result["headline"]
+    statements = [e["statement"] for h in _hypotheses(result) for e in h["evidence"]]
+    assert not any("lean to an exposed partner" in s for s in statements)
+    assert any("unmarked original" in s for s in statements)
+
+
+INDEPENDENT_LOG = (INCIDENTS / "independent_iis.log.txt").read_text()
+"""Another exploit of the same flaw: its own paths, parameters and client, nothing of ours."""
+
+
+def test_another_exploit_of_the_flaw_between_the_waves_accuses_nobody(program: Path) -> None:
+    """Exploitation four days after the first wave with a technically different exploit: no
+    partner is named or suspended, no partner wave leads; the patch moves earlier."""
+    _run(["case", "event", CASE, "--at", "2025-06-28", "--kind", "exploitation",
+          "--note", "exploitation at one customer", "--source", "IR firm"], program)  # fmt: skip
+    log = INDEPENDENT_LOG.format(day="2025-06-28", agent="python-requests/2.32.3")
+    _evidence(program, "u_ex250628.log", log, "2025-06-28", "IR firm: IIS log",
+              "2025-06-30T10:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-30T12:00Z")
+    assert all(not h["subject"] for h in _hypotheses(result))
+    lead = _leading(result)
+    assert lead is None or lead["kind"] != "partner-leak", result["headline"]
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert "move-patch" in kinds and "suspend-partner" not in kinds
+
+
+def test_n_day_exploitation_after_the_patch_is_explained_by_the_patch(program: Path) -> None:
+    """Four days after the patch went public, a patch-diff exploit: public since the patch
+    leads, nobody is accused or suspended, and a bypass case is proposed, not a reschedule."""
+    _run(["case", "publish", CASE, "--at", "2025-07-08T17:00Z", "--now", "2025-07-08T17:05Z"],
+         program)  # fmt: skip
+    _run(["case", "event", CASE, "--at", "2025-07-12", "--kind", "exploitation",
+          "--note", "n-day exploitation", "--source", "honeypots"], program)  # fmt: skip
+    log = INDEPENDENT_LOG.format(day="2025-07-12", agent="Go-http-client/1.1")
+    _evidence(program, "u_ex250712.log", log, "2025-07-12", "customer IIS log",
+              "2025-07-13T10:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-13T12:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["kind"] == "public-patch", result["headline"]
+    assert all(not h["subject"] for h in _hypotheses(result))
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert "open-linked-case" in kinds
+    assert "suspend-partner" not in kinds and "move-patch" not in kinds
+
+
+def test_two_partners_merging_their_copies_accuses_no_innocent(program: Path) -> None:
+    """Two early-access partners merge their copies' requests into one rewrite: whoever is
+    accused is one of the two, never an innocent."""
+    one = _copy_requests(program, "Aldermoor Security")
+    (program / "copy" / "poc.py").unlink()
+    two = _copy_requests(program, "Brightwater Labs")
+    merged = [
+        dataclasses.replace(one[0], query=two[0].query),
+        *two[1:2],
+        *[dataclasses.replace(r, body=t.body) for r, t in zip(one[2:], two[2:], strict=True)],
+    ]
+    _run(["case", "event", CASE, "--at", "2025-06-29", "--kind", "exploitation",
+          "--note", "exploitation at three customers", "--source", "IR firm"], program)  # fmt: skip
+    _evidence(program, "merged.py", material.rewrite_tool(merged), "2025-06-29", "IR firm: tool",
+              "2025-06-30T10:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-30T12:00Z")
+    named = {h["subject"] for h in _hypotheses(result) if h["subject"]}
+    assert named <= {"Aldermoor Security", "Brightwater Labs"}, result["headline"]
+    suspended = {r.get("partner") for r in result["recommendations"]
+                 if r["kind"] == "suspend-partner"}  # fmt: skip
+    assert suspended <= {"Aldermoor Security", "Brightwater Labs"}

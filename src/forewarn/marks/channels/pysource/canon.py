@@ -21,6 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from forewarn.marks.channels._python.entries import entry_key, entry_runs
+from forewarn.marks.channels.pysource.memo import (
+    STATEMENTS,
+    UNIT_STATEMENTS,
+    detached,
+    reusable,
+    statement_key,
+)
 from forewarn.marks.channels.pysource.names import name_raws
 from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
@@ -82,10 +89,14 @@ def _digest(text: str) -> str:
 class _Walker(NodeSerialiser):
     """Serialises a tree canonically and records choice points on the way."""
 
-    def __init__(self, lines: list[bytes], blind: bool = False, version: int = 3) -> None:
+    def __init__(
+        self, lines: list[bytes], blind: bool = False, version: int = 3, reuse: bool = False
+    ) -> None:
         self.lines = lines
         self.blind = blind
         self.version = version
+        self.reuse = reuse
+        self.spelling: str | None = None
         self.in_fstring = 0
         self.sink: list[Raw] = []
         self.analysis = Analysis()
@@ -270,6 +281,31 @@ class _Walker(NodeSerialiser):
         return text
 
     def serialise(self, node: ast.AST, swappable_test: bool) -> str:
+        """The canonical text of `node`: a statement's from the memo when `reuse` allows."""
+        if self.reuse and isinstance(node, ast.stmt) and not isinstance(node, UNIT_STATEMENTS):
+            return self.remembered(node, swappable_test)
+        return self.walked(node, swappable_test)
+
+    def remembered(self, node: ast.stmt, swappable_test: bool) -> str:
+        """`walked`, or what walking an equal statement gave (`memo`): the same text, and the
+        same choice points into the sink (without their nodes: `memo.detached`)."""
+        where = statement_key(node, self.lines, self.blind, self.version, self.spelling)
+        if where is None:
+            return self.walked(node, swappable_test)
+        key = (where, swappable_test, self.in_fstring)
+        known = STATEMENTS.get(key)
+        if known is not None:
+            self.sink.extend(known[1])
+            return known[0]
+        units = len(self.units)
+        with self.capture() as raws:
+            text = self.walked(node, swappable_test)
+        self.sink.extend(raws)
+        if len(self.units) == units:
+            STATEMENTS.put(key, (text, detached(raws)))
+        return text
+
+    def walked(self, node: ast.AST, swappable_test: bool) -> str:
         """The canonical text of `node`, walked."""
         handler = SERIALISERS.get(type(node))
         if handler is not None:
@@ -300,9 +336,9 @@ class _Walker(NodeSerialiser):
                 parts.append(str(value))
         return type(node).__name__ + "(" + ",".join(parts) + ")"
 
-    def marked_block(self, body: list[ast.stmt], marked: frozenset[int]) -> str:
-        """Canonical text of `body` with the names in `marked` singled out (the name layer's
-        anchor of one variable)."""
+    def marked_block(self, body: list[ast.stmt], marked: frozenset[int], spelling: str) -> str:
+        """Canonical text of `body` with the names in `marked` (every `ast.Name` spelled
+        `spelling` in it) singled out: the name layer's anchor of one variable."""
         self.dirty = set()
         for name in marked:
             at: int | None = name
@@ -310,12 +346,12 @@ class _Walker(NodeSerialiser):
                 self.dirty.add(at)
                 parent = self.parents.get(at)
                 at = None if parent is None else id(parent)
-        self.marked = marked
+        self.marked, self.spelling = marked, spelling
         try:
             with self.capture():
                 return self.block(body)
         finally:
-            self.marked = frozenset()
+            self.marked, self.spelling = frozenset(), None
             self.dirty = set()
 
 
@@ -343,12 +379,19 @@ def _index(tree: ast.Module) -> tuple[dict[int, ast.AST], dict[int, int]]:
     return parents, {id(node): size for node, size in zip(order, sizes, strict=True)}
 
 
-def analyse(tree: ast.Module, source: str, blind: bool = False, version: int = 3) -> Analysis:
+def analyse(
+    tree: ast.Module, source: str, blind: bool = False, version: int = 3, *, reuse: bool = False
+) -> Analysis:
     """All choice points of a parsed file (`source` is its text), anchored; `blind` anchors
     ignore what scheme 3's wire channel may change in literals (`variants.fold_text`);
     `version` 5 also knows scheme 5's kinds (`ifnegate`, `ternegate`, `raisecall`,
-    `whiletrue`), whose two forms it anchors alike. Versions below 5 walk as scheme 3 did."""
-    walker = _Walker([line.encode() for line in source.splitlines()], blind, version)
+    `whiletrue`), whose two forms it anchors alike. Versions below 5 walk as scheme 3 did.
+
+    `reuse` takes statements seen before from the memo (`memo`): the same analysis, but a site
+    may carry the nodes of an equal statement of another tree, so only a read-back, which
+    rewrites nothing, asks for it."""
+    lines = [line.encode() for line in source.splitlines()]
+    walker = _Walker(lines, blind, version, reuse and reusable(source))
     walker.module(tree)
     for digest, raw in name_raws(list(walker.defs), walker.marked_block):
         walker.analysis.sites.append(

@@ -89,12 +89,13 @@ _SPELLINGS_USED = frozenset(SPELLINGS)
 
 def name_raws(
     functions: Iterable[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]],
-    canonical: Callable[[list[ast.stmt], frozenset[int]], str],
+    canonical: Callable[[list[ast.stmt], frozenset[int], str], str],
 ) -> list[tuple[str, Raw]]:
     """`(unit digest, choice point)` of every spelled local of `functions` (`(def, digest)`).
 
-    `canonical(body, marked)` is the canonical text of `body` with the `ast.Name` nodes whose
-    `id`s are in `marked` singled out; it tells the variables of a function apart by role alone.
+    `canonical(body, marked, spelling)` is the canonical text of `body` with the `ast.Name`
+    nodes whose `id`s are in `marked` (every one spelled `spelling` in `body`) singled out; it
+    tells the variables of a function apart by role alone.
     """
     out: list[tuple[str, Raw]] = []
     for function, digest in functions:
@@ -104,7 +105,7 @@ def name_raws(
 
 def _function_raws(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
-    canonical: Callable[[list[ast.stmt], frozenset[int]], str],
+    canonical: Callable[[list[ast.stmt], frozenset[int], str], str],
 ) -> list[Raw]:
     inside = [n for stmt in function.body for n in walk_nodes(stmt)]
     if not _SPELLINGS_USED & {n.id for n in inside if isinstance(n, ast.Name)}:
@@ -132,7 +133,7 @@ def _function_raws(
         if name in excluded or name in nested.names or name not in own_store:
             continue
         marked = frozenset(id(n) for n in nodes)
-        profile = hashlib.blake2b(canonical(function.body, marked).encode(), digest_size=8)
+        profile = hashlib.blake2b(canonical(function.body, marked, name).encode(), digest_size=8)
         pair = SPELLINGS[name]
         raws.append(
             Raw(

@@ -25,6 +25,8 @@ from forewarn.marks.channels.pysource.memo import (
     STATEMENTS,
     UNIT_STATEMENTS,
     detached,
+    holding,
+    node_count,
     reusable,
     statement_key,
 )
@@ -40,6 +42,7 @@ from forewarn.marks.channels.pysource.shapes import (
     skipped,
     target,
 )
+from forewarn.marks.channels.pysource.tree_index import index_tree
 
 MIN_UNIT_WEIGHT = 20
 """Units with fewer AST nodes are too common in unrelated code to anchor a choice point."""
@@ -132,13 +135,14 @@ class _Walker(NodeSerialiser):
     def unit(self, label: str, node: ast.AST, body: str) -> str:
         digest = _digest(label + body)
         weight = self.sizes.get(id(node))
-        if weight is None:  # a node made for the walk (a run of statements)
-            weight = sum(1 for _ in ast.walk(node))
+        if weight is None:  # a node made for the walk (a run of statements), or `reuse`
+            weight = node_count(node, self.lines) if self.reuse else sum(1 for _ in ast.walk(node))
         self.units.append((digest, self.sink, weight))
         return digest
 
     def module(self, tree: ast.Module) -> None:
-        self.parents, self.sizes = _index(tree)
+        if not self.reuse:  # with `reuse`, unit sizes come from the memo, and no pass needs parents
+            self.parents, self.sizes = index_tree(tree)
         run: list[ast.stmt] = []
         for stmt in [*tree.body, None]:
             if stmt is not None and pairable(stmt):
@@ -186,7 +190,7 @@ class _Walker(NodeSerialiser):
         """
         key = (tuple(map(id, stmts)), top, pairs)
         if self.marked:
-            if not self.dirty.intersection(key[0]):
+            if not self.reuse and not self.dirty.intersection(key[0]):
                 known = self.blocks.get(key)
                 if known is not None:
                     return known[1]
@@ -271,6 +275,8 @@ class _Walker(NodeSerialiser):
         """
         key = (id(node), swappable_test)
         if self.marked:
+            if self.reuse and isinstance(node, ast.stmt):
+                return self.serialise(node, swappable_test)  # `dirty` is only known below it
             if key[0] not in self.dirty:
                 known = self.texts.get(key)
                 if known is not None and known[0] is node:
@@ -290,13 +296,15 @@ class _Walker(NodeSerialiser):
         """`walked`, or what walking an equal statement gave (`memo`): the same text, and the
         same choice points into the sink (without their nodes: `memo.detached`)."""
         where = statement_key(node, self.lines, self.blind, self.version, self.spelling)
-        if where is None:
-            return self.walked(node, swappable_test)
         key = (where, swappable_test, self.in_fstring)
-        known = STATEMENTS.get(key)
+        known = None if where is None else STATEMENTS.get(key)
         if known is not None:
             self.sink.extend(known[1])
             return known[0]
+        if self.marked:  # with `reuse`, a name-layer pass learns what is dirty where it walks
+            self.dirty |= holding(node, self.marked)
+        if where is None:
+            return self.walked(node, swappable_test)
         units = len(self.units)
         with self.capture() as raws:
             text = self.walked(node, swappable_test)
@@ -340,7 +348,7 @@ class _Walker(NodeSerialiser):
         """Canonical text of `body` with the names in `marked` (every `ast.Name` spelled
         `spelling` in it) singled out: the name layer's anchor of one variable."""
         self.dirty = set()
-        for name in marked:
+        for name in () if self.reuse else marked:
             at: int | None = name
             while at is not None and at not in self.dirty:
                 self.dirty.add(at)
@@ -353,30 +361,6 @@ class _Walker(NodeSerialiser):
         finally:
             self.marked, self.spelling = frozenset(), None
             self.dirty = set()
-
-
-def _index(tree: ast.Module) -> tuple[dict[int, ast.AST], dict[int, int]]:
-    """Every node's parent and size (its `ast.walk` count), by `id`, in one walk of `tree`."""
-    order: list[ast.AST] = []
-    up: list[int] = []
-    stack: list[tuple[ast.AST, int]] = [(tree, -1)]
-    while stack:
-        node, parent = stack.pop()
-        at = len(order)
-        order.append(node)
-        up.append(parent)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                stack.append((value, at))
-            elif isinstance(value, list):
-                stack.extend((item, at) for item in value if isinstance(item, ast.AST))
-    sizes = [1] * len(order)
-    for at in range(len(order) - 1, 0, -1):
-        sizes[up[at]] += sizes[at]
-    # Context nodes (`Load`, `Store`) are shared between parents: one entry, size 1, is right.
-    parents = {id(order[at]): order[up[at]] for at in range(1, len(order))}
-    return parents, {id(node): size for node, size in zip(order, sizes, strict=True)}
 
 
 def analyse(

@@ -22,9 +22,11 @@ import ast
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Generic, TypeVar
 
 from forewarn.marks.channels.pysource.natural import SPLIT_KINDS, husk
 from forewarn.marks.channels.pysource.raw import Raw
+from forewarn.marks.wire.syntax import walk_nodes
 
 LIMIT = 4096
 """Statements (and name-layer variants) kept, least recently read first out: a PoC has a few
@@ -40,23 +42,25 @@ walk's lines need not be the text joined by newlines, and nothing is kept."""
 Remembered = tuple[str, tuple[Raw, ...]]
 """A statement's canonical text and the choice points met walking it."""
 
+_V = TypeVar("_V")
 
-class _Memo:
+
+class _Memo(Generic[_V]):
     """A bounded least-recently-used map; the API server reads copies in worker threads."""
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
-        self._known: OrderedDict[Hashable, Remembered] = OrderedDict()
+        self._known: OrderedDict[Hashable, _V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Remembered | None:
+    def get(self, key: Hashable) -> _V | None:
         with self._lock:
             found = self._known.get(key)
             if found is not None:
                 self._known.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, value: Remembered) -> None:
+    def put(self, key: Hashable, value: _V) -> None:
         with self._lock:
             self._known[key] = value
             if len(self._known) > self._limit:
@@ -70,8 +74,11 @@ class _Memo:
         return len(self._known)
 
 
-STATEMENTS = _Memo(LIMIT)
+STATEMENTS: _Memo[Remembered] = _Memo(LIMIT)
 """The process's memo of walked statements."""
+
+SIZES: _Memo[int] = _Memo(LIMIT // 4)
+"""The process's memo of unit sizes (`ast.walk` counts of a `def`, `class` or statement)."""
 
 
 def detached(raws: list[Raw]) -> tuple[Raw, ...]:
@@ -93,15 +100,48 @@ def statement_key(
 ) -> Hashable | None:
     """What the walk of `stmt` depends on (`None`: not to be kept). `lines` are the file's
     lines as bytes, `marked` the spelling a name-layer pass singles out."""
-    first, last, end = stmt.lineno - 1, (stmt.end_lineno or 0) - 1, stmt.end_col_offset
-    if end is None or last < first or last >= len(lines):
+    where = _extent(stmt, lines)
+    return None if where is None else (blind, version, marked, *where)
+
+
+def _extent(node: ast.AST, lines: list[bytes]) -> tuple[int, bytes] | None:
+    """Where `node`'s first line starts, and its text: all its `ast` depends on."""
+    first, last = getattr(node, "lineno", 0) - 1, (getattr(node, "end_lineno", 0) or 0) - 1
+    start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None)
+    if end is None or first < 0 or last < first or last >= len(lines):
         return None
-    start = stmt.col_offset
     if first == last:
-        text = lines[first][start:end]
-    else:
-        text = b"\n".join((lines[first][start:], *lines[first + 1 : last], lines[last][:end]))
-    return (blind, version, marked, start, text)
+        return start, lines[first][start:end]
+    return start, b"\n".join((lines[first][start:], *lines[first + 1 : last], lines[last][:end]))
+
+
+def node_count(node: ast.AST, lines: list[bytes]) -> int:
+    """`ast.walk`'s count of `node` (with its decorators), from `SIZES` when it was seen."""
+    parts = [_extent(n, lines) for n in (*getattr(node, "decorator_list", ()), node)]
+    if any(part is None for part in parts):
+        return len(walk_nodes(node))
+    key = tuple(parts)
+    known = SIZES.get(key)
+    if known is None:
+        known = len(walk_nodes(node))
+        SIZES.put(key, known)
+    return known
+
+
+def holding(node: ast.AST, marked: frozenset[int]) -> set[int]:
+    """`id`s of `node` and the nodes below it that hold a node whose `id` is in `marked`."""
+    found: set[int] = set()
+
+    def visit(at: ast.AST) -> bool:
+        held = id(at) in marked
+        for child in ast.iter_child_nodes(at):
+            held = visit(child) or held
+        if held:
+            found.add(id(at))
+        return held
+
+    visit(node)
+    return found
 
 
 __all__ = [
@@ -110,6 +150,8 @@ __all__ = [
     "UNIT_STATEMENTS",
     "Remembered",
     "detached",
+    "holding",
+    "node_count",
     "reusable",
     "statement_key",
 ]

@@ -18,7 +18,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from forewarn.marks.channels._python.entries import entry_key, entry_runs
 from forewarn.marks.channels.pysource.memo import (
@@ -28,9 +27,10 @@ from forewarn.marks.channels.pysource.memo import (
     holding,
     node_count,
     reusable,
+    spelled_names,
     statement_key,
 )
-from forewarn.marks.channels.pysource.names import name_raws
+from forewarn.marks.channels.pysource.names import NameFacts, name_facts, name_raws
 from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 from forewarn.marks.channels.pysource.shapes import (
@@ -42,47 +42,14 @@ from forewarn.marks.channels.pysource.shapes import (
     skipped,
     target,
 )
+from forewarn.marks.channels.pysource.site import Analysis, Site
 from forewarn.marks.channels.pysource.tree_index import index_tree
 
 MIN_UNIT_WEIGHT = 20
 """Units with fewer AST nodes are too common in unrelated code to anchor a choice point."""
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
-    """One choice point as seen in one file."""
-
-    kind: ChoiceKind
-    """Which family of equivalent forms (`negcmp`, `ifswap`, ...)."""
-    unit: str
-    """Hash of the canonical form of the enclosing unit."""
-    key: str
-    """Canonical form of the choice point itself (the same for both forms)."""
-    occurrence: int
-    """Index among sites of the same unit, kind and key, in canonical order."""
-    bit: int | None
-    """The form this file shows; `None` when only the original can tell (statement order)."""
-    nodes: tuple[ast.AST, ...]
-    """The AST node(s) carrying the choice, for the rewriter."""
-    detail: tuple[str, ...] = ()
-    """Kind-specific facts: keyword names of a pair, literal values of a statement pair."""
-
-    @property
-    def anchor(self) -> tuple[str, ChoiceKind, str, int]:
-        """Where to look for this choice point in another file."""
-        return (self.unit, self.kind, self.key, self.occurrence)
-
-
-@dataclass(slots=True)
-class Analysis:
-    """Every choice point of one file, with the facts needed to trust an anchor."""
-
-    sites: list[Site] = field(default_factory=list)
-    """Choice points in canonical order of units, then of traversal."""
-    unit_counts: Counter[str] = field(default_factory=Counter)
-    """How many units of each hash the file holds (anchors in repeated units are ambiguous)."""
-    unit_weight: dict[str, int] = field(default_factory=dict)
-    """AST node count per unit hash."""
+_Layout = tuple[list[ast.stmt], int, list[bool], dict[int, list[ast.stmt]]]
 
 
 def _digest(text: str) -> str:
@@ -100,6 +67,8 @@ class _Walker(NodeSerialiser):
         self.version = version
         self.reuse = reuse
         self.spelling: str | None = None
+        self.facts: dict[int, NameFacts] = {}
+        self.layouts: dict[tuple[tuple[int, ...], bool, bool], tuple[list[ast.stmt], _Layout]] = {}
         self.in_fstring = 0
         self.sink: list[Raw] = []
         self.analysis = Analysis()
@@ -189,8 +158,8 @@ class _Walker(NodeSerialiser):
         Like `c`, a name-layer pass takes an untouched block's text from the first pass.
         """
         key = (tuple(map(id, stmts)), top, pairs)
-        if self.marked:
-            if not self.reuse and not self.dirty.intersection(key[0]):
+        if self.spelling is not None:
+            if self.clean(stmts) if self.reuse else not self.dirty.intersection(key[0]):
                 known = self.blocks.get(key)
                 if known is not None:
                     return known[1]
@@ -201,19 +170,15 @@ class _Walker(NodeSerialiser):
 
     def statements(self, stmts: list[ast.stmt], *, top: bool, pairs: bool) -> str:
         """`block`, walked."""
-        kept = [s for s in stmts if not skipped(s)]
+        kept, start, flags, entries = self.layout(stmts, top=top, pairs=pairs)
         out: list[str] = []
-        start = 0
         if pairs and not top:
-            while start < len(kept) and pairable(kept[start]):
-                start += 1
             _, texts = self.run_pairs(kept[:start])
             out.append("LEAD(" + ",".join(sorted(t for t in texts if t != HOISTED)) + ")")
-        entries = {id(r[0]): r for r in entry_runs(kept[start:])} if self.blind else {}
         inside: set[int] = set()
         run: list[ast.stmt] = []
-        for stmt in [*kept[start:], None]:
-            if pairs and stmt is not None and pairable(stmt):
+        for stmt, pairable_stmt in [*zip(kept[start:], flags, strict=True), (None, False)]:
+            if pairable_stmt and stmt is not None:
                 run.append(stmt)
                 continue
             out.extend(self.run_pairs(run)[0])
@@ -226,6 +191,26 @@ class _Walker(NodeSerialiser):
             else:
                 out.append(self.c(stmt))
         return "[" + ";".join(out) + "]"
+
+    def layout(self, stmts: list[ast.stmt], *, top: bool, pairs: bool) -> _Layout:
+        """How `statements` splits a block (kept statements, the leading run's end, which of
+        the rest pair, the entry runs), once per block: the name layer's passes split it again
+        and again. The block's statements are kept with it, so that no `id` is reused."""
+        key = (tuple(map(id, stmts)), top, pairs)
+        known = self.layouts.get(key)
+        if known is not None:
+            return known[1]
+        kept = [s for s in stmts if not skipped(s)]
+        start = 0
+        if pairs and not top:
+            while start < len(kept) and pairable(kept[start]):
+                start += 1
+        rest = kept[start:]
+        flags = [pairs and pairable(s) for s in rest]
+        entries = {id(r[0]): r for r in entry_runs(rest)} if self.blind else {}
+        found = (kept, start, flags, entries)
+        self.layouts[key] = (stmts, found)
+        return found
 
     def entries(self, run: list[ast.stmt]) -> str:
         """A run of entry statements as a set (scheme 3, `blind`): the wire channel may
@@ -274,10 +259,12 @@ class _Walker(NodeSerialiser):
         so that a synthetic node of a later pass cannot take a freed node's `id`.
         """
         key = (id(node), swappable_test)
-        if self.marked:
-            if self.reuse and isinstance(node, ast.stmt):
-                return self.serialise(node, swappable_test)  # `dirty` is only known below it
-            if key[0] not in self.dirty:
+        if self.spelling is not None:
+            if self.reuse and isinstance(node, ast.stmt):  # `dirty` is known only where walked
+                clean = self.clean([node])
+            else:
+                clean = key[0] not in self.dirty
+            if clean:
                 known = self.texts.get(key)
                 if known is not None and known[0] is node:
                     return known[1]
@@ -300,18 +287,29 @@ class _Walker(NodeSerialiser):
         known = None if where is None else STATEMENTS.get(key)
         if known is not None:
             self.sink.extend(known[1])
+            self.facts[id(node)] = known[2]
             return known[0]
-        if self.marked:  # with `reuse`, a name-layer pass learns what is dirty where it walks
+        if self.spelling is not None:  # with `reuse`, a name-layer pass marks where it walks
+            self.marked = self.marked | spelled_names(node, self.spelling)
             self.dirty |= holding(node, self.marked)
-        if where is None:
-            return self.walked(node, swappable_test)
         units = len(self.units)
         with self.capture() as raws:
             text = self.walked(node, swappable_test)
         self.sink.extend(raws)
-        if len(self.units) == units:
-            STATEMENTS.put(key, (text, detached(raws)))
+        facts = self.facts[id(node)] = name_facts(node)
+        if where is not None and len(self.units) == units:
+            STATEMENTS.put(key, (text, detached(raws), facts))
         return text
+
+    def name_facts(self, stmt: ast.stmt) -> NameFacts:
+        """`names.name_facts` of a statement, as its walk (or the memo) found them."""
+        known = self.facts.get(id(stmt))
+        return name_facts(stmt) if known is None else known
+
+    def clean(self, stmts: list[ast.stmt]) -> bool:
+        """In a name-layer pass with `reuse`: is the spelling singled out in none of `stmts`?"""
+        spelling, facts = self.spelling, self.facts
+        return all(id(s) in facts and spelling not in facts[id(s)].spelled for s in stmts)
 
     def walked(self, node: ast.AST, swappable_test: bool) -> str:
         """The canonical text of `node`, walked."""
@@ -377,7 +375,8 @@ def analyse(
     lines = [line.encode() for line in source.splitlines()]
     walker = _Walker(lines, blind, version, reuse and reusable(source))
     walker.module(tree)
-    for digest, raw in name_raws(list(walker.defs), walker.marked_block):
+    facts = walker.name_facts if walker.reuse else None
+    for digest, raw in name_raws(list(walker.defs), walker.marked_block, facts):
         walker.analysis.sites.append(
             Site(raw.kind, digest, raw.key, 0, raw.bit, raw.nodes, raw.detail)
         )

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
+from forewarn.marks.channels.pysource.names import NameFacts
 from forewarn.marks.channels.pysource.natural import SPLIT_KINDS, husk
 from forewarn.marks.channels.pysource.raw import Raw
 from forewarn.marks.wire.syntax import walk_nodes
@@ -39,8 +40,8 @@ _ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "
 """Characters `str.splitlines` breaks at (or `ast` counts otherwise): in a file holding one, the
 walk's lines need not be the text joined by newlines, and nothing is kept."""
 
-Remembered = tuple[str, tuple[Raw, ...]]
-"""A statement's canonical text and the choice points met walking it."""
+Remembered = tuple[str, tuple[Raw, ...], NameFacts]
+"""A statement's canonical text, the choice points met walking it and its `name_facts`."""
 
 _V = TypeVar("_V")
 
@@ -128,6 +129,14 @@ def node_count(node: ast.AST, lines: list[bytes]) -> int:
     return known
 
 
+def spelled_names(node: ast.AST, spelling: str) -> frozenset[int]:
+    """`id`s of the `ast.Name`s spelled `spelling` in `node` (a name-layer pass singles out every
+    one of a function; with the memo it learns them statement by statement, where it walks)."""
+    return frozenset(
+        id(n) for n in walk_nodes(node) if isinstance(n, ast.Name) and n.id == spelling
+    )
+
+
 def holding(node: ast.AST, marked: frozenset[int]) -> set[int]:
     """`id`s of `node` and the nodes below it that hold a node whose `id` is in `marked`."""
     found: set[int] = set()
@@ -153,5 +162,6 @@ __all__ = [
     "holding",
     "node_count",
     "reusable",
+    "spelled_names",
     "statement_key",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
+from contextlib import AbstractContextManager, nullcontext
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -49,6 +50,24 @@ _Key = tuple[int, tuple[str, ...], str, str]
 
 _known: OrderedDict[_Key, tuple[cst.CSTNode, str]] = OrderedDict()
 _lock = threading.Lock()  # the API server marks (regenerates) copies in worker threads
+
+
+_NOTHING = nullcontext()
+
+
+@dataclasses.dataclass
+class _State(CodegenState):
+    """libcst's plain codegen state, whose `record_syntactic_position` only yields (positions
+    are for `PositionProvider`'s state), without a generator-based context manager per node."""
+
+    def record_syntactic_position(  # type: ignore[override]  # any context manager will do
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> AbstractContextManager[None]:
+        return _NOTHING
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +108,7 @@ class _Writer:
                 _known.move_to_end(key)
                 return known[1]
         shell = self.shell(node, indents) if type(node) in _BLOCKS else node
-        state = CodegenState(self.default_indent, self.default_newline, indent_tokens=[*indents])
+        state = _State(self.default_indent, self.default_newline, indent_tokens=[*indents])
         shell._codegen(state)
         text = "".join(state.tokens)
         with _lock:

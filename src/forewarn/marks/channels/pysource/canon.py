@@ -16,8 +16,6 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from forewarn.marks.channels._python.entries import entry_key, entry_runs
 from forewarn.marks.channels.pysource.memo import (
@@ -52,6 +50,24 @@ MIN_UNIT_WEIGHT = 20
 _Layout = tuple[list[ast.stmt], int, list[bool], dict[int, list[ast.stmt]]]
 
 
+class _Capture:
+    """`_Walker.capture`: the choice points met inside go to a list of their own (a class, not
+    a generator: the walk opens one per unit and per statement it remembers)."""
+
+    __slots__ = ("_saved", "_walker")
+
+    def __init__(self, walker: _Walker) -> None:
+        self._walker = walker
+        self._saved: list[Raw] = []
+
+    def __enter__(self) -> list[Raw]:
+        self._saved, self._walker.sink = self._walker.sink, []
+        return self._walker.sink
+
+    def __exit__(self, *exc: object) -> None:
+        self._walker.sink = self._saved
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
@@ -81,13 +97,8 @@ class _Walker(NodeSerialiser):
         self.parents: dict[int, ast.AST] = {}
         self.sizes: dict[int, int] = {}
 
-    @contextmanager
-    def capture(self) -> Iterator[list[Raw]]:
-        saved, self.sink = self.sink, []
-        try:
-            yield self.sink
-        finally:
-            self.sink = saved
+    def capture(self) -> _Capture:
+        return _Capture(self)
 
     def entry(self, key: ast.expr | None, value: ast.expr) -> tuple[str, list[Raw]]:
         with self.capture() as got:

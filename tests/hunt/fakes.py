@@ -6,6 +6,7 @@ import re
 
 from forewarn.domain.evidence import ChannelEvidence, Suspect, TokenHit
 from forewarn.errors import MarkError
+from forewarn.hunt import Decision
 
 
 def fake_accuse(
@@ -14,13 +15,20 @@ def fake_accuse(
     original: str,
     suspect: str,
     requests: object = None,
-    comparisons: int = 1,
-) -> list[Suspect]:
+) -> Decision:
     """Accuses `Contoso Labs` when the suspect keeps the PoC's user agent (a payload mark)."""
     if "broken" in suspect:
         raise MarkError("cannot extract marks from this file")
     if "forewarn-poc" not in suspect:
-        return []
+        return _nobody
+    return _contoso
+
+
+def _nobody(comparisons: int) -> list[Suspect]:
+    return []
+
+
+def _contoso(comparisons: int) -> list[Suspect]:
     evidence = (ChannelEvidence("payload", 8, 8, 9.5),)
     return [
         Suspect("Contoso Labs", 9.5, True, 1e-6, evidence),

@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forewarn.domain import Suspect, TokenHit
+from forewarn.domain import TokenHit
 from forewarn.domain.wire import HttpRequest, WireFeature
-from forewarn.hunt import Hunt, LocalEngine, SimilarityIndex, build_matcher, hunt_corpus
+from forewarn.hunt import Decision, Hunt, LocalEngine, SimilarityIndex, build_matcher, hunt_corpus
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.wire import read_requests
 from forewarn.hunt.wire.interface import NoteBook
@@ -183,11 +183,10 @@ def test_a_token_and_the_requests_reach_the_accuser_as_the_slow_reading_gives_th
         original: str,
         suspect: str,
         requests: tuple[HttpRequest, ...] | None,
-        comparisons: int,
-    ) -> list[Suspect]:
+    ) -> Decision:
         assert requests is not None
         seen[next(t for t in tokens if t in suspect)] = requests
-        return []
+        return lambda comparisons: []
 
     hunt = Hunt(scanner=build_matcher(LiteralShapes(owners)), index=index, accuse=accuse)
     results = list(hunt_corpus([tmp_path], hunt, LocalEngine(workers=2)))

@@ -177,3 +177,40 @@ def test_the_accusation_is_recorded_in_a_verifying_audit_log(
     run = _invoke(outcome, "audit", "verify")
     assert run.exit_code == 0, run.output
     assert "audit log OK" in run.output
+
+
+def _busy_day(leak: Path, out: Path, other: int) -> None:
+    """`other` requests of a busy server's ordinary traffic, then the leak's day: its header
+    layout and every line, as one log."""
+    lines = leak.read_text().splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("#")]
+    sample = next(line for line in lines if not line.startswith("#")).split(" ")
+    with out.open("w") as handle:
+        handle.writelines(head)
+        for i in range(other):
+            sample[1] = f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}"
+            sample[3], sample[4], sample[5] = "GET", f"/owa/auth/{i % 977}/img.png", "-"
+            handle.write(" ".join(sample))
+        handle.writelines(lines)
+
+
+def test_a_leak_at_the_end_of_a_busy_days_log_is_read_and_its_partner_accused(
+    demo: tuple[DemoOutcome, float], tmp_path: Path
+) -> None:
+    """Only requests on the PoC's routes count against the request limit (100,000 a log), so
+    the tool's requests after 120,000 ordinary ones are read as if the log held them alone."""
+    outcome, _ = demo
+    leak = next(outcome.evidence.glob("*u_ex210228.log"))
+    busy = tmp_path / "u_ex210228.log"
+    _busy_day(leak, busy, 120_000)
+    alone = _invoke(outcome, "--json", "trace", str(leak))
+    within = _invoke(outcome, "--json", "trace", str(busy))
+    assert alone.exit_code == 0 and within.exit_code == 0, within.stderr
+    (expected,) = json.loads(alone.stdout)
+    (found,) = json.loads(within.stdout)
+    accused = [s["partner"] for s in found["suspects"] if s["accused"]]
+    assert accused == [s["partner"] for s in expected["suspects"] if s["accused"]] != []
+    assert [s["evidence"] for s in found["suspects"]] == [
+        s["evidence"] for s in expected["suspects"]
+    ]
+    assert not any("requests; the rest is not read" in note for note in found["notes"])

@@ -25,6 +25,7 @@ CASES = [
     (POCS / "replay_pairs.py", 4, 16, 5),
     (POCS / "fetch_urllib.py", 2, 13, 3),
     (POCS / "raw_socket.py", 1, 3, 2),
+    (POCS / "pool_urllib3.py", 5, 17, 4),
 ]
 
 

@@ -24,7 +24,7 @@ from forewarn.encoding import dumps
 from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
-    from forewarn.hunt import Engine, Hunt, TraceResult
+    from forewarn.hunt import Engine, Examined, Hunt, TraceResult
 
 PROGRESS_FROM = 8
 """Inputs from which `trace` shows a progress bar on stderr."""
@@ -64,7 +64,7 @@ def _build(ctx: typer.Context, case_id: str | None) -> Hunt:
 def _traced(hunt: Hunt, files: Sequence[str]) -> Iterator[TraceResult]:
     """Each file's items, with a progress bar on stderr when there are many files."""
     if len(files) < PROGRESS_FROM:
-        yield from hunt.conclude_all([e for path in files for e in hunt.examine_path(path)])
+        yield from hunt.conclude_all(e for path in files for e in hunt.examine_path(path))
         return
     columns = (
         TextColumn("tracing"),
@@ -75,11 +75,14 @@ def _traced(hunt: Hunt, files: Sequence[str]) -> Iterator[TraceResult]:
     err = Console(stderr=True)
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("tracing", total=len(files))
-        examined = []
-        for path in files:
-            examined.extend(hunt.examine_path(path))
-            progress.advance(task)
-    yield from hunt.conclude_all(examined)
+
+        def examined() -> Iterator[Examined]:
+            for path in files:
+                yield from hunt.examine_path(path)
+                progress.advance(task)
+
+        results = list(hunt.conclude_all(examined()))
+    yield from results
 
 
 def _similarity(result: TraceResult) -> str:

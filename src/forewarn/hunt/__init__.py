@@ -10,11 +10,12 @@ from forewarn.hunt.limits import Limits
 from forewarn.hunt.matchers import Hit, Matcher, ScanResult, build_matcher
 from forewarn.hunt.readers import Item, ItemKind, read_bytes, read_file, read_paths
 from forewarn.hunt.similarity import SimilarityIndex, fingerprint
-from forewarn.hunt.trace import Accuser, Examined, Hunt, TraceResult
+from forewarn.hunt.trace import Accuser, Decision, Examined, Hunt, Pending, TraceResult
 
 __all__ = [
     "Accuser",
     "DaskEngine",
+    "Decision",
     "Engine",
     "Examined",
     "Hit",
@@ -24,6 +25,7 @@ __all__ = [
     "Limits",
     "LocalEngine",
     "Matcher",
+    "Pending",
     "ScanResult",
     "SimilarityIndex",
     "TraceResult",

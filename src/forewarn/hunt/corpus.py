@@ -39,13 +39,11 @@ def hunt_corpus(
 
     Workers get `hunt.for_workers()`: the token matcher (shapes and a verifier holding only the
     derived token key) and the artifacts' fingerprints, never the originals or the marks secret.
-    Marks are read and partners accused here, on the client. Every item is examined before
-    the first is concluded (the union bound counts the run's comparisons), so without an
-    accuser the client keeps only each item's result: a corpus's texts and requests would
-    not fit in its memory, and `conclude` would not read them.
+    Marks are read and partners accused here, on the client, each item's marks as it arrives
+    (its text and requests are then dropped); accusations wait until every item is read, since
+    the union bound counts the run's comparisons.
     """
     runner = engine if engine is not None else LocalEngine()
     shipped = hunt.for_workers()
     found = (e for part in runner.map(_examine_one, shipped, expand(paths)) for e in part)
-    examined = [e if hunt.accuse is not None else Examined(e.result) for e in found]
-    yield from hunt.conclude_all(examined)
+    yield from hunt.conclude_all(found)

@@ -4,6 +4,10 @@ For each item: a token scan over its bytes (streamed, constant memory: candidate
 each verified by the injected check), a similarity query for code and text, then the injected
 `Accuser` (the fingerprinting engine) on each artifact the item derives from or carries tokens
 of. Nothing found is empty lists, not an error.
+
+Marks are read as each item arrives, and only the accusation waits for the run's end (it is
+decided at ε over every comparison of the run): an item's text and requests are dropped once
+read, so a corpus of logs never has to fit in the client's memory.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import dataclasses
 import itertools
 import logging
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,20 +27,26 @@ from forewarn.hunt.limits import Limits
 from forewarn.hunt.matchers.interface import Hit, Matcher
 from forewarn.hunt.readers import Item, ItemKind, read_paths
 from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex
-from forewarn.hunt.wire import read_requests
+from forewarn.hunt.wire import RequestFilter, read_requests
 
 logger = logging.getLogger(__name__)
 
-Accuser = Callable[[str, str, str, str, "tuple[HttpRequest, ...] | None", int], list[Suspect]]
-"""`(case, artifact, original_text, suspect_text, requests, comparisons) -> suspects`:
-extraction and accusation, kept outside `hunt` (the CLI passes the fingerprinting engine's).
-`requests` are the requests read from a capture (`None` for anything else); `comparisons` is
-how many accusations the whole run makes, for the union bound. Runs on the client only."""
+Decision = Callable[[int], Sequence[Suspect]]
+"""An accusation whose marks are read: `comparisons -> suspects`, decided once the run knows
+how many accusations it makes (the union bound)."""
+
+Accuser = Callable[[str, str, str, str, "tuple[HttpRequest, ...] | None"], Decision]
+"""`(case, artifact, original_text, suspect_text, requests) -> decision`: extraction now,
+accusation later, kept outside `hunt` (the CLI passes the fingerprinting engine's).
+`requests` are the requests read from a capture (`None` for anything else). Runs on the client
+only; an `Error` from either step becomes a note on the item."""
 
 MAX_SUSPECT_TEXT = 16 * 1024**2
 """Bytes of an item handed to the accuser."""
 _SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
 _TRAFFIC_KINDS = frozenset({ItemKind.WEBLOG, ItemKind.CAPTURE})
+_CODE_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE})
+"""Code in any language a grammar reads: the wire marks of every PoC are read in it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,19 @@ def _examined(
 
 
 @dataclass(frozen=True, slots=True)
+class Pending:
+    """An examined item whose marks are read, waiting for its accusations: what `decide`
+    needs, without the item's text or requests."""
+
+    result: TraceResult
+    """The item's result so far (notes of extraction failures included)."""
+    decisions: tuple[tuple[str, str, Decision], ...] = ()
+    """Per artifact read, `(case, artifact, decision)`."""
+    accusing: bool = False
+    """Whether marks were read at all (an accuser, an index and the item's text)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Hunt:
     """What one hunt looks for; built once, shipped to every worker."""
 
@@ -124,12 +147,14 @@ class Hunt:
     """`(case, artifact)` pairs whose wire marks are read in all traffic and all code: a capture
     shows a tool's requests, never its code, and a rewrite keeps the requests while similarity
     fades, so similarity cannot be what decides whether they are read."""
+    keep_request: RequestFilter | None = None
+    """Which requests of a capture are kept for reading marks (those on the PoCs' routes), or
+    `None` for all; the request limit counts only kept ones."""
 
     def trace_paths(self, paths: Sequence[str | Path]) -> Iterator[TraceResult]:
-        """Every item under the paths (files, directories, archives), traced: all are examined
+        """Every item under the paths (files, directories, archives), traced: all are read
         first, so that each accusation knows how many the run makes (the union bound)."""
-        examined = [self.examine_item(item) for item in read_paths(paths, self.limits)]
-        yield from self.conclude_all(examined)
+        yield from self.conclude_all(map(self.examine_item, read_paths(paths, self.limits)))
 
     def trace_path(self, path: str) -> list[TraceResult]:
         """One path's results as a list (the engines' unit of work)."""
@@ -139,11 +164,16 @@ class Hunt:
         """Scan, compare and accuse one item (a run of its own)."""
         return next(self.conclude_all([self.examine_item(item)]))
 
-    def conclude_all(self, examined: Sequence[Examined]) -> Iterator[TraceResult]:
-        """Accuse for every examined item of one run, each at ε over the run's comparisons."""
-        comparisons = max(1, sum(len(e.result.read) for e in examined))
-        for item in examined:
-            yield self.conclude(item, comparisons=comparisons)
+    def conclude_all(self, examined: Iterable[Examined]) -> Iterator[TraceResult]:
+        """Accuse for every examined item of one run, each at ε over the run's comparisons.
+
+        Marks are read as the items come (each item's text and requests are then dropped);
+        accusations are decided once all are read and the comparisons counted."""
+        pending = [self.read_marks(item) for item in examined]
+        comparisons = max(1, sum(len(p.result.read) for p in pending))
+        pending.reverse()
+        while pending:  # each decided item is let go
+            yield self.decide(pending.pop(), comparisons=comparisons)
 
     def for_workers(self) -> Hunt:
         """This hunt without what only the client may hold: the fingerprinting engine (keyed
@@ -185,7 +215,8 @@ class Hunt:
         if item.kind in _TRAFFIC_KINDS:
             for target in self.wire_artifacts:
                 why.setdefault(target, "captured traffic shows its requests")
-        elif item.kind is ItemKind.PYTHON:
+        elif item.kind in _CODE_KINDS:
+            # a rewrite into another language keeps the requests too (Node, curl, PowerShell)
             for target in self.wire_artifacts:
                 why.setdefault(target, "code that may send its requests")
         return tuple(MarksRead(case, artifact, reason) for (case, artifact), reason in why.items())
@@ -193,19 +224,55 @@ class Hunt:
     def _requests(self, item: Item, notes: list[str]) -> tuple[HttpRequest, ...] | None:
         if item.kind not in _TRAFFIC_KINDS:
             return None
-        reading = read_requests(item.head(self.limits.max_capture_bytes), item.path)
+        head = item.head(self.limits.max_capture_bytes)
+        reading = read_requests(head, item.path, keep=self.keep_request)
         notes.extend(str(note) for note in reading.notes)
         return tuple(reading.requests)
 
     def conclude(self, examined: Examined, *, comparisons: int = 1) -> TraceResult:
         """Read marks and accuse for one examined item (needs the accuser and the originals);
         `comparisons` counts every accusation of the run, this item's included."""
+        return self.decide(self.read_marks(examined), comparisons=comparisons)
+
+    def read_marks(self, examined: Examined) -> Pending:
+        """Read the marks of every artifact the item is read against (the costly step, on the
+        client); what remains to decide holds no text and no requests."""
         if self.accuse is None or self.index is None or examined.text is None:
-            return examined.result
+            return Pending(examined.result)
         notes = list(examined.result.notes)
-        comparisons = max(comparisons, len(examined.result.read))
-        suspects = self._accuse(examined, comparisons, notes)
-        return dataclasses.replace(examined.result, suspects=suspects, notes=tuple(notes))
+        decisions: list[tuple[str, str, Decision]] = []
+        for target in examined.result.read:
+            case, artifact = target.case, target.artifact
+            original = self.index.artifact_text(case, artifact)
+            if original is None:
+                continue
+            try:
+                decision = self.accuse(case, artifact, original, examined.text, examined.requests)
+            except Error as exc:
+                notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
+                continue
+            decisions.append((case, artifact, decision))
+        result = dataclasses.replace(examined.result, notes=tuple(notes))
+        return Pending(result, tuple(decisions), accusing=True)
+
+    def decide(self, pending: Pending, *, comparisons: int = 1) -> TraceResult:
+        """The item's accusations at ε over `comparisons` (at least its own), best first."""
+        if not pending.accusing:
+            return pending.result
+        notes = list(pending.result.notes)
+        comparisons = max(comparisons, len(pending.result.read))
+        best: dict[str, Suspect] = {}
+        for case, artifact, decision in pending.decisions:
+            try:
+                found = decision(comparisons)
+            except Error as exc:
+                notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
+                continue
+            for suspect in found:
+                if suspect.partner not in best or _rank(suspect) < _rank(best[suspect.partner]):
+                    best[suspect.partner] = suspect
+        ranked = sorted(best.values(), key=lambda s: (*_rank(s), s.partner))
+        return dataclasses.replace(pending.result, suspects=tuple(ranked), notes=tuple(notes))
 
     def _scan(self, item: Item, notes: list[str]) -> tuple[TokenHit, ...]:
         if self.scanner is None:
@@ -220,30 +287,6 @@ class Hunt:
             return ()
         found = self.index.query(item.text(MAX_SUSPECT_TEXT), item.language)
         return tuple(found)
-
-    def _accuse(
-        self, examined: Examined, comparisons: int, notes: list[str]
-    ) -> tuple[Suspect, ...]:
-        assert self.accuse is not None and self.index is not None
-        assert examined.text is not None
-        best: dict[str, Suspect] = {}
-        for target in examined.result.read:
-            case, artifact = target.case, target.artifact
-            original = self.index.artifact_text(case, artifact)
-            if original is None:
-                continue
-            try:
-                found = self.accuse(
-                    case, artifact, original, examined.text, examined.requests, comparisons
-                )
-            except Error as exc:
-                notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
-                continue
-            for suspect in found:
-                if suspect.partner not in best or _rank(suspect) < _rank(best[suspect.partner]):
-                    best[suspect.partner] = suspect
-        ranked = sorted(best.values(), key=lambda s: (*_rank(s), s.partner))
-        return tuple(ranked)
 
 
 def _rank(suspect: Suspect) -> tuple[bool, float, float]:

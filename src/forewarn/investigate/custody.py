@@ -176,7 +176,7 @@ def gather(
     if registered:
         matched = {e.custody.sha256 for e in entries if e.custody is not None}
         entries += _registered(session, keys, hunt, [i for i in stored if i.sha256 not in matched])
-    results = hunt.conclude_all([hunt.examine_item(e.item) for e in entries])
+    results = hunt.conclude_all(hunt.examine_item(e.item) for e in entries)
     findings = []
     for entry, result in zip(entries, results, strict=True):
         if result.error is not None:

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import ArtifactKind, HttpRequest, Suspect
-from forewarn.hunt import Accuser, Hunt, Limits, SimilarityIndex, build_matcher
+from forewarn.domain import Artifact, ArtifactKind, HttpRequest, Suspect
+from forewarn.errors import MarkError
+from forewarn.hunt import Accuser, Decision, Hunt, Limits, SimilarityIndex, build_matcher
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.investigate.tracing import add_case
 from forewarn.marks import tokens
+from forewarn.marks.channels.wire.routes import route_filter
 from forewarn.program.artifacts import list_artifacts
-from forewarn.program.case_marking import MARKS_PURPOSE
+from forewarn.program.case_marking import MARKS_PURPOSE, marker_for_case
 from forewarn.program.cases import get_case, list_cases
 from forewarn.program.keys import ProgramKeys
 from forewarn.store import ProgramRepository
@@ -49,18 +51,22 @@ def _route(
     original: str,
     suspect: str,
     requests: tuple[HttpRequest, ...] | None,
-    comparisons: int,
-) -> list[Suspect]:
-    """The merged hunt's `Accuser`: the accuser of the case the material matched.
-
-    Recipients the material says nothing about (no channel read, not accused, no lead) are left
-    out, so a harmless log lists nobody rather than every recipient at score zero.
-    """
+) -> Decision:
+    """The merged hunt's `Accuser`: the accuser of the case the material matched."""
     accuser = accusers.get(case)
     if accuser is None:
-        return []
-    found = accuser(case, artifact, original, suspect, requests, comparisons)
-    return [s for s in found if s.evidence or s.accused or s.lead]
+        return _nobody
+    return functools.partial(_telling, accuser(case, artifact, original, suspect, requests))
+
+
+def _nobody(comparisons: int) -> list[Suspect]:
+    return []
+
+
+def _telling(decision: Decision, comparisons: int) -> list[Suspect]:
+    """Recipients the material says nothing about (no channel read, not accused, no lead) are
+    left out, so a harmless log lists nobody rather than every recipient at score zero."""
+    return [s for s in decision(comparisons) if s.evidence or s.accused or s.lead]
 
 
 def program_hunt(
@@ -80,9 +86,13 @@ def program_hunt(
     verifier = tokens.verifier(keys.derive(MARKS_PURPOSE), program.domains if program else ())
     accusers: dict[str, Accuser] = {}
     wire: list[tuple[str, str]] = []
+    routes: set[tuple[str, str]] | None = set()
     for cid in case_ids:
         accusers[cid] = add_case(session, keys, cid, index, verifier)
-        wire += [(cid, a.name) for a in list_artifacts(session, cid) if a.kind in WIRE_KINDS]
+        read_on_wire = [a for a in list_artifacts(session, cid) if a.kind in WIRE_KINDS]
+        wire += [(cid, a.name) for a in read_on_wire]
+        if read_on_wire and routes is not None:
+            routes = _with_routes(routes, session, keys, cid, read_on_wire, index)
     logger.info(
         "hunt over %d case(s): %d artifact(s), %d token shape(s)",
         len(case_ids),
@@ -96,7 +106,36 @@ def program_hunt(
         limits=limits or Limits(),
         threshold=ACCUSE_FROM,
         wire_artifacts=tuple(wire),
+        keep_request=None if routes is None else route_filter(routes),
     )
+
+
+def _with_routes(
+    routes: set[tuple[str, str]],
+    session: Session,
+    keys: ProgramKeys,
+    case_id: str,
+    artifacts: Sequence[Artifact],
+    index: SimilarityIndex,
+) -> set[tuple[str, str]] | None:
+    """`routes` and those the case's wire artifacts are read on; `None` when some artifact's
+    marks may be in any request (a non-Python PoC's literals) or cannot be planned."""
+    try:
+        marker = marker_for_case(session, keys, case_id)
+    except MarkError:
+        return None
+    for artifact in artifacts:
+        text = index.artifact_text(case_id, artifact.name)
+        if text is None:
+            return None
+        try:
+            found = marker.capture_routes(artifact.name, artifact.kind, text.encode("utf-8"))
+        except MarkError:
+            return None
+        if found is None:
+            return None
+        routes |= found
+    return routes
 
 
 __all__ = ["ACCUSE_FROM", "WIRE_KINDS", "program_hunt"]

@@ -20,15 +20,17 @@ from sqlalchemy.orm import Session
 
 from forewarn.domain import (
     ArtifactKind,
+    Observation,
     ReleaseState,
     Suspect,
     TimePoint,
     TimePrecision,
+    TokenHit,
 )
 from forewarn.domain.marking import MarkingParams
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import InvestigationError, MarkError
-from forewarn.hunt import Accuser, Hunt, SimilarityIndex, TraceResult
+from forewarn.hunt import Accuser, Decision, Hunt, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import Marker
 from forewarn.marks.tokens import TokenVerifier
@@ -48,6 +50,7 @@ LOG_HEAD = 1 << 20
 def _accuse(
     secret: bytes,
     params: MarkingParams,
+    shared: Marker | None,
     kinds: Mapping[str, ArtifactKind],
     recipients: Mapping[str, tuple[str, ...]],
     case: str,
@@ -55,23 +58,34 @@ def _accuse(
     original: str,
     suspect: str,
     requests: tuple[HttpRequest, ...] | None,
+) -> Decision:
+    """The hunt's `Accuser`: marks and tokens read now; the accusation among the artifact's
+    recipients decided later, at ε over the run's comparisons."""
+    partners = recipients.get(artifact, ())
+    if artifact not in kinds or not partners:
+        return _nobody
+    marker = shared if shared is not None else Marker.for_case(secret, case, params)
+    kind = kinds[artifact]
+    found = suspect.encode("utf-8")
+    observations = marker.extract(artifact, kind, original.encode("utf-8"), found, requests)
+    hits = marker.find_tokens(found, [artifact], partners)
+    return functools.partial(_decide, marker, observations, partners, hits)
+
+
+def _nobody(comparisons: int) -> list[Suspect]:
+    """The decision for an artifact nobody received: no suspects."""
+    return []
+
+
+def _decide(
+    marker: Marker,
+    observations: Sequence[Observation],
+    partners: Sequence[str],
+    hits: Sequence[TokenHit],
     comparisons: int,
 ) -> list[Suspect]:
-    """The hunt's `Accuser`: extraction, tokens and accusation among the artifact's recipients,
-    at ε over the run's `comparisons`."""
-    if artifact not in kinds or not recipients.get(artifact):
-        return []
-    marker = Marker.for_case(secret, case, params)
-    verdict = marker.trace(
-        artifact,
-        kinds[artifact],
-        original.encode("utf-8"),
-        suspect.encode("utf-8"),
-        recipients[artifact],
-        requests=requests,
-        comparisons=comparisons,
-    )
-    return list(verdict.suspects)
+    """Score every recipient on what was read; accuse at ε over `comparisons`."""
+    return list(marker.accuse(observations, partners, hits, comparisons=comparisons).suspects)
 
 
 def add_case(
@@ -101,6 +115,7 @@ def add_case(
     secret = keys.derive(MARKS_PURPOSE)
     params = marking_for_case(session, case_id)
     who = {name: tuple(sorted(set(names))) for name, names in recipients.items()}
+    marker = None
     if who:
         try:
             marker = Marker.for_case(secret, case_id, params)
@@ -108,7 +123,9 @@ def add_case(
             logger.warning("tokens of case %s are not looked for: %s", case_id, exc.message)
         else:
             marker.register_tokens(verifier, who)
-    return functools.partial(_accuse, secret, params, {a.name: a.kind for a in artifacts}, who)
+    kinds = {a.name: a.kind for a in artifacts}
+    # One engine for every item of the hunt: its codewords are derived once, not per item.
+    return functools.partial(_accuse, secret, params, marker, kinds, who)
 
 
 def trace(hunt: Hunt, paths: Sequence[Path]) -> list[TraceResult]:

@@ -32,7 +32,7 @@ from forewarn.errors import MarkError
 from forewarn.marks import code, layout
 from forewarn.marks import tokens as token_marks
 from forewarn.marks.accusation import Accusation, accuse
-from forewarn.marks.channels.interface import Capture, Channel, ShownInTraffic
+from forewarn.marks.channels.interface import Capture, Channel, Routes, ShownInTraffic
 from forewarn.marks.registry import ChannelRegistry
 from forewarn.marks.schemes import CURRENT_SCHEME, default_registry, registry_of
 from forewarn.marks.threshold import DEFAULT_DRAWS
@@ -205,6 +205,18 @@ class Marker:
                 )
         content, placed = self._plant(content, kind, artifact, partner)
         return MarkedCopy(content=content.encode("utf-8"), tokens=placed)
+
+    def capture_routes(self, artifact: str, kind: ArtifactKind, original: bytes) -> Routes | None:
+        """The routes whose requests its channels read in a capture of the artifact's traffic
+        (`None`: any request may carry a mark), for a hunt to keep only those."""
+        source = _text(original, artifact)
+        routes: set[tuple[str, str]] = set()
+        for channel in self.channels.for_kind(kind):
+            found = channel.routes(source)
+            if found is None:
+                return None
+            routes |= found
+        return frozenset(routes)
 
     def extremes(self, artifact: str, kind: ArtifactKind, original: bytes) -> tuple[bytes, bytes]:
         """The copies with every choice point of every channel at 0, and at 1 (no tokens).

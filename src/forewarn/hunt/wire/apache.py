@@ -13,8 +13,8 @@ import re
 
 from forewarn.domain.wire import HttpRequest, WireFeature
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook
-from forewarn.hunt.wire.text import LOG_FEATURES, lines, logged, room_left
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter
+from forewarn.hunt.wire.text import LOG_FEATURES, keep_if, lines, logged, room_left
 
 _QUOTED = r'"((?:[^"\\]|\\.)*)"'
 LINE = re.compile(
@@ -48,7 +48,9 @@ class ApacheReader:
         hits = sum(1 for ln in start if LINE.match(ln))
         return bool(start) and hits >= max(1, len(start) - 1)
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """One request per line whose request line is readable."""
         found: list[HttpRequest] = []
         for number, text in lines(data, limits, notes):
@@ -63,7 +65,8 @@ class ApacheReader:
             shows = LOG_FEATURES | {WireFeature.USER_AGENT} if combined else LOG_FEATURES
             referer = _unescape(line.group(2)) if combined else None
             agent = _unescape(line.group(3)) if combined else None
-            found.append(
+            keep_if(
+                found,
                 logged(
                     request.group(1),
                     request.group(2),
@@ -74,6 +77,7 @@ class ApacheReader:
                         ("Referer", None if referer in (None, "-") else referer),
                         ("User-Agent", None if agent in (None, "-") else agent),
                     ],
-                )
+                ),
+                keep,
             )
         return found

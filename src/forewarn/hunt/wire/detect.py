@@ -17,7 +17,7 @@ from forewarn.hunt.limits import Limits
 from forewarn.hunt.wire.apache import ApacheReader
 from forewarn.hunt.wire.har import HarReader
 from forewarn.hunt.wire.http import RawHttpReader
-from forewarn.hunt.wire.interface import NoteBook, WireReader, WireReading
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter, WireReader, WireReading
 from forewarn.hunt.wire.pcap import PcapngReader, PcapReader
 from forewarn.hunt.wire.suricata import SuricataReader
 from forewarn.hunt.wire.w3c import W3cReader
@@ -63,13 +63,18 @@ def detect(head: bytes, name: str | None = None) -> str | None:
 
 
 def read_requests(
-    data: bytes, name: str | None = None, *, limits: Limits | None = None
+    data: bytes,
+    name: str | None = None,
+    *,
+    limits: Limits | None = None,
+    keep: RequestFilter | None = None,
 ) -> WireReading:
     """The HTTP requests captured in `data`, in order, with notes on what could not be read.
 
     `name` (a file name) only helps when the content is not recognised. Never raises for bad
     input: a capture that cannot be read at all gives a reading with its format and one note;
-    data that is no capture gives `WireReading(None)`.
+    data that is no capture gives `WireReading(None)`. With `keep`, only the requests it
+    accepts are kept and counted against `limits.max_requests`.
     """
     limits = limits or Limits()
     found = detect(data[:SNIFF_BYTES], name)
@@ -81,7 +86,7 @@ def read_requests(
         data = data[: limits.max_capture_bytes]
     reader = _BY_NAME[found]
     try:
-        requests = reader.read(data, limits, notes)
+        requests = reader.read(data, limits, notes, keep)
     except WireReadError as exc:
         notes.add("", exc.message)
         requests = []

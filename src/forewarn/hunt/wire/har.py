@@ -22,8 +22,8 @@ from typing import Any
 
 from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature, split_target
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook, refuse
-from forewarn.hunt.wire.text import room_left
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter, refuse
+from forewarn.hunt.wire.text import keep_if, room_left
 
 _HEADER_FEATURES = frozenset(
     {
@@ -49,7 +49,9 @@ class HarReader:
             text[:1] == b"{" and b'"log"' in text and (b'"entries"' in text or b'"creator"' in text)
         )
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """The request of every entry, in the archive's order."""
         try:
             document = json.loads(data.decode("utf-8-sig"))
@@ -64,7 +66,7 @@ class HarReader:
             if not room_left(found, limits, notes):
                 break
             try:
-                found.append(_request(entry["request"], f"entry {number}", limits))
+                keep_if(found, _request(entry["request"], f"entry {number}", limits), keep)
             except (KeyError, TypeError, ValueError, AttributeError):
                 notes.add(f"entry {number}", "malformed request; skipped")
         return found

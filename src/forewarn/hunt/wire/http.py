@@ -16,7 +16,7 @@ import re
 
 from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature, split_target
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter
 
 REQUEST_LINE = re.compile(rb"([A-Z][A-Z_-]{1,19}) +([!-~]+) +HTTP/(1\.\d)[ \t]*\r?\n")
 """An HTTP/1.x request line at a given position: method, target, version (not HTTP/2's
@@ -53,9 +53,11 @@ def parse_requests(
     notes: NoteBook,
     room: int,
     host: str | None = None,
+    keep: RequestFilter | None = None,
 ) -> list[HttpRequest]:
-    """At most `room` requests in `data`, in order. `where` names the data in notes and origins
-    (`stream …`, or empty for a whole dump); `host` is used when a request names none."""
+    """At most `room` requests in `data` that `keep` accepts, in order. `where` names the
+    data in notes and origins (`stream …`, or empty for a whole dump); `host` is used when a
+    request names none."""
     found: list[HttpRequest] = []
     pos, size = 0, len(data)
     while len(found) < room:
@@ -81,7 +83,8 @@ def parse_requests(
         request, pos = parsed
         if request.host is None and host is not None:
             request = dataclasses.replace(request, host=host)
-        found.append(request)
+        if keep is None or keep(request):
+            found.append(request)
     if len(found) >= room and data[pos:].strip(b"\r\n"):
         notes.add(where, f"request limit ({room}) reached; the rest is not read")
     return found
@@ -240,8 +243,16 @@ class RawHttpReader:
         """The first non-blank line is a request line."""
         return looks_like_request(head)
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """Every request of the dump, in order."""
         return parse_requests(
-            data, source=self.name, where="", limits=limits, notes=notes, room=limits.max_requests
+            data,
+            source=self.name,
+            where="",
+            limits=limits,
+            notes=notes,
+            room=limits.max_requests,
+            keep=keep,
         )

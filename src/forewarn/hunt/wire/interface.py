@@ -8,6 +8,7 @@ and the rest is read; only an input that cannot be read at all raises `WireReadE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,7 +16,19 @@ from forewarn.domain.wire import HttpRequest
 from forewarn.errors import WireReadError
 from forewarn.hunt.limits import Limits
 
-__all__ = ["MAX_NOTES", "NoteBook", "WireNote", "WireReadError", "WireReader", "WireReading"]
+__all__ = [
+    "MAX_NOTES",
+    "NoteBook",
+    "RequestFilter",
+    "WireNote",
+    "WireReadError",
+    "WireReader",
+    "WireReading",
+]
+
+RequestFilter = Callable[[HttpRequest], bool]
+"""Which requests a reading keeps (and counts against `Limits.max_requests`): a hunt keeps only
+those on its PoCs' routes, so a day's web log is read to its end, not to its 100,000th line."""
 
 MAX_NOTES = 200
 """Notes kept per item; a capture of garbage must not produce a million lines of report."""
@@ -85,9 +98,11 @@ class WireReader(Protocol):
         """Whether the first bytes (up to `SNIFF_BYTES`) are this format, by content only."""
         ...
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
-        """The requests in `data`; bad parts go to `notes`; raises `WireReadError` only when
-        nothing of `data` can be read as this format."""
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
+        """The requests in `data` that `keep` accepts (all without it); bad parts go to
+        `notes`; raises `WireReadError` only when nothing of `data` can be read as this format."""
         ...
 
 

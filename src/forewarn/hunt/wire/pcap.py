@@ -27,7 +27,7 @@ import dpkt
 from forewarn.domain.wire import HttpRequest
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.wire.http import parse_requests, starts_like_request
-from forewarn.hunt.wire.interface import NoteBook, refuse
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter, refuse
 from forewarn.hunt.wire.tcp import Endpoint, Reassembler
 
 PCAP_MAGICS = frozenset(bytes.fromhex(h) for h in ("a1b2c3d4", "d4c3b2a1", "a1b23c4d", "4d3cb2a1"))
@@ -79,7 +79,9 @@ def _endpoint(net: Any, address: bytes, port: int) -> Endpoint:
     return socket.inet_ntop(socket.AF_INET, address), port
 
 
-def read_capture(data: bytes, source: str, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+def read_capture(
+    data: bytes, source: str, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+) -> list[HttpRequest]:
     """The HTTP requests of a pcap or pcapng capture, stream by stream in capture order."""
     try:
         if source == "pcapng":
@@ -117,11 +119,15 @@ def read_capture(data: bytes, source: str, limits: Limits, notes: NoteBook) -> l
             streams.add(number, src, dst, int(tcp.seq), int(tcp.flags), bytes(tcp.data))
         except Exception as exc:  # a malformed packet is skipped, the capture goes on
             notes.add(f"packet {number}", f"malformed, skipped ({type(exc).__name__})")
-    return _requests(streams, source, limits, notes)
+    return _requests(streams, source, limits, notes, keep)
 
 
 def _requests(
-    streams: Reassembler, source: str, limits: Limits, notes: NoteBook
+    streams: Reassembler,
+    source: str,
+    limits: Limits,
+    notes: NoteBook,
+    keep: RequestFilter | None,
 ) -> list[HttpRequest]:
     every = list(streams.streams())
     asking = [s for s in every if starts_like_request(s.runs[0])]
@@ -139,7 +145,14 @@ def _requests(
                 notes.add("", f"more than {limits.max_requests} requests; the rest is not read")
                 return found
             found += parse_requests(
-                run, source=source, where=where, limits=limits, notes=notes, room=room, host=host
+                run,
+                source=source,
+                where=where,
+                limits=limits,
+                notes=notes,
+                room=room,
+                host=host,
+                keep=keep,
             )
     if other:
         notes.add("", f"{other} TCP streams hold no HTTP/1.x request (TLS, HTTP/2, other)")
@@ -155,9 +168,11 @@ class PcapReader:
         """The libpcap magic number."""
         return head[:4] in PCAP_MAGICS
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """The HTTP requests of every TCP stream."""
-        return read_capture(data, self.name, limits, notes)
+        return read_capture(data, self.name, limits, notes, keep)
 
 
 class PcapngReader:
@@ -169,6 +184,8 @@ class PcapngReader:
         """A section header block with a byte-order magic."""
         return head[:4] == PCAPNG_MAGIC and head[8:12] in _PCAPNG_BOMS
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """The HTTP requests of every TCP stream."""
-        return read_capture(data, self.name, limits, notes)
+        return read_capture(data, self.name, limits, notes, keep)

@@ -16,11 +16,12 @@ from typing import Any
 
 from forewarn.domain.wire import ALL_FEATURES, HttpRequest, WireFeature
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter
 from forewarn.hunt.wire.text import (
     LOG_FEATURES,
     first_line,
     json_records,
+    keep_if,
     logged,
     room_left,
     text_of,
@@ -40,7 +41,9 @@ class SuricataReader:
         line = first_line(head)
         return line[:1] == b"{" and b'"event_type"' in line[:8192]
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """One request per `http` record (or per `alert` with `http`, if there is none)."""
         http: list[tuple[int, dict[str, Any]]] = []
         alerts: list[tuple[int, dict[str, Any]]] = []
@@ -53,7 +56,7 @@ class SuricataReader:
             if not room_left(found, limits, notes):
                 break
             try:
-                found.append(_request(fields, f"line {number}", limits))
+                keep_if(found, _request(fields, f"line {number}", limits), keep)
             except (TypeError, KeyError, ValueError):
                 notes.add(f"line {number}", "malformed http record; skipped")
         return found

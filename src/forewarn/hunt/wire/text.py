@@ -16,7 +16,7 @@ from typing import Any
 
 from forewarn.domain.wire import HttpRequest, WireFeature, split_target
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter
 
 LOG_FEATURES = frozenset(
     {WireFeature.METHOD, WireFeature.PATH, WireFeature.QUERY, WireFeature.QUERY_ORDER}
@@ -87,6 +87,12 @@ def text_of(value: object) -> str | None:
         return None
     text = str(value)
     return None if text == "-" else text
+
+
+def keep_if(found: list[HttpRequest], request: HttpRequest, keep: RequestFilter | None) -> None:
+    """Add `request` to `found` unless `keep` turns it down (a request off every route)."""
+    if keep is None or keep(request):
+        found.append(request)
 
 
 def room_left(found: Sequence[HttpRequest], limits: Limits, notes: NoteBook) -> bool:

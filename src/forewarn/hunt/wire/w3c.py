@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from forewarn.domain.wire import HttpRequest, WireFeature
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook
-from forewarn.hunt.wire.text import lines, room_left, split_logged_target
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter
+from forewarn.hunt.wire.text import keep_if, lines, room_left, split_logged_target
 
 _HEADERS = (
     ("cs-host", "Host"),
@@ -146,7 +146,9 @@ class W3cReader:
             line.startswith(b"#Fields:") for line in start.splitlines()
         )
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """One request per data line; each directive's layout is worked out once, so a line
         costs a split and the request (web logs are most of a retro-hunt's bytes)."""
         found: list[HttpRequest] = []
@@ -164,5 +166,5 @@ class W3cReader:
                 continue
             if len(found) >= most and not room_left(found, limits, notes):
                 break
-            found.append(layout.request(values, number))
+            keep_if(found, layout.request(values, number), keep)
         return found

@@ -15,8 +15,16 @@ from collections.abc import Mapping
 
 from forewarn.domain.wire import HttpRequest, WireFeature
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook
-from forewarn.hunt.wire.text import LOG_FEATURES, first_line, json_records, lines, logged, room_left
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter
+from forewarn.hunt.wire.text import (
+    LOG_FEATURES,
+    first_line,
+    json_records,
+    keep_if,
+    lines,
+    logged,
+    room_left,
+)
 
 SHOWS = LOG_FEATURES | {WireFeature.USER_AGENT}
 """What a Zeek http.log line shows."""
@@ -61,7 +69,9 @@ class ZeekReader:
             and (b'"method"' in line or b'"uri"' in line)
         )
 
-    def read(self, data: bytes, limits: Limits, notes: NoteBook) -> list[HttpRequest]:
+    def read(
+        self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
+    ) -> list[HttpRequest]:
         """One request per logged transaction that has a method and a URI."""
         found: list[HttpRequest] = []
         if data.lstrip()[:1] == b"{":
@@ -72,7 +82,7 @@ class ZeekReader:
                 if request is None:
                     notes.add(f"line {number}", "no method or uri; skipped")
                 else:
-                    found.append(request)
+                    keep_if(found, request, keep)
             return found
         separator, unset, empty = "\t", "-", "(empty)"
         names: list[str] = []
@@ -101,5 +111,5 @@ class ZeekReader:
             if request is None:
                 notes.add(f"line {number}", "no method or uri; skipped")
             else:
-                found.append(request)
+                keep_if(found, request, keep)
         return found

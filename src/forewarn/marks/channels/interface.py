@@ -28,6 +28,10 @@ class Capture:
     """The requests read from it, each saying which features its form shows."""
 
 
+Routes = frozenset[tuple[str, str]]
+"""Request routes: `(METHOD, path with digit runs folded)` pairs (`wire.facts.skeleton`)."""
+
+
 class Channel(Protocol):
     """A way of carrying code symbols inside one kind of material."""
 
@@ -45,6 +49,12 @@ class Channel(Protocol):
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """Per choice point, the bit captured traffic shows; all `None` for channels whose
         marks never go on the wire."""
+        ...
+
+    def routes(self, original: str) -> Routes | None:
+        """The `(METHOD, path skeleton)` routes whose requests `extract_capture` reads (empty:
+        it reads no request), or `None` when any request may carry a mark. A hunt keeps only
+        requests on routes, so a day's web log is read to its end."""
         ...
 
     def capacity(self, original: str) -> int:

@@ -15,11 +15,13 @@ import sys
 from abc import abstractmethod
 from typing import Any
 
-from forewarn.marks.wire import clients, library
+from forewarn.marks.wire import clients, library, pool
 from forewarn.marks.wire.draft import Draft, finish
 from forewarn.marks.wire.environment import Raise, Site
+from forewarn.marks.wire.forms import with_params
 from forewarn.marks.wire.opaque import callee_name, opaque_request
 from forewarn.marks.wire.sessions import ClientMethods
+from forewarn.marks.wire.spellings import text
 from forewarn.marks.wire.values import (
     UNKNOWN,
     ClassV,
@@ -142,6 +144,11 @@ class Calls(ClientMethods):
             client = clients.construct(name, args, kwargs)
             self.connections.append(client)
             return client
+        if name in pool.CONSTRUCTORS:
+            return pool.construct(name, args, kwargs)
+        if name == "urllib3.request":
+            self.record(pool.send(None, "request", args, kwargs), node)
+            return UNKNOWN
         if name in clients.SENDING_FUNCTIONS:
             self.module_send(name, args, kwargs, node)
             return UNKNOWN
@@ -150,6 +157,9 @@ class Calls(ClientMethods):
             return None
         if name == "httpx.Headers":  # a header mapping, kept in the order given
             return args[0] if args else DictV(())
+        if name == "httpx.URL":  # the text it stands for, `params=` appended as httpx does
+            url = args[0] if args else kwargs.get("url", UNKNOWN)
+            return with_params(text(url), kwargs["params"])[0] if "params" in kwargs else url
         if name in _PASS_THROUGH:  # the same object, or the same text on the wire
             return args[0] if args else UNKNOWN
         if name in _AUTH:

@@ -92,11 +92,17 @@ class Expressions(Calls):
     # expressions ----------------------------------------------------------------------------
 
     def expr(self, node: ast.expr | None, scope: Scope) -> Any:
-        """The value of an expression."""
+        """The value of an expression (a constant and a name, half of all, read right here:
+        this runs for every expression of every copy read back)."""
         self.tick()
         if node is None:
             return None
-        value = self._expr(node, scope)
+        if isinstance(node, ast.Constant):
+            value = UNKNOWN if node.value is Ellipsis else node.value
+        elif isinstance(node, ast.Name):
+            value = self.name(node.id, scope)
+        else:
+            value = self._expr(node, scope)
         return spellings.check(value, self.limits)
 
     def _expr(self, node: ast.expr, scope: Scope) -> Any:

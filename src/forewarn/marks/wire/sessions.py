@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any
 
-from forewarn.marks.wire import clients
+from forewarn.marks.wire import clients, pool
 from forewarn.marks.wire.draft import Draft
 from forewarn.marks.wire.spellings import pairs_of, raw, text
 from forewarn.marks.wire.values import UNKNOWN, ClientV, DictV, ListV, MethodV
@@ -148,6 +148,10 @@ class ClientMethods(ABC):
                 package = HIGH_LEVEL[kind]
                 method, url, rest = self.verb_args(package, name, args, kwargs)
                 self.record(clients.high_level(package, client, method, url, rest), node)
+            return UNKNOWN
+        if kind == "urllib3.PoolManager":
+            if name in pool.SENDING:
+                self.record(pool.send(client, name, args, kwargs), node)
             return UNKNOWN
         if kind == "http.client.HTTPConnection":
             return self.connection_call(client, name, args, kwargs, node)

@@ -69,8 +69,14 @@ def decode(value: bytes, encoding: str) -> str | Any:
         return UNKNOWN
 
 
+_SMALL = frozenset({int, float, bool, type(None)})
+"""Exact types `check` passes at once (most values of a PoC's expressions are one)."""
+
+
 def check(value: Any, limits: Limits) -> Any:
     """`value`, or `Stop` when it is bigger than the limits allow."""
+    if type(value) in _SMALL:
+        return value  # a number, a truth value, nothing: never too big
     if isinstance(value, str | bytes) and len(value) > limits.max_string:
         raise Stop("a computed string is longer than the limit")
     if isinstance(value, ListV | tuple | DictV):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.literals.context import context_of
 from forewarn.marks.channels.literals.grammars import (
     PYTHON,
@@ -125,6 +125,10 @@ class LiteralChannel:
         out = read_traffic(chosen.points, chosen.literals, capture.requests)
         logger.debug("literals: %d of %d read from traffic", len(out) - out.count(None), len(out))
         return out
+
+    def routes(self, original: str) -> Routes | None:
+        """Any request may carry a literal's digits (a non-Python PoC's routes are unknown)."""
+        return None if self.capacity(original) else frozenset()
 
     def capacity(self, original: str) -> int:
         """How many literal choice points `original` offers (0 for Python: then the engine's

@@ -18,7 +18,7 @@ from typing import assert_never
 import libcst as cst
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.lines import RequestPath, request_paths
 from forewarn.marks.channels.payload.read import (
@@ -79,6 +79,10 @@ class PayloadChannel:
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """Web-log lines and raw HTTP, read from their text (this scheme's form)."""
         return self.extract(original, capture.text)
+
+    def routes(self, original: str) -> Routes | None:
+        """Reads no request of a capture."""
+        return frozenset()
 
     def capacity(self, original: str) -> int:
         """How many wire-value choice points the PoC offers."""

@@ -51,7 +51,7 @@ import libcst as cst
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.cst_tree import ancestors
 from forewarn.marks.channels._python.source_map import source_map_of
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.payload.derived import Layout, derivation, derived_tree
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource.locate import Located, locate
@@ -200,6 +200,10 @@ class PythonSourceChannel:
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """Traffic shows no source or text: every choice point is erased."""
         return [None] * self.capacity(original)
+
+    def routes(self, original: str) -> Routes | None:
+        """Reads no request of a capture."""
+        return frozenset()
 
     def capacity(self, original: str) -> int:
         """How many choice points the original's code offers."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.rules import suricata, yara
 
 
@@ -56,6 +56,10 @@ class RulesChannel:
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """Traffic shows no rule file: every choice point is erased."""
         return [None] * self.capacity(original)
+
+    def routes(self, original: str) -> Routes | None:
+        """Reads no request of a capture."""
+        return frozenset()
 
     def capacity(self, original: str) -> int:
         """How many choices of the rules in `original` carry a symbol."""

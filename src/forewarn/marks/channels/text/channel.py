@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.text.natural import natural_point, natural_synonyms
 from forewarn.marks.channels.text.points import ChoicePoint, PointKind, choice_points, words
 
@@ -188,6 +188,10 @@ class TextChannel:
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """Traffic shows no source or text: every choice point is erased."""
         return [None] * self.capacity(original)
+
+    def routes(self, original: str) -> Routes | None:
+        """Reads no request of a capture."""
+        return frozenset()
 
     def capacity(self, original: str) -> int:
         """How many choices of `original` carry a symbol."""

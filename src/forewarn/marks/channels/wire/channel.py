@@ -19,22 +19,26 @@ moves between real releases, `_python/agents`; times, zones and HTTP dates stay 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
 
-from forewarn.domain.wire import HttpRequest
+from forewarn.domain.wire import PLACEHOLDER, HttpRequest, WireFeature
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.codegen import module_code
-from forewarn.marks.channels.interface import Capture
+from forewarn.marks.channels.interface import Capture, Routes
 from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
-from forewarn.marks.channels.wire.facts import Observed, request_keys
+from forewarn.marks.channels.wire.candidates import Literal
+from forewarn.marks.channels.wire.facts import Observed, request_keys, skeleton
+from forewarn.marks.channels.wire.foreign import read_foreign
 from forewarn.marks.channels.wire.roles import BEHAVIOUR
 from forewarn.marks.channels.wire.signatures import WirePlan, observe, read_observed, wire_plan
 from forewarn.marks.channels.wire.spelt import read_spelt
 from forewarn.marks.channels.wire.tree import WireLayout
-from forewarn.marks.wire import evaluate
+from forewarn.marks.wire import Evaluation, evaluate
+from forewarn.marks.wire.syntax import parse_python
 
 logger = logging.getLogger(__name__)
 
@@ -98,19 +102,50 @@ class WireChannel:
         plan = self._plan(original)
         if not plan.carried:
             return []
-        sent = read_code(plan, suspect)
+        evaluation = evaluate(suspect)
+        sent = _read_evaluation(plan, evaluation, suspect)
+        if not is_python(suspect):
+            # a rewrite in another language keeps the values, not the Python around them
+            return _agreed(sent, read_foreign(plan, suspect))
         spelt = read_spelt(plan, suspect)
-        return [
-            a if b is None else b if a is None else a if a == b else None
-            for a, b in zip(sent, spelt, strict=True)
-        ]
+        if all(bit is None for bit in sent) and not any(
+            PLACEHOLDER not in r.path for r in evaluation.requests
+        ):
+            # Python whose requests the evaluator cannot place (raw text parsed at run time);
+            # code sending to paths of its own is another tool, whatever values it keeps
+            spelt = _agreed(spelt, read_foreign(plan, suspect))
+        return _agreed(sent, spelt)
 
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:
         """The bits captured traffic shows, each form only for the features it shows."""
         plan = self._plan(original)
         if not plan.carried:
             return []
-        return read_requests(plan, capture.requests)
+        shown = on_routes(plan, capture.requests)  # other clients' requests prove nothing
+        if _recased(plan, shown):
+            shown = list(map(_case_erased, shown))
+        return read_requests(plan, shown)
+
+    def routes(self, original: str) -> Routes | None:
+        """The routes of the requests some carried edit changes (`on_routes`)."""
+        return plan_routes(self._plan(original))
+
+
+def _agreed(first: Sequence[int | None], second: Sequence[int | None]) -> list[int | None]:
+    """Per site, the bit either reading shows; two that disagree erase it."""
+    return [
+        a if b is None else b if a is None else a if a == b else None
+        for a, b in zip(first, second, strict=True)
+    ]
+
+
+def is_python(text: str) -> bool:
+    """Whether Python's parser accepts `text` (parsed, never run)."""
+    try:
+        parse_python(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 @lru_cache(maxsize=8)
@@ -121,17 +156,64 @@ def _layout(original: str, version: int) -> WireLayout:
 def read_code(plan: WirePlan, source: str) -> list[int | None]:
     """Per carried site, the bit the code would send (evaluated, never run); scheme 3 adds
     its behaviour constants when the code sends one of the PoC's own requests."""
-    evaluation = evaluate(source)
+    return _read_evaluation(plan, evaluate(source), source)
+
+
+def _read_evaluation(plan: WirePlan, evaluation: Evaluation, source: str) -> list[int | None]:
     requests = evaluation.requests
     if plan.version < 3:
         return read_requests(plan, requests)
     ours = {(m, p) for m, p, _ in request_keys(requests)} & set(plan.wrap)
-    return _read(plan, observe(requests, evaluation if ours else None, source, 3, plan.wrap))
+    code = evaluation if ours else None
+    return _read(plan, observe(requests, code, source, 3, plan.wrap, plan.wanted))
 
 
 def read_requests(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[int | None]:
     """Per carried site, the bit the requests show; `None` when unseen, changed or mixed."""
-    return _read(plan, observe(requests, None, "", plan.version, plan.wrap))
+    return _read(
+        plan, observe(on_routes(plan, requests), None, "", plan.version, plan.wrap, plan.wanted)
+    )
+
+
+def on_routes(plan: WirePlan, requests: Sequence[HttpRequest]) -> list[HttpRequest]:
+    """The requests some carried edit can speak of. Every fact is keyed by its request's
+    method, path skeleton and rank among requests of that pair, so a request on any other
+    route never meets a signature: a web log's other traffic is dropped before its facts are
+    worked out (it cost seconds and gigabytes a log), and the bits read are the same."""
+    routes = plan_routes(plan)
+    return [r for r in requests if (r.method.upper(), skeleton(r.path)) in routes]
+
+
+def plan_routes(plan: WirePlan) -> Routes:
+    """The routes of the requests the plan's signatures speak of."""
+    return frozenset((key[0][0], key[0][1]) for sig in plan.signatures for key, _, _ in sig)
+
+
+def _recased(plan: WirePlan, requests: Sequence[HttpRequest]) -> bool:
+    """Whether the capture proves its client re-cased the header names the code wrote.
+
+    Many clients re-case every name they send: `urllib.request` titles them, Go's `net/http`
+    and .NET canonicalise them. A copy's name is always one of its edit's two forms
+    (`msExchLogonMailbox` or `msexchlogonmailbox`); a capture spelling it otherwise
+    (`Msexchlogonmailbox`) shows a client that chose the case of every name it sent, so no
+    case bit of the capture is the code's (each would read as the client's style, wrong
+    half the time). A leaker's own capture never shows such a name, and reads every bit.
+    """
+    forms: dict[str, set[str]] = {}
+    for k in plan.carried:
+        edit = plan.edits[k]
+        if isinstance(edit, Literal) and edit.kind == "case":
+            forms.setdefault(edit.forms[0].lower(), set()).update(edit.forms)
+    return any(
+        name.lower() in forms and name not in forms[name.lower()]
+        for request in requests
+        if WireFeature.HEADER_CASE in request.shows
+        for name, _ in request.headers
+    )
+
+
+def _case_erased(request: HttpRequest) -> HttpRequest:
+    return dataclasses.replace(request, shows=request.shows - {WireFeature.HEADER_CASE})
 
 
 def _read(plan: WirePlan, observed: Sequence[Observed]) -> list[int | None]:
@@ -140,4 +222,4 @@ def _read(plan: WirePlan, observed: Sequence[Observed]) -> list[int | None]:
     return out
 
 
-__all__ = ["WireChannel", "read_code", "read_requests"]
+__all__ = ["WireChannel", "on_routes", "read_code", "read_requests"]

@@ -11,6 +11,10 @@ Scheme 3 (`version=3`) reads finer facts, so that more edits can sit in one valu
 disturbing each other: each digit of a long digit run, the length and letter of a padding run,
 each cookie's value and the cookies' order (not the `Cookie` line as one string), and a JSON
 body's exact separators. Scheme 2's facts are kept exactly as they were.
+
+A reader looks at a few hundred facts of a copy's thousand (its plan's signatures): `Wanted`
+names them, and `facts` then skips every value no signature reads, so that reading a partner's
+copy back costs what the marks need, never less than they need.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ MIN_DIGITS = 4
 MIN_RUN = 8
 """Runs of one letter from this length are read as padding: length and letter (scheme 3)."""
 
+SEPARATORS = ("item", "key")
+"""The two separators of a JSON body, each a fact of its own (scheme 3)."""
+
 _TOKEN = re.compile(r"\d+|[A-Za-z]+|[^\dA-Za-z]")
 _DIGITS = re.compile(r"\d+")
 
@@ -55,6 +62,37 @@ class Observed:
     """Which fact."""
     value: str
     """What this request shows for it."""
+
+
+Subjects = dict[tuple[RequestKey, str, str], frozenset[str]]
+"""`(request, feature, subject)` → the places of its tokens a reader looks at."""
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The facts a reader looks at, by request, by feature and by subject: `facts` with it says
+    every one of them exactly as without it (and may say a few more)."""
+
+    requests: frozenset[RequestKey]
+    """Requests any wanted fact is about."""
+    features: frozenset[tuple[RequestKey, str]]
+    """`(request, feature)` of every wanted fact."""
+    subjects: Subjects
+    """`(request, feature, subject)` of every wanted fact, to the places of the value's
+    tokens wanted (`3`, `-2`; a token's parts `3.d0` are wanted with it)."""
+
+    @classmethod
+    def of(cls, keys: Iterable[FactKey]) -> Wanted:
+        """What a reader of these facts must be told."""
+        every = list(keys)
+        places: dict[tuple[RequestKey, str, str], set[str]] = {}
+        for request, feature, subject, detail in every:
+            places.setdefault((request, feature, subject), set()).add(detail.split(".")[0])
+        return cls(
+            frozenset(k[0] for k in every),
+            frozenset((k[0], k[1]) for k in every),
+            {subject: frozenset(where) for subject, where in places.items()},
+        )
 
 
 def skeleton(path: str) -> str:
@@ -78,13 +116,18 @@ def facts(
     *,
     wrap: Counter[tuple[str, str]] | None = None,
     version: int = 2,
+    wanted: Wanted | None = None,
 ) -> list[Observed]:
     """Every fact the requests show, in order; with `wrap`, occurrences beyond the PoC's own
     count of a request start again from 0 (a capture of the tool run several times).
-    `version` is the marking scheme whose facts are read (2 or 3)."""
+    `version` is the marking scheme whose facts are read (2 or 3); with `wanted`, at least
+    the wanted facts (each value as without it), and few others."""
     found: list[Observed] = []
     for key, request in zip(_wrapped(requests, wrap), requests, strict=True):
-        found.extend(_request_facts(key, request, fine=version >= 3))
+        if wanted is None:
+            found.extend(_request_facts(key, request, fine=version >= 3))
+        elif key in wanted.requests:
+            found.extend(_request_facts(key, request, fine=version >= 3, wanted=wanted))
     return found
 
 
@@ -97,35 +140,60 @@ def _wrapped(
     return [(m, p, n % wrap[(m, p)] if wrap[(m, p)] else n) for m, p, n in keys]
 
 
-def _request_facts(key: RequestKey, request: HttpRequest, *, fine: bool) -> Iterable[Observed]:
+def _request_facts(
+    key: RequestKey, request: HttpRequest, *, fine: bool, wanted: Wanted | None = None
+) -> Iterable[Observed]:
     shows = request.shows
     code = request.source == "python"
     names = [name for name, _ in request.headers]
     lowered = [name.lower() for name in names]
-    if WireFeature.HEADER_ORDER in shows:
+    features = None if wanted is None else wanted.features
+    subjects = None if wanted is None else wanted.subjects
+    if WireFeature.HEADER_ORDER in shows and (
+        features is None or (key, WireFeature.HEADER_ORDER) in features
+    ):
         yield from _orders(key, WireFeature.HEADER_ORDER, lowered)
     if WireFeature.HEADER_CASE in shows:
         for name, low in zip(names, lowered, strict=True):
-            if PLACEHOLDER not in name:
+            if PLACEHOLDER not in name and (
+                subjects is None or (key, WireFeature.HEADER_CASE, low) in subjects
+            ):
                 yield Observed((key, WireFeature.HEADER_CASE, low, ""), name)
     for (_, value), low in zip(request.headers, lowered, strict=True):
         feature = _value_feature(low)
         if fine and feature is WireFeature.COOKIES:
             continue  # read cookie by cookie below
-        if feature in shows or code:
-            yield from _tokens(key, feature, low, value, fine=fine)
-    if fine and (WireFeature.COOKIES in shows or code):
-        yield from _cookie_facts(key, request.cookies)
+        if (feature in shows or code) and (subjects is None or (key, feature, low) in subjects):
+            where = None if subjects is None else subjects[(key, feature, low)]
+            yield from _tokens(key, feature, low, value, fine=fine, places=where)
+    if (
+        fine
+        and (WireFeature.COOKIES in shows or code)
+        and (features is None or (key, WireFeature.COOKIES) in features)
+    ):
+        yield from _cookie_facts(key, request.cookies, subjects)
     query = [name for name, _ in request.query]
-    if WireFeature.QUERY_ORDER in shows:
+    if WireFeature.QUERY_ORDER in shows and (
+        features is None or (key, WireFeature.QUERY_ORDER) in features
+    ):
         yield from _orders(key, WireFeature.QUERY_ORDER, query)
     if WireFeature.QUERY in shows or code:
         for name, value in request.query:
-            yield from _tokens(key, WireFeature.QUERY, name, value, fine=fine)
-    if WireFeature.PATH in shows or code:
-        yield from _tokens(key, WireFeature.PATH, "", request.path, fine=fine)
-    if request.body and (WireFeature.BODY in shows or code):
-        yield from _body_facts(key, request.body[:MAX_BODY], fine=fine)
+            subject = (key, WireFeature.QUERY, name)
+            if subjects is None or subject in subjects:
+                where = None if subjects is None else subjects[subject]
+                yield from _tokens(key, WireFeature.QUERY, name, value, fine=fine, places=where)
+    if (WireFeature.PATH in shows or code) and (
+        subjects is None or (key, WireFeature.PATH, "") in subjects
+    ):
+        where = None if subjects is None else subjects[(key, WireFeature.PATH, "")]
+        yield from _tokens(key, WireFeature.PATH, "", request.path, fine=fine, places=where)
+    if (
+        request.body
+        and (WireFeature.BODY in shows or code)
+        and (features is None or (key, WireFeature.BODY) in features)
+    ):
+        yield from _body_facts(key, request.body[:MAX_BODY], fine=fine, subjects=subjects)
 
 
 def _value_feature(header: str) -> WireFeature:
@@ -147,27 +215,40 @@ def _orders(key: RequestKey, feature: WireFeature, items: list[str]) -> Iterable
 
 
 def _tokens(
-    key: RequestKey, feature: WireFeature, subject: str, value: str, *, fine: bool = False
+    key: RequestKey,
+    feature: WireFeature,
+    subject: str,
+    value: str,
+    *,
+    fine: bool = False,
+    places: frozenset[str] | None = None,
 ) -> Iterable[Observed]:
     """A value's tokens counted from its start (`3`) and from its end (`-2`).
 
     Code leaves unknown parts (a host from the command line) as placeholders: its known prefix
     is read from the start, its known suffix from the end, and a capture, which knows the whole
-    value, shows both. `fine` adds each token's parts (`parts`).
+    value, shows both. `fine` adds each token's parts (`parts`); with `places`, only the
+    tokens at those places are said.
     """
     tokens = _TOKEN.findall(value)
     for index, token in enumerate(tokens[:MAX_TOKENS]):
         if PLACEHOLDER in token:
             break
-        yield Observed((key, feature, subject, str(index)), token)
+        where = str(index)
+        if places is not None and where not in places:
+            continue
+        yield Observed((key, feature, subject, where), token)
         if fine:
-            yield from _parts(key, feature, subject, str(index), token)
+            yield from _parts(key, feature, subject, where, token)
     for index, token in enumerate(reversed(tokens[-MAX_TOKENS:]), start=1):
         if PLACEHOLDER in token:
             break
-        yield Observed((key, feature, subject, str(-index)), token)
+        where = str(-index)
+        if places is not None and where not in places:
+            continue
+        yield Observed((key, feature, subject, where), token)
         if fine:
-            yield from _parts(key, feature, subject, str(-index), token)
+            yield from _parts(key, feature, subject, where, token)
 
 
 def _parts(
@@ -183,19 +264,35 @@ def _parts(
         yield Observed((key, feature, subject, f"{where}.char"), token[0])
 
 
-def _cookie_facts(key: RequestKey, cookies: Sequence[tuple[str, str]]) -> Iterable[Observed]:
-    """Scheme 3: the order of the cookies, and each cookie's value by its name."""
+def _cookie_facts(
+    key: RequestKey,
+    cookies: Sequence[tuple[str, str]],
+    subjects: Subjects | None = None,
+) -> Iterable[Observed]:
+    """Scheme 3: the order of the cookies, and each cookie's value by its name (with
+    `subjects`, only the wanted cookies' values)."""
     names = [name for name, _ in cookies]
     for observed in _orders(key, WireFeature.COOKIES, names):
         (_, _, low, high), sign = observed.key, observed.value
         yield Observed((key, WireFeature.COOKIES, "order", f"{low}\n{high}"), sign)
     counts = Counter(names)
     for name, value in cookies:
-        if counts[name] == 1 and PLACEHOLDER not in name:
-            yield from _tokens(key, WireFeature.COOKIES, f"cookie:{name}", value, fine=True)
+        if counts[name] != 1 or PLACEHOLDER in name:
+            continue
+        subject = f"cookie:{name}"
+        if subjects is None or (key, WireFeature.COOKIES, subject) in subjects:
+            where = None if subjects is None else subjects[(key, WireFeature.COOKIES, subject)]
+            yield from _tokens(key, WireFeature.COOKIES, subject, value, fine=True, places=where)
 
 
-def _body_facts(key: RequestKey, body: bytes, *, fine: bool) -> Iterable[Observed]:
+def _body_facts(
+    key: RequestKey,
+    body: bytes,
+    *,
+    fine: bool,
+    subjects: Subjects | None = None,
+) -> Iterable[Observed]:
+    """A body's facts (with `subjects`, only the wanted values and separators)."""
     text = body.decode("utf-8", "replace")
     try:
         document = decode_json(text)
@@ -205,15 +302,25 @@ def _body_facts(key: RequestKey, body: bytes, *, fine: bool) -> Iterable[Observe
         names = [str(name) for name in document]
         yield from _orders(key, WireFeature.BODY, names)
         for name, value in document.items():
-            if isinstance(value, str | int | float | bool):
-                yield from _tokens(key, WireFeature.BODY, f"json:{name}", str(value), fine=fine)
+            subject = f"json:{name}"
+            if isinstance(value, str | int | float | bool) and (
+                subjects is None or (key, WireFeature.BODY, subject) in subjects
+            ):
+                where = None if subjects is None else subjects[(key, WireFeature.BODY, subject)]
+                yield from _tokens(
+                    key, WireFeature.BODY, subject, str(value), fine=fine, places=where
+                )
         if fine:
-            yield from _separators(key, document, text)
+            separators = ((key, WireFeature.BODY, f"json-{part}-separator") for part in SEPARATORS)
+            if subjects is None or any(subject in subjects for subject in separators):
+                yield from _separators(key, document, text)
             return
         spacing = "compact" if ('":' in text and '": ' not in text) else "spaced"
         yield Observed((key, WireFeature.BODY, "json-separators", ""), spacing)
         return
-    yield from _tokens(key, WireFeature.BODY, "", text, fine=fine)
+    if subjects is None or (key, WireFeature.BODY, "") in subjects:
+        where = None if subjects is None else subjects[(key, WireFeature.BODY, "")]
+        yield from _tokens(key, WireFeature.BODY, "", text, fine=fine, places=where)
 
 
 def _separators(key: RequestKey, document: object, text: str) -> Iterable[Observed]:
@@ -228,4 +335,13 @@ def _separators(key: RequestKey, document: object, text: str) -> Iterable[Observ
                 return
 
 
-__all__ = ["FactKey", "Observed", "RequestKey", "facts", "request_keys", "skeleton"]
+__all__ = [
+    "FactKey",
+    "Observed",
+    "RequestKey",
+    "Subjects",
+    "Wanted",
+    "facts",
+    "request_keys",
+    "skeleton",
+]

@@ -123,21 +123,32 @@ class _Reader:
                 self.classes[node.name] = class_attributes(node)
         self.senders = _sending_functions(every, lines)
 
-    def sites(self) -> Iterator[RoleSite]:
-        yield from self._walk(self.tree, Frame(None, {}, {}), looping=False)
+    def sites(self) -> list[RoleSite]:
+        out: list[RoleSite] = []
+        self._walk(self.tree, Frame(None, {}, {}), False, out)
+        return out
 
-    def _walk(self, node: ast.AST, frame: Frame, *, looping: bool) -> Iterator[RoleSite]:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.ClassDef):
-                yield from self._walk(child, Frame(child.name, {}, {}), looping=False)
-            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                yield from self._walk(child, function_frame(child, frame), looping=False)
+    def _walk(self, node: ast.AST, frame: Frame, looping: bool, out: list[RoleSite]) -> None:
+        """Every role site under `node`, in source order (one recursion, no generators: this
+        runs over every node of every copy read back)."""
+        for child in _children(node):
+            kind = type(child)
+            if kind is ast.ClassDef:
+                assert isinstance(child, ast.ClassDef)
+                self._walk(child, Frame(child.name, {}, {}), False, out)
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                assert isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+                self._walk(child, function_frame(child, frame), False, out)
+            elif kind in _LEAVES:
+                continue  # nothing under a name, constant or context plays a role
             else:
-                yield from self._node(child, frame, looping)
-                polls = isinstance(child, ast.For | ast.AsyncFor | ast.While) and self._sends(
-                    list(child.body)
-                )
-                yield from self._walk(child, frame, looping=looping or polls)
+                if kind in _READ:
+                    out.extend(self._node(child, frame, looping))
+                polls = False
+                if kind in _LOOPS:
+                    assert isinstance(child, ast.For | ast.AsyncFor | ast.While)
+                    polls = self._sends(list(child.body))
+                self._walk(child, frame, looping or polls, out)
 
     def _node(self, node: ast.AST, frame: Frame, looping: bool) -> Iterator[RoleSite]:
         if isinstance(node, ast.Call):
@@ -218,7 +229,7 @@ class _Reader:
 
     def _sends(self, body: list[ast.AST]) -> bool:
         for stmt in body:
-            for call in ast.walk(stmt):
+            for call in walk_nodes(stmt):
                 if not isinstance(call, ast.Call):
                     continue
                 if call.lineno in self.lines or _method(call) in self.senders:
@@ -272,6 +283,39 @@ class _Reader:
             )
             return result, None
         return None
+
+
+_READ = frozenset(
+    {
+        ast.Call,
+        ast.For,
+        ast.AsyncFor,
+        ast.ListComp,
+        ast.SetComp,
+        ast.GeneratorExp,
+        ast.While,
+        ast.Subscript,
+    }
+)
+"""Node types `_Reader._node` reads a role from (`ast.parse` makes no subclasses)."""
+
+_LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
+"""Loops whose body, when it sends, makes a pause inside it a poll interval."""
+
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
+"""Node types with nothing under them a role is read from (an `ast.Name`'s context)."""
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """`list(ast.iter_child_nodes(node))`, without its generator."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    return found
 
 
 def _method(call: ast.Call) -> str | None:

@@ -19,7 +19,7 @@ import ast
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from forewarn.domain.wire import HttpRequest
@@ -32,7 +32,7 @@ from forewarn.marks.channels.wire.candidates import (
     candidates,
 )
 from forewarn.marks.channels.wire.choices import candidates3
-from forewarn.marks.channels.wire.facts import FactKey, Observed, facts, request_keys
+from forewarn.marks.channels.wire.facts import FactKey, Observed, Wanted, facts, request_keys
 from forewarn.marks.channels.wire.roles import (
     BEHAVIOUR,
     CODE,
@@ -67,6 +67,12 @@ class WirePlan:
     """How many times the PoC sends each `(method, path skeleton)`."""
     version: int = 2
     """The marking scheme whose candidates and facts the plan uses."""
+    wanted: Wanted = field(init=False, repr=False, compare=False)
+    """Every fact a signature reads: all a reader of this plan needs to be told."""
+
+    def __post_init__(self) -> None:
+        keys = (key for signature in self.signatures for key, _, _ in signature)
+        object.__setattr__(self, "wanted", Wanted.of(keys))
 
     def write(self, bits: Sequence[int]) -> str:
         """The original with edit `k` in form `bits[k]` (every edit, carried or not)."""
@@ -149,13 +155,14 @@ def observe(
     source: str,
     version: int,
     wrap: Counter[tuple[str, str]] | None = None,
+    wanted: Wanted | None = None,
 ) -> list[Observed]:
     """The facts of `version` that requests show; scheme 3 adds, for code (`evaluation` of
-    `source`), its behaviour constants."""
+    `source`), its behaviour constants. With `wanted`, at least those (`facts`)."""
     if version < 3:
-        return facts(requests, wrap=wrap)
-    found = facts(requests, wrap=wrap, version=version)
-    if evaluation is not None:
+        return facts(requests, wrap=wrap, wanted=wanted)
+    found = facts(requests, wrap=wrap, version=version, wanted=wanted)
+    if evaluation is not None and (wanted is None or CODE in wanted.requests):
         found += behaviour_facts(source, evaluation)
     return found
 

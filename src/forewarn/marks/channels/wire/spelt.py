@@ -96,12 +96,17 @@ def _digit_pattern(original: str, edit: Literal) -> tuple[re.Pattern[str], int] 
 
 
 def read_spelt(plan: WirePlan, suspect: str) -> list[int | None]:
-    """Per carried edit, the bit the suspect's literals spell, or `None`."""
+    """Per carried edit, the bit the suspect's literals spell, or `None`. The digits of one
+    run share its pattern: the suspect is searched once per pattern."""
     out: list[int | None] = [None] * len(plan.carried)
+    found: dict[tuple[str, int], set[str]] = {}
     for index, (pattern, place) in _patterns(plan.original, plan.version).items():
         edit = plan.edits[plan.carried[index]]
         assert isinstance(edit, Literal)
-        seen = {match.group(1) for match in pattern.finditer(suspect)}
+        key = (pattern.pattern, pattern.flags)
+        seen = found.get(key)
+        if seen is None:
+            seen = found[key] = {match.group(1) for match in pattern.finditer(suspect)}
         if place is not None:
             seen = {run[place] for run in seen}
         bits = {edit.forms.index(value) for value in seen if value in edit.forms}

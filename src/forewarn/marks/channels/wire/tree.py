@@ -7,10 +7,17 @@ replaced. `WireLayout.derived_tree` does exactly the edits `signatures.write` do
 channel keeps the tree only when its code is byte for byte the copy. Scheme 3's statement
 orders move whole statements of a block; each slot keeps its own leading blank lines, as the
 splice keeps the text between statements in place.
+
+A top-level statement's rebuilt tree depends only on the bits of the edits inside it, and most
+statements hold a few: each is kept (bounded, per layout) under those bits, so that copies that
+agree there share the very same statement object, which is rebuilt once, and written out once
+(`module_code` remembers statements by identity). Trees are immutable: sharing changes no byte.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import libcst as cst
@@ -36,6 +43,12 @@ _SPANNED = (
 """Nodes an edit may replace or move, found by their span in the original."""
 
 _STATEMENTS = (cst.SimpleStatementLine, cst.If)
+
+KEPT = 512
+"""Rebuilt top-level statements kept per layout, least recently used first out."""
+
+_Rebuilt = tuple[cst.BaseStatement, dict[int, cst.CSTNode]]
+"""A top-level statement as rebuilt under some bits, and its `moved` entries."""
 
 
 class WireLayout:
@@ -91,12 +104,83 @@ class WireLayout:
         )
         """Whether every edit was found in the tree (otherwise no tree is derived)."""
         self.above = ancestors(self.module, set(self.literals) | set(self.orders) | moved)
+        self.inside = _edits_inside(self)
+        """Per top-level statement, the edits whose bits its rebuilt tree depends on."""
+        self._kept: OrderedDict[tuple[int, tuple[int, ...]], _Rebuilt] = OrderedDict()
+        self._lock = threading.Lock()
 
     def derived_tree(self, bits: Sequence[int]) -> DerivedTree:
-        """The tree of `plan.write(bits)`, sharing every untouched subtree with the original."""
+        """The tree of `plan.write(bits)`, sharing every untouched subtree with the original.
+
+        The same tree as visiting the whole module with `_TreeEdits`: each top-level statement
+        is visited alone (the visit carries no state from one statement to the next), then the
+        module's own statement orders are applied as `leave_Module` would.
+        """
+        if id(self.module) not in self.above:
+            return DerivedTree(self.module, {})
         edits = _TreeEdits(self, bits)
-        module = self.module.visit(edits)
+        body: list[cst.BaseStatement] = []
+        for index, node in enumerate(self.module.body):
+            if id(node) not in self.above:
+                body.append(node)
+                continue
+            rebuilt, entries = self._statement(index, node, bits)
+            body.append(rebuilt)
+            edits.moved.update(entries)
+        if self.statements:
+            placed = edits._moved(self.module.body, body)
+            assert all(isinstance(node, cst.BaseStatement) for node in placed)
+            body = placed  # type: ignore[assignment]
+        module = self.module.with_changes(body=tuple(body))
+        edits.moved[id(self.module)] = module
         return DerivedTree(module, edits.moved)
+
+    def _statement(
+        self, index: int, node: cst.BaseStatement, bits: Sequence[int]
+    ) -> tuple[cst.BaseStatement, dict[int, cst.CSTNode]]:
+        """Top-level statement `index` rebuilt under `bits`: kept under the bits inside it."""
+        key = (index, tuple(bits[k] for k in self.inside[index]))
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept
+        alone = _TreeEdits(self, bits)
+        rebuilt = node.visit(alone)
+        assert isinstance(rebuilt, cst.BaseStatement)
+        made = (rebuilt, dict(alone.moved))
+        with self._lock:
+            self._kept[key] = made
+            while len(self._kept) > KEPT:
+                self._kept.popitem(last=False)
+        return made
+
+
+def _edits_inside(layout: WireLayout) -> list[tuple[int, ...]]:
+    """Per top-level statement, every edit with a node under it (a literal, a display, a
+    statement of a run it orders): the bits its rebuilt tree can depend on, and more."""
+    nodes: dict[int, list[int]] = {}
+    for node, (_, _, inside) in layout.literals.items():
+        nodes.setdefault(node, []).extend(inside)
+    orders: dict[int, list[int]] = {}
+    for k, edit in enumerate(layout.plan.edits):
+        if isinstance(edit, tuple):
+            orders.setdefault(id(edit[0]), []).append(k)
+    for node, order in layout.orders.items():
+        nodes.setdefault(node, []).extend(orders.get(id(order), []))
+    for order, ids in layout.statements.values():
+        for node in ids:
+            nodes.setdefault(node, []).extend(orders.get(id(order), []))
+    out: list[tuple[int, ...]] = []
+    for statement in layout.module.body:
+        under: set[int] = set()
+        stack: list[cst.CSTNode] = [statement]
+        while stack:
+            current = stack.pop()
+            under.update(nodes.get(id(current), ()))
+            stack.extend(current.children)
+        out.append(tuple(sorted(under)))
+    return out
 
 
 def _statement(

@@ -1,0 +1,240 @@
+"""`forewarn trace` on a red team's rewrites of one leaked copy (tests/marks/redteam_pocs/).
+
+A partner's copy of the Exchange 2021 PoC leaks; an attacker has a code assistant rewrite it
+(requests, httpx, aiohttp, urllib3, urllib, http.client, raw sockets, Node.js, curl,
+PowerShell, Go, a table of steps, raw request templates), each keeping what the copy sends and
+dropping its tokens, plus three partial leaks and two merges of two partners' copies. The
+rewrites were written by hand against the copies this program key gives (the key is a test
+fixture; `test_the_fixtures_are_this_programs_copies` proves they still are), and traffic of
+some of them is captured live from the toy server. What is asserted is what was measured:
+who is accused or ranked first, from how many wire symbols, and that no innocent ever is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import T0, ProgramEnv
+from forewarn.cli.app import app
+from forewarn.domain import ArtifactKind
+from forewarn.program.bundles import unseal
+from forewarn.program.keys import ProgramKeys
+from forewarn.program.service import init_program
+from forewarn.settings import Settings, sqlite_url
+from release_world import CASE, JOINED, NOTICE, POC, add_case, add_partners, open_bundle
+from trace_world import iso
+
+pytestmark = pytest.mark.one_database
+"""The database only holds this program: what each backend stores is proven elsewhere."""
+
+FIXTURES = Path(__file__).resolve().parents[1] / "marks" / "redteam_pocs"
+PARTNERS = tuple(f"Partner {i:02d} Labs" for i in range(40))
+LEAKER = "Partner 07 Labs"
+"""Whose copy every rewrite is made from."""
+MERGED = {"m1_merge_07_19.py": "Partner 19 Labs", "m2_merge_07_31.js": "Partner 31 Labs"}
+"""The merges and the second partner whose copy each takes requests from."""
+TOKEN_LINES = ("AWS_ACCESS_KEY_ID =", "GITHUB_TOKEN =", "SESSION_TOKEN =", "REQUEST_ID =")
+"""The token constants the attacker deleted first."""
+
+ACCUSED = {
+    "r01_requests_flat.py": 62,
+    "r02_requests_class.py": 62,
+    "r03_httpx_client.py": 63,
+    "r04_aiohttp_async.py": 54,
+    "r05_httpclient_put.py": 63,
+    "r06_urllib3_pool.py": 63,
+    "r07_urllib_request.py": 54,
+    "r08_raw_socket.py": 62,
+    "r09_node_http.js": 33,
+    "r10_curl.sh": 33,
+    "r12_powershell.ps1": 29,
+    "r13_httpx_async_class.py": 62,
+    "r14_table_driven.py": 61,
+    "r15_raw_template.py": 33,
+    "r17_java_httpclient.java": 32,
+    "r18_base64_hidden.py": 28,
+    "p1_builder_only.py": 23,
+    "p2_two_requests.py": 50,
+    "m1_merge_07_19.py": 54,
+    "capture_r07_urllib_request.http": 47,
+    "capture_r05_httpclient_put.http": 60,
+    "capture_r09_node_http.http": 60,
+}
+"""Item → wire symbols read at least, where the leaker is accused (measured at 40 partners)."""
+RANKED_FIRST = {
+    "p3_fragment_client.py": 23,
+    "m2_merge_07_31.js": 29,
+    "r16_node_fetch_consts.mjs": 10,
+}
+"""Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
+EXACT = frozenset(
+    {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
+    | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}
+    | {"r14_table_driven.py", "r15_raw_template.py", "p1_builder_only.py"}
+    | {"r17_java_httpclient.java", "r18_base64_hidden.py"}
+    | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
+)
+"""Items that send what the copy sends and read without a single wrong symbol."""
+CAPTURED = {
+    "capture_r07_urllib_request.http": ["r07_urllib_request.py"],
+    "capture_r05_httpclient_put.http": ["r05_httpclient_put.py"],
+    "capture_r09_node_http.http": ["r09_node_http.js"],
+}
+"""Captures made here: the rewrite run against the toy server, its requests as received."""
+
+
+def _toy_server() -> Any:
+    where = POC.parent / "toy_server.py"
+    spec = importlib.util.spec_from_file_location("redteam_toy_server", where)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _capture(script: Path, out: Path, folder: Path) -> None:
+    """Run a benign rewrite against the local toy server; write what it received as raw HTTP
+    (request line, headers in the order and case they arrived, body)."""
+    toy = _toy_server()
+    record = folder / f"{script.stem}.jsonl"
+    server = toy.serve(record, port=0)
+    try:
+        runner = [sys.executable] if script.suffix == ".py" else [shutil.which("node") or "node"]
+        done = subprocess.run(
+            [*runner, str(script), str(server.server_address[1])],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    dump = b""
+    for line in record.read_text().splitlines():
+        entry = json.loads(line)
+        head = f"{entry['method']} {entry['path']} HTTP/1.1\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in entry["headers"]) + "\r\n"
+        dump += head.encode() + entry["body"].encode()
+    assert dump.count(b" HTTP/1.1\r\n") == 4
+    out.write_bytes(dump)
+
+
+def _cli(args: list[str]) -> Any:
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Any]:
+    """The 40-partner program of the fixtures' key, released: `(folder, CLI args, copies)`."""
+    folder = tmp_path_factory.mktemp("redteam")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOREWARN_KNOWN_KEYS", str(folder / "known-program-keys.json"))
+        db = folder / "forewarn.db"
+        shutil.copyfile(sqlite_template, db)
+        settings = Settings(database_url=sqlite_url(db), key_file=folder / "forewarn.key")
+        shutil.copyfile(FIXTURES / "program.key", settings.key_file)
+        os.chmod(settings.key_file, 0o600)
+        init_program(settings, now=T0, name="Red Team Program", replay=True)
+        env = ProgramEnv(folder, settings, ProgramKeys.load(settings.key_file))
+        with env.open() as opened, opened.session() as session:
+            names = [(name, "early-access") for name in PARTNERS]
+            identities = add_partners(session, opened.keys, names, now=JOINED)
+            add_case(
+                session,
+                opened.keys,
+                now=JOINED,
+                artifact_contents=(("poc.py", ArtifactKind.POC, POC.read_bytes()),),
+            )
+        args = env.cli_args()
+        _cli([*args, "wave", "release", CASE, "--now", iso(NOTICE)])
+        copies: dict[str, str] = {}
+        for name in (LEAKER, *MERGED.values()):
+            where = folder / name.replace(" ", "_")
+            fetch = ["bundle", "fetch", CASE, "--partner", name, "--out", str(where)]
+            _cli([*args, *fetch, "--now", iso(NOTICE)])
+            sealed = (where / f"{CASE}.bundle.age").read_bytes()
+            poc = dict(open_bundle(unseal(sealed, identities[name])).contents)["poc.py"]
+            copies[name] = poc.decode()
+        yield folder, args, copies
+
+
+@pytest.fixture(scope="module")
+def items(released: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    """One `forewarn trace --json` of every rewrite and capture, by file name."""
+    folder, args, _ = released
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOREWARN_KNOWN_KEYS", str(folder / "known-program-keys.json"))
+        evidence = folder / "evidence"
+        shutil.copytree(FIXTURES / "rewrites", evidence)
+        for capture, (script,) in CAPTURED.items():
+            _capture(FIXTURES / "rewrites" / script, evidence / capture, folder)
+        traced = _cli([*args, "trace", str(evidence), "--json"])
+        yield {Path(i["path"]).name: i for i in json.loads(traced.stdout)}
+
+
+def _wire(item: dict[str, Any]) -> dict[str, Any]:
+    return next(e for e in item["suspects"][0]["evidence"] if e["channel"] == "wire")
+
+
+def test_the_fixtures_are_this_programs_copies(released: Any) -> None:
+    """The rewrites keep what these copies send: a change of marking shows here first."""
+    _, _, copies = released
+    for name, text in copies.items():
+        kept = "".join(
+            line for line in text.splitlines(keepends=True) if not line.startswith(TOKEN_LINES)
+        )
+        number = name.split()[1]
+        assert kept == (FIXTURES / "leaked" / f"copy_{number}.py.txt").read_text(), name
+
+
+def test_no_rewrite_accuses_an_innocent(items: dict[str, Any]) -> None:
+    assert set(ACCUSED) | set(RANKED_FIRST) <= set(items)
+    for name, item in items.items():
+        allowed = {LEAKER, MERGED[name]} if name in MERGED else {LEAKER}
+        accused = {s["partner"] for s in item["suspects"] if s["accused"]}
+        assert accused <= allowed, (name, accused)
+        assert item["error"] is None and item["tokens"] == [], name
+
+
+@pytest.mark.parametrize("name", sorted(ACCUSED))
+def test_the_leaker_is_accused(items: dict[str, Any], name: str) -> None:
+    item = items[name]
+    accused = {s["partner"] for s in item["suspects"] if s["accused"]}
+    assert accused == {LEAKER}, (name, accused)
+    wire = _wire(item)
+    assert wire["symbols_read"] >= ACCUSED[name], (name, wire)
+    if name in EXACT:
+        assert wire["symbols_matching"] == wire["symbols_read"], (name, wire)
+
+
+@pytest.mark.parametrize("name", sorted(RANKED_FIRST))
+def test_a_copier_is_ranked_first(items: dict[str, Any], name: str) -> None:
+    item = items[name]
+    copiers = {LEAKER, MERGED.get(name, LEAKER)}
+    assert item["suspects"][0]["partner"] in copiers, name
+    assert _wire(item)["symbols_read"] >= RANKED_FIRST[name], name
+
+
+@pytest.mark.parametrize(
+    "name", ["r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1", "r17_java_httpclient.java"]
+)
+def test_another_language_is_read_as_code_that_sends_the_requests(
+    items: dict[str, Any], name: str
+) -> None:
+    item = items[name]
+    assert item["kind"] == "source" and item["matches"] == []  # nothing like the Python left
+    assert [r["why"] for r in item["read"]] == ["code that may send its requests"]

@@ -24,8 +24,13 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 _LIMIT = 2048
-"""Statements remembered, least recently written out first: the original's untouched ones are
-written for every copy and stay; a copy's rebuilt ones (each held alive here) soon go."""
+"""Statements kept that were written more than once, least recently written out first: the
+original's untouched ones, written for every copy."""
+
+_RECENT = 512
+"""Statements kept that were written once, first in first out: a copy's rebuilt ones, which
+its next channel writes again, and then never; holding them longer would only make the garbage
+collector walk every partner's rebuilt trees."""
 
 _TRY = ("body", "handlers", "orelse", "finalbody")
 _BLOCKS: dict[type[cst.CSTNode], tuple[str, ...]] = {
@@ -49,6 +54,7 @@ is written whole, as is any node not named here."""
 _Key = tuple[int, tuple[str, ...], str, str]
 
 _known: OrderedDict[_Key, tuple[cst.CSTNode, str]] = OrderedDict()
+_recent: OrderedDict[_Key, tuple[cst.CSTNode, str]] = OrderedDict()
 _lock = threading.Lock()  # the API server marks (regenerates) copies in worker threads
 
 
@@ -107,14 +113,16 @@ class _Writer:
             if known is not None and known[0] is node:
                 _known.move_to_end(key)
                 return known[1]
+            known = _recent.pop(key, None)
+            if known is not None and known[0] is node:
+                _keep(_known, key, known, _LIMIT)  # written twice: likely an original's
+                return known[1]
         shell = self.shell(node, indents) if type(node) in _BLOCKS else node
         state = _State(self.default_indent, self.default_newline, indent_tokens=[*indents])
         shell._codegen(state)
         text = "".join(state.tokens)
         with _lock:
-            _known[key] = (node, text)
-            if len(_known) > _LIMIT:
-                _known.popitem(last=False)
+            _keep(_recent, key, (node, text), _RECENT)
         return text
 
     def shell(self, node: cst.CSTNode, indents: tuple[str, ...]) -> cst.CSTNode:
@@ -131,6 +139,18 @@ class _Writer:
             elif isinstance(value, tuple | list):
                 changes[name] = [self.shell(v, indents) if type(v) in _BLOCKS else v for v in value]
         return node.with_changes(**changes) if changes else node
+
+
+def _keep(
+    kept: OrderedDict[_Key, tuple[cst.CSTNode, str]],
+    key: _Key,
+    value: tuple[cst.CSTNode, str],
+    limit: int,
+) -> None:
+    kept[key] = value
+    kept.move_to_end(key)
+    if len(kept) > limit:
+        kept.popitem(last=False)
 
 
 __all__ = ["module_code"]

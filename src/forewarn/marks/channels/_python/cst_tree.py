@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 import libcst as cst
+
+_Leave = Callable[[cst.CSTNode, cst.CSTNode], cst.CSTNode]
 
 
 def ancestors(module: cst.Module, targets: set[int]) -> frozenset[int]:
@@ -24,6 +29,65 @@ def ancestors(module: cst.Module, targets: set[int]) -> frozenset[int]:
             found.add(above)
             above = parents.get(above)
     return frozenset(found)
+
+
+class PathRewrite:
+    """What `transformer.visit` would give when its `on_visit` is true exactly for the nodes
+    in `above` and its `leave_<Node>` methods return their updated node unchanged (or an equal
+    one) for every node outside `targets` and `above`; without libcst's visit.
+
+    libcst's visit calls `on_visit` and `on_leave` on every child of every node it enters and
+    rebuilds every node it enters; a PoC rewrite enters a few hundred nodes for a few dozen
+    edits. This walks down `above` only, calls the transformer's `leave_<Node>` (looked up as
+    libcst does, by class name) on the nodes of `above` and of `targets`, and rebuilds a node
+    only when a child changed, so an untouched subtree stays the very same object
+    (`codegen.module_code` reuses its code). The leave methods must not depend on the order
+    in which they run, nor on which of two equal nodes they are given as the updated one.
+    """
+
+    def __init__(
+        self, transformer: cst.CSTTransformer, above: frozenset[int], targets: frozenset[int]
+    ) -> None:
+        self._transformer = transformer
+        self._above = above
+        self._wanted = above | targets
+        self._leaves: dict[type[cst.CSTNode], _Leave | None] = {}
+
+    def apply(self, node: cst.CSTNodeT) -> cst.CSTNodeT:
+        """`node` rewritten."""
+        updated = node
+        if id(node) in self._above:
+            changes: dict[str, object] = {}
+            wanted = self._wanted
+            for field in _fields(type(node)):
+                value = getattr(node, field)
+                if id(value) in wanted:
+                    new = self.apply(value)
+                    if new is not value:
+                        changes[field] = new
+                elif type(value) is tuple or type(value) is list:
+                    items = [self.apply(v) if id(v) in wanted else v for v in value]
+                    if any(a is not b for a, b in zip(items, value, strict=True)):
+                        changes[field] = tuple(items)
+            if changes:
+                updated = node.with_changes(**changes)
+        leave = self._leave(type(node))
+        return updated if leave is None else leave(node, updated)  # type: ignore[return-value]
+
+    def _leave(self, kind: type[cst.CSTNode]) -> _Leave | None:
+        if kind not in self._leaves:
+            self._leaves[kind] = getattr(self._transformer, f"leave_{kind.__name__}", None)
+        return self._leaves[kind]
+
+
+_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return found
 
 
 class FieldHooksOff(cst.CSTTransformer):

@@ -16,12 +16,19 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from forewarn.marks.channels._python.entries import entry_key, entry_runs
-from forewarn.marks.channels.pysource.names import name_raws
+from forewarn.marks.channels.pysource.memo import (
+    STATEMENTS,
+    UNIT_STATEMENTS,
+    detached,
+    holding,
+    node_count,
+    reusable,
+    spelled_names,
+    statement_key,
+)
+from forewarn.marks.channels.pysource.names import NameFacts, name_facts, name_raws
 from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 from forewarn.marks.channels.pysource.shapes import (
@@ -33,46 +40,32 @@ from forewarn.marks.channels.pysource.shapes import (
     skipped,
     target,
 )
+from forewarn.marks.channels.pysource.site import Analysis, Site
+from forewarn.marks.channels.pysource.tree_index import index_tree
 
 MIN_UNIT_WEIGHT = 20
 """Units with fewer AST nodes are too common in unrelated code to anchor a choice point."""
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
-    """One choice point as seen in one file."""
-
-    kind: ChoiceKind
-    """Which family of equivalent forms (`negcmp`, `ifswap`, ...)."""
-    unit: str
-    """Hash of the canonical form of the enclosing unit."""
-    key: str
-    """Canonical form of the choice point itself (the same for both forms)."""
-    occurrence: int
-    """Index among sites of the same unit, kind and key, in canonical order."""
-    bit: int | None
-    """The form this file shows; `None` when only the original can tell (statement order)."""
-    nodes: tuple[ast.AST, ...]
-    """The AST node(s) carrying the choice, for the rewriter."""
-    detail: tuple[str, ...] = ()
-    """Kind-specific facts: keyword names of a pair, literal values of a statement pair."""
-
-    @property
-    def anchor(self) -> tuple[str, ChoiceKind, str, int]:
-        """Where to look for this choice point in another file."""
-        return (self.unit, self.kind, self.key, self.occurrence)
+_Layout = tuple[list[ast.stmt], int, list[bool], dict[int, list[ast.stmt]]]
 
 
-@dataclass(slots=True)
-class Analysis:
-    """Every choice point of one file, with the facts needed to trust an anchor."""
+class _Capture:
+    """`_Walker.capture`: the choice points met inside go to a list of their own (a class, not
+    a generator: the walk opens one per unit and per statement it remembers)."""
 
-    sites: list[Site] = field(default_factory=list)
-    """Choice points in canonical order of units, then of traversal."""
-    unit_counts: Counter[str] = field(default_factory=Counter)
-    """How many units of each hash the file holds (anchors in repeated units are ambiguous)."""
-    unit_weight: dict[str, int] = field(default_factory=dict)
-    """AST node count per unit hash."""
+    __slots__ = ("_saved", "_walker")
+
+    def __init__(self, walker: _Walker) -> None:
+        self._walker = walker
+        self._saved: list[Raw] = []
+
+    def __enter__(self) -> list[Raw]:
+        self._saved, self._walker.sink = self._walker.sink, []
+        return self._walker.sink
+
+    def __exit__(self, *exc: object) -> None:
+        self._walker.sink = self._saved
 
 
 def _digest(text: str) -> str:
@@ -82,10 +75,16 @@ def _digest(text: str) -> str:
 class _Walker(NodeSerialiser):
     """Serialises a tree canonically and records choice points on the way."""
 
-    def __init__(self, lines: list[bytes], blind: bool = False, version: int = 3) -> None:
+    def __init__(
+        self, lines: list[bytes], blind: bool = False, version: int = 3, reuse: bool = False
+    ) -> None:
         self.lines = lines
         self.blind = blind
         self.version = version
+        self.reuse = reuse
+        self.spelling: str | None = None
+        self.facts: dict[int, NameFacts] = {}
+        self.layouts: dict[tuple[tuple[int, ...], bool, bool], tuple[list[ast.stmt], _Layout]] = {}
         self.in_fstring = 0
         self.sink: list[Raw] = []
         self.analysis = Analysis()
@@ -98,13 +97,8 @@ class _Walker(NodeSerialiser):
         self.parents: dict[int, ast.AST] = {}
         self.sizes: dict[int, int] = {}
 
-    @contextmanager
-    def capture(self) -> Iterator[list[Raw]]:
-        saved, self.sink = self.sink, []
-        try:
-            yield self.sink
-        finally:
-            self.sink = saved
+    def capture(self) -> _Capture:
+        return _Capture(self)
 
     def entry(self, key: ast.expr | None, value: ast.expr) -> tuple[str, list[Raw]]:
         with self.capture() as got:
@@ -121,13 +115,14 @@ class _Walker(NodeSerialiser):
     def unit(self, label: str, node: ast.AST, body: str) -> str:
         digest = _digest(label + body)
         weight = self.sizes.get(id(node))
-        if weight is None:  # a node made for the walk (a run of statements)
-            weight = sum(1 for _ in ast.walk(node))
+        if weight is None:  # a node made for the walk (a run of statements), or `reuse`
+            weight = node_count(node, self.lines) if self.reuse else sum(1 for _ in ast.walk(node))
         self.units.append((digest, self.sink, weight))
         return digest
 
     def module(self, tree: ast.Module) -> None:
-        self.parents, self.sizes = _index(tree)
+        if not self.reuse:  # with `reuse`, unit sizes come from the memo, and no pass needs parents
+            self.parents, self.sizes = index_tree(tree)
         run: list[ast.stmt] = []
         for stmt in [*tree.body, None]:
             if stmt is not None and pairable(stmt):
@@ -174,8 +169,8 @@ class _Walker(NodeSerialiser):
         Like `c`, a name-layer pass takes an untouched block's text from the first pass.
         """
         key = (tuple(map(id, stmts)), top, pairs)
-        if self.marked:
-            if not self.dirty.intersection(key[0]):
+        if self.spelling is not None:
+            if self.clean(stmts) if self.reuse else not self.dirty.intersection(key[0]):
                 known = self.blocks.get(key)
                 if known is not None:
                     return known[1]
@@ -186,19 +181,15 @@ class _Walker(NodeSerialiser):
 
     def statements(self, stmts: list[ast.stmt], *, top: bool, pairs: bool) -> str:
         """`block`, walked."""
-        kept = [s for s in stmts if not skipped(s)]
+        kept, start, flags, entries = self.layout(stmts, top=top, pairs=pairs)
         out: list[str] = []
-        start = 0
         if pairs and not top:
-            while start < len(kept) and pairable(kept[start]):
-                start += 1
             _, texts = self.run_pairs(kept[:start])
             out.append("LEAD(" + ",".join(sorted(t for t in texts if t != HOISTED)) + ")")
-        entries = {id(r[0]): r for r in entry_runs(kept[start:])} if self.blind else {}
         inside: set[int] = set()
         run: list[ast.stmt] = []
-        for stmt in [*kept[start:], None]:
-            if pairs and stmt is not None and pairable(stmt):
+        for stmt, pairable_stmt in [*zip(kept[start:], flags, strict=True), (None, False)]:
+            if pairable_stmt and stmt is not None:
                 run.append(stmt)
                 continue
             out.extend(self.run_pairs(run)[0])
@@ -211,6 +202,26 @@ class _Walker(NodeSerialiser):
             else:
                 out.append(self.c(stmt))
         return "[" + ";".join(out) + "]"
+
+    def layout(self, stmts: list[ast.stmt], *, top: bool, pairs: bool) -> _Layout:
+        """How `statements` splits a block (kept statements, the leading run's end, which of
+        the rest pair, the entry runs), once per block: the name layer's passes split it again
+        and again. The block's statements are kept with it, so that no `id` is reused."""
+        key = (tuple(map(id, stmts)), top, pairs)
+        known = self.layouts.get(key)
+        if known is not None:
+            return known[1]
+        kept = [s for s in stmts if not skipped(s)]
+        start = 0
+        if pairs and not top:
+            while start < len(kept) and pairable(kept[start]):
+                start += 1
+        rest = kept[start:]
+        flags = [pairs and pairable(s) for s in rest]
+        entries = {id(r[0]): r for r in entry_runs(rest)} if self.blind else {}
+        found = (kept, start, flags, entries)
+        self.layouts[key] = (stmts, found)
+        return found
 
     def entries(self, run: list[ast.stmt]) -> str:
         """A run of entry statements as a set (scheme 3, `blind`): the wire channel may
@@ -259,8 +270,12 @@ class _Walker(NodeSerialiser):
         so that a synthetic node of a later pass cannot take a freed node's `id`.
         """
         key = (id(node), swappable_test)
-        if self.marked:
-            if key[0] not in self.dirty:
+        if self.spelling is not None:
+            if self.reuse and isinstance(node, ast.stmt):  # `dirty` is known only where walked
+                clean = self.clean([node])
+            else:
+                clean = key[0] not in self.dirty
+            if clean:
                 known = self.texts.get(key)
                 if known is not None and known[0] is node:
                     return known[1]
@@ -270,6 +285,44 @@ class _Walker(NodeSerialiser):
         return text
 
     def serialise(self, node: ast.AST, swappable_test: bool) -> str:
+        """The canonical text of `node`: a statement's from the memo when `reuse` allows."""
+        if self.reuse and isinstance(node, ast.stmt) and not isinstance(node, UNIT_STATEMENTS):
+            return self.remembered(node, swappable_test)
+        return self.walked(node, swappable_test)
+
+    def remembered(self, node: ast.stmt, swappable_test: bool) -> str:
+        """`walked`, or what walking an equal statement gave (`memo`): the same text, and the
+        same choice points into the sink (without their nodes: `memo.detached`)."""
+        where = statement_key(node, self.lines, self.blind, self.version, self.spelling)
+        key = (where, swappable_test, self.in_fstring)
+        known = None if where is None else STATEMENTS.get(key)
+        if known is not None:
+            self.sink.extend(known[1])
+            self.facts[id(node)] = known[2]
+            return known[0]
+        if self.spelling is not None:  # with `reuse`, a name-layer pass marks where it walks
+            self.marked = self.marked | spelled_names(node, self.spelling)
+            self.dirty |= holding(node, self.marked)
+        units = len(self.units)
+        with self.capture() as raws:
+            text = self.walked(node, swappable_test)
+        self.sink.extend(raws)
+        facts = self.facts[id(node)] = name_facts(node)
+        if where is not None and len(self.units) == units:
+            STATEMENTS.put(key, (text, detached(raws), facts))
+        return text
+
+    def name_facts(self, stmt: ast.stmt) -> NameFacts:
+        """`names.name_facts` of a statement, as its walk (or the memo) found them."""
+        known = self.facts.get(id(stmt))
+        return name_facts(stmt) if known is None else known
+
+    def clean(self, stmts: list[ast.stmt]) -> bool:
+        """In a name-layer pass with `reuse`: is the spelling singled out in none of `stmts`?"""
+        spelling, facts = self.spelling, self.facts
+        return all(id(s) in facts and spelling not in facts[id(s)].spelled for s in stmts)
+
+    def walked(self, node: ast.AST, swappable_test: bool) -> str:
         """The canonical text of `node`, walked."""
         handler = SERIALISERS.get(type(node))
         if handler is not None:
@@ -300,57 +353,41 @@ class _Walker(NodeSerialiser):
                 parts.append(str(value))
         return type(node).__name__ + "(" + ",".join(parts) + ")"
 
-    def marked_block(self, body: list[ast.stmt], marked: frozenset[int]) -> str:
-        """Canonical text of `body` with the names in `marked` singled out (the name layer's
-        anchor of one variable)."""
+    def marked_block(self, body: list[ast.stmt], marked: frozenset[int], spelling: str) -> str:
+        """Canonical text of `body` with the names in `marked` (every `ast.Name` spelled
+        `spelling` in it) singled out: the name layer's anchor of one variable."""
         self.dirty = set()
-        for name in marked:
+        for name in () if self.reuse else marked:
             at: int | None = name
             while at is not None and at not in self.dirty:
                 self.dirty.add(at)
                 parent = self.parents.get(at)
                 at = None if parent is None else id(parent)
-        self.marked = marked
+        self.marked, self.spelling = marked, spelling
         try:
             with self.capture():
                 return self.block(body)
         finally:
-            self.marked = frozenset()
+            self.marked, self.spelling = frozenset(), None
             self.dirty = set()
 
 
-def _index(tree: ast.Module) -> tuple[dict[int, ast.AST], dict[int, int]]:
-    """Every node's parent and size (its `ast.walk` count), by `id`, in one walk of `tree`."""
-    order: list[ast.AST] = []
-    up: list[int] = []
-    stack: list[tuple[ast.AST, int]] = [(tree, -1)]
-    while stack:
-        node, parent = stack.pop()
-        at = len(order)
-        order.append(node)
-        up.append(parent)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                stack.append((value, at))
-            elif isinstance(value, list):
-                stack.extend((item, at) for item in value if isinstance(item, ast.AST))
-    sizes = [1] * len(order)
-    for at in range(len(order) - 1, 0, -1):
-        sizes[up[at]] += sizes[at]
-    # Context nodes (`Load`, `Store`) are shared between parents: one entry, size 1, is right.
-    parents = {id(order[at]): order[up[at]] for at in range(1, len(order))}
-    return parents, {id(node): size for node, size in zip(order, sizes, strict=True)}
-
-
-def analyse(tree: ast.Module, source: str, blind: bool = False, version: int = 3) -> Analysis:
+def analyse(
+    tree: ast.Module, source: str, blind: bool = False, version: int = 3, *, reuse: bool = False
+) -> Analysis:
     """All choice points of a parsed file (`source` is its text), anchored; `blind` anchors
     ignore what scheme 3's wire channel may change in literals (`variants.fold_text`);
     `version` 5 also knows scheme 5's kinds (`ifnegate`, `ternegate`, `raisecall`,
-    `whiletrue`), whose two forms it anchors alike. Versions below 5 walk as scheme 3 did."""
-    walker = _Walker([line.encode() for line in source.splitlines()], blind, version)
+    `whiletrue`), whose two forms it anchors alike. Versions below 5 walk as scheme 3 did.
+
+    `reuse` takes statements seen before from the memo (`memo`): the same analysis, but a site
+    may carry the nodes of an equal statement of another tree, so only a read-back, which
+    rewrites nothing, asks for it."""
+    lines = [line.encode() for line in source.splitlines()]
+    walker = _Walker(lines, blind, version, reuse and reusable(source))
     walker.module(tree)
-    for digest, raw in name_raws(list(walker.defs), walker.marked_block):
+    facts = walker.name_facts if walker.reuse else None
+    for digest, raw in name_raws(list(walker.defs), walker.marked_block, facts):
         walker.analysis.sites.append(
             Site(raw.kind, digest, raw.key, 0, raw.bit, raw.nodes, raw.detail)
         )

@@ -78,11 +78,13 @@ class _Plan:
     """`id`s of the nodes of `module` with a choice point below them (the rewrite's path)."""
 
 
-def _parse(text: str, blind: bool = False, version: int = 3) -> Analysis | None:
+def _parse(
+    text: str, blind: bool = False, version: int = 3, *, reuse: bool = False
+) -> Analysis | None:
     if len(text) > MAX_SOURCE_CHARS:
         return None
     try:
-        analysis = analyse(parse_python(text), text, blind, version)
+        analysis = analyse(parse_python(text), text, blind, version, reuse=reuse)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if version >= 5:
@@ -231,7 +233,7 @@ class PythonSourceChannel:
         plan = _plan_of(original, self.blind, self.version)
         if not plan.located:
             return []
-        seen = _parse(suspect, self.blind, self.version)
+        seen = _parse(suspect, self.blind, self.version, reuse=True)
         if seen is None:
             return [None] * len(plan.located)
         by_anchor: dict[tuple[str, ChoiceKind, str, int], Site] = {}

@@ -87,61 +87,94 @@ _NO_NAME_BITS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
 _SPELLINGS_USED = frozenset(SPELLINGS)
 
 
-def name_raws(
-    functions: Iterable[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]],
-    canonical: Callable[[list[ast.stmt], frozenset[int]], str],
-) -> list[tuple[str, Raw]]:
-    """`(unit digest, choice point)` of every spelled local of `functions` (`(def, digest)`).
+@dataclass(frozen=True, slots=True)
+class NameFacts:
+    """What the name layer needs of one statement of a function's body (`name_facts`)."""
 
-    `canonical(body, marked)` is the canonical text of `body` with the `ast.Name` nodes whose
-    `id`s are in `marked` singled out; it tells the variables of a function apart by role alone.
-    """
-    out: list[tuple[str, Raw]] = []
-    for function, digest in functions:
-        out.extend((digest, raw) for raw in _function_raws(function, canonical))
-    return out
+    spelled: tuple[str, ...]
+    """Spellings of `SPELLINGS` its names use, in the order `walk_nodes` meets them first."""
+    stored: frozenset[str]
+    """Those of them it binds outside lambdas and comprehensions."""
+    excluded: frozenset[str]
+    """Names it declares `global` or `nonlocal`, binds by `except ... as` or imports."""
+    nested: frozenset[str]
+    """Names its lambdas and comprehensions bind."""
+    barred: bool
+    """Whether it holds a `def`, `class` or `match`, or looks at its frame."""
 
 
-def _function_raws(
-    function: ast.FunctionDef | ast.AsyncFunctionDef,
-    canonical: Callable[[list[ast.stmt], frozenset[int]], str],
-) -> list[Raw]:
-    inside = [n for stmt in function.body for n in walk_nodes(stmt)]
-    if not _SPELLINGS_USED & {n.id for n in inside if isinstance(n, ast.Name)}:
-        return []
-    if any(isinstance(n, _NO_NAME_BITS) for n in inside) or _looks_at_frame(inside):
-        return []
-    excluded = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+def name_facts(stmt: ast.stmt) -> NameFacts:
+    """The name layer's facts of `stmt`: a function's are those of its statements together,
+    so a read-back takes an unchanged statement's from the memo."""
+    inside = walk_nodes(stmt)
+    nested = _nested_bindings(inside)
+    spelled: dict[str, None] = {}
+    stored: set[str] = set()
+    excluded: set[str] = set()
     for node in inside:
-        if isinstance(node, ast.Global | ast.Nonlocal):
+        if isinstance(node, ast.Name):
+            if node.id in SPELLINGS:
+                spelled[node.id] = None
+                if not isinstance(node.ctx, ast.Load) and id(node) not in nested.nodes:
+                    stored.add(node.id)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
             excluded.update(node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             excluded.add(node.name)
         elif isinstance(node, ast.alias):
             excluded.add((node.asname or node.name).split(".")[0])
-    nested = _nested_bindings(inside)
+    barred = any(isinstance(n, _NO_NAME_BITS) for n in inside) or _looks_at_frame(inside)
+    return NameFacts(tuple(spelled), frozenset(stored), frozenset(excluded), nested.names, barred)
+
+
+def name_raws(
+    functions: Iterable[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]],
+    canonical: Callable[[list[ast.stmt], frozenset[int], str], str],
+    facts: Callable[[ast.stmt], NameFacts] | None = None,
+) -> list[tuple[str, Raw]]:
+    """`(unit digest, choice point)` of every spelled local of `functions` (`(def, digest)`).
+
+    `canonical(body, marked, spelling)` is the canonical text of `body` with the `ast.Name`
+    nodes whose `id`s are in `marked` (every one spelled `spelling` in `body`) singled out; it
+    tells the variables of a function apart by role alone. `facts` (a read-back's, from its
+    memo) gives each statement's `name_facts`; then the choice points carry no nodes and
+    `marked` is empty: `canonical` singles out the spelling where it walks.
+    """
+    out: list[tuple[str, Raw]] = []
+    for function, digest in functions:
+        out.extend((digest, raw) for raw in _function_raws(function, canonical, facts))
+    return out
+
+
+def _function_raws(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    canonical: Callable[[list[ast.stmt], frozenset[int], str], str],
+    facts_of: Callable[[ast.stmt], NameFacts] | None,
+) -> list[Raw]:
+    facts = [(facts_of or name_facts)(stmt) for stmt in function.body]
+    spelled = dict.fromkeys(name for f in facts for name in f.spelled)
+    if not spelled or any(f.barred for f in facts):
+        return []
+    excluded = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    excluded.update(*(f.excluded for f in facts))
+    nested = frozenset().union(*(f.nested for f in facts))
+    stored = frozenset().union(*(f.stored for f in facts))
     uses: dict[str, list[ast.Name]] = defaultdict(list)
-    own_store: set[str] = set()
-    for node in inside:
-        if isinstance(node, ast.Name) and node.id in SPELLINGS:
-            uses[node.id].append(node)
-            if not isinstance(node.ctx, ast.Load) and id(node) not in nested.nodes:
-                own_store.add(node.id)
+    if facts_of is None:
+        for stmt in function.body:
+            for node in walk_nodes(stmt):
+                if isinstance(node, ast.Name) and node.id in spelled:
+                    uses[node.id].append(node)
     raws: list[Raw] = []
-    for name, nodes in uses.items():
-        if name in excluded or name in nested.names or name not in own_store:
+    for name in spelled:
+        if name in excluded or name in nested or name not in stored:
             continue
+        nodes = tuple(uses[name])
         marked = frozenset(id(n) for n in nodes)
-        profile = hashlib.blake2b(canonical(function.body, marked).encode(), digest_size=8)
+        profile = hashlib.blake2b(canonical(function.body, marked, name).encode(), digest_size=8)
         pair = SPELLINGS[name]
         raws.append(
-            Raw(
-                ChoiceKind.NAME,
-                f"{pair[0]}|{profile.hexdigest()}",
-                pair.index(name),
-                tuple(nodes),
-                pair,
-            )
+            Raw(ChoiceKind.NAME, f"{pair[0]}|{profile.hexdigest()}", pair.index(name), nodes, pair)
         )
     keys = Counter(r.key for r in raws)
     return [r for r in raws if keys[r.key] == 1]

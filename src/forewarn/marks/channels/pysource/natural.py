@@ -10,9 +10,12 @@ by the shipped table.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
-from forewarn.marks.channels.pysource.canon import Site
 from forewarn.marks.channels.pysource.raw import ChoiceKind
+
+if TYPE_CHECKING:  # canon's memo keeps `husk`s: canon imports this module
+    from forewarn.marks.channels.pysource.canon import Site
 
 FORMS: dict[ChoiceKind, tuple[str, str]] = {
     ChoiceKind.NEGCMP: ("a != b", "not a == b"),
@@ -101,6 +104,20 @@ def subkind_name(site: Site) -> str | None:
     return f"{site.kind.value}:plain"
 
 
+def husk(node: ast.AST) -> ast.AST:
+    """All that `subkind_name` reads of a split kind's node: its class, its test's class and a
+    `not`'s operand's class, in empty nodes (the statement memo keeps these, not subtrees)."""
+    assert isinstance(node, ast.If | ast.IfExp)
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        shell: ast.expr = ast.UnaryOp(op=ast.Not(), operand=type(test.operand)())
+    else:
+        shell = type(test)()
+    if isinstance(node, ast.If):
+        return ast.If(test=shell, body=[], orelse=[])
+    return ast.IfExp(test=shell, body=ast.Constant(None), orelse=ast.Constant(None))
+
+
 def natural_site(site: Site, version: int = 5) -> bool:
     """Whether scheme `version` (5 or 6) marks with `site`."""
     if version < 6:
@@ -113,6 +130,7 @@ __all__ = [
     "NATURAL_KINDS",
     "SCHEME6_KINDS",
     "SPLIT_KINDS",
+    "husk",
     "kind_name",
     "natural_site",
     "subkind_name",

@@ -13,7 +13,7 @@ import libcst as cst
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.codegen import module_code
-from forewarn.marks.channels._python.cst_tree import FieldHooksOff
+from forewarn.marks.channels._python.cst_tree import FieldHooksOff, PathRewrite
 from forewarn.marks.channels._python.order import arrange
 from forewarn.marks.channels.pysource.canon import Site
 from forewarn.marks.channels.pysource.edits import (
@@ -69,8 +69,15 @@ def rewrite(
                 edits[id(located.nodes[0])].append((site, bit))
             case _:
                 assert_never(held_by)
+    rewriter = _Rewriter(edits, swaps, quotes, above, names)
     try:
-        module = module.visit(_Rewriter(edits, swaps, quotes, above, names))
+        if above is None:
+            module = module.visit(rewriter)
+        else:
+            # Every node a leave method changes is located (a target), and only the blocks
+            # above a pair of statements reorder it: the path walk gives the visit's tree.
+            targets = frozenset({*edits, *swaps, *swaps.values(), *quotes, *names})
+            module = PathRewrite(rewriter, above, targets).apply(module)
     except (cst.CSTValidationError, ValueError) as error:
         raise MarkError(f"cannot write the marks into the source: {error}") from error
     return module_code(module)

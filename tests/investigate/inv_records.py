@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 from forewarn.domain.cases import Case
 from forewarn.domain.evidence import ChannelEvidence, Suspect, TokenHit
-from forewarn.domain.investigation import ArtifactMatch, Fetch, Finding
+from forewarn.domain.exposure import Fetch
+from forewarn.domain.investigation import ArtifactMatch, Finding
 from forewarn.domain.releases import Release, ReleasedArtifact
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from forewarn.domain.cases import Case
+from forewarn.domain.exposure import ExposureEntry, ExposureGroup, PartyRole
 from forewarn.domain.investigation import (
     Activity,
     Evidence,
     EvidenceKind,
-    ExposureEntry,
-    ExposureGroup,
     GroupTiming,
     OriginalReading,
-    PartyRole,
     Phase,
 )
 from forewarn.domain.timeline import TimePoint

@@ -11,11 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from forewarn.domain.cases import Case
+from forewarn.domain.exposure import ExposureEntry, ExposureGroup, Fetch
 from forewarn.domain.investigation import (
     Activity,
-    ExposureEntry,
-    ExposureGroup,
-    Fetch,
     Finding,
     HypothesisKind,
     InvestigationResult,

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from forewarn.domain.cases import Case
-from forewarn.domain.investigation import FLAW, ExposureEntry, Fetch, PartyRole, Relation
+from forewarn.domain.exposure import ExposureEntry, Fetch, PartyRole
+from forewarn.domain.investigation import FLAW, Relation
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import Event, EventKind, TimePoint, TimePrecision
 

@@ -15,13 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from forewarn.domain.investigation import (
-    FLAW,
-    ExposureEntry,
-    ExposureGroup,
-    InvestigationResult,
-    PartyRole,
-)
+from forewarn.domain.exposure import ExposureEntry, ExposureGroup, PartyRole
+from forewarn.domain.investigation import FLAW, InvestigationResult
 from forewarn.domain.releases import Release
 
 MINUTE = "%Y-%m-%d %H:%M"

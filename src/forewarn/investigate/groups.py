@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from forewarn.domain.investigation import ExposureGroup, Fetch, GroupTiming, Relation
+from forewarn.domain.exposure import ExposureGroup, Fetch
+from forewarn.domain.investigation import GroupTiming, Relation
 from forewarn.domain.releases import Release
 from forewarn.domain.timeline import TimePoint
 from forewarn.investigate.exposure import relation

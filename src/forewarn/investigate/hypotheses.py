@@ -16,12 +16,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from forewarn.domain.cases import Case
+from forewarn.domain.exposure import ExposureEntry, ExposureGroup
 from forewarn.domain.investigation import (
     Activity,
     Evidence,
     EvidenceKind,
-    ExposureEntry,
-    ExposureGroup,
     Hypothesis,
     HypothesisKind,
     Phase,

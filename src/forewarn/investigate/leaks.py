@@ -9,14 +9,13 @@ marks, or material the patch does not publish, support one.
 
 from __future__ import annotations
 
+from forewarn.domain.exposure import ExposureGroup, PartyRole
 from forewarn.domain.investigation import (
     Evidence,
     EvidenceKind,
-    ExposureGroup,
     GroupTiming,
     Hypothesis,
     HypothesisKind,
-    PartyRole,
     Phase,
     Relation,
 )

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from forewarn.domain.custody import DateBasis
 from forewarn.domain.evidence import LEAD_NOTE, Suspect, TokenHit, tie_statement, top_suspects
+from forewarn.domain.exposure import PartyRole
 from forewarn.domain.investigation import (
     Activity,
     Finding,
     InvestigationResult,
-    PartyRole,
     RecommendationKind,
     Verdict,
 )

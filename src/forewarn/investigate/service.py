@@ -18,13 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from forewarn.domain import LeafKind, PartnerStatus, Release, ReleaseState
-from forewarn.domain.investigation import (
-    Acknowledgement,
-    Fetch,
-    Finding,
-    InvestigationResult,
-    Verdict,
-)
+from forewarn.domain.exposure import Acknowledgement, Fetch
+from forewarn.domain.investigation import Finding, InvestigationResult, Verdict
 from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.custody import gather
 from forewarn.investigate.engine import investigate

@@ -12,13 +12,8 @@ from dataclasses import dataclass
 
 from forewarn.domain.custody import DateBasis
 from forewarn.domain.evidence import top_suspects
-from forewarn.domain.investigation import (
-    Activity,
-    HypothesisKind,
-    InvestigationResult,
-    PartyRole,
-    Verdict,
-)
+from forewarn.domain.exposure import PartyRole
+from forewarn.domain.investigation import Activity, HypothesisKind, InvestigationResult, Verdict
 from forewarn.investigate.activity import describe_span
 from forewarn.investigate.attribution import fingerprint_bound
 from forewarn.investigate.commands import command_line

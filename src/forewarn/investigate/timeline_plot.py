@@ -17,7 +17,8 @@ import io
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from forewarn.domain.investigation import ExposureGroup, InvestigationResult, RecommendationKind
+from forewarn.domain.exposure import ExposureGroup
+from forewarn.domain.investigation import InvestigationResult, RecommendationKind
 from forewarn.domain.timeline import EventKind
 
 if TYPE_CHECKING:

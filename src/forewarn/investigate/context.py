@@ -8,6 +8,7 @@ modules (`leaks`, `hypotheses`) only read it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,10 +46,17 @@ reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits
 UNMARKED_MIN_READ = 12
 """Fewest symbols read before material can be said to be the unmarked original (a web log shows
 a PoC's 15 to 20 path, query and user-agent symbols)."""
-UNMARKED_MARGIN = 0.25
-"""Share of the symbols read by which material must agree more with the original than with
-the closest recipient's copy (a partner's copy agrees with the original at about half of them,
-with its own at all but the edited ones)."""
+READ_NOISE = 0.05
+"""Chance that a symbol read from material differs from the copy it was made from (an edit, a
+lossy log): the noise of both hypotheses below."""
+UNMARKED_MIN_RATIO = 1000.0
+"""How many times likelier the symbols read must be if the material was made from the original
+than if it was made from the closest recipient's copy. Every recipient's codeword is known, so
+the ratio is exact under the noise model: each symbol that agrees with the original but not
+with the copy multiplies it by (1 - noise) / noise, and the other way round divides it."""
+UNMARKED_MAX_DISAGREEING = 0.25
+"""Largest share of the symbols read that may differ from the original's: material unlike every
+copy *and* unlike the original (a merge, noise) is not the original either."""
 UNMARKED_WEIGHT = 2.0
 """Bans the unmarked original takes from a partner leak and gives to holders of the original."""
 HINT_WEIGHT = 0.5
@@ -67,11 +75,26 @@ def best_match(activity: Activity) -> tuple[str, str, float] | None:
 
 def unmarked_readings(activity: Activity) -> tuple[tuple[str, OriginalReading], ...]:
     """(finding, reading) of material whose marks are the unmarked original's, not a copy's."""
-    return tuple(
-        (f.label, r)
-        for f in activity.findings
-        for r in f.original
-        if r.read >= UNMARKED_MIN_READ and r.agreeing - r.closest >= UNMARKED_MARGIN * r.read
+    return tuple((f.label, r) for f in activity.findings for r in f.original if is_unmarked(r))
+
+
+def original_log_ratio(reading: OriginalReading) -> float:
+    """Natural log of P(symbols | made from the original) / P(symbols | made from the closest
+    recipient's copy), each symbol read wrong with chance `READ_NOISE`."""
+    return (reading.agreeing - reading.closest) * math.log((1 - READ_NOISE) / READ_NOISE)
+
+
+def is_unmarked(reading: OriginalReading) -> bool:
+    """Enough symbols, mostly the original's, and far likelier from it than from any copy.
+
+    The margin is a count of symbols, not a share of them: the closest of a few recipients'
+    codewords agrees with the original at two symbols in three of a short reading by chance
+    alone, and a share would call that a copy.
+    """
+    return (
+        reading.read >= UNMARKED_MIN_READ
+        and reading.read - reading.agreeing <= UNMARKED_MAX_DISAGREEING * reading.read
+        and original_log_ratio(reading) >= math.log(UNMARKED_MIN_RATIO)
     )
 
 
@@ -80,7 +103,9 @@ def unmarked_statement(label: str, reading: OriginalReading) -> str:
     return (
         f"the marks read in {label} agree with the unmarked original {reading.artifact} in "
         f"{reading.agreeing} of {reading.read} symbols, and with no partner's copy in more than "
-        f"{reading.closest}: it was made from the original, which no partner received"
+        f"{reading.closest} (about {math.exp(original_log_ratio(reading)):.0e} times likelier "
+        "from the original than from any copy): it was made from the original, which no "
+        "partner received"
     )
 
 
@@ -292,6 +317,8 @@ __all__ = [
     "DERIVED_SIMILARITY",
     "HINT_WEIGHT",
     "UNMARKED_WEIGHT",
+    "is_unmarked",
+    "original_log_ratio",
     "WEAK_SIMILARITY",
     "Context",
     "best_match",

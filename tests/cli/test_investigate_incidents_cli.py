@@ -311,3 +311,20 @@ def test_two_partners_merging_their_copies_accuses_no_innocent(program: Path) ->
     suspended = {r.get("partner") for r in result["recommendations"]
                  if r["kind"] == "suspend-partner"}  # fmt: skip
     assert suspended <= {"Aldermoor Security", "Brightwater Labs"}
+
+
+def test_an_investigation_as_of_a_past_moment_leaves_out_evidence_registered_later(
+    program: Path,
+) -> None:
+    """A replay as of the morning of 07-01 is not told of the paste the analyst registered that
+    afternoon: nothing points to the vendor yet, and the output says what was left out."""
+    original = (program / "poc.py").read_text()
+    _evidence(program, "toolpane_poc.py", original, "2025-07-01T09:30:00-04:00",
+              "paste site post", "2025-07-01T16:00Z")  # fmt: skip
+    before = _investigate(program, "2025-07-01T15:00Z")
+    assert any("added after 2025-07-01 15:00 UTC left out (E1)" in w for w in before["warnings"])
+    assert "vendor-insider" not in json.dumps(before)
+    after = _investigate(program, "2025-07-01T18:00Z")
+    assert not any("left out" in w for w in after["warnings"])
+    lead = _leading(after)
+    assert lead is not None and lead["kind"] == "vendor-insider", after["headline"]

@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -162,15 +163,23 @@ def gather(
     paths: Sequence[Path] = (),
     *,
     registered: bool = True,
+    as_of: datetime | None = None,
 ) -> Gathered:
     """Trace the case's registered evidence (unless `registered` is off) and the files under
-    `paths`, in one run (every accusation's bound counts all of them), each finding dated."""
+    `paths`, in one run (every accusation's bound counts all of them), each finding dated.
+
+    An investigation as of a past moment knows only what was registered by then: a replay of
+    the timeline must not be told of a log somebody brought in later.
+    """
     for path in paths:
         if not path.exists():
             raise InvestigationError(f"evidence {path} does not exist")
     stored = list_evidence(session, case_id)
+    later = [i for i in stored if as_of is not None and i.added_at > as_of]
+    notes = (_later_note(later, as_of),) if later and as_of is not None else ()
+    stored = [i for i in stored if i not in later]
     if not paths and not (registered and stored):
-        return Gathered((), ())
+        return Gathered((), notes if registered else ())
     hunt = program_hunt(session, keys, case_id=case_id)
     registry = {item.sha256: item for item in stored}
     entries = _given(paths, hunt, registry)
@@ -188,7 +197,16 @@ def gather(
         pairs.append((seen_item, finding_of(result, seen, case_id, dating)))
     findings = with_original_readings(session, keys, case_id, pairs)
     warning = mtime_warning(case_id, findings)
-    return Gathered(tuple(findings), (warning,) if warning else ())
+    warnings = (*(notes if registered else ()), *((warning,) if warning else ()))
+    return Gathered(tuple(findings), warnings)
+
+
+def _later_note(later: Sequence[EvidenceItem], as_of: datetime) -> str:
+    ids = ", ".join(i.id for i in later[:5]) + (", …" if len(later) > 5 else "")
+    return (
+        f"{len(later)} registered evidence item(s) added after {as_of:%Y-%m-%d %H:%M} UTC left "
+        f"out ({ids}): they were not known then"
+    )
 
 
 __all__ = ["Gathered", "date_item", "finding_of", "gather", "mtime_warning"]

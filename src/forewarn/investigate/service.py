@@ -95,7 +95,7 @@ def run_investigation(
     releases = delivered_releases(session, case_id)
     partners = list_partners(session)
     leads = [t.lead_time for t in list_tiers(session)]
-    gathered = gather(session, keys, case_id, evidence, registered=registered)
+    gathered = gather(session, keys, case_id, evidence, registered=registered, as_of=as_of)
     result = investigate(
         case,
         events=list_events(session, case_id),

@@ -69,9 +69,11 @@ class WireChannel:
 
     def adopt(self, original: str, plan: object) -> None:
         """Use `plan`, this channel's `plan_of(original)` made in another process of this run."""
-        ours = isinstance(plan, WirePlan) and plan.version == self.version
-        if not (ours and isinstance(plan, WirePlan) and plan.original == original):
-            raise MarkError("a wire plan handed over is not this channel's plan of the original")
+        refused = MarkError("a wire plan handed over is not this channel's plan of the original")
+        if not isinstance(plan, WirePlan):
+            raise refused
+        if (plan.original, plan.version) != (original, self.version):
+            raise refused
         adopt_plan(plan)
 
     def reads_capture(self, suspect: str) -> bool:

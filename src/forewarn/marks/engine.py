@@ -32,7 +32,7 @@ from forewarn.errors import MarkError
 from forewarn.marks import code, layout
 from forewarn.marks import tokens as token_marks
 from forewarn.marks.accusation import Accusation, accuse
-from forewarn.marks.channels.interface import Capture, Channel, Routes, ShownInTraffic
+from forewarn.marks.channels.interface import Capture, Channel, Planned, Routes, ShownInTraffic
 from forewarn.marks.registry import ChannelRegistry
 from forewarn.marks.schemes import CURRENT_SCHEME, default_registry, registry_of
 from forewarn.marks.threshold import DEFAULT_DRAWS
@@ -174,6 +174,26 @@ class Marker:
             scheme=self.scheme,
             domains=self.domains,
         )
+
+    def plans(self, artifact: str, kind: ArtifactKind, original: bytes) -> dict[str, object]:
+        """The costly plans `original` needs under its kind's channels (channel name → plan),
+        for other processes marking this case in the same run to `adopt_plans` instead of
+        planning again (the wire channel evaluates some 200 copies: seconds a process)."""
+        source = _text(original, artifact)
+        return {
+            ch.name: ch.plan_of(source)
+            for ch in self.channels.for_kind(kind)
+            if isinstance(ch, Planned)
+        }
+
+    def adopt_plans(
+        self, artifact: str, kind: ArtifactKind, original: bytes, plans: Mapping[str, object]
+    ) -> None:
+        """Use `plans` (this case's `plans` of `original`, made in another process)."""
+        source = _text(original, artifact)
+        for channel in self.channels.for_kind(kind):
+            if channel.name in plans and isinstance(channel, Planned):
+                channel.adopt(source, plans[channel.name])
 
     def mark(self, artifact: str, kind: ArtifactKind, original: bytes, partner: str) -> MarkedCopy:
         """`partner`'s copy of `artifact`: every channel's symbols, then its tokens."""

@@ -24,7 +24,7 @@ from forewarn.program.bundles import build_bundle, manifest_of
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.merkle import Checkpoint
 from forewarn.store.marking_repo import MarkingRepository
-from forewarn.store.release_repo import ItemRecord, ReleaseRepository, StoredRelease
+from forewarn.store.release_repo import Completion, ItemRecord, ReleaseRepository, StoredRelease
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,3 +121,68 @@ def record_delivery(
     if checkpoint_size is not None:
         payload["checkpoint_size"] = checkpoint_size
     return AuditEntry(LeafKind.RELEASE, payload, subject=pending.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One partner's sealed bundle, ready to record (`record_deliveries`)."""
+
+    pending: StoredRelease
+    """The pending release it delivers."""
+    made: Assembled
+    """Its signed bundle and what it gives."""
+    sealed: bytes
+    """The bundle encrypted to the partner's age recipient."""
+
+
+def record_deliveries(
+    session: Session,
+    deliveries: Sequence[Delivery],
+    *,
+    params: MarkingParams,
+    now: datetime,
+    checkpoint_size: int | None = None,
+) -> list[AuditEntry | None]:
+    """`record_delivery` for several partners in the caller's transaction, in a few statements
+    whatever their number (a release batch); per partner its `release` leaf to append, or
+    `None` when another run delivered it first."""
+    if not deliveries:
+        return []
+    hashed = [hashlib.sha256(d.sealed).hexdigest() for d in deliveries]
+    won = ReleaseRepository(session).complete_many(
+        [
+            Completion(
+                d.pending.id,
+                d.made.items,
+                d.sealed,
+                sealed_sha256,
+                d.made.manifest_sha256,
+                d.made.bundle_sha256,
+            )
+            for d, sealed_sha256 in zip(deliveries, hashed, strict=True)
+        ],
+        now=now,
+    )
+    cases = {d.pending.case_id for d, ok in zip(deliveries, won, strict=True) if ok}
+    for case_id in sorted(cases):
+        if MarkingRepository(session).fix_marking(case_id, params, now) != params:
+            raise ReleaseError(
+                f"case {case_id} was marked differently by another release run meanwhile",
+                hint="run `forewarn wave release` again: it marks with the stored parameters",
+            )
+    entries: list[AuditEntry | None] = []
+    for d, sealed_sha256, ok in zip(deliveries, hashed, won, strict=True):
+        if not ok:
+            entries.append(None)
+            continue
+        payload = release_payload(
+            d.made.release,
+            d.pending.tier,
+            d.made.manifest_sha256,
+            d.made.bundle_sha256,
+            sealed_sha256,
+        )
+        if checkpoint_size is not None:
+            payload["checkpoint_size"] = checkpoint_size
+        entries.append(AuditEntry(LeafKind.RELEASE, payload, subject=d.pending.id))
+    return entries

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
 
 from forewarn.domain import Artifact
 from forewarn.domain.marking import MarkingParams
@@ -23,17 +24,28 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(
-    secret: bytes, case_id: str, params: MarkingParams, originals: dict[str, Artifact]
+    secret: bytes,
+    case_id: str,
+    params: MarkingParams,
+    originals: dict[str, Artifact],
+    contents: dict[str, bytes],
+    plans: dict[str, dict[str, object]] | None = None,
 ) -> None:
-    _WORKER["marker"] = Marker.for_case(secret, case_id, params)
+    marker = Marker.for_case(secret, case_id, params)
+    for name, made in (plans or {}).items():
+        marker.adopt_plans(name, originals[name].kind, contents[name], made)
+    _WORKER["marker"] = marker
     _WORKER["originals"] = originals
+    _WORKER["contents"] = contents
 
 
-def _mark_one(job: tuple[str, tuple[str, ...], dict[str, bytes]]) -> dict[str, MarkedCopy]:
-    partner, names, contents = job
+def _mark_one(job: tuple[str, tuple[str, ...]]) -> dict[str, MarkedCopy]:
+    partner, names = job
     marker = _WORKER["marker"]
     originals = _WORKER["originals"]
+    contents = _WORKER["contents"]
     assert isinstance(marker, Marker) and isinstance(originals, dict)
+    assert isinstance(contents, dict)
     return {n: marker.mark(n, originals[n].kind, contents[n], partner) for n in names}
 
 
@@ -47,21 +59,26 @@ def marked_copies(
     workers: int | None,
 ) -> Iterator[dict[str, MarkedCopy]]:
     """Each due release's marked copies, in order; a pool when the wave is large."""
-    jobs = [
-        (r.partner, r.planned_artifacts, {n: contents[n] for n in r.planned_artifacts}) for r in due
-    ]
+    jobs = [(r.partner, r.planned_artifacts) for r in due]
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if len(due) <= POOL_THRESHOLD or count <= 1:
-        _init_worker(secret, case_id, params, originals)
+        _init_worker(secret, case_id, params, originals, contents)
         yield from map(_mark_one, jobs)
         return
     # `forkserver`, not `fork`: forking a process that runs threads (a server, a test runner,
     # native libraries' pools) can leave the child with a lock held or a broken native state.
+    # The server starts first (its imports take seconds) and boots while this process plans.
     context = multiprocessing.get_context("forkserver")
+    forkserver.ensure_running()
+    # Planned once here, not once per worker: the workers would all spend the same seconds
+    # on the same plan (the wire channel's) before their first copy.
+    marker = Marker.for_case(secret, case_id, params)
+    names = sorted({n for r in due for n in r.planned_artifacts})
+    plans = {n: marker.plans(n, originals[n].kind, contents[n]) for n in names}
     with ProcessPoolExecutor(
         count,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(secret, case_id, params, originals),
+        initargs=(secret, case_id, params, originals, contents, plans),
     ) as pool:
         yield from pool.map(_mark_one, jobs, chunksize=16)

@@ -21,11 +21,11 @@ from forewarn.domain import CaseStatus, PartnerStatus, ReleaseState
 from forewarn.domain.marking import MarkingParams
 from forewarn.errors import NotFoundError, ReleaseError
 from forewarn.program.artifacts import list_artifacts, read_artifact
-from forewarn.program.audit import AuditEntry, append_audit_many, latest_checkpoint
+from forewarn.program.audit import append_audit_many, latest_checkpoint
 from forewarn.program.bundles import seal
 from forewarn.program.case_marking import MARKS_PURPOSE, marking_for_case
 from forewarn.program.cases import get_case
-from forewarn.program.delivery import Assembled, assemble, record_delivery
+from forewarn.program.delivery import Assembled, Delivery, assemble, record_deliveries
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.marking_pool import marked_copies
 from forewarn.program.merkle import Checkpoint
@@ -147,32 +147,25 @@ def _deliver(
     """Several partners' releases in one transaction (one commit, one signed checkpoint); per
     partner `False` when another run delivered it or it may no longer have it. A crash leaves
     each partner of the batch pending, never half delivered."""
-    outcome: list[bool] = []
     with sessions() as session:
         repo = ReleaseRepository(session)
-        entries: list[AuditEntry] = []
+        found = repo.recipients([pending.partner for pending, _ in batch])
+        deliveries: list[Delivery] = []
         for pending, made in batch:
-            found = repo.recipient(pending.partner)
-            if found is None:
+            if pending.partner not in found:
                 raise NotFoundError(f"unknown partner {pending.partner!r}")
-            status, recipient = found
-            if recipient is None or status != PartnerStatus.ACTIVE.value:
-                outcome.append(False)
-                continue
-            entry = record_delivery(
-                session,
-                pending,
-                made.release,
-                items=made.items,
-                sealed=seal(made.bundle, recipient),
-                manifest_sha256=made.manifest_sha256,
-                bundle_sha256=made.bundle_sha256,
-                params=params,
-                now=now,
-                checkpoint_size=None if checkpoint is None else checkpoint.size,
-            )
-            outcome.append(entry is not None)
-            if entry is not None:
-                entries.append(entry)
-        append_audit_many(session, entries, now, keys=keys)
-    return outcome
+            status, recipient = found[pending.partner]
+            if recipient is not None and status == PartnerStatus.ACTIVE.value:
+                deliveries.append(Delivery(pending, made, seal(made.bundle, recipient)))
+        recorded = record_deliveries(
+            session,
+            deliveries,
+            params=params,
+            now=now,
+            checkpoint_size=None if checkpoint is None else checkpoint.size,
+        )
+        delivered = {
+            d.pending.id for d, e in zip(deliveries, recorded, strict=True) if e is not None
+        }
+        append_audit_many(session, [e for e in recorded if e is not None], now, keys=keys)
+    return [pending.id in delivered for pending, _ in batch]

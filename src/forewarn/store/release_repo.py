@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from forewarn.domain import Release, ReleasedArtifact, ReleaseState
@@ -75,6 +75,24 @@ class ItemRecord:
     """Hash of the marked copy."""
     size: int
     """Size of the marked copy."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """One pending release to make delivered, with what it delivers (`complete_many`)."""
+
+    release_id: str
+    """The release."""
+    items: tuple[ItemRecord, ...]
+    """Its marked copies' records."""
+    sealed: bytes
+    """The age-encrypted bundle."""
+    sealed_sha256: str
+    """SHA-256 of `sealed`."""
+    manifest_sha256: str
+    """SHA-256 of the bundle's canonical manifest."""
+    bundle_sha256: str
+    """SHA-256 of the plaintext bundle."""
 
 
 def _release(row: ReleaseRow) -> StoredRelease:
@@ -256,6 +274,77 @@ class ReleaseRepository:
         self.session.flush()
         self.session.expire_all()
         return True
+
+    def complete_many(self, completions: Sequence[Completion], *, now: datetime) -> list[bool]:
+        """`complete` for several releases in a handful of statements, whatever their number
+        (a delivery batch's transaction); per release, `False` if it was not pending."""
+        ids = [c.release_id for c in completions]
+        if not ids:
+            return []
+        won = set(
+            self.session.scalars(
+                update(ReleaseRow)
+                .where(ReleaseRow.id.in_(ids), ReleaseRow.state == ReleaseState.PENDING.value)
+                .values(state=ReleaseState.COMPLETE.value, completed_at=now)
+                .returning(ReleaseRow.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        done = [c for c in completions if c.release_id in won]
+        if done:
+            self.session.execute(
+                update(ReleaseRow).execution_options(synchronize_session=False),
+                [
+                    {
+                        "id": c.release_id,
+                        "manifest_sha256": c.manifest_sha256,
+                        "bundle_sha256": c.bundle_sha256,
+                    }
+                    for c in done
+                ],
+            )
+            self.session.execute(
+                delete(HeldBundleRow).where(
+                    HeldBundleRow.release_id.in_([c.release_id for c in done])
+                )
+            )
+            items = [
+                {
+                    "release_id": c.release_id,
+                    "name": i.name,
+                    "kind": i.kind,
+                    "original_sha256": i.original_sha256,
+                    "sha256": i.sha256,
+                    "size": i.size,
+                }
+                for c in done
+                for i in c.items
+            ]
+            if items:  # (an empty list would insert one row of defaults)
+                self.session.execute(insert(ReleaseItemRow), items)
+            self.session.execute(
+                insert(BundleRow),
+                [
+                    {
+                        "release_id": c.release_id,
+                        "sealed": c.sealed,
+                        "sealed_sha256": c.sealed_sha256,
+                    }
+                    for c in done
+                ],
+            )
+        self.session.expire_all()
+        return [c.release_id in won for c in completions]
+
+    def recipients(self, partners: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """Partners' status and age recipient, read in the delivering transaction (one query);
+        a partner that does not exist is absent."""
+        query = select(PartnerRow.name, PartnerRow.status, PartnerRow.age_recipient).where(
+            PartnerRow.name.in_(sorted(set(partners)))
+        )
+        return {
+            name: (status, recipient) for name, status, recipient in self.session.execute(query)
+        }
 
     def recipient(self, partner: str) -> tuple[str, str | None] | None:
         """A partner's status and age recipient, read in the delivering transaction (one query)."""

@@ -82,3 +82,17 @@ class ShownInTraffic(Protocol):
     def traffic_capacity(self, original: str) -> int:
         """How many of the choice points of `original` a full capture of its traffic shows."""
         ...
+
+
+@runtime_checkable
+class Planned(Protocol):
+    """A channel whose plan of an original costs seconds and is the same in every process: one
+    process plans, the others of the same run adopt its plan (a marking pool's workers)."""
+
+    def plan_of(self, original: str) -> object:
+        """The channel's plan of `original`, picklable, to hand to `adopt` in another process."""
+        ...
+
+    def adopt(self, original: str, plan: object) -> None:
+        """Use `plan` (from `plan_of` of the same channel in the same run) for `original`."""
+        ...

@@ -34,7 +34,13 @@ from forewarn.marks.channels.wire.candidates import Literal
 from forewarn.marks.channels.wire.facts import Observed, request_keys, skeleton
 from forewarn.marks.channels.wire.foreign import read_foreign
 from forewarn.marks.channels.wire.roles import BEHAVIOUR
-from forewarn.marks.channels.wire.signatures import WirePlan, observe, read_observed, wire_plan
+from forewarn.marks.channels.wire.signatures import (
+    WirePlan,
+    adopt_plan,
+    observe,
+    read_observed,
+    wire_plan,
+)
 from forewarn.marks.channels.wire.spelt import read_spelt
 from forewarn.marks.channels.wire.tree import WireLayout
 from forewarn.marks.wire import Evaluation, evaluate
@@ -56,6 +62,19 @@ class WireChannel:
 
     def _plan(self, original: str) -> WirePlan:
         return wire_plan(original, self.version)
+
+    def plan_of(self, original: str) -> WirePlan:
+        """The plan of `original` (some 200 evaluations of single-edit copies), to ship."""
+        return self._plan(original)
+
+    def adopt(self, original: str, plan: object) -> None:
+        """Use `plan`, this channel's `plan_of(original)` made in another process of this run."""
+        refused = MarkError("a wire plan handed over is not this channel's plan of the original")
+        if not isinstance(plan, WirePlan):
+            raise refused
+        if (plan.original, plan.version) != (original, self.version):
+            raise refused
+        adopt_plan(plan)
 
     def reads_capture(self, suspect: str) -> bool:
         """Web-log lines and raw HTTP are traffic (so no channel reads them as text); their

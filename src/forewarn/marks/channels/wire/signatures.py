@@ -205,9 +205,32 @@ def _common(facts_of: FactsOf, base: list[int]) -> dict[int, dict[FactKey, tuple
     return common
 
 
-@lru_cache(maxsize=16)
+SHIPPED_PLANS = 8
+"""Plans adopted from another process kept at once (`adopt_plan`), the oldest dropped first."""
+
+_SHIPPED: dict[tuple[str, int], WirePlan] = {}
+
+
 def wire_plan(original: str, version: int = 2) -> WirePlan:
-    """The original's carried edits and their signatures (evaluated once per original)."""
+    """The original's carried edits and their signatures (evaluated once per original, or
+    once per program run when the plan is handed to other processes: `adopt_plan`)."""
+    shipped = _SHIPPED.get((original, version))
+    return shipped if shipped is not None else _planned(original, version)
+
+
+def adopt_plan(plan: WirePlan) -> None:
+    """Use `plan`, made by `wire_plan` in another process of this program run (a marking pool's
+    parent), for its original: planning evaluates some 200 copies, seconds of CPU that every
+    process would otherwise spend again for the same answer."""
+    key = (plan.original, plan.version)
+    _SHIPPED.pop(key, None)
+    _SHIPPED[key] = plan
+    while len(_SHIPPED) > SHIPPED_PLANS:
+        del _SHIPPED[next(iter(_SHIPPED))]
+
+
+@lru_cache(maxsize=16)
+def _planned(original: str, version: int) -> WirePlan:
     if version >= 3:
         return _plan3(original, version)
     requests = evaluate_requests(original)
@@ -330,6 +353,7 @@ def read_observed(plan: WirePlan, observed: Sequence[Observed]) -> list[int | No
 __all__ = [
     "Signature",
     "WirePlan",
+    "adopt_plan",
     "observe",
     "read_bit",
     "read_observed",

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 
 from tree_sitter import Node
 
-from forewarn.marks.channels.literals.grammars import PYTHON, best_parse
+from forewarn.marks.channels.literals.grammars import MARKED, PYTHON, best_parse
 
 MAX_TEXT = 256 * 1024
 """Only texts up to this many characters are folded (leaked tools are small)."""
@@ -68,6 +68,8 @@ _CHANGES = frozenset(
 _MEMBERS = frozenset({"method_invocation", "field_access", "member_expression"})
 _PASSED = frozenset({"encodeURIComponent", "encodeURI", "QueryEscape", "PathEscape"})
 """Calls that only percent-encode their argument (`foreign` reads either form)."""
+_GO_PACKAGE = re.compile(r"^package [A-Za-z_]\w*[ \t]*$", re.MULTILINE)
+_SHELL_BANG = re.compile(r"[/ ](?:ba|z|k|da)?sh\b")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 _PRINTF = re.compile(r"%([-+ #0]*)(\d{0,3})(?:\.(\d{1,3}))?([sdvqxX%n])")
 _DOTNET = re.compile(r"\{\{|\}\}|\{(\d{1,2})\}")
@@ -401,12 +403,24 @@ def _plain(node: Node) -> bool:
     ) and not any(kid.type in _STRINGS and not _plain(kid) for kid in node.children)
 
 
+def _grammars(text: str) -> tuple[str, ...]:
+    """The grammars to try, in order. Lenient grammars read other languages without an error
+    (PowerShell's reads a Go file or a shell script, Go's reads JavaScript), so what the text
+    says of itself goes first: Go's `package` line, a shell's `#!` line."""
+    first = text.split("\n", 1)[0]
+    if _GO_PACKAGE.search(text[:4096]):
+        return ("go", *MARKED)
+    if first.startswith("#!") and _SHELL_BANG.search(first):
+        return ("shell", *MARKED)
+    return MARKED
+
+
 def spliced_text(text: str) -> str:
     """`text` with every spliced expression that folds into a value replaced by that value
     in double quotes; `""` where nothing folds, for Python, or what no grammar reads."""
     if len(text) > MAX_TEXT:
         return ""
-    parsed = best_parse(text)
+    parsed = best_parse(text, _grammars(text))
     if parsed.language == PYTHON:
         return ""
     folder = _Folder(parsed.source, parsed.language)

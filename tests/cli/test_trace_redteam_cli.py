@@ -73,6 +73,8 @@ ACCUSED = {
     "r21_java_format.java": 32,
     "r22_powershell_expand.ps1": 29,
     "r23_curl_vars.sh": 33,
+    "r25_nuclei_template.yaml": 60,
+    "r26_burp_probe_request.txt": 41,
     "p1_builder_only.py": 23,
     "p2_two_requests.py": 50,
     "m1_merge_07_19.py": 54,
@@ -86,6 +88,15 @@ RANKED_FIRST = {
     "m2_merge_07_31.js": 29,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
+NOBODY = {
+    "m2_merge_07_31.js": 29,
+    "p3_fragment_client.py": 23,
+    "r24_rust_reqwest.rs": 0,
+}
+"""Item → wire symbols read at most, where nobody can honestly be accused: the Node merge
+shows both copies' value of every site it took from both (user agent, `Accept-Language`,
+`connection`, the case of `User-Agent` and `Content-Type`), which erases each; Rust has no
+grammar, so its file is text and no wire mark is read in it."""
 EXACT = frozenset(
     {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
     | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}
@@ -93,10 +104,12 @@ EXACT = frozenset(
     | {"r17_java_httpclient.java", "r18_base64_hidden.py"}
     | {"r11_go_client.go", "r16_node_fetch_consts.mjs", "r19_go_sprintf.go"}
     | {"r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"}
-    | {"r23_curl_vars.sh"}
+    | {"r23_curl_vars.sh", "r25_nuclei_template.yaml", "r26_burp_probe_request.txt"}
     | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
 )
 """Items that send what the copy sends and read without a single wrong symbol."""
+TEMPLATES = ("r25_nuclei_template.yaml", "r26_burp_probe_request.txt")
+"""Requests written out raw, in a scanner template and a proxy's saved request."""
 CAPTURED = {
     "capture_r07_urllib_request.http": ["r07_urllib_request.py"],
     "capture_r05_httpclient_put.http": ["r05_httpclient_put.py"],
@@ -232,6 +245,14 @@ def test_the_leaker_is_accused(items: dict[str, Any], name: str) -> None:
         assert wire["symbols_matching"] == wire["symbols_read"], (name, wire)
 
 
+@pytest.mark.parametrize("name", sorted(NOBODY))
+def test_what_cannot_be_read_honestly_names_nobody(items: dict[str, Any], name: str) -> None:
+    item = items[name]
+    assert not [s["partner"] for s in item["suspects"] if s["accused"]], name
+    read = [e for s in item["suspects"] for e in s["evidence"] if e["channel"] == "wire"]
+    assert max((e["symbols_read"] for e in read), default=0) <= NOBODY[name], name
+
+
 @pytest.mark.parametrize("name", sorted(RANKED_FIRST))
 def test_a_copier_is_ranked_first(items: dict[str, Any], name: str) -> None:
     item = items[name]
@@ -256,3 +277,10 @@ def test_another_language_is_read_as_code_that_sends_the_requests(
     item = items[name]
     assert item["kind"] == "source" and item["matches"] == []  # nothing like the Python left
     assert [r["why"] for r in item["read"]] == ["code that may send its requests"]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_requests_written_out_raw_are_read_as_traffic(items: dict[str, Any], name: str) -> None:
+    item = items[name]
+    assert item["kind"] == "capture", name
+    assert [r["why"] for r in item["read"]] == ["captured traffic shows its requests"]

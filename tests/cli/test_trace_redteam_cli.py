@@ -60,7 +60,7 @@ ACCUSED = {
     "r08_raw_socket.py": 62,
     "r09_node_http.js": 33,
     "r10_curl.sh": 33,
-    "r11_go_client.go": 28,
+    "r11_go_client.go": 33,
     "r12_powershell.ps1": 29,
     "r13_httpx_async_class.py": 62,
     "r14_table_driven.py": 61,

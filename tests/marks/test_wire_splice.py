@@ -44,6 +44,12 @@ FOLDS = [
         'get("/r_91453.txt")',
     ),
     (
+        "go header slices",
+        'package main\nfunc main() {\n\treq.Header["connection"] = []string{"close"}\n'
+        '\th := http.Header{"Accept": {"*/*"}}\n}\n',
+        'req.Header["connection"] = "close"',
+    ),
+    (
         "java String.format and formatted",
         'class A { static final String V = "88.0.4324.190";\n'
         ' void m() { h("UA", String.format("Mozilla/5.0 Chrome/%s", V));\n'

@@ -217,6 +217,13 @@ class _Folder:
             return self.value(inner[0]) if len(inner) == 1 else None
         if kind in ("binary_expression", "additive_expression"):
             return self._sum(node)
+        if kind == "composite_literal" and self.text(node).startswith("[]string{"):
+            body = node.child_by_field_name("body")
+            return self.value(body) if body is not None else None
+        if kind == "literal_value" and self.language == "go":
+            # one value in braces: `[]string{"close"}`, `http.Header{"A": {"b"}}`'s `{"b"}`
+            inner = node.named_children
+            return self.value(inner[0]) if len(inner) == 1 else None
         if kind in ("call_expression", "method_invocation"):
             return self._call(node)
         if kind == "format_expression" and len(node.named_children) == 3:

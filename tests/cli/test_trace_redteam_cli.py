@@ -2,14 +2,14 @@
 
 A partner's copy of the Exchange 2021 PoC leaks; an attacker has a code assistant rewrite it
 (requests, httpx, aiohttp, urllib3, urllib, http.client, raw sockets, Node.js, curl,
-PowerShell, Go, Java, TypeScript, a table of steps, raw request templates; some with every
-value lifted into a constant and spliced back by templates, concatenation or formats), each
-keeping what the copy sends and dropping its tokens, plus three partial leaks and two merges
-of two partners' copies. The rewrites were written by hand against the copies this program
-key gives (the key is a test fixture; `test_the_fixtures_are_this_programs_copies` proves
-they still are), and traffic of some of them is captured live from the toy server. What is
-asserted is what was measured: who is accused or ranked first, from how many wire symbols,
-and that no innocent ever is.
+PowerShell, Go, Java, TypeScript, Rust, a nuclei template, a table of steps, raw request
+templates; some with every value lifted into a constant and spliced back by templates,
+concatenation or formats), each keeping what the copy sends and dropping its tokens, plus
+three partial leaks and two merges of two partners' copies. The rewrites were written by hand
+against the copies this program key gives (the key is a test fixture;
+`test_the_fixtures_are_this_programs_copies` proves they still are), and traffic of some of
+them is captured live from the toy server. What is asserted is what was measured: who is
+accused or ranked first, from how many wire symbols, and that no innocent ever is.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ ACCUSED = {
     "r21_java_format.java": 32,
     "r22_powershell_expand.ps1": 29,
     "r23_curl_vars.sh": 33,
+    "r24_rust_reqwest.rs": 33,
     "r25_nuclei_template.yaml": 60,
     "r26_burp_probe_request.txt": 41,
     "p1_builder_only.py": 23,
@@ -88,15 +89,11 @@ RANKED_FIRST = {
     "m2_merge_07_31.js": 29,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
-NOBODY = {
-    "m2_merge_07_31.js": 29,
-    "p3_fragment_client.py": 23,
-    "r24_rust_reqwest.rs": 0,
-}
+NOBODY = {"m2_merge_07_31.js": 29, "p3_fragment_client.py": 23}
 """Item → wire symbols read at most, where nobody can honestly be accused: the Node merge
 shows both copies' value of every site it took from both (user agent, `Accept-Language`,
-`connection`, the case of `User-Agent` and `Content-Type`), which erases each; Rust has no
-grammar, so its file is text and no wire mark is read in it."""
+`connection`, the case of `User-Agent` and `Content-Type`), which erases each; the fragment
+sends one request."""
 EXACT = frozenset(
     {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
     | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}
@@ -265,7 +262,7 @@ FOREIGN = (
     ["r09_node_http.js", "r10_curl.sh", "r11_go_client.go", "r12_powershell.ps1"]
     + ["r16_node_fetch_consts.mjs", "r17_java_httpclient.java", "r19_go_sprintf.go"]
     + ["r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"]
-    + ["r23_curl_vars.sh"]
+    + ["r23_curl_vars.sh", "r24_rust_reqwest.rs"]
 )
 """Rewrites in another language than the copy's."""
 

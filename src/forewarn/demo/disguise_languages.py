@@ -71,6 +71,15 @@ _DEFINING: frozenset[tuple[str, str | None]] = frozenset(
         ("type_spec", "name"),
         ("field_declaration", "name"),
         ("keyed_element", "key"),
+        # Rust
+        ("function_item", "name"),
+        ("parameter", "pattern"),
+        ("let_declaration", "pattern"),
+        ("const_item", "name"),
+        ("static_item", "name"),
+        ("struct_item", "name"),
+        ("closure_parameters", None),
+        ("tuple_pattern", None),
         # shell
         ("variable_assignment", "name"),
         ("for_statement", "variable"),

@@ -36,6 +36,7 @@ EXTENSIONS: dict[str, str] = {
     ".bash": "shell",
     ".zsh": "shell",
     ".go": "go",
+    ".rs": "rust",
 }
 """File extension (lower case, with the dot) to language, named as the similarity grammars are."""
 
@@ -148,6 +149,14 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
         (re.compile(r"\w+ := "), 1),
         (re.compile(r"\b(?:fmt\.(?:Print|Sprint|Fprint|Errorf)\w*|http\.NewRequest\w*)\("), 3),
         (re.compile(r"\bif err != nil \{"), 3),
+    ),
+    "rust": (
+        (re.compile(r"^use (?:std|\w+)::[\w:{}, *]+;[ \t]*$", _M), 3),
+        (re.compile(r"^[ \t]*(?:pub )?fn \w+(?:<[^>]*>)?\(", _M), 3),
+        (re.compile(r"\blet (?:mut )?\w+(?:: [^=]+)? = "), 1),
+        (re.compile(r"\b(?:println|format|vec|eprintln)!\("), 3),
+        (re.compile(r"\b(?:impl|struct|enum) [A-Z]\w*"), 2),
+        (re.compile(r"-> (?:Result|Option)<"), 2),
     ),
     "shell": (
         (re.compile(r"^[ \t]*(?:if|while) \[\[? .+ \]\]?; ?(?:then|do)[ \t]*$", _M), 3),

@@ -69,9 +69,11 @@ _MEMBERS = frozenset({"method_invocation", "field_access", "member_expression"})
 _PASSED = frozenset({"encodeURIComponent", "encodeURI", "QueryEscape", "PathEscape"})
 """Calls that only percent-encode their argument (`foreign` reads either form)."""
 _GO_PACKAGE = re.compile(r"^package [A-Za-z_]\w*[ \t]*$", re.MULTILINE)
+_RUST = re.compile(r"^(?:use [\w:{}, *]+;|(?:pub )?fn \w+\()", re.MULTILINE)
 _SHELL_BANG = re.compile(r"[/ ](?:ba|z|k|da)?sh\b")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
 _PRINTF = re.compile(r"%([-+ #0]*)(\d{0,3})(?:\.(\d{1,3}))?([sdvqxX%n])")
+_RUST_FORMAT = re.compile(r"\{\{|\}\}|\{(\w*)(?::[^{}]*)?\}")
 _DOTNET = re.compile(r"\{\{|\}\}|\{(\d{1,2})\}")
 
 
@@ -159,6 +161,12 @@ class _Folder:
             if name is not None and value is not None and name.type in _NAMES:
                 self.declared.add(name.start_byte)
                 yield _name(name, self.source, self.language), value
+        elif kind in ("const_item", "static_item", "let_declaration"):  # Rust
+            name = node.child_by_field_name("name") or node.child_by_field_name("pattern")
+            value = node.child_by_field_name("value")
+            if name is not None and value is not None and name.type == "identifier":
+                self.declared.add(name.start_byte)
+                yield _name(name, self.source, self.language), value
         elif kind in ("const_spec", "var_spec", "short_var_declaration"):
             left = node.child_by_field_name("left") or node
             names = [c for c in left.named_children if c.type == "identifier"]
@@ -226,6 +234,8 @@ class _Folder:
             return self.value(inner[0]) if len(inner) == 1 else None
         if kind in ("call_expression", "method_invocation"):
             return self._call(node)
+        if kind == "macro_invocation":
+            return self._rust_format(node)
         if kind == "format_expression" and len(node.named_children) == 3:
             return self._dotnet(node.named_children[0], node.named_children[2])
         if kind == "multiplicative_expression" and len(node.named_children) == 2:
@@ -288,8 +298,10 @@ class _Folder:
             return None
         args = list(arguments.named_children)
         if function is not None:  # Go, JavaScript: `fmt.Sprintf(...)`, `'A'.repeat(n)`
-            target = function.child_by_field_name("object") or function.child_by_field_name(
-                "operand"
+            target = (
+                function.child_by_field_name("object")
+                or function.child_by_field_name("operand")
+                or function.child_by_field_name("value")  # Rust's `"A".repeat(37)`
             )
             field = function.child_by_field_name("property") or function.child_by_field_name(
                 "field"
@@ -362,6 +374,35 @@ class _Folder:
         out.append(template[at:])
         return "".join(out)
 
+    def _rust_format(self, node: Node) -> str | None:
+        """`format!("{}/x?a={id}", base)`: positional and inline names, `{{`/`}}` kept."""
+        macro = node.child_by_field_name("macro")
+        tree = next((c for c in node.named_children if c.type == "token_tree"), None)
+        if macro is None or tree is None or self.text(macro) != "format":
+            return None
+        parts = tree.named_children
+        if not parts or parts[0].type != "string_literal":
+            return None
+        template = self.value(parts[0])
+        if template is None:
+            return None
+        args = [self._operand(a) for a in parts[1:]]
+        used = 0
+
+        def one(match: re.Match[str]) -> str:
+            nonlocal used
+            if match.group(0) in ("{{", "}}"):
+                return match.group(0)[0]
+            name = match.group(1)
+            if name:
+                if name.isdigit():
+                    return args[int(name)] if int(name) < len(args) else UNKNOWN
+                return self.env.get(name, UNKNOWN)
+            used += 1
+            return args[used - 1] if used <= len(args) else UNKNOWN
+
+        return _RUST_FORMAT.sub(one, template)
+
     def _dotnet(self, format_node: Node, args_node: Node) -> str | None:
         template = self.value(format_node)
         if template is None:
@@ -413,10 +454,13 @@ def _plain(node: Node) -> bool:
 def _grammars(text: str) -> tuple[str, ...]:
     """The grammars to try, in order. Lenient grammars read other languages without an error
     (PowerShell's reads a Go file or a shell script, Go's reads JavaScript), so what the text
-    says of itself goes first: Go's `package` line, a shell's `#!` line."""
+    says of itself goes first: Go's `package` line, Rust's `use …;` or `fn`, a shell's `#!`
+    line."""
     first = text.split("\n", 1)[0]
     if _GO_PACKAGE.search(text[:4096]):
         return ("go", *MARKED)
+    if _RUST.search(text[:4096]):
+        return ("rust", *MARKED)
     if first.startswith("#!") and _SHELL_BANG.search(first):
         return ("shell", *MARKED)
     return MARKED

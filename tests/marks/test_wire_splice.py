@@ -50,6 +50,13 @@ FOLDS = [
         'req.Header["connection"] = "close"',
     ),
     (
+        "rust consts and format!",
+        'use std::fmt;\nconst V: &str = "88.0.4324.190";\nconst ID: u32 = 91453;\n'
+        'fn main() {\n    let ua = format!("Mozilla/5.0 Chrome/{}", V);\n'
+        '    h("User-Agent", ua);\n    get(format!("/readme_{ID}.txt"));\n}\n',
+        'get("/readme_91453.txt")',
+    ),
+    (
         "java String.format and formatted",
         'class A { static final String V = "88.0.4324.190";\n'
         ' void m() { h("UA", String.format("Mozilla/5.0 Chrome/%s", V));\n'

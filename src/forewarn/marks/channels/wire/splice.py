@@ -7,21 +7,23 @@ shell script. What it sends is the same, but no literal of its text holds the pa
 with the context `foreign` anchors it on. Here the text is parsed with the grammar that reads
 it best (never run), names bound once to a value they can be worked out from are folded into
 every expression that uses them (strings, numbers, concatenation, template and expandable
-strings, printf- and `-f`-style formats, `repeat` and `join`), and each expression that folds
-into something no literal spells is written out again as one line: the line it sits in with
-the expression replaced by its value in double quotes. An operand that cannot be worked out
-(a port from the command line) becomes a line break, so context never crosses it. `foreign`
-reads these lines beside the text itself, and every reading must still agree.
+strings, printf-, `-f`- and `format!`-style formats (`formats`), `repeat` and `join`), and
+the text is written out again with each expression that folds into something no literal
+spells replaced by its value in double quotes. An operand that cannot be worked out (a port
+from the command line) becomes a line break, so context never crosses it. `foreign` reads
+that text beside the text itself, and every reading must still agree.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
 from tree_sitter import Node
 
 from forewarn.marks.channels.literals.grammars import MARKED, PYTHON, best_parse
+from forewarn.marks.channels.wire.formats import UNKNOWN, dotnet, printf, rust_format
 
 MAX_TEXT = 256 * 1024
 """Only texts up to this many characters are folded (leaked tools are small)."""
@@ -29,8 +31,6 @@ MAX_VALUE = 8192
 """A folded value longer than this is not worked out (`"A".repeat(1e9)`)."""
 PASSES = 4
 """Rounds of folding bindings into bindings (a constant built from constants)."""
-UNKNOWN = "\n"
-"""What an operand that cannot be worked out folds into: no anchor crosses a line break."""
 
 _FRAGMENTS = frozenset(
     {
@@ -72,9 +72,6 @@ _GO_PACKAGE = re.compile(r"^package [A-Za-z_]\w*[ \t]*$", re.MULTILINE)
 _RUST = re.compile(r"^(?:use [\w:{}, *]+;|(?:pub )?fn \w+\()", re.MULTILINE)
 _SHELL_BANG = re.compile(r"[/ ](?:ba|z|k|da)?sh\b")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
-_PRINTF = re.compile(r"%([-+ #0]*)(\d{0,3})(?:\.(\d{1,3}))?([sdvqxX%n])")
-_RUST_FORMAT = re.compile(r"\{\{|\}\}|\{(\w*)(?::[^{}]*)?\}")
-_DOTNET = re.compile(r"\{\{|\}\}|\{(\d{1,2})\}")
 
 
 def _unescape(text: str) -> str:
@@ -341,41 +338,10 @@ class _Folder:
         template = self.value(format_node)
         if template is None:
             return None
-        args = [self._operand(a) for a in arg_nodes]
-        out: list[str] = []
-        at = 0
-        used = 0
-        for match in _PRINTF.finditer(template):
-            out.append(template[at : match.start()])
-            flags, width, precision, verb = match.groups()
-            at = match.end()
-            if verb == "%":
-                out.append("%")
-                continue
-            if verb == "n":
-                out.append("\n")
-                continue
-            if used >= len(args):
-                return None
-            arg = args[used]
-            used += 1
-            if arg == UNKNOWN:
-                out.append(UNKNOWN)
-            elif verb == "q":
-                out.append('"' + arg + '"')
-            elif verb in "dxX":
-                if not arg.isdigit():
-                    return None
-                spec = f"%{flags}{width}{verb}"
-                out.append(spec % int(arg))
-            else:
-                spec = f"%{flags}{width}" + (f".{precision}" if precision else "") + "s"
-                out.append(spec % arg)
-        out.append(template[at:])
-        return "".join(out)
+        return printf(template, [self._operand(a) for a in arg_nodes])
 
     def _rust_format(self, node: Node) -> str | None:
-        """`format!("{}/x?a={id}", base)`: positional and inline names, `{{`/`}}` kept."""
+        """`format!("{}/x?a={id}", base)`."""
         macro = node.child_by_field_name("macro")
         tree = next((c for c in node.named_children if c.type == "token_tree"), None)
         if macro is None or tree is None or self.text(macro) != "format":
@@ -386,22 +352,7 @@ class _Folder:
         template = self.value(parts[0])
         if template is None:
             return None
-        args = [self._operand(a) for a in parts[1:]]
-        used = 0
-
-        def one(match: re.Match[str]) -> str:
-            nonlocal used
-            if match.group(0) in ("{{", "}}"):
-                return match.group(0)[0]
-            name = match.group(1)
-            if name:
-                if name.isdigit():
-                    return args[int(name)] if int(name) < len(args) else UNKNOWN
-                return self.env.get(name, UNKNOWN)
-            used += 1
-            return args[used - 1] if used <= len(args) else UNKNOWN
-
-        return _RUST_FORMAT.sub(one, template)
+        return rust_format(template, [self._operand(a) for a in parts[1:]], self.env)
 
     def _dotnet(self, format_node: Node, args_node: Node) -> str | None:
         template = self.value(format_node)
@@ -411,15 +362,7 @@ class _Folder:
         while items.type != "array_literal_expression" and len(items.named_children) == 1:
             items = items.named_children[0]
         nodes = items.named_children if items.type == "array_literal_expression" else [items]
-        args = [self._operand(n) for n in nodes]
-
-        def one(match: re.Match[str]) -> str:
-            if match.group(1) is None:
-                return match.group(0)[0]
-            index = int(match.group(1))
-            return args[index] if index < len(args) else UNKNOWN
-
-        return _DOTNET.sub(one, template)
+        return dotnet(template, [self._operand(n) for n in nodes])
 
 
 def _walk(root: Node) -> Iterator[Node]:
@@ -466,6 +409,7 @@ def _grammars(text: str) -> tuple[str, ...]:
     return MARKED
 
 
+@functools.lru_cache(maxsize=32)
 def spliced_text(text: str) -> str:
     """`text` with every spliced expression that folds into a value replaced by that value
     in double quotes; `""` where nothing folds, for Python, or what no grammar reads."""

@@ -89,11 +89,17 @@ RANKED_FIRST = {
     "m2_merge_07_31.js": 29,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
-NOBODY = {"m2_merge_07_31.js": 29, "p3_fragment_client.py": 23}
+NOBODY = {
+    "m2_merge_07_31.js": 29,
+    "p3_fragment_client.py": 23,
+    "r27_ruby_net_http.rb": 0,
+    "r28_php_curl.php": 0,
+}
 """Item → wire symbols read at most, where nobody can honestly be accused: the Node merge
 shows both copies' value of every site it took from both (user agent, `Accept-Language`,
 `connection`, the case of `User-Agent` and `Content-Type`), which erases each; the fragment
-sends one request."""
+sends one request; Ruby and PHP have no grammar, so their files are text and no wire mark is
+read in them."""
 EXACT = frozenset(
     {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
     | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}

@@ -38,5 +38,7 @@ LANGUAGES: tuple[LanguageFixture, ...] = (
     _fixture("typescript", "probe_toy.ts", "wordcount.ts"),
     _fixture("powershell", "probe_toy.ps1", "wordcount.ps1"),
     _fixture("shell", "probe_toy.sh", "wordcount.sh"),
+    _fixture("go", "probe_toy.go", "wordcount.go"),
+    _fixture("rust", "probe_toy.rs", "wordcount.rs"),
 )
 """Every language the hunt reads besides Python (whose PoC is the shipped scenario's)."""

@@ -24,6 +24,8 @@ GRAMMARS: tuple[tuple[str, str, str], ...] = (
     ("cpp", "tree_sitter_cpp", "language"),
     ("powershell", "tree_sitter_powershell", "language"),
     ("shell", "tree_sitter_bash", "language"),
+    ("go", "tree_sitter_go", "language"),
+    ("rust", "tree_sitter_rust", "language"),
 )
 """Language name, grammar module and entry point; the order breaks ties where a text parses
 equally well with two grammars (JavaScript before TypeScript, C before C++)."""

@@ -2,12 +2,14 @@
 
 A partner's copy of the Exchange 2021 PoC leaks; an attacker has a code assistant rewrite it
 (requests, httpx, aiohttp, urllib3, urllib, http.client, raw sockets, Node.js, curl,
-PowerShell, Go, a table of steps, raw request templates), each keeping what the copy sends and
-dropping its tokens, plus three partial leaks and two merges of two partners' copies. The
-rewrites were written by hand against the copies this program key gives (the key is a test
-fixture; `test_the_fixtures_are_this_programs_copies` proves they still are), and traffic of
-some of them is captured live from the toy server. What is asserted is what was measured:
-who is accused or ranked first, from how many wire symbols, and that no innocent ever is.
+PowerShell, Go, Java, TypeScript, Rust, a nuclei template, a table of steps, raw request
+templates; some with every value lifted into a constant and spliced back by templates,
+concatenation or formats), each keeping what the copy sends and dropping its tokens, plus
+three partial leaks and two merges of two partners' copies. The rewrites were written by hand
+against the copies this program key gives (the key is a test fixture;
+`test_the_fixtures_are_this_programs_copies` proves they still are), and traffic of some of
+them is captured live from the toy server. What is asserted is what was measured: who is
+accused or ranked first, from how many wire symbols, and that no innocent ever is.
 """
 
 from __future__ import annotations
@@ -58,12 +60,22 @@ ACCUSED = {
     "r08_raw_socket.py": 62,
     "r09_node_http.js": 33,
     "r10_curl.sh": 33,
+    "r11_go_client.go": 33,
     "r12_powershell.ps1": 29,
     "r13_httpx_async_class.py": 62,
     "r14_table_driven.py": 61,
     "r15_raw_template.py": 33,
+    "r16_node_fetch_consts.mjs": 33,
     "r17_java_httpclient.java": 32,
     "r18_base64_hidden.py": 28,
+    "r19_go_sprintf.go": 33,
+    "r20_ts_axios_template.ts": 33,
+    "r21_java_format.java": 32,
+    "r22_powershell_expand.ps1": 29,
+    "r23_curl_vars.sh": 33,
+    "r24_rust_reqwest.rs": 33,
+    "r25_nuclei_template.yaml": 60,
+    "r26_burp_probe_request.txt": 41,
     "p1_builder_only.py": 23,
     "p2_two_requests.py": 50,
     "m1_merge_07_19.py": 54,
@@ -75,17 +87,32 @@ ACCUSED = {
 RANKED_FIRST = {
     "p3_fragment_client.py": 23,
     "m2_merge_07_31.js": 29,
-    "r16_node_fetch_consts.mjs": 10,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
+NOBODY = {
+    "m2_merge_07_31.js": 29,
+    "p3_fragment_client.py": 23,
+    "r27_ruby_net_http.rb": 0,
+    "r28_php_curl.php": 0,
+}
+"""Item → wire symbols read at most, where nobody can honestly be accused: the Node merge
+shows both copies' value of every site it took from both (user agent, `Accept-Language`,
+`connection`, the case of `User-Agent` and `Content-Type`), which erases each; the fragment
+sends one request; Ruby and PHP have no grammar, so their files are text and no wire mark is
+read in them."""
 EXACT = frozenset(
     {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
     | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}
     | {"r14_table_driven.py", "r15_raw_template.py", "p1_builder_only.py"}
     | {"r17_java_httpclient.java", "r18_base64_hidden.py"}
+    | {"r11_go_client.go", "r16_node_fetch_consts.mjs", "r19_go_sprintf.go"}
+    | {"r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"}
+    | {"r23_curl_vars.sh", "r25_nuclei_template.yaml", "r26_burp_probe_request.txt"}
     | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
 )
 """Items that send what the copy sends and read without a single wrong symbol."""
+TEMPLATES = ("r25_nuclei_template.yaml", "r26_burp_probe_request.txt")
+"""Requests written out raw, in a scanner template and a proxy's saved request."""
 CAPTURED = {
     "capture_r07_urllib_request.http": ["r07_urllib_request.py"],
     "capture_r05_httpclient_put.http": ["r05_httpclient_put.py"],
@@ -221,6 +248,14 @@ def test_the_leaker_is_accused(items: dict[str, Any], name: str) -> None:
         assert wire["symbols_matching"] == wire["symbols_read"], (name, wire)
 
 
+@pytest.mark.parametrize("name", sorted(NOBODY))
+def test_what_cannot_be_read_honestly_names_nobody(items: dict[str, Any], name: str) -> None:
+    item = items[name]
+    assert not [s["partner"] for s in item["suspects"] if s["accused"]], name
+    read = [e for s in item["suspects"] for e in s["evidence"] if e["channel"] == "wire"]
+    assert max((e["symbols_read"] for e in read), default=0) <= NOBODY[name], name
+
+
 @pytest.mark.parametrize("name", sorted(RANKED_FIRST))
 def test_a_copier_is_ranked_first(items: dict[str, Any], name: str) -> None:
     item = items[name]
@@ -229,12 +264,26 @@ def test_a_copier_is_ranked_first(items: dict[str, Any], name: str) -> None:
     assert _wire(item)["symbols_read"] >= RANKED_FIRST[name], name
 
 
-@pytest.mark.parametrize(
-    "name", ["r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1", "r17_java_httpclient.java"]
+FOREIGN = (
+    ["r09_node_http.js", "r10_curl.sh", "r11_go_client.go", "r12_powershell.ps1"]
+    + ["r16_node_fetch_consts.mjs", "r17_java_httpclient.java", "r19_go_sprintf.go"]
+    + ["r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"]
+    + ["r23_curl_vars.sh", "r24_rust_reqwest.rs"]
 )
+"""Rewrites in another language than the copy's."""
+
+
+@pytest.mark.parametrize("name", FOREIGN)
 def test_another_language_is_read_as_code_that_sends_the_requests(
     items: dict[str, Any], name: str
 ) -> None:
     item = items[name]
     assert item["kind"] == "source" and item["matches"] == []  # nothing like the Python left
     assert [r["why"] for r in item["read"]] == ["code that may send its requests"]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_requests_written_out_raw_are_read_as_traffic(items: dict[str, Any], name: str) -> None:
+    item = items[name]
+    assert item["kind"] == "capture", name
+    assert [r["why"] for r in item["read"]] == ["captured traffic shows its requests"]

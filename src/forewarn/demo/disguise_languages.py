@@ -64,6 +64,22 @@ _DEFINING: frozenset[tuple[str, str | None]] = frozenset(
         ("for_in_statement", "left"),
         ("type_alias_declaration", "name"),
         ("namespace_import", None),
+        # Go
+        ("const_spec", "name"),
+        ("var_spec", "name"),
+        ("parameter_declaration", "name"),
+        ("type_spec", "name"),
+        ("field_declaration", "name"),
+        ("keyed_element", "key"),
+        # Rust
+        ("function_item", "name"),
+        ("parameter", "pattern"),
+        ("let_declaration", "pattern"),
+        ("const_item", "name"),
+        ("static_item", "name"),
+        ("struct_item", "name"),
+        ("closure_parameters", None),
+        ("tuple_pattern", None),
         # shell
         ("variable_assignment", "name"),
         ("for_statement", "variable"),
@@ -91,6 +107,9 @@ _PS_AUTOMATIC = frozenset(
     | {"erroractionpreference", "lastexitcode", "psboundparameters", "pscmdlet"}
 )
 _PS_VARIABLE = re.compile(r"^\$(\{)?(?:(\w+):)?(\w+)(\})?$")
+_GO_DECLARING = frozenset({"short_var_declaration", "range_clause"})
+_KEEP_BRACES = frozenset({"go"})
+"""Languages whose braces cannot move (Go inserts a semicolon at the end of a line)."""
 _BLOCKS = ("block", "body", "compound_statement", "declaration_list", "function_statement")
 
 
@@ -108,7 +127,8 @@ def disguise(source: str, language: str, *, seed: int = 0) -> str:
     edits = list(_renames(root, language, seed)) + list(_comments(root, raw))
     expected = sorted(_apply(raw, edits, *span) for span in _string_spans(root))
     renamed = _apply(raw, edits, 0, len(raw))
-    styled = _reindent(_braces(renamed, language), language)
+    braced = renamed if language in _KEEP_BRACES else _braces(renamed, language)
+    styled = _reindent(braced, language)
     final = parser.parse(styled).root_node
     if final.has_error and not root.has_error:
         raise DisguiseError(f"the disguised {language} source no longer parses")
@@ -185,7 +205,7 @@ def _renames(root: Node, language: str, seed: int) -> Iterator[tuple[int, int, b
         if n.is_named
         and (n.type in _OCCURRENCES or n.type == "word")
         and n.parent is not None
-        and (n.parent.type, _field(n)) in _DEFINING
+        and ((n.parent.type, _field(n)) in _DEFINING or _declared_left(n))
         and _text(n) not in _ENTRY_POINTS
     ]
     members = {_text(n) for n in definitions if _is_member(n)}
@@ -206,6 +226,14 @@ def _renames(root: Node, language: str, seed: int) -> Iterator[tuple[int, int, b
         elif node.type == "word" and node.parent is not None:
             if node.parent.type in ("command_name", "function_definition"):
                 yield node.start_byte, node.end_byte, new
+
+
+def _declared_left(node: Node) -> bool:
+    """Go's `a, err := …` and `for i, p := range …`: names declared on the left."""
+    parent = node.parent
+    if parent is None or parent.type != "expression_list" or parent.parent is None:
+        return False
+    return parent.parent.type in _GO_DECLARING and _field(parent) == "left"
 
 
 def _is_member(node: Node) -> bool:

@@ -35,6 +35,8 @@ EXTENSIONS: dict[str, str] = {
     ".sh": "shell",
     ".bash": "shell",
     ".zsh": "shell",
+    ".go": "go",
+    ".rs": "rust",
 }
 """File extension (lower case, with the dot) to language, named as the similarity grammars are."""
 
@@ -139,6 +141,22 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
         (re.compile(r"\s-(?:Uri|Method|Headers|Body|UserAgent|ContentType)\s", re.IGNORECASE), 3),
         (re.compile(r"\[(?:string|int|System\.\w+)\]\$\w+", re.IGNORECASE), 3),
         (re.compile(r"^[ \t]*function [A-Z]\w*-\w+", _M), 3),
+    ),
+    "go": (
+        (re.compile(r"^package \w+[ \t]*$", _M), 3),
+        (re.compile(r"^func (?:\([^)]*\) )?\w+\(", _M), 3),
+        (re.compile(r"^import \($", _M), 2),
+        (re.compile(r"\w+ := "), 1),
+        (re.compile(r"\b(?:fmt\.(?:Print|Sprint|Fprint|Errorf)\w*|http\.NewRequest\w*)\("), 3),
+        (re.compile(r"\bif err != nil \{"), 3),
+    ),
+    "rust": (
+        (re.compile(r"^use (?:std|\w+)::[\w:{}, *]+;[ \t]*$", _M), 3),
+        (re.compile(r"^[ \t]*(?:pub )?fn \w+(?:<[^>]*>)?\(", _M), 3),
+        (re.compile(r"\blet (?:mut )?\w+(?:: [^=]+)? = "), 1),
+        (re.compile(r"\b(?:println|format|vec|eprintln)!\("), 3),
+        (re.compile(r"\b(?:impl|struct|enum) [A-Z]\w*"), 2),
+        (re.compile(r"-> (?:Result|Option)<"), 2),
     ),
     "shell": (
         (re.compile(r"^[ \t]*(?:if|while) \[\[? .+ \]\]?; ?(?:then|do)[ \t]*$", _M), 3),

@@ -3,7 +3,8 @@
 Content decides: magic numbers for pcap and pcapng, the shape of the first lines for the text
 formats, tried in an order where no earlier sniff can take a later format's file (a HAR is one
 JSON object, Suricata and Zeek JSON are objects per line with their own keys; W3C and Zeek TSV
-declare their fields; a raw dump starts with a request line). Only when no content matches does
+declare their fields; a scanner template declares its `id:` and lists `raw:` requests; a raw
+dump starts with a request line). Only when no content matches does
 the file name count (`.pcap`, `.pcapng`, `.cap`, `.har`), so that a damaged capture still reads
 as that capture, with a note, rather than as text.
 """
@@ -18,6 +19,7 @@ from forewarn.hunt.wire.apache import ApacheReader
 from forewarn.hunt.wire.har import HarReader
 from forewarn.hunt.wire.http import RawHttpReader
 from forewarn.hunt.wire.interface import NoteBook, RequestFilter, WireReader, WireReading
+from forewarn.hunt.wire.nuclei import NucleiReader
 from forewarn.hunt.wire.pcap import PcapngReader, PcapReader
 from forewarn.hunt.wire.suricata import SuricataReader
 from forewarn.hunt.wire.w3c import W3cReader
@@ -36,6 +38,7 @@ READERS: tuple[WireReader, ...] = (
     ZeekReader(),
     W3cReader(),
     ApacheReader(),
+    NucleiReader(),
     RawHttpReader(),
 )
 """Every format, in the order their sniffs are tried."""

@@ -1,11 +1,12 @@
 """Which tree-sitter grammar reads a PoC, chosen by the content alone.
 
 A channel sees an artifact's text, never its name, and `marks` may not ask the hunt's language
-table. Rather than guess from signatures, the text is parsed with every grammar forewarn ships
-(`forewarn.grammars`, the table the similarity index loads too); the grammar that leaves the
-fewest `ERROR` and missing nodes wins; ties go to the earlier one in `GRAMMARS` (a file valid
-as both JavaScript and TypeScript, or as C and C++, has the same string literals either way). Python
-comes first: a text Python accepts belongs to the Python channels, and this channel leaves it.
+table. Rather than guess from signatures, the text is parsed with each grammar of `MARKED`
+(grammars of `forewarn.grammars`, the table the similarity index loads too, fixed as they were
+when the channel first marked); the grammar that leaves the fewest `ERROR` and missing nodes
+wins; ties go to the earlier one (a file valid as both JavaScript and TypeScript, or as C and
+C++, has the same string literals either way). Python comes first: a text Python accepts
+belongs to the Python channels, and this channel leaves it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node, Tree
 
-from forewarn.grammars import GRAMMARS, parser_for
+from forewarn.grammars import parser_for
 from forewarn.marks.wire.syntax import parse_python
 
 PYTHON = "python"
@@ -67,14 +68,31 @@ def is_python(text: str) -> bool:
     return True
 
 
+MARKED: tuple[str, ...] = (
+    "python",
+    "javascript",
+    "typescript",
+    "java",
+    "csharp",
+    "c",
+    "cpp",
+    "powershell",
+    "shell",
+)
+"""The grammars whose literals this channel marks and reads, fixed: a grammar shipped later
+(Go) would parse an artifact that an earlier one read with errors, move its literal sites and
+unread every copy already released."""
+
+
 @functools.lru_cache(maxsize=32)
-def best_parse(text: str) -> Parsed:
-    """`text` parsed by the grammar with the fewest errors (Python if Python accepts it)."""
+def best_parse(text: str, grammars: tuple[str, ...] = MARKED) -> Parsed:
+    """`text` parsed by the one of `grammars` with the fewest errors (Python if Python
+    accepts it)."""
     source = text.encode("utf-8")
     if is_python(text):
         return parse_as(PYTHON, source)
     best: Parsed | None = None
-    for name, _, _ in GRAMMARS:
+    for name in grammars:
         parsed = parse_as(name, source)
         if best is None or parsed.errors < best.errors:
             best = parsed

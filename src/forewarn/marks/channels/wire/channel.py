@@ -42,6 +42,7 @@ from forewarn.marks.channels.wire.signatures import (
     wire_plan,
 )
 from forewarn.marks.channels.wire.spelt import read_spelt
+from forewarn.marks.channels.wire.splice import spliced_text
 from forewarn.marks.channels.wire.tree import WireLayout
 from forewarn.marks.wire import Evaluation, evaluate
 from forewarn.marks.wire.syntax import parse_python
@@ -125,7 +126,9 @@ class WireChannel:
         sent = _read_evaluation(plan, evaluation, suspect)
         if not is_python(suspect):
             # a rewrite in another language keeps the values, not the Python around them
-            return _agreed(sent, read_foreign(plan, suspect))
+            # and a constant spliced into a template or a format is folded back first
+            folded = spliced_text(suspect)
+            return _agreed(sent, read_foreign(plan, f"{suspect}\n{folded}" if folded else suspect))
         spelt = read_spelt(plan, suspect)
         if all(bit is None for bit in sent) and not any(
             PLACEHOLDER not in r.path for r in evaluation.requests

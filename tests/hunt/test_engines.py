@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from forewarn.hunt import (
     expand,
     hunt_corpus,
 )
-from forewarn.hunt.engines.dask import TlsFiles, require_private_channel
+from forewarn.hunt.engines.dask import AHEAD_PER_WORKER, TlsFiles, require_private_channel
 from forewarn.hunt.readers import read_paths
 
 from .fakes import LiteralShapes, fake_accuse
@@ -119,3 +120,27 @@ def test_a_tls_scheduler_needs_the_client_files(tmp_path: Path) -> None:
         DaskEngine("tls://scheduler.invalid:8786")
     files = TlsFiles(tmp_path / "ca.pem", tmp_path / "me.pem", tmp_path / "me.key")
     assert DaskEngine("tls://scheduler.invalid:8786", tls=files).tls == files
+
+
+_STARTED: list[str] = []
+
+
+def _note_start(shared: str, item: str) -> str:
+    _STARTED.append(item)
+    return shared + item
+
+
+def test_a_dask_client_keeps_only_a_few_items_in_flight_ahead_of_what_it_reads() -> None:
+    """Workers keep their results until the client reads them; a slow client (it accuses) must
+    not have the whole corpus's results waiting on the cluster."""
+    _STARTED.clear()
+    items = [f"i{n:02d}" for n in range(24)]
+    engine = DaskEngine(workers=1, processes=False)  # a thread: it shares `_STARTED`
+    ahead = AHEAD_PER_WORKER * 1
+    read = []
+    for result in engine.map(_note_start, "r-", items):
+        time.sleep(0.05)  # the client's work: the worker could run everything meanwhile
+        read.append(result)
+        assert len(_STARTED) <= len(read) + ahead
+    assert read == [f"r-{item}" for item in items]
+    assert _STARTED == items

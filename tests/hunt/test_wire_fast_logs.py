@@ -5,6 +5,7 @@ the requests of a log reach the client's accuser the same way through worker pro
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from forewarn.hunt.wire.interface import NoteBook
 from forewarn.hunt.wire.text import logged, room_left
 from forewarn.hunt.wire.w3c import W3cReader
 from forewarn.marks import tokens as token_marks
+from forewarn.marks.channels.wire.routes import route_filter
 from forewarn.marks.tokens import carriers, sealed
 
 from .fakes import LiteralShapes
@@ -150,6 +152,56 @@ def test_fast_w3c_reads_what_the_line_by_line_reading_reads(data: bytes, limits:
     assert fast == slow
     assert [r.origin for r in fast] == [r.origin for r in slow]
     assert fast_notes.done() == slow_notes.done()
+
+
+ROUTES = st.lists(
+    st.tuples(
+        st.sampled_from(["GET", "POST", ""]),
+        st.sampled_from(["/a/b", "/x%20y", "/p", "/", "", "ß", "+", "#", "a=#&b=&c"]),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=w3c_logs(), limits=LIMITS, routes=ROUTES)
+def test_asking_a_route_filter_before_building_the_request_keeps_the_same_requests(
+    data: bytes, limits: Limits, routes: list[tuple[str, str]]
+) -> None:
+    """A `RouteKeyed` filter is asked on a line's method and path before its request is built;
+    the requests, line numbers and notes are those of asking it of every built request."""
+    keep = route_filter(routes)
+    per_request_notes, per_route_notes = NoteBook(), NoteBook()
+    per_request = W3cReader().read(data, limits, per_request_notes, keep=lambda r: keep(r))
+    per_route = W3cReader().read(data, limits, per_route_notes, keep=keep)
+    assert per_route == per_request
+    assert [r.origin for r in per_route] == [r.origin for r in per_request]
+    assert per_route_notes.done() == per_request_notes.done()
+    unlimited = dataclasses.replace(limits, max_requests=10**6)
+    everything = W3cReader().read(data, unlimited, NoteBook())
+    assert [r for r in everything if keep(r)][: limits.max_requests] == per_route[
+        : limits.max_requests
+    ]
+
+
+def test_a_route_filter_drops_other_traffic_and_keeps_its_routes_whatever_the_target() -> None:
+    head = "#Fields: cs-method cs-uri-stem cs-uri-query cs-uri\n"
+    rows = [
+        "GET /ecp/1.js a=1 /ecp/1.js?a=1",
+        "get /ecp/22.js?x - http://mail.example/ecp/22.js?b=2#frag",
+        "POST /ecp/3.js - /other",
+        "GET /owa/ - /owa/",
+    ]
+    data = (head + "\n".join(rows) + "\n").encode()
+    keep = route_filter([("GET", "/ecp/#.js")])
+    found = W3cReader().read(data, Limits(), NoteBook(), keep=keep)
+    assert [(r.method, r.path, r.origin) for r in found] == [
+        ("GET", "/ecp/1.js", "line 2"),
+        ("GET", "/ecp/22.js", "line 3"),
+    ]
+    cs_uri = b"#Fields: cs-method cs-uri\nGET http://h.example/ecp/5.js?q=1\nGET /owa/x\n"
+    found = W3cReader().read(cs_uri, Limits(), NoteBook(), keep=keep)
+    assert [(r.path, r.host, r.query) for r in found] == [("/ecp/5.js", "h.example", (("q", "1"),))]
 
 
 def _log(lines: int, token: str) -> bytes:

@@ -214,3 +214,38 @@ def test_a_leak_at_the_end_of_a_busy_days_log_is_read_and_its_partner_accused(
         s["evidence"] for s in expected["suspects"]
     ]
     assert not any("requests; the rest is not read" in note for note in found["notes"])
+
+
+def test_a_dask_hunt_of_busy_logs_accuses_the_leaker_where_trace_does(
+    demo: tuple[DemoOutcome, float], tmp_path: Path
+) -> None:
+    """`forewarn hunt` on a Dask cluster, over days of ordinary traffic on the PoC's own server
+    (its routes among them) and the day the leaked tool ran: the workers read the logs (asking
+    the route filter before building requests), the client accuses, as `trace` does in one
+    process; nobody is accused in the ordinary days."""
+    outcome, _ = demo
+    leak = next(outcome.evidence.glob("*u_ex210228.log"))
+    corpus = tmp_path / "logs"
+    corpus.mkdir()
+    _busy_day(leak, corpus / "u_ex210228.log", 20_000)
+    ordinary = [line for line in leak.read_text().splitlines(keepends=True) if line[0] == "#"]
+    sample = next(line for line in leak.read_text().splitlines() if line[0] != "#").split(" ")
+    for day in range(3):
+        rows = list(ordinary)
+        for i in range(5_000):
+            sample[3] = ("GET", "POST")[i % 2]
+            sample[4] = ("/owa/auth/logon.aspx", "/ecp/DDI/DDIService.svc/GetList", "/")[i % 3]
+            rows.append(" ".join(sample) + "\n")
+        (corpus / f"u_ex21022{day}.log").write_text("".join(rows))
+    traced = _invoke(outcome, "--json", "trace", str(corpus))
+    hunted = _invoke(outcome, "--json", "hunt", str(corpus), "--engine", "dask", "--workers", "2")
+    assert traced.exit_code == 0 and hunted.exit_code == 0, hunted.stderr
+    assert json.loads(hunted.stdout) == json.loads(traced.stdout)
+    accused = {
+        Path(i["path"]).name: [s["partner"] for s in i["suspects"] if s["accused"]]
+        for i in json.loads(hunted.stdout)
+    }
+    alone = json.loads(_invoke(outcome, "--json", "trace", str(leak)).stdout)[0]
+    leaker = [s["partner"] for s in alone["suspects"] if s["accused"]]
+    assert leaker and accused.pop("u_ex210228.log") == leaker
+    assert accused == dict.fromkeys(accused, []) and len(accused) == 3

@@ -85,6 +85,18 @@ def split_target(target: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
     """`(path, query pairs, host)` of a request target as sent: origin form (`/p?a=1`) or
     absolute form (`http://h:8080/p?a=1`, whose host is returned); the path keeps its
     percent-encoding, the query pairs are decoded (`+`, `%XX`) in order, blank values kept."""
+    path, query, host = _target_parts(target)
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    return path, tuple(pairs), host
+
+
+def target_path(target: str) -> str:
+    """The path `split_target` gives, without decoding the query (what a route is keyed on)."""
+    return _target_parts(target)[0]
+
+
+def _target_parts(target: str) -> tuple[str, str, str | None]:
+    """`(path, raw query, host)` of a request target; the fragment dropped."""
     target = target.partition("#")[0]
     host: str | None = None
     path, _, query = target.partition("?")
@@ -93,5 +105,4 @@ def split_target(target: str) -> tuple[str, tuple[tuple[str, str], ...], str | N
         authority, slash, tail = rest.partition("/")
         host = authority.rpartition("@")[2] or None
         path = slash + tail or "/"
-    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
-    return path, tuple(pairs), host
+    return path, query, host

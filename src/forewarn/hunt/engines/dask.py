@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ipaddress
 import urllib.parse
@@ -15,6 +16,9 @@ from forewarn.errors import HuntError
 S = TypeVar("S")
 R = TypeVar("R")
 
+
+AHEAD_PER_WORKER = 2
+"""Items in flight per worker thread, submitted and not yet read (`DaskEngine.map`)."""
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 """Host names that always mean this machine."""
@@ -149,15 +153,28 @@ class DaskEngine:
             yield client
 
     def map(self, task: Callable[[S, str], R], shared: S, items: Sequence[str]) -> Iterator[R]:
-        """Run `task(shared, item)` on the cluster, results in input order."""
+        """Run `task(shared, item)` on the cluster, results in input order.
+
+        At most `AHEAD_PER_WORKER` items per worker thread (counted as workers join) are in
+        flight, submitted and not yet read: a worker keeps its results until they are read, so
+        a client slower than its workers (it reads marks and accuses) would otherwise have the
+        cluster hold most of the corpus's results (a web log's is its first 16 MB of text).
+        """
         if not items:
             return
         with self._client() as client:
             remote = client.scatter(shared, broadcast=True, hash=False)
-            futures = client.map(_apply, list(items), task=task, shared=remote, pure=False)
-            futures.reverse()
-            while futures:  # drop each future once read: the cluster then frees its result
-                yield futures.pop().result()
+            pending = list(reversed(items))
+            futures: collections.deque[Any] = collections.deque()
+            while pending or futures:
+                ahead = AHEAD_PER_WORKER * max(1, sum(client.nthreads().values()))
+                while pending and len(futures) < ahead:
+                    item = pending.pop()
+                    futures.append(
+                        client.submit(_apply, item, task=task, shared=remote, pure=False)
+                    )
+                # drop each future once read: the cluster then frees its result
+                yield futures.popleft().result()
 
 
 @contextlib.contextmanager

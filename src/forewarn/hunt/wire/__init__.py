@@ -19,11 +19,18 @@ size is bounded by `forewarn.hunt.Limits`.
 
 from forewarn.errors import WireReadError
 from forewarn.hunt.wire.detect import READERS, SNIFF_BYTES, WEBLOG_FORMATS, detect, read_requests
-from forewarn.hunt.wire.interface import RequestFilter, WireNote, WireReader, WireReading
+from forewarn.hunt.wire.interface import (
+    RequestFilter,
+    RouteKeyed,
+    WireNote,
+    WireReader,
+    WireReading,
+)
 
 __all__ = [
     "READERS",
     "RequestFilter",
+    "RouteKeyed",
     "SNIFF_BYTES",
     "WEBLOG_FORMATS",
     "WireNote",

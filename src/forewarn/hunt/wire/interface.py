@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from forewarn.domain.wire import HttpRequest
 from forewarn.errors import WireReadError
@@ -20,6 +20,7 @@ __all__ = [
     "MAX_NOTES",
     "NoteBook",
     "RequestFilter",
+    "RouteKeyed",
     "WireNote",
     "WireReadError",
     "WireReader",
@@ -29,6 +30,22 @@ __all__ = [
 RequestFilter = Callable[[HttpRequest], bool]
 """Which requests a reading keeps (and counts against `Limits.max_requests`): a hunt keeps only
 those on its PoCs' routes, so a day's web log is read to its end, not to its 100,000th line."""
+
+
+@runtime_checkable
+class RouteKeyed(Protocol):
+    """A `RequestFilter` that decides on a request's method and path alone, and says so: a
+    reader may then ask it before building the request, and skip the lines it turns down
+    (most of a day's web log) for the cost of a split and a dictionary look-up."""
+
+    def __call__(self, request: HttpRequest) -> bool:
+        """`keeps_route(request.method, request.path)`."""
+        ...
+
+    def keeps_route(self, method: str, path: str) -> bool:
+        """Whether a request with this method and path (as `HttpRequest` holds them) is kept."""
+        ...
+
 
 MAX_NOTES = 200
 """Notes kept per item; a capture of garbage must not produce a million lines of report."""

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forewarn.domain.wire import HttpRequest, WireFeature
+from forewarn.domain.wire import HttpRequest, WireFeature, target_path
 from forewarn.hunt.limits import Limits
-from forewarn.hunt.wire.interface import NoteBook, RequestFilter
+from forewarn.hunt.wire.interface import NoteBook, RequestFilter, RouteKeyed
 from forewarn.hunt.wire.text import keep_if, lines, room_left, split_logged_target
 
 _HEADERS = (
@@ -28,6 +28,8 @@ _HEADERS = (
 _TARGET_FEATURES = frozenset({WireFeature.PATH, WireFeature.QUERY, WireFeature.QUERY_ORDER})
 _SPACED_CACHE = 1 << 14
 """Distinct `+`-spaced header values remembered per log (user agents repeat)."""
+_ROUTE_CACHE = 1 << 16
+"""Distinct `(method, path)` pairs whose keep-or-drop is remembered per log."""
 
 
 def _shows(fields: list[str]) -> frozenset[WireFeature]:
@@ -85,13 +87,27 @@ class _Layout:
             {},
         )
 
-    def request(self, values: list[str], number: int) -> HttpRequest:
-        """The request one data line (split into `width` values) describes."""
+    def route(self, values: list[str]) -> tuple[str, str]:
+        """The method and path of the request a data line describes (`request(…).method` and
+        `.path`), without building it: a target's query never changes its path."""
+        method = self._method(values)
+        if self.uri is not None:
+            target = values[self.uri]
+        elif self.stem is not None:
+            target = values[self.stem]
+        else:
+            return method, ""
+        return method, "" if target == "-" else target_path(target)
+
+    def _method(self, values: list[str]) -> str:
         method = "" if self.method is None else values[self.method]
         if method == "-":
-            method = ""
-        elif not method.isupper():
-            method = method.upper()
+            return ""
+        return method if method.isupper() else method.upper()
+
+    def request(self, values: list[str], number: int) -> HttpRequest:
+        """The request one data line (split into `width` values) describes."""
+        method = self._method(values)
         if self.uri is not None:
             target = values[self.uri]
             target = "" if target == "-" else target
@@ -150,10 +166,14 @@ class W3cReader:
         self, data: bytes, limits: Limits, notes: NoteBook, keep: RequestFilter | None = None
     ) -> list[HttpRequest]:
         """One request per data line; each directive's layout is worked out once, so a line
-        costs a split and the request (web logs are most of a retro-hunt's bytes)."""
+        costs a split and the request (web logs are most of a retro-hunt's bytes). A
+        `RouteKeyed` filter is asked before the request is built, once per distinct method and
+        path: a line off the routes costs only its split."""
         found: list[HttpRequest] = []
         layout: _Layout | None = None
         most = limits.max_requests
+        keeps = keep.keeps_route if isinstance(keep, RouteKeyed) else None
+        decided: dict[tuple[str, str], bool] = {}
         for number, text in lines(data, limits, notes):
             if text[0] == "#":
                 if text.startswith("#Fields:"):
@@ -166,5 +186,15 @@ class W3cReader:
                 continue
             if len(found) >= most and not room_left(found, limits, notes):
                 break
-            keep_if(found, layout.request(values, number), keep)
+            if keeps is None:
+                keep_if(found, layout.request(values, number), keep)
+                continue
+            route = layout.route(values)
+            kept = decided.get(route)
+            if kept is None:
+                if len(decided) >= _ROUTE_CACHE:
+                    decided.clear()
+                kept = decided[route] = keeps(*route)
+            if kept:
+                found.append(layout.request(values, number))
         return found

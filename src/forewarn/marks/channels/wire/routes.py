@@ -25,7 +25,8 @@ def _digest(salt: bytes, method: str, path: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class RouteFilter:
-    """A `hunt.wire.RequestFilter`: whether a request is on one of the routes it was made for."""
+    """A `hunt.wire.RouteKeyed` filter: whether a request is on one of the routes it was made
+    for (it decides on the method and path alone, so readers ask before building requests)."""
 
     salt: bytes
     """The key of the digests (random per hunt)."""
@@ -33,7 +34,11 @@ class RouteFilter:
     """Digests of the routes."""
 
     def __call__(self, request: HttpRequest) -> bool:
-        return _digest(self.salt, request.method.upper(), skeleton(request.path)) in self.digests
+        return self.keeps_route(request.method, request.path)
+
+    def keeps_route(self, method: str, path: str) -> bool:
+        """Whether a request with this method and path is on one of the routes."""
+        return _digest(self.salt, method.upper(), skeleton(path)) in self.digests
 
 
 def route_filter(routes: Iterable[tuple[str, str]]) -> RouteFilter:

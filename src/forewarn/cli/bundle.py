@@ -130,9 +130,12 @@ def verify(
     named = named_amendment_key(data) if is_amendment(data) else named_program_key(data)
     pinned, how = _pinned_key(known, recipient, named, public_key, trust_on_first_use)
     if is_amendment(data):
-        _render_amendment(ctx, verify_amendment(data, load_public_key(pinned)), how, json_out)
+        amendment = verify_amendment(data, load_public_key(pinned))
+        _record_pin(known, recipient, pinned, how)
+        _render_amendment(ctx, amendment, how, json_out)
         return
     verified = verify_bundle(data, load_public_key(pinned))
+    _record_pin(known, recipient, pinned, how)
     carried = None if verified.checkpoint is None else checkpoint_json(verified.checkpoint)
     if save_checkpoint is not None:
         if carried is None:
@@ -216,14 +219,13 @@ def _pinned_key(
     tofu: bool,
 ) -> tuple[str, str]:
     """The program key to verify against and how it was pinned (`given`, `known`, `first-use`);
-    `named` is the key the signed file names, trusted only on first use."""
+    `named` is the key the signed file names, trusted only on first use. Nothing is pinned here:
+    `_record_pin` does it once the file verified, so a wrong `--public-key` or a damaged file
+    never replaces the key a partner pinned."""
     from forewarn.program.bundles import load_public_key, public_key_hex
 
-    now = common.now(None)
     if given is not None:
-        key = public_key_hex(load_public_key(given))
-        known.replace(recipient, key, at=now)
-        return key, "given"
+        return public_key_hex(load_public_key(given)), "given"
     stored = known.lookup(recipient)
     if stored is not None:
         return stored.public_key, "known"
@@ -233,8 +235,17 @@ def _pinned_key(
             hint="pass --public-key (the program's `forewarn audit public-key`) "
             "or --trust-on-first-use",
         )
-    key = public_key_hex(named)
-    return known.pin(recipient, key, at=now).public_key, "first-use"
+    return public_key_hex(named), "first-use"
+
+
+def _record_pin(known: KnownProgramKeys, recipient: str, key: str, how: str) -> None:
+    """Pin `key` for `recipient` after a file it signed verified: a key given with
+    `--public-key` replaces the pinned one (a rotation the user named), a first use pins it."""
+    now = common.now(None)
+    if how == "given":
+        known.replace(recipient, key, at=now)
+    elif how == "first-use":
+        known.pin(recipient, key, at=now)
 
 
 @app.command("ack")

@@ -52,10 +52,9 @@ def publish(
     json_out: common.JsonOption = False,
 ) -> None:
     """Write a case as CSAF 2.0, CVE JSON 5, STIX 2.1, MISP, YARA or Suricata; print the paths."""
+    from forewarn.exchange.formats import EXPORTERS
     from forewarn.program.publish import make_publisher
     from forewarn.program.publish import publish as publish_case
-
-    from forewarn.exchange.formats import EXPORTERS
 
     known = [*EXPORTERS, *(language.value for language in RuleLanguage)]
     if format_name not in known:

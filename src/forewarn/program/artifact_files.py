@@ -151,7 +151,7 @@ def refuse_private(path: Path, private: Mapping[str, Path], *, what: str = "arti
     if label is not None:
         raise SecurityError(
             f"{what} {path} refused: it is {label}",
-            hint="whatever is added to a case is delivered to partners: add the advisory or PoC itself",
+            hint="what a case holds is delivered to partners: add the advisory or PoC itself",
         )
 
 

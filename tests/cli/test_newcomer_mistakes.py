@@ -134,3 +134,21 @@ def test_audit_public_key_and_checkpoint_take_json(cli: CliRun, program_env: Pro
     proof = cli([*g, "audit", "consistency", "1", "--json"])
     assert proof.exit_code == 0, proof.stderr
     assert json.loads(proof.stdout)["format"].startswith("forewarn-audit-consistency")
+
+
+def test_the_investigation_report_is_owner_only_and_never_written_through_a_link(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    g = program_env.cli_args()
+    populate(program_env)
+    report = tmp_path / "report.html"
+    done = cli([*g, "investigate", CASE, "--html", str(report), "--now", "2021-03-01T10:00Z"])
+    assert done.exit_code == 0, done.stderr
+    assert report.stat().st_mode & 0o777 == 0o600
+    assert CASE in report.read_text(encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.html"
+    link = tmp_path / "link.html"
+    link.symlink_to(elsewhere)
+    refused = cli([*g, "investigate", CASE, "--html", str(link), "--now", "2021-03-01T10:00Z"])
+    _refused(refused, "cannot write the report", "symbolic link")
+    assert not elsewhere.exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CliRun, ProgramEnv
+from notify_world import released_world
 from release_world import ADVISORY, CASE, populate
 
 pytestmark = pytest.mark.one_database
@@ -152,3 +153,28 @@ def test_the_investigation_report_is_owner_only_and_never_written_through_a_link
     refused = cli([*g, "investigate", CASE, "--html", str(link), "--now", "2021-03-01T10:00Z"])
     _refused(refused, "cannot write the report", "symbolic link")
     assert not elsewhere.exists()
+
+
+def test_wave_release_in_a_pipe_starts_with_its_summary_and_amendments_show_instants_plainly(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    world = released_world(program_env)  # the early wave is out at NOTICE
+    g = program_env.cli_args()
+    again = cli([*g, "wave", "release", CASE, "--now", "2021-02-23T10:00Z"])
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith(f"{CASE}: 0 released now"), again.stdout[:80]
+    moved = cli(
+        [*g, "case", "reschedule", CASE, "--patch-planned", "2021-03-05", "--reason", "ready"]
+        + ["--now", "2021-02-24T09:00Z"]
+    )
+    assert moved.exit_code == 0, moved.stderr
+    out = tmp_path / "early0"
+    fetch = [*g, "--json", "bundle", "fetch", CASE, "--partner", "Early 0000", "--out", str(out)]
+    fetched = cli([*fetch, "--now", "2021-02-24T10:00Z"])
+    assert fetched.exit_code == 0, fetched.stderr
+    (amendment,) = json.loads(fetched.stdout)["amendments"]
+    identity = tmp_path / "early0.key"
+    identity.write_text(world.identities["Early 0000"] + "\n")
+    shown = cli(["bundle", "verify", amendment, "-i", str(identity), "--trust-on-first-use"])
+    assert shown.exit_code == 0, shown.stderr
+    assert "embargo end 2021-03-09T00:00:00Z → 2021-03-05T00:00:00Z;" in shown.stdout

@@ -167,6 +167,16 @@ def verify(
     common.emit(ctx, result, render, json_flag=json_out)
 
 
+def _instant(text: object) -> str:
+    """A signed document's instant as every other output writes it (`…T00:00:00Z`)."""
+    from forewarn.domain.validation import parse_instant
+
+    try:
+        return str(encode(parse_instant(str(text))))
+    except ValidationError:  # shown as signed, whatever it holds
+        return str(text)
+
+
 def _short(key: str) -> str:
     """The first 16 hex digits of a key, enough to compare by eye."""
     return f"{key[:16]}…"
@@ -202,10 +212,8 @@ def _render_amendment(
             f"amendment OK: {document['case']} for {document['partner']}, release "
             f"{document['release_id']}, amendment {document['number']} ({document['change']})"
         )
-        common.say(
-            f"embargo end {document['embargo_end_before']} → {document['embargo_end_after']}; "
-            f"signed by {verified.public_key}"
-        )
+        before, after = (_instant(document[k]) for k in ("embargo_end_before", "embargo_end_after"))
+        common.say(f"embargo end {before} → {after}; signed by {verified.public_key}")
 
     data = {"amendment": document, "public_key": verified.public_key, "pinned": how}
     common.emit(ctx, data, render, json_flag=json_out)

@@ -178,3 +178,20 @@ def test_wave_release_in_a_pipe_starts_with_its_summary_and_amendments_show_inst
     shown = cli(["bundle", "verify", amendment, "-i", str(identity), "--trust-on-first-use"])
     assert shown.exit_code == 0, shown.stderr
     assert "embargo end 2021-03-09T00:00:00Z → 2021-03-05T00:00:00Z;" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("program: {name: [\n", "at line 2, column 1"),
+        ("program:\n  name: x\n   tiers: 1\n", "at line 3, column 9"),
+    ],
+)
+def test_a_program_file_that_is_not_yaml_is_one_error_line_with_its_place(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path, text: str, where: str
+) -> None:
+    program_file = tmp_path / "program.yaml"
+    program_file.write_text(text, encoding="utf-8")
+    g = program_env.cli_args()
+    refused = cli([*g, "program", "import", str(program_file), "--now", "2021-01-05T09:00Z"])
+    _refused(refused, "is not valid YAML", where)

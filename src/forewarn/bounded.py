@@ -26,9 +26,10 @@ def read_bounded(path: Path, *, limit: int = DEFAULT_LIMIT_BYTES, what: str = "f
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ValidationError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before `fdopen`, which refuses a directory
+        os.close(fd)
+        raise ValidationError(f"{what} {path} is not a regular file")
     with os.fdopen(fd, "rb", buffering=0) as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise ValidationError(f"{what} {path} is not a regular file")
         chunks: list[bytes] = []
         remaining = limit + 1
         try:

@@ -134,3 +134,36 @@ def test_a_corrupt_known_keys_file_is_an_error_not_a_pass(
         cli, partner.sealed("a.bundle.age", PROGRAM_KEY, CONTENTS), "--trust-on-first-use"
     )
     assert code == 3 and "not a forewarn known-keys file" in err
+
+
+def test_a_wrong_public_key_or_a_damaged_bundle_never_replaces_the_pinned_key(
+    cli: CliRun, tmp_path: Path, known_keys_in_tmp: Path
+) -> None:
+    partner = Partner(tmp_path)
+    bundle = partner.sealed("a.bundle.age", PROGRAM_KEY, CONTENTS)
+    right = public_key_hex(PROGRAM_KEY.public_key())
+    code, _, err = partner.verify(cli, bundle, "--public-key", right)
+    assert code == 0, err
+    pinned = known_keys_in_tmp.read_bytes()
+    code, _, err = partner.verify(
+        cli, bundle, "--public-key", public_key_hex(FORGER_KEY.public_key())
+    )
+    assert code == 3 and "another program key" in err
+    assert known_keys_in_tmp.read_bytes() == pinned
+    code, out, err = partner.verify(cli, bundle, "--json")
+    assert code == 0, err
+    assert json.loads(out)["pinned"] == "known"
+
+
+def test_a_bundle_that_fails_on_first_use_pins_nothing(
+    cli: CliRun, tmp_path: Path, known_keys_in_tmp: Path
+) -> None:
+    partner = Partner(tmp_path)
+    good = build_bundle(_release(), CONTENTS, PROGRAM_KEY)
+    tampered = bytearray(good)
+    tampered[good.index(b"print('toy')")] ^= 1
+    path = tmp_path / "t.bundle.age"
+    path.write_bytes(seal(bytes(tampered), str(partner.identity.to_public())))
+    code, _, err = partner.verify(cli, path, "--trust-on-first-use")
+    assert code == 3 and "SHA-256 differs" in err
+    assert not known_keys_in_tmp.exists()

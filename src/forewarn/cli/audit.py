@@ -150,7 +150,9 @@ def witness_start(ctx: typer.Context, json_out: common.JsonOption = False) -> No
 
 @app.command("prove")
 def prove(
-    ctx: typer.Context, release_id: Annotated[str, typer.Argument(help="Release id.")]
+    ctx: typer.Context,
+    release_id: Annotated[str, typer.Argument(help="Release id.")],
+    json_out: common.JsonOption = False,  # accepted: the proof is always JSON
 ) -> None:
     """Print an inclusion proof (JSON) for a release, checkable with the public key alone."""
     from forewarn.program import audit_proofs as audit
@@ -167,6 +169,7 @@ def consistency(
     second: Annotated[
         int | None, typer.Option("--second", help="Size of the later one (default: newest).")
     ] = None,
+    json_out: common.JsonOption = False,  # accepted: the proof is always JSON
 ) -> None:
     """Print a consistency proof (JSON) between two signed checkpoints."""
     from forewarn.program import audit_proofs as audit
@@ -177,13 +180,14 @@ def consistency(
 
 
 @app.command("public-key")
-def public_key(ctx: typer.Context) -> None:
-    """Print the program's public key (hex), to publish for partners and auditors."""
+def public_key(ctx: typer.Context, json_out: common.JsonOption = False) -> None:
+    """Print the program's public key (hex), to publish for partners and auditors;
+    `{"public_key"}` with `--json`, the shape `GET /api/v1/program` gives it in."""
     from forewarn.program.bundles import public_key_hex
 
     with common.open_program(ctx) as program:
         key = public_key_hex(program.keys.signing_key.public_key())
-    typer.echo(key)
+    common.emit(ctx, {"public_key": key}, lambda: typer.echo(key), json_flag=json_out)
 
 
 @app.command("verify-proof")
@@ -213,7 +217,10 @@ def verify_proof(
 
 
 @app.command("checkpoint")
-def checkpoint(ctx: typer.Context) -> None:
+def checkpoint(
+    ctx: typer.Context,
+    json_out: common.JsonOption = False,  # accepted: the checkpoint is always JSON
+) -> None:
     """Print the log's newest signed checkpoint (JSON), as partners get it with bundles."""
     from forewarn.program.audit_proofs import newest_checkpoint
 

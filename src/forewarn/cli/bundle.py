@@ -130,9 +130,12 @@ def verify(
     named = named_amendment_key(data) if is_amendment(data) else named_program_key(data)
     pinned, how = _pinned_key(known, recipient, named, public_key, trust_on_first_use)
     if is_amendment(data):
-        _render_amendment(ctx, verify_amendment(data, load_public_key(pinned)), how, json_out)
+        amendment = verify_amendment(data, load_public_key(pinned))
+        _record_pin(known, recipient, pinned, how)
+        _render_amendment(ctx, amendment, how, json_out)
         return
     verified = verify_bundle(data, load_public_key(pinned))
+    _record_pin(known, recipient, pinned, how)
     carried = None if verified.checkpoint is None else checkpoint_json(verified.checkpoint)
     if save_checkpoint is not None:
         if carried is None:
@@ -162,6 +165,16 @@ def verify(
             )
 
     common.emit(ctx, result, render, json_flag=json_out)
+
+
+def _instant(text: object) -> str:
+    """A signed document's instant as every other output writes it (`…T00:00:00Z`)."""
+    from forewarn.domain.validation import parse_instant
+
+    try:
+        return str(encode(parse_instant(str(text))))
+    except ValidationError:  # shown as signed, whatever it holds
+        return str(text)
 
 
 def _short(key: str) -> str:
@@ -199,10 +212,8 @@ def _render_amendment(
             f"amendment OK: {document['case']} for {document['partner']}, release "
             f"{document['release_id']}, amendment {document['number']} ({document['change']})"
         )
-        common.say(
-            f"embargo end {document['embargo_end_before']} → {document['embargo_end_after']}; "
-            f"signed by {verified.public_key}"
-        )
+        before, after = (_instant(document[k]) for k in ("embargo_end_before", "embargo_end_after"))
+        common.say(f"embargo end {before} → {after}; signed by {verified.public_key}")
 
     data = {"amendment": document, "public_key": verified.public_key, "pinned": how}
     common.emit(ctx, data, render, json_flag=json_out)
@@ -216,14 +227,13 @@ def _pinned_key(
     tofu: bool,
 ) -> tuple[str, str]:
     """The program key to verify against and how it was pinned (`given`, `known`, `first-use`);
-    `named` is the key the signed file names, trusted only on first use."""
+    `named` is the key the signed file names, trusted only on first use. Nothing is pinned here:
+    `_record_pin` does it once the file verified, so a wrong `--public-key` or a damaged file
+    never replaces the key a partner pinned."""
     from forewarn.program.bundles import load_public_key, public_key_hex
 
-    now = common.now(None)
     if given is not None:
-        key = public_key_hex(load_public_key(given))
-        known.replace(recipient, key, at=now)
-        return key, "given"
+        return public_key_hex(load_public_key(given)), "given"
     stored = known.lookup(recipient)
     if stored is not None:
         return stored.public_key, "known"
@@ -233,8 +243,17 @@ def _pinned_key(
             hint="pass --public-key (the program's `forewarn audit public-key`) "
             "or --trust-on-first-use",
         )
-    key = public_key_hex(named)
-    return known.pin(recipient, key, at=now).public_key, "first-use"
+    return public_key_hex(named), "first-use"
+
+
+def _record_pin(known: KnownProgramKeys, recipient: str, key: str, how: str) -> None:
+    """Pin `key` for `recipient` after a file it signed verified: a key given with
+    `--public-key` replaces the pinned one (a rotation the user named), a first use pins it."""
+    now = common.now(None)
+    if how == "given":
+        known.replace(recipient, key, at=now)
+    elif how == "first-use":
+        known.pin(recipient, key, at=now)
 
 
 @app.command("ack")

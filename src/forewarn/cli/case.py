@@ -158,10 +158,12 @@ def add_artifact(
     from forewarn.cli import capacity as wording
     from forewarn.encoding import encode
     from forewarn.program import artifacts
+    from forewarn.program.artifact_files import refuse_private
     from forewarn.program.capacity import case_capacity
 
-    content = common.read_file(file)
     with common.open_program(ctx) as program, program.session() as session:
+        refuse_private(file, program.private_files())
+        content = common.read_file(file)
         artifact = artifacts.add_artifact(
             session,
             program.keys,

@@ -52,9 +52,16 @@ def publish(
     json_out: common.JsonOption = False,
 ) -> None:
     """Write a case as CSAF 2.0, CVE JSON 5, STIX 2.1, MISP, YARA or Suricata; print the paths."""
+    from forewarn.exchange.formats import EXPORTERS
     from forewarn.program.publish import make_publisher
     from forewarn.program.publish import publish as publish_case
 
+    known = [*EXPORTERS, *(language.value for language in RuleLanguage)]
+    if format_name not in known:
+        raise ValidationError(
+            f"unknown format {format_name!r}", hint=f"known formats: {', '.join(known)}"
+        )
+    _check_folder(out)
     at = common.now(now)
     if format_name in set(RuleLanguage):
         _publish_rules(ctx, case_id, RuleLanguage(format_name), out, partner, at, json_out)
@@ -75,7 +82,7 @@ def publish(
             now=at,
             partner=partner,
         )
-    out.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     written = []
     for file in made.files:
         path = out / file.name
@@ -87,6 +94,22 @@ def publish(
             common.say(str(path))
 
     common.emit(ctx, {"files": written}, render, json_flag=json_out)
+
+
+def _check_folder(out: Path) -> None:
+    """Refuse an `--out` that names something other than a folder, before anything is built."""
+    if out.exists() and not out.is_dir():
+        raise ValidationError(
+            f"--out {out} is not a folder", hint="name a folder; it is created if missing"
+        )
+
+
+def _make_folder(out: Path) -> None:
+    """Create the `--out` folder, or one `ValidationError` saying why it cannot be."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"cannot create {out}: {exc.strerror or exc}") from exc
 
 
 def _publish_rules(
@@ -105,10 +128,7 @@ def _publish_rules(
     with common.open_program(ctx) as program, program.session() as session:
         embargoed = get_case(session, case_id).status is CaseStatus.EMBARGOED
         files = published_rules(session, program.keys, case_id, language, now=at, partner=partner)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValidationError(f"cannot create {out}: {exc.strerror or exc}") from exc
+    _make_folder(out)
     written = []
     for item in files:
         path = out / item.name

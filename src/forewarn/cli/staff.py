@@ -11,6 +11,7 @@ import typer
 from forewarn.cli import common
 from forewarn.domain import StaffRole
 from forewarn.encoding import encode
+from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
     from forewarn.domain import StaffAccount
@@ -56,9 +57,22 @@ PasswordFileOption = Annotated[
 def read_password(from_stdin: bool, path: Path | None) -> str:
     """The password from a file, standard input, or typed twice at a hidden prompt."""
     if path is not None:
-        return common.read_file(path, limit=4096).decode("utf-8").splitlines()[0]
+        try:
+            lines = common.read_file(path, limit=4096).decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise ValidationError(f"password file {path} is not UTF-8 text") from None
+        if not lines:
+            raise ValidationError(
+                f"password file {path} is empty", hint="put the password on its first line"
+            )
+        return lines[0]
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise ValidationError(
+            "no password given and no terminal to ask for one",
+            hint="pass --password-file FILE or --password-stdin",
+        )
     typed: str = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
     return typed
 

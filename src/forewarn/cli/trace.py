@@ -31,7 +31,9 @@ PROGRESS_FROM = 8
 
 PathsArgument = Annotated[
     list[Path],
-    typer.Argument(help="Files, directories or archives (zip, tar, gzip; nested) to examine."),
+    typer.Argument(
+        help="Files, directories or archives (zip, tar, gzip, bz2, xz; nested) to examine."
+    ),
 ]
 CaseOption = Annotated[
     str | None, typer.Option("--case", help="Look only for this case (default: every case).")

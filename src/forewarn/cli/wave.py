@@ -161,7 +161,7 @@ def release_(
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=common.console,
-            disable=quiet,
+            disable=quiet or not common.console.is_terminal,  # no stray blank line in a pipe
             transient=True,
         ) as bar,
     ):

@@ -18,7 +18,7 @@ from forewarn.domain.investigation import (
     Verdict,
 )
 from forewarn.encoding import dumps, encode
-from forewarn.errors import InvestigationError
+from forewarn.errors import InvestigationError, ValidationError
 from forewarn.investigate.activity import describe_span
 from forewarn.investigate.attribution import FINGERPRINT_CAP, TOKEN_WEIGHT
 from forewarn.investigate.commands import command_line
@@ -212,12 +212,16 @@ def render_html(result: InvestigationResult) -> str:
 
 
 def write_report(result: InvestigationResult, path: Path) -> Path:
-    """Write the HTML report to `path`; a clear error when the place is not writable."""
+    """Write the HTML report to `path`, readable by its owner only (it names suspects and the
+    embargoed case) and never through a symbolic link; a clear error when it cannot be."""
+    from forewarn.program.owner_only import write_owner_only
+
     try:
-        path.write_text(render_html(result), encoding="utf-8")
-    except OSError as exc:
+        write_owner_only(path, render_html(result).encode("utf-8"))
+    except ValidationError as exc:
+        why = exc.message.removeprefix(f"cannot write {path}: ")
         raise InvestigationError(
-            f"cannot write the report to {path}: {exc.strerror}",
+            f"cannot write the report to {path}: {why}",
             hint="choose a writable path with --html",
         ) from exc
     return path

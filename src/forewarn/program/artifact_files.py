@@ -139,4 +139,20 @@ def read_confined(
             ) from exc
 
 
-__all__ = ["ARTIFACT_FILES", "HINT", "Confinement", "read_confined"]
+def refuse_private(path: Path, private: Mapping[str, Path], *, what: str = "artifact file") -> None:
+    """Raise `SecurityError` when `path` (followed through links) is one of the `private` files
+    (`Program.private_files()`): `case add-artifact` of the key file would deliver the program's
+    secret to partners. Compared by device and inode, so another spelling is caught too."""
+    try:
+        info = path.stat()
+    except OSError:
+        return  # the read that follows says why it cannot be read
+    label = _identities(private).get((info.st_dev, info.st_ino))
+    if label is not None:
+        raise SecurityError(
+            f"{what} {path} refused: it is {label}",
+            hint="what a case holds is delivered to partners: add the advisory or PoC itself",
+        )
+
+
+__all__ = ["ARTIFACT_FILES", "HINT", "Confinement", "read_confined", "refuse_private"]

@@ -51,6 +51,15 @@ EVIDENCE_FILES = Confinement(
 )
 """How an evidence file is read: confined like a program file's artifacts, and capped."""
 
+_NAMED_EVIDENCE_FILE = Confinement(
+    what="evidence file",
+    folder="its folder",
+    hint="name one regular file, or register a folder's files with --manifest",
+    missing_hint="check the path given",
+    max_bytes=MAX_EVIDENCE_BYTES,
+)
+"""The same checks for the one FILE given on the command line, worded without a manifest."""
+
 
 @dataclass(frozen=True, slots=True)
 class Intake:
@@ -71,7 +80,7 @@ class Intake:
 def read_evidence_file(path: Path, *, private: dict[str, Path] | None = None) -> bytes:
     """A user-named evidence file's bytes: a regular file, no symbolic link, not a program
     secret, at most `MAX_EVIDENCE_BYTES`."""
-    return read_confined(path.parent, path.name, private=private, rules=EVIDENCE_FILES)
+    return read_confined(path.parent, path.name, private=private, rules=_NAMED_EVIDENCE_FILE)
 
 
 def _name(name: str) -> str:

@@ -71,4 +71,14 @@ def load_yaml(text: str, *, source: str, strings: bool = False) -> Any:
     except ValidationError as exc:
         raise ValidationError(f"{source}: {exc.message}", hint=exc.hint) from None
     except yaml.YAMLError as exc:
-        raise ValidationError(f"{source} is not valid YAML: {exc}") from None
+        raise ValidationError(f"{source} is not valid YAML: {_problem(exc)}") from None
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    """What PyYAML found wrong, and where, on one line (its own text spans several, with the
+    offending lines quoted, which would break the CLI's one `error:` line)."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        what = exc.problem or exc.context or "unreadable"
+        return f"{what} at line {mark.line + 1}, column {mark.column + 1}"
+    return " ".join(str(exc).split())

@@ -195,3 +195,14 @@ def test_a_program_file_that_is_not_yaml_is_one_error_line_with_its_place(
     g = program_env.cli_args()
     refused = cli([*g, "program", "import", str(program_file), "--now", "2021-01-05T09:00Z"])
     _refused(refused, "is not valid YAML", where)
+
+
+def test_serve_refuses_a_port_out_of_range_before_it_starts(
+    cli: CliRun, program_env: ProgramEnv
+) -> None:
+    """Checked by the option itself, not after the service's imports (20 s under load)."""
+    g = program_env.cli_args()
+    for port in ("0", "99999"):
+        refused = cli([*g, "--json", "serve", "--port", port])
+        assert refused.exit_code == 2
+        assert "--port" in json.loads(refused.stderr)["error"]

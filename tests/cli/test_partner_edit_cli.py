@@ -167,7 +167,9 @@ def test_import_is_a_dry_run_until_apply_and_names_every_bad_row(program_env, cl
 
     bad = program_env.dir / "bad.csv"
     bad.write_text(CSV_BAD)
-    report = json.loads(cli([*args, "--json", "partner", "import", str(bad), "--now", at]).stdout)
+    checked = cli([*args, "--json", "partner", "import", str(bad), "--now", at])
+    assert checked.exit_code == 2 and "6 bad row(s): fix them before --apply" in checked.stderr
+    report = json.loads(checked.stdout)
     assert [(r["line"], r["action"]) for r in report["rows"]] == [(n, "error") for n in range(2, 8)]
     details = [r["detail"] for r in report["rows"]]
     assert "XX" in details[0] and "platinum" in details[1] and "not-an-address" in details[2]
@@ -257,7 +259,7 @@ def test_import_names_each_row_whose_tier_or_email_holds_a_control_character(
     path = program_env.dir / "control.csv"
     path.write_bytes(CSV_CONTROL.encode())
     dry = cli([*args, "--json", "partner", "import", str(path), "--now", "2021-01-02T00:00Z"])
-    assert dry.exit_code == 0, dry.stderr
+    assert dry.exit_code == 2, dry.stderr  # a dry run with bad rows fails as --apply would
     rows = json.loads(dry.stdout)["rows"]
     assert [(r["line"], r["action"]) for r in rows] == [(2, "error"), (3, "error"), (4, "error")]
     assert "unknown tier 'stan\\x00dard'" in rows[0]["detail"]

@@ -205,7 +205,8 @@ def import_(
     json_out: common.JsonOption = False,
 ) -> None:
     """Add or update partners from CSV (name, country, tier, emails, age_recipient, nda_date,
-    nda_expires); a dry run unless `--apply`; every bad row is named and nothing is written."""
+    nda_expires); a dry run unless `--apply`; every bad row is named, nothing is written and
+    the exit status is 2."""
     from forewarn.program.partner_import import import_partners
 
     data = common.read_file(path)
@@ -220,10 +221,15 @@ def import_(
             ("row", "partner", "action", "what"),
             [(r.line, r.partner, r.action, r.detail) for r in report.rows],
         )
-        if not apply:
+        if not apply and not bad:
             common.say("run again with --apply to write these changes")
 
+    bad = [r for r in report.rows if r.action == "error"]
     common.emit(ctx, report, render, json_flag=json_out)
+    if bad:
+        # A dry run a script checks must fail as `--apply` would (exit 2), after its report.
+        common.warn(f"{len(bad)} bad row(s): fix them before --apply")
+        raise typer.Exit(2)
 
 
 def _status_action(verb: str) -> StatusAction:

@@ -15,7 +15,9 @@ def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to bind (default loopback, 127.0.0.1).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port to bind.")] = 8443,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="TCP port to bind (1-65535).")
+    ] = 8443,
     tls_cert: Annotated[
         Path | None, typer.Option("--tls-cert", help="PEM certificate chain: serve HTTPS.")
     ] = None,

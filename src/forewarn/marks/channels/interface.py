@@ -82,3 +82,14 @@ class ShownInTraffic(Protocol):
     def traffic_capacity(self, original: str) -> int:
         """How many of the choice points of `original` a full capture of its traffic shows."""
         ...
+
+
+class HandsOver(Protocol):
+    """A channel whose copies the next channel of a PoC marks as derivations of the original
+    (`payload.derived`): the next one then plans on the original's tree, its choice points
+    keeping their identity wherever this channel moved them, instead of planning anew on the
+    copy, where they count in the copy's order."""
+
+    def hands_over(self, original: str) -> bool:
+        """Whether every copy this channel writes of `original` is handed over so."""
+        ...

@@ -51,7 +51,7 @@ import libcst as cst
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.cst_tree import ancestors
 from forewarn.marks.channels._python.source_map import source_map_of
-from forewarn.marks.channels.interface import Capture, Routes
+from forewarn.marks.channels.interface import Capture, HandsOver, Routes
 from forewarn.marks.channels.payload.derived import Layout, derivation, derived_tree
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource.locate import Located, locate
@@ -188,7 +188,9 @@ class PythonSourceChannel:
 
     name = "python_source"
 
-    def __init__(self, blind: bool = False, version: int = 3) -> None:
+    def __init__(
+        self, blind: bool = False, version: int = 3, *, after: HandsOver | None = None
+    ) -> None:
         if version not in (3, 5, 6):
             raise MarkError(f"no python source channel version {version}")
         self.blind = blind
@@ -196,6 +198,8 @@ class PythonSourceChannel:
         self.version = version
         """The scheme whose kinds this channel uses (3: every kind; 5: the natural ones; 6:
         scheme 5's and scheme 6's, `natural.SCHEME6_KINDS`)."""
+        self.after = after
+        """The channel that marks a PoC before this one (`None`: this one marks originals)."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
@@ -240,8 +244,12 @@ class PythonSourceChannel:
         seen = _parse(suspect, self.blind, self.version, reuse=True)
         if seen is None:
             return [None] * len(plan.located)
+        # Points in tied entries were written where the original's plan put them, when the
+        # copy this channel marked was handed over as a derivation of the original (or was the
+        # original); else where a plan of that copy counted them, in its order (`readback`).
+        labels = self.after is None or self.after.hands_over(original)
         reading = Reading(seen)
-        out = [reading.bit(located.site, plan.contents) for located in plan.located]
+        out = [reading.bit(located.site, plan.contents, labels=labels) for located in plan.located]
         logger.debug(
             "python source: %d of %d choice points read", len(out) - out.count(None), len(out)
         )

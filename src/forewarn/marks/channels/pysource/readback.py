@@ -87,9 +87,10 @@ class Reading:
         }
         self._contents = Contents.of(seen)
 
-    def bit(self, site: Site, original: Contents) -> int | None:
+    def bit(self, site: Site, original: Contents, *, labels: bool = True) -> int | None:
         """The form the suspect shows at the original's choice point `site`, or `None`
-        (`original`: what the original's literals single out)."""
+        (`original`: what the original's literals single out; `labels`: whether points in
+        tied entries are found by the entries' keys, else by their occurrence)."""
         if site.kind is ChoiceKind.QUOTE:
             styles = self._quote_styles(site, original)
             if styles is not None:
@@ -100,7 +101,7 @@ class Reading:
                 return 0 if self._contents.orders[key] == site.content[0] else 1
             found = self._pairs.get(site.detail)
             return None if found is None else found.bit
-        found = self._labelled.get(site.labelled) if site.label else None
+        found = self._labelled.get(site.labelled) if labels and site.label else None
         if found is None:
             found = self._anchors.get(site.anchor)
         return None if found is None else found.bit

@@ -96,6 +96,11 @@ class WireChannel:
                 remember(marked, layout, full, tree)  # the source channel reuses this tree
         return marked
 
+    def hands_over(self, original: str) -> bool:
+        """Whether `embed` hands its copies of `original` to the source channel as derived
+        trees (`remember`): when every edit is found in the original's tree (`WireLayout`)."""
+        return bool(self._plan(original).carried) and _layout(original, self.version).complete
+
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """The bits the suspect's code would send (evaluated, never run); where evaluation
         cannot follow it (a fragment), the bits its literals spell; disagreement erases."""

@@ -6,7 +6,7 @@ serialise alike used to keep their source order, so their choice points swapped,
 and statement-order pairs lost their keys: `Marker.mark` refused about one partner in three
 ("do not read back from the copy"). Each edit is made here by hand, as those channels make
 it; the reading must return the bits written, while a changed choice point still reads as
-changed.
+changed. `bench/readback_sweep.py` counts the refusals over many partners and keys.
 """
 
 from __future__ import annotations
@@ -121,6 +121,40 @@ def test_tied_entries_read_back_by_their_keys_when_reordered(display: str, schem
         reordered = _swap_lines(marked, first, second)
         assert reordered != marked
         assert channel.extract(source, reordered) == bits
+
+
+class _Before:
+    """A channel marking a PoC before the source channel, which hands its copies over as
+    derivations of the original, or not (`interface.HandsOver`)."""
+
+    def __init__(self, derives: bool) -> None:
+        self.derives = derives
+
+    def hands_over(self, original: str) -> bool:
+        return self.derives
+
+
+@pytest.mark.parametrize("display", sorted(TIED))
+def test_tied_entries_read_back_as_the_write_counted_them(display: str) -> None:
+    """Handed a derivation, the source channel writes each tied point where the original's plan
+    put it (found again by its key); handed a plain copy, it plans on that copy and counts tied
+    points in its order (found again by occurrence, as every such copy always was)."""
+    source, (first, second) = TIED[display]
+    reordered_first = _swap_lines(source, first, second)
+    derived = PythonSourceChannel(blind=True, version=6, after=_Before(True))
+    planned = PythonSourceChannel(blind=True, version=6, after=_Before(False))
+    formats = _points(derived, source, ChoiceKind.FSTRING)
+    capacity = derived.capacity(source)
+    bits = [0] * capacity
+    bits[formats[0]] = 1
+    # written on the original, then reordered (a derivation: the original's plan)
+    after = _swap_lines(derived.embed(source, bits), first, second)
+    assert derived.extract(source, after) == bits
+    assert planned.extract(source, after) != bits
+    # reordered, then written on a plan of that copy
+    before = planned.embed(reordered_first, bits)
+    assert planned.extract(source, before) == bits
+    assert derived.extract(source, before) != bits
 
 
 HEADERS = '''

@@ -7,7 +7,11 @@ are read past here without changing anything written:
 - entries that serialise alike in an order-free display (a dict's, a list's, a call's
   keywords) keep their source order, and the wire and payload channels reorder headers and
   form fields: two tied points would swap occurrences and read each other's bit. A point in
-  tied entries (`Site.label`) is found by the entries' own keys instead;
+  tied entries (`Site.label`) is found by the entries' own keys instead, where the source
+  channel wrote it by the original's plan: on the original, or on a copy the channel before
+  it handed over as a derivation of the original (`interface.HandsOver`). A copy planned
+  anew (the wire channel's, when its edits are not all found in the original's tree) had its
+  tied points counted in its own order, and there the occurrence finds them, as it always did;
 - the quote layer pairs literals by their keys, and scheme 3's wire channel moves a header
   value along a chain of partners (`application/json` → `application/json, text/plain, */*`)
   that its keys do not fold alike: the pair is found by its two literals' contents, folded as

@@ -334,7 +334,7 @@ if __name__ == "__main__":
 '''
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tied_pocs(), st.binary(min_size=4, max_size=4), st.integers(0, 29))
 def test_generated_pocs_with_tied_entries_round_trip_under_every_scheme(
     source: str, secret: bytes, partner: int

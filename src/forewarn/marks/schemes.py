@@ -34,11 +34,12 @@ DEFAULT_EPSILON = 1e-3
 def _scheme_1() -> ChannelRegistry:
     """Text for advisories and detection guidance; payload, then Python source, for PoCs."""
     text = TextChannel(safe_headings=False)
+    payload = PayloadChannel()
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
-            ArtifactKind.POC: (PayloadChannel(), PythonSourceChannel()),
+            ArtifactKind.POC: (payload, PythonSourceChannel(after=payload)),
         }
     )
 
@@ -49,11 +50,12 @@ def _scheme_2() -> ChannelRegistry:
     Text leaves alone the headings scheme 1 misread (`# ## x`). PoCs in other languages carry
     marks in their string literals (`LiteralChannel`; a Python PoC offers it nothing)."""
     text = TextChannel()
+    wire = WireChannel()
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
-            ArtifactKind.POC: (WireChannel(), PythonSourceChannel(), LiteralChannel()),
+            ArtifactKind.POC: (wire, PythonSourceChannel(after=wire), LiteralChannel()),
         }
     )
 
@@ -67,13 +69,14 @@ def _scheme_3() -> ChannelRegistry:
     rules (YARA, Suricata) carry marks in their free wording and order (`RulesChannel`). A new
     scheme, not an addition to scheme 2: a case stores the channel set it was released with."""
     text = TextChannel()
+    wire = WireChannel(version=3)
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
             ArtifactKind.POC: (
-                WireChannel(version=3),
-                PythonSourceChannel(blind=True),
+                wire,
+                PythonSourceChannel(blind=True, after=wire),
                 LiteralChannel(),
             ),
             ArtifactKind.RULES: (RulesChannel(),),
@@ -96,13 +99,14 @@ def _scheme_5() -> ChannelRegistry:
     between real releases; times, zones and HTTP dates stay), and scheme 4's self-identifying
     tokens of real formats."""
     text = TextChannel(version=5)
+    wire = WireChannel(version=5)
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
             ArtifactKind.POC: (
-                WireChannel(version=5),
-                PythonSourceChannel(blind=True, version=5),
+                wire,
+                PythonSourceChannel(blind=True, version=5, after=wire),
                 LiteralChannel(),
             ),
             ArtifactKind.RULES: (RulesChannel(),),
@@ -117,13 +121,14 @@ def _scheme_6() -> ChannelRegistry:
     wire edits a capture shows (the `safe` characters of a `quote` call, a 32-bit browser on
     64-bit Windows in a Chrome user agent)."""
     text = TextChannel(version=6)
+    wire = WireChannel(version=6)
     return ChannelRegistry(
         {
             ArtifactKind.ADVISORY: (text,),
             ArtifactKind.DETECTION: (text,),
             ArtifactKind.POC: (
-                WireChannel(version=6),
-                PythonSourceChannel(blind=True, version=6),
+                wire,
+                PythonSourceChannel(blind=True, version=6, after=wire),
                 LiteralChannel(),
             ),
             ArtifactKind.RULES: (RulesChannel(),),

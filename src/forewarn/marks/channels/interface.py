@@ -96,3 +96,15 @@ class Planned(Protocol):
     def adopt(self, original: str, plan: object) -> None:
         """Use `plan` (from `plan_of` of the same channel in the same run) for `original`."""
         ...
+
+
+@runtime_checkable
+class HandsOver(Protocol):
+    """A channel whose copies the next channel of a PoC marks as derivations of the original
+    (`payload.derived`): the next one then plans on the original's tree, its choice points
+    keeping their identity wherever this channel moved them, instead of planning anew on the
+    copy, where they count in the copy's order."""
+
+    def hands_over(self, original: str) -> bool:
+        """Whether every copy this channel writes of `original` is handed over so."""
+        ...

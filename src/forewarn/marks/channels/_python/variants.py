@@ -145,6 +145,61 @@ def fold_number(value: float) -> str:
     return "num" if float(value) in _ON_LADDERS else repr(value)
 
 
+def _folded(text: str) -> str:
+    return DIGITS.sub("#", text).lower()
+
+
+def _chains() -> dict[str, str]:
+    """Every value of `HEADER_VALUES`, folded (`_folded`), to the least folded value it is
+    linked to by any chain of pairs of any header."""
+    linked: dict[str, set[str]] = {}
+    for pairs in HEADER_VALUES.values():
+        for first, second in pairs:
+            a, b = _folded(first), _folded(second)
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
+    least: dict[str, str] = {}
+    for start in linked:
+        if start in least:
+            continue
+        chain, todo = {start}, [start]
+        while todo:
+            for other in linked[todo.pop()] - chain:
+                chain.add(other)
+                todo.append(other)
+        least.update(dict.fromkeys(chain, min(chain)))
+    return least
+
+
+_CHAINS = _chains()
+_FOLDED_LANGUAGE = re.compile(r"^([a-z]{2}-[a-z]{2})(?:,[a-z]{2};q=#\.#)?$")
+_FOLDED_PARTNERS = {
+    **{_folded(k): min(_folded(k), _folded(v)) for k, v in PADDING_LETTERS.items()},
+    **{k: min(k, v) for k, v in SEPARATORS.items()},
+}
+
+
+def fold_stable(text: str) -> str:
+    """`text` as no wire or payload mark of any scheme leaves a trace in it, for reading a
+    copy back (never for choosing what to write): digits and letter case, a header value to
+    the least of every value a chain of `HEADER_VALUES` pairs links it to (one edit after
+    another, under any header), a language list to its first language, a padding letter, a
+    JSON separator, Ubuntu's and a Windows build's user-agent tokens.
+
+    It is a function of `fold_text(text, version)` (every version), of `text` with its digits
+    and letter case folded, and so of any key those fold: two strings those keys tell apart
+    may fold alike here, never the other way round."""
+    folded = _folded(text)
+    chained = _CHAINS.get(folded)
+    if chained is not None:
+        return chained
+    language = _FOLDED_LANGUAGE.match(folded)
+    if language is not None:
+        return language.group(1)
+    folded = _FOLDED_PARTNERS.get(folded, folded)
+    return folded.replace("x11; ubuntu; linux", "x11; linux").replace("wow#", "win#; x#")
+
+
 def _any_header_value(text: str) -> str | None:
     for name in (*HEADER_VALUES, "accept-language"):
         found = header_value(name, text)
@@ -160,6 +215,7 @@ __all__ = [
     "SEPARATORS",
     "agent_parts",
     "fold_number",
+    "fold_stable",
     "fold_text",
     "header_value",
 ]

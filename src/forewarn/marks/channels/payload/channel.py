@@ -104,6 +104,11 @@ class PayloadChannel:
         remember(marked, layout, bits)
         return marked
 
+    def hands_over(self, original: str) -> bool:
+        """Whether `embed` hands its copies of `original` on as derivations (`remember`):
+        whenever it has a site to set."""
+        return bool(_sites(original))
+
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """Per choice point, the bit the suspect's wire values show, or `None`."""
         sites = _sites(original)

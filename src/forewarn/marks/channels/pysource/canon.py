@@ -33,6 +33,7 @@ from forewarn.marks.channels.pysource.nodes import SERIALISERS, NodeSerialiser
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 from forewarn.marks.channels.pysource.shapes import (
     HOISTED,
+    content_key,
     literal_key,
     literal_value,
     pairable,
@@ -149,13 +150,31 @@ class _Walker(NodeSerialiser):
             result.unit_counts[digest] += 1
             result.unit_weight[digest] = weight
             seen: Counter[tuple[ChoiceKind, str]] = Counter()
+            ranks: Counter[tuple[ChoiceKind, str, tuple[str, ...]]] = Counter()
             quotes = [r for r in raws if r.kind is ChoiceKind.QUOTE]
+            for quote in quotes:
+                if quote.bit is not None and quote.content:
+                    styles = result.quote_styles.setdefault((digest, quote.content[0]), [])
+                    styles.append(quote.bit)
             raws = [r for r in raws if r.kind is not ChoiceKind.QUOTE] + quote_pairs(quotes)
             for raw in raws:
                 occurrence = seen[(raw.kind, raw.key)]
                 seen[(raw.kind, raw.key)] += 1
+                rank = ranks[(raw.kind, raw.key, raw.label)]
+                ranks[(raw.kind, raw.key, raw.label)] += 1
                 result.sites.append(
-                    Site(raw.kind, digest, raw.key, occurrence, raw.bit, raw.nodes, raw.detail)
+                    Site(
+                        raw.kind,
+                        digest,
+                        raw.key,
+                        occurrence,
+                        raw.bit,
+                        raw.nodes,
+                        raw.detail,
+                        raw.label,
+                        rank,
+                        raw.content,
+                    )
                 )
 
     # -- blocks --------------------------------------------------------------------------------
@@ -251,8 +270,16 @@ class _Walker(NodeSerialiser):
             if literal and names[0] != names[1] and values[0] != values[1]:
                 low, high = sorted(values)
                 bit = 0 if values[0] == low else 1
+                contents = (content_key(first), content_key(second))
                 self.sink.append(
-                    Raw(ChoiceKind.STMTORDER, "PAIR", bit, (first, second), (low, high))
+                    Raw(
+                        ChoiceKind.STMTORDER,
+                        "PAIR",
+                        bit,
+                        (first, second),
+                        (low, high),
+                        content=contents if bit == 0 else contents[::-1],
+                    )
                 )
         if len(run) % 2:
             out.append(texts[-1])

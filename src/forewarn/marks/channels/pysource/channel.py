@@ -51,12 +51,13 @@ import libcst as cst
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.cst_tree import ancestors
 from forewarn.marks.channels._python.source_map import source_map_of
-from forewarn.marks.channels.interface import Capture, Routes
+from forewarn.marks.channels.interface import Capture, HandsOver, Routes
 from forewarn.marks.channels.payload.derived import Layout, derivation, derived_tree
 from forewarn.marks.channels.pysource.canon import MIN_UNIT_WEIGHT, Analysis, Site, analyse
 from forewarn.marks.channels.pysource.locate import Located, locate
 from forewarn.marks.channels.pysource.natural import natural_site
 from forewarn.marks.channels.pysource.raw import ChoiceKind
+from forewarn.marks.channels.pysource.readback import Contents, Reading
 from forewarn.marks.channels.pysource.rewrite import rewrite
 from forewarn.marks.wire.syntax import parse_python
 
@@ -76,6 +77,8 @@ class _Plan:
     """Kind, anchor, form and detail of every readable choice point, in order."""
     above: frozenset[int]
     """`id`s of the nodes of `module` with a choice point below them (the rewrite's path)."""
+    contents: Contents
+    """What the original's literals single out, for reading copies back (`readback`)."""
 
 
 def _parse(
@@ -117,7 +120,7 @@ def _signature(analysis: Analysis) -> tuple[object, ...]:
 def _plan(original: str, blind: bool = False, version: int = 3) -> _Plan:
     analysis = _parse(original, blind, version)
     if analysis is None:
-        return _Plan((), None, (), frozenset())
+        return _Plan((), None, (), frozenset(), Contents.of(None))
     source_map = source_map_of(original)
     pairs = _pair_counts(analysis)
     located = []
@@ -128,7 +131,8 @@ def _plan(original: str, blind: bool = False, version: int = 3) -> _Plan:
                 located.append(found)
     module = source_map.wrapper.module
     targets = {id(node) for found in located for node in found.nodes}
-    return _Plan(tuple(located), module, _signature(analysis), ancestors(module, targets))
+    above = ancestors(module, targets)
+    return _Plan(tuple(located), module, _signature(analysis), above, Contents.of(analysis))
 
 
 def _planned(original: str, blind: bool, version: int = 3) -> _Plan:
@@ -169,7 +173,7 @@ def _derived_plan(
     located = tuple(
         Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located
     )
-    return _Plan(located, tree.module, base.signature, tree.ids(base.above))
+    return _Plan(located, tree.module, base.signature, tree.ids(base.above), base.contents)
 
 
 class PythonSourceChannel:
@@ -184,7 +188,9 @@ class PythonSourceChannel:
 
     name = "python_source"
 
-    def __init__(self, blind: bool = False, version: int = 3) -> None:
+    def __init__(
+        self, blind: bool = False, version: int = 3, *, after: HandsOver | None = None
+    ) -> None:
         if version not in (3, 5, 6):
             raise MarkError(f"no python source channel version {version}")
         self.blind = blind
@@ -192,6 +198,8 @@ class PythonSourceChannel:
         self.version = version
         """The scheme whose kinds this channel uses (3: every kind; 5: the natural ones; 6:
         scheme 5's and scheme 6's, `natural.SCHEME6_KINDS`)."""
+        self.after = after
+        """The channel that marks a PoC before this one (`None`: this one marks originals)."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic never shows an artifact's source or text."""
@@ -236,25 +244,12 @@ class PythonSourceChannel:
         seen = _parse(suspect, self.blind, self.version, reuse=True)
         if seen is None:
             return [None] * len(plan.located)
-        by_anchor: dict[tuple[str, ChoiceKind, str, int], Site] = {}
-        for site in seen.sites:
-            if site.kind is not ChoiceKind.STMTORDER and seen.unit_counts[site.unit] == 1:
-                by_anchor[site.anchor] = site
-        pairs = _pair_counts(seen)
-        by_pair = {
-            s.detail: s
-            for s in seen.sites
-            if s.kind is ChoiceKind.STMTORDER and pairs[s.detail] == 1
-        }
-        out: list[int | None] = []
-        for located in plan.located:
-            site = located.site
-            found = (
-                by_pair.get(site.detail)
-                if site.kind is ChoiceKind.STMTORDER
-                else by_anchor.get(site.anchor)
-            )
-            out.append(None if found is None else found.bit)
+        # Points in tied entries were written where the original's plan put them, when the
+        # copy this channel marked was handed over as a derivation of the original (or was the
+        # original); else where a plan of that copy counted them, in its order (`readback`).
+        labels = self.after is None or self.after.hands_over(original)
+        reading = Reading(seen)
+        out = [reading.bit(located.site, plan.contents, labels=labels) for located in plan.located]
         logger.debug(
             "python source: %d of %d choice points read", len(out) - out.count(None), len(out)
         )

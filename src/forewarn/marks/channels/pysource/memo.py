@@ -86,7 +86,15 @@ def detached(raws: list[Raw]) -> tuple[Raw, ...]:
     """`raws` as the memo keeps them: without their nodes (which would keep whole trees alive
     for the garbage collector to walk), but for what `natural.subkind_name` reads (`husk`)."""
     return tuple(
-        Raw(r.kind, r.key, r.bit, (husk(r.nodes[0]),) if r.kind in SPLIT_KINDS else (), r.detail)
+        Raw(
+            r.kind,
+            r.key,
+            r.bit,
+            (husk(r.nodes[0]),) if r.kind in SPLIT_KINDS else (),
+            r.detail,
+            r.label,
+            r.content,
+        )
         for r in raws
     )
 

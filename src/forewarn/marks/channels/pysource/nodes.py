@@ -21,7 +21,7 @@ from forewarn.marks.channels.pysource.kinds import (
     len_zero,
     num_const,
 )
-from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw, first
+from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 from forewarn.marks.channels.pysource.shapes import (
     aug_form,
     bare_return,
@@ -29,11 +29,12 @@ from forewarn.marks.channels.pysource.shapes import (
     const_tag,
     elements,
     is_none,
+    quote_content,
     quote_key,
     quote_style,
     skipped,
 )
-from forewarn.marks.channels.pysource.sites import KindWalker
+from forewarn.marks.channels.pysource.sites import KindWalker, literal_label, pair_label
 
 
 class NodeSerialiser(KindWalker):
@@ -91,8 +92,10 @@ class NodeSerialiser(KindWalker):
     def c_constant(self, node: ast.Constant, _test: bool) -> str:
         style = None if self.in_fstring else quote_style(node, self.lines)
         if style is not None:
+            assert isinstance(node.value, str | bytes)  # `quote_style` styles only these
             key = quote_key(node.value, self.blind)
-            self.sink.append(Raw(ChoiceKind.QUOTE, key, style, (node,)))
+            content = (quote_content(node.value),)
+            self.sink.append(Raw(ChoiceKind.QUOTE, key, style, (node,), content=content))
         return const_tag(node.value)
 
     def c_attribute(self, node: ast.Attribute, _test: bool) -> str:
@@ -218,7 +221,7 @@ class NodeSerialiser(KindWalker):
             return empty
         if not isinstance(node.ctx, ast.Load):
             return None
-        parts = sorted((self.part(e) for e in node.elts), key=first)
+        parts = self.tied([self.part(e) for e in node.elts], [pair_label(e) for e in node.elts])
         for _, sites in parts:
             self.sink.extend(sites)
         return "SEQ(" + ",".join(t for t, _ in parts) + ")"
@@ -239,10 +242,8 @@ class NodeSerialiser(KindWalker):
     def c_dict(self, node: ast.Dict, _test: bool) -> str:
         if (empty := self.c_empty(node)) is not None:
             return empty
-        parts = sorted(
-            (self.entry(k, v) for k, v in zip(node.keys, node.values, strict=True)),
-            key=first,
-        )
+        entries = [self.entry(k, v) for k, v in zip(node.keys, node.values, strict=True)]
+        parts = self.tied(entries, [literal_label(k) for k in node.keys])
         for _, sites in parts:
             self.sink.extend(sites)
         return "DICT(" + ",".join(t for t, _ in parts) + ")"

@@ -123,6 +123,12 @@ class Raw:
     """The AST node(s) carrying the choice."""
     detail: tuple[str, ...] = ()
     """Kind-specific facts (keyword names, literal values)."""
+    label: tuple[str, ...] = ()
+    """Which entry it sits in, where entries an order-free display may reorder serialise
+    alike (`KindWalker.tied`): each such entry's own key, outermost first. Read back only."""
+    content: tuple[str, ...] = ()
+    """Quote and statement-order points: their literals' contents, folded as no mark changes
+    them (`shapes.content_key`). Read back only."""
 
 
 def first(item: tuple[str, list[Raw]]) -> str:

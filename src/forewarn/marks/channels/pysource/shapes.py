@@ -10,7 +10,7 @@ import ast
 import re
 from collections import Counter
 
-from forewarn.marks.channels._python.variants import fold_number, fold_text
+from forewarn.marks.channels._python.variants import fold_number, fold_stable, fold_text
 from forewarn.marks.channels.pysource.kinds import is_and, is_literalish, num_const
 from forewarn.marks.channels.pysource.raw import ChoiceKind, Raw
 
@@ -169,6 +169,35 @@ def literal_key(stmt: ast.stmt, blind: bool = False, version: int = 3) -> str:
     return "|".join(parts)
 
 
+def content_key(stmt: ast.stmt) -> str:
+    """What a `name = literal` statement's value holds, as no mark of any scheme changes it:
+    its strings folded (`variants.fold_stable`), its numbers by type only, and its parts as a
+    multiset (a dict's entries may be reordered, its names recased). A function of
+    `literal_key` under every scheme, so two values it tells apart `literal_key` does too."""
+    assert isinstance(stmt, ast.Assign)
+    blank = empty(stmt.value)
+    if blank is not None:
+        return blank
+    parts: list[str] = []
+    for node in ast.walk(stmt.value):
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, str | bytes):
+                value = quote_content(value)
+            elif isinstance(value, int | float | complex) and not isinstance(value, bool):
+                value = "N"
+            parts.append(type(node.value).__name__ + ":" + repr(value))
+        else:
+            parts.append(type(node).__name__)
+    return "|".join(sorted(parts))
+
+
+def quote_content(value: str | bytes) -> str:
+    """A literal's content as no mark of any scheme changes it (`variants.fold_stable`): what
+    reading back matches quote-layer literals by; a function of `quote_key`."""
+    return fold_stable(value.decode("latin-1") if isinstance(value, bytes) else value)
+
+
 def quote_style(node: ast.Constant, lines: list[bytes]) -> int | None:
     """0 for a plain one-line `"..."` literal, 1 for `'...'`, `None` for anything else.
 
@@ -215,5 +244,7 @@ def quote_pairs(quotes: list[Raw]) -> list[Raw]:
     for a, b in zip(single[::2], single[1::2], strict=False):
         styles = (a.bit, b.bit)
         bit = 0 if styles == (0, 1) else 1 if styles == (1, 0) else None
-        out.append(Raw(ChoiceKind.QUOTE, a.key + "|" + b.key, bit, (*a.nodes, *b.nodes)))
+        content = (*a.content, *b.content)
+        nodes = (*a.nodes, *b.nodes)
+        out.append(Raw(ChoiceKind.QUOTE, a.key + "|" + b.key, bit, nodes, content=content))
     return out

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ast
 from abc import ABC, abstractmethod
+from dataclasses import replace
 
 from forewarn.marks.channels._python.order import pivot_pairs
+from forewarn.marks.channels._python.variants import fold_stable
 from forewarn.marks.channels.pysource.kinds import (
     MIRROR,
     NEGATED,
@@ -31,6 +33,25 @@ from forewarn.marks.channels.pysource.shapes import (
     nested_if_form,
     sole_if,
 )
+
+Part = tuple[str, list[Raw]]
+"""Canonical text of an entry of a display, and the choice points inside it."""
+
+
+def literal_label(key: ast.expr | None) -> str | None:
+    """A dict entry's own key for `KindWalker.tied`: its string key, folded as no mark
+    changes it (`variants.fold_stable`); `None` for any other key."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return fold_stable(key.value)
+    return None
+
+
+def pair_label(element: ast.expr) -> str | None:
+    """A sequence element's own key for `KindWalker.tied`: the first string of a pair
+    (`("X-Id", value)`, a header or a form field), folded as `literal_label`."""
+    if isinstance(element, ast.Tuple | ast.List) and element.elts:
+        return literal_label(element.elts[0])
+    return None
 
 
 class KindWalker(ABC):
@@ -56,6 +77,31 @@ class KindWalker(ABC):
     @abstractmethod
     def generic(self, node: ast.AST) -> str:
         """Canonical text of a node no kind cares about."""
+
+    def tied(self, parts: list[Part], labels: list[str | None]) -> list[Part]:
+        """The entries of an order-free display (`parts`, in source order) in canonical order,
+        the choice points of tied ones labelled with each entry's own key (`labels`).
+
+        Entries whose canonical text ties keep their source order, which another channel may
+        change (the wire channel reorders a dict's headers): their choice points would swap
+        occurrences. Where every tied entry has a key and no two are alike, each one's points
+        carry it (`Raw.label`) and are read back by it; the order, and so every anchor and
+        occurrence, stays as it always was: nothing written changes.
+        """
+        order = sorted(range(len(parts)), key=lambda k: parts[k][0])
+        groups: dict[str, list[str | None]] = {}
+        for k in order:
+            groups.setdefault(parts[k][0], []).append(labels[k])
+        out: list[Part] = []
+        for k in order:
+            text, raws = parts[k]
+            keys = groups[text]
+            label = labels[k]
+            if raws and label is not None and len(keys) > 1 and None not in keys:
+                if len(set(keys)) == len(keys):
+                    raws = [replace(r, label=(label, *r.label)) for r in raws]
+            out.append((text, raws))
+        return out
 
     def negcmp(self, outer: ast.AST, compare: ast.Compare, *, negated: bool) -> str:
         op = type(compare.ops[0])
@@ -150,7 +196,7 @@ class KindWalker(ABC):
                 positional = positional[:1]
         head = self.c(func) + "(" + ",".join(self.c(a) for a in positional)
         keywords = [k for k in node.keywords if k is not spelled]
-        kws = sorted((self.part(k) for k in keywords), key=first)
+        kws = self.tied([self.part(k) for k in keywords], [k.arg for k in keywords])
         for _, sites in kws:
             self.sink.extend(sites)
         text = head + "|" + ",".join(k for k, _ in kws) + ")"

@@ -116,6 +116,11 @@ class WireChannel:
                 remember(marked, layout, full, tree)  # the source channel reuses this tree
         return marked
 
+    def hands_over(self, original: str) -> bool:
+        """Whether `embed` hands its copies of `original` to the source channel as derived
+        trees (`remember`): when every edit is found in the original's tree (`WireLayout`)."""
+        return _hands_over(original, self.version)
+
     def extract(self, original: str, suspect: str) -> list[int | None]:
         """The bits the suspect's code would send (evaluated, never run); where evaluation
         cannot follow it (a fragment), the bits its literals spell; disagreement erases."""
@@ -173,6 +178,12 @@ def is_python(text: str) -> bool:
 @lru_cache(maxsize=8)
 def _layout(original: str, version: int) -> WireLayout:
     return WireLayout(wire_plan(original, version))
+
+
+@lru_cache(maxsize=256)
+def _hands_over(original: str, version: int) -> bool:
+    """`WireChannel.hands_over`, kept longer than layouts: a hunt reads many cases' PoCs."""
+    return bool(wire_plan(original, version).carried) and _layout(original, version).complete
 
 
 def read_code(plan: WirePlan, source: str) -> list[int | None]:

@@ -81,7 +81,7 @@ def test_a_short_fuzz_run_of_every_reader_finds_no_crash(tmp_path: Path) -> None
     # subprocess patch of `make test`) only slows them, and the replayed cases above count.
     quiet = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "COV_CORE_"))}
     done = subprocess.run(
-        [sys.executable, str(BENCH / "fuzz.py"), "--runs", "1500", "--keep", str(tmp_path)],
+        [sys.executable, str(BENCH / "fuzz.py"), "--runs", "600", "--keep", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,

@@ -344,13 +344,16 @@ def test_generated_pocs_with_tied_entries_round_trip_under_every_scheme(
 
 
 @pytest.mark.parametrize("poc", sorted(p.name for p in POCS.glob("*.py")))
-def test_benign_pocs_mark_for_thirty_partners_under_two_keys(poc: str) -> None:
+def test_benign_pocs_mark_for_ten_partners_under_two_keys(poc: str) -> None:
+    """Main refused a tenth to all of the copies of six of these, in one scheme or more
+    (`bench/readback_sweep.py` marks them for 30 partners under 4 keys); ten partners under two
+    keys in five schemes catch that."""
     original = (POCS / poc).read_bytes()
     failed: list[tuple[int, bytes, str]] = []
     for secret in (b"first program", b"second program"):
         for scheme in (1, 2, 3, 5, 6):  # scheme 4 marks as scheme 3 does
             marker = _marker(scheme, secret)
-            for k in range(30):
+            for k in range(10):
                 try:
                     marker.mark(poc, ArtifactKind.POC, original, f"Partner {k:02d}")
                 except MarkError:

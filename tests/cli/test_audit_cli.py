@@ -104,6 +104,7 @@ TAMPERING: dict[str, Callable[[str], None]] = {
 
 
 @pytest.mark.parametrize("how", sorted(TAMPERING))
+@pytest.mark.one_database  # what it proves does not depend on the backend
 def test_audit_verify_fails_loudly_on_tampering(program_env, cli, how: str) -> None:
     args = _prepared(program_env, cli)
     TAMPERING[how](program_env.settings.database_url)

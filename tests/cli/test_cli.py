@@ -139,6 +139,7 @@ def _create(reported: str, patch_planned: str, *extra: str) -> list[str]:
         (["program", "import", "/nonexistent/p.yaml"], "cannot read program file"),
     ],
 )
+@pytest.mark.one_database  # what it proves does not depend on the backend
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     cli: CliRun, program_env: ProgramEnv, args: list[str], message: str
 ) -> None:

@@ -125,6 +125,7 @@ def test_the_same_content_is_registered_once(cli, case_args, tmp_path: Path) -> 
         (("empty.py", "--seen", "2021-02-28", "--source", "s"), "is empty"),
     ],
 )
+@pytest.mark.one_database  # what it proves does not depend on the backend
 def test_bad_intake_is_one_clear_line_and_stores_nothing(
     cli, case_args, tmp_path: Path, extra: tuple[str, ...], message: str
 ) -> None:
@@ -267,6 +268,7 @@ def test_a_manifest_registers_a_folder_in_one_go(cli, case_args, tmp_path: Path,
         ),
     ],
 )
+@pytest.mark.one_database  # what it proves does not depend on the backend
 def test_manifest_errors_name_every_row_and_store_nothing(
     cli, case_args, tmp_path: Path, name: str, text: str, problems: list[str]
 ) -> None:

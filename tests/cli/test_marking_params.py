@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from forewarn.marks.schemes import CURRENT_SCHEME, channel_set, registry_for
@@ -31,6 +32,7 @@ def _marking(db_url: str) -> dict[str, object]:
     return dict(row._mapping)
 
 
+@pytest.mark.one_database  # what it proves does not depend on the backend
 def test_first_release_fixes_scheme_code_and_channels(program_env, cli, tmp_path: Path) -> None:
     released = release_and_fetch(program_env, cli, tmp_path, (LEAKER,))
     stored = _marking(program_env.settings.database_url)

@@ -34,6 +34,7 @@ def _add(cli: CliRun, env: ProgramEnv, name: str) -> tuple[int, str]:
         ("N0rthwind Labs", "looks like"),  # digit zero for O
     ],
 )
+@pytest.mark.one_database  # what it proves does not depend on the backend
 def test_a_lookalike_of_an_existing_partner_is_refused(
     cli: CliRun, program_env: ProgramEnv, spoof: str, why: str | None
 ) -> None:

@@ -24,7 +24,8 @@ from forewarn.program.bundles import build_bundle, manifest_of
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.merkle import Checkpoint
 from forewarn.store.marking_repo import MarkingRepository
-from forewarn.store.release_repo import Completion, ItemRecord, ReleaseRepository, StoredRelease
+from forewarn.store.release_completion import Completion, ItemRecord, ReleaseCompletions
+from forewarn.store.release_repo import StoredRelease
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def record_delivery(
     """Make a pending release delivered (fetchable) in the caller's transaction; the `release`
     leaf to append with it, or `None` when another run delivered it first."""
     sealed_sha256 = hashlib.sha256(sealed).hexdigest()
-    if not ReleaseRepository(session).complete(
+    if not ReleaseCompletions(session).complete(
         pending.id,
         items=items,
         sealed=sealed,
@@ -149,7 +150,7 @@ def record_deliveries(
     if not deliveries:
         return []
     hashed = [hashlib.sha256(d.sealed).hexdigest() for d in deliveries]
-    won = ReleaseRepository(session).complete_many(
+    won = ReleaseCompletions(session).complete_many(
         [
             Completion(
                 d.pending.id,

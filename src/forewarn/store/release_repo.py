@@ -1,4 +1,7 @@
-"""Repositories of releases and of the audit log; they hand out plain records, not rows."""
+"""The repository of releases: reads and plans; it hands out plain records, not rows.
+
+Delivering (the writes of a release run) is `release_completion`.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +10,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from forewarn.domain import Release, ReleasedArtifact, ReleaseState
 from forewarn.store.locks import hold_write_lock, is_postgresql, release_row_lock_name
 from forewarn.store.models import PartnerRow
-from forewarn.store.release_models import (
-    AckRow,
-    BundleRow,
-    FetchRow,
-    ReleaseItemRow,
-    ReleaseRow,
-)
-from forewarn.store.schedule_models import HeldBundleRow
+from forewarn.store.release_completion import drop_held
+from forewarn.store.release_models import AckRow, BundleRow, FetchRow, ReleaseRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,40 +56,6 @@ class StoredRelease:
             self.items,
             tier=self.tier,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRecord:
-    """One marked copy to record with a completed release."""
-
-    name: str
-    """Artifact name."""
-    kind: str
-    """Artifact kind."""
-    original_sha256: str
-    """Hash of the unmarked artifact it was made from."""
-    sha256: str
-    """Hash of the marked copy."""
-    size: int
-    """Size of the marked copy."""
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """One pending release to make delivered, with what it delivers (`complete_many`)."""
-
-    release_id: str
-    """The release."""
-    items: tuple[ItemRecord, ...]
-    """Its marked copies' records."""
-    sealed: bytes
-    """The age-encrypted bundle."""
-    sealed_sha256: str
-    """SHA-256 of `sealed`."""
-    manifest_sha256: str
-    """SHA-256 of the bundle's canonical manifest."""
-    bundle_sha256: str
-    """SHA-256 of the plaintext bundle."""
 
 
 def _release(row: ReleaseRow) -> StoredRelease:
@@ -212,12 +175,8 @@ class ReleaseRepository:
             raise LookupError(f"release {release_id} is not pending")
         row.available_at, row.embargo_end = available_at, embargo_end
         row.planned_artifacts = json.dumps(list(artifacts))
-        self._drop_held(release_id)
+        drop_held(self.session, release_id)
         self.session.flush()
-
-    def _drop_held(self, release_id: str) -> None:
-        """A bundle held for a release is for its plan as it was: gone once the row changes."""
-        self.session.execute(delete(HeldBundleRow).where(HeldBundleRow.release_id == release_id))
 
     def cancel(self, release_id: str, *, reason: str, now: datetime) -> bool:
         """Cancel a pending release; `False` when it was not pending any more."""
@@ -226,115 +185,8 @@ class ReleaseRepository:
             .where(ReleaseRow.id == release_id, ReleaseRow.state == ReleaseState.PENDING.value)
             .values(state=ReleaseState.CANCELLED.value, cancelled_at=now, cancel_reason=reason)
         )
-        self._drop_held(release_id)
+        drop_held(self.session, release_id)
         return bool(getattr(result, "rowcount", 0))
-
-    def complete(
-        self,
-        release_id: str,
-        *,
-        items: Sequence[ItemRecord],
-        sealed: bytes,
-        sealed_sha256: str,
-        manifest_sha256: str,
-        bundle_sha256: str,
-        now: datetime,
-    ) -> bool:
-        """Mark a pending release delivered with its items and bundle; `False` if not pending.
-
-        Completing, cancelling or replanning a release drops any bundle the scheduler held for it.
-        """
-        result = self.session.execute(
-            update(ReleaseRow)
-            .where(ReleaseRow.id == release_id, ReleaseRow.state == ReleaseState.PENDING.value)
-            .values(
-                state=ReleaseState.COMPLETE.value,
-                completed_at=now,
-                manifest_sha256=manifest_sha256,
-                bundle_sha256=bundle_sha256,
-            )
-        )
-        if not getattr(result, "rowcount", 0):
-            return False
-        self._drop_held(release_id)
-        self.session.add_all(
-            ReleaseItemRow(
-                release_id=release_id,
-                name=i.name,
-                kind=i.kind,
-                original_sha256=i.original_sha256,
-                sha256=i.sha256,
-                size=i.size,
-            )
-            for i in items
-        )
-        self.session.add(
-            BundleRow(release_id=release_id, sealed=sealed, sealed_sha256=sealed_sha256)
-        )
-        self.session.flush()
-        self.session.expire_all()
-        return True
-
-    def complete_many(self, completions: Sequence[Completion], *, now: datetime) -> list[bool]:
-        """`complete` for several releases in a handful of statements, whatever their number
-        (a delivery batch's transaction); per release, `False` if it was not pending."""
-        ids = [c.release_id for c in completions]
-        if not ids:
-            return []
-        won = set(
-            self.session.scalars(
-                update(ReleaseRow)
-                .where(ReleaseRow.id.in_(ids), ReleaseRow.state == ReleaseState.PENDING.value)
-                .values(state=ReleaseState.COMPLETE.value, completed_at=now)
-                .returning(ReleaseRow.id)
-                .execution_options(synchronize_session=False)
-            )
-        )
-        done = [c for c in completions if c.release_id in won]
-        if done:
-            self.session.execute(
-                update(ReleaseRow).execution_options(synchronize_session=False),
-                [
-                    {
-                        "id": c.release_id,
-                        "manifest_sha256": c.manifest_sha256,
-                        "bundle_sha256": c.bundle_sha256,
-                    }
-                    for c in done
-                ],
-            )
-            self.session.execute(
-                delete(HeldBundleRow).where(
-                    HeldBundleRow.release_id.in_([c.release_id for c in done])
-                )
-            )
-            items = [
-                {
-                    "release_id": c.release_id,
-                    "name": i.name,
-                    "kind": i.kind,
-                    "original_sha256": i.original_sha256,
-                    "sha256": i.sha256,
-                    "size": i.size,
-                }
-                for c in done
-                for i in c.items
-            ]
-            if items:  # (an empty list would insert one row of defaults)
-                self.session.execute(insert(ReleaseItemRow), items)
-            self.session.execute(
-                insert(BundleRow),
-                [
-                    {
-                        "release_id": c.release_id,
-                        "sealed": c.sealed,
-                        "sealed_sha256": c.sealed_sha256,
-                    }
-                    for c in done
-                ],
-            )
-        self.session.expire_all()
-        return [c.release_id in won for c in completions]
 
     def recipients(self, partners: Sequence[str]) -> dict[str, tuple[str, str | None]]:
         """Partners' status and age recipient, read in the delivering transaction (one query);

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from forewarn.domain import LeafKind, ReleaseState
 from forewarn.domain.marking import MarkingParams
 from forewarn.store.models import PartnerRow
+from forewarn.store.release_completion import ItemRecord
 from forewarn.store.release_models import AckRow, AuditLeafRow, FetchRow, ReleaseRow
-from forewarn.store.release_repo import ItemRecord
 from forewarn.store.schedule_models import HeldBundleRow
 
 

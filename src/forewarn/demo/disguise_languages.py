@@ -7,107 +7,21 @@ its style (`UPPER_SNAKE`, `camelCase`, `Verb-Noun`…). Comments and shebangs go
 between K&R and Allman, the indentation unit changes and blank lines go. String literals (the
 wire values) never change except where a renamed variable is interpolated into them; the
 transform checks that itself by parsing its output and raises if it broke a string or the parse.
+The renaming, which knows each grammar, is `disguise_renames`; this module is the layout.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from forewarn.demo.disguise_renames import renames, walk
 from forewarn.errors import InvestigationError
 from forewarn.grammars import parser_for
 from forewarn.hunt.similarity.languages import role
 
-_WORDS = (
-    "amber", "basin", "cedar", "delta", "ember", "fable", "grove", "harbor", "ivory", "jasper",
-    "kettle", "lumen", "meadow", "nectar", "orbit", "pebble", "quartz", "raven", "sable",
-    "thistle", "umber", "velvet", "willow", "yarrow", "zephyr", "birch", "cobalt", "dune",
-    "fennel", "garnet",
-)  # fmt: skip
-
-_DEFINING: frozenset[tuple[str, str | None]] = frozenset(
-    {
-        # Java, C#
-        ("class_declaration", "name"),
-        ("interface_declaration", "name"),
-        ("method_declaration", "name"),
-        ("constructor_declaration", "name"),
-        ("variable_declarator", "name"),
-        ("formal_parameter", "name"),
-        ("catch_formal_parameter", "name"),
-        ("enhanced_for_statement", "name"),
-        ("parameter", "name"),
-        ("catch_declaration", "name"),
-        ("foreach_statement", "left"),
-        # C, C++
-        ("function_declarator", "declarator"),
-        ("init_declarator", "declarator"),
-        ("declaration", "declarator"),
-        ("parameter_declaration", "declarator"),
-        ("pointer_declarator", "declarator"),
-        ("array_declarator", "declarator"),
-        ("reference_declarator", None),
-        ("structured_binding_declarator", None),
-        ("field_declaration", "declarator"),
-        ("preproc_def", "name"),
-        ("class_specifier", "name"),
-        ("namespace_definition", "name"),
-        # JavaScript, TypeScript
-        ("function_declaration", "name"),
-        ("formal_parameters", None),
-        ("required_parameter", "pattern"),
-        ("optional_parameter", "pattern"),
-        ("catch_clause", "parameter"),
-        ("for_in_statement", "left"),
-        ("type_alias_declaration", "name"),
-        ("namespace_import", None),
-        # Go
-        ("const_spec", "name"),
-        ("var_spec", "name"),
-        ("parameter_declaration", "name"),
-        ("type_spec", "name"),
-        ("field_declaration", "name"),
-        ("keyed_element", "key"),
-        # Rust
-        ("function_item", "name"),
-        ("parameter", "pattern"),
-        ("let_declaration", "pattern"),
-        ("const_item", "name"),
-        ("static_item", "name"),
-        ("struct_item", "name"),
-        ("closure_parameters", None),
-        ("tuple_pattern", None),
-        # shell
-        ("variable_assignment", "name"),
-        ("for_statement", "variable"),
-        ("function_definition", "name"),
-    }
-)
-"""(parent node type, field) under which an identifier is a definition, in any grammar."""
-
-_OCCURRENCES = frozenset(
-    {"identifier", "type_identifier", "field_identifier", "namespace_identifier", "variable_name"}
-)
-_SHORTHAND = frozenset({"shorthand_property_identifier", "shorthand_property_identifier_pattern"})
-_ENTRY_POINTS = frozenset({"main", "Main"})
-_MEMBER_USES = frozenset(
-    {
-        ("method_invocation", "name"),
-        ("field_access", "field"),
-        ("member_access_expression", "name"),
-        ("field_expression", "field"),
-    }
-)
-"""Where a name is looked up on an object: renamed only when the file defines a member so."""
-_PS_AUTOMATIC = frozenset(
-    {"_", "psitem", "args", "this", "input", "true", "false", "null", "host", "matches"}
-    | {"erroractionpreference", "lastexitcode", "psboundparameters", "pscmdlet"}
-)
-_PS_VARIABLE = re.compile(r"^\$(\{)?(?:(\w+):)?(\w+)(\})?$")
-_GO_DECLARING = frozenset({"short_var_declaration", "range_clause"})
 _KEEP_BRACES = frozenset({"go"})
 """Languages whose braces cannot move (Go inserts a semicolon at the end of a line)."""
 _BLOCKS = ("block", "body", "compound_statement", "declaration_list", "function_statement")
@@ -124,7 +38,7 @@ def disguise(source: str, language: str, *, seed: int = 0) -> str:
         raise DisguiseError(f"no grammar for {language!r}")
     raw = source.encode()
     root = parser.parse(raw).root_node
-    edits = list(_renames(root, language, seed)) + list(_comments(root, raw))
+    edits = list(renames(root, language, seed)) + list(_comments(root, raw))
     expected = sorted(_apply(raw, edits, *span) for span in _string_spans(root))
     renamed = _apply(raw, edits, 0, len(raw))
     braced = renamed if language in _KEEP_BRACES else _braces(renamed, language)
@@ -138,169 +52,9 @@ def disguise(source: str, language: str, *, seed: int = 0) -> str:
     return styled.decode()
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def _field(node: Node) -> str | None:
-    parent = node.parent
-    if parent is None:
-        return None
-    for i, child in enumerate(parent.children):
-        if child.id == node.id:
-            return parent.field_name_for_child(i)
-    return None
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode()
-
-
-def _new_name(old: str, index: int) -> str:
-    first, second = _WORDS[index % len(_WORDS)], _WORDS[(index * 7 + 3) % len(_WORDS)]
-    suffix = "_" if old.endswith("_") and len(old) > 1 else ""
-    core = old.rstrip("_") or old
-    if "-" in core:  # PowerShell Verb-Noun: keep the verb
-        return f"{core.split('-', 1)[0]}-{first.title()}{second.title()}"
-    if core.isupper():
-        return f"{first}_{second}".upper() + suffix
-    if core[0].isupper():
-        return f"{first.title()}{second.title()}" + suffix
-    if "_" in core:
-        return f"{first}_{second}" + suffix
-    if any(c.isupper() for c in core):
-        return f"{first}{second.title()}" + suffix
-    return f"{first}{second}" + suffix
-
-
-def _mapping(defined: list[str], taken: set[str], seed: int, fold: bool) -> dict[str, str]:
-    names: dict[str, str] = {}
-    index = seed
-    for old in defined:
-        key = old.lower() if fold else old
-        if key in names:
-            continue
-        new = _new_name(old, index)
-        while (new.lower() if fold else new) in taken:
-            index += 1
-            new = _new_name(old, index)
-        index += 1
-        names[key] = new
-        taken.add(new.lower() if fold else new)
-    return names
-
-
-def _renames(root: Node, language: str, seed: int) -> Iterator[tuple[int, int, bytes]]:
-    if language == "powershell":
-        yield from _powershell_renames(root, seed)
-        return
-    nodes = list(_walk(root))
-    definitions = [
-        n
-        for n in nodes
-        if n.is_named
-        and (n.type in _OCCURRENCES or n.type == "word")
-        and n.parent is not None
-        and ((n.parent.type, _field(n)) in _DEFINING or _declared_left(n))
-        and _text(n) not in _ENTRY_POINTS
-    ]
-    members = {_text(n) for n in definitions if _is_member(n)}
-    taken = {_text(n) for n in nodes if n.is_named and n.child_count == 0}
-    names = _mapping([_text(n) for n in definitions], taken, seed, fold=False)
-    for node in nodes:
-        old = _text(node)
-        if old not in names or not node.is_named:
-            continue
-        if node.parent is not None and (node.parent.type, _field(node)) in _MEMBER_USES:
-            if old not in members:
-                continue
-        new = names[old].encode()
-        if node.type in _OCCURRENCES:
-            yield node.start_byte, node.end_byte, new
-        elif node.type in _SHORTHAND:  # `{ host }` keeps its key: `{ host: newName }`
-            yield node.start_byte, node.end_byte, (node.text or b"") + b": " + new
-        elif node.type == "word" and node.parent is not None:
-            if node.parent.type in ("command_name", "function_definition"):
-                yield node.start_byte, node.end_byte, new
-
-
-def _declared_left(node: Node) -> bool:
-    """Go's `a, err := …` and `for i, p := range …`: names declared on the left."""
-    parent = node.parent
-    if parent is None or parent.type != "expression_list" or parent.parent is None:
-        return False
-    return parent.parent.type in _GO_DECLARING and _field(parent) == "left"
-
-
-def _is_member(node: Node) -> bool:
-    """Methods and fields: names that `obj.name` can reach."""
-    if node.type == "field_identifier":
-        return True
-    ancestor, depth = node.parent, 0
-    while ancestor is not None and depth < 3:
-        if ancestor.type in ("method_declaration", "field_declaration"):
-            return True
-        ancestor, depth = ancestor.parent, depth + 1
-    return False
-
-
-def _powershell_renames(root: Node, seed: int) -> Iterator[tuple[int, int, bytes]]:
-    nodes = list(_walk(root))
-    variables: list[str] = []
-    functions: list[str] = []
-    for node in nodes:
-        if node.type == "function_name":
-            functions.append(_text(node))
-        elif node.type == "variable" and node.parent is not None:
-            match = _PS_VARIABLE.match(_text(node))
-            if match is None or match[3].lower() in _PS_AUTOMATIC:
-                continue
-            left = _enclosing(node, "left_assignment_expression")
-            if node.parent.type in ("script_parameter", "foreach_statement") or (
-                left is not None and _text(left) == _text(node)
-            ):
-                variables.append(match[3])
-    taken = {_text(n).lower().lstrip("$-") for n in nodes if n.child_count == 0}
-    var_names = _mapping(variables, taken, seed, fold=True)
-    fn_names = _mapping(functions, taken, seed + 11, fold=True)
-    for node in nodes:
-        text = _text(node)
-        if node.type == "variable":
-            match = _PS_VARIABLE.match(text)
-            if match and match[3].lower() in var_names:
-                start = node.start_byte + match.start(3)
-                yield start, start + len(match[3]), var_names[match[3].lower()].encode()
-        elif node.type in ("function_name", "command_name") and text.lower() in fn_names:
-            yield node.start_byte, node.end_byte, fn_names[text.lower()].encode()
-        elif node.type == "command_parameter" and text[1:].lower() in var_names:
-            command = _enclosing(node, "command")
-            name = command.child_by_field_name("command_name") if command else None
-            called = _text(name).lower() if name else ""
-            if called in fn_names or (command and _first_name(command) in fn_names):
-                yield node.start_byte, node.end_byte, b"-" + var_names[text[1:].lower()].encode()
-
-
-def _first_name(command: Node) -> str:
-    for child in command.children:
-        if child.type == "command_name":
-            return _text(child).lower()
-    return ""
-
-
-def _enclosing(node: Node, kind: str) -> Node | None:
-    current = node.parent
-    while current is not None and current.type != kind:
-        current = current.parent
-    return current
-
-
 def _comments(root: Node, raw: bytes) -> Iterator[tuple[int, int, bytes]]:
     """Comments go; a comment alone on its line takes the line with it."""
-    for node in _walk(root):
+    for node in walk(root):
         if role(node.type, node.is_named) != "comment" and node.type != "hash_bang_line":
             continue
         start, end = node.start_byte, node.end_byte
@@ -341,7 +95,7 @@ def _braces(raw: bytes, language: str) -> bytes:
     root = parser.parse(raw).root_node
     opening = [
         n
-        for n in _walk(root)
+        for n in walk(root)
         if n.type == "{"
         and not n.is_named
         and n.parent is not None
@@ -380,7 +134,7 @@ def _reindent(raw: bytes, language: str) -> bytes:
     assert parser is not None
     root = parser.parse(raw).root_node
     inside: set[int] = set()
-    for node in _walk(root):
+    for node in walk(root):
         if role(node.type, node.is_named) == "string" or "heredoc" in node.type:
             inside.update(range(node.start_point.row + 1, node.end_point.row + 1))
     lines = raw.split(b"\n")

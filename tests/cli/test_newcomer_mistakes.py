@@ -1,16 +1,25 @@
 """What a new PSIRT lead gets wrong on the first day: a folder where a file belongs, the
 program's own key file added as an artifact, a typo in `publish --format`, a file as `--out`,
-an empty password file, and asking for JSON of the public key. Each is one `error:` line and
-exit 2 (a JSON object under `--json`), and nothing is written."""
+an empty password file, and asking for JSON of the public key; a program key mistyped, a password
+prompt that loops or asks for an unknown partner, a public `serve` bind, an export over an earlier
+one. Each is one `error:` line and exit 2 (a JSON object under `--json`), and nothing is written."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from conftest import CliRun, ProgramEnv
+import forewarn.cli.staff
+from conftest import FOREWARN_BIN, CliResult, CliRun, ProgramEnv
+from forewarn.cli.app import app
 from notify_world import released_world
 from release_world import ADVISORY, CASE, populate
 
@@ -206,3 +215,129 @@ def test_serve_refuses_a_port_out_of_range_before_it_starts(
         refused = cli([*g, "--json", "serve", "--port", port])
         assert refused.exit_code == 2
         assert "--port" in json.loads(refused.stderr)["error"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["bundle", "verify", "a.bundle.age", "-i", "me.key"],
+        ["audit", "verify-proof", "proof.json"],
+        ["audit", "prove-rollback", "held.json", "--against", "newer.json"],
+    ],
+)
+def test_a_malformed_program_key_is_bad_input_found_before_any_file_is_read(
+    cli: CliRun, tmp_path: Path, command: list[str]
+) -> None:
+    """Exit 3 stays for a well-formed key that did not sign (tests/cli/test_bundle_pinning.py)."""
+    for key in ("00", "zz" * 32, "ab" * 31):
+        refused = cli([*command, "--public-key", key], cwd=tmp_path)  # none of the files exist
+        _refused(refused, "--public-key", "is not a program key", "64 hex digits")
+    as_json = cli(["--json", *command, "--public-key", "00"], cwd=tmp_path)
+    assert as_json.exit_code == 2
+    assert "64 hex digits" in json.loads(as_json.stderr)["error"]
+
+
+def _typed(args: list[str], typed: str) -> CliResult:
+    """`forewarn ARGS…` with `typed` as what the user types (or pipes) on standard input."""
+    done = CliRunner().invoke(app, args, input=typed, catch_exceptions=False)
+    return CliResult(done.exit_code, done.stdout, done.stderr)
+
+
+def test_portal_login_set_prompts_only_a_person_and_confirms_once(
+    program_env: ProgramEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = program_env.cli_args()
+    populate(program_env)
+    monkeypatch.setattr(forewarn.cli.staff, "_terminal", lambda: True)
+    login = [*g, "partner", "portal-login", "set"]
+    good = "a long passphrase 1"
+    unknown = _typed([*login, "Nobody Ltd"], f"{good}\n{good}\n")
+    _refused(unknown, "unknown partner 'Nobody Ltd'")  # asked for nothing
+    set_once = _typed([*login, "Early 0000"], f"{good}\n{good}\n")
+    assert set_once.exit_code == 0, set_once.stderr
+    assert set_once.stderr.count("password:") == 1, set_once.stderr
+    assert set_once.stderr.count("password again:") == 1, set_once.stderr
+    differ = _typed([*login, "Early 0001"], f"{good}\nanother passphrase\n{good}\n{good}\n")
+    assert differ.exit_code == 2 and "the two passwords differ" in differ.stderr
+    assert differ.stderr.count("password again:") == 1, differ.stderr  # no second round
+    short = _typed([*login, "Early 0001"], "short\nshort\n")
+    assert short.exit_code == 2 and "12 to 256 characters" in short.stderr
+    assert "password again:" not in short.stderr
+    for how, typed in (("--password-stdin", f"{good}\r\n"), ("--password-stdin", "")):
+        piped = _typed([*login, "Early 0001", how, "--json"], typed)
+        assert "password:" not in piped.stderr, piped.stderr  # never a prompt
+        if typed:
+            assert piped.exit_code == 0, piped.stderr
+            assert json.loads(piped.stdout)["partner"] == "Early 0001"
+        else:
+            assert piped.exit_code == 2
+            assert "no password on standard input" in json.loads(piped.stderr)["error"]
+    both = _typed([*login, "Early 0001", "--password-stdin", "--password-file", "pw"], good)
+    _refused(both, "not both")
+
+
+def test_serve_refuses_a_public_plain_http_bind_before_loading_the_service(
+    cli: CliRun, program_env: ProgramEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service's module cannot even be imported here: the refusal must come first."""
+    monkeypatch.setitem(sys.modules, "forewarn.api.server", None)
+    g = program_env.cli_args()
+    _refused(cli([*g, "serve", "--host", "0.0.0.0"]), "refusing to serve plain HTTP on 0.0.0.0")
+    as_json = cli([*g, "--json", "serve", "--host", "0.0.0.0"])
+    assert as_json.exit_code == 2
+    assert "--tls-cert" in json.loads(as_json.stderr)["hint"]
+
+
+def test_program_export_replaces_an_earlier_export_only_with_force(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    g = program_env.cli_args()
+    populate(program_env)
+    out = tmp_path / "export" / "program.yaml"
+    export = [*g, "program", "export", str(out), "--plaintext"]
+    assert cli(export).exit_code == 0
+    artifact = next(p for p in (out.parent / CASE).iterdir())
+    out.write_text("edited by hand\n")
+    _refused(cli(export), f"{out} exists already", "nothing was written", "--force")
+    assert out.read_text() == "edited by hand\n"
+    out.unlink()
+    _refused(cli(export), "exists already", artifact.name)
+    assert not out.exists()
+    forced = cli([*export, "--force"])
+    assert forced.exit_code == 0, forced.stderr
+    assert CASE in out.read_text() and out.stat().st_mode & 0o777 == 0o600
+    out.unlink()
+    out.symlink_to(tmp_path / "elsewhere.yaml")
+    _refused(cli([*export, "--force"]), "symbolic link")
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+
+def test_demo_and_hunt_cluster_errors_are_json_under_json(cli: CliRun, tmp_path: Path) -> None:
+    for args in (
+        ["--json", "demo", "--scenario", "nowhere-1999", "--out", str(tmp_path / "d")],
+        ["demo", "--scenario", "nowhere-1999", "--out", str(tmp_path / "d"), "--json"],
+        ["hunt-cluster", "--host", "0.0.0.0", "--workers", "0", "--json"],
+    ):
+        refused = cli(args)
+        assert refused.exit_code == 2 and refused.stdout == "", refused.stdout
+        assert set(json.loads(refused.stderr)) == {"error", "hint"}
+
+
+def test_hunt_cluster_json_names_its_scheduler_on_one_line() -> None:
+    cluster = subprocess.Popen(
+        [str(FOREWARN_BIN), "hunt-cluster", "--port", "0", "--workers", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ,
+    )
+    try:
+        assert cluster.stdout is not None
+        started = json.loads(cluster.stdout.readline())
+    finally:
+        cluster.send_signal(signal.SIGTERM)
+        rest, err = cluster.communicate(timeout=60)
+    assert re.fullmatch(r"tcp://127\.0\.0\.1:\d+", started["scheduler"]), started
+    assert started["workers"] == 0 and rest == ""
+    assert cluster.returncode == 0, err
+    assert "forewarn hunt --engine dask --scheduler" in err

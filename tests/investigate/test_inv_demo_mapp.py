@@ -22,7 +22,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, Path]:
     from forewarn.cli.app import app
 
     out = tmp_path_factory.mktemp("mapp")
-    done = CliRunner().invoke(app, ["demo", "--scenario", "mapp-2012", "--out", str(out)])
+    args = ["demo", "--scenario", "mapp-2012", "--out", str(out), "--json"]
+    done = CliRunner().invoke(app, args)
     return CliResult(done.exit_code, done.stdout, done.stderr), out
 
 
@@ -36,8 +37,12 @@ def test_the_demo_names_the_partner_whose_verbatim_copy_was_posted(
 ) -> None:
     done, out = demo
     assert done.exit_code == 0, done.stderr
-    assert "facts from" in done.stdout and "The Inquirer, 2012-03-16" in done.stdout
+    # `--json`: the progress goes to stderr, stdout is one document naming what was written
+    assert "facts from" in done.stderr and "The Inquirer, 2012-03-16" in done.stderr
+    printed = json.loads(done.stdout)
+    assert printed["report"] == str(out / "report.html") and printed["case"] in printed["explore"]
     data = json.loads((out / "report.json").read_text())
+    assert printed["headline"] == data["headline"]
     (activity,) = data["activities"]
     assert activity["phase"] == Phase.PUBLIC.value
     top = activity["hypotheses"][0]

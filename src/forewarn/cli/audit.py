@@ -199,15 +199,15 @@ def verify_proof(
 ) -> None:
     """Check a proof offline, with no database: only the document and the public key."""
     from forewarn.program import audit_proofs as audit
-    from forewarn.program.bundles import load_public_key
 
+    key = common.public_key_arg(public_key)
     try:
         document = decode_json(common.read_file(file))
     except ValueError:
         raise IntegrityError(f"{file} is not a proof document (JSON)") from None
     if not isinstance(document, dict):
         raise IntegrityError(f"{file} is not a proof document")
-    what = audit.verify_proof_document(document, load_public_key(public_key))
+    what = audit.verify_proof_document(document, key)
     common.emit(
         ctx,
         {"valid": True, "proves": what},
@@ -250,9 +250,9 @@ def prove_rollback(
     Exit 0 when it does; exit 3 when the program signed a smaller log (a rollback) or another
     log of the same size (a fork) — both signatures are the program's, so anyone can check.
     """
-    from forewarn.program.bundles import load_public_key
     from forewarn.program.rollback import check_rollback, read_checkpoint
 
+    key = common.public_key_arg(public_key)
     documents = []
     for path in (held, against):
         try:
@@ -262,7 +262,5 @@ def prove_rollback(
     newer = documents[1]
     if not isinstance(newer, dict):
         raise IntegrityError(f"{against} is not a checkpoint or a consistency proof")
-    found = check_rollback(
-        read_checkpoint(documents[0], str(held)), newer, load_public_key(public_key)
-    )
+    found = check_rollback(read_checkpoint(documents[0], str(held)), newer, key)
     common.emit(ctx, found, lambda: common.say(f"no rollback: {found.proves}"), json_flag=json_out)

@@ -108,13 +108,16 @@ def verify(
     """Check a bundle's encryption, signature by the pinned program key and every file hash;
     or an embargo amendment's encryption and signature.
 
-    Exit 3 if anything is off: a plaintext bundle, no pinned key, another signer, a changed file.
+    Exit 3 if anything is off: a plaintext bundle, no pinned key, another signer, a changed file;
+    exit 2 for bad input, such as a `--public-key` that is not 64 hex digits.
     """
     from forewarn.program.amendments import is_amendment, named_amendment_key, verify_amendment
     from forewarn.program.bundles import load_public_key, named_program_key, unseal, verify_bundle
     from forewarn.program.known_keys import KnownProgramKeys
     from forewarn.program.witness import checkpoint_json
 
+    if public_key is not None:  # a typo in the key is bad input, found before any work
+        common.public_key_arg(public_key)
     data = common.read_file(file)
     if not data.startswith(AGE_HEADER):
         raise IntegrityError(

@@ -31,6 +31,7 @@ from forewarn.program.owner_only import write_no_follow
 from forewarn.settings import Settings
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from sqlalchemy.orm import Session
 
     from forewarn.program.audit import AuditEntry
@@ -108,6 +109,21 @@ def date_arg(text: str, option: str) -> date:
         raise ValidationError(f"{option}: {exc.message}", hint=exc.hint) from exc
 
 
+def public_key_arg(text: str, option: str = "--public-key") -> Ed25519PublicKey:
+    """A program key typed by the user: a malformed one is bad input (exit 2), not a failed
+    verification (exit 3, kept for a well-formed key that did not sign)."""
+    from forewarn.errors import IntegrityError
+    from forewarn.program.bundles import load_public_key
+
+    try:
+        return load_public_key(text)
+    except IntegrityError:
+        raise ValidationError(
+            f"{option}: {text.strip()[:80]!r} is not a program key: a key is 64 hex digits "
+            "(32 bytes), as `forewarn audit public-key` prints it"
+        ) from None
+
+
 def read_file(path: Path, *, limit: int = DEFAULT_LIMIT_BYTES) -> bytes:
     """A user-named regular file's bytes (at most `limit`), or a one-line `ValidationError`."""
     return read_bounded(path, limit=limit)
@@ -173,6 +189,11 @@ _HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 def warn(message: str) -> None:
     """One `warning:` line on stderr, so scripts reading `--json` from stdout are not disturbed."""
     typer.echo(f"warning: {printable(message)}", err=True)
+
+
+def note(message: str) -> None:
+    """One line for people on stderr: progress of a command whose stdout is its `--json`."""
+    typer.echo(printable(message), err=True)
 
 
 def say(message: str) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from forewarn.cli import common
+from forewarn.encoding import dumps
 
 
 def hunt_cluster(
@@ -27,6 +28,7 @@ def hunt_cluster(
         int,
         typer.Option("--workers", min=0, help="Worker processes to start (0: join your own)."),
     ] = 2,
+    json_out: common.JsonOption = False,
 ) -> None:
     """Start a Dask scheduler with worker processes on this machine and serve until stopped."""
     from forewarn.cli.trace import quiet_dask
@@ -40,11 +42,17 @@ def hunt_cluster(
 
     with local_scheduler(host, port, workers) as address:
         previous = signal.signal(signal.SIGTERM, on_signal)
-        # The first line names the address; whoever started it reads it now (no `--json`: a
-        # command that runs until stopped has no result to print).
-        sys.stdout.write(f"Dask scheduler at {address} with {workers} workers\n")
-        sys.stdout.flush()
-        common.say(f"hunt with: forewarn hunt --engine dask --scheduler {address} PATH…")
+        # The first line names the address (under `--json`, the one JSON document, written
+        # once it listens); whoever started it reads it now, while it serves until stopped.
+        hint = f"hunt with: forewarn hunt --engine dask --scheduler {address} PATH…"
+        if common.wants_json(ctx, json_out):
+            sys.stdout.write(dumps({"scheduler": address, "workers": workers}, indent=None) + "\n")
+            sys.stdout.flush()
+            common.note(hint)
+        else:
+            sys.stdout.write(f"Dask scheduler at {address} with {workers} workers\n")
+            sys.stdout.flush()
+            common.say(hint)
         try:
             while not stop.wait(0.5):
                 pass

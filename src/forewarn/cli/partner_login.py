@@ -25,10 +25,12 @@ def set_(
     json_out: common.JsonOption = False,
 ) -> None:
     """Set (or replace) the partner's portal password; prints its TOTP secret once."""
-    from forewarn.program.partner_logins import set_login
+    from forewarn.program.partner_logins import partner_for_login, set_login
 
-    password = read_password(password_stdin, password_file)
     at = common.now(now)
+    with common.open_program(ctx) as program, program.session() as session:
+        partner_for_login(session, partner)  # nobody types a password for an unknown partner
+    password = read_password(password_stdin, password_file)
     with common.open_program(ctx) as program, program.session() as session:
         enrolment, entry = set_login(
             session, program.keys, partner, password=password, now=at, actor=ACTOR

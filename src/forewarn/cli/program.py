@@ -53,9 +53,13 @@ def export(
             help="Accept that the export holds decrypted embargoed artifacts (files 0600).",
         ),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the files of an earlier export.")
+    ] = False,
     json_out: common.JsonOption = False,
 ) -> None:
-    """Write the program and its decrypted artifacts (beside the file) in canonical form."""
+    """Write the program and its decrypted artifacts (beside the file) in canonical form;
+    files that exist already are replaced only with `--force`."""
     from forewarn.program import programfile
 
     if not plaintext:
@@ -64,7 +68,7 @@ def export(
             hint="pass --plaintext to write them (owner-only files), and delete them when done",
         )
     with common.open_program(ctx) as program, program.session() as session:
-        summary = programfile.export_program(session, program.keys, file)
+        summary = programfile.export_program(session, program.keys, file, overwrite=force)
     common.warn(
         f"wrote {summary.artifacts} decrypted embargoed artifacts beside {file} "
         "(owner-only files); delete them when done"

@@ -45,7 +45,6 @@ def serve(
     ] = 20,
 ) -> None:
     """Serve the partner API (OpenAPI at /api/v1/openapi.json) until interrupted."""
-    from forewarn.api.server import run
     from forewarn.api.settings import ServiceSettings
 
     settings = ServiceSettings(
@@ -61,4 +60,7 @@ def serve(
         rate_burst=burst,
         auth_failure_burst=auth_failure_burst,
     )
+    settings.check_bind()  # an unsafe bind is refused before the service's heavy imports
+    from forewarn.api.server import run
+
     run(settings)

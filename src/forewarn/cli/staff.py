@@ -54,8 +54,19 @@ PasswordFileOption = Annotated[
 ]
 
 
+def _terminal() -> bool:
+    """Whether a person can answer a prompt (a seam the tests turn on)."""
+    return sys.stdin.isatty()
+
+
 def read_password(from_stdin: bool, path: Path | None) -> str:
-    """The password from a file, standard input, or typed twice at a hidden prompt."""
+    """The password from a file's first line or standard input's, never prompting then; else
+    typed at a hidden prompt and confirmed once. A password the rules refuse is refused before
+    the confirmation, and two entries that differ are an error, not another round of prompts."""
+    from forewarn.program.credentials import check_password_rules
+
+    if from_stdin and path is not None:
+        raise ValidationError("give --password-file or --password-stdin, not both")
     if path is not None:
         try:
             lines = common.read_file(path, limit=4096).decode("utf-8").splitlines()
@@ -67,13 +78,22 @@ def read_password(from_stdin: bool, path: Path | None) -> str:
             )
         return lines[0]
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise ValidationError(
+                "no password on standard input", hint="write it on the first line"
+            )
+        return line
+    if not _terminal():
         raise ValidationError(
             "no password given and no terminal to ask for one",
             hint="pass --password-file FILE or --password-stdin",
         )
-    typed: str = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    typed: str = typer.prompt("password", hide_input=True, err=True)
+    check_password_rules(typed)
+    again: str = typer.prompt("password again", hide_input=True, err=True)
+    if again != typed:
+        raise ValidationError("the two passwords differ; nothing was changed")
     return typed
 
 

@@ -65,13 +65,20 @@ def _entry(action: str, partner: str, actor: str) -> AuditEntry:
     return AuditEntry(LeafKind.API_TOKEN, payload, partner)
 
 
+def partner_for_login(session: Session, partner: str) -> Partner:
+    """The partner, if it may be given a portal password (it exists and is active): checked
+    again by `set_login`, and by the CLI before it asks anyone to type a password."""
+    found = get_partner(session, partner)
+    if found.status is not PartnerStatus.ACTIVE:
+        raise ConflictError(f"partner {found.name!r} is {found.status.value}; no login is set")
+    return found
+
+
 def set_login(
     session: Session, keys: ProgramKeys, partner: str, *, password: str, now: datetime, actor: str
 ) -> tuple[PartnerEnrolment, AuditEntry]:
     """Give an active partner a portal password and a new TOTP secret (replacing any)."""
-    found = get_partner(session, partner)
-    if found.status is not PartnerStatus.ACTIVE:
-        raise ConflictError(f"partner {found.name!r} is {found.status.value}; no login is set")
+    found = partner_for_login(session, partner)
     password_hash = hash_password(password)
     partner_id = PartnerRepository(session).id_of(found.name)
     assert partner_id is not None

@@ -295,15 +295,26 @@ def build_program_file(session: Session) -> ProgramFile:
     )
 
 
-def export_program(session: Session, keys: ProgramKeys, path: Path) -> TransferSummary:
+def export_program(
+    session: Session, keys: ProgramKeys, path: Path, *, overwrite: bool = False
+) -> TransferSummary:
     """Write the program to `path` and its decrypted artifacts to `<case id>/<name>` beside it.
 
     Everything written is embargoed plaintext: files 0600, folders 0700, never through a link.
+    A file that exists already is replaced only with `overwrite`, and found before any is written.
     """
     if path.is_symlink():
         raise ValidationError(f"refusing to write through the symbolic link {path}")
     document = build_program_file(session)
     base = path.parent
+    if not overwrite:
+        targets = [path] + [base / i.file for c in document.cases for i in c.artifacts]
+        existing = next((t for t in targets if t.exists() or t.is_symlink()), None)
+        if existing is not None:
+            raise ValidationError(
+                f"{existing} exists already; nothing was written",
+                hint="pass --force to replace the export's files",
+            )
     make_owner_folder(base)
     for case in document.cases:
         for item in case.artifacts:

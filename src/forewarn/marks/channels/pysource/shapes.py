@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from forewarn.marks.channels._python.variants import fold_number, fold_stable, fold_text
 from forewarn.marks.channels.pysource.kinds import is_and, is_literalish, num_const
@@ -140,33 +141,24 @@ def target(stmt: ast.stmt) -> str:
 def literal_key(stmt: ast.stmt, blind: bool = False, version: int = 3) -> str:
     """The statement's value, blind to the low bits the payload channel may set in it; with
     `blind` (scheme 3), to everything scheme `version`'s wire channel may set (`variants`)."""
-    assert isinstance(stmt, ast.Assign)
-    blank = empty(stmt.value)
-    if blank is not None:
-        return blank
-    parts: list[str] = []
-    for node in ast.walk(stmt.value):
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if (
-                blind
-                and isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and fold_number(value) == "num"
-            ):
-                value = "num"
-            elif blind and isinstance(value, str):
-                value = fold_text(value, version)
-            elif type(value) is int:
-                value = value - (value & 1)
-            elif isinstance(value, str):
-                value = DIGIT_RUN.sub(
-                    lambda m: str(int(m.group()) & ~1).zfill(len(m.group())), value
-                )
-            parts.append(type(node.value).__name__ + ":" + repr(value))
-        else:
-            parts.append(type(node).__name__)
-    return "|".join(parts)
+
+    def fold(value: object) -> object:
+        if (
+            blind
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and fold_number(value) == "num"
+        ):
+            return "num"
+        if blind and isinstance(value, str):
+            return fold_text(value, version)
+        if type(value) is int:
+            return value - (value & 1)
+        if isinstance(value, str):
+            return DIGIT_RUN.sub(lambda m: str(int(m.group()) & ~1).zfill(len(m.group())), value)
+        return value
+
+    return _value_key(stmt, fold, multiset=False)
 
 
 def content_key(stmt: ast.stmt) -> str:
@@ -174,22 +166,31 @@ def content_key(stmt: ast.stmt) -> str:
     its strings folded (`variants.fold_stable`), its numbers by type only, and its parts as a
     multiset (a dict's entries may be reordered, its names recased). A function of
     `literal_key` under every scheme, so two values it tells apart `literal_key` does too."""
+
+    def fold(value: object) -> object:
+        if isinstance(value, str | bytes):
+            return quote_content(value)
+        if isinstance(value, int | float | complex) and not isinstance(value, bool):
+            return "N"
+        return value
+
+    return _value_key(stmt, fold, multiset=True)
+
+
+def _value_key(stmt: ast.stmt, fold: Callable[[object], object], *, multiset: bool) -> str:
+    """One walk of a `name = literal` statement's value for both keys: node types, constants
+    through `fold`; the parts in walk order, or sorted as a `multiset`."""
     assert isinstance(stmt, ast.Assign)
     blank = empty(stmt.value)
     if blank is not None:
         return blank
-    parts: list[str] = []
-    for node in ast.walk(stmt.value):
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, str | bytes):
-                value = quote_content(value)
-            elif isinstance(value, int | float | complex) and not isinstance(value, bool):
-                value = "N"
-            parts.append(type(node.value).__name__ + ":" + repr(value))
-        else:
-            parts.append(type(node).__name__)
-    return "|".join(sorted(parts))
+    parts = [
+        f"{type(node.value).__name__}:{fold(node.value)!r}"
+        if isinstance(node, ast.Constant)
+        else type(node).__name__
+        for node in ast.walk(stmt.value)
+    ]
+    return "|".join(sorted(parts) if multiset else parts)
 
 
 def quote_content(value: str | bytes) -> str:

@@ -15,16 +15,23 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
 from conftest import T0, ProgramEnv
+from forewarn.investigate.program_hunt import program_hunt
 from forewarn.marks import schemes
+from forewarn.program.case_marking import marker_for_case
 from forewarn.program.keys import ProgramKeys
 from forewarn.settings import Settings
 from forewarn.store import migrate
+from release_world import CASE
 from trace_world import LEAKER, OTHER, Released, iso, release_and_fetch
 
 pytestmark = pytest.mark.one_database
 """The database only holds the program: what each backend stores is proven elsewhere."""
 
 DOMAINS = ("T.Example.net", "cdn.example.org")
+W3C_HEAD = (
+    "#Software: Microsoft Internet Information Services 10.0\n"
+    "#Fields: date time cs-method cs-uri-stem cs-uri-query cs(User-Agent) cs(Referer)\n"
+)
 PRODUCT_WORDS = re.compile(r"canary|forewarn|fwr", re.IGNORECASE)
 
 
@@ -109,6 +116,37 @@ def test_tokens_alone_name_a_lead_and_accuse_nobody(
     table = cli([*released.args, "trace", str(pasted)])
     assert table.exit_code == 0 and "a lead to check, not proof" in table.stdout
     assert "P(innocent)" not in table.stdout
+
+
+def test_a_web_logs_tokens_make_the_lead_from_the_scan_without_its_text(
+    released: Released, cli, tmp_path: Path
+) -> None:
+    """The client does not scan an item again for tokens: a web log crosses from a worker with
+    its requests and the tokens the worker verified, without its text, and they make the lead a
+    re-scan of the log's text made (`Marker.find_tokens`), accusing nobody."""
+    url, key = released.args[1], Path(released.args[3])
+    env = ProgramEnv(tmp_path, Settings(database_url=url, key_file=key), ProgramKeys.load(key))
+    with env.open() as program, program.session() as session:
+        hunt = program_hunt(session, program.keys)
+        marker = marker_for_case(session, program.keys, CASE)
+    assert hunt.scanner is not None and not hunt.capture_text  # no channel reads a log's text
+    copy = released.copies[LEAKER]["poc.py"]
+    found = sorted({hit.owner.token for hit in hunt.scanner.scan([copy]).hits})
+    log = tmp_path / "u_ex210301.log"
+    rows = [
+        f"2021-03-01 10:00:{i:02d} GET /search q={t} Mozilla/5.0 -" for i, t in enumerate(found)
+    ]
+    log.write_text(W3C_HEAD + "\n".join(rows) + "\n")
+    (shipped,) = hunt.for_workers().examine_path(str(log))  # what a worker sends the client
+    assert shipped.text is None and shipped.requests is not None
+    result = hunt.conclude(pickle.loads(pickle.dumps(shipped)))
+    (lead,) = result.suspects
+    assert (lead.partner, lead.lead, lead.accused) == (LEAKER, True, False)
+    assert [t.token for t in lead.tokens] == found
+    assert lead.tokens == marker.find_tokens(log.read_bytes(), ["poc.py"], [LEAKER, OTHER])
+    item = _trace(cli, released, log)
+    assert [(s["partner"], s["lead"]) for s in item["suspects"]] == [(LEAKER, True)]
+    assert [t["token"] for t in item["suspects"][0]["tokens"]] == found and not _accused(item)
 
 
 def test_a_hunt_on_worker_processes_finds_the_host_tokens_trace_finds(

@@ -6,17 +6,12 @@ import re
 
 from forewarn.domain.evidence import ChannelEvidence, Suspect, TokenHit
 from forewarn.errors import MarkError
-from forewarn.hunt import Decision
+from forewarn.hunt import Decision, Material
 
 
-def fake_accuse(
-    case: str,
-    artifact: str,
-    original: str,
-    suspect: str,
-    requests: object = None,
-) -> Decision:
+def fake_accuse(case: str, artifact: str, original: str, material: Material) -> Decision:
     """Accuses `Contoso Labs` when the suspect keeps the PoC's user agent (a payload mark)."""
+    suspect = material.text or ""
     if "broken" in suspect:
         raise MarkError("cannot extract marks from this file")
     if "forewarn-poc" not in suspect:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from forewarn.domain import Suspect
-from forewarn.domain.wire import HttpRequest
 from forewarn.errors import MarkError
-from forewarn.hunt import Decision, Examined, Hunt, SimilarityIndex, TraceResult
+from forewarn.hunt import Decision, Examined, Hunt, Material, SimilarityIndex, TraceResult
 from forewarn.hunt.trace import MarksRead
 
 from .samples import POC
@@ -24,9 +23,9 @@ def _hunt(calls: list[tuple[str, int]], pulled: list[int]) -> Hunt:
         case: str,
         artifact: str,
         original: str,
-        suspect: str,
-        requests: tuple[HttpRequest, ...] | None,
+        material: Material,
     ) -> Decision:
+        suspect = material.text or ""
         calls.append(("read", len(pulled)))
         if "unreadable" in suspect:
             raise MarkError("cannot read this one")

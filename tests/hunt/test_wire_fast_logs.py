@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from forewarn.domain import TokenHit
 from forewarn.domain.wire import HttpRequest, WireFeature
-from forewarn.hunt import Decision, Hunt, LocalEngine, SimilarityIndex, build_matcher, hunt_corpus
+from forewarn.hunt import (
+    Decision,
+    Hunt,
+    LocalEngine,
+    Material,
+    SimilarityIndex,
+    build_matcher,
+    hunt_corpus,
+)
 from forewarn.hunt.limits import Limits
 from forewarn.hunt.wire import read_requests
 from forewarn.hunt.wire.interface import NoteBook
@@ -229,18 +237,14 @@ def test_a_token_and_the_requests_reach_the_accuser_as_the_slow_reading_gives_th
     index.add("FW-1/poc.py", POC, case="FW-1", name="poc.py", language="python")
     seen: dict[str, tuple[HttpRequest, ...]] = {}
 
-    def accuse(
-        case: str,
-        artifact: str,
-        original: str,
-        suspect: str,
-        requests: tuple[HttpRequest, ...] | None,
-    ) -> Decision:
-        assert requests is not None
-        seen[next(t for t in tokens if t in suspect)] = requests
+    def accuse(case: str, artifact: str, original: str, material: Material) -> Decision:
+        assert material.requests is not None and material.text is None
+        (found,) = material.tokens  # the scan's, verified on the worker: no text to scan again
+        seen[found.token] = material.requests
         return lambda comparisons: []
 
-    hunt = Hunt(scanner=build_matcher(LiteralShapes(owners)), index=index, accuse=accuse)
+    scanner = build_matcher(LiteralShapes(owners))
+    hunt = Hunt(scanner=scanner, index=index, accuse=accuse, capture_text=False)
     results = list(hunt_corpus([tmp_path], hunt, LocalEngine(workers=2)))
     assert [[t.token for t in r.tokens] for r in results] == [[t] for t in tokens]
     for i, token in enumerate(tokens):

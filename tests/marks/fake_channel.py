@@ -12,6 +12,7 @@ class FlagChannel:
     """Carries one bit per distinct `flagN=` setting: `off` is 0, `on` is 1."""
 
     name = "flags"
+    capture_text = False
 
     def _numbers(self, original: str) -> list[str]:
         seen: list[str] = []

@@ -18,6 +18,7 @@ from forewarn.domain import ArtifactKind
 from forewarn.errors import MarkError
 from forewarn.marks import ChannelRegistry, CodeSpec, Marker, default_registry
 from forewarn.marks.channels.text.channel import TextChannel
+from forewarn.marks.schemes import registry_for
 
 SECRET = b"program-secret-0123456789abcdef"
 PARTNERS = [f"partner-{k:04d}" for k in range(1000)]
@@ -253,3 +254,13 @@ def test_a_channel_spoiling_an_earlier_ones_marks_is_caught_by_the_engines_read_
     marker = Marker(SECRET, "CASE-2021-0001", CodeSpec(1000), registry)
     with pytest.raises(MarkError, match="do not read back"):
         marker.mark("poc.py", ArtifactKind.POC, POC, "partner-0001")
+
+
+@pytest.mark.parametrize("scheme", [1, 2, 3, 4, 5, 6])
+def test_only_scheme_1_reads_a_captures_text_a_hunt_then_ships_web_logs_without_it(
+    scheme: int,
+) -> None:
+    """Scheme 1's payload channel reads web-log lines as text; every later scheme reads a
+    capture's requests only, so `program_hunt` keeps a log's text on the worker."""
+    marker = Marker(SECRET, "CASE-2021-0001", CodeSpec(4), registry_for(scheme), scheme=scheme)
+    assert marker.reads_capture_text() is (scheme == 1)

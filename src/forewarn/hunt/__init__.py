@@ -10,7 +10,15 @@ from forewarn.hunt.limits import Limits
 from forewarn.hunt.matchers import Hit, Matcher, ScanResult, build_matcher
 from forewarn.hunt.readers import Item, ItemKind, read_bytes, read_file, read_paths
 from forewarn.hunt.similarity import SimilarityIndex, fingerprint
-from forewarn.hunt.trace import Accuser, Decision, Examined, Hunt, Pending, TraceResult
+from forewarn.hunt.trace import (
+    Accuser,
+    Decision,
+    Examined,
+    Hunt,
+    Material,
+    Pending,
+    TraceResult,
+)
 
 __all__ = [
     "Accuser",
@@ -24,6 +32,7 @@ __all__ = [
     "ItemKind",
     "Limits",
     "LocalEngine",
+    "Material",
     "Matcher",
     "Pending",
     "ScanResult",

@@ -7,7 +7,9 @@ of. Nothing found is empty lists, not an error.
 
 Marks are read as each item arrives, and only the accusation waits for the run's end (it is
 decided at ε over every comparison of the run): an item's text and requests are dropped once
-read, so a corpus of logs never has to fit in the client's memory.
+read, so a corpus of logs never has to fit in the client's memory. The accuser gets the tokens
+the scan verified with the item, so the client never scans an item again; a web log whose marks
+are read from its requests alone crosses to the client without its text.
 """
 
 from __future__ import annotations
@@ -35,14 +37,28 @@ Decision = Callable[[int], Sequence[Suspect]]
 """An accusation whose marks are read: `comparisons -> suspects`, decided once the run knows
 how many accusations it makes (the union bound)."""
 
-Accuser = Callable[[str, str, str, str, "tuple[HttpRequest, ...] | None"], Decision]
-"""`(case, artifact, original_text, suspect_text, requests) -> decision`: extraction now,
-accusation later, kept outside `hunt` (the CLI passes the fingerprinting engine's).
-`requests` are the requests read from a capture (`None` for anything else). Runs on the client
-only; an `Error` from either step becomes a note on the item."""
-
 MAX_SUSPECT_TEXT = 16 * 1024**2
 """Bytes of an item handed to the accuser."""
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """What the accuser reads in one item."""
+
+    text: str | None
+    """The item's first `MAX_SUSPECT_TEXT` bytes as text; `None` for a capture whose marks are
+    read from its requests alone (`Hunt.capture_text`)."""
+    requests: tuple[HttpRequest, ...] | None = None
+    """The requests read from a capture (`None` for anything else)."""
+    tokens: tuple[TokenHit, ...] = ()
+    """Every token the scan found in the whole item and verified, of any case and artifact: the
+    accuser keeps those of the artifact's recipients. A token is a lead, never an accusation."""
+
+
+Accuser = Callable[[str, str, str, Material], Decision]
+"""`(case, artifact, original_text, material) -> decision`: extraction now, accusation later,
+kept outside `hunt` (the CLI passes the fingerprinting engine's). Runs on the client only; an
+`Error` from either step becomes a note on the item."""
 _SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
 _TRAFFIC_KINDS = frozenset({ItemKind.WEBLOG, ItemKind.CAPTURE})
 _CODE_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE})
@@ -95,7 +111,8 @@ class Examined:
     result: TraceResult
     """Everything but the suspects; `result.read` lists the artifacts to read marks of."""
     text: str | None = None
-    """The item's text, when there are targets to read marks against."""
+    """The item's text, when there are targets to read marks against and the accuser reads it
+    (not a capture's when no channel reads captures as text: `Hunt.capture_text`)."""
     requests: tuple[HttpRequest, ...] | None = None
     """The requests a capture or web log shows, read here (`None` for other items)."""
 
@@ -150,6 +167,10 @@ class Hunt:
     keep_request: RequestFilter | None = None
     """Which requests of a capture are kept for reading marks (those on the PoCs' routes), or
     `None` for all; the request limit counts only kept ones."""
+    capture_text: bool = True
+    """Whether the accuser reads a capture's text as well as its requests (scheme 1's payload
+    channel reads web-log lines): when not, a web log's result carries no text, which was most
+    of what crossed from a worker to the client."""
 
     def trace_paths(self, paths: Sequence[str | Path]) -> Iterator[TraceResult]:
         """Every item under the paths (files, directories, archives), traced: all are read
@@ -200,7 +221,8 @@ class Hunt:
         result = dataclasses.replace(
             base, matches=matches, tokens=tokens, read=read, notes=tuple(notes)
         )
-        text = item.text(MAX_SUSPECT_TEXT) if read else None
+        wanted = read and (requests is None or self.capture_text)
+        text = item.text(MAX_SUSPECT_TEXT) if wanted else None
         return Examined(result, text, requests)
 
     def _targets(
@@ -237,8 +259,10 @@ class Hunt:
     def read_marks(self, examined: Examined) -> Pending:
         """Read the marks of every artifact the item is read against (the costly step, on the
         client); what remains to decide holds no text and no requests."""
-        if self.accuse is None or self.index is None or examined.text is None:
+        nothing = examined.text is None and examined.requests is None  # no target to read
+        if self.accuse is None or self.index is None or nothing:
             return Pending(examined.result)
+        material = Material(examined.text, examined.requests, examined.result.tokens)
         notes = list(examined.result.notes)
         decisions: list[tuple[str, str, Decision]] = []
         for target in examined.result.read:
@@ -247,7 +271,7 @@ class Hunt:
             if original is None:
                 continue
             try:
-                decision = self.accuse(case, artifact, original, examined.text, examined.requests)
+                decision = self.accuse(case, artifact, original, material)
             except Error as exc:
                 notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
                 continue

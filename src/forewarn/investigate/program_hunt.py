@@ -17,9 +17,17 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import Artifact, ArtifactKind, HttpRequest, Suspect
+from forewarn.domain import Artifact, ArtifactKind, Suspect
 from forewarn.errors import MarkError
-from forewarn.hunt import Accuser, Decision, Hunt, Limits, SimilarityIndex, build_matcher
+from forewarn.hunt import (
+    Accuser,
+    Decision,
+    Hunt,
+    Limits,
+    Material,
+    SimilarityIndex,
+    build_matcher,
+)
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE
 from forewarn.investigate.tracing import add_case
 from forewarn.marks import tokens
@@ -49,14 +57,13 @@ def _route(
     case: str,
     artifact: str,
     original: str,
-    suspect: str,
-    requests: tuple[HttpRequest, ...] | None,
+    material: Material,
 ) -> Decision:
     """The merged hunt's `Accuser`: the accuser of the case the material matched."""
     accuser = accusers.get(case)
     if accuser is None:
         return _nobody
-    return functools.partial(_telling, accuser(case, artifact, original, suspect, requests))
+    return functools.partial(_telling, accuser(case, artifact, original, material))
 
 
 def _nobody(comparisons: int) -> list[Suspect]:
@@ -87,8 +94,10 @@ def program_hunt(
     accusers: dict[str, Accuser] = {}
     wire: list[tuple[str, str]] = []
     routes: set[tuple[str, str]] | None = set()
+    capture_text = False
     for cid in case_ids:
         accusers[cid] = add_case(session, keys, cid, index, verifier)
+        capture_text = capture_text or _reads_capture_text(session, keys, cid)
         read_on_wire = [a for a in list_artifacts(session, cid) if a.kind in WIRE_KINDS]
         wire += [(cid, a.name) for a in read_on_wire]
         if read_on_wire and routes is not None:
@@ -107,7 +116,17 @@ def program_hunt(
         threshold=ACCUSE_FROM,
         wire_artifacts=tuple(wire),
         keep_request=None if routes is None else route_filter(routes),
+        capture_text=capture_text,
     )
+
+
+def _reads_capture_text(session: Session, keys: ProgramKeys, case_id: str) -> bool:
+    """Whether the case's accuser reads a web log's text (a scheme 1 PoC's payload marks), not
+    only its requests; a case whose marker cannot be built is assumed to (it costs time only)."""
+    try:
+        return marker_for_case(session, keys, case_id).reads_capture_text()
+    except MarkError:
+        return True
 
 
 def _with_routes(

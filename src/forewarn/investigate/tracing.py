@@ -9,6 +9,7 @@ actually received each artifact). Material is read, never executed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -28,9 +29,8 @@ from forewarn.domain import (
     TokenHit,
 )
 from forewarn.domain.marking import MarkingParams
-from forewarn.domain.wire import HttpRequest
 from forewarn.errors import InvestigationError, MarkError
-from forewarn.hunt import Accuser, Decision, Hunt, SimilarityIndex, TraceResult
+from forewarn.hunt import Accuser, Decision, Hunt, Material, SimilarityIndex, TraceResult
 from forewarn.hunt.readers import is_weblog, language_of
 from forewarn.marks.engine import Marker
 from forewarn.marks.tokens import TokenVerifier
@@ -57,20 +57,37 @@ def _accuse(
     case: str,
     artifact: str,
     original: str,
-    suspect: str,
-    requests: tuple[HttpRequest, ...] | None,
+    material: Material,
 ) -> Decision:
-    """The hunt's `Accuser`: marks and tokens read now; the accusation among the artifact's
-    recipients decided later, at ε over the run's comparisons."""
+    """The hunt's `Accuser`: marks read now; the accusation among the artifact's recipients
+    decided later, at ε over the run's comparisons. Its tokens are those the hunt's scan
+    verified in the item, not a second scan of the item's text."""
     partners = recipients.get(artifact, ())
     if artifact not in kinds or not partners:
         return _nobody
     marker = shared if shared is not None else Marker.for_case(secret, case, params)
     kind = kinds[artifact]
-    found = suspect.encode("utf-8")
-    observations = marker.extract(artifact, kind, original.encode("utf-8"), found, requests)
-    hits = marker.find_tokens(found, [artifact], partners)
+    found = (material.text or "").encode("utf-8")
+    observations = marker.extract(
+        artifact, kind, original.encode("utf-8"), found, material.requests
+    )
+    hits = recipients_tokens(material.tokens, case, artifact, partners)
     return functools.partial(_decide, marker, observations, partners, hits)
+
+
+def recipients_tokens(
+    tokens: Sequence[TokenHit], case: str, artifact: str, partners: Sequence[str]
+) -> tuple[TokenHit, ...]:
+    """The verified tokens of `artifact`'s copies given to `partners`, once each by token, as
+    the verifier records them (where and how often the item shows each is the item's own
+    `tokens`): what the fingerprinting engine makes leads of, never accusations."""
+    who = set(partners)
+    mine = {
+        t.token: dataclasses.replace(t, offset=0, count=1)
+        for t in tokens
+        if t.case == case and t.artifact == artifact and t.partner in who
+    }
+    return tuple(mine[t] for t in sorted(mine))
 
 
 def _nobody(comparisons: int) -> list[Suspect]:
@@ -187,4 +204,12 @@ def _parsed(text: str, form: str) -> datetime | None:
         return None
 
 
-__all__ = ["LOG_HEAD", "add_case", "log_day", "modification_day", "seen_at", "trace"]
+__all__ = [
+    "LOG_HEAD",
+    "add_case",
+    "log_day",
+    "modification_day",
+    "recipients_tokens",
+    "seen_at",
+    "trace",
+]

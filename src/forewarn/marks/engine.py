@@ -238,6 +238,11 @@ class Marker:
             routes |= found
         return frozenset(routes)
 
+    def reads_capture_text(self) -> bool:
+        """Whether some channel reads a capture's text rather than its requests (scheme 1's
+        payload channel): a hunt ships each web log's text to the client only then."""
+        return any(channel.capture_text for channel in self.channels.all())
+
     def extremes(self, artifact: str, kind: ArtifactKind, original: bytes) -> tuple[bytes, bytes]:
         """The copies with every choice point of every channel at 0, and at 1 (no tokens).
 

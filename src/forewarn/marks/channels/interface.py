@@ -37,6 +37,9 @@ class Channel(Protocol):
 
     name: str
     """Stable name used in observations (`python_source`, `payload`, `text`, `tokens`)."""
+    capture_text: bool
+    """Whether `extract_capture` reads the capture's text, not only its requests: a hunt that
+    no channel needs it of ships a web log's requests without its text."""
 
     def reads_capture(self, suspect: str) -> bool:
         """Whether `suspect` is captured traffic (a web log, raw HTTP) that this channel reads.

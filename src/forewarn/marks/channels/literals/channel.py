@@ -111,6 +111,7 @@ class LiteralChannel:
     """Carries code symbols in the wire literals of non-Python PoCs."""
 
     name = "literals"
+    capture_text = False
 
     def reads_capture(self, suspect: str) -> bool:
         """Traffic is recognised by the wire channel; this channel reads source only."""

@@ -71,6 +71,7 @@ class PayloadChannel:
     """Carries bits in wire values; survives rewrites of the code that keep the requests."""
 
     name = "payload"
+    capture_text = True  # web-log lines and raw HTTP are read from their text
 
     def reads_capture(self, suspect: str) -> bool:
         """Web logs and raw HTTP show what the PoC sent: this channel reads them."""

@@ -187,6 +187,7 @@ class PythonSourceChannel:
     """
 
     name = "python_source"
+    capture_text = False
 
     def __init__(
         self, blind: bool = False, version: int = 3, *, after: HandsOver | None = None

@@ -48,6 +48,7 @@ class RulesChannel:
     """Carries code symbols in the wording and order choices of detection rules."""
 
     name = "rules"
+    capture_text = False
 
     def reads_capture(self, suspect: str) -> bool:
         """A rule file is never traffic."""

@@ -170,6 +170,7 @@ class TextChannel:
     """Carries code symbols in the wording and layout of advisory or detection text."""
 
     name = "text"
+    capture_text = False
 
     def __init__(self, *, safe_headings: bool = True, version: int = 3) -> None:
         if version not in (3, 5, 6):

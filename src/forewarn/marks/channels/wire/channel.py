@@ -54,6 +54,7 @@ class WireChannel:
     """Carries bits in the requests a PoC sends; survives any rewrite that keeps them."""
 
     name = "wire"
+    capture_text = False
 
     def __init__(self, version: int = 2) -> None:
         if version not in (2, 3, 5, 6):

@@ -70,9 +70,20 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ):
             _run(["wave", "release", CASE, "--now", now, "--workers", "1"], folder)
             _run(["bundle", "fetch", CASE, "--partner", fetcher, "--out", "b", "--now", at], folder)
+            if fetcher == "Aldermoor Security":
+                shutil.copytree(folder, folder.parent / "first-wave")
         _run(["bundle", "fetch", CASE, "--partner", "Brightwater Labs", "--out", "b2",
               "--now", "2025-06-24T11:30Z"], folder)  # fmt: skip
     return folder
+
+
+@pytest.fixture
+def first_wave(released: Path, tmp_path: Path) -> Path:
+    """A copy of the same program as it stood after the first wave (06-24) alone, for
+    timelines that change what happens next (a reschedule, a late partner)."""
+    target = tmp_path / "program"
+    shutil.copytree(released.parent / "first-wave", target)
+    return target
 
 
 @pytest.fixture
@@ -350,3 +361,176 @@ def test_an_investigation_as_of_a_past_moment_leaves_out_evidence_registered_lat
     assert not any("left out" in w for w in after["warnings"])
     lead = _leading(after)
     assert lead is not None and lead["kind"] == "vendor-insider", after["headline"]
+
+
+MARRAM_KEY = "age1tgvku9daetjgg8ymzqqav4g4m3jnt25mwp4tdjcphn3em9dgzd6q2vnk59"
+"""A late joiner's recipient key (any valid one: nobody decrypts in these tests)."""
+
+
+def test_a_late_delivery_of_the_poc_wave_is_ruled_out_by_its_own_time(first_wave: Path) -> None:
+    """Exploitation on 06-28 between two deliveries of the PoC: the early-access wave of 06-24
+    and a partner who joined the tier later and got the same wave on 07-01. Only the first
+    delivery's four partners held the PoC at the onset; the late one is out by its own time."""
+    _run(["partner", "add", "Marram Security", "--country", "NZ", "--tier", "early-access",
+          "--age-recipient", MARRAM_KEY, "--now", "2025-06-30T09:00Z"], first_wave)  # fmt: skip
+    _run(["wave", "release", CASE, "--now", "2025-07-01T09:00Z", "--workers", "1"], first_wave)
+    _run(["case", "event", CASE, "--at", "2025-06-28", "--kind", "exploitation",
+          "--note", "exploitation at one customer", "--source", "IR firm"], first_wave)  # fmt: skip
+    result = _investigate(first_wave, "2025-07-01T12:00Z")
+    groups = {g["group"]: g for g in result["activities"][0]["groups"]}
+    late = groups["early-access wave of 2025-06-24 00:00 UTC, delivered 2025-07-01 09:00 UTC"]
+    assert late["relation"] == "after" and late["partners"] == 0
+    first = groups["early-access wave of 2025-06-24 00:00 UTC"]
+    assert first["partners"] == 4 and first["relation"] == "before"
+    assert "Marram Security" not in result["activities"][0]["exposed_partners"]
+    assert "Marram Security" not in json.dumps(_hypotheses(result))
+
+
+def test_a_partners_detection_text_in_the_wild_names_it_but_not_an_unrelated_exploit(
+    program: Path,
+) -> None:
+    """A standard partner's copy of the detection guidance turns up in a public rule repo on
+    07-04, and the next day a different exploit hits a customer. The guidance's marks name
+    that partner as its source; the exploit, tied to nothing shared, is weighed on its own and
+    no partner explains it."""
+    _run(["wave", "preview", CASE, "--partner", "Eastmere Networks", "--artifact",
+          "detection.md", "--out", "copy"], program)  # fmt: skip
+    _evidence(program, "qp_rules.md", (program / "copy" / "detection.md").read_text(),
+              "2025-07-04T18:00Z", "public rule repository", "2025-07-05T10:00Z")  # fmt: skip
+    _run(["case", "event", CASE, "--at", "2025-07-05", "--kind", "exploitation",
+          "--note", "exploitation at one customer", "--source", "IR firm"], program)  # fmt: skip
+    log = INDEPENDENT_LOG.format(day="2025-07-05", agent="python-requests/2.32.3")
+    _evidence(program, "u_ex250705.log", log, "2025-07-05", "IR firm: IIS log",
+              "2025-07-05T11:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-05T12:00Z")
+    rule, exploit = result["activities"]
+    assert [f["label"] for f in rule["findings"]] == ["qp_rules.md"]
+    lead = next(h for h in rule["hypotheses"] if h["verdict"] == "leading")
+    assert lead["subject"] == "Eastmere Networks", result["headline"]
+    assert [f["label"] for f in exploit["findings"]] == ["u_ex250705.log"]
+    assert [e["kind"] for e in exploit["events"]] == ["exploitation"]
+    assert all(not h["subject"] for h in exploit["hypotheses"])
+    assert all(
+        h["verdict"] != "leading" for h in exploit["hypotheses"] if h["kind"] == "partner-leak"
+    )
+
+
+def test_the_finders_own_disclosure_before_the_patch_suspends_nobody(program: Path) -> None:
+    """The finder posts its PoC (the unmarked original) on its blog on 07-02, mass exploitation
+    follows: the original's holders explain it, no partner leak leads or is suspended, and the
+    patch moves earlier."""
+    _evidence(program, "blog_poc.py", (program / "poc.py").read_text(), "2025-07-02T15:00Z",
+              "finder's blog (full disclosure)", "2025-07-02T16:00Z")  # fmt: skip
+    _run(["case", "event", CASE, "--at", "2025-07-03", "--kind", "exploitation",
+          "--note", "mass exploitation", "--source", "honeypots"], program)  # fmt: skip
+    result = _investigate(program, "2025-07-03T18:00Z")
+    blog = result["activities"][0]["hypotheses"]
+    verdicts = {h["kind"]: h["verdict"] for h in blog if not h["subject"]}
+    assert verdicts["finder-compromise"] in ("plausible", "leading")
+    assert all(h["verdict"] != "leading" for h in blog if h["kind"] == "partner-leak")
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert "suspend-partner" not in kinds and kinds[0] == "move-patch"
+
+
+def test_two_exploits_in_one_week_are_weighed_apart(program: Path) -> None:
+    """Customer A's log shows a partner's copy on 06-29; customer B's, on 06-30, another exploit
+    (its own paths and client). The copy's partner explains A; B is its own activity, which
+    names nobody and leans to no partner wave."""
+    requests = _copy_requests(program, "Brightwater Labs")
+    log = material.w3c_log(requests, datetime(2025, 6, 29, 2, 0, tzinfo=UTC))
+    _evidence(program, "a_u_ex250629.log", log, "2025-06-29", "customer A: IIS log",
+              "2025-07-01T09:00Z")  # fmt: skip
+    other = INDEPENDENT_LOG.format(day="2025-06-30", agent="python-requests/2.32.3")
+    _evidence(program, "b_u_ex250630.log", other, "2025-06-30", "customer B: IIS log",
+              "2025-07-01T09:30Z")  # fmt: skip
+    result = _investigate(program, "2025-07-01T12:00Z")
+    first, second = result["activities"]
+    assert [f["label"] for f in first["findings"]] == ["a_u_ex250629.log"]
+    assert [f["label"] for f in second["findings"]] == ["b_u_ex250630.log"]
+    assert all(not h["subject"] for h in second["hypotheses"])
+    assert all(
+        h["verdict"] != "leading" for h in second["hypotheses"] if h["kind"] == "partner-leak"
+    )
+    assert first["findings"][0]["suspects"][0]["partner"] == "Brightwater Labs"
+
+
+def test_a_copy_dated_before_its_release_by_a_log_zone_is_flagged(program: Path) -> None:
+    """A log written in UTC+9 at 08:30 on 06-24 is 23:30 UTC on 06-23, before the PoC wave was
+    delivered (06-24 09:00 UTC); yet it shows a partner's copy. The partner cannot be blamed on
+    those dates, and the headline says the dates and the marks disagree: check the zone."""
+    requests = _copy_requests(program, "Corvid Threat Intel")
+    log = material.apache_log(
+        requests, datetime(2025, 6, 24, 8, 30, tzinfo=timezone(timedelta(hours=9)))
+    )
+    _evidence(program, "access.log", log, "2025-06-24T08:30:00+09:00", "customer Apache log",
+              "2025-06-25T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-06-25T12:00Z")
+    assert result["activities"][0]["start"] == {"at": "2025-06-23", "precision": "day"}
+    assert "suspend-partner" not in {r["kind"] for r in result["recommendations"]}
+    if result["activities"][0]["findings"][0]["suspects"][0]["accused"]:
+        assert "check the material's dates and time zone" in result["headline"]
+
+
+def test_a_rescheduled_wave_counts_from_its_real_release(first_wave: Path) -> None:
+    """The patch moves from 07-08 to 07-15 after the first wave, so the standard wave goes out
+    on 07-10, not 07-03: exploitation on 07-04 can be a leak of the early-access wave only."""
+    _run(["case", "reschedule", CASE, "--patch-planned", "2025-07-15", "--reason",
+          "regression found in QA", "--now", "2025-06-26T09:00Z"], first_wave)  # fmt: skip
+    _run(["wave", "release", CASE, "--now", "2025-07-03T09:00Z", "--workers", "1"], first_wave)
+    _run(["wave", "release", CASE, "--now", "2025-07-10T09:00Z", "--workers", "1"], first_wave)
+    _run(["case", "event", CASE, "--at", "2025-07-04", "--kind", "exploitation",
+          "--note", "exploitation at one customer", "--source", "IR firm"], first_wave)  # fmt: skip
+    result = _investigate(first_wave, "2025-07-10T12:00Z")
+    groups = {g["group"]: g for g in result["activities"][0]["groups"]}
+    assert groups["standard wave of 2025-07-10 00:00 UTC"]["relation"] == "after"
+    assert not any("07-03" in g for g in groups), groups
+    assert set(result["activities"][0]["exposed_partners"]) <= set(EARLY)
+    titles = [r["title"] for r in result["recommendations"]]
+    assert any(t.startswith("Move the patch from 2025-07-15 to") for t in titles), titles
+
+
+def test_a_partner_removed_later_is_still_weighed_for_what_it_held(program: Path) -> None:
+    """Brightwater leaves the program on 06-27, three days after it received the PoC; a log of
+    its copy on 07-01 still points to it (exposure before removal counts), and a removed
+    partner is not suspended again."""
+    _run(["partner", "remove", "Brightwater Labs", "--reason", "contract ended",
+          "--now", "2025-06-27T09:00Z"], program)  # fmt: skip
+    requests = _copy_requests(program, "Brightwater Labs")
+    log = material.w3c_log(requests, datetime(2025, 7, 1, 2, 0, tzinfo=UTC))
+    _evidence(program, "u_ex250701.log", log, "2025-07-01", "customer IIS log",
+              "2025-07-02T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-07-02T12:00Z")
+    _names_only(result, "Brightwater Labs")
+    assert "Brightwater Labs" in result["activities"][0]["exposed_partners"]
+    suspended = [r.get("partner") for r in result["recommendations"]
+                 if r["kind"] == "suspend-partner"]  # fmt: skip
+    assert "Brightwater Labs" not in suspended
+
+
+def test_a_copy_used_weeks_after_the_patch_is_a_leak_to_review(program: Path) -> None:
+    """43 days after the patch, a log of an early-access copy whose few marks accuse nobody but
+    are far likelier from some copy than from the original: the PoC left through the
+    early-access wave (advisory-only waves are out), a review of its partners is recommended,
+    and nobody is suspended or the patch moved."""
+    _run(["case", "publish", CASE, "--at", "2025-07-08T17:00Z", "--now", "2025-07-08T17:05Z"],
+         program)  # fmt: skip
+    requests = _copy_requests(program, "Dappled Shield")
+    _run(["case", "event", CASE, "--at", "2025-08-20", "--kind", "exploitation",
+          "--note", "exploitation at one customer", "--source", "IR firm"], program)  # fmt: skip
+    log = material.w3c_log(requests, datetime(2025, 8, 20, 2, 0, tzinfo=UTC))
+    _evidence(program, "u_ex250820.log", log, "2025-08-20", "customer IIS log",
+              "2025-08-21T09:00Z")  # fmt: skip
+    result = _investigate(program, "2025-08-21T12:00Z")
+    hypotheses = _hypotheses(result)
+    for hypothesis in hypotheses:
+        if hypothesis["kind"] == "partner-leak" and "early-access" not in hypothesis["title"]:
+            assert hypothesis["verdict"] == "ruled out", hypothesis["title"]
+    finder = next(h for h in hypotheses if h["kind"] == "finder-compromise")
+    assert finder["verdict"] in ("unlikely", "ruled out")
+    kinds = [r["kind"] for r in result["recommendations"]]
+    assert "move-patch" not in kinds
+    top = result["activities"][0]["findings"][0]["suspects"][0]
+    if not top["accused"]:
+        assert "suspend-partner" not in kinds and "review-partners" in kinds
+        assert any("made from a partner's copy" in e["statement"]
+                   for h in hypotheses for e in h["evidence"])  # fmt: skip

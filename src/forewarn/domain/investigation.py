@@ -85,6 +85,9 @@ class OriginalReading:
     """Of those, how many the unmarked original shows too."""
     closest: int
     """The most that any one recipient's copy shows too."""
+    recipients: int = 1
+    """How many recipients' copies `closest` is the best of (the chance that one of many
+    codewords agrees by luck grows with their number)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,11 +109,46 @@ def unmarked_statement(label: str, reading: OriginalReading) -> str:
     )
 
 
+def copy_log_ratio(reading: OriginalReading) -> float:
+    """Natural log of P(symbols | made from one of the recipients' copies, each alike likely) /
+    P(symbols | made from the original), at least: the closest copy alone, shared among all
+    `recipients` (the best of many codewords agrees with anything a little by luck)."""
+    gain = (reading.closest - reading.agreeing) * math.log((1 - READ_NOISE) / READ_NOISE)
+    return gain - math.log(max(reading.recipients, 1))
+
+
+def is_copy(reading: OriginalReading) -> bool:
+    """The mirror of `is_unmarked`: enough symbols, mostly one copy's, and far likelier from a
+    recipient's copy than from the original, though too few to accuse anyone."""
+    return (
+        reading.read >= UNMARKED_MIN_READ
+        and reading.read - reading.closest <= UNMARKED_MAX_DISAGREEING * reading.read
+        and copy_log_ratio(reading) >= math.log(UNMARKED_MIN_RATIO)
+    )
+
+
+def copy_readings(activity: Activity) -> tuple[tuple[str, OriginalReading], ...]:
+    """(finding, reading) of material made from some partner's copy, not from the original."""
+    return tuple((f.label, r) for f in activity.findings for r in f.original if is_copy(r))
+
+
+def copy_statement(label: str, reading: OriginalReading) -> str:
+    """The fact, for the report: a copy, whose is not said."""
+    return (
+        f"the marks read in {label} agree with a partner's copy of {reading.artifact} in "
+        f"{reading.closest} of {reading.read} symbols and with the unmarked original in only "
+        f"{reading.agreeing} (about {math.exp(copy_log_ratio(reading)):.0e} times likelier from "
+        f"one of its {reading.recipients} recipients' copies than from the original): it was "
+        "made from a partner's copy, though too few symbols were read to say whose"
+    )
+
+
 def derived_artifacts(activity: Activity) -> frozenset[str]:
     """What the activity's material derives from: similar enough, accusing marks, or tokens.
 
-    Marks below the accusation threshold do not count: they may be noise, and restricting the
-    holders on noise would clear the guilty.
+    Marks below the accusation threshold do not count (they may be noise, and restricting the
+    holders on noise would clear the guilty), unless they are far likelier from a recipient's
+    copy than from the original (`is_copy`): then some copy of that artifact was used.
     """
     names = {
         m.artifact
@@ -124,6 +159,7 @@ def derived_artifacts(activity: Activity) -> frozenset[str]:
     for finding in activity.findings:
         if any(s.accused or s.lead for s in finding.suspects):
             names |= set(finding.marks_read)
+        names |= {r.artifact for r in finding.original if is_copy(r)}
         names |= {t.artifact for t in finding.tokens}
         names |= {t.artifact for s in finding.suspects for t in s.tokens}
     return frozenset(names)
@@ -142,6 +178,7 @@ class Context:
     vendor_held: tuple[ExposureEntry, ...]
     named: tuple[NamedPartner, ...]
     unmarked: tuple[tuple[str, OriginalReading], ...]
+    copies: tuple[tuple[str, OriginalReading], ...]
     match: tuple[str, str, float] | None
     hints: tuple[MarkHint, ...]
     groups: tuple[tuple[ExposureGroup, GroupTiming], ...]
@@ -163,7 +200,7 @@ class Context:
         # material that could not be read (a binary) says nothing of what it derives from
         readable = any(f.kind != "binary" for f in self.activity.findings)
         found = readable and not self.hints and not self.named
-        found = found and not self.unmarked
+        found = found and not self.unmarked and not self.copies
         return found and (self.match is None or self.match[2] < WEAK_SIMILARITY)
 
     @property
@@ -201,6 +238,21 @@ class Context:
         if len(found) > 1:
             statement += f" (and {len(found) - 1} other item(s) of this wave alike)"
         return [Evidence(EvidenceKind.FINGERPRINT, statement, supports, UNMARKED_WEIGHT)]
+
+    def from_copy(self, *, supports: bool, weight: float, private: bool = False) -> list[Evidence]:
+        """Material made from a partner's copy, not the original: for holders of copies,
+        against those who held only the original (or nothing). With `private`, only copies of
+        what the patch does not publish count. One fact, said of the best read."""
+        found = [
+            (label, r)
+            for label, r in self.copies
+            if not private or r.artifact not in self.published
+        ]
+        if not found:
+            return []
+        label, reading = max(found, key=lambda c: c[1].read)
+        statement = copy_statement(label, reading)
+        return [Evidence(EvidenceKind.FINGERPRINT, statement, supports, weight)]
 
     def timing_against(self) -> list[Evidence]:
         """For explanations without a partner: what timing says for a leak or for the patch."""
@@ -303,6 +355,7 @@ def build_context(
         vendor_held=tuple(e for e in before if e.role is PartyRole.VENDOR),
         named=tuple(named_partners(activity)),
         unmarked=unmarked,
+        copies=copy_readings(activity),
         match=best_match(activity),
         hints=tuple(h for h in mark_hints(activity) if h.finding not in {u[0] for u in unmarked}),
         groups=tuple(zip(groups, timings, strict=True)),
@@ -317,6 +370,10 @@ __all__ = [
     "DERIVED_SIMILARITY",
     "HINT_WEIGHT",
     "UNMARKED_WEIGHT",
+    "copy_log_ratio",
+    "copy_readings",
+    "copy_statement",
+    "is_copy",
     "is_unmarked",
     "original_log_ratio",
     "WEAK_SIMILARITY",

@@ -187,7 +187,32 @@ def _after_patch(activity: Activity, public: TimePoint | None) -> str:
     return f", {days_after(days)} after the patch went public ({format_time_point(public)})"
 
 
+def _contradiction(activity: Activity) -> str:
+    """A fingerprint that accuses a partner whose copy came only after the onset: the dates
+    disagree with the marks, and the analyst must check them before trusting either."""
+    late = [
+        h.subject
+        for h in activity.hypotheses
+        if h.kind is HypothesisKind.PARTNER_LEAK
+        and h.subject
+        and h.verdict is Verdict.RULED_OUT
+        and fingerprint_bound(activity, h.subject) is not None
+        and any(e.decisive and not e.supports for e in h.evidence)
+    ]
+    if not late:
+        return ""
+    return (
+        f" Yet the fingerprint accuses {', '.join(late)}, whose copy came only after the onset:"
+        " check the material's dates and time zone (a log read in local time, a wrong clock)"
+        " before ruling the partner out."
+    )
+
+
 def _sentence(activity: Activity, public: TimePoint | None = None) -> str:
+    return _plain(activity, public) + _contradiction(activity)
+
+
+def _plain(activity: Activity, public: TimePoint | None = None) -> str:
     span = describe_span(activity)
     if activity.phase is not Phase.EMBARGO:
         span += ", after the patch" if activity.phase is Phase.PUBLIC else ", on the patch day"

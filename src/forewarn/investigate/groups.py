@@ -38,12 +38,28 @@ def timing_words(timing: GroupTiming) -> str:
 
 
 HOUR = timedelta(hours=1)
+SAME_DELIVERY = timedelta(hours=6)
+"""Deliveries of one wave further apart than this are separate groups: a partner who joined
+the tier late (or a release retried days later) got the wave's artifacts only then, so it
+must not share the first delivery's exposure. One run of `wave release` delivers in minutes."""
+
+
+def _deliveries(releases: Sequence[Release]) -> list[list[Release]]:
+    """The releases of one wave cut into runs of delivery, earliest first."""
+    runs: list[list[Release]] = []
+    for release in sorted(releases, key=lambda r: (r.exposed_from, r.partner)):
+        if runs and release.exposed_from - runs[-1][-1].exposed_from <= SAME_DELIVERY:
+            runs[-1].append(release)
+        else:
+            runs.append([release])
+    return runs
 
 
 def build_groups(
     releases: Sequence[Release], fetches: Sequence[Fetch]
 ) -> tuple[ExposureGroup, ...]:
-    """One group per (release instant, tier, artifact set), earliest first, with its fetches."""
+    """One group per (wave instant, tier, artifact set, delivery run), earliest first, with
+    its fetches; a run delivered later than the wave's first is labelled with its delivery."""
     members: dict[tuple[datetime, str, tuple[str, ...]], list[Release]] = {}
     for release in releases:
         names = tuple(sorted(a.name for a in release.artifacts))
@@ -52,25 +68,29 @@ def build_groups(
     groups = []
     for key in keys:
         at, tier, names = key
-        ids = {r.id for r in members[key]}
         siblings = [k for k in keys if k[:2] == key[:2]]
         everything = sorted({n for k in siblings for n in k[2]})
         missing = [n for n in everything if n not in names]
         label = f"{tier + ' ' if tier else ''}wave of {at:%Y-%m-%d %H:%M} UTC"
         if missing:
             label += f" without {', '.join(missing)}"
-        groups.append(
-            ExposureGroup(
-                label=label,
-                tier=tier,
-                released_at=min(r.exposed_from for r in members[key]),
-                partners=tuple(sorted(r.partner for r in members[key])),
-                artifacts=names,
-                fetches=tuple(sorted((f for f in fetches if f.release_id in ids), key=_when)),
-                wave_at=at,
+        for index, run in enumerate(_deliveries(members[key])):
+            ids = {r.id for r in run}
+            released_at = min(r.exposed_from for r in run)
+            groups.append(
+                ExposureGroup(
+                    label=label
+                    if not index
+                    else f"{label}, delivered {released_at:%Y-%m-%d %H:%M} UTC",
+                    tier=tier,
+                    released_at=released_at,
+                    partners=tuple(sorted(r.partner for r in run)),
+                    artifacts=names,
+                    fetches=tuple(sorted((f for f in fetches if f.release_id in ids), key=_when)),
+                    wave_at=at,
+                )
             )
-        )
-    return tuple(groups)
+    return tuple(sorted(groups, key=lambda g: g.released_at))
 
 
 def partners(n: int) -> str:

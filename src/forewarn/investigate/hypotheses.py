@@ -32,6 +32,7 @@ from forewarn.investigate.attribution import FINGERPRINT_CAP, TOKEN_WEIGHT
 from forewarn.investigate.context import (
     DERIVED_SIMILARITY,
     HINT_WEIGHT,
+    UNMARKED_WEIGHT,
     WEAK_SIMILARITY,
     Context,
     build_context,
@@ -111,6 +112,7 @@ def _finder(ctx: Context) -> Hypothesis:
         statement = f"{finder} did not yet hold the flaw at the onset ({ctx.onset})"
         evidence.append(Evidence(EvidenceKind.EXPOSURE, statement, False, decisive=True))
     evidence += ctx.original(supports=True, kinds=FINDER_KINDS)
+    evidence += ctx.from_copy(supports=False, weight=UNMARKED_WEIGHT)
     evidence += ctx.marks_against("the finder")
     evidence += ctx.timing_against()
     return Hypothesis(
@@ -129,6 +131,7 @@ def _independent(ctx: Context) -> Hypothesis:
     evidence += ctx.resemblance(supports=False, weight=2.0)
     evidence += ctx.weakness(supports=True, weight=0.5)
     evidence += ctx.hinted(None, supports=False)
+    evidence += ctx.from_copy(supports=False, weight=UNMARKED_WEIGHT)
     evidence += ctx.marks_against("an independent discoverer")
     return Hypothesis(
         HypothesisKind.INDEPENDENT_DISCOVERY,
@@ -154,6 +157,7 @@ def _insider(ctx: Context) -> Hypothesis:
             )
             evidence.append(Evidence(EvidenceKind.FINGERPRINT, statement, True, 0.5))
         evidence += ctx.original(supports=True)
+        evidence += ctx.from_copy(supports=False, weight=1.0)
         if ctx.named:
             statement = (
                 "the material carries a partner's marks; an insider would more likely leak the "
@@ -167,6 +171,7 @@ def _not_derived(ctx: Context) -> Hypothesis:
     evidence = ctx.weakness(supports=True, weight=1.5)
     evidence += ctx.resemblance(supports=False, weight=3.0)
     evidence += ctx.hinted(None, supports=False)
+    evidence += ctx.from_copy(supports=False, weight=3.0)
     for item in ctx.named:
         kind = EvidenceKind.FINGERPRINT if item.best is not None else EvidenceKind.TOKEN
         evidence.append(
@@ -226,6 +231,7 @@ def _public(ctx: Context) -> Hypothesis:
             f"{ctx.match[2]:.2f}), which the patch does not publish"
         )
         evidence.append(Evidence(EvidenceKind.SIMILARITY, statement, False, 2.0))
+    evidence += ctx.from_copy(supports=False, weight=2.0, private=True)
     evidence += ctx.marks_against("the public patch", verb="carried")
     evidence += ctx.hinted(None, supports=False)
     evidence += ctx.weakness(supports=True, weight=0.5)

@@ -126,6 +126,7 @@ def _group_leak(ctx: Context, group: ExposureGroup, timing: GroupTiming) -> Hypo
         else:
             evidence += _private_material(ctx, supports=True, weight=1.0)
         evidence += _group_hints(ctx, others)
+        evidence += ctx.from_copy(supports=True, weight=1.0)
         if ctx.named:
             statement = (
                 f"the marks name {', '.join(n.partner for n in ctx.named)}; "

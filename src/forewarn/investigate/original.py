@@ -91,7 +91,14 @@ def with_original_readings(
                 default=0,
             )
             readings.append(
-                OriginalReading(name, artifact.kind.value, len(read), agreeing, closest)
+                OriginalReading(
+                    name,
+                    artifact.kind.value,
+                    len(read),
+                    agreeing,
+                    closest,
+                    max(len(recipients.get(name, ())), 1),
+                )
             )
         done[id(finding)] = replace(finding, original=tuple(readings))
     return [done.get(id(f), f) for _, f in pairs]

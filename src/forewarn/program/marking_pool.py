@@ -6,6 +6,7 @@ Marking is the costly part of a release; it runs outside any transaction, so the
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,7 @@ from multiprocessing import forkserver
 
 from forewarn.domain import Artifact
 from forewarn.domain.marking import MarkingParams
+from forewarn.errors import MarkError
 from forewarn.marks.engine import MarkedCopy, Marker
 from forewarn.store.release_repo import StoredRelease
 
@@ -30,10 +32,22 @@ def _init_worker(
     originals: dict[str, Artifact],
     contents: dict[str, bytes],
     plans: dict[str, dict[str, object]] | None = None,
+    freeze: bool = False,
 ) -> None:
     marker = Marker.for_case(secret, case_id, params)
     for name, made in (plans or {}).items():
         marker.adopt_plans(name, originals[name].kind, contents[name], made)
+    if freeze:
+        # A worker lives for one wave: what it holds before its first copy (the originals'
+        # plans and trees, made here by `capacity`) lives as long, and the garbage collector
+        # would walk it again and again (a tenth of a copy's CPU). Frozen, it walks only
+        # what the copies make.
+        for name in plans or {}:
+            try:
+                marker.capacity(name, originals[name].kind, contents[name])
+            except MarkError:
+                pass  # its copies raise it, one by one, as without the warm-up
+        gc.freeze()
     _WORKER["marker"] = marker
     _WORKER["originals"] = originals
     _WORKER["contents"] = contents
@@ -79,6 +93,6 @@ def marked_copies(
         count,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(secret, case_id, params, originals, contents, plans),
+        initargs=(secret, case_id, params, originals, contents, plans, True),
     ) as pool:
         yield from pool.map(_mark_one, jobs, chunksize=16)

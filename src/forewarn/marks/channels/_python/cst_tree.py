@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 
 import libcst as cst
 
@@ -46,15 +48,33 @@ class PathRewrite:
     """
 
     def __init__(
-        self, transformer: cst.CSTTransformer, above: frozenset[int], targets: frozenset[int]
+        self,
+        transformer: cst.CSTTransformer,
+        above: frozenset[int],
+        targets: frozenset[int],
+        memo: SubtreeMemo | None = None,
+        bits: Sequence[int] = (),
     ) -> None:
         self._transformer = transformer
         self._above = above
         self._wanted = above | targets
         self._leaves: dict[type[cst.CSTNode], _Leave | None] = {}
+        self._memo = memo
+        self._bits = bits
 
     def apply(self, node: cst.CSTNodeT) -> cst.CSTNodeT:
-        """`node` rewritten."""
+        """`node` rewritten (from `memo` when a statement was rewritten with the same bits)."""
+        memo = self._memo
+        key = None if memo is None else memo.key(node, self._bits)
+        if key is None or memo is None:
+            return self._apply(node)
+        found = memo.get(key, node)
+        if found is None:
+            found = self._apply(node)
+            memo.put(key, node, found)
+        return found  # type: ignore[return-value]
+
+    def _apply(self, node: cst.CSTNodeT) -> cst.CSTNodeT:
         updated = node
         if id(node) in self._above:
             changes: dict[str, object] = {}
@@ -78,6 +98,64 @@ class PathRewrite:
         if kind not in self._leaves:
             self._leaves[kind] = getattr(self._transformer, f"leave_{kind.__name__}", None)
         return self._leaves[kind]
+
+
+class SubtreeMemo:
+    """Statements of one tree as a `PathRewrite` of it rewrote them, by the bits of the points
+    below them: partner after partner's copy rewrites the same statement to the same forms.
+
+    `points[k]` are the nodes choice point `k` edits (bit `k` of a rewrite sets them); a
+    statement's rewrite depends on nothing but the statement and the bits of the points with
+    a node below it (or at it), so it is kept under exactly those. The transformer must be
+    the same function of the bits for every rewrite given this memo (one plan's). A statement
+    is kept with its rewrite, so that no other node can take its `id` while the memo holds it.
+    """
+
+    def __init__(
+        self, module: cst.Module, points: Sequence[Sequence[cst.CSTNode]], limit: int = 1024
+    ) -> None:
+        parents: dict[int, cst.CSTNode] = {}
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                parents[id(child)] = node
+                stack.append(child)
+        under: dict[int, tuple[cst.CSTNode, set[int]]] = {}
+        for k, nodes in enumerate(points):
+            for start in nodes:
+                at: cst.CSTNode | None = start
+                while at is not None:
+                    if isinstance(at, cst.BaseStatement):
+                        under.setdefault(id(at), (at, set()))[1].add(k)
+                    at = parents.get(id(at))
+        self._under = {key: (node, tuple(sorted(ks))) for key, (node, ks) in under.items()}
+        self._limit = limit
+        self._known: OrderedDict[Hashable, tuple[cst.CSTNode, cst.CSTNode]] = OrderedDict()
+        self._lock = threading.Lock()  # the API server marks copies in worker threads
+
+    def key(self, node: cst.CSTNode, bits: Sequence[int]) -> Hashable | None:
+        """What `node`'s rewrite under `bits` depends on (`None`: not a statement kept here)."""
+        found = self._under.get(id(node))
+        if found is None or found[0] is not node:
+            return None
+        return (id(node), tuple([bits[k] for k in found[1]]))
+
+    def get(self, key: Hashable, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The rewrite of `node` kept under `key`, if any."""
+        with self._lock:
+            known = self._known.get(key)
+            if known is None or known[0] is not node:
+                return None
+            self._known.move_to_end(key)
+            return known[1]
+
+    def put(self, key: Hashable, node: cst.CSTNode, rewritten: cst.CSTNode) -> None:
+        """Keep `rewritten`, the rewrite of `node` under `key`."""
+        with self._lock:
+            self._known[key] = (node, rewritten)
+            if len(self._known) > self._limit:
+                self._known.popitem(last=False)
 
 
 _FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}

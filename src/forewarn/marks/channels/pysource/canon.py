@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections import Counter
 
 from forewarn.marks.channels._python.entries import entry_key, entry_runs
+from forewarn.marks.channels.pysource.anchors import Unit, anchor_units
 from forewarn.marks.channels.pysource.memo import (
     STATEMENTS,
     UNIT_STATEMENTS,
@@ -37,7 +37,6 @@ from forewarn.marks.channels.pysource.shapes import (
     literal_key,
     literal_value,
     pairable,
-    quote_pairs,
     skipped,
     target,
 )
@@ -89,7 +88,7 @@ class _Walker(NodeSerialiser):
         self.in_fstring = 0
         self.sink: list[Raw] = []
         self.analysis = Analysis()
-        self.units: list[tuple[str, list[Raw], int]] = []
+        self.units: list[Unit] = []
         self.defs: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
         self.marked: frozenset[int] = frozenset()
         self.texts: dict[tuple[int, bool], tuple[ast.AST, str]] = {}
@@ -145,37 +144,7 @@ class _Walker(NodeSerialiser):
         self.finish()
 
     def finish(self) -> None:
-        result = self.analysis
-        for digest, raws, weight in self.units:
-            result.unit_counts[digest] += 1
-            result.unit_weight[digest] = weight
-            seen: Counter[tuple[ChoiceKind, str]] = Counter()
-            ranks: Counter[tuple[ChoiceKind, str, tuple[str, ...]]] = Counter()
-            quotes = [r for r in raws if r.kind is ChoiceKind.QUOTE]
-            for quote in quotes:
-                if quote.bit is not None and quote.content:
-                    styles = result.quote_styles.setdefault((digest, quote.content[0]), [])
-                    styles.append(quote.bit)
-            raws = [r for r in raws if r.kind is not ChoiceKind.QUOTE] + quote_pairs(quotes)
-            for raw in raws:
-                occurrence = seen[(raw.kind, raw.key)]
-                seen[(raw.kind, raw.key)] += 1
-                rank = ranks[(raw.kind, raw.key, raw.label)]
-                ranks[(raw.kind, raw.key, raw.label)] += 1
-                result.sites.append(
-                    Site(
-                        raw.kind,
-                        digest,
-                        raw.key,
-                        occurrence,
-                        raw.bit,
-                        raw.nodes,
-                        raw.detail,
-                        raw.label,
-                        rank,
-                        raw.content,
-                    )
-                )
+        anchor_units(self.analysis, self.units)
 
     # -- blocks --------------------------------------------------------------------------------
 

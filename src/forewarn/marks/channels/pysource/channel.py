@@ -49,7 +49,7 @@ from functools import lru_cache
 import libcst as cst
 
 from forewarn.errors import MarkError
-from forewarn.marks.channels._python.cst_tree import ancestors
+from forewarn.marks.channels._python.cst_tree import SubtreeMemo, ancestors
 from forewarn.marks.channels._python.source_map import source_map_of
 from forewarn.marks.channels.interface import Capture, HandsOver, Routes
 from forewarn.marks.channels.payload.derived import Layout, derivation, derived_tree
@@ -79,6 +79,9 @@ class _Plan:
     """`id`s of the nodes of `module` with a choice point below them (the rewrite's path)."""
     contents: Contents
     """What the original's literals single out, for reading copies back (`readback`)."""
+    memo: SubtreeMemo | None = None
+    """The original's statements as copies' rewrites made them (shared by its derived plans,
+    whose untouched statements are the original's own nodes)."""
 
 
 def _parse(
@@ -132,7 +135,8 @@ def _plan(original: str, blind: bool = False, version: int = 3) -> _Plan:
     module = source_map.wrapper.module
     targets = {id(node) for found in located for node in found.nodes}
     above = ancestors(module, targets)
-    return _Plan(tuple(located), module, _signature(analysis), above, Contents.of(analysis))
+    memo = SubtreeMemo(module, [found.nodes for found in located])
+    return _Plan(tuple(located), module, _signature(analysis), above, Contents.of(analysis), memo)
 
 
 def _planned(original: str, blind: bool, version: int = 3) -> _Plan:
@@ -173,7 +177,9 @@ def _derived_plan(
     located = tuple(
         Located(found.site, tuple(tree.node(n) for n in found.nodes)) for found in base.located
     )
-    return _Plan(located, tree.module, base.signature, tree.ids(base.above), base.contents)
+    return _Plan(
+        located, tree.module, base.signature, tree.ids(base.above), base.contents, base.memo
+    )
 
 
 class PythonSourceChannel:
@@ -229,7 +235,8 @@ class PythonSourceChannel:
             raise MarkError("python source bits must be 0 or 1")
         if plan.module is None:
             return original
-        marked = rewrite(plan.module, list(zip(plan.located, bits, strict=True)), plan.above)
+        edits = list(zip(plan.located, bits, strict=True))
+        marked = rewrite(plan.module, edits, plan.above, plan.memo)
         if check and self.extract(original, marked) != list(bits):
             raise MarkError(
                 "the marked source does not read back as written",

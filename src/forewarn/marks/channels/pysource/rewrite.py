@@ -13,7 +13,7 @@ import libcst as cst
 
 from forewarn.errors import MarkError
 from forewarn.marks.channels._python.codegen import module_code
-from forewarn.marks.channels._python.cst_tree import FieldHooksOff, PathRewrite
+from forewarn.marks.channels._python.cst_tree import FieldHooksOff, PathRewrite, SubtreeMemo
 from forewarn.marks.channels._python.order import arrange
 from forewarn.marks.channels.pysource.canon import Site
 from forewarn.marks.channels.pysource.edits import (
@@ -41,12 +41,17 @@ from forewarn.marks.channels.pysource.raw import Carrier, ChoiceKind, carrier
 
 
 def rewrite(
-    module: cst.Module, plan: list[tuple[Located, int]], above: frozenset[int] | None = None
+    module: cst.Module,
+    plan: list[tuple[Located, int]],
+    above: frozenset[int] | None = None,
+    memo: SubtreeMemo | None = None,
 ) -> str:
     """Source with every located choice point set to its bit.
 
     `above`, when given, holds the `id`s of every node with a located node below it (see
-    `ancestors`); the rewrite then skips the subtrees that hold no choice point.
+    `ancestors`); the rewrite then skips the subtrees that hold no choice point. `memo`, with
+    `above`, holds statements rewritten before, by the bits of their points (the plan's points,
+    in the plan's order: the memo of one plan).
     """
     edits: dict[int, list[tuple[Site, int]]] = defaultdict(list)
     swaps: dict[int, int] = {}
@@ -77,7 +82,8 @@ def rewrite(
             # Every node a leave method changes is located (a target), and only the blocks
             # above a pair of statements reorder it: the path walk gives the visit's tree.
             targets = frozenset({*edits, *swaps, *swaps.values(), *quotes, *names})
-            module = PathRewrite(rewriter, above, targets).apply(module)
+            bits = [bit for _, bit in plan]
+            module = PathRewrite(rewriter, above, targets, memo, bits).apply(module)
     except (cst.CSTValidationError, ValueError) as error:
         raise MarkError(f"cannot write the marks into the source: {error}") from error
     return module_code(module)

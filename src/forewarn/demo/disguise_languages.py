@@ -2,21 +2,22 @@
 
 Tree-sitter finds every identifier the file defines (classes, functions, methods, fields,
 variables, parameters, loop variables; PowerShell's `$variables`, functions and their `-Param`
-names at call sites; shell variables and functions) and renames each one everywhere, keeping
-its style (`UPPER_SNAKE`, `camelCase`, `Verb-Noun`…). Comments and shebangs go, braces switch
-between K&R and Allman, the indentation unit changes and blank lines go. String literals (the
+names at call sites; shell variables and functions; Ruby's and PHP's: `disguise_scripts`)
+and renames each one everywhere, keeping its style (`UPPER_SNAKE`, `camelCase`,
+`Verb-Noun`…). Comments and shebangs go, braces switch between K&R and Allman, the
+indentation unit changes and blank lines go. String literals (the
 wire values) never change except where a renamed variable is interpolated into them; the
 transform checks that itself by parsing its output and raises if it broke a string or the parse.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from forewarn.demo.disguise_scripts import php_renames, powershell_renames, ruby_renames
 from forewarn.errors import InvestigationError
 from forewarn.grammars import parser_for
 from forewarn.hunt.similarity.languages import role
@@ -102,14 +103,10 @@ _MEMBER_USES = frozenset(
     }
 )
 """Where a name is looked up on an object: renamed only when the file defines a member so."""
-_PS_AUTOMATIC = frozenset(
-    {"_", "psitem", "args", "this", "input", "true", "false", "null", "host", "matches"}
-    | {"erroractionpreference", "lastexitcode", "psboundparameters", "pscmdlet"}
-)
-_PS_VARIABLE = re.compile(r"^\$(\{)?(?:(\w+):)?(\w+)(\})?$")
 _GO_DECLARING = frozenset({"short_var_declaration", "range_clause"})
 _KEEP_BRACES = frozenset({"go"})
 """Languages whose braces cannot move (Go inserts a semicolon at the end of a line)."""
+_SCRIPTS = {"powershell": powershell_renames, "ruby": ruby_renames, "php": php_renames}
 _BLOCKS = ("block", "body", "compound_statement", "declaration_list", "function_statement")
 
 
@@ -195,8 +192,8 @@ def _mapping(defined: list[str], taken: set[str], seed: int, fold: bool) -> dict
 
 
 def _renames(root: Node, language: str, seed: int) -> Iterator[tuple[int, int, bytes]]:
-    if language == "powershell":
-        yield from _powershell_renames(root, seed)
+    if language in _SCRIPTS:
+        yield from _SCRIPTS[language](root, seed, _mapping)
         return
     nodes = list(_walk(root))
     definitions = [
@@ -246,56 +243,6 @@ def _is_member(node: Node) -> bool:
             return True
         ancestor, depth = ancestor.parent, depth + 1
     return False
-
-
-def _powershell_renames(root: Node, seed: int) -> Iterator[tuple[int, int, bytes]]:
-    nodes = list(_walk(root))
-    variables: list[str] = []
-    functions: list[str] = []
-    for node in nodes:
-        if node.type == "function_name":
-            functions.append(_text(node))
-        elif node.type == "variable" and node.parent is not None:
-            match = _PS_VARIABLE.match(_text(node))
-            if match is None or match[3].lower() in _PS_AUTOMATIC:
-                continue
-            left = _enclosing(node, "left_assignment_expression")
-            if node.parent.type in ("script_parameter", "foreach_statement") or (
-                left is not None and _text(left) == _text(node)
-            ):
-                variables.append(match[3])
-    taken = {_text(n).lower().lstrip("$-") for n in nodes if n.child_count == 0}
-    var_names = _mapping(variables, taken, seed, fold=True)
-    fn_names = _mapping(functions, taken, seed + 11, fold=True)
-    for node in nodes:
-        text = _text(node)
-        if node.type == "variable":
-            match = _PS_VARIABLE.match(text)
-            if match and match[3].lower() in var_names:
-                start = node.start_byte + match.start(3)
-                yield start, start + len(match[3]), var_names[match[3].lower()].encode()
-        elif node.type in ("function_name", "command_name") and text.lower() in fn_names:
-            yield node.start_byte, node.end_byte, fn_names[text.lower()].encode()
-        elif node.type == "command_parameter" and text[1:].lower() in var_names:
-            command = _enclosing(node, "command")
-            name = command.child_by_field_name("command_name") if command else None
-            called = _text(name).lower() if name else ""
-            if called in fn_names or (command and _first_name(command) in fn_names):
-                yield node.start_byte, node.end_byte, b"-" + var_names[text[1:].lower()].encode()
-
-
-def _first_name(command: Node) -> str:
-    for child in command.children:
-        if child.type == "command_name":
-            return _text(child).lower()
-    return ""
-
-
-def _enclosing(node: Node, kind: str) -> Node | None:
-    current = node.parent
-    while current is not None and current.type != kind:
-        current = current.parent
-    return current
 
 
 def _comments(root: Node, raw: bytes) -> Iterator[tuple[int, int, bytes]]:

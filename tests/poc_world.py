@@ -40,5 +40,7 @@ LANGUAGES: tuple[LanguageFixture, ...] = (
     _fixture("shell", "probe_toy.sh", "wordcount.sh"),
     _fixture("go", "probe_toy.go", "wordcount.go"),
     _fixture("rust", "probe_toy.rs", "wordcount.rs"),
+    _fixture("ruby", "probe_toy.rb", "wordcount.rb"),
+    _fixture("php", "probe_toy.php", "wordcount.php"),
 )
 """Every language the hunt reads besides Python (whose PoC is the shipped scenario's)."""

@@ -26,6 +26,8 @@ GRAMMARS: tuple[tuple[str, str, str], ...] = (
     ("shell", "tree_sitter_bash", "language"),
     ("go", "tree_sitter_go", "language"),
     ("rust", "tree_sitter_rust", "language"),
+    ("ruby", "tree_sitter_ruby", "language"),
+    ("php", "tree_sitter_php", "language_php"),
 )
 """Language name, grammar module and entry point; the order breaks ties where a text parses
 equally well with two grammars (JavaScript before TypeScript, C before C++)."""

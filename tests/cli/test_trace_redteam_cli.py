@@ -2,9 +2,9 @@
 
 A partner's copy of the Exchange 2021 PoC leaks; an attacker has a code assistant rewrite it
 (requests, httpx, aiohttp, urllib3, urllib, http.client, raw sockets, Node.js, curl,
-PowerShell, Go, Java, TypeScript, Rust, a nuclei template, a table of steps, raw request
-templates; some with every value lifted into a constant and spliced back by templates,
-concatenation or formats), each keeping what the copy sends and dropping its tokens, plus
+PowerShell, Go, Java, TypeScript, Rust, Ruby, PHP, C#, a nuclei template, a table of steps,
+raw request templates; some with every value lifted into a constant and spliced back by
+templates, concatenation or formats), each keeping what the copy sends and dropping its tokens, plus
 three partial leaks and two merges of two partners' copies. The rewrites were written by hand
 against the copies this program key gives (the key is a test fixture;
 `test_the_fixtures_are_this_programs_copies` proves they still are), and traffic of some of
@@ -30,6 +30,10 @@ from typer.testing import CliRunner
 from conftest import T0, ProgramEnv
 from forewarn.cli.app import app
 from forewarn.domain import ArtifactKind
+from forewarn.marks.channels.wire.candidates import Literal
+from forewarn.marks.channels.wire.foreign import read_foreign
+from forewarn.marks.channels.wire.signatures import wire_plan
+from forewarn.marks.schemes import CURRENT_SCHEME
 from forewarn.program.bundles import unseal
 from forewarn.program.keys import ProgramKeys
 from forewarn.program.service import init_program
@@ -58,25 +62,32 @@ ACCUSED = {
     "r06_urllib3_pool.py": 63,
     "r07_urllib_request.py": 54,
     "r08_raw_socket.py": 62,
-    "r09_node_http.js": 33,
-    "r10_curl.sh": 33,
-    "r11_go_client.go": 33,
-    "r12_powershell.ps1": 29,
+    "r09_node_http.js": 52,
+    "r10_curl.sh": 50,
+    "r11_go_client.go": 52,
+    "r12_powershell.ps1": 34,
     "r13_httpx_async_class.py": 62,
     "r14_table_driven.py": 61,
-    "r15_raw_template.py": 33,
-    "r16_node_fetch_consts.mjs": 33,
-    "r17_java_httpclient.java": 32,
+    "r15_raw_template.py": 52,
+    "r16_node_fetch_consts.mjs": 52,
+    "r17_java_httpclient.java": 43,
     "r18_base64_hidden.py": 28,
-    "r19_go_sprintf.go": 33,
-    "r20_ts_axios_template.ts": 33,
-    "r21_java_format.java": 32,
-    "r22_powershell_expand.ps1": 29,
-    "r23_curl_vars.sh": 33,
-    "r24_rust_reqwest.rs": 33,
+    "r19_go_sprintf.go": 52,
+    "r20_ts_axios_template.ts": 52,
+    "r21_java_format.java": 43,
+    "r22_powershell_expand.ps1": 34,
+    "r23_curl_vars.sh": 50,
+    "r24_rust_reqwest.rs": 40,
     "r25_nuclei_template.yaml": 60,
     "r26_burp_probe_request.txt": 41,
-    "p1_builder_only.py": 23,
+    "r27_ruby_net_http.rb": 52,
+    "r28_php_curl.php": 52,
+    "r29_ruby_faraday.rb": 52,
+    "r30_php_guzzle.php": 52,
+    "r31_csharp_httpclient.cs": 44,
+    "r32_ruby_httparty_consts.rb": 52,
+    "r33_php_sprintf_consts.php": 52,
+    "p1_builder_only.py": 34,
     "p2_two_requests.py": 50,
     "m1_merge_07_19.py": 54,
     "capture_r07_urllib_request.http": 47,
@@ -86,20 +97,17 @@ ACCUSED = {
 """Item → wire symbols read at least, where the leaker is accused (measured at 40 partners)."""
 RANKED_FIRST = {
     "p3_fragment_client.py": 23,
-    "m2_merge_07_31.js": 29,
+    "m2_merge_07_31.js": 42,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
 NOBODY = {
-    "m2_merge_07_31.js": 29,
+    "m2_merge_07_31.js": 42,
     "p3_fragment_client.py": 23,
-    "r27_ruby_net_http.rb": 0,
-    "r28_php_curl.php": 0,
 }
 """Item → wire symbols read at most, where nobody can honestly be accused: the Node merge
 shows both copies' value of every site it took from both (user agent, `Accept-Language`,
 `connection`, the case of `User-Agent` and `Content-Type`), which erases each; the fragment
-sends one request; Ruby and PHP have no grammar, so their files are text and no wire mark is
-read in them."""
+sends one request."""
 EXACT = frozenset(
     {"r02_requests_class.py", "r05_httpclient_put.py", "r06_urllib3_pool.py"}
     | {"r08_raw_socket.py", "r09_node_http.js", "r10_curl.sh", "r12_powershell.ps1"}
@@ -107,7 +115,10 @@ EXACT = frozenset(
     | {"r17_java_httpclient.java", "r18_base64_hidden.py"}
     | {"r11_go_client.go", "r16_node_fetch_consts.mjs", "r19_go_sprintf.go"}
     | {"r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"}
+    | {"r24_rust_reqwest.rs"}
     | {"r23_curl_vars.sh", "r25_nuclei_template.yaml", "r26_burp_probe_request.txt"}
+    | {"r27_ruby_net_http.rb", "r28_php_curl.php", "r29_ruby_faraday.rb", "r30_php_guzzle.php"}
+    | {"r31_csharp_httpclient.cs", "r32_ruby_httparty_consts.rb", "r33_php_sprintf_consts.php"}
     | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
 )
 """Items that send what the copy sends and read without a single wrong symbol."""
@@ -268,7 +279,9 @@ FOREIGN = (
     ["r09_node_http.js", "r10_curl.sh", "r11_go_client.go", "r12_powershell.ps1"]
     + ["r16_node_fetch_consts.mjs", "r17_java_httpclient.java", "r19_go_sprintf.go"]
     + ["r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"]
-    + ["r23_curl_vars.sh", "r24_rust_reqwest.rs"]
+    + ["r23_curl_vars.sh", "r24_rust_reqwest.rs", "r27_ruby_net_http.rb", "r28_php_curl.php"]
+    + ["r29_ruby_faraday.rb", "r30_php_guzzle.php", "r31_csharp_httpclient.cs"]
+    + ["r32_ruby_httparty_consts.rb", "r33_php_sprintf_consts.php"]
 )
 """Rewrites in another language than the copy's."""
 
@@ -287,3 +300,41 @@ def test_requests_written_out_raw_are_read_as_traffic(items: dict[str, Any], nam
     item = items[name]
     assert item["kind"] == "capture", name
     assert [r["why"] for r in item["read"]] == ["captured traffic shows its requests"]
+
+
+def _foreign_bits(text: str) -> tuple[list[int | None], list[str]]:
+    """The bits `read_foreign` takes from `text` under this program's plan (planned in this
+    process by the trace above), and each carried edit's kind."""
+    plan = wire_plan(POC.read_text(), CURRENT_SCHEME)
+    kinds = [
+        edit.kind if isinstance(edit, Literal) else "order"
+        for edit in (plan.edits[k] for k in plan.carried)
+    ]
+    return read_foreign(plan, text), kinds
+
+
+def test_orders_and_name_case_are_read_only_where_the_text_shows_them(
+    items: dict[str, Any],
+) -> None:
+    """A dict written out twice in two orders shows no order; a text that spells every header
+    name alike (re-cased by its writer) shows no case; the copy's own order and case read."""
+    assert items  # the trace planned this program's PoC in this process
+    text = (FIXTURES / "rewrites" / "r09_node_http.js").read_text()
+    bits, kinds = _foreign_bits(text)
+    assert any(b is not None for b, k in zip(bits, kinds, strict=True) if k == "order")
+    assert any(b is not None for b, k in zip(bits, kinds, strict=True) if k == "case")
+    start = text.index("  'User-Agent': agentString,")
+    lines = text[start : text.index("});", start)].splitlines(keepends=True)
+    swapped = "".join([lines[1], lines[0], *lines[2:]])
+    twice = text.replace("(async () => {", "const other = {\n" + swapped + "};\n(async () => {")
+    assert len(lines) == 5 and twice != text
+    both, _ = _foreign_bits(twice)
+    orders = [i for i, k in enumerate(kinds) if k == "order"]
+    assert sum(both[i] is None for i in orders) > sum(bits[i] is None for i in orders)
+    names = ("User-Agent", "Accept", "Content-Type", "X-BEResource", "X-Note-Path")
+    lowered = text
+    for name in names:
+        lowered = lowered.replace(f"'{name}'", f"'{name.lower()}'")
+    recased, _ = _foreign_bits(lowered)
+    assert all(b is None for b, k in zip(recased, kinds, strict=True) if k == "case")
+    assert [recased[i] for i in orders] == [bits[i] for i in orders]

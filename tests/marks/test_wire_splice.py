@@ -80,6 +80,32 @@ FOLDS = [
         '-Uri "/readme_91453.txt?r=20200302-7720"',
     ),
     (
+        "ruby interpolation, repetition and format",
+        "require 'net/http'\nV = '88.0.4324.190'\nmodule C\n  T = 1843073522\nend\n"
+        "UA = \"Mozilla/5.0 Chrome/#{V}\"\nreq['User-Agent'] = UA\n"
+        "get(\"/x?p=#{'A' * 3}&t=\" + format('%d', C::T))\nputs 1\n",
+        'get("/x?p=AAA&t=1843073522")',
+    ),
+    (
+        "ruby percent and join",
+        "require 'json'\nID = 91453\nh(['a', 'b=%05d' % [ID]].join('; '))\nputs 1\nend\n",
+        'h("a; b=91453")',
+    ),
+    (
+        "php braces, define, class constants, sprintf and implode",
+        "<?php\ndefine('ID', 91453);\nclass K { const V = '88.0.4324.190'; }\n$d = 'lab';\n"
+        "$ua = \"Mozilla/5.0 Chrome/\" . K::V;\nh($ua, sprintf('/r_%d.txt', ID));\n"
+        "h(implode('; ', ['a', \"b={$d}\"]), str_repeat('A', 3));\n",
+        f'h("{UA}", "/r_91453.txt");',
+    ),
+    (
+        "csharp interpolation, string.Format and a class constant",
+        'class W { public const string V = "88.0.4324.190"; public const int Id = 91453; }\n'
+        'class A { void M() { var ua = $"Mozilla/5.0 Chrome/{W.V}";\n'
+        ' h(ua, string.Format("/r_{0}.txt", W.Id), new string(\'A\', 3), $"{{ {W.Id} }}"); } }\n',
+        f'h("{UA}", "/r_91453.txt", "AAA", "{{ 91453 }}")',
+    ),
+    (
         "shell braces and bare words",
         '#!/bin/sh\nV="88.0.4324.190"\nUA="Mozilla/5.0 Chrome/${V}"\nD=lab.invalid\n'
         'curl -H "User-Agent: $UA" "http://127.0.0.1/x?d=${D}"\n',
@@ -110,6 +136,10 @@ def test_a_name_bound_twice_or_changed_later_is_not_folded() -> None:
     assert "one" not in spliced_text(shell).split("\n", 2)[-1]
     java = 'class A { void m() { String s = "a"; s = "b"; h("x" + s); } }\n'
     assert '"xa"' not in spliced_text(java) and '"xb"' not in spliced_text(java)
+    php = "<?php\n$p = '8080';\n$p = $argv[1];\nget('http://127.0.0.1:' . $p . '/x');\n"
+    assert "8080/x" not in spliced_text(php)
+    ruby = "require 'x'\nport = '8080'\nport += '1'\nget(\"h:#{port}/x\")\nputs 1\nend\n"
+    assert "8080" not in spliced_text(ruby).split("get(", 1)[-1]
 
 
 def test_a_member_named_like_a_constant_is_left_alone() -> None:

@@ -8,10 +8,11 @@ Half of what `disguise_languages` does to a file, and the half that knows each g
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
+
+from forewarn.demo.disguise_scripts import php_renames, powershell_renames, ruby_renames
 
 _WORDS = (
     "amber", "basin", "cedar", "delta", "ember", "fable", "grove", "harbor", "ivory", "jasper",
@@ -98,12 +99,8 @@ _MEMBER_USES = frozenset(
 )
 """Where a name is looked up on an object: renamed only when the file defines a member so."""
 
-_PS_AUTOMATIC = frozenset(
-    {"_", "psitem", "args", "this", "input", "true", "false", "null", "host", "matches"}
-    | {"erroractionpreference", "lastexitcode", "psboundparameters", "pscmdlet"}
-)
-
-_PS_VARIABLE = re.compile(r"^\$(\{)?(?:(\w+):)?(\w+)(\})?$")
+_SCRIPTS = {"powershell": powershell_renames, "ruby": ruby_renames, "php": php_renames}
+"""The script languages whose names `disguise_scripts` knows."""
 
 _GO_DECLARING = frozenset({"short_var_declaration", "range_clause"})
 
@@ -167,8 +164,8 @@ def _mapping(defined: list[str], taken: set[str], seed: int, fold: bool) -> dict
 
 def renames(root: Node, language: str, seed: int) -> Iterator[tuple[int, int, bytes]]:
     """The edits (start, end, new bytes) that rename every name the file defines, everywhere."""
-    if language == "powershell":
-        yield from _powershell_renames(root, seed)
+    if language in _SCRIPTS:
+        yield from _SCRIPTS[language](root, seed, _mapping)
         return
     nodes = list(walk(root))
     definitions = [
@@ -218,53 +215,3 @@ def _is_member(node: Node) -> bool:
             return True
         ancestor, depth = ancestor.parent, depth + 1
     return False
-
-
-def _powershell_renames(root: Node, seed: int) -> Iterator[tuple[int, int, bytes]]:
-    nodes = list(walk(root))
-    variables: list[str] = []
-    functions: list[str] = []
-    for node in nodes:
-        if node.type == "function_name":
-            functions.append(_text(node))
-        elif node.type == "variable" and node.parent is not None:
-            match = _PS_VARIABLE.match(_text(node))
-            if match is None or match[3].lower() in _PS_AUTOMATIC:
-                continue
-            left = _enclosing(node, "left_assignment_expression")
-            if node.parent.type in ("script_parameter", "foreach_statement") or (
-                left is not None and _text(left) == _text(node)
-            ):
-                variables.append(match[3])
-    taken = {_text(n).lower().lstrip("$-") for n in nodes if n.child_count == 0}
-    var_names = _mapping(variables, taken, seed, fold=True)
-    fn_names = _mapping(functions, taken, seed + 11, fold=True)
-    for node in nodes:
-        text = _text(node)
-        if node.type == "variable":
-            match = _PS_VARIABLE.match(text)
-            if match and match[3].lower() in var_names:
-                start = node.start_byte + match.start(3)
-                yield start, start + len(match[3]), var_names[match[3].lower()].encode()
-        elif node.type in ("function_name", "command_name") and text.lower() in fn_names:
-            yield node.start_byte, node.end_byte, fn_names[text.lower()].encode()
-        elif node.type == "command_parameter" and text[1:].lower() in var_names:
-            command = _enclosing(node, "command")
-            name = command.child_by_field_name("command_name") if command else None
-            called = _text(name).lower() if name else ""
-            if called in fn_names or (command and _first_name(command) in fn_names):
-                yield node.start_byte, node.end_byte, b"-" + var_names[text[1:].lower()].encode()
-
-
-def _first_name(command: Node) -> str:
-    for child in command.children:
-        if child.type == "command_name":
-            return _text(child).lower()
-    return ""
-
-
-def _enclosing(node: Node, kind: str) -> Node | None:
-    current = node.parent
-    while current is not None and current.type != kind:
-        current = current.parent
-    return current

@@ -37,6 +37,8 @@ EXTENSIONS: dict[str, str] = {
     ".zsh": "shell",
     ".go": "go",
     ".rs": "rust",
+    ".rb": "ruby",
+    ".php": "php",
 }
 """File extension (lower case, with the dot) to language, named as the similarity grammars are."""
 
@@ -47,6 +49,8 @@ SHEBANGS: tuple[tuple[str, str], ...] = (
     ("ts-node", "typescript"),
     ("deno", "typescript"),
     ("node", "javascript"),
+    ("ruby", "ruby"),
+    ("php", "php"),
     ("bash", "shell"),
     ("zsh", "shell"),
     ("/sh", "shell"),
@@ -157,6 +161,21 @@ SIGNATURES: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
         (re.compile(r"\b(?:println|format|vec|eprintln)!\("), 3),
         (re.compile(r"\b(?:impl|struct|enum) [A-Z]\w*"), 2),
         (re.compile(r"-> (?:Result|Option)<"), 2),
+    ),
+    "ruby": (
+        (re.compile(r"^require(?:_relative)? ['\"][\w/.-]+['\"][ \t]*$", _M), 3),
+        (re.compile(r"^[ \t]*end[ \t]*$", _M), 1),
+        (re.compile(r"\bdo \|\w+(?:, ?\w+)*\|"), 3),
+        (re.compile(r"^[ \t]*def \w+[?!]?(?:\(.*\))?[ \t]*$", _M), 2),
+        (re.compile(r"\b(?:Net::HTTP|Faraday|HTTParty|URI)(?:::|\.)\w+"), 3),
+        (re.compile(r"\bputs |\.each do\b|#\{\w+\}"), 1),
+    ),
+    "php": (
+        (re.compile(r"^<\?php\b", _M), 6),
+        (re.compile(r"\$\w+ = "), 1),
+        (re.compile(r"\bcurl_(?:init|setopt(?:_array)?|exec)\("), 3),
+        (re.compile(r"\$\w+->\w+\("), 2),
+        (re.compile(r"\b(?:echo|print_r|var_dump) "), 1),
     ),
     "shell": (
         (re.compile(r"^[ \t]*(?:if|while) \[\[? .+ \]\]?; ?(?:then|do)[ \t]*$", _M), 3),

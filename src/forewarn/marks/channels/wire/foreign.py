@@ -11,8 +11,9 @@ ignored, punctuation also matched percent-encoded), and, where that leaves fewer
 `MIN_ANCHOR` letters, the word just before the literal (its key or header name:
 `RequestId` before `"20210302-7731"`) followed by a short run of punctuation. An uncommon
 header name is read from its spelling alone. Only anchors found exactly once in the original
-are used, and every occurrence in the suspect must agree; orders, paddings and behaviour
-constants are not read here (they need the evaluator).
+are used, and every occurrence in the suspect must agree. Display orders, and the case of the
+header names inside them, are read from runs of their keys (`foreign_orders`); paddings and
+behaviour constants are not read here (they need the evaluator).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from functools import lru_cache
 
 from forewarn.marks.channels.payload.sites import KNOWN_HEADERS
 from forewarn.marks.channels.wire.candidates import Literal
+from forewarn.marks.channels.wire.foreign_orders import agreed, read_foreign_orders
 from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
 
 CONTEXT = 14
@@ -189,7 +191,15 @@ def read_foreign(plan: WirePlan, suspect: str) -> list[int | None]:
         bits = {edit.forms.index(value) for value in seen if value in edit.forms}
         if len(bits) == 1 and len(seen) == 1:
             out[index] = bits.pop()
-    return out
+    orders, recased = read_foreign_orders(plan, suspect)
+    if recased:  # every name spelt alike: no case bit of this text is the copy's
+        out = [None if _is_case(plan, i) else bit for i, bit in enumerate(out)]
+    return agreed(out, orders)
+
+
+def _is_case(plan: WirePlan, index: int) -> bool:
+    edit = plan.edits[plan.carried[index]]
+    return isinstance(edit, Literal) and edit.kind == "case"
 
 
 __all__ = ["read_foreign"]

@@ -12,7 +12,8 @@ ignored, punctuation also matched percent-encoded), and, where that leaves fewer
 `RequestId` before `"20210302-7731"`) followed by a short run of punctuation. An uncommon
 header name is read from its spelling alone. Only anchors found exactly once in the original
 are used, and every occurrence in the suspect must agree; orders, paddings and behaviour
-constants are not read here (they need the evaluator).
+constants are not read here (they need the evaluator); a display's order is read from
+where its keys are named (`foreign_orders`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from functools import lru_cache
 
 from forewarn.marks.channels.payload.sites import KNOWN_HEADERS
 from forewarn.marks.channels.wire.candidates import Literal
+from forewarn.marks.channels.wire.foreign_orders import read_orders
 from forewarn.marks.channels.wire.signatures import WirePlan, wire_plan
 
 CONTEXT = 14
@@ -189,6 +191,9 @@ def read_foreign(plan: WirePlan, suspect: str) -> list[int | None]:
         bits = {edit.forms.index(value) for value in seen if value in edit.forms}
         if len(bits) == 1 and len(seen) == 1:
             out[index] = bits.pop()
+    for index, bit in enumerate(read_orders(plan, suspect)):
+        if bit is not None:  # orders are never literal edits: no site is read twice
+            out[index] = bit
     return out
 
 

@@ -62,15 +62,15 @@ ACCUSED = {
 """Item → wire symbols read at least, where the leaker is accused (measured at 20 partners)."""
 RANKED_FIRST = {
     "t1_requests_table.py": 17,
-    "t2_httpx_dataclass.py": 13,
-    "t3_node_http.js": 5,
+    "t2_httpx_dataclass.py": 17,
+    "t3_node_http.js": 7,
     "u1_requests_flat.py": 8,
     "u2_http_client.py": 11,
     "u9_tokens_deleted.py": 11,
     "x1_requests_session.py": 8,
     "x2_httpx_async_gather.py": 8,
-    "x3_curl.sh": 3,
-    "u3_go_client.go": 2,
+    "x3_curl.sh": 6,
+    "u3_go_client.go": 9,
 }
 """Item → wire symbols read at least, where nobody is accused (too few symbols for 20
 partners at the run's ε) and the leaker has the best score (others may tie with it)."""

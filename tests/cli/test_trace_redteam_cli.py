@@ -50,7 +50,7 @@ TOKEN_LINES = ("AWS_ACCESS_KEY_ID =", "GITHUB_TOKEN =", "SESSION_TOKEN =", "REQU
 """The token constants the attacker deleted first."""
 
 ACCUSED = {
-    "r01_requests_flat.py": 62,
+    "r01_requests_flat.py": 56,
     "r02_requests_class.py": 62,
     "r03_httpx_client.py": 63,
     "r04_aiohttp_async.py": 54,
@@ -58,25 +58,25 @@ ACCUSED = {
     "r06_urllib3_pool.py": 63,
     "r07_urllib_request.py": 54,
     "r08_raw_socket.py": 62,
-    "r09_node_http.js": 33,
-    "r10_curl.sh": 33,
-    "r11_go_client.go": 33,
-    "r12_powershell.ps1": 29,
+    "r09_node_http.js": 45,
+    "r10_curl.sh": 45,
+    "r11_go_client.go": 45,
+    "r12_powershell.ps1": 31,
     "r13_httpx_async_class.py": 62,
     "r14_table_driven.py": 61,
-    "r15_raw_template.py": 33,
-    "r16_node_fetch_consts.mjs": 33,
-    "r17_java_httpclient.java": 32,
+    "r15_raw_template.py": 40,
+    "r16_node_fetch_consts.mjs": 45,
+    "r17_java_httpclient.java": 43,
     "r18_base64_hidden.py": 28,
-    "r19_go_sprintf.go": 33,
-    "r20_ts_axios_template.ts": 33,
-    "r21_java_format.java": 32,
+    "r19_go_sprintf.go": 45,
+    "r20_ts_axios_template.ts": 42,
+    "r21_java_format.java": 40,
     "r22_powershell_expand.ps1": 29,
-    "r23_curl_vars.sh": 33,
-    "r24_rust_reqwest.rs": 33,
+    "r23_curl_vars.sh": 45,
+    "r24_rust_reqwest.rs": 44,
     "r25_nuclei_template.yaml": 60,
     "r26_burp_probe_request.txt": 41,
-    "p1_builder_only.py": 23,
+    "p1_builder_only.py": 30,
     "p2_two_requests.py": 50,
     "m1_merge_07_19.py": 54,
     "capture_r07_urllib_request.http": 47,
@@ -86,11 +86,11 @@ ACCUSED = {
 """Item → wire symbols read at least, where the leaker is accused (measured at 40 partners)."""
 RANKED_FIRST = {
     "p3_fragment_client.py": 23,
-    "m2_merge_07_31.js": 29,
+    "m2_merge_07_31.js": 35,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
 NOBODY = {
-    "m2_merge_07_31.js": 29,
+    "m2_merge_07_31.js": 35,
     "p3_fragment_client.py": 23,
     "r27_ruby_net_http.rb": 0,
     "r28_php_curl.php": 0,
@@ -108,6 +108,7 @@ EXACT = frozenset(
     | {"r11_go_client.go", "r16_node_fetch_consts.mjs", "r19_go_sprintf.go"}
     | {"r20_ts_axios_template.ts", "r21_java_format.java", "r22_powershell_expand.ps1"}
     | {"r23_curl_vars.sh", "r25_nuclei_template.yaml", "r26_burp_probe_request.txt"}
+    | {"r01_requests_flat.py", "r03_httpx_client.py", "r13_httpx_async_class.py"}
     | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
 )
 """Items that send what the copy sends and read without a single wrong symbol."""

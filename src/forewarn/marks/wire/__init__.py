@@ -74,9 +74,7 @@ def evaluate_requests(source: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[
     return evaluate(source, limits=limits).requests
 
 
-def evaluate(
-    source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = False
-) -> Evaluation:
+def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = False) -> Evaluation:
     """The ordered requests `source` would send, with call sites and notes.
 
     `as_sent` merges `httpx` headers as httpx sends them: a name the code sets moves after the

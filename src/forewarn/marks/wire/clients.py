@@ -166,7 +166,11 @@ def _merge_ci(
             lines.append((name, value, False))
         else:  # the slot stays the library's when its line was (`LibraryName`)
             slot = lines[index][0]
-            lines[index] = (LibraryName(name) if isinstance(slot, LibraryName) else name, value, False)
+            lines[index] = (
+                LibraryName(name) if isinstance(slot, LibraryName) else name,
+                value,
+                False,
+            )
 
 
 def _finalise(lines: list[tuple[str, Any, bool]]) -> list[tuple[str, str, bool]]:

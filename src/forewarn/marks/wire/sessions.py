@@ -189,8 +189,7 @@ class ClientMethods(ABC):
         )
         return ClientV("requests.PreparedRequest", {"draft": draft})
 
-    @staticmethod
-    def httpx_send(built: ClientV) -> Draft:
+    def httpx_send(self, built: ClientV) -> Draft:
         """`client.send(client.build_request(…))`: the request as built, with its headers
         replaced wholesale when the code assigned `request.headers`."""
         state = built.state

@@ -69,7 +69,7 @@ ACCUSED = {
     "r17_java_httpclient.java": 43,
     "r18_base64_hidden.py": 28,
     "r19_go_sprintf.go": 45,
-    "r20_ts_axios_template.ts": 42,
+    "r20_ts_axios_template.ts": 45,
     "r21_java_format.java": 40,
     "r22_powershell_expand.ps1": 29,
     "r23_curl_vars.sh": 45,
@@ -86,11 +86,11 @@ ACCUSED = {
 """Item → wire symbols read at least, where the leaker is accused (measured at 40 partners)."""
 RANKED_FIRST = {
     "p3_fragment_client.py": 23,
-    "m2_merge_07_31.js": 35,
+    "m2_merge_07_31.js": 36,
 }
 """Item → wire symbols read at least, where a copier is ranked first but nobody accused."""
 NOBODY = {
-    "m2_merge_07_31.js": 35,
+    "m2_merge_07_31.js": 36,
     "p3_fragment_client.py": 23,
     "r27_ruby_net_http.rb": 0,
     "r28_php_curl.php": 0,

@@ -32,7 +32,7 @@ from forewarn.marks.channels.payload.derived import remember
 from forewarn.marks.channels.payload.read import is_wire_capture
 from forewarn.marks.channels.wire.candidates import Literal
 from forewarn.marks.channels.wire.facts import Observed, request_keys, skeleton
-from forewarn.marks.channels.wire.foreign import read_foreign
+from forewarn.marks.channels.wire.foreign import read_foreign_code
 from forewarn.marks.channels.wire.roles import BEHAVIOUR
 from forewarn.marks.channels.wire.signatures import (
     WirePlan,
@@ -132,15 +132,14 @@ class WireChannel:
         if not is_python(suspect):
             # a rewrite in another language keeps the values, not the Python around them
             # and a constant spliced into a template or a format is folded back first
-            folded = spliced_text(suspect)
-            return _agreed(sent, read_foreign(plan, f"{suspect}\n{folded}" if folded else suspect))
+            return _agreed(sent, read_foreign_code(plan, suspect, spliced_text(suspect)))
         spelt = read_spelt(plan, suspect)
         if all(bit is None for bit in sent) and not any(
             PLACEHOLDER not in r.path for r in evaluation.requests
         ):
             # Python whose requests the evaluator cannot place (raw text parsed at run time);
             # code sending to paths of its own is another tool, whatever values it keeps
-            spelt = _agreed(spelt, read_foreign(plan, suspect))
+            spelt = _agreed(spelt, read_foreign_code(plan, suspect))
         return _agreed(sent, spelt)
 
     def extract_capture(self, original: str, capture: Capture) -> list[int | None]:

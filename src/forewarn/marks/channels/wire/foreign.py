@@ -191,10 +191,23 @@ def read_foreign(plan: WirePlan, suspect: str) -> list[int | None]:
         bits = {edit.forms.index(value) for value in seen if value in edit.forms}
         if len(bits) == 1 and len(seen) == 1:
             out[index] = bits.pop()
-    for index, bit in enumerate(read_orders(plan, suspect)):
-        if bit is not None:  # orders are never literal edits: no site is read twice
-            out[index] = bit
     return out
 
 
-__all__ = ["read_foreign"]
+def read_foreign_code(plan: WirePlan, suspect: str, folded: str = "") -> list[int | None]:
+    """`read_foreign` of the suspect and of its constants folded back (`splice`), with the
+    display orders each names (`foreign_orders`): the two texts read apart, since one repeats
+    the other's keys, and agreed."""
+    values = read_foreign(plan, f"{suspect}\n{folded}" if folded else suspect)
+    orders = read_orders(plan, suspect)
+    if folded:
+        again = read_orders(plan, folded)
+        orders = [
+            a if b is None else b if a is None else a if a == b else None
+            for a, b in zip(orders, again, strict=True)
+        ]
+    # orders are never literal edits, so no site is read by both
+    return [v if o is None else o for v, o in zip(values, orders, strict=True)]
+
+
+__all__ = ["read_foreign", "read_foreign_code"]

@@ -54,7 +54,7 @@ TOKEN_LINES = ("AWS_ACCESS_KEY_ID =", "GITHUB_TOKEN =", "SESSION_TOKEN =", "REQU
 """The token constants the attacker deleted first."""
 
 ACCUSED = {
-    "r01_requests_flat.py": 62,
+    "r01_requests_flat.py": 56,
     "r02_requests_class.py": 62,
     "r03_httpx_client.py": 63,
     "r04_aiohttp_async.py": 54,
@@ -119,6 +119,7 @@ EXACT = frozenset(
     | {"r23_curl_vars.sh", "r25_nuclei_template.yaml", "r26_burp_probe_request.txt"}
     | {"r27_ruby_net_http.rb", "r28_php_curl.php", "r29_ruby_faraday.rb", "r30_php_guzzle.php"}
     | {"r31_csharp_httpclient.cs", "r32_ruby_httparty_consts.rb", "r33_php_sprintf_consts.php"}
+    | {"r01_requests_flat.py", "r03_httpx_client.py", "r13_httpx_async_class.py"}
     | {"capture_r07_urllib_request.http", "capture_r09_node_http.http"}
 )
 """Items that send what the copy sends and read without a single wrong symbol."""

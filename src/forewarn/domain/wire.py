@@ -61,6 +61,11 @@ class HttpRequest:
     origin: str = field(default="", compare=False)
     """Where in its source the request was read (`line 12`, `entry 3`, `10.0.0.5:40112 ->
     10.0.0.9:8080 #2`), for reports; not part of the request, so not compared."""
+    placed: frozenset[str] = field(default=frozenset(), compare=False)
+    """Header names (lower case) whose position the client library chose, not the code: its
+    default lines, kept where the library puts them even when the code sets their value
+    (`requests` keeps a session default's slot; `httpx` moves it). Their order against
+    the other names says nothing about the code, so it is not read; not compared."""
 
     def header(self, name: str) -> str | None:
         """The value of the first header called `name` (any case), or `None`."""

@@ -74,15 +74,22 @@ def evaluate_requests(source: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[
     return evaluate(source, limits=limits).requests
 
 
-def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS) -> Evaluation:
-    """The ordered requests `source` would send, with call sites and notes."""
+def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = False) -> Evaluation:
+    """The ordered requests `source` would send, with call sites and notes.
+
+    `as_sent` merges `httpx` headers as httpx sends them: a name the code sets moves after the
+    library's defaults, in the code's order. Without it a set name keeps its default's slot, as
+    `requests` does; the wire plans of the released schemes were made so, and keep being made
+    so (every copy stays the same bytes), while a suspect is read `as_sent`: the names whose
+    slot differs are `placed` either way, so no plan reads their order and the rest agree.
+    """
     if len(source) > limits.max_source:
         return Evaluation((), (f"source longer than {limits.max_source} characters: not read",))
     try:
         tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Evaluation((), (f"not Python this evaluator can parse: {type(exc).__name__}",))
-    machine = Interpreter(limits)
+    machine = Interpreter(limits, as_sent=as_sent)
     module = Scope()
     try:
         machine.run_signal_safe(tree.body, module)

@@ -47,8 +47,9 @@ Kwargs = dict[str, Any]
 class Calls(ClientMethods):
     """Dispatch and recording; the interpreter supplies `invoke`, `instantiate`, `attribute`."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, as_sent: bool = False) -> None:
         self.limits = limits
+        self.as_sent = as_sent
         self.depth = 0
         self.sites: list[Site] = []
         self.aside: list[Site] = []
@@ -141,7 +142,7 @@ class Calls(ClientMethods):
         if name.startswith("builtins."):
             return library.builtin(name.removeprefix("builtins."), args, kwargs, self.limits)
         if name in clients.CONSTRUCTORS:
-            client = clients.construct(name, args, kwargs)
+            client = clients.construct(name, args, kwargs, as_sent=self.as_sent)
             self.connections.append(client)
             return client
         if name in pool.CONSTRUCTORS:
@@ -184,7 +185,7 @@ class Calls(ClientMethods):
             return
         package = package.removesuffix(".api")
         method, url, rest = self.verb_args(package, verb, args, kwargs)
-        self.record(clients.high_level(package, None, method, url, rest), node)
+        self.record(clients.high_level(package, None, method, url, rest, self.as_sent), node)
 
     def urlopen(self, args: Args, kwargs: Kwargs, opener: ClientV | None, node: ast.Call) -> None:
         """`urlopen(url or Request, data)` and `opener.open(…)`; `urlopen` goes through the

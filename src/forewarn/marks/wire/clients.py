@@ -34,22 +34,33 @@ from forewarn.marks.wire.values import PLACEHOLDER, PLACEHOLDER_BYTES, UNKNOWN, 
 
 _VERBS = ("get", "post", "put", "delete", "head", "patch", "options")
 _VERSION = PLACEHOLDER
+
+
+class LibraryName(str):
+    """A header name of a library's default lines: a `str` whose type says that the line's
+    slot is the library's. A dict keeps a key's object when its value is set again, so the
+    slot's origin survives `session.headers["User-Agent"] = …`; `clear()` and a new dict lose it.
+    """
+
+    __slots__ = ()
+
+
 _REQUESTS_DEFAULTS = (
-    ("User-Agent", "python-requests/" + _VERSION),
-    ("Accept-Encoding", "gzip, deflate" + _VERSION),
-    ("Accept", "*/*"),
-    ("Connection", "keep-alive"),
+    (LibraryName("User-Agent"), "python-requests/" + _VERSION),
+    (LibraryName("Accept-Encoding"), "gzip, deflate" + _VERSION),
+    (LibraryName("Accept"), "*/*"),
+    (LibraryName("Connection"), "keep-alive"),
 )
 _HTTPX_DEFAULTS = (
-    ("Accept", "*/*"),
-    ("Accept-Encoding", "gzip, deflate" + _VERSION),
-    ("Connection", "keep-alive"),
-    ("User-Agent", "python-httpx/" + _VERSION),
+    (LibraryName("Accept"), "*/*"),
+    (LibraryName("Accept-Encoding"), "gzip, deflate" + _VERSION),
+    (LibraryName("Connection"), "keep-alive"),
+    (LibraryName("User-Agent"), "python-httpx/" + _VERSION),
 )
 _AIOHTTP_DEFAULTS = (
-    ("Accept", "*/*"),
-    ("Accept-Encoding", "gzip, deflate" + _VERSION),
-    ("User-Agent", "Python/" + _VERSION),
+    (LibraryName("Accept"), "*/*"),
+    (LibraryName("Accept-Encoding"), "gzip, deflate" + _VERSION),
+    (LibraryName("User-Agent"), "Python/" + _VERSION),
 )
 _REQUEST_ARGS = ("method", "url", "headers", "files", "data", "params", "auth", "cookies", "hooks")
 _LIBRARY_VALUES = {v for _, v in _REQUESTS_DEFAULTS + _HTTPX_DEFAULTS + _AIOHTTP_DEFAULTS}
@@ -75,15 +86,22 @@ CONSTRUCTORS = {
 """Library constructors, by dotted name, and the kind of client object they make."""
 
 
-def construct(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> ClientV:
-    """The client object a constructor call makes."""
+def construct(
+    name: str, args: tuple[Any, ...], kwargs: dict[str, Any], *, as_sent: bool = False
+) -> ClientV:
+    """The client object a constructor call makes (`as_sent`: `evaluate`'s)."""
     kind = CONSTRUCTORS[name]
     client = ClientV(kind)
     if kind == "requests.Session":
         client.state["headers"] = DictV(_REQUESTS_DEFAULTS)
     elif kind in ("httpx.Client", "aiohttp.ClientSession"):
         defaults = _HTTPX_DEFAULTS if kind == "httpx.Client" else _AIOHTTP_DEFAULTS
-        client.state["headers"] = _pairs_value(kwargs.get("headers"), DictV(defaults))
+        base = DictV(defaults)
+        if as_sent and kind == "httpx.Client":  # `Headers.update`: a set name moves last
+            pairs = pairs_of(kwargs["headers"]) if kwargs.get("headers") is not None else ()
+            set_names = {text(k).lower() for k, _ in pairs or ()}
+            base = DictV(tuple((k, v) for k, v in defaults if k.lower() not in set_names))
+        client.state["headers"] = _pairs_value(kwargs.get("headers"), base)
         client.state["base_url"] = kwargs.get("base_url", args[0] if args else "")
         client.state["params"] = kwargs.get("params")
         if kwargs.get("auth") is not None:
@@ -130,20 +148,29 @@ def _pairs_value(value: Any, base: DictV) -> DictV:
     return base.merge(pairs) if pairs is not None else base.merge((("", UNKNOWN),))
 
 
-def _merge_ci(lines: list[tuple[str, Any, bool]], pairs: tuple[tuple[Any, Any], ...]) -> None:
-    """Merge `pairs` into `lines` as a case-insensitive dict does: position kept, last spelling."""
+def _merge_ci(
+    lines: list[tuple[str, Any, bool]], pairs: tuple[tuple[Any, Any], ...], *, move: bool = False
+) -> None:
+    """Merge `pairs` into `lines` as a case-insensitive dict does: position kept, last spelling
+    (`move`: as `httpx.Headers.update` does, the name taken out and put last)."""
     for key, value in pairs:
         name = text(key)
         index = next((i for i, (n, _, _) in enumerate(lines) if n.lower() == name.lower()), None)
-        if value is None:
+        if value is None or (move and index is not None):
             if index is not None:
                 del lines[index]
-            continue
-        line = (name, value, False)
+                index = None
+            if value is None:
+                continue
         if index is None:
-            lines.append(line)
-        else:
-            lines[index] = line
+            lines.append((name, value, False))
+        else:  # the slot stays the library's when its line was (`LibraryName`)
+            slot = lines[index][0]
+            lines[index] = (
+                LibraryName(name) if isinstance(slot, LibraryName) else name,
+                value,
+                False,
+            )
 
 
 def _finalise(lines: list[tuple[str, Any, bool]]) -> list[tuple[str, str, bool]]:
@@ -160,9 +187,10 @@ def high_level(
     method: Any,
     url: Any,
     kwargs: dict[str, Any],
+    as_sent: bool = False,
 ) -> Draft:
     """A request from `requests`, `httpx` or `aiohttp`, session or module function."""
-    return on_the_wire(library, prepare(library, client, method, url, kwargs))
+    return on_the_wire(library, prepare(library, client, method, url, kwargs, as_sent))
 
 
 def prepare(
@@ -171,9 +199,11 @@ def prepare(
     method: Any,
     url: Any,
     kwargs: dict[str, Any],
+    as_sent: bool = False,
 ) -> Draft:
     """The request as the library prepares it, before the connection adds `Host` (requests'
-    `PreparedRequest`): the session's headers merged with the call's, cookies, body, auth."""
+    `PreparedRequest`): the session's headers merged with the call's, cookies, body, auth
+    (`as_sent`: `evaluate`'s)."""
     state = client.state if client is not None else {}
     verb = text(method).upper()
     base = text(state.get("base_url", "")) if state.get("base_url") else ""
@@ -195,7 +225,7 @@ def prepare(
     pairs = pairs_of(given) if given is not None else ()
     if pairs is None or any(v is UNKNOWN and k == "" for k, v in session_pairs):
         draft.headers_known = False
-    _merge_ci(lines, pairs or ())
+    _merge_ci(lines, pairs or (), move=as_sent and library == "httpx")
     body, content_type, body_sure = body_of(kwargs, library=library)
     if not body_sure or (library == "httpx" and kwargs.get("json") is not None):
         draft.hidden.add(WireFeature.BODY)
@@ -220,6 +250,7 @@ def prepare(
     if not params_known:
         draft.hidden.add(WireFeature.QUERY)
     draft.headers = _finalise(lines)
+    draft.placed = {n.lower() for n, _, _ in lines if isinstance(n, LibraryName)}
     draft.body = body
     return draft
 

@@ -40,6 +40,8 @@ class Draft:
     """False when the code passed headers the evaluator could not read."""
     hidden: set[WireFeature] = field(default_factory=set)
     """Features the library's wire form makes uncertain or normalises."""
+    placed: set[str] = field(default_factory=set)
+    """Header names (lower case) in slots of the library's default lines (`HttpRequest.placed`)."""
 
 
 def has_placeholder(value: str) -> bool:
@@ -110,6 +112,7 @@ def finish(draft: Draft) -> HttpRequest:
         host=None if where is None or has_placeholder(where) else where,
         source="python",
         shows=frozenset(ALL_FEATURES - hidden),
+        placed=frozenset(draft.placed),
     )
 
 

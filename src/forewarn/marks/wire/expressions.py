@@ -34,8 +34,8 @@ from forewarn.marks.wire.values import (
 class Expressions(Calls):
     """Expressions, places and the step budget; statements are in `Interpreter`."""
 
-    def __init__(self, limits: Limits) -> None:
-        super().__init__(limits)
+    def __init__(self, limits: Limits, *, as_sent: bool = False) -> None:
+        super().__init__(limits, as_sent=as_sent)
         self.steps = 0
         self.maybe_left = False
 

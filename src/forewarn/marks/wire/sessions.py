@@ -36,6 +36,9 @@ Kwargs = dict[str, Any]
 class ClientMethods(ABC):
     """What calling a client object's method does; `Calls` supplies the recording."""
 
+    as_sent: bool
+    """Whether `httpx` merges headers as it sends them (`clients.prepare`)."""
+
     @abstractmethod
     def record(self, draft: Draft | None, node: ast.AST) -> None:
         """Keep a finished request."""
@@ -147,7 +150,8 @@ class ClientMethods(ABC):
             if name in clients.VERBS or name == "request":
                 package = HIGH_LEVEL[kind]
                 method, url, rest = self.verb_args(package, name, args, kwargs)
-                self.record(clients.high_level(package, client, method, url, rest), node)
+                request = clients.high_level(package, client, method, url, rest, self.as_sent)
+                self.record(request, node)
             return UNKNOWN
         if kind == "urllib3.PoolManager":
             if name in pool.SENDING:
@@ -185,8 +189,7 @@ class ClientMethods(ABC):
         )
         return ClientV("requests.PreparedRequest", {"draft": draft})
 
-    @staticmethod
-    def httpx_send(built: ClientV) -> Draft:
+    def httpx_send(self, built: ClientV) -> Draft:
         """`client.send(client.build_request(…))`: the request as built, with its headers
         replaced wholesale when the code assigned `request.headers`."""
         state = built.state
@@ -197,7 +200,9 @@ class ClientMethods(ABC):
             rest = {k: v for k, v in state["rest"].items() if k != "headers"}
         else:
             rest = state["rest"]
-        return clients.high_level("httpx", client, state["method"], state["url"], rest)
+        return clients.high_level(
+            "httpx", client, state["method"], state["url"], rest, self.as_sent
+        )
 
     def connection_call(
         self, conn: ClientV, name: str, args: Args, kwargs: Kwargs, node: ast.Call

@@ -128,7 +128,7 @@ class WireChannel:
         plan = self._plan(original)
         if not plan.carried:
             return []
-        evaluation = evaluate(suspect)
+        evaluation = evaluate(suspect, as_sent=True)
         sent = _read_evaluation(plan, evaluation, suspect)
         if not is_python(suspect):
             # a rewrite in another language keeps the values, not the Python around them

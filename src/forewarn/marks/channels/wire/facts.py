@@ -152,7 +152,7 @@ def _request_facts(
     if WireFeature.HEADER_ORDER in shows and (
         features is None or (key, WireFeature.HEADER_ORDER) in features
     ):
-        yield from _orders(key, WireFeature.HEADER_ORDER, lowered)
+        yield from _orders(key, WireFeature.HEADER_ORDER, lowered, request.placed)
     if WireFeature.HEADER_CASE in shows:
         for name, low in zip(names, lowered, strict=True):
             if PLACEHOLDER not in name and (
@@ -204,12 +204,17 @@ def _value_feature(header: str) -> WireFeature:
     return WireFeature.HEADER_VALUES
 
 
-def _orders(key: RequestKey, feature: WireFeature, items: list[str]) -> Iterable[Observed]:
-    """Whether each item comes before each later distinct item; repeated items say nothing."""
+def _orders(
+    key: RequestKey, feature: WireFeature, items: list[str], placed: frozenset[str] = frozenset()
+) -> Iterable[Observed]:
+    """Whether each item comes before each later distinct item; repeated items say nothing,
+    and nor does an item in a slot the client library chose (`HttpRequest.placed`)."""
     counts = Counter(items)
     unique = [item for item in items if counts[item] == 1 and PLACEHOLDER not in item]
     for i, first in enumerate(unique):
         for second in unique[i + 1 :]:
+            if first in placed or second in placed:
+                continue
             low, high = sorted((first, second))
             yield Observed((key, feature, low, high), "<" if first == low else ">")
 

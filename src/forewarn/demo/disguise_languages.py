@@ -2,11 +2,12 @@
 
 Tree-sitter finds every identifier the file defines (classes, functions, methods, fields,
 variables, parameters, loop variables; PowerShell's `$variables`, functions and their `-Param`
-names at call sites; shell variables and functions; Ruby's and PHP's) and renames each one everywhere, keeping
-its style (`UPPER_SNAKE`, `camelCase`, `Verb-Noun`…). Comments and shebangs go, braces switch
-between K&R and Allman, the indentation unit changes and blank lines go. String literals (the
-wire values) never change except where a renamed variable is interpolated into them; the
-transform checks that itself by parsing its output and raises if it broke a string or the parse.
+names at call sites; shell variables and functions; Ruby's and PHP's) and renames each one
+everywhere, keeping its style (`UPPER_SNAKE`, `camelCase`, `Verb-Noun`…). Comments and shebangs
+go, braces switch between K&R and Allman, the indentation unit changes and blank lines go.
+String literals (the wire values) never change except where a renamed variable is interpolated
+into them; the transform checks that itself by parsing its output and raises if it broke a
+string or the parse.
 The renaming, which knows each grammar, is `disguise_renames`; this module is the layout.
 """
 

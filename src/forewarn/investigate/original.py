@@ -48,7 +48,9 @@ def with_original_readings(
     todo = [
         (i, f)
         for i, f in pairs
-        if f.marks_read and not any(s.accused for s in f.suspects) and i.text is not None
+        if f.marks_read
+        and not any(s.accused for s in f.suspects)
+        and (i.text is not None or i.requests)  # a web log crosses from a hunt without its text
     ]
     if not todo:
         return [f for _, f in pairs]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from tree_sitter import Language, Parser
+from tree_sitter import Language, Node, Parser
 
 GRAMMARS: tuple[tuple[str, str, str], ...] = (
     ("python", "tree_sitter_python", "language"),
@@ -47,4 +47,14 @@ def parser_for(language: str) -> Parser | None:
     return None
 
 
-__all__ = ["GRAMMARS", "LANGUAGES", "parser_for"]
+def walk(root: Node) -> Iterator[Node]:
+    """Every node under `root` (itself first) in source order, without recursion: a tree from the
+    wild may nest deeper than Python's stack."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+__all__ = ["GRAMMARS", "LANGUAGES", "parser_for", "walk"]

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from forewarn.demo.disguise_renames import renames, walk
+from forewarn.demo.disguise_renames import renames
 from forewarn.errors import InvestigationError
-from forewarn.grammars import parser_for
+from forewarn.grammars import parser_for, walk
 from forewarn.hunt.similarity.languages import role
 
 _KEEP_BRACES = frozenset({"go"})

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 import tree_sitter_java
 from tree_sitter import Language, Node, Parser
 
+from forewarn.grammars import walk
+
 _JAVA = Parser(Language(tree_sitter_java.language()))
 _WORDS = ("v", "tmp", "x", "val", "item", "q", "z", "res", "acc", "cur", "buf", "n")
 Edit = tuple[int, int, bytes]
@@ -31,14 +33,6 @@ def _text(node: Node) -> str:
     return (node.text or b"").decode()
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
 def _apply(source: bytes, edits: list[Edit]) -> bytes:
     for start, end, text in sorted(edits, key=lambda e: -e[0]):
         source = source[:start] + text + source[end:]
@@ -50,7 +44,7 @@ def _pass(source: bytes, pick: Callable[[Node], bytes | None], rounds: int = 3) 
     for _ in range(rounds):
         edits: list[Edit] = []
         taken: list[tuple[int, int]] = []
-        for node in _walk(_JAVA.parse(source).root_node):
+        for node in walk(_JAVA.parse(source).root_node):
             if any(s <= node.start_byte < e for s, e in taken):
                 continue
             new = pick(node)
@@ -66,7 +60,7 @@ def _pass(source: bytes, pick: Callable[[Node], bytes | None], rounds: int = 3) 
 def _layout(source: bytes, rng: random.Random) -> str:
     """Comments dropped, tokens re-spaced, lines broken at other places."""
     out: list[str] = []
-    for node in _walk(_JAVA.parse(source).root_node):
+    for node in walk(_JAVA.parse(source).root_node):
         if node.type in ("line_comment", "block_comment"):
             continue
         if node.child_count and node.type not in ("string_literal", "character_literal"):
@@ -102,7 +96,7 @@ def _rename(source: bytes, rng: random.Random) -> bytes:
     root = _JAVA.parse(source).root_node
     declared: set[str] = set()
     foreign: set[str] = set()
-    for node in _walk(root):
+    for node in walk(root):
         name = node.child_by_field_name("name")
         if node.type in _DECLARING and name is not None and _text(name) != "main":
             declared.add(_text(name))
@@ -112,14 +106,14 @@ def _rename(source: bytes, rng: random.Random) -> bytes:
                 foreign.add(_text(field))
     classes = {
         _text(n.child_by_field_name("name") or n)
-        for n in _walk(root)
+        for n in walk(root)
         if n.type in ("class_declaration", "constructor_declaration")
     }
     names = {d: _name(rng) for d in sorted(declared - foreign - classes)}
     types = {cls: _name(rng).capitalize() for cls in sorted(classes)}
     edits = [
         (n.start_byte, n.end_byte, mapping[_text(n)].encode())
-        for n in _walk(root)
+        for n in walk(root)
         for mapping in [types if n.type == "type_identifier" or _text(n) in types else names]
         if n.type in ("identifier", "type_identifier") and _text(n) in mapping
     ]
@@ -128,7 +122,7 @@ def _rename(source: bytes, rng: random.Random) -> bytes:
 
 def _shuffle_methods(source: bytes, rng: random.Random) -> bytes:
     edits: list[Edit] = []
-    for body in _walk(_JAVA.parse(source).root_node):
+    for body in walk(_JAVA.parse(source).root_node):
         if body.type != "class_body":
             continue
         methods = [c for c in body.children if c.type == "method_declaration"]
@@ -156,7 +150,7 @@ def _mirror(node: Node) -> bytes | None:
 
 
 def _has(node: Node, kind: str) -> bool:
-    return any(n.type == kind for n in _walk(node))
+    return any(n.type == kind for n in walk(node))
 
 
 def _loops(node: Node) -> bytes | None:
@@ -300,7 +294,7 @@ def _pad(source: bytes, rng: random.Random) -> bytes:
             " " + rng.choice(_DEAD).format(v=_name(rng), n=rng.randrange(1, 100)) + " "
         ).encode()
 
-    for node in _walk(_JAVA.parse(source).root_node):
+    for node in walk(_JAVA.parse(source).root_node):
         inside = node.parent is not None and node.parent.type == "block"
         if inside and node.type in ("local_variable_declaration", "expression_statement"):
             edits.append((node.end_byte, node.end_byte, dead()))

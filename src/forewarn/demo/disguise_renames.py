@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from forewarn.demo.disguise_scripts import php_renames, powershell_renames, ruby_renames
+from forewarn.grammars import walk
 
 _WORDS = (
     "amber", "basin", "cedar", "delta", "ember", "fable", "grove", "harbor", "ivory", "jasper",
@@ -103,15 +104,6 @@ _SCRIPTS = {"powershell": powershell_renames, "ruby": ruby_renames, "php": php_r
 """The script languages whose names `disguise_scripts` knows."""
 
 _GO_DECLARING = frozenset({"short_var_declaration", "range_clause"})
-
-
-def walk(node: Node) -> Iterator[Node]:
-    """Every node under `node` (itself first), in source order."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _field(node: Node) -> str | None:

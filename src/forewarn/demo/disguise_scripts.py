@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from forewarn.grammars import walk
+
 Mapping = Callable[[list[str], set[str], int, bool], dict[str, str]]
 """`disguise_languages._mapping`: old names, names taken, seed, case folding → new names."""
 
@@ -49,14 +51,6 @@ _PHP_MEMBERS = frozenset(
 )
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
 def _text(node: Node) -> str:
     return (node.text or b"").decode()
 
@@ -73,7 +67,7 @@ def _field(node: Node) -> str | None:
 
 def ruby_renames(root: Node, seed: int, mapping: Mapping) -> Iterator[tuple[int, int, bytes]]:
     """Every local, constant, method and class the Ruby file defines, renamed everywhere."""
-    nodes = list(_walk(root))
+    nodes = list(walk(root))
     defined = [
         _text(n)
         for n in nodes
@@ -98,7 +92,7 @@ def ruby_renames(root: Node, seed: int, mapping: Mapping) -> Iterator[tuple[int,
 
 def php_renames(root: Node, seed: int, mapping: Mapping) -> Iterator[tuple[int, int, bytes]]:
     """Every `$variable`, function, constant and class the PHP file defines, renamed."""
-    nodes = list(_walk(root))
+    nodes = list(walk(root))
     variables: list[str] = []
     others: list[str] = []
     for node in nodes:
@@ -125,7 +119,7 @@ def php_renames(root: Node, seed: int, mapping: Mapping) -> Iterator[tuple[int, 
 
 
 def powershell_renames(root: Node, seed: int, mapping: Mapping) -> Iterator[tuple[int, int, bytes]]:
-    nodes = list(_walk(root))
+    nodes = list(walk(root))
     variables: list[str] = []
     functions: list[str] = []
     for node in nodes:

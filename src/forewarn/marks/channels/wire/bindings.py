@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from forewarn.grammars import walk
+
 NAMES = frozenset({"identifier", "variable_name", "variable", "constant", "name"})
 """Node types that reference a bound name (`constant`: Ruby's; `name`: PHP's constants)."""
 _CHANGES = frozenset(
@@ -137,18 +139,10 @@ def _assignment(
         if len(named) < 3:
             return
         left, value = named[0], named[-1]
-    variables = [n for n in _walk(left) if n.type in NAMES and n.type != "name"]
+    variables = [n for n in walk(left) if n.type in NAMES and n.type != "name"]
     if len(variables) == 1 and _text(left, source).strip() == _text(variables[0], source):
         declared.add(variables[0].start_byte)
         yield name_of(variables[0], source, language), value
-
-
-def _walk(root: Node) -> Iterator[Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
 
 
 __all__ = ["BINDS_BY_ASSIGNMENT", "NAMES", "bindings", "name_of", "reassigned"]

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from forewarn.grammars import walk
 from forewarn.marks.channels.literals.grammars import MARKED, PYTHON, best_parse
 from forewarn.marks.channels.wire.bindings import NAMES, bindings, name_of, reassigned
 from forewarn.marks.channels.wire.calls import (
@@ -123,12 +123,12 @@ class _Folder:
     def bind(self, root: Node) -> None:
         """Names bound exactly once, folded into each other until nothing changes."""
         pairs: list[tuple[str, Node]] = []
-        for node in _walk(root):
+        for node in walk(root):
             pairs.extend(bindings(node, self.source, self.language, self.declared))
         counts: dict[str, int] = {}
         for name, _ in pairs:
             counts[name] = counts.get(name, 0) + 1
-        for name in reassigned(_walk(root), self.source, self.language):
+        for name in reassigned(walk(root), self.source, self.language):
             counts[name] = counts.get(name, 0) + 1
         single = [(name, value) for name, value in pairs if counts[name] == 1]
         for _ in range(PASSES):
@@ -266,14 +266,6 @@ class _Folder:
             return None
         left, right = self.operand(left_node), self.operand(right_node)
         return None if left == right == UNKNOWN else left + right
-
-
-def _walk(root: Node) -> Iterator[Node]:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed(node.children))
 
 
 def _plain(node: Node) -> bool:

@@ -362,3 +362,12 @@ def test_a_partner_signs_in_with_its_portal_password_and_a_code(
     assert PASSWORD not in repr(leaves) and str(enrolled["totp_secret"]) not in repr(leaves)
     refused = sign_in_partner_password(client, FABRIKAM, PASSWORD, totp.now())
     assert refused.status_code == 401  # no login (and suspended): refused alike
+
+
+def test_static_files_are_the_listed_two_and_nothing_beside_them(client: httpx.Client) -> None:
+    """Public (the sign-in page needs its style), so it must serve only its own two files."""
+    for name, kind in (("portal.css", "text/css"), ("portal.js", "javascript")):
+        answer = client.get(f"/portal/static/{name}")
+        assert answer.status_code == 200 and kind in answer.headers["content-type"]
+    for probe in ("..%2Fpages.py", "..%2F..%2Fsettings.py", "portal.css%00", "pages.py", "x" * 41):
+        assert client.get(f"/portal/static/{probe}").status_code in (404, 422), probe

@@ -21,6 +21,8 @@ import pytest
 import requests
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
+from forewarn.program.feed import collection_id
+
 from .service_world import (
     CONTOSO,
     FABRIKAM,
@@ -247,3 +249,34 @@ def test_a_publication_is_a_new_version_of_every_object(service: Service) -> Non
     assert after[kept[0]["id"]]["date_added"] > added
     fix = next(o for o in fresh if o["type"] == "course-of-action" and o["name"] == "Vendor fix")
     assert fix["description"] == "Install the update released on 2021-04-13."
+
+
+def test_an_object_and_its_versions_are_reached_only_through_the_callers_due_collection(
+    service: Service,
+) -> None:
+    """The by-id and versions endpoints answer as the collection does: another partner's
+    collection and a collection before its wave are 404, and no answer names anyone else."""
+    mine = by_alias(root(service, "northwind"))[PAST]
+    some = mine.get_objects()["objects"][0]["id"]
+    own = f"/taxii2/feed/collections/{mine.id}/objects/{some}/"
+    found = raw(service, "northwind", own)
+    assert found.status_code == 200 and [o["id"] for o in found.json()["objects"]] == [some]
+    versions = raw(service, "northwind", own + "versions/")
+    assert versions.status_code == 200 and versions.json()["versions"]
+    early = collection_id(CONTOSO, STAGGERED)  # contoso's wave of STAGGERED is not due
+    for caller, path in (
+        ("contoso", own),  # northwind's collection, asked by contoso
+        ("contoso", own + "versions/"),
+        ("contoso", f"/taxii2/feed/collections/{early}/objects/{some}/"),
+        ("contoso", f"/taxii2/feed/collections/{early}/objects/{some}/versions/"),
+    ):
+        answer = raw(service, caller, path)
+        assert answer.status_code == 404, (caller, path)
+        assert answer.headers["content-type"] == TAXII
+        assert NORTHWIND not in answer.text and some not in answer.text
+    theirs = by_alias(root(service, "contoso"))[PAST]
+    same_id = raw(service, "contoso", f"/taxii2/feed/collections/{theirs.id}/objects/{some}/")
+    assert same_id.status_code in (200, 404) and NORTHWIND not in same_id.text
+    with service.client() as client:
+        assert client.get(own).status_code == 401
+        assert client.get(own + "versions/").status_code == 401

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import LeafKind, PartnerStatus, Release, ReleaseState
+from forewarn.domain import LeafKind, Partner, PartnerStatus, Release, ReleaseState
 from forewarn.domain.exposure import Acknowledgement, Fetch
 from forewarn.domain.investigation import Finding, InvestigationResult, Verdict
 from forewarn.investigate.attribution import fingerprint_bound
@@ -105,6 +105,7 @@ def run_investigation(
         as_of=as_of,
         program_partners=[p.name for p in partners if p.status is PartnerStatus.ACTIVE],
         suspended=frozenset(p.name for p in partners if p.status is not PartnerStatus.ACTIVE),
+        standing={p.name: standing(p) for p in partners if p.status is not PartnerStatus.ACTIVE},
         shortest_lead=min(leads, default=timedelta(days=1)),
         longest_lead=max(leads, default=timedelta(days=1)),
         replay=replay,
@@ -120,6 +121,15 @@ def run_investigation(
     if record:
         _record(session, keys, result)
     return result
+
+
+def standing(partner: Partner) -> str:
+    """`removed (since 2025-06-27: contract ended)`: a partner's status with its last change."""
+    change = next((c for c in reversed(partner.history) if c.status is partner.status), None)
+    if change is None:
+        return partner.status.value
+    why = f": {change.reason}" if change.reason else ""
+    return f"{partner.status.value} (since {change.at:%Y-%m-%d}{why})"
 
 
 def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) -> None:

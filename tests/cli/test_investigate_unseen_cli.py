@@ -127,8 +127,8 @@ def test_a_partners_detection_guidance_in_public_is_a_question_not_a_suspension(
 ) -> None:
     """A standard partner's copy of the detection guidance (text only, no PoC) turns up in a
     public rule repository on 07-05, with no exploitation. Its marks or tokens say whose copy
-    it is, but it is worded as that copy going public, said to be weaker than a leak, and the partner is
-    asked, not suspended; the patch does not move on it."""
+    it is, but it is worded as that copy going public, said to be weaker than a leak, and the
+    partner is asked, not suspended; the patch does not move on it."""
     text = copy_of(program, "Foxhollow Cyber", "detection.md")
     evidence(program, "rules_qp.md", text, "2025-07-05T10:00Z", "public rule repository",
              "2025-07-05T12:00Z")  # fmt: skip

@@ -62,11 +62,7 @@ def guidance_copies(
         if not guidance_activity(activity, releases):
             continue
         for h in activity.hypotheses:
-            if (
-                h.kind is HypothesisKind.PARTNER_LEAK
-                and h.subject
-                and h.verdict is Verdict.LEADING
-            ):
+            if h.kind is HypothesisKind.PARTNER_LEAK and h.subject and h.verdict is Verdict.LEADING:
                 first = h.evidence[0].statement if h.evidence else ""
                 what = ", ".join(sorted(derived_artifacts(activity)))
                 found.setdefault(h.subject, (activity.label, first, what))

@@ -91,6 +91,22 @@ def test_a_finder_write_up_before_the_patch_is_the_leading_explanation(program: 
     assert _kinds(result)[0] == "move-patch"
 
 
+def test_a_finder_disclosure_in_the_program_file_is_weighed_too(tmp_path: Path) -> None:
+    """The same disclosure, recorded in the program file's events (as a case import of a
+    program brings it) rather than by `case event`: imported with its kind, and weighed."""
+    line = (
+        '{at: "2025-07-02T14:00:00Z", kind: finder-disclosure, '
+        "note: talk slides with the request chain, source: conference site}"
+    )
+    program = cli_steps.build(tmp_path, events=[line])
+    event(program, "2025-07-04", "exploitation", "exploitation at two customers", "IR firm")
+    result = investigate(program, "2025-07-05T12:00Z")
+    assert "finder-disclosure" in [e["kind"] for e in result["events"]]
+    lead = _leading(result)
+    assert lead is not None and lead["kind"] == "finder-disclosure", result["headline"]
+    _nobody_accused(result)
+
+
 def test_the_finders_poc_in_its_own_repository_is_not_an_insider(program: Path) -> None:
     """The finder pushes its PoC (the unmarked original) to a public repository on 07-02 at
     15:00 and records it; mass exploitation follows. The disclosure explains the original
@@ -177,6 +193,20 @@ def test_a_partner_already_out_that_leaks_again_is_said_to_be_out(
     assert out and f"already {status}" in out[0]["title"], recommendations
     assert f"already {status}" in result["headline"]
     assert _kinds(result)[0] == "move-patch"
+
+
+def test_a_replay_before_the_suspension_still_suspends(program: Path) -> None:
+    """The same partner suspended on 06-27, but the replay is as of 06-26, when its copy was
+    already out and it was still active: then its suspension is what to recommend."""
+    run(["partner", "suspend", "Corvid Threat Intel", "--reason", "hash of its copy on a forum",
+         "--now", "2025-06-27T09:00Z"], program)  # fmt: skip
+    copy = copy_of(program, "Corvid Threat Intel", "poc.py")
+    evidence(program, "paste_qp.py", copy, "2025-06-25T09:00Z", "paste site post",
+             "2025-06-25T12:00Z")  # fmt: skip
+    result = investigate(program, "2025-06-26T09:00Z")
+    suspended = [r["partner"] for r in result["recommendations"] if r["kind"] == "suspend-partner"]
+    assert suspended == ["Corvid Threat Intel"], result["headline"]
+    assert "already" not in result["headline"]
 
 
 def test_exploitation_before_any_partner_notice_blames_no_partner(program: Path) -> None:

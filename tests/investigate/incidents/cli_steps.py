@@ -39,10 +39,14 @@ def run(args: Sequence[str], cwd: Path) -> str:
     return result.stdout
 
 
-def build(folder: Path) -> Path:
-    """The program after its three waves, in `folder`."""
+def build(folder: Path, *, events: Sequence[str] = ()) -> Path:
+    """The program after its three waves, in `folder`; `events` are more lines of the case's
+    `events:` list in the program file (YAML flow mappings), imported with it."""
     for name in ("program.yaml", "poc.py", "advisory.md", "detection.md"):
         shutil.copy(HERE / name, folder / name)
+    if events:
+        with (folder / "program.yaml").open("a") as program:
+            program.writelines(f"      - {line}\n" for line in events)
     shutil.copyfile(PROGRAM_KEY, folder / "forewarn.key")
     os.chmod(folder / "forewarn.key", 0o600)
     with pytest.MonkeyPatch.context() as patch:

@@ -127,6 +127,24 @@ def test_the_finders_poc_in_its_own_repository_is_not_an_insider(program: Path) 
     assert _kinds(result)[0] == "move-patch"
 
 
+def test_a_partners_copy_after_a_finder_write_up_still_names_the_partner(program: Path) -> None:
+    """The finder's write-up on 07-02 does not clear the partners wholesale: a pasted PoC copy
+    of Dappled Shield's on 07-03 carries its marks, so its leak leads over the disclosure and
+    it is the one to suspend."""
+    event(program, "2025-07-02T14:00Z", "finder-disclosure", "write-up on the finder's blog",
+          "finder's blog")  # fmt: skip
+    copy = copy_of(program, "Dappled Shield", "poc.py")
+    evidence(program, "paste_qp.py", copy, "2025-07-03T09:00Z", "paste site post",
+             "2025-07-03T12:00Z")  # fmt: skip
+    result = investigate(program, "2025-07-03T14:00Z")
+    lead = _leading(result)
+    assert lead is not None and lead["subject"] == "Dappled Shield", result["headline"]
+    disclosure = next(h for h in _hypotheses(result) if h["kind"] == "finder-disclosure")
+    assert disclosure["verdict"] in ("unlikely", "ruled out")
+    suspended = [r["partner"] for r in result["recommendations"] if r["kind"] == "suspend-partner"]
+    assert suspended == ["Dappled Shield"]
+
+
 def test_a_disclosure_after_the_onset_explains_nothing(program: Path) -> None:
     """Exploitation on 06-28 with another exploit, the finder's write-up only on 07-05: the
     disclosure came after the onset and is ruled out, not counted for it."""

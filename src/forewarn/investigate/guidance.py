@@ -34,10 +34,10 @@ CAVEAT = (
 
 
 def guidance_title(partner: str, derived: frozenset[str]) -> str:
-    """`Detection guidance passed on from partner X's copy (detection.md; weaker …)`."""
+    """The hypothesis's title: whose guidance copy went out, and that it is weaker than a PoC."""
     return (
         f"Detection guidance passed on from partner {partner}'s copy "
-        f"({', '.join(sorted(derived))}; weaker than a leak of the PoC)"
+        f"({', '.join(sorted(derived))}; weaker than a PoC leak)"
     )
 
 

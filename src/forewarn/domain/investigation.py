@@ -150,6 +150,7 @@ class HypothesisKind(enum.StrEnum):
     VENDOR_INSIDER = "vendor-insider"
     NOT_DERIVED = "not-derived"
     PUBLIC_PATCH = "public-patch"
+    FINDER_DISCLOSURE = "finder-disclosure"
 
 
 class Verdict(enum.StrEnum):

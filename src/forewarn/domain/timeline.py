@@ -16,6 +16,10 @@ class EventKind(enum.StrEnum):
     SCANNING = "scanning"
     EXPLOITATION = "exploitation"
     PATCH_RELEASED = "patch-released"
+    FINDER_DISCLOSURE = "finder-disclosure"
+    """The finder's own public disclosure (a blog write-up, a talk, a tweet, a repository): from
+    then on anyone may use what it published, so no partner or compromise is needed to explain
+    later activity; `investigate` weighs it as its own explanation."""
     PRESS = "press"
     OTHER = "other"
 

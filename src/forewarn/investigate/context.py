@@ -8,8 +8,7 @@ modules (`leaks`, `hypotheses`) only read it.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,13 +21,29 @@ from forewarn.domain.investigation import (
     GroupTiming,
     OriginalReading,
     Phase,
+    Relation,
 )
-from forewarn.domain.timeline import TimePoint
+from forewarn.domain.timeline import Event, TimePoint
 from forewarn.hunt.similarity import DEFAULT_MIN_SCORE, MATCH_THRESHOLD
 from forewarn.investigate.attribution import MarkHint, NamedPartner, mark_hints, named_partners
 from forewarn.investigate.exposure import exposed_before, parties
 from forewarn.investigate.groups import group_timings, mixture
+from forewarn.investigate.phase import disclosure_relation, guidance_only
+from forewarn.investigate.readings import (
+    READ_NOISE,
+    UNMARKED_MIN_RATIO,
+    UNMARKED_MIN_READ,
+    copy_log_ratio,
+    copy_readings,
+    copy_statement,
+    is_copy,
+    is_unmarked,
+    original_log_ratio,
+    unmarked_readings,
+    unmarked_statement,
+)
 from forewarn.investigate.timing import (
+    LEAK_DELAY_DAYS,
     PUBLIC_DELAY_DAYS,
     GammaPrior,
     background,
@@ -43,20 +58,6 @@ WEAK_SIMILARITY = DEFAULT_MIN_SCORE
 """Best similarity below which material is taken not to derive from anything shared: the hunt's
 reporting floor, above every unrelated pair measured (bench/RESULTS.md). It sits below
 `DERIVED_SIMILARITY`, so no similarity counts both ways; between the two it is inconclusive."""
-UNMARKED_MIN_READ = 12
-"""Fewest symbols read before material can be said to be the unmarked original (a web log shows
-a PoC's 15 to 20 path, query and user-agent symbols)."""
-READ_NOISE = 0.05
-"""Chance that a symbol read from material differs from the copy it was made from (an edit, a
-lossy log): the noise of both hypotheses below."""
-UNMARKED_MIN_RATIO = 1000.0
-"""How many times likelier the symbols read must be if the material was made from the original
-than if it was made from the closest recipient's copy. Every recipient's codeword is known, so
-the ratio is exact under the noise model: each symbol that agrees with the original but not
-with the copy multiplies it by (1 - noise) / noise, and the other way round divides it."""
-UNMARKED_MAX_DISAGREEING = 0.25
-"""Largest share of the symbols read that may differ from the original's: material unlike every
-copy *and* unlike the original (a merge, noise) is not the original either."""
 UNMARKED_WEIGHT = 2.0
 """Bans the unmarked original takes from a partner leak and gives to holders of the original."""
 HINT_WEIGHT = 0.5
@@ -71,76 +72,6 @@ def best_match(activity: Activity) -> tuple[str, str, float] | None:
     """(finding, artifact, similarity) of the closest resemblance to anything shared."""
     pairs = [(f.label, m.artifact, m.similarity) for f in activity.findings for m in f.matches]
     return max(pairs, key=lambda p: p[2]) if pairs else None
-
-
-def unmarked_readings(activity: Activity) -> tuple[tuple[str, OriginalReading], ...]:
-    """(finding, reading) of material whose marks are the unmarked original's, not a copy's."""
-    return tuple((f.label, r) for f in activity.findings for r in f.original if is_unmarked(r))
-
-
-def original_log_ratio(reading: OriginalReading) -> float:
-    """Natural log of P(symbols | made from the original) / P(symbols | made from the closest
-    recipient's copy), each symbol read wrong with chance `READ_NOISE`."""
-    return (reading.agreeing - reading.closest) * math.log((1 - READ_NOISE) / READ_NOISE)
-
-
-def is_unmarked(reading: OriginalReading) -> bool:
-    """Enough symbols, mostly the original's, and far likelier from it than from any copy.
-
-    The margin is a count of symbols, not a share of them: the closest of a few recipients'
-    codewords agrees with the original at two symbols in three of a short reading by chance
-    alone, and a share would call that a copy.
-    """
-    return (
-        reading.read >= UNMARKED_MIN_READ
-        and reading.read - reading.agreeing <= UNMARKED_MAX_DISAGREEING * reading.read
-        and original_log_ratio(reading) >= math.log(UNMARKED_MIN_RATIO)
-    )
-
-
-def unmarked_statement(label: str, reading: OriginalReading) -> str:
-    """The fact, for the report."""
-    return (
-        f"the marks read in {label} agree with the unmarked original {reading.artifact} in "
-        f"{reading.agreeing} of {reading.read} symbols, and with no partner's copy in more than "
-        f"{reading.closest} (about {math.exp(original_log_ratio(reading)):.0e} times likelier "
-        "from the original than from any copy): it was made from the original, which no "
-        "partner received"
-    )
-
-
-def copy_log_ratio(reading: OriginalReading) -> float:
-    """Natural log of P(symbols | made from one of the recipients' copies, each alike likely) /
-    P(symbols | made from the original), at least: the closest copy alone, shared among all
-    `recipients` (the best of many codewords agrees with anything a little by luck)."""
-    gain = (reading.closest - reading.agreeing) * math.log((1 - READ_NOISE) / READ_NOISE)
-    return gain - math.log(max(reading.recipients, 1))
-
-
-def is_copy(reading: OriginalReading) -> bool:
-    """The mirror of `is_unmarked`: enough symbols, mostly one copy's, and far likelier from a
-    recipient's copy than from the original, though too few to accuse anyone."""
-    return (
-        reading.read >= UNMARKED_MIN_READ
-        and reading.read - reading.closest <= UNMARKED_MAX_DISAGREEING * reading.read
-        and copy_log_ratio(reading) >= math.log(UNMARKED_MIN_RATIO)
-    )
-
-
-def copy_readings(activity: Activity) -> tuple[tuple[str, OriginalReading], ...]:
-    """(finding, reading) of material made from some partner's copy, not from the original."""
-    return tuple((f.label, r) for f in activity.findings for r in f.original if is_copy(r))
-
-
-def copy_statement(label: str, reading: OriginalReading) -> str:
-    """The fact, for the report: a copy, whose is not said."""
-    return (
-        f"the marks read in {label} agree with a partner's copy of {reading.artifact} in "
-        f"{reading.closest} of {reading.read} symbols and with the unmarked original in only "
-        f"{reading.agreeing} (about {math.exp(copy_log_ratio(reading)):.0e} times likelier from "
-        f"one of its {reading.recipients} recipients' copies than from the original): it was "
-        "made from a partner's copy, though too few symbols were read to say whose"
-    )
 
 
 def derived_artifacts(activity: Activity) -> frozenset[str]:
@@ -186,6 +117,21 @@ class Context:
     public: TimePoint | None
     public_ratio: float | None
     published: frozenset[str]
+    kinds: Mapping[str, str]
+    disclosed: Event | None = None
+    disclosure_ratio: float | None = None
+
+    @property
+    def disclosed_first(self) -> bool:
+        """The finder disclosed the flaw publicly before the onset (or at its moment)."""
+        if self.disclosed is None:
+            return False
+        return disclosure_relation(self.disclosed.at, self.activity.start) is not Relation.AFTER
+
+    @property
+    def guidance(self) -> bool:
+        """The material derives from detection guidance alone (`phase.guidance_only`)."""
+        return guidance_only(self.derived, self.kinds)
 
     @property
     def onset(self) -> str:
@@ -318,10 +264,18 @@ def build_context(
     phase: Phase,
     public: TimePoint | None,
     published: frozenset[str],
+    kinds: Mapping[str, str] | None = None,
+    disclosed: Event | None = None,
 ) -> Context:
-    """Everything the hypotheses of `activity` are weighed against."""
+    """Everything the hypotheses of `activity` are weighed against.
+
+    After the finder's public disclosure (`disclosed`), as after the patch, a leak's timing
+    counts only for the part of the onset's window before it.
+    """
     derived = derived_artifacts(activity)
     unmarked = unmarked_readings(activity)
+    where = None if disclosed is None else disclosure_relation(disclosed.at, activity.start)
+    first = where is Relation.BEFORE
     before = exposed_before(exposure, activity.start)
     held = [
         e for e in before if e.role is PartyRole.PARTNER and (not derived or e.artifact in derived)
@@ -333,8 +287,8 @@ def build_context(
         others=others,
         window_start=window_start,
         prior=prior,
-        until=None if public is None else public.end,
-        timing_counts=phase is not Phase.PUBLIC,
+        until=_cutoff(public, disclosed),
+        timing_counts=phase is not Phase.PUBLIC and not first,
     )
     public_ratio = None
     if public is not None and phase is not Phase.EMBARGO:
@@ -363,12 +317,45 @@ def build_context(
         public=public,
         public_ratio=public_ratio,
         published=published,
+        kinds=kinds or {},
+        disclosed=disclosed,
+        disclosure_ratio=_disclosure_ratio(activity, disclosed, where, others, window_start, prior),
+    )
+
+
+def _cutoff(public: TimePoint | None, disclosed: Event | None) -> datetime | None:
+    """The end of the moment from which the flaw was public: the patch or the disclosure."""
+    ends = [p.end for p in (public, None if disclosed is None else disclosed.at) if p]
+    return min(ends, default=None)
+
+
+def _disclosure_ratio(
+    activity: Activity,
+    disclosed: Event | None,
+    where: Relation | None,
+    others: Sequence[TimePoint],
+    window_start: datetime,
+    prior: GammaPrior,
+) -> float | None:
+    """Timing of the onset under use of the finder's disclosure: what a finder publishes is
+    picked up as fast as a leaked copy (`LEAK_DELAY_DAYS`)."""
+    if disclosed is None or where is Relation.AFTER:
+        return None
+    return likelihood_ratio(
+        disclosed.at.start,
+        activity.start,
+        scale=LEAK_DELAY_DAYS,
+        data=background(others, window_start, disclosed.at.start),
+        prior=prior,
     )
 
 
 __all__ = [
     "DERIVED_SIMILARITY",
     "HINT_WEIGHT",
+    "READ_NOISE",
+    "UNMARKED_MIN_RATIO",
+    "UNMARKED_MIN_READ",
     "UNMARKED_WEIGHT",
     "copy_log_ratio",
     "copy_readings",

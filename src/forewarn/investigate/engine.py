@@ -6,7 +6,7 @@ so replaying history gives the answer the PSIRT could have had on that day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -30,7 +30,13 @@ from forewarn.investigate.context import derived_artifacts
 from forewarn.investigate.exposure import build_exposure, instant, notices_before
 from forewarn.investigate.groups import build_groups
 from forewarn.investigate.hypotheses import weigh
-from forewarn.investigate.phase import phase_of, public_moment, published_artifacts
+from forewarn.investigate.phase import (
+    artifact_kinds,
+    disclosure_moment,
+    phase_of,
+    public_moment,
+    published_artifacts,
+)
 from forewarn.investigate.recommend import recommend
 from forewarn.investigate.sensitivity import SENSITIVITY_FACTOR, prior_sensitivity
 from forewarn.investigate.timing import (
@@ -53,12 +59,16 @@ def investigate(
     as_of: datetime,
     program_partners: Sequence[str] = (),
     suspended: frozenset[str] = frozenset(),
+    standing: Mapping[str, str] | None = None,
     shortest_lead: timedelta = timedelta(days=1),
     longest_lead: timedelta | None = None,
     prior: GammaPrior = DEFAULT_PRIOR,
     replay: bool = False,
 ) -> InvestigationResult:
-    """Weigh every activity on the case against who held what, and recommend what to do."""
+    """Weigh every activity on the case against who held what, and recommend what to do.
+
+    `suspended` are the partners no longer active and `standing` says since when and why.
+    """
     notes: list[str] = []
     known = [e for e in events if e.at.start <= as_of]
     later = len(events) - len(known)
@@ -86,6 +96,11 @@ def investigate(
         window_start=min((e.since for e in exposure), default=reported.start),
         public=public,
         published=published_artifacts(given),
+        kinds={
+            **{r.artifact: r.kind for f in seen for r in f.original},
+            **artifact_kinds(releases),
+        },
+        disclosed=disclosure_moment(known, as_of),
     )
     weighed = world.weigh_all(clusters, prior)
     lower = world.weigh_all(clusters, prior.scaled(1 / SENSITIVITY_FACTOR))
@@ -101,6 +116,7 @@ def investigate(
         as_of=as_of,
         program_partners=program_partners,
         suspended=suspended,
+        standing=standing,
         shortest_lead=shortest_lead,
         longest_lead=longest_lead or shortest_lead,
         public=public,
@@ -133,6 +149,8 @@ class _World:
     window_start: datetime
     public: TimePoint | None
     published: frozenset[str]
+    kinds: Mapping[str, str]
+    disclosed: Event | None
 
     def weigh_all(self, clusters: Sequence[Activity], prior: GammaPrior) -> list[Activity]:
         onsets = [a.start for a in clusters]
@@ -157,6 +175,8 @@ class _World:
                     phase=phase_of(activity.start, self.public),
                     public=self.public,
                     published=self.published,
+                    kinds=self.kinds,
+                    disclosed=self.disclosed,
                 )
             )
         return weighed
@@ -225,6 +245,8 @@ def _plain(activity: Activity, public: TimePoint | None = None) -> str:
     if activity.timing is None and partner_out:
         alive = [_lower(h.title) for h in activity.hypotheses if h.verdict is not Verdict.RULED_OUT]
         rest = f"; still open: {', '.join(alive)}" if alive else ""
+        if leading is not None:
+            rest = f"; {_lower(leading.title)} is the leading explanation"
         return (
             f"{activity.label} ({span}) predates every partner notice: "
             f"no partner explains it{rest}."

@@ -11,7 +11,7 @@ the same conclusion.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -26,7 +26,7 @@ from forewarn.domain.investigation import (
     Phase,
     Verdict,
 )
-from forewarn.domain.timeline import TimePoint
+from forewarn.domain.timeline import Event, TimePoint
 from forewarn.domain.validation import format_time_point
 from forewarn.investigate.attribution import FINGERPRINT_CAP, TOKEN_WEIGHT
 from forewarn.investigate.context import (
@@ -37,8 +37,10 @@ from forewarn.investigate.context import (
     Context,
     build_context,
 )
+from forewarn.investigate.disclosure import finder_disclosed, redundant, vendor_written
 from forewarn.investigate.exposure import finder_name
 from forewarn.investigate.leaks import group_leaks, named_leak
+from forewarn.investigate.phase import FINDER_KINDS
 from forewarn.investigate.timing import GammaPrior, bans, ratio_words
 
 RULED_OUT_SCORE = -3.0
@@ -49,8 +51,6 @@ LEADING_MIN = 1.0
 """A leading hypothesis scores at least this much…"""
 LEADING_MARGIN = 1.0
 """…and at least this much more than the runner-up."""
-FINDER_KINDS = frozenset({"poc"})
-"""Artifacts whose unmarked original the finder holds too: its report's proof of concept."""
 PUBLIC_WEIGHT = 1.0
 """Bans for "the patch is public": anyone may study it, so no private source is needed.
 
@@ -70,8 +70,14 @@ def weigh(
     phase: Phase = Phase.EMBARGO,
     public: TimePoint | None = None,
     published: frozenset[str] = frozenset(),
+    kinds: Mapping[str, str] | None = None,
+    disclosed: Event | None = None,
 ) -> Activity:
-    """The activity with its hypotheses weighed, best first, and its groups' timing."""
+    """The activity with its hypotheses weighed, best first, and its groups' timing.
+
+    `kinds` gives each shared artifact's kind by name; `disclosed` is the finder's own public
+    disclosure, when the timeline records one (`disclosure`).
+    """
     ctx = build_context(
         activity,
         case=case,
@@ -83,10 +89,15 @@ def weigh(
         phase=phase,
         public=public,
         published=published,
+        kinds=kinds,
+        disclosed=disclosed,
     )
     hypotheses = [named_leak(ctx, item) for item in ctx.named]
     hypotheses += group_leaks(ctx)
     hypotheses += [_finder(ctx), _independent(ctx), _insider(ctx), _public(ctx)]
+    disclosure = finder_disclosed(ctx)
+    if disclosure is not None:
+        hypotheses.append(disclosure)
     if activity.findings:
         hypotheses.append(_not_derived(ctx))
     return replace(
@@ -114,7 +125,9 @@ def _finder(ctx: Context) -> Hypothesis:
     evidence += ctx.original(supports=True, kinds=FINDER_KINDS)
     evidence += ctx.from_copy(supports=False, weight=UNMARKED_WEIGHT)
     evidence += ctx.marks_against("the finder")
+    evidence += vendor_written(ctx)
     evidence += ctx.timing_against()
+    evidence += redundant(ctx, who="a compromise")
     return Hypothesis(
         HypothesisKind.FINDER_COMPROMISE,
         f"Compromise of the finder ({finder})",
@@ -164,6 +177,7 @@ def _insider(ctx: Context) -> Hypothesis:
                 "unmarked original (the program key could mint any copy, so this is not decisive)"
             )
             evidence.append(Evidence(EvidenceKind.FINGERPRINT, statement, False, 1.0))
+        evidence += redundant(ctx, who="an insider")
     return Hypothesis(HypothesisKind.VENDOR_INSIDER, "Vendor insider", evidence=tuple(evidence))
 
 

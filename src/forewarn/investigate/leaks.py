@@ -23,6 +23,8 @@ from forewarn.domain.validation import format_time_point
 from forewarn.investigate.attribution import NamedPartner
 from forewarn.investigate.context import HINT_WEIGHT, Context
 from forewarn.investigate.groups import holds, partners, timing_words
+from forewarn.investigate.guidance import guidance_caveat, guidance_title
+from forewarn.investigate.phase import disclosure_relation
 from forewarn.investigate.timing import bans
 
 
@@ -33,6 +35,20 @@ def _after_patch(ctx: Context) -> list[Evidence]:
     statement = (
         f"the onset follows the public patch ({format_time_point(ctx.public)}): its timing says "
         "nothing about a leak, since anyone may exploit the flaw from then on"
+    )
+    return [Evidence(EvidenceKind.TIMING, statement, True, 0.0)]
+
+
+def _after_disclosure(ctx: Context) -> list[Evidence]:
+    """The zero-weight fact that replaces a leak's timing once the finder disclosed the flaw."""
+    if ctx.disclosed is None or ctx.phase is Phase.PUBLIC:
+        return []
+    if disclosure_relation(ctx.disclosed.at, ctx.activity.start) is not Relation.BEFORE:
+        return []
+    when = format_time_point(ctx.disclosed.at)
+    statement = (
+        f"the onset follows the finder's public disclosure ({when}): "
+        "its timing says nothing about a leak, since anyone may use the disclosure from then on"
     )
     return [Evidence(EvidenceKind.TIMING, statement, True, 0.0)]
 
@@ -86,7 +102,11 @@ def named_leak(ctx: Context, item: NamedPartner) -> Hypothesis:
     if own:
         evidence += _timing(own[0])
     evidence += _after_patch(ctx)
+    evidence += _after_disclosure(ctx)
     title = f"Leak by partner {item.partner}"
+    if ctx.guidance:
+        title = guidance_title(item.partner, ctx.derived)
+        evidence.append(guidance_caveat())
     if item.lead:
         title += " (a lead: only its tracking tokens were found)"
     return Hypothesis(
@@ -121,6 +141,7 @@ def _group_leak(ctx: Context, group: ExposureGroup, timing: GroupTiming) -> Hypo
         evidence.append(Evidence(EvidenceKind.EXPOSURE, timing.statement, True))
         evidence += _timing(timing)
         evidence += _after_patch(ctx)
+        evidence += _after_disclosure(ctx)
         if ctx.phase is Phase.EMBARGO:
             evidence += ctx.resemblance(supports=True, weight=1.0)
         else:

@@ -25,7 +25,7 @@ Once the patch is public (rescheduling no longer helps):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from forewarn.domain.cases import Case
@@ -42,6 +42,7 @@ from forewarn.domain.releases import Release
 from forewarn.domain.timeline import EventKind, TimePoint
 from forewarn.domain.validation import format_time_point
 from forewarn.investigate.attribution import fingerprint_bound
+from forewarn.investigate.guidance import ask_partners, guidance_activity, guidance_copies
 
 READINESS = timedelta(days=2)
 """Time the vendor needs from the trigger to ship a validated build early."""
@@ -51,16 +52,21 @@ LEAK_KINDS = frozenset(
         HypothesisKind.PARTNER_LEAK,
         HypothesisKind.FINDER_COMPROMISE,
         HypothesisKind.VENDOR_INSIDER,
+        HypothesisKind.FINDER_DISCLOSURE,
     }
 )
 """Explanations in which the embargo is broken, so the patch cannot wait."""
 
 
-def _leading(activity: Activity) -> list[str]:
+def _leading(activity: Activity, guidance: bool = False) -> list[str]:
+    """Leading explanations that break the embargo; a guidance copy alone (`guidance`) is
+    not one: detection text travels to a partner's customers by design."""
     return [
         h.title
         for h in activity.hypotheses
-        if h.verdict is Verdict.LEADING and h.kind in LEAK_KINDS
+        if h.verdict is Verdict.LEADING
+        and h.kind in LEAK_KINDS
+        and not (guidance and h.kind is HypothesisKind.PARTNER_LEAK)
     ]
 
 
@@ -76,6 +82,7 @@ def recommend(
     as_of: datetime,
     program_partners: Sequence[str] = (),
     suspended: frozenset[str] = frozenset(),
+    standing: Mapping[str, str] | None = None,
     shortest_lead: timedelta = timedelta(days=1),
     longest_lead: timedelta | None = None,
     public: TimePoint | None = None,
@@ -83,17 +90,27 @@ def recommend(
 ) -> tuple[Recommendation, ...]:
     """Recommendations, most urgent first, for the phase the case is in at `as_of`.
 
+    `suspended` are the partners no longer active; `standing` says, for each, since when and
+    why (`removed on 2025-06-27: contract ended`), so that an accused partner already out is
+    said to be so instead of being suspended again. A partner's detection-guidance copy in
+    public is a question to the partner (`guidance`), never a suspension or a patch move.
+
     With `replay`, each action carries `as_of` as the moment to apply it, so that applying it to
     a replayed history (the demo) acts at the moment the investigation reasoned from.
     """
     when = as_of if replay else None
     found: list[Recommendation] = []
-    accused = _accused(activities)
+    guidance = frozenset(a.label for a in activities if guidance_activity(a, releases))
+    weighty = [a for a in activities if a.label not in guidance]
+    accused = _accused(weighty)
+    out = _already_out(case, accused, suspended, standing or {})
+    asks = ask_partners(case.id, guidance_copies(activities, releases))
     if public is None and case.patch_actual is None:
-        move = _move_patch(case, activities, as_of, shortest_lead, when)
+        move = _move_patch(case, activities, as_of, shortest_lead, when, guidance)
         if move is not None:
             found.append(move)
         found += _suspensions(case, accused, suspended, when)
+        found += out + asks
         released = {r.partner for r in releases if r.exposed_from <= as_of}
         remaining = [
             p for p in program_partners if p not in released | suspended and p not in accused
@@ -102,7 +119,8 @@ def recommend(
             found.append(_notify(case, move.target_date, len(remaining), when))
         return tuple(found)
     found += _suspensions(case, accused, suspended, when)
-    review = _review(case, activities, accused)
+    found += out + asks
+    review = _review(case, weighty, accused)
     if review is not None:
         found.append(review)
     found += _bypass(case, activities, as_of, longest_lead or shortest_lead, public, when)
@@ -204,12 +222,14 @@ def _bypass(
     return [open_case, notify]
 
 
-def _triggers(case: Case, activities: Sequence[Activity]) -> tuple[list[str], list[datetime]]:
+def _triggers(
+    case: Case, activities: Sequence[Activity], guidance: frozenset[str] = frozenset()
+) -> tuple[list[str], list[datetime]]:
     """Why the patch cannot wait, and the onsets that say so (leading leaks, exploitation)."""
     reasons: list[str] = []
     triggers: list[datetime] = []
     for activity in activities:
-        leads = _leading(activity)
+        leads = _leading(activity, activity.label in guidance)
         if leads:
             reasons.append(
                 f"{activity.label} ({activity.start}): {_lower(leads[0])} is the leading "
@@ -228,9 +248,10 @@ def _move_patch(
     as_of: datetime,
     shortest_lead: timedelta,
     when: datetime | None,
+    guidance: frozenset[str] = frozenset(),
 ) -> Recommendation | None:
     """Move the patch to the earliest feasible date, when something says it cannot wait."""
-    reasons, triggers = _triggers(case, activities)
+    reasons, triggers = _triggers(case, activities, guidance)
     if not triggers or case.patch_actual is not None:
         return None
     trigger = min(triggers)
@@ -271,6 +292,33 @@ def _suspensions(
         for partner, why in accused.items()
         if partner not in suspended
     ]
+
+
+def _already_out(
+    case: Case, accused: dict[str, str], suspended: frozenset[str], standing: Mapping[str, str]
+) -> list[Recommendation]:
+    """An accused partner already suspended or removed is said to be so, never suspended again."""
+    found = []
+    for partner, why in accused.items():
+        if partner not in suspended:
+            continue
+        status = standing.get(partner, "no longer active")
+        found.append(
+            Recommendation(
+                RecommendationKind.REVIEW_PARTNERS,
+                f"Keep partner {partner} out: already {status}, not suspended again",
+                (
+                    why,
+                    f"{partner} is already {status}: it receives nothing more, so a suspension "
+                    "would change nothing",
+                    "what is left is to learn what it still holds and how its copy got out; "
+                    "`forewarn wave plan` lists what it was given and when",
+                ),
+                case.id,
+                partner=partner,
+            )
+        )
+    return found
 
 
 def _notify(case: Case, new_date: date, remaining: int, when: datetime | None) -> Recommendation:

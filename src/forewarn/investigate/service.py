@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forewarn.domain import LeafKind, PartnerStatus, Release, ReleaseState
+from forewarn.domain import LeafKind, Partner, PartnerStatus, Release, ReleaseState, StatusChange
 from forewarn.domain.exposure import Acknowledgement, Fetch
 from forewarn.domain.investigation import Finding, InvestigationResult, Verdict
 from forewarn.investigate.attribution import fingerprint_bound
@@ -95,6 +95,11 @@ def run_investigation(
     releases = delivered_releases(session, case_id)
     partners = list_partners(session)
     leads = [t.lead_time for t in list_tiers(session)]
+    out = {
+        p.name: standing(p, as_of)
+        for p in partners
+        if status_at(p, as_of) is not PartnerStatus.ACTIVE
+    }
     gathered = gather(session, keys, case_id, evidence, registered=registered, as_of=as_of)
     result = investigate(
         case,
@@ -103,8 +108,9 @@ def run_investigation(
         fetches=fetches_of(session, case_id),
         findings=[*findings, *gathered.findings],
         as_of=as_of,
-        program_partners=[p.name for p in partners if p.status is PartnerStatus.ACTIVE],
-        suspended=frozenset(p.name for p in partners if p.status is not PartnerStatus.ACTIVE),
+        program_partners=[p.name for p in partners if status_at(p, as_of) is PartnerStatus.ACTIVE],
+        suspended=frozenset(out),
+        standing=out,
         shortest_lead=min(leads, default=timedelta(days=1)),
         longest_lead=max(leads, default=timedelta(days=1)),
         replay=replay,
@@ -120,6 +126,27 @@ def run_investigation(
     if record:
         _record(session, keys, result)
     return result
+
+
+def _change_at(partner: Partner, as_of: datetime) -> StatusChange | None:
+    return next((c for c in reversed(partner.history) if c.at <= as_of), None)
+
+
+def status_at(partner: Partner, as_of: datetime) -> PartnerStatus:
+    """The partner's status at `as_of` by its history, so that a replay as of a day before a
+    suspension still sees the partner active; its current status when no change precedes."""
+    change = _change_at(partner, as_of)
+    return partner.status if change is None else change.status
+
+
+def standing(partner: Partner, as_of: datetime) -> str:
+    """`removed (since 2025-06-27: contract ended)`: its status at `as_of` and the change that
+    made it so."""
+    change = _change_at(partner, as_of)
+    if change is None:
+        return partner.status.value
+    why = f": {change.reason}" if change.reason else ""
+    return f"{change.status.value} (since {change.at:%Y-%m-%d}{why})"
 
 
 def _record(session: Session, keys: ProgramKeys, result: InvestigationResult) -> None:

@@ -152,6 +152,15 @@ def _activities(ax: Axes, result: InvestigationResult, rows: tuple[str, ...]) ->
         )
 
 
+CASE_KINDS = (
+    EventKind.DISCOVERED,
+    EventKind.REPORTED,
+    EventKind.PRESS,
+    EventKind.FINDER_DISCLOSURE,
+)
+"""Events drawn and labelled on the case's own row: what the finder, vendor and press did."""
+
+
 def _events(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, labels: bool) -> None:
     for event in result.events:
         x = _x(event.at.start)
@@ -159,7 +168,7 @@ def _events(ax: Axes, result: InvestigationResult, rows: tuple[str, ...], *, lab
             colour = COLOURS[event.kind.value]
             marker = "v" if event.kind is EventKind.SCANNING else "X"
             ax.scatter([x], [_y(rows, "Attackers")], marker=marker, s=90, color=colour, zorder=3)
-        elif event.kind in (EventKind.DISCOVERED, EventKind.REPORTED, EventKind.PRESS):
+        elif event.kind in CASE_KINDS:
             if event.at.end - event.at.start > timedelta(days=2):
                 ax.hlines(
                     _y(rows, "Case"), x, _x(event.at.end), color=COLOURS["case"], lw=5, alpha=0.5

@@ -36,6 +36,13 @@ SELF_CELL = "<self>"
 _DATACLASS = frozenset({"dataclass", "define", "frozen", "mutable"})
 
 
+_ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum"})
+
+
+def _callable(value: Any) -> bool:
+    return isinstance(value, FuncV | ClassV)
+
+
 def decorators(node: ast.AST) -> frozenset[str]:
     """The last names of a definition's decorators: `@functools.cached_property` → that."""
     out: set[str] = set()
@@ -68,9 +75,16 @@ class Classes(Expressions):
         """Bind a class: its body runs once, its names become attributes."""
         body = Scope(scope)
         self.block(node.body, body)
-        bases = tuple(b for b in (self.expr(x, scope) for x in node.bases) if isinstance(b, ClassV))
+        written = [self.expr(x, scope) for x in node.bases]
+        bases = tuple(b for b in written if isinstance(b, ClassV))
         fields = self._fields(node, body) if decorators(node) & _DATACLASS else ()
         cls = ClassV(node.name, body.names, bases, fields)
+        if self.as_sent and any(isinstance(b, ModuleV) and b.name in _ENUMS for b in written):
+            # `for step in Step:` runs every member (a plan never reads one: copies stay)
+            names = [k for k, v in body.names.items() if not k.startswith("_") and not _callable(v)]
+            for name in names:  # each member an object of its own, `is` tells them apart
+                body.names[name] = InstanceV(cls, {"name": name, "value": body.names[name]})
+            cls.members = tuple(body.names[name] for name in names)
         for value in body.names.values():
             if isinstance(value, FuncV) and value.scope is body:
                 value.owner = cls

@@ -24,6 +24,7 @@ from forewarn.marks.wire.environment import (
 )
 from forewarn.marks.wire.values import (
     UNKNOWN,
+    ClassV,
     ClientV,
     DictV,
     FuncV,
@@ -64,7 +65,7 @@ class Interpreter(Classes):
                 result = spellings.binary(node.op, current, value, self.limits)
             self.assign(node.target, result, scope)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            scope.names[node.name] = FuncV(node, scope)
+            scope.names[node.name] = self.decorated(node, FuncV(node, scope), scope)
         elif isinstance(node, ast.ClassDef):
             self.class_def(node, scope)
         elif isinstance(node, ast.Import):
@@ -91,6 +92,8 @@ class Interpreter(Classes):
         elif isinstance(node, ast.Return):
             raise Return(self.expr(node.value, scope) if node.value is not None else None)
         elif isinstance(node, ast.Raise):
+            if self.as_sent and node.exc is not None:
+                self.expr(node.exc, scope)  # `raise SystemExit(main())` runs `main` first
             raise Raise()
         elif isinstance(node, ast.Break):
             raise Break()
@@ -99,6 +102,28 @@ class Interpreter(Classes):
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target, scope)
+
+    def decorated(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, func: FuncV, scope: Scope
+    ) -> Any:
+        """A suspect read `as_sent` applies its own decorators (a registry of steps: `@step`
+        appends the function to a list that `main` then runs); any other decorator, or one
+        whose result is unknown, leaves the function as written. Plans never do (every copy
+        of a released PoC keeps being planned as it was)."""
+        if not self.as_sent:
+            return func
+        for item in reversed(node.decorator_list):
+            decorator = self.expr(item, scope) if isinstance(item, ast.Name) else None
+            if not isinstance(decorator, FuncV):
+                return func
+            try:
+                result = self.invoke(decorator, (func,), {})
+            except Signal:
+                return func
+            if not isinstance(result, FuncV):
+                return func
+            func = result
+        return func
 
     def if_(self, node: ast.If, scope: Scope) -> None:
         """`if`: the known branch, or both joined."""
@@ -115,7 +140,9 @@ class Interpreter(Classes):
 
     def for_(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
         """`for`: unrolled over known items (bounded), else the body once, joined."""
-        items = spellings.sequence(self.expr(node.iter, scope))
+        iterated = self.expr(node.iter, scope)
+        members = iterated.members if isinstance(iterated, ClassV) else None
+        items = members if members is not None else spellings.sequence(iterated)
         if items is None or len(items) > self.limits.max_unroll:
             if items is not None:
                 self.note(f"line {node.lineno}: a loop of {len(items)} items read once")

@@ -166,6 +166,8 @@ class ClassV:
     """Base classes that are the suspect's own."""
     fields: tuple[tuple[str, Any, Any], ...] = ()
     """A dataclass's own fields in order: `(name, default, factory)`, `MISSING` when absent."""
+    members: tuple[Any, ...] | None = None
+    """An `Enum`'s member values in definition order (read `as_sent` only), else `None`."""
 
     def all_fields(self) -> tuple[tuple[str, Any, Any], ...]:
         """Dataclass fields of the bases, then this class's (a redefinition keeps its place)."""

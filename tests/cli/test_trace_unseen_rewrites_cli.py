@@ -51,11 +51,11 @@ ACCUSED = {
     "g02_go_request_struct.go": 49,
     "h01_httpie.sh": 52,
     "j01_java_urlconnection.java": 52,
-    "k01_kotlin_okhttp.kt": 41,
+    "k01_kotlin_okhttp.kt": 52,
     "lu01_lua_socket.lua": 50,
     "n01_deno_headers.ts": 52,
-    "pl01_perl_lwp.pl": 38,
-    "sw01_swift_urlsession.swift": 50,
+    "pl01_perl_lwp.pl": 49,
+    "sw01_swift_urlsession.swift": 52,
     "v01_aiohttp_dataclass.py": 53,
     "v02_httpclient_argparse.py": 63,
     "v03_urllib3_prepared.py": 62,
@@ -65,7 +65,7 @@ ACCUSED = {
 }
 """Rewrite → wire symbols read at least, where the leaker is accused (measured at 40
 partners, all rewrites in one run). Before this corpus's fixes `v02` read 24 (nobody
-accused), `v03` 42 and `v05` 33."""
+accused), `v03` 42, `v05` 33, `k01` 41, `pl01` 38 and `sw01` 50."""
 UNREAD = {"da01_dart_http.dart": "text"}
 """Rewrite → the kind the hunt gives it, where no channel reads it at all: a language the
 hunt's table does not name (`.dart`) whose content no signature claims is read as prose, and

@@ -59,13 +59,13 @@ ACCUSED = {
     "v01_aiohttp_dataclass.py": 53,
     "v02_httpclient_argparse.py": 63,
     "v03_urllib3_prepared.py": 62,
-    "v04_urllib_opener.py": 33,
+    "v04_urllib_opener.py": 53,
     "v05_requests_registry.py": 62,
     "w01_wget.sh": 50,
 }
 """Rewrite → wire symbols read at least, where the leaker is accused (measured at 40
 partners, all rewrites in one run). Before this corpus's fixes `v02` read 24 (nobody
-accused), `v03` 42, `v05` 33, `k01` 41, `pl01` 38 and `sw01` 50."""
+accused), `v03` 42, `v04` 33, `v05` 33, `k01` 41, `pl01` 38 and `sw01` 50."""
 UNREAD = {"da01_dart_http.dart": "text"}
 """Rewrite → the kind the hunt gives it, where no channel reads it at all: a language the
 hunt's table does not name (`.dart`) whose content no signature claims is read as prose, and

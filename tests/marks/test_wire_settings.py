@@ -2,9 +2,10 @@
 
 A code assistant makes a leaked PoC "configurable": argparse options whose defaults are the
 copy's values, a `SimpleNamespace` or a JSON profile of settings, an `Enum` of steps, steps
-registered by a decorator, `raise SystemExit(main())`, `main(*sys.argv[1:2])`
-(tests/marks/redteam_pocs3/). Each table row is read as sent (every value known) and as a plan
-reads it (as before: the released copies stay planned as they were).
+registered by a decorator, `raise SystemExit(main())`, `main(*sys.argv[1:2])`, a subclass of
+a client library's class, a generator of headers (tests/marks/redteam_pocs3/). Each table
+row is read as sent (every value known) and as a plan reads it (as before: the released
+copies stay planned as they were).
 """
 
 from __future__ import annotations
@@ -84,6 +85,37 @@ def main(*argv):
 NOTE = "/notes/readme_91453.txt"
 main(*sys.argv[1:2])
 NOTE = "/other"
+""",
+    "a requests.Session subclass": """
+import requests
+class Lab(requests.Session):
+    def __init__(self, base):
+        super().__init__()
+        self.base = base
+        self.headers.clear()
+        self.headers["User-Agent"] = "Lab/7.1"
+    def note(self):
+        return self.get(self.base + "/notes/readme_91453.txt")
+Lab("http://127.0.0.1:8080").note()
+""",
+    "a urllib Request subclass": """
+import urllib.request
+class LabRequest(urllib.request.Request):
+    def __init__(self, url, pairs):
+        super().__init__(url)
+        for name, value in pairs:
+            self.add_header(name, value)
+urllib.request.urlopen(
+    LabRequest("http://127.0.0.1:8080/notes/readme_91453.txt", [("User-Agent", "Lab/7.1")])
+)
+""",
+    "a header generator": _SEND
+    + """
+def browser():
+    yield "User-Agent", "Lab/7.1"
+    yield "Accept", "*/*"
+agent = dict(browser())["User-Agent"]
+send(agent, "/notes/readme_91453.txt")
 """,
 }
 """Each sends `GET /notes/readme_91453.txt` with `User-Agent: Lab/7.1`, written another way."""

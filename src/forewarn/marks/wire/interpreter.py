@@ -29,6 +29,7 @@ from forewarn.marks.wire.values import (
     DictV,
     FuncV,
     InstanceV,
+    ListV,
     ModuleV,
     truth,
 )
@@ -290,6 +291,8 @@ class Interpreter(Classes):
         try:
             if isinstance(func.node, ast.Lambda):
                 return self.expr(func.node.body, frame)
+            if self.as_sent and _flat_generator(func.node):
+                return self._generated(func.node, frame)
             self.block(func.node.body, frame)
         except Return as done:
             return done.value
@@ -298,6 +301,20 @@ class Interpreter(Classes):
         finally:
             self.depth -= 1
         return None
+
+    def _generated(self, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Scope) -> Any:
+        """A generator whose every `yield` is a statement of its body: the items it yields."""
+        items: list[Any] = []
+        try:
+            for statement in node.body:
+                if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield):
+                    value = statement.value.value
+                    items.append(self.expr(value, frame) if value is not None else None)
+                else:
+                    self.statement(statement, frame)
+        except Return:
+            pass
+        return ListV(tuple(items))
 
     def bind(
         self, func: FuncV, frame: Scope, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -334,3 +351,27 @@ class Interpreter(Classes):
             self.block(body, scope)
         except Signal:
             pass
+
+
+def _flat_generator(node: ast.AST) -> bool:
+    """A function that yields, each `yield` a statement of its own body (so the items it
+    yields are known in order, none inside a branch or a loop that may not run)."""
+    body = getattr(node, "body", None)
+    if not isinstance(body, list):
+        return False
+    flat = {id(s.value) for s in body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Yield)}
+    found = [n for n in _own_nodes(node) if isinstance(n, ast.Yield | ast.YieldFrom)]
+    return bool(found) and all(id(n) in flat for n in found)
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """Nodes of a function's body, not of the functions and classes defined inside it."""
+    out: list[ast.AST] = []
+    stack = list(getattr(node, "body", []))
+    while stack:
+        child = stack.pop()
+        out.append(child)
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(ast.iter_child_nodes(child))
+    return out

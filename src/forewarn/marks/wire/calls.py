@@ -165,7 +165,7 @@ class Calls(ClientMethods):
             return None
         if name == "httpx.Headers":  # a header mapping, kept in the order given
             return args[0] if args else DictV(())
-        if name in _HEADER_DICTS:  # a mapping the code then sets items of
+        if self.as_sent and name in _HEADER_DICTS:  # a mapping the code then sets items of
             pairs = spellings.pairs_of(args[0]) if args else ()
             return DictV(()).merge(pairs) if pairs is not None else UNKNOWN
         if name == "httpx.URL":  # the text it stands for, `params=` appended as httpx does

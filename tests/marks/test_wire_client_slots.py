@@ -84,16 +84,7 @@ def _query_order_bit() -> int:
     [
         ("node=n-1&job=j-2", "as written"),
         ("job=j-2&node=n-1", "swapped"),
-        pytest.param(
-            "node=1&job=2&node=3",
-            None,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a key named twice in one display is cut into two runs and the complete"
-                " one is read; erasing it loses 2-6 true symbols in every non-Python red-team"
-                " rewrite (tried): a narrower rule is open work",
-            ),
-        ),
+        ("node=1&job=2&node=3", None),  # a key named twice on one line shows no order
     ],
 )
 def test_another_languages_display_order_is_read_where_its_keys_are_named(

@@ -82,6 +82,11 @@ def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = Fa
     `requests` does; the wire plans of the released schemes were made so, and keep being made
     so (every copy stays the same bytes), while a suspect is read `as_sent`: the names whose
     slot differs are `placed` either way, so no plan reads their order and the rest agree.
+    Read `as_sent`, a suspect is also followed where a rewrite moved its values: argparse
+    defaults, `SimpleNamespace` and `json.loads` settings (`namespaces`), `Enum` steps, its
+    own decorators, `raise SystemExit(main())`, `main(*argv)`, a module list a function
+    appends to, a subclass of a client library's class, a generator of headers; plans are
+    never (a released copy's plan must not move).
     """
     if len(source) > limits.max_source:
         return Evaluation((), (f"source longer than {limits.max_source} characters: not read",))

@@ -15,7 +15,7 @@ import sys
 from abc import abstractmethod
 from typing import Any
 
-from forewarn.marks.wire import clients, library, pool
+from forewarn.marks.wire import clients, library, namespaces, pool, spellings
 from forewarn.marks.wire.draft import Draft, finish
 from forewarn.marks.wire.environment import Raise, Site
 from forewarn.marks.wire.forms import with_params
@@ -38,6 +38,7 @@ from forewarn.marks.wire.values import (
 
 _EXITS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
 _PASS_THROUGH = frozenset({"contextlib.closing", "contextlib.nullcontext", "yarl.URL"})
+_HEADER_DICTS = frozenset({"urllib3.HTTPHeaderDict", "urllib3._collections.HTTPHeaderDict"})
 _AUTH = frozenset({"requests.auth.HTTPBasicAuth", "httpx.BasicAuth", "aiohttp.BasicAuth"})
 
 Args = tuple[Any, ...]
@@ -111,6 +112,8 @@ class Calls(ClientMethods):
             return self.module_call(func.name, args, kwargs, node), None
         if isinstance(func, MethodV):
             receiver = func.receiver
+            if isinstance(receiver, ClientV) and receiver.kind == namespaces.PARSER:
+                return namespaces.parser_call(receiver, func.name, args, kwargs), None
             if isinstance(receiver, ClientV):
                 return self.client_call(receiver, func.name, args, kwargs, node), None
             if func.name == "wrap_socket" and args and isinstance(args[0], ClientV):
@@ -139,6 +142,10 @@ class Calls(ClientMethods):
         if name == "builtins.getattr" and len(args) >= 2 and isinstance(args[1], str):
             found = self.attribute(args[0], args[1])
             return args[2] if found is UNKNOWN and len(args) > 2 else found
+        if self.as_sent and name in namespaces.CONSTRUCTORS:  # settings (`namespaces`)
+            if name == "json.loads":
+                return namespaces.loads(args)
+            return namespaces.construct(name, kwargs)
         if name.startswith("builtins."):
             return library.builtin(name.removeprefix("builtins."), args, kwargs, self.limits)
         if name in clients.CONSTRUCTORS:
@@ -158,6 +165,9 @@ class Calls(ClientMethods):
             return None
         if name == "httpx.Headers":  # a header mapping, kept in the order given
             return args[0] if args else DictV(())
+        if self.as_sent and name in _HEADER_DICTS:  # a mapping the code then sets items of
+            pairs = spellings.pairs_of(args[0]) if args else ()
+            return DictV(()).merge(pairs) if pairs is not None else UNKNOWN
         if name == "httpx.URL":  # the text it stands for, `params=` appended as httpx does
             url = args[0] if args else kwargs.get("url", UNKNOWN)
             return with_params(text(url), kwargs["params"])[0] if "params" in kwargs else url

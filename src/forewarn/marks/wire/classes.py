@@ -13,16 +13,18 @@ import ast
 from abc import abstractmethod
 from typing import Any
 
-from forewarn.marks.wire import library
+from forewarn.marks.wire import clients, library
 from forewarn.marks.wire.environment import Scope, missing
 from forewarn.marks.wire.expressions import Expressions
 from forewarn.marks.wire.values import (
     MISSING,
     UNKNOWN,
     ClassV,
+    ClientV,
     FieldsInitV,
     FuncV,
     InstanceV,
+    LibraryInitV,
     ModuleV,
     SuperV,
 )
@@ -33,7 +35,19 @@ CLASS_CELL = "<class>"
 SELF_CELL = "<self>"
 """Frame name of the instance or class a method is bound to."""
 
+CLIENT_CELL = "<client>"
+"""Attribute of an instance of a subclass of a client library class: its client object."""
+_CLIENT_ATTRS = frozenset({"headers", "params", "base_url", "addheaders", "auth", "full_url"})
+"""Attributes of such an instance that are its client's state (`set_client_attr`)."""
+
 _DATACLASS = frozenset({"dataclass", "define", "frozen", "mutable"})
+
+
+_ENUMS = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum"})
+
+
+def _callable(value: Any) -> bool:
+    return isinstance(value, FuncV | ClassV)
 
 
 def decorators(node: ast.AST) -> frozenset[str]:
@@ -68,9 +82,19 @@ class Classes(Expressions):
         """Bind a class: its body runs once, its names become attributes."""
         body = Scope(scope)
         self.block(node.body, body)
-        bases = tuple(b for b in (self.expr(x, scope) for x in node.bases) if isinstance(b, ClassV))
+        written = [self.expr(x, scope) for x in node.bases]
+        bases = tuple(b for b in written if isinstance(b, ClassV))
         fields = self._fields(node, body) if decorators(node) & _DATACLASS else ()
         cls = ClassV(node.name, body.names, bases, fields)
+        if self.as_sent:  # `class Lab(requests.Session)`: its instances are also a client
+            libraries = [b.name for b in written if isinstance(b, ModuleV)]
+            cls.library = next((n for n in libraries if n in clients.CONSTRUCTORS), None)
+        if self.as_sent and any(isinstance(b, ModuleV) and b.name in _ENUMS for b in written):
+            # `for step in Step:` runs every member (a plan never reads one: copies stay)
+            names = [k for k, v in body.names.items() if not k.startswith("_") and not _callable(v)]
+            for name in names:  # each member an object of its own, `is` tells them apart
+                body.names[name] = InstanceV(cls, {"name": name, "value": body.names[name]})
+            cls.members = tuple(body.names[name] for name in names)
         for value in body.names.values():
             if isinstance(value, FuncV) and value.scope is body:
                 value.owner = cls
@@ -100,6 +124,10 @@ class Classes(Expressions):
         """`Cls(...)`: a new instance, `__init__` inlined (or a dataclass's fields bound)."""
         instance = InstanceV(cls)
         init = self.member(instance, cls.lookup("__init__"))
+        kind = cls.library_kind()
+        if kind is not None:
+            made = () if isinstance(init, FuncV) else args
+            self._make_client(instance, kind, made, {} if made == () else kwargs)
         if isinstance(init, FuncV):
             self.invoke(init, args, kwargs)
         elif cls.all_fields():
@@ -131,7 +159,23 @@ class Classes(Expressions):
         if isinstance(func, FieldsInitV):
             self.bind_fields(func.cls, func.instance, args, kwargs)
             return None, None
+        if isinstance(func, LibraryInitV):
+            self._make_client(func.instance, func.name, args, kwargs)
+            return None, None
+        if not isinstance(func, FuncV | ClassV):  # a library sees the client it was given
+            args = tuple(map(_client_of, args))
+            kwargs = {k: _client_of(v) for k, v in kwargs.items()}
         return super().dispatch(func, args, kwargs, node)
+
+    def _make_client(
+        self, instance: InstanceV, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        try:
+            client = clients.construct(name, args, kwargs, as_sent=self.as_sent)
+        except (TypeError, ValueError, KeyError, IndexError):
+            return
+        self.connections.append(client)
+        instance.attrs[CLIENT_CELL] = client
 
     def _made(self, factory: Any) -> Any:
         if isinstance(factory, FuncV):
@@ -147,7 +191,11 @@ class Classes(Expressions):
         if isinstance(owner, InstanceV):
             if attr in owner.attrs:
                 return owner.attrs[attr]
-            return self.member(owner, owner.cls.lookup(attr))
+            found = owner.cls.lookup(attr)
+            client = owner.attrs.get(CLIENT_CELL)
+            if found is MISSING and isinstance(client, ClientV):
+                return self.client_attr(client, attr)
+            return self.member(owner, found)
         if isinstance(owner, ClassV):
             return self.member(owner, owner.lookup(attr))
         if isinstance(owner, SuperV):
@@ -156,14 +204,35 @@ class Classes(Expressions):
                 found = base.lookup(attr)
                 if found is not MISSING:
                     return self.member(owner.instance, found)
+                if attr == "__init__" and base.library is not None:
+                    return LibraryInitV(owner.instance, base.library)
                 if (
                     attr == "__init__"
                     and base.all_fields()
                     and isinstance(owner.instance, InstanceV)
                 ):
                     return FieldsInitV(base, owner.instance)
-            return UNKNOWN
+            return self._library_super(start, owner.instance, attr)
         return super().attribute(owner, attr)
+
+    def _library_super(self, start: ClassV | None, instance: Any, attr: str) -> Any:
+        """`super().attr` past the suspect's own classes, in a client library's class."""
+        if start is None or start.library is None or not isinstance(instance, InstanceV):
+            return UNKNOWN
+        if attr == "__init__":
+            return LibraryInitV(instance, start.library)
+        client = instance.attrs.get(CLIENT_CELL)
+        return self.client_attr(client, attr) if isinstance(client, ClientV) else UNKNOWN
+
+    def assign(self, target: ast.expr, value: Any, scope: Scope) -> None:
+        """`self.headers = …` on a client library subclass sets its client's state."""
+        if isinstance(target, ast.Attribute) and target.attr in _CLIENT_ATTRS:
+            owner = self.expr(target.value, scope)
+            client = owner.attrs.get(CLIENT_CELL) if isinstance(owner, InstanceV) else None
+            if isinstance(client, ClientV) and target.attr not in owner.attrs:
+                self.set_client_attr(client, target.attr, value)
+                return
+        super().assign(target, value, scope)
 
     def member(self, owner: Any, found: Any) -> Any:
         """A class member looked up on `owner` (an instance or a class), bound as Python
@@ -196,3 +265,10 @@ def _called(node: ast.Call) -> frozenset[str]:
 
 
 __all__ = ["CLASS_CELL", "SELF_CELL", "Classes", "decorators"]
+
+
+def _client_of(value: Any) -> Any:
+    """The client object of an instance of a client library subclass, else `value`."""
+    if isinstance(value, InstanceV) and isinstance(value.attrs.get(CLIENT_CELL), ClientV):
+        return value.attrs[CLIENT_CELL]
+    return value

@@ -323,9 +323,31 @@ class Expressions(Calls):
                 kwargs.update((str(k), v) for k, v in pairs)
             else:
                 kwargs[keyword.arg] = value
+        if args is None and self.as_sent and isinstance(func, FuncV):
+            # `main(*sys.argv[1:2])`: the suspect's own function still runs, as a function
+            # read on its own does (what it is not given is unknown, or its default)
+            self.note(f"line {node.lineno}: a call with unknown positional arguments")
+            args = ()
         if args is None:
             return UNKNOWN
         result, receiver = self.dispatch(func, args, kwargs, node)
         if receiver is not None and isinstance(node.func, ast.Attribute):
-            self.assign(node.func.value, receiver, scope)
+            holder = self._holder(node.func.value, scope)
+            if holder is None:
+                self.assign(node.func.value, receiver, scope)
+            else:
+                assert isinstance(node.func.value, ast.Name)
+                holder.names[node.func.value.id] = spellings.check(receiver, self.limits)
         return result
+
+    def _holder(self, target: ast.expr, scope: Scope) -> Scope | None:
+        """The enclosing scope a mutated receiver is written back to, if not `scope`. Read
+        `as_sent`, a module's list that a function appends to (`STEPS.append(fn)` in a
+        registering decorator) changes in the module, as Python's object would; planning
+        keeps writing the name in the call's own scope (plans stay as they were made)."""
+        if not self.as_sent or not isinstance(target, ast.Name) or target.id in scope.names:
+            return None
+        holder = scope.parent
+        while holder is not None and target.id not in holder.names:
+            holder = holder.parent
+        return holder

@@ -24,10 +24,12 @@ from forewarn.marks.wire.environment import (
 )
 from forewarn.marks.wire.values import (
     UNKNOWN,
+    ClassV,
     ClientV,
     DictV,
     FuncV,
     InstanceV,
+    ListV,
     ModuleV,
     truth,
 )
@@ -64,7 +66,7 @@ class Interpreter(Classes):
                 result = spellings.binary(node.op, current, value, self.limits)
             self.assign(node.target, result, scope)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            scope.names[node.name] = FuncV(node, scope)
+            scope.names[node.name] = self.decorated(node, FuncV(node, scope), scope)
         elif isinstance(node, ast.ClassDef):
             self.class_def(node, scope)
         elif isinstance(node, ast.Import):
@@ -91,6 +93,8 @@ class Interpreter(Classes):
         elif isinstance(node, ast.Return):
             raise Return(self.expr(node.value, scope) if node.value is not None else None)
         elif isinstance(node, ast.Raise):
+            if self.as_sent and node.exc is not None:
+                self.expr(node.exc, scope)  # `raise SystemExit(main())` runs `main` first
             raise Raise()
         elif isinstance(node, ast.Break):
             raise Break()
@@ -99,6 +103,28 @@ class Interpreter(Classes):
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 self.delete(target, scope)
+
+    def decorated(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, func: FuncV, scope: Scope
+    ) -> Any:
+        """A suspect read `as_sent` applies its own decorators (a registry of steps: `@step`
+        appends the function to a list that `main` then runs); any other decorator, or one
+        whose result is unknown, leaves the function as written. Plans never do (every copy
+        of a released PoC keeps being planned as it was)."""
+        if not self.as_sent:
+            return func
+        for item in reversed(node.decorator_list):
+            decorator = self.expr(item, scope) if isinstance(item, ast.Name) else None
+            if not isinstance(decorator, FuncV):
+                return func
+            try:
+                result = self.invoke(decorator, (func,), {})
+            except Signal:
+                return func
+            if not isinstance(result, FuncV):
+                return func
+            func = result
+        return func
 
     def if_(self, node: ast.If, scope: Scope) -> None:
         """`if`: the known branch, or both joined."""
@@ -115,7 +141,9 @@ class Interpreter(Classes):
 
     def for_(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
         """`for`: unrolled over known items (bounded), else the body once, joined."""
-        items = spellings.sequence(self.expr(node.iter, scope))
+        iterated = self.expr(node.iter, scope)
+        members = iterated.members if isinstance(iterated, ClassV) else None
+        items = members if members is not None else spellings.sequence(iterated)
         if items is None or len(items) > self.limits.max_unroll:
             if items is not None:
                 self.note(f"line {node.lineno}: a loop of {len(items)} items read once")
@@ -263,6 +291,8 @@ class Interpreter(Classes):
         try:
             if isinstance(func.node, ast.Lambda):
                 return self.expr(func.node.body, frame)
+            if self.as_sent and _flat_generator(func.node):
+                return self._generated(func.node, frame)
             self.block(func.node.body, frame)
         except Return as done:
             return done.value
@@ -271,6 +301,20 @@ class Interpreter(Classes):
         finally:
             self.depth -= 1
         return None
+
+    def _generated(self, node: ast.FunctionDef | ast.AsyncFunctionDef, frame: Scope) -> Any:
+        """A generator whose every `yield` is a statement of its body: the items it yields."""
+        items: list[Any] = []
+        try:
+            for statement in node.body:
+                if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield):
+                    value = statement.value.value
+                    items.append(self.expr(value, frame) if value is not None else None)
+                else:
+                    self.statement(statement, frame)
+        except Return:
+            pass
+        return ListV(tuple(items))
 
     def bind(
         self, func: FuncV, frame: Scope, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -307,3 +351,27 @@ class Interpreter(Classes):
             self.block(body, scope)
         except Signal:
             pass
+
+
+def _flat_generator(node: ast.AST) -> bool:
+    """A function that yields, each `yield` a statement of its own body (so the items it
+    yields are known in order, none inside a branch or a loop that may not run)."""
+    body = getattr(node, "body", None)
+    if not isinstance(body, list):
+        return False
+    flat = {id(s.value) for s in body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Yield)}
+    found = [n for n in _own_nodes(node) if isinstance(n, ast.Yield | ast.YieldFrom)]
+    return bool(found) and all(id(n) in flat for n in found)
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """Nodes of a function's body, not of the functions and classes defined inside it."""
+    out: list[ast.AST] = []
+    stack = list(getattr(node, "body", []))
+    while stack:
+        child = stack.pop()
+        out.append(child)
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        stack.extend(ast.iter_child_nodes(child))
+    return out

@@ -20,6 +20,7 @@ from forewarn.marks.wire.values import (
     PLACEHOLDER_BYTES,
     UNKNOWN,
     DictV,
+    InstanceV,
     Limits,
     ListV,
     Stop,
@@ -285,9 +286,17 @@ def binary(op: ast.operator, left: Any, right: Any, limits: Limits) -> Any:
     return UNKNOWN
 
 
+def _member(value: Any) -> bool:
+    """An `Enum` member (`classes` makes them only when a suspect is read `as_sent`)."""
+    return isinstance(value, InstanceV) and value.cls.members is not None
+
+
 def compare(op: ast.cmpop, left: Any, right: Any) -> bool | Any:
     """`left op right` when both sides are known plain values, else `UNKNOWN`."""
     if isinstance(op, ast.Is | ast.IsNot):
+        if _member(left) and _member(right):  # `step is Step.PROBE`
+            same = left is right
+            return same if isinstance(op, ast.Is) else not same
         if left is None or right is None:
             if left is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN

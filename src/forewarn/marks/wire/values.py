@@ -166,6 +166,18 @@ class ClassV:
     """Base classes that are the suspect's own."""
     fields: tuple[tuple[str, Any, Any], ...] = ()
     """A dataclass's own fields in order: `(name, default, factory)`, `MISSING` when absent."""
+    members: tuple[Any, ...] | None = None
+    """An `Enum`'s member values in definition order (read `as_sent` only), else `None`."""
+    library: str | None = None
+    """The client library class it subclasses (`requests.Session`; read `as_sent` only)."""
+
+    def library_kind(self) -> str | None:
+        """The library client class this class or a base subclasses, else `None`."""
+        if self.library is not None:
+            return self.library
+        return next(
+            (k for b in self.bases if isinstance(b, ClassV) and (k := b.library_kind())), None
+        )
 
     def all_fields(self) -> tuple[tuple[str, Any, Any], ...]:
         """Dataclass fields of the bases, then this class's (a redefinition keeps its place)."""
@@ -195,6 +207,16 @@ class FieldsInitV:
     """The dataclass (`ClassV`) whose fields it binds."""
     instance: Any
     """The instance (`InstanceV`) it sets them on."""
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryInitV:
+    """`super().__init__` of a class whose base is a client library's: makes its client."""
+
+    instance: Any
+    """The instance (`InstanceV`) whose client it makes."""
+    name: str
+    """The library constructor's dotted name."""
 
 
 @dataclass(frozen=True, slots=True)

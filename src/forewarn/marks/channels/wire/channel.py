@@ -33,6 +33,7 @@ from forewarn.marks.channels.payload.read import is_wire_capture
 from forewarn.marks.channels.wire.candidates import Literal
 from forewarn.marks.channels.wire.facts import Observed, request_keys, skeleton
 from forewarn.marks.channels.wire.foreign import read_foreign
+from forewarn.marks.channels.wire.interpolate import interpolated_text
 from forewarn.marks.channels.wire.roles import BEHAVIOUR
 from forewarn.marks.channels.wire.signatures import (
     WirePlan,
@@ -133,8 +134,9 @@ class WireChannel:
         if not is_python(suspect):
             # a rewrite in another language keeps the values, not the Python around them
             # and a constant spliced into a template or a format is folded back first
-            folded = spliced_text(suspect)
-            return _agreed(sent, read_foreign(plan, f"{suspect}\n{folded}" if folded else suspect))
+            # (by a grammar, `splice`, or by the shape most languages share, `interpolate`)
+            texts = [suspect, spliced_text(suspect), interpolated_text(suspect)]
+            return _agreed(sent, read_foreign(plan, "\n".join(t for t in texts if t)))
         spelt = read_spelt(plan, suspect)
         if all(bit is None for bit in sent) and not any(
             PLACEHOLDER not in r.path for r in evaluation.requests

@@ -8,9 +8,12 @@ keys) is found as a run of those words in the suspect's text: the keys of every 
 spotted (letter case ignored) in text order as keys are written (just after a quote, `?`,
 `&`, or a line's start, `{`, `,` or `(` and spaces; just before a quote, `:` or `=`: never a
 cookie's name inside its value), a run cut where a gap exceeds `MAX_GAP` characters
-or a key comes back. A run holding each key of an order exactly once shows that order's bits
-(`read_order`, which erases an order someone else re-sorted) and, for a header name whose case
-is an edit inside one of the order's entries, its spelling. Every run of an order must agree.
+or a key comes back; a key that comes back on the run's own line (`node=1&job=2&node=3`)
+is one display naming it twice, which shows no order, and that run is dropped (a key that
+comes back on a later line starts the next display, as code writes displays). A run
+holding each key of an order exactly once shows that order's bits (`read_order`, which
+erases an order someone else re-sorted) and, for a header name whose case is an edit inside
+one of the order's entries, its spelling. Every run of an order must agree.
 The padding of a query parameter (`Pad=AAAA…`) is read from the run of one letter after its
 name, its letter or its length as the edit's facts say. A copy spells some header names of its
 runs in lower case and some not; a suspect that spells them all
@@ -80,12 +83,15 @@ def _runs(suspect: str, words: frozenset[str]) -> list[list[tuple[str, str]]]:
     runs: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     last = -MAX_GAP - 1
+    first = 0
     for match in pattern.finditer(suspect):
         key = match.group(1).lower()
-        if match.start(1) - last > MAX_GAP or any(k == key for k, _ in current):
-            if current:
-                runs.append(current)
+        again = any(k == key for k, _ in current)
+        if match.start(1) - last > MAX_GAP or again:
+            if current and not (again and "\n" not in suspect[first : match.start(1)]):
+                runs.append(current)  # a key named again on the run's line: no order shown
             current = []
+            first = match.start(1)
         current.append((key, match.group(1)))
         last = match.end()
     if current:

@@ -1,4 +1,4 @@
-"""Values a rewrite keeps apart from its requests, followed when a suspect is read `as_sent`.
+"""Values a rewrite keeps apart from its requests, followed when a suspect is read to `follow`.
 
 A code assistant makes a leaked PoC "configurable": argparse options whose defaults are the
 copy's values, a `SimpleNamespace` or a JSON profile of settings, an `Enum` of steps, steps
@@ -121,14 +121,14 @@ send(agent, "/notes/readme_91453.txt")
 """Each sends `GET /notes/readme_91453.txt` with `User-Agent: Lab/7.1`, written another way."""
 
 
-def _sent(source: str, *, as_sent: bool) -> set[tuple[str, str]]:
-    requests = evaluate(source, as_sent=as_sent).requests
+def _sent(source: str, *, follow: bool) -> set[tuple[str, str]]:
+    requests = evaluate(source, as_sent=True, follow=follow).requests
     return {(r.path, dict(r.headers).get("User-Agent", "")) for r in requests}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_suspect_is_read_with_its_settings(name: str) -> None:
-    sent = _sent(CASES[name], as_sent=True)
+    sent = _sent(CASES[name], follow=True)
     assert ("/notes/readme_91453.txt", "Lab/7.1") in sent, sent
     assert all(PLACEHOLDER not in path for path, _ in sent), sent
 
@@ -136,7 +136,7 @@ def test_a_suspect_is_read_with_its_settings(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_plan_reads_them_as_it_always_did(name: str) -> None:
     """Planning never follows these (a released copy's plan must not move)."""
-    assert ("/notes/readme_91453.txt", "Lab/7.1") not in _sent(CASES[name], as_sent=False)
+    assert ("/notes/readme_91453.txt", "Lab/7.1") not in _sent(CASES[name], follow=False)
 
 
 def test_an_option_nobody_passes_takes_argparse_default() -> None:
@@ -152,4 +152,4 @@ opts = ap.parse_args()
 send("Lab/7.1", "/loud" if opts.loud else "/notes/readme_9145" + str(opts.lines) + ".txt")
 """
     )
-    assert {path for path, _ in _sent(source, as_sent=True)} == {"/notes/readme_91453.txt"}
+    assert {path for path, _ in _sent(source, follow=True)} == {"/notes/readme_91453.txt"}

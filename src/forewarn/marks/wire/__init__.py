@@ -74,7 +74,9 @@ def evaluate_requests(source: str, *, limits: Limits = DEFAULT_LIMITS) -> tuple[
     return evaluate(source, limits=limits).requests
 
 
-def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = False) -> Evaluation:
+def evaluate(
+    source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = False, follow: bool = False
+) -> Evaluation:
     """The ordered requests `source` would send, with call sites and notes.
 
     `as_sent` merges `httpx` headers as httpx sends them: a name the code sets moves after the
@@ -82,11 +84,13 @@ def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = Fa
     `requests` does; the wire plans of the released schemes were made so, and keep being made
     so (every copy stays the same bytes), while a suspect is read `as_sent`: the names whose
     slot differs are `placed` either way, so no plan reads their order and the rest agree.
-    Read `as_sent`, a suspect is also followed where a rewrite moved its values: argparse
-    defaults, `SimpleNamespace` and `json.loads` settings (`namespaces`), `Enum` steps, its
-    own decorators, `raise SystemExit(main())`, `main(*argv)`, a module list a function
-    appends to, a subclass of a client library's class, a generator of headers; plans are
-    never (a released copy's plan must not move).
+    `follow` also follows a suspect where a rewrite moved its values: argparse defaults,
+    `SimpleNamespace` and `json.loads` settings (`namespaces`), `Enum` steps, its own
+    decorators, `raise SystemExit(main())`, `main(*argv)`, a module list a function appends
+    to, a subclass of a client library's class, a generator of headers. Plans never follow (a
+    released copy's plan must not move), so a verbatim copy read so would show values its
+    plan never placed (an argparse default where the plan saw an unknown): the wire channel
+    reads a suspect without it first and follows only for the symbols that left unread.
     """
     if len(source) > limits.max_source:
         return Evaluation((), (f"source longer than {limits.max_source} characters: not read",))
@@ -94,7 +98,7 @@ def evaluate(source: str, *, limits: Limits = DEFAULT_LIMITS, as_sent: bool = Fa
         tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Evaluation((), (f"not Python this evaluator can parse: {type(exc).__name__}",))
-    machine = Interpreter(limits, as_sent=as_sent)
+    machine = Interpreter(limits, as_sent=as_sent, follow=follow)
     module = Scope()
     try:
         machine.run_signal_safe(tree.body, module)

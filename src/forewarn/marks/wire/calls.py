@@ -48,9 +48,10 @@ Kwargs = dict[str, Any]
 class Calls(ClientMethods):
     """Dispatch and recording; the interpreter supplies `invoke`, `instantiate`, `attribute`."""
 
-    def __init__(self, limits: Limits, *, as_sent: bool = False) -> None:
+    def __init__(self, limits: Limits, *, as_sent: bool = False, follow: bool = False) -> None:
         self.limits = limits
         self.as_sent = as_sent
+        self.follow = follow
         self.depth = 0
         self.sites: list[Site] = []
         self.aside: list[Site] = []
@@ -142,7 +143,7 @@ class Calls(ClientMethods):
         if name == "builtins.getattr" and len(args) >= 2 and isinstance(args[1], str):
             found = self.attribute(args[0], args[1])
             return args[2] if found is UNKNOWN and len(args) > 2 else found
-        if self.as_sent and name in namespaces.CONSTRUCTORS:  # settings (`namespaces`)
+        if self.follow and name in namespaces.CONSTRUCTORS:  # settings (`namespaces`)
             if name == "json.loads":
                 return namespaces.loads(args)
             return namespaces.construct(name, kwargs)
@@ -165,7 +166,7 @@ class Calls(ClientMethods):
             return None
         if name == "httpx.Headers":  # a header mapping, kept in the order given
             return args[0] if args else DictV(())
-        if self.as_sent and name in _HEADER_DICTS:  # a mapping the code then sets items of
+        if self.follow and name in _HEADER_DICTS:  # a mapping the code then sets items of
             pairs = spellings.pairs_of(args[0]) if args else ()
             return DictV(()).merge(pairs) if pairs is not None else UNKNOWN
         if name == "httpx.URL":  # the text it stands for, `params=` appended as httpx does

@@ -86,10 +86,10 @@ class Classes(Expressions):
         bases = tuple(b for b in written if isinstance(b, ClassV))
         fields = self._fields(node, body) if decorators(node) & _DATACLASS else ()
         cls = ClassV(node.name, body.names, bases, fields)
-        if self.as_sent:  # `class Lab(requests.Session)`: its instances are also a client
+        if self.follow:  # `class Lab(requests.Session)`: its instances are also a client
             libraries = [b.name for b in written if isinstance(b, ModuleV)]
             cls.library = next((n for n in libraries if n in clients.CONSTRUCTORS), None)
-        if self.as_sent and any(isinstance(b, ModuleV) and b.name in _ENUMS for b in written):
+        if self.follow and any(isinstance(b, ModuleV) and b.name in _ENUMS for b in written):
             # `for step in Step:` runs every member (a plan never reads one: copies stay)
             names = [k for k, v in body.names.items() if not k.startswith("_") and not _callable(v)]
             for name in names:  # each member an object of its own, `is` tells them apart

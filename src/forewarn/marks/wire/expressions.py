@@ -34,8 +34,8 @@ from forewarn.marks.wire.values import (
 class Expressions(Calls):
     """Expressions, places and the step budget; statements are in `Interpreter`."""
 
-    def __init__(self, limits: Limits, *, as_sent: bool = False) -> None:
-        super().__init__(limits, as_sent=as_sent)
+    def __init__(self, limits: Limits, *, as_sent: bool = False, follow: bool = False) -> None:
+        super().__init__(limits, as_sent=as_sent, follow=follow)
         self.steps = 0
         self.maybe_left = False
 
@@ -323,7 +323,7 @@ class Expressions(Calls):
                 kwargs.update((str(k), v) for k, v in pairs)
             else:
                 kwargs[keyword.arg] = value
-        if args is None and self.as_sent and isinstance(func, FuncV):
+        if args is None and self.follow and isinstance(func, FuncV):
             # `main(*sys.argv[1:2])`: the suspect's own function still runs, as a function
             # read on its own does (what it is not given is unknown, or its default)
             self.note(f"line {node.lineno}: a call with unknown positional arguments")
@@ -342,10 +342,10 @@ class Expressions(Calls):
 
     def _holder(self, target: ast.expr, scope: Scope) -> Scope | None:
         """The enclosing scope a mutated receiver is written back to, if not `scope`. Read
-        `as_sent`, a module's list that a function appends to (`STEPS.append(fn)` in a
+        to `follow`, a module's list that a function appends to (`STEPS.append(fn)` in a
         registering decorator) changes in the module, as Python's object would; planning
         keeps writing the name in the call's own scope (plans stay as they were made)."""
-        if not self.as_sent or not isinstance(target, ast.Name) or target.id in scope.names:
+        if not self.follow or not isinstance(target, ast.Name) or target.id in scope.names:
             return None
         holder = scope.parent
         while holder is not None and target.id not in holder.names:

@@ -93,7 +93,7 @@ class Interpreter(Classes):
         elif isinstance(node, ast.Return):
             raise Return(self.expr(node.value, scope) if node.value is not None else None)
         elif isinstance(node, ast.Raise):
-            if self.as_sent and node.exc is not None:
+            if self.follow and node.exc is not None:
                 self.expr(node.exc, scope)  # `raise SystemExit(main())` runs `main` first
             raise Raise()
         elif isinstance(node, ast.Break):
@@ -107,11 +107,11 @@ class Interpreter(Classes):
     def decorated(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, func: FuncV, scope: Scope
     ) -> Any:
-        """A suspect read `as_sent` applies its own decorators (a registry of steps: `@step`
+        """A suspect read to `follow` applies its own decorators (a registry of steps: `@step`
         appends the function to a list that `main` then runs); any other decorator, or one
         whose result is unknown, leaves the function as written. Plans never do (every copy
         of a released PoC keeps being planned as it was)."""
-        if not self.as_sent:
+        if not self.follow:
             return func
         for item in reversed(node.decorator_list):
             decorator = self.expr(item, scope) if isinstance(item, ast.Name) else None
@@ -291,7 +291,7 @@ class Interpreter(Classes):
         try:
             if isinstance(func.node, ast.Lambda):
                 return self.expr(func.node.body, frame)
-            if self.as_sent and _flat_generator(func.node):
+            if self.follow and _flat_generator(func.node):
                 return self._generated(func.node, frame)
             self.block(func.node.body, frame)
         except Return as done:

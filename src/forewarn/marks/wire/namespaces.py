@@ -4,11 +4,11 @@ A code assistant asked to make a leaked PoC "configurable" lifts every value it 
 command-line option with the copy's value as its default (`--agent`, `--ticket`, `--note`),
 into a `SimpleNamespace(agent=…, ticket=…)`, or into a JSON profile in a string that
 `json.loads` reads (objects become dicts, in the text's order). Run as it stands, the tool
-sends those defaults, so a suspect read `as_sent` gets a namespace holding them: an
+sends those defaults, so a suspect read to `follow` gets a namespace holding them: an
 `ArgumentParser` records each `add_argument`'s destination and default (converted by `type=`
 as argparse converts a string default), and `parse_args` returns them. What the command line
 could change is what the copy sends when nobody changes it. Plans never read these (the
-released copies stay planned as they were): the interpreter only builds them `as_sent`.
+released copies stay planned as they were): the interpreter only builds them to `follow`.
 """
 
 from __future__ import annotations

@@ -287,7 +287,7 @@ def binary(op: ast.operator, left: Any, right: Any, limits: Limits) -> Any:
 
 
 def _member(value: Any) -> bool:
-    """An `Enum` member (`classes` makes them only when a suspect is read `as_sent`)."""
+    """An `Enum` member (`classes` makes them only when a suspect is read to `follow`)."""
     return isinstance(value, InstanceV) and value.cls.members is not None
 
 

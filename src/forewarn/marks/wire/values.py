@@ -167,9 +167,9 @@ class ClassV:
     fields: tuple[tuple[str, Any, Any], ...] = ()
     """A dataclass's own fields in order: `(name, default, factory)`, `MISSING` when absent."""
     members: tuple[Any, ...] | None = None
-    """An `Enum`'s member values in definition order (read `as_sent` only), else `None`."""
+    """An `Enum`'s member values in definition order (read to `follow` only), else `None`."""
     library: str | None = None
-    """The client library class it subclasses (`requests.Session`; read `as_sent` only)."""
+    """The client library class it subclasses (`requests.Session`; read to `follow` only)."""
 
     def library_kind(self) -> str | None:
         """The library client class this class or a base subclasses, else `None`."""

@@ -131,6 +131,13 @@ class WireChannel:
             return []
         evaluation = evaluate(suspect, as_sent=True)
         sent = _read_evaluation(plan, evaluation, suspect)
+        if None in sent and is_python(suspect):
+            # a rewrite that moved its values (argparse defaults, decorators, …): followed
+            # only where the plain reading, the plan's own, left a symbol unread
+            followed = _read_evaluation(plan, evaluate(suspect, as_sent=True, follow=True), suspect)
+            sent = [
+                bit if bit is not None else other for bit, other in zip(sent, followed, strict=True)
+            ]
         if not is_python(suspect):
             # a rewrite in another language keeps the values, not the Python around them
             # and a constant spliced into a template or a format is folded back first

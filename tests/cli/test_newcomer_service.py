@@ -233,3 +233,24 @@ def test_staff_add_refuses_an_existing_account_before_asking_for_a_password(
     _refused(CliResult(nowhere.exit_code, nowhere.stdout, nowhere.stderr), "no forewarn database")
     listed = runner.invoke(app, [*g, "--json", "staff", "list"], catch_exceptions=False)
     assert [a["name"] for a in json.loads(listed.stdout)] == ["lead@program.example"]
+
+
+def test_a_partner_csv_with_a_typo_ends_its_dry_run_with_one_error_line(
+    cli: CliRun, program_env: ProgramEnv, tmp_path: Path
+) -> None:
+    """80 partners from a spreadsheet, one tier misspelt: the report names the row, then the
+    refusal is the one `error:` line (a JSON object under `--json`), not a `warning:`."""
+    rows = [f"Partner {i:03d} Labs,DE,standard,psirt@p{i:03d}.example" for i in range(80)]
+    rows[41] = rows[41].replace("standard", "standrad")
+    table = tmp_path / "partners.csv"
+    table.write_text("name,country,tier,emails\n" + "\n".join(rows) + "\n")
+    g = program_env.cli_args()
+    dry = cli([*g, "partner", "import", str(table)])
+    _refused(dry, "1 bad row(s): fix them before --apply")
+    assert "43" in dry.stdout and "unknown tier 'standrad'" in dry.stdout
+    as_json = cli([*g, "--json", "partner", "import", str(table)])
+    assert as_json.exit_code == 2
+    assert json.loads(as_json.stderr)["error"] == "1 bad row(s): fix them before --apply"
+    (bad,) = [r for r in json.loads(as_json.stdout)["rows"] if r["action"] == "error"]
+    assert bad["line"] == 43 and bad["partner"] == "Partner 041 Labs"
+    assert json.loads(cli([*g, "--json", "partner", "list"]).stdout) == []

@@ -254,3 +254,11 @@ def test_a_partner_csv_with_a_typo_ends_its_dry_run_with_one_error_line(
     (bad,) = [r for r in json.loads(as_json.stdout)["rows"] if r["action"] == "error"]
     assert bad["line"] == 43 and bad["partner"] == "Partner 041 Labs"
     assert json.loads(cli([*g, "--json", "partner", "list"]).stdout) == []
+
+
+def test_serve_help_names_every_service_it_starts(cli: CliRun) -> None:
+    """It said "the partner API" only: the TAXII feed and the portal come up with it."""
+    shown = cli(["serve", "--help"])
+    assert shown.exit_code == 0
+    for path in ("/api/v1/", "/taxii2/", "/portal/", "api-token issue"):
+        assert path in shown.stdout, path

@@ -262,3 +262,33 @@ def test_serve_help_names_every_service_it_starts(cli: CliRun) -> None:
     assert shown.exit_code == 0
     for path in ("/api/v1/", "/taxii2/", "/portal/", "api-token issue"):
         assert path in shown.stdout, path
+
+
+def test_a_leaked_secret_revokes_its_token_and_a_mistyped_one_is_never_printed(
+    newcomer: Newcomer,
+) -> None:
+    """A secret found in a public repository is all one holds: `revoke` took only the id, and
+    its refusal printed the pasted secret back to the terminal and the CI log."""
+    issued = json.loads(_ok(newcomer, "--json", "partner", "api-token", "issue", EARLY))
+    secret, token_id = issued["secret"], issued["token"]["id"]
+    me = {"Authorization": f"Bearer {secret}"}
+    with httpx.Client(base_url=newcomer.url, timeout=60) as client:
+        assert client.get("/api/v1/me", headers=me).status_code == 200
+        mistyped = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+        for args in (["--json"], []):
+            refused = newcomer.cli(
+                *args, "partner", "api-token", "revoke", mistyped, "--reason", "leaked"
+            )
+            assert refused.exit_code == 2
+            assert mistyped not in refused.stderr and secret[4:20] not in refused.stderr
+            assert "no token of this program has that secret" in refused.stderr
+        assert client.get("/api/v1/me", headers=me).status_code == 200
+        revoked = newcomer.cli(
+            "--json", "partner", "api-token", "revoke", secret, "--reason", "found in a public repo"
+        )
+        assert revoked.exit_code == 0, revoked.stderr
+        assert json.loads(revoked.stdout)["id"] == token_id and secret not in revoked.stdout
+        gone = client.get("/api/v1/me", headers=me)
+    assert gone.status_code == 401 and gone.json()["detail"] == "this token was revoked"
+    again = newcomer.cli("partner", "api-token", "revoke", token_id, "--reason", "twice")
+    _refused(again, "revoked already")

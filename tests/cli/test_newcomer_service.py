@@ -209,6 +209,7 @@ def test_serve_on_a_port_that_is_taken_is_one_error_line(newcomer: Newcomer, cli
         _refused(cli([*where, "serve", "--port", taken]), "Address already in use")
     with httpx.Client(base_url=newcomer.url, timeout=60) as client:
         assert client.get("/api/v1/program").status_code == 200  # the first one still serves
+    assert f"Uvicorn running on http://127.0.0.1:{port} " in newcomer.log.read_text()
 
 
 def test_staff_add_refuses_an_existing_account_before_asking_for_a_password(
@@ -292,3 +293,29 @@ def test_a_leaked_secret_revokes_its_token_and_a_mistyped_one_is_never_printed(
     assert gone.status_code == 401 and gone.json()["detail"] == "this token was revoked"
     again = newcomer.cli("partner", "api-token", "revoke", token_id, "--reason", "twice")
     _refused(again, "revoked already")
+
+
+def test_an_ack_needs_no_body_and_json_sent_as_a_form_is_told_its_content_type(
+    newcomer: Newcomer,
+) -> None:
+    """`curl -X POST …/ack` was refused for a missing body although the note is optional, and
+    `curl -d '{…}'` without a JSON content type got a pydantic message and no hint."""
+    bearer = {"Authorization": f"Bearer {newcomer.tokens[EARLY]}"}
+    with httpx.Client(base_url=newcomer.url, timeout=60, headers=bearer) as client:
+        (mine,) = client.get("/api/v1/cases").json()["cases"]
+        bare = client.post(f"/api/v1/cases/{CASE}/ack")
+        assert bare.status_code == 200, bare.text
+        assert bare.json()["release_id"] == mine["release_id"]
+        as_form = client.post(
+            f"/api/v1/cases/{CASE}/feedback",
+            content=b'{"verdict": "works"}',
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert as_form.status_code == 422
+        assert "Content-Type: application/json" in as_form.json()["hint"]
+        typo = client.post(f"/api/v1/cases/{CASE}/feedback", json={"verdict": "work"})
+        assert typo.status_code == 422 and typo.json()["hint"] is None
+        assert "'works'" in typo.json()["detail"]
+        later = {"Authorization": f"Bearer {newcomer.tokens[LATER]}"}
+        early_ack = client.post(f"/api/v1/cases/{CASE}/ack", headers=later)
+        assert early_ack.status_code == 403 and early_ack.json()["type"].endswith("embargoed")

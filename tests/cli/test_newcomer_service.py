@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pyrage
 import pytest
+from cryptography.hazmat.primitives import serialization
 from typer.testing import CliRunner
 
 import forewarn.cli.staff
@@ -319,3 +320,38 @@ def test_an_ack_needs_no_body_and_json_sent_as_a_form_is_told_its_content_type(
         later = {"Authorization": f"Bearer {newcomer.tokens[LATER]}"}
         early_ack = client.post(f"/api/v1/cases/{CASE}/ack", headers=later)
         assert early_ack.status_code == 403 and early_ack.json()["type"].endswith("embargoed")
+
+
+def test_tls_files_that_are_not_a_matching_pem_pair_are_one_error_line(
+    newcomer: Newcomer, cli: CliRun, tmp_path: Path
+) -> None:
+    """uvicorn met them with an `ssl.SSLError` traceback (exit 1): a swapped pair, a key of
+    another certificate, a key under a passphrase, a folder."""
+    from api.test_service_security import self_signed
+
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    (cert, key), (_, other_key) = self_signed(first), self_signed(second)
+    locked = tmp_path / "locked.pem"  # a key under a passphrase: uvicorn would prompt for it
+    locked.write_bytes(
+        serialization.load_pem_private_key(key.read_bytes(), None).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"a passphrase"),
+        )
+    )
+    where = ["--db", newcomer.settings.database_url, "--key-file", str(newcomer.settings.key_file)]
+    serve = [*where, "serve", "--port", str(free_port())]
+    for pair, words in (
+        ((key, cert), "not a PEM certificate chain"),
+        ((cert, other_key), "KEY_VALUES_MISMATCH"),
+        ((cert, locked), "its unencrypted key"),
+        ((tmp_path, key), "is not a regular file"),
+    ):
+        tls = ["--tls-cert", str(pair[0]), "--tls-key", str(pair[1])]
+        _refused(cli([*serve, *tls]), words)
+    as_json = cli(
+        [*where, "--json", *serve[len(where) :], "--tls-cert", str(key), "--tls-key", str(cert)]
+    )
+    assert as_json.exit_code == 2 and "--tls-key" in json.loads(as_json.stderr)["hint"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import socket
+import ssl
 
 import uvicorn
 
@@ -39,6 +40,26 @@ def uvicorn_config(settings: ServiceSettings) -> uvicorn.Config:
         else "info",
         timeout_keep_alive=5,
         backlog=2048,
+    )
+
+
+def check_tls(settings: ServiceSettings) -> None:
+    """Raise `ConfigError` unless `--tls-cert` and `--tls-key` load as a matching PEM pair,
+    the key unencrypted (uvicorn would fail on them with a traceback, or prompt)."""
+    if settings.tls_cert is None or settings.tls_key is None:
+        return
+    try:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(settings.tls_cert), str(settings.tls_key), password="")
+    except ssl.SSLError as exc:
+        why = exc.reason or "not a PEM certificate chain and its unencrypted key"
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+    else:
+        return
+    raise ConfigError(
+        f"cannot serve TLS with {settings.tls_cert} and {settings.tls_key}: {why}",
+        hint="--tls-cert takes the PEM certificate chain, --tls-key its unencrypted PEM key",
     )
 
 
@@ -79,6 +100,7 @@ class _Server(uvicorn.Server):
 def run(settings: ServiceSettings) -> None:
     """Serve until interrupted (SIGINT or SIGTERM: finish requests, flush the audit writer)."""
     settings.check_bind()
+    check_tls(settings)
     sock = listen(settings)
     try:
         bound = dataclasses.replace(settings, base_url=None).public_url  # where it listens

@@ -355,3 +355,18 @@ def test_tls_files_that_are_not_a_matching_pem_pair_are_one_error_line(
         [*where, "--json", *serve[len(where) :], "--tls-cert", str(key), "--tls-key", str(cert)]
     )
     assert as_json.exit_code == 2 and "--tls-key" in json.loads(as_json.stderr)["hint"]
+
+
+def test_issue_shows_the_whole_token_id_in_an_80_column_terminal(
+    cli: CliRun, program_env: ProgramEnv
+) -> None:
+    """The table cut the id to `tok-2656…`, and `revoke` needs all of it."""
+    g = program_env.cli_args()
+    populate(program_env)
+    shown = cli([*g, "partner", "api-token", "issue", "Early 0000", "--label", "SOC automation"])
+    assert shown.exit_code == 0, shown.stderr
+    listed = json.loads(cli([*g, "--json", "partner", "api-token", "list"]).stdout)
+    (token_id,) = [t["id"] for t in listed]
+    assert f"token id: {token_id} (what `revoke` takes)" in shown.stdout
+    revoked = cli([*g, "partner", "api-token", "revoke", token_id, "--reason", "rotated"])
+    assert revoked.exit_code == 0, revoked.stderr

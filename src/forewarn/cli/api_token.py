@@ -67,6 +67,7 @@ def issue(
 
     def render() -> None:
         common.table("API token", _COLUMNS, [_row(issued.token)])
+        common.say(f"token id: {issued.token.id} (what `revoke` takes)")
         common.say(issued.secret)
         common.warn("the secret above is shown once: hand it to the partner over a safe channel")
 

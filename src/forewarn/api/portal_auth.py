@@ -146,8 +146,17 @@ def login_token(request: Request) -> str:
 
 
 def require_login_csrf(request: Request, form: dict[str, str]) -> None:
-    """Raise `AuthorizationError` unless a sign-in form sent back its cookie's token."""
-    require_csrf(request.cookies.get(LOGIN_COOKIE, ""), form.get("csrf"))
+    """Raise `AuthorizationError` unless a sign-in form sent back its cookie's token; a client
+    that sent the form but not the cookie is told why (a `Secure` cookie over plain HTTP)."""
+    cookie = request.cookies.get(LOGIN_COOKIE, "")
+    if not cookie and form.get("csrf") and request.url.scheme != "https":
+        raise AuthorizationError(
+            f"the sign-in form came back without its {LOGIN_COOKIE} cookie: the portal's cookies "
+            "are Secure, and a client that is not a browser keeps them off plain HTTP",
+            hint="in a browser, reload the sign-in page; a script sends the cookie back itself "
+            "or uses the REST API; or serve over TLS (--tls-cert, --tls-key)",
+        )
+    require_csrf(cookie, form.get("csrf"))
 
 
 def set_cookie(response: Response, name: str, value: str, *, path: str) -> None:

@@ -166,7 +166,13 @@ class _Errors:
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
             for e in exc.errors()[:5]
         )
-        return self.render(request, 422, "invalid", where or "invalid request", headers=None)
+        hint = None
+        if request.method in ("POST", "PUT", "PATCH") and "json" not in request.headers.get(
+            "content-type", ""
+        ):  # `curl -d` sends a form unless told otherwise
+            hint = "send the body as JSON, with `Content-Type: application/json`"
+        detail = where or "invalid request"
+        return self.render(request, 422, "invalid", detail, hint=hint, headers=None)
 
     async def on_unexpected(self, request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error serving a request", exc_info=exc)

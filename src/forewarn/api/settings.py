@@ -99,7 +99,8 @@ class ServiceSettings:
             raise ConfigError("TLS needs both --tls-cert and --tls-key")
         for path in (self.tls_cert, self.tls_key):
             if path is not None and not path.is_file():
-                raise ConfigError(f"TLS file {path} does not exist")
+                why = "is not a regular file" if path.exists() else "does not exist"
+                raise ConfigError(f"TLS file {path} {why}")
         if not (
             1 <= self.max_body_bytes
             and 1 <= self.rate_per_minute

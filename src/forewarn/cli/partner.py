@@ -10,6 +10,7 @@ import typer
 from forewarn.cli import common
 from forewarn.domain import Partner
 from forewarn.encoding import encode
+from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
     from forewarn.program.partners import StatusAction
@@ -227,9 +228,11 @@ def import_(
     bad = [r for r in report.rows if r.action == "error"]
     common.emit(ctx, report, render, json_flag=json_out)
     if bad:
-        # A dry run a script checks must fail as `--apply` would (exit 2), after its report.
-        common.warn(f"{len(bad)} bad row(s): fix them before --apply")
-        raise typer.Exit(2)
+        # A dry run a script checks must fail as `--apply` would (exit 2), after its report,
+        # with the one error line (a JSON object under `--json`) every refusal ends with.
+        raise ValidationError(
+            f"{len(bad)} bad row(s): fix them before --apply", hint="each is named in the report"
+        )
 
 
 def _status_action(verb: str) -> StatusAction:

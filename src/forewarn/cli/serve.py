@@ -44,7 +44,11 @@ def serve(
         typer.Option("--auth-failure-burst", help="Failed logins at once per client address."),
     ] = 20,
 ) -> None:
-    """Serve the partner API (OpenAPI at /api/v1/openapi.json) until interrupted."""
+    """Serve partners until interrupted: the REST API (/api/v1/, OpenAPI at
+    /api/v1/openapi.json), TAXII 2.1 (/taxii2/) and the web portal (/portal/).
+
+    Plain HTTP on loopback unless --tls-cert and --tls-key are given (the default port is
+    8443 either way); partners authenticate with tokens from `forewarn partner api-token issue`."""
     from forewarn.api.settings import ServiceSettings
 
     settings = ServiceSettings(

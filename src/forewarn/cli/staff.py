@@ -10,8 +10,9 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain import StaffRole
+from forewarn.domain.validation import require_name
 from forewarn.encoding import encode
-from forewarn.errors import ValidationError
+from forewarn.errors import ConflictError, ValidationError
 
 if TYPE_CHECKING:
     from forewarn.domain import StaffAccount
@@ -97,6 +98,19 @@ def read_password(from_stdin: bool, path: Path | None) -> str:
     return typed
 
 
+def _require_new(ctx: typer.Context, name: str) -> None:
+    """Raise unless the program opens and has no account `name` (checked again by `add_staff`)."""
+    from forewarn.program.staff import list_staff
+
+    name = require_name(name, "staff name")
+    with common.open_program(ctx) as program, program.session() as session:
+        if any(account.name == name for account in list_staff(session)):
+            raise ConflictError(
+                f"a staff account {name!r} exists already",
+                hint="see `forewarn staff list`; `staff reset-mfa` issues a new TOTP secret",
+            )
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -112,8 +126,9 @@ def add(
     """Add an account (the first admin too); prints its TOTP secret and otpauth URI once."""
     from forewarn.program.staff import add_staff
 
-    password = read_password(password_stdin, password_file)
     at = common.now(now)
+    _require_new(ctx, name)  # nobody types a password for an account that cannot be added
+    password = read_password(password_stdin, password_file)
     with common.open_program(ctx) as program, program.session() as session:
         enrolment, entry = add_staff(
             session, program.keys, name=name, role=role, password=password, now=at, actor=ACTOR

@@ -189,15 +189,16 @@ def send_bundle(
 @router.post("/cases/{case_id}/ack", response_model=ReleaseOut, summary="Acknowledge my bundle")
 def ack(
     case_id: deps.CaseId,
-    body: AckIn,
     caller: deps.CallerDep,
     session: deps.SessionDep,
     now: deps.NowDep,
     context: deps.ContextDep,
+    body: AckIn | None = None,
 ) -> ReleaseOut:
-    """Record that you received your copy (once due)."""
+    """Record that you received your copy (once due); the body and its note are optional."""
     caller.require(ApiScope.ACKS_WRITE)
-    release = acknowledge(context, session, caller.partner.name, case_id, now, note=body.note)
+    note = "" if body is None else body.note
+    release = acknowledge(context, session, caller.partner.name, case_id, now, note=note)
     return ReleaseOut.from_release(release)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,7 @@ def test_a_migrated_program_gets_a_genesis_leaf_and_its_witness_starts_there(
 
 WITNESS_SCRIPT = """
 import sys
+from datetime import UTC, datetime, timedelta
 line = sys.stdin.read()
 with open(sys.argv[1], "a") as out:
     out.write(line)
@@ -168,3 +170,21 @@ def test_a_witness_folder_catches_a_truncated_tail(
     caught = cli([*args, "audit", "verify"])
     assert caught.exit_code == 3
     assert caught.stderr.startswith("error: audit log was truncated or rolled back")
+
+
+def test_a_live_program_refuses_a_now_in_the_future_and_goes_on_at_the_present(
+    live_env: ProgramEnv, cli: CliRun
+) -> None:
+    """A typo such as 2062 for 2026 must not date a leaf ahead: every later command of a live
+    program would be "before the last leaf" until then."""
+    args = live_env.cli_args()
+    ahead = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    before = sql(live_env.settings.database_url, "SELECT count(*) FROM audit_leaves")
+    refused = cli([*args, *ADD, "--now", ahead])
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("error: ") and "is in the future" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+    assert sql(live_env.settings.database_url, "SELECT count(*) FROM audit_leaves") == before
+    assert sql(live_env.settings.database_url, "SELECT name FROM partners") == []
+    assert cli([*args, *ADD]).exit_code == 0  # the present is still open
+    assert cli([*args, *OTHER]).exit_code == 0

@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -41,6 +41,10 @@ from forewarn.store.locks import AUDIT_LOG, hold_write_lock
 from forewarn.store.program_repo import ProgramRepository
 
 logger = logging.getLogger(__name__)
+
+LIVE_CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of this machine's clock a live program still dates a leaf (another machine's
+clock, a server's batch)."""
 
 REPLAY_KEY = "forewarn.audit.replay"
 """`Session.info` key caching whether the program is a replay (`Program.session` sets it)."""
@@ -97,22 +101,18 @@ def append_audit_many(
     """Append several leaves under one signed checkpoint (O(log n) each, whatever the size).
 
     Each payload gets the state its leaf changed (`audit_state.recorded_state`) and, in a replay
-    program, `"replay": true`. A live program refuses a `now` before its last leaf: its log is
-    in time order, and nobody dates an entry in the past. Appenders in other processes (a
-    release batch, a fetch, a server's batch) wait for this transaction to end before they read
-    the head (`store.locks`): none writes the same index.
+    program, `"replay": true`. A live program refuses a `now` before its last leaf or in the
+    future: its log is in time order, and nobody dates an entry in the past or ahead.
+    Appenders in other processes (a release batch, a fetch, a server's batch) wait for this
+    transaction to end before they read the head (`store.locks`): none writes the same index.
     """
     repo = AuditRepository(session)
     if entries:
         hold_write_lock(session, AUDIT_LOG)
     head = repo.head()
     replay = is_replay(session)
-    if head is not None and not replay and entries and now < head.at:
-        raise ValidationError(
-            f"{stamp(now)} is before the audit log's last entry ({stamp(head.at)}): this program "
-            "is live and records history in time order",
-            hint="drop --now, or replay history in a program made with `forewarn init --replay`",
-        )
+    if entries and not replay:
+        _check_live_time(head, now)
     size = 0 if head is None else head.size
     frontier = [] if head is None else [bytes.fromhex(h) for h in head.frontier]
     leaves: list[StoredLeaf] = []
@@ -138,6 +138,23 @@ def append_audit_many(
             )
         )
     return leaves
+
+
+def _check_live_time(head: StoredCheckpoint | None, now: datetime) -> None:
+    """A live program dates leaves now: never before its last leaf, never in the future (a
+    leaf dated ahead would make every later command "before the last leaf" until then)."""
+    if head is not None and now < head.at:
+        raise ValidationError(
+            f"{stamp(now)} is before the audit log's last entry ({stamp(head.at)}): this program "
+            "is live and records history in time order",
+            hint="act at the present time (without --now, or with a clock that is right), or "
+            "replay history in a program made with `forewarn init --replay`",
+        )
+    if now > datetime.now(UTC) + LIVE_CLOCK_SKEW:
+        raise ValidationError(
+            f"{stamp(now)} is in the future: this program is live and records what happens now",
+            hint="drop --now, or rehearse in a program made with `forewarn init --replay`",
+        )
 
 
 def is_replay(session: Session) -> bool:

@@ -29,7 +29,8 @@ from forewarn.hunt.limits import Limits
 from forewarn.hunt.matchers.interface import Hit, Matcher
 from forewarn.hunt.readers import Item, ItemKind, read_paths
 from forewarn.hunt.similarity import MATCH_THRESHOLD, SimilarityIndex
-from forewarn.hunt.wire import RequestFilter, read_requests
+from forewarn.hunt.wire import RequestFilter, RouteKeyed, read_requests
+from forewarn.hunt.wire.named_routes import SCAN_CHARS, names_a_route
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ _SIMILAR_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE, ItemKind.TEXT})
 _TRAFFIC_KINDS = frozenset({ItemKind.WEBLOG, ItemKind.CAPTURE})
 _CODE_KINDS = frozenset({ItemKind.PYTHON, ItemKind.SOURCE})
 """Code in any language a grammar reads: the wire marks of every PoC are read in it."""
+NAMED_ROUTE = "text naming a route of its requests"
+"""Why a text is read for a PoC's wire marks (`named_routes`); kept in the result only when
+some symbol was read: a write-up or guidance that quotes the path says nothing of the PoC."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +245,15 @@ class Hunt:
             # a rewrite into another language keeps the requests too (Node, curl, PowerShell)
             for target in self.wire_artifacts:
                 why.setdefault(target, "code that may send its requests")
+        elif item.kind is ItemKind.TEXT and self.wire_artifacts and self._names_a_route(item):
+            # code in a language no table names reads as prose, and still sends the requests
+            for target in self.wire_artifacts:
+                why.setdefault(target, NAMED_ROUTE)
         return tuple(MarksRead(case, artifact, reason) for (case, artifact), reason in why.items())
+
+    def _names_a_route(self, item: Item) -> bool:
+        keep = self.keep_request
+        return isinstance(keep, RouteKeyed) and names_a_route(item.text(SCAN_CHARS), keep)
 
     def _requests(self, item: Item, notes: list[str]) -> tuple[HttpRequest, ...] | None:
         if item.kind not in _TRAFFIC_KINDS:
@@ -286,17 +298,27 @@ class Hunt:
         notes = list(pending.result.notes)
         comparisons = max(comparisons, len(pending.result.read))
         best: dict[str, Suspect] = {}
+        named = {(r.case, r.artifact) for r in pending.result.read if r.why == NAMED_ROUTE}
+        silent: set[tuple[str, str]] = set()
         for case, artifact, decision in pending.decisions:
             try:
                 found = decision(comparisons)
             except Error as exc:
                 notes.append(f"{case}/{artifact}: {exc.diagnostics()}")
                 continue
+            if (case, artifact) in named and not any(
+                e.symbols_read for s in found for e in s.evidence
+            ):
+                silent.add((case, artifact))  # it only quoted the path: no word of the PoC
+                continue
             for suspect in found:
                 if suspect.partner not in best or _rank(suspect) < _rank(best[suspect.partner]):
                     best[suspect.partner] = suspect
         ranked = sorted(best.values(), key=lambda s: (*_rank(s), s.partner))
-        return dataclasses.replace(pending.result, suspects=tuple(ranked), notes=tuple(notes))
+        read = tuple(r for r in pending.result.read if (r.case, r.artifact) not in silent)
+        return dataclasses.replace(
+            pending.result, suspects=tuple(ranked), notes=tuple(notes), read=read
+        )
 
     def _scan(self, item: Item, notes: list[str]) -> tuple[TokenHit, ...]:
         if self.scanner is None:

@@ -43,6 +43,12 @@ def uvicorn_config(settings: ServiceSettings) -> uvicorn.Config:
     )
 
 
+def _no_passphrase() -> str:
+    """The passphrase given for a TLS key: none, so an encrypted key fails the check instead of
+    prompting at start-up."""
+    return ""
+
+
 def check_tls(settings: ServiceSettings) -> None:
     """Raise `ConfigError` unless `--tls-cert` and `--tls-key` load as a matching PEM pair,
     the key unencrypted (uvicorn would fail on them with a traceback, or prompt)."""
@@ -50,7 +56,8 @@ def check_tls(settings: ServiceSettings) -> None:
         return
     try:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(str(settings.tls_cert), str(settings.tls_key), password="")
+        key = str(settings.tls_key)
+        context.load_cert_chain(str(settings.tls_cert), key, password=_no_passphrase)
     except ssl.SSLError as exc:
         why = exc.reason or "not a PEM certificate chain and its unencrypted key"
     except OSError as exc:

@@ -106,5 +106,12 @@ class IntegrityError(SecurityError):
     exit_code = 3
 
 
+class WrongIdentityError(IntegrityError):
+    """Sealed material that is not sealed to the identity given: it does not open, as damaged
+    material would not, but the mistake is the caller's key (bad input, exit 2)."""
+
+    exit_code = 2
+
+
 class InvestigationError(Error):
     """An investigation cannot be run on the data given."""

@@ -10,8 +10,6 @@ from forewarn.cli import common
 from forewarn.encoding import encode
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from forewarn.domain import ApiToken
 
 app = typer.Typer(help="Partner API tokens for `forewarn serve`.", no_args_is_help=True)
@@ -90,7 +88,7 @@ def revoke(
 
     with common.open_program(ctx) as program, program.session() as session:
         token = api_tokens.revoke_token(
-            session, program.keys, _token_id(session, token_id), reason=reason, now=common.now(now)
+            session, program.keys, token_id, reason=reason, now=common.now(now)
         )
     common.emit(
         ctx,
@@ -98,24 +96,6 @@ def revoke(
         lambda: common.say(f"revoked {token.id} of {token.partner}"),
         json_flag=json_out,
     )
-
-
-def _token_id(session: Session, given: str) -> str:
-    """`given`, or the id of the token whose secret it is: a leaked secret is what one holds
-    when a token must go, and an error must never print it back."""
-    from forewarn.errors import NotFoundError
-    from forewarn.program.api_tokens import SECRET_PREFIX, secret_hash
-    from forewarn.store.api_repo import ApiTokenRepository
-
-    if not given.strip().startswith(SECRET_PREFIX):
-        return given
-    token = ApiTokenRepository(session).by_secret(secret_hash(given.strip()))
-    if token is None:
-        raise NotFoundError(
-            "no token of this program has that secret",
-            hint="`forewarn partner api-token list` shows every token id",
-        )
-    return token.id
 
 
 @app.command("list")

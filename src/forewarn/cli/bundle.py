@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -130,7 +129,7 @@ def verify(
         raise ValidationError(f"{file} is encrypted", hint="pass --identity KEYFILE")
     secret = _identity_line(identity)
     recipient = _recipient_of(secret)
-    data = _unseal(unseal, data, secret, file, identity)
+    data = unseal(data, secret)
     known = KnownProgramKeys(common.settings(ctx).known_keys_file)
     named = named_amendment_key(data) if is_amendment(data) else named_program_key(data)
     pinned, how = _pinned_key(known, recipient, named, public_key, trust_on_first_use)
@@ -185,27 +184,6 @@ def _instant(text: object) -> str:
 def _short(key: str) -> str:
     """The first 16 hex digits of a key, enough to compare by eye."""
     return f"{key[:16]}…"
-
-
-_NOT_YOURS = "No matching keys found"
-"""What age says of a file sealed to other recipients only (a damaged one says otherwise)."""
-
-
-def _unseal(
-    unseal: Callable[[bytes, str], bytes], data: bytes, secret: str, file: Path, identity: Path
-) -> bytes:
-    """The bundle opened with the identity; one sealed to another key is a wrong `-i` (bad
-    input, exit 2), a damaged one stays an integrity failure (exit 3)."""
-    try:
-        return unseal(data, secret)
-    except IntegrityError as exc:
-        if not exc.message.endswith(_NOT_YOURS):
-            raise
-        raise ValidationError(
-            f"{file} is not sealed to the identity in {identity}",
-            hint="pass the age identity whose public key the program holds for you; "
-            "`age-keygen -y KEYFILE` prints a key's public half",
-        ) from None
 
 
 def _identity_line(identity: Path) -> str:

@@ -10,9 +10,8 @@ import typer
 
 from forewarn.cli import common
 from forewarn.domain import StaffRole
-from forewarn.domain.validation import require_name
 from forewarn.encoding import encode
-from forewarn.errors import ConflictError, ValidationError
+from forewarn.errors import ValidationError
 
 if TYPE_CHECKING:
     from forewarn.domain import StaffAccount
@@ -100,15 +99,10 @@ def read_password(from_stdin: bool, path: Path | None) -> str:
 
 def _require_new(ctx: typer.Context, name: str) -> None:
     """Raise unless the program opens and has no account `name` (checked again by `add_staff`)."""
-    from forewarn.program.staff import list_staff
+    from forewarn.program.staff import require_new_staff
 
-    name = require_name(name, "staff name")
     with common.open_program(ctx) as program, program.session() as session:
-        if any(account.name == name for account in list_staff(session)):
-            raise ConflictError(
-                f"a staff account {name!r} exists already",
-                hint="see `forewarn staff list`; `staff reset-mfa` issues a new TOTP secret",
-            )
+        require_new_staff(session, name)
 
 
 @app.command("add")

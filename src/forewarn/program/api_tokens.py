@@ -140,9 +140,20 @@ def issue_token(
 def revoke_token(
     session: Session, keys: ProgramKeys, token_id: str, *, reason: str, now: datetime
 ) -> ApiToken:
-    """Revoke a token at `now`, logged; revoking twice is a `ConflictError`."""
+    """Revoke a token at `now`, logged; revoking twice is a `ConflictError`. `token_id` may
+    also be the token's secret (`fwp_…`): a leaked secret is what one holds when a token must
+    go, and no error prints it back."""
     reason = require_name(reason, "reason")
     repo = ApiTokenRepository(session)
+    given = token_id.strip()
+    if given.startswith(SECRET_PREFIX):
+        token = repo.by_secret(secret_hash(given))
+        if token is None:
+            raise NotFoundError(
+                "no token of this program has that secret",
+                hint="`forewarn partner api-token list` shows every token id",
+            )
+        token_id = token.id
     token = repo.get(token_id)
     if token is None:
         raise NotFoundError(

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from forewarn.domain import Release, ReleasedArtifact
 from forewarn.encoding import decode_json
-from forewarn.errors import IntegrityError, ReleaseError
+from forewarn.errors import IntegrityError, ReleaseError, WrongIdentityError
 from forewarn.program.merkle import Checkpoint, verify_checkpoint
 from forewarn.program.witness import checkpoint_from_json, checkpoint_json
 
@@ -162,7 +162,17 @@ def unseal(sealed: bytes, identity: str) -> bytes:
     except pyrage.IdentityError:
         raise IntegrityError("not an age identity (AGE-SECRET-KEY-1…)") from None
     except pyrage.DecryptError as exc:
+        if str(exc).endswith(_NOT_YOURS):  # sealed to other recipients only: a wrong identity
+            raise WrongIdentityError(
+                "the bundle is not sealed to this identity",
+                hint="pass the age identity whose public key the program holds for you; "
+                "`age-keygen -y KEYFILE` prints a key's public half",
+            ) from None
         raise IntegrityError(f"the bundle does not decrypt with this identity: {exc}") from None
+
+
+_NOT_YOURS = "No matching keys found"
+"""What age says of a file sealed to other recipients only (a damaged file says otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)

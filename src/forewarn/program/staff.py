@@ -77,15 +77,25 @@ def add_staff(
     actor: str,
 ) -> tuple[Enrolment, AuditEntry]:
     """A new account with its TOTP enrolment; the leaf to append."""
-    name = require_name(name, "staff name")
+    name = require_new_staff(session, name)
     password_hash = hash_password(password)
     repo = StaffRepository(session)
-    if repo.by_name(name) is not None:
-        raise ConflictError(f"a staff account {name!r} exists already")
     account = StaffAccount(name=name, role=role, created_at=now, mfa_enrolled_at=now)
     enrolment, sealed = _enrol(keys, account)
     repo.add(account, password_hash=password_hash, totp_sealed=sealed)
     return enrolment, _entry("add", name, actor, role=role.value)
+
+
+def require_new_staff(session: Session, name: str) -> str:
+    """`name`, checked, unless an account has it (`ConflictError`): the CLI asks before it
+    prompts for a password, and `add_staff` again in its own transaction."""
+    name = require_name(name, "staff name")
+    if StaffRepository(session).by_name(name) is not None:
+        raise ConflictError(
+            f"a staff account {name!r} exists already",
+            hint="see `forewarn staff list`; `staff reset-mfa` issues a new TOTP secret",
+        )
+    return name
 
 
 def _get(session: Session, name: str) -> StoredStaff:

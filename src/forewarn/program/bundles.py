@@ -164,7 +164,7 @@ def unseal(sealed: bytes, identity: str) -> bytes:
     except pyrage.DecryptError as exc:
         if str(exc).endswith(_NOT_YOURS):  # sealed to other recipients only: a wrong identity
             raise WrongIdentityError(
-                "the bundle is not sealed to this identity",
+                "the bundle does not decrypt with this identity: it is not sealed to it",
                 hint="pass the age identity whose public key the program holds for you; "
                 "`age-keygen -y KEYFILE` prints a key's public half",
             ) from None
